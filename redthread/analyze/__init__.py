@@ -1,0 +1,1 @@
+"""Analytics over the evidence graph; one module per question."""

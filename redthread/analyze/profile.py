@@ -1,0 +1,134 @@
+"""An entity profile: every property value with its sources, and its links.
+
+This is the view behind ``redthread entity`` and the API's entity endpoint:
+for each value, which dataset and source said it, where (record location or
+character span), the quote, the extractor and confidence, when it was first
+and last seen, and whether a later load removed it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from followthemoney import model
+
+from redthread.model import Statement, assemble
+from redthread.model.statement import BASE
+from redthread.store import Store
+
+
+def _source(s: Statement) -> dict[str, Any]:
+    return {
+        "dataset": s.dataset,
+        "source": s.source,
+        "location": s.location,
+        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
+        "quote": s.quote,
+        "origin": s.origin,
+        "confidence": s.confidence,
+        "hedge": s.hedge,
+        "first_seen": s.first_seen,
+        "last_seen": s.last_seen,
+        "removed_at": s.removed_at,
+        "statement_id": s.id,
+    }
+
+
+def profile(store: Store, entity_id: str) -> dict[str, Any] | None:
+    """The profile of one entity, or ``None`` if the store has no such entity."""
+    cid = store.canonical_id(entity_id)
+    stmts = store.entity_statements(cid, include_removed=True)
+    entity = assemble(stmts, entity_id=cid)
+    if entity is None and not stmts:
+        return None
+    values: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for s in stmts:
+        if s.prop == BASE or s.prop.startswith("$"):
+            continue
+        values[s.prop][s.value].append(_source(s))
+    props = []
+    schema = model.get(entity["schema"]) if entity else model.get(stmts[0].schema)
+    for prop_name in sorted(values):
+        prop = schema.get(prop_name) if schema else None
+        props.append(
+            {
+                "prop": prop_name,
+                "label": prop.label if prop else prop_name,
+                "type": prop.type.name if prop else "",
+                "values": [
+                    {
+                        "value": value,
+                        "removed": all(src["removed_at"] for src in sources),
+                        "sources": sources,
+                    }
+                    for value, sources in sorted(values[prop_name].items())
+                ],
+            }
+        )
+    return {
+        "entity": entity,
+        "removed": entity is None,
+        "members": store.members(cid),
+        "properties": props,
+        "links": links(store, cid, stmts),
+    }
+
+
+def links(store: Store, cid: str, own: list[Statement] | None = None) -> list[dict[str, Any]]:
+    """Entities this one points to, and entities (often edges) pointing here."""
+    own = own if own is not None else store.entity_statements(cid, include_removed=False)
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for s in own:
+        if s.removed_at is not None or s.prop == BASE or s.prop.startswith("$"):
+            continue
+        schema = model.get(s.schema)
+        prop = schema.get(s.prop) if schema else None
+        if prop is None or prop.type.name != "entity":
+            continue
+        key = ("out", s.prop, s.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        other = store.entity(s.value)
+        out.append(
+            {"direction": "out", "prop": s.prop, "id": store.canonical_id(s.value),
+             "schema": other["schema"] if other else None,
+             "caption": other["caption"] if other else s.value}
+        )
+    for s in store.referencing(cid):
+        key = ("in", s.prop, s.entity_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        other = store.entity(s.entity_id)
+        link: dict[str, Any] = {
+            "direction": "in", "prop": s.prop, "id": store.canonical_id(s.entity_id),
+            "schema": other["schema"] if other else s.schema,
+            "caption": other["caption"] if other else s.entity_id,
+        }
+        if other is not None:
+            link["counterpart"] = _counterpart(store, other, s.prop)
+        out.append(link)
+    return out
+
+
+def _counterpart(store: Store, edge: dict[str, Any], via: str) -> dict[str, Any] | None:
+    """For an edge entity (Ownership, Control, ...), the party at its other end."""
+    schema = model.get(edge["schema"])
+    if schema is None or not schema.edge or schema.source_prop is None or schema.target_prop is None:
+        return None
+    src, tgt = schema.source_prop.name, schema.target_prop.name
+    other_prop = tgt if via == src else src if via == tgt else None
+    if other_prop is None:
+        return None
+    for value in edge["properties"].get(other_prop, []):
+        ent = store.entity(value)
+        return {
+            "prop": other_prop,
+            "id": store.canonical_id(value),
+            "caption": ent["caption"] if ent else value,
+            "schema": ent["schema"] if ent else None,
+        }
+    return None

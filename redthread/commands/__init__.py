@@ -1,0 +1,4 @@
+"""CLI command modules; each exposes ``register(app)``.
+
+Helpers shared by commands live in ``_common``.
+"""

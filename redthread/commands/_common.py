@@ -1,0 +1,61 @@
+"""Helpers shared by CLI commands: the store, progress bars, entity lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from redthread.errors import RedthreadError
+from redthread.store import Store, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def store() -> Store:
+    return open_store()
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Any]:
+    """A Rich progress bar on stderr; yields a ``(label, done, total)`` callback."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(label: str, done: int, total: int | None = None) -> None:
+            progress.update(task, description=f"{description} {label}", completed=done, total=total)
+
+        yield update
+
+
+def resolve_entity(st: Store, name_or_id: str) -> str:
+    """An entity id from an id or a name; errors list the candidates."""
+    if st.entity(name_or_id) is not None:
+        return st.canonical_id(name_or_id)
+    hits = st.search(name_or_id, limit=10)
+    if not hits:
+        raise RedthreadError(f"no entity with id or name {name_or_id!r}; try `redthread search`")
+    exact = []
+    for hit in hits:
+        ent = st.entity(hit)
+        if ent and any(n.lower() == name_or_id.lower() for n in ent["properties"].get("name", [])):
+            exact.append(hit)
+    if len(exact) == 1 or len(hits) == 1:
+        return (exact or hits)[0]
+    names = []
+    for hit in hits:
+        ent = st.entity(hit)
+        names.append(f"{ent['caption'] if ent else '?'} ({hit})")
+    raise RedthreadError(f"{name_or_id!r} is ambiguous; use an id: " + "; ".join(names))

@@ -1,0 +1,118 @@
+"""ingest, export, datasets, stats, loads, search."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import orjson
+import typer
+from rich.table import Table
+
+from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.export import export as export_store
+from redthread.ingest import ingest as ingest_paths
+from redthread.ingest import loaders
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ingest(
+        paths: list[Path] = typer.Argument(..., help="Files or folders to load."),
+        dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset the load belongs to."),
+        fmt: str | None = typer.Option(None, "--format", "-f", help="Input format (detected when omitted)."),
+        skip_errors: bool = typer.Option(False, "--skip-errors", help="Load good records, report bad ones."),
+        source: str | None = typer.Option(None, "--source", help="Source id (default: the file name)."),
+        replace: bool = typer.Option(
+            False, "--replace", help="Treat this load as the whole dataset: mark all else removed."
+        ),
+    ) -> None:
+        """Load files into a dataset (one transaction per file; re-loads keep history)."""
+        st = store()
+        with progress_bar("ingest") as update:
+            results, errors = ingest_paths(
+                st, paths, dataset, fmt, skip_errors=skip_errors, source=source,
+                replace_dataset=replace, progress=update,
+            )
+        for err in errors:
+            err_console.print(f"[yellow]skipped[/] {err.location_message()}", highlight=False)
+        table = Table("source", "added", "kept", "removed", "note", title=f"dataset {dataset}")
+        for r in results:
+            table.add_row(r.source, str(r.added), str(r.kept), str(r.removed), "unchanged" if r.unchanged else "")
+        console.print(table)
+        if errors:
+            err_console.print(f"[yellow]{len(errors)} bad record(s) skipped[/]")
+
+    @app.command()
+    def export(
+        fmt: str = typer.Option("ftm", "--format", "-f", help="ftm (JSON lines) or csv (statements)."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default stdout)."),
+        dataset: str | None = typer.Option(None, "--dataset", "-d", help="Only this dataset."),
+    ) -> None:
+        """Write the store as FtM JSON lines or a statements CSV."""
+        st = store()
+        if output is None:
+            count = export_store(st, fmt, sys.stdout, dataset)
+        else:
+            tmp = output.with_name(output.name + ".part")
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                count = export_store(st, fmt, fh, dataset)
+            tmp.replace(output)
+        err_console.print(f"exported {count} record(s)")
+
+    @app.command()
+    def datasets(json_out: bool = typer.Option(False, "--json", help="JSON output.")) -> None:
+        """List datasets with entity and statement counts."""
+        infos = store().datasets()
+        if json_out:
+            print(orjson.dumps([i.__dict__ for i in infos]).decode())
+            return
+        table = Table("dataset", "entities", "statements", "removed", "sources", "last load")
+        for i in infos:
+            table.add_row(i.name, str(i.entities), str(i.statements), str(i.removed), str(i.sources), i.last_load or "")
+        console.print(table)
+
+    @app.command()
+    def stats(json_out: bool = typer.Option(False, "--json", help="JSON output.")) -> None:
+        """Counts of entities, statements, documents, by schema."""
+        data = store().stats()
+        if json_out:
+            print(orjson.dumps(data).decode())
+            return
+        table = Table("what", "count", title="redthread store")
+        for key, value in data.items():
+            if key != "schemata":
+                table.add_row(key.replace("_", " "), str(value))
+        for schema, n in data["schemata"].items():
+            table.add_row(f"  {schema}", str(n))
+        console.print(table)
+
+    @app.command()
+    def loads(dataset: str | None = typer.Option(None, "--dataset", "-d")) -> None:
+        """The history of loads: what each added, kept and removed."""
+        table = Table("#", "dataset", "source", "loaded at", "added", "kept", "removed", "note")
+        for row in store().loads(dataset):
+            table.add_row(
+                str(row["id"]), row["dataset"], row["source"], row["loaded_at"], str(row["added"]),
+                str(row["kept"]), str(row["removed"]), "unchanged" if row["unchanged"] else "",
+            )
+        console.print(table)
+
+    @app.command()
+    def search(text: str, limit: int = typer.Option(20, "--limit", "-n")) -> None:
+        """Find entities by name."""
+        st = store()
+        table = Table("id", "schema", "name", "datasets")
+        for eid in st.search(text, limit=limit):
+            ent = st.entity(eid)
+            if ent:
+                table.add_row(eid, ent["schema"], ent["caption"], ", ".join(ent["datasets"]))
+        console.print(table)
+
+    @app.command(name="formats")
+    def formats() -> None:
+        """List the input formats ingest understands."""
+        table = Table("format", "description")
+        for name, loader in sorted(loaders().items()):
+            table.add_row(name, loader.description)
+        console.print(table)

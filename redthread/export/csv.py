@@ -1,0 +1,30 @@
+"""CSV of statements with their provenance: one row per property value."""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from redthread.export.base import register
+from redthread.store import Store
+
+COLUMNS = [
+    "entity_id", "schema", "prop", "value", "dataset", "source", "location",
+    "span_start", "span_end", "quote", "original_value", "lang", "origin",
+    "confidence", "hedge", "first_seen", "last_seen", "id",
+]
+
+
+@register("csv")
+def export_csv(store: Store, out: TextIO, dataset: str | None = None) -> int:
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    cmap = store.canonical_map()
+    count = 0
+    for stmt in store.statements(dataset=dataset):
+        row = stmt.to_dict()
+        row["span_start"], row["span_end"] = stmt.span_start, stmt.span_end
+        row["entity_id"] = cmap.get(stmt.entity_id, stmt.entity_id)
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])
+        count += 1
+    return count

@@ -1,0 +1,193 @@
+"""The loader registry and the ingest driver."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from redthread import settings
+from redthread.errors import InputError, InputErrors, RedthreadError
+from redthread.store import LoadBatch, LoadResult, Store
+
+#: Modules that register loaders; imported lazily on first lookup.
+LOADER_MODULES = ["redthread.ingest.ftm"]
+
+ProgressFn = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class IngestContext:
+    """What a loader needs besides the path: options and an error sink."""
+
+    dataset: str
+    source: str | None = None
+    skip_errors: bool = False
+    replace_dataset: bool = False
+    errors: list[InputError] = field(default_factory=list)
+    progress: ProgressFn | None = None
+
+    def fail(self, error: InputError) -> None:
+        """Report a bad record: raise, or collect it when skipping errors."""
+        if not self.skip_errors:
+            raise error
+        self.errors.append(error)
+
+    def tick(self, label: str, done: int, total: int | None = None) -> None:
+        if self.progress is not None:
+            self.progress(label, done, total)
+
+
+class Loader(Protocol):
+    """An input format: knows its files and turns one into load batches."""
+
+    name: str
+    description: str
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """True when this loader can read ``path`` (``head``: its first bytes)."""
+        ...
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        """Batches to write, all in one transaction for this path."""
+        ...
+
+
+_REGISTRY: dict[str, Loader] = {}
+_loaded = False
+
+
+def register(loader: Loader) -> Loader:
+    """Add a loader to the registry (modules call this at import)."""
+    _REGISTRY[loader.name] = loader
+    return loader
+
+
+def _load_modules() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for mod in LOADER_MODULES:
+        importlib.import_module(mod)
+    _loaded = True
+
+
+def loaders() -> dict[str, Loader]:
+    _load_modules()
+    return dict(_REGISTRY)
+
+
+def get_loader(name: str) -> Loader:
+    _load_modules()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise RedthreadError(f"unknown input format {name!r}; known formats: {known}") from None
+
+
+def sniff_loader(path: Path) -> Loader:
+    """Pick the loader for ``path`` from its content (and name)."""
+    _load_modules()
+    head = b""
+    if path.is_file():
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    for loader in _REGISTRY.values():
+        if loader.sniff(path, head):
+            return loader
+    raise InputError(
+        "cannot tell the format of this input; pass --format (known: "
+        + ", ".join(sorted(_REGISTRY))
+        + ")",
+        path=str(path),
+    )
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file, or of every file in a folder, in name order."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        digest.update(f.name.encode())
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def expand(paths: Iterable[Path], fmt: str | None) -> Iterator[tuple[Path, Loader]]:
+    """Each input path with its loader; folders expand unless a loader takes them whole."""
+    for path in paths:
+        if not path.exists():
+            raise InputError("no such file or folder", path=str(path))
+        if path.is_dir():
+            if fmt is not None and get_loader(fmt).sniff(path, b""):
+                yield path, get_loader(fmt)
+                continue
+            whole = [ld for ld in loaders().values() if ld.sniff(path, b"")]
+            if whole and fmt is None:
+                yield path, whole[0]
+                continue
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                yield child, get_loader(fmt) if fmt else sniff_loader(child)
+            continue
+        limit = settings.max_input_bytes()
+        if path.stat().st_size > limit:
+            raise InputError(
+                f"file is {path.stat().st_size} bytes, over the limit of {limit} "
+                "(raise REDTHREAD_MAX_INPUT_MB to accept it)",
+                path=str(path),
+            )
+        yield path, get_loader(fmt) if fmt else sniff_loader(path)
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[Path | str],
+    dataset: str,
+    fmt: str | None = None,
+    *,
+    skip_errors: bool = False,
+    source: str | None = None,
+    replace_dataset: bool = False,
+    progress: ProgressFn | None = None,
+) -> tuple[list[LoadResult], list[InputError]]:
+    """Load each path into ``dataset``; one transaction per path.
+
+    Returns the load results and, with ``skip_errors``, the bad records that
+    were left out. Without it, the first bad record raises and that path's
+    file leaves the store unchanged.
+    """
+    if not dataset or not dataset.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        raise RedthreadError(
+            f"invalid dataset name {dataset!r}: use letters, digits, '_', '-' or '.'"
+        )
+    results: list[LoadResult] = []
+    all_errors: list[InputError] = []
+    for path, loader in expand([Path(p) for p in paths], fmt):
+        ctx = IngestContext(
+            dataset=dataset,
+            source=source,
+            skip_errors=skip_errors,
+            replace_dataset=replace_dataset,
+            progress=progress,
+        )
+        digest = file_hash(path)
+        try:
+            batches = list(loader.read(path, ctx))
+        except InputError as err:
+            if err.path is None:
+                err = InputError(err.reason, path=str(path), line=err.line, field=err.field)
+            raise err from None
+        for batch in batches:
+            batch.content_hash = batch.content_hash or digest
+            batch.origin = batch.origin or loader.name
+        if ctx.errors and not skip_errors:  # pragma: no cover - loaders raise first
+            raise InputErrors(ctx.errors)
+        all_errors.extend(ctx.errors)
+        results.extend(store.write_many(batches))
+    return results, all_errors

@@ -1,0 +1,79 @@
+"""FollowTheMoney JSON lines, including OpenSanctions exports.
+
+One entity per line: ``{"id", "schema", "properties", ...}``; the
+OpenSanctions fields ``referents``, ``datasets``, ``first_seen`` and
+``last_seen`` are kept. Each value becomes a statement whose location is
+``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+from redthread import __version__
+from redthread.errors import InputError
+from redthread.ingest.base import IngestContext, register
+from redthread.model import entity_statements, now_iso
+from redthread.model.statement import Statement
+from redthread.store import LoadBatch
+
+
+class FtMLoader:
+    name = "ftm"
+    description = "FollowTheMoney entities as JSON lines (OpenSanctions exports too)"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if path.is_dir():
+            return False
+        first = head.lstrip().split(b"\n", 1)[0]
+        if not first.startswith(b"{"):
+            return False
+        return b'"schema"' in first and b'"id"' in first
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        source = ctx.source or path.name
+        seen = now_iso()
+        origin = f"redthread.ingest.ftm/{__version__}"
+        statements: list[Statement] = []
+        with path.open("rb") as fh:
+            for lineno, raw in enumerate(fh, start=1):
+                line = raw.strip()
+                if not line:
+                    continue
+                try:
+                    data = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    ctx.fail(InputError(f"not valid JSON ({exc})", path=str(path), line=lineno))
+                    continue
+                if not isinstance(data, dict):
+                    ctx.fail(InputError("expected a JSON object (one FtM entity)", path=str(path), line=lineno))
+                    continue
+                try:
+                    stmts = entity_statements(
+                        data,
+                        ctx.dataset,
+                        source=source,
+                        location=f"{path.name}:{lineno}",
+                        origin=origin,
+                        seen=seen,
+                    )
+                except InputError as err:
+                    ctx.fail(InputError(err.reason, path=str(path), line=lineno, field=err.field))
+                    continue
+                statements.extend(stmts)
+                if lineno % 10000 == 0:
+                    ctx.tick(path.name, lineno)
+        if not statements and not ctx.errors:
+            raise InputError("no entities found", path=str(path))
+        yield LoadBatch(
+            dataset=ctx.dataset,
+            source=source,
+            statements=statements,
+            replace_dataset=ctx.replace_dataset,
+        )
+
+
+register(FtMLoader())

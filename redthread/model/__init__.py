@@ -1,0 +1,13 @@
+"""FtM glue: statements with provenance, entity assembly, ids."""
+
+from redthread.model.statement import Statement, make_statement_id, now_iso
+from redthread.model.entity import assemble, assemble_many, entity_statements
+
+__all__ = [
+    "Statement",
+    "make_statement_id",
+    "now_iso",
+    "assemble",
+    "assemble_many",
+    "entity_statements",
+]

@@ -1,0 +1,133 @@
+"""A statement: one property value of one entity, with full provenance.
+
+This extends FollowTheMoney's statement (entity, schema, prop, value,
+dataset, first/last seen) with what an investigator needs to trust a value:
+the source it came from (document or record id), where inside it (a record
+location like ``file.jsonl:12`` or a character span), the exact quote or raw
+value, the extractor or loader that produced it and its version, a
+confidence, an optional hedge marker, and whether the value was removed by a
+later load of the same source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from followthemoney.statement import Statement as FtMStatement
+
+#: The pseudo-property that says "this entity exists, with this schema".
+BASE = "id"
+#: Pseudo-properties that carry entity metadata from FtM exports.
+META_REFERENT = "$referent"
+META_DATASET = "$dataset"
+
+
+def now_iso() -> str:
+    """UTC now, to the second, ISO 8601 (the format FtM uses for seen dates)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def make_statement_id(*parts: object) -> str:
+    """A content hash over the parts that make a statement unique."""
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(b"" if part is None else str(part).encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+@dataclass(slots=True)
+class Statement:
+    """One value of one property of one entity, and where it came from."""
+
+    entity_id: str
+    schema: str
+    prop: str
+    value: str
+    dataset: str
+    source: str = ""
+    location: str = ""
+    span_start: int | None = None
+    span_end: int | None = None
+    quote: str | None = None
+    original_value: str | None = None
+    lang: str | None = None
+    origin: str = ""
+    confidence: float = 1.0
+    hedge: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    removed_at: str | None = None
+    id: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = self.key()
+
+    def key(self) -> str:
+        """Identity of a statement: what is said, by which source, where.
+
+        Two loads of the same record produce the same key, so a reload can
+        tell kept, new and vanished values apart.
+        """
+        return make_statement_id(
+            self.dataset,
+            self.source,
+            self.entity_id,
+            self.schema,
+            self.prop,
+            self.value,
+            self.location,
+            self.span_start,
+            self.span_end,
+        )
+
+    @property
+    def is_meta(self) -> bool:
+        return self.prop == BASE or self.prop.startswith("$")
+
+    def with_seen(self, first_seen: str | None, last_seen: str | None) -> "Statement":
+        return replace(self, first_seen=first_seen, last_seen=last_seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form; the field names extend FtM's statement format."""
+        return {
+            "id": self.id,
+            "entity_id": self.entity_id,
+            "schema": self.schema,
+            "prop": self.prop,
+            "value": self.value,
+            "dataset": self.dataset,
+            "source": self.source,
+            "location": self.location,
+            "span": [self.span_start, self.span_end] if self.span_start is not None else None,
+            "quote": self.quote,
+            "original_value": self.original_value,
+            "lang": self.lang,
+            "origin": self.origin,
+            "confidence": self.confidence,
+            "hedge": self.hedge,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "removed_at": self.removed_at,
+        }
+
+    def to_ftm(self, canonical_id: str | None = None) -> FtMStatement:
+        """The plain FtM statement (provenance beyond FtM's fields dropped)."""
+        return FtMStatement(
+            entity_id=self.entity_id,
+            canonical_id=canonical_id or self.entity_id,
+            prop=self.prop,
+            schema=self.schema,
+            value=self.value,
+            dataset=self.dataset,
+            lang=self.lang,
+            original_value=self.original_value,
+            first_seen=self.first_seen,
+            last_seen=self.last_seen,
+            origin=self.origin or None,
+            id=self.id,
+        )

@@ -1,0 +1,33 @@
+"""All settings in one place, read from the environment when asked for.
+
+``REDTHREAD_HOME``   data folder (default ``~/.local/share/redthread``)
+``REDTHREAD_STORE``  store URL: ``sqlite:///path.db`` (default: ``redthread.db``
+                     under ``REDTHREAD_HOME``) or ``postgresql://user@host/db``
+``REDTHREAD_MAX_INPUT_MB``  largest single input file accepted (default 512)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def home() -> Path:
+    """The data folder; created on first use."""
+    raw = os.environ.get("REDTHREAD_HOME")
+    path = Path(raw).expanduser() if raw else Path.home() / ".local" / "share" / "redthread"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_url() -> str:
+    """The store URL: ``REDTHREAD_STORE`` or the embedded SQLite default."""
+    url = os.environ.get("REDTHREAD_STORE", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{(home() / 'redthread.db').resolve()}"
+
+
+def max_input_bytes() -> int:
+    """Refuse single input files larger than this (bytes)."""
+    return int(float(os.environ.get("REDTHREAD_MAX_INPUT_MB", "512")) * 1024 * 1024)

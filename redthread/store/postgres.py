@@ -1,0 +1,33 @@
+"""PostgreSQL backend, for teams: ``REDTHREAD_STORE=postgresql://user@host/db``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redthread.errors import StoreError
+from redthread.store.sql import Dialect, SQLStore
+
+
+class PostgresStore(SQLStore):
+    dialect = Dialect(name="postgresql", param="%s", serial="BIGSERIAL PRIMARY KEY")
+
+    def _connect(self) -> Any:
+        try:
+            import psycopg
+        except ImportError as exc:  # pragma: no cover - dependency is declared
+            raise StoreError("PostgreSQL support needs psycopg: pip install 'psycopg[binary]'") from exc
+        url = self.url.replace("postgres://", "postgresql://", 1)
+        try:
+            return psycopg.connect(url, autocommit=False)
+        except Exception as exc:
+            raise StoreError(f"cannot connect to {self.safe_url}: {exc}") from exc
+
+    def _begin(self) -> None:
+        # psycopg opens a transaction implicitly on the first statement; a
+        # table lock serialises concurrent loaders so history stays exact.
+        self.conn.execute("LOCK TABLE loads IN EXCLUSIVE MODE") if self._has_loads() else None
+
+    def _has_loads(self) -> bool:
+        cur = self.conn.execute("SELECT to_regclass('loads') IS NOT NULL")
+        row = cur.fetchone()
+        return bool(row and row[0])

@@ -1,0 +1,457 @@
+"""One SQL implementation of the store, shared by SQLite and PostgreSQL.
+
+Backends differ only in how they connect, their placeholder style and a few
+DDL words (see :class:`Dialect`); every query is written once here.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from followthemoney.statement.util import get_prop_type
+
+from redthread.errors import StoreError
+from redthread.model import Statement, now_iso
+from redthread.model.statement import BASE
+from redthread.store.base import (
+    DatasetInfo,
+    Document,
+    Judgement,
+    LoadBatch,
+    LoadResult,
+    Store,
+)
+
+STATEMENT_COLUMNS = (
+    "id", "entity_id", "schema", "prop", "prop_type", "value", "dataset", "source",
+    "location", "span_start", "span_end", "quote", "original_value", "lang", "origin",
+    "confidence", "hedge", "first_seen", "last_seen", "removed_at",
+)
+_SELECT = ", ".join(c for c in STATEMENT_COLUMNS if c != "prop_type")
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    param: str  # "?" or "%s"
+    serial: str  # auto-increment primary key DDL
+
+
+def schema_ddl(d: Dialect) -> list[str]:
+    return [
+        """CREATE TABLE IF NOT EXISTS statements (
+            id TEXT PRIMARY KEY, entity_id TEXT NOT NULL, schema TEXT NOT NULL,
+            prop TEXT NOT NULL, prop_type TEXT NOT NULL, value TEXT NOT NULL,
+            dataset TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',
+            location TEXT NOT NULL DEFAULT '', span_start INTEGER, span_end INTEGER,
+            quote TEXT, original_value TEXT, lang TEXT, origin TEXT NOT NULL DEFAULT '',
+            confidence REAL NOT NULL DEFAULT 1.0, hedge TEXT,
+            first_seen TEXT, last_seen TEXT, removed_at TEXT)""",
+        "CREATE INDEX IF NOT EXISTS ix_stmt_entity ON statements (entity_id)",
+        "CREATE INDEX IF NOT EXISTS ix_stmt_scope ON statements (dataset, source)",
+        "CREATE INDEX IF NOT EXISTS ix_stmt_type_value ON statements (prop_type, value)",
+        f"""CREATE TABLE IF NOT EXISTS loads (
+            id {d.serial}, dataset TEXT NOT NULL, source TEXT NOT NULL,
+            content_hash TEXT NOT NULL DEFAULT '', origin TEXT NOT NULL DEFAULT '',
+            loaded_at TEXT NOT NULL, added INTEGER NOT NULL, kept INTEGER NOT NULL,
+            removed INTEGER NOT NULL, unchanged INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX IF NOT EXISTS ix_loads_scope ON loads (dataset, source)",
+        """CREATE TABLE IF NOT EXISTS documents (
+            id TEXT PRIMARY KEY, dataset TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+            path TEXT NOT NULL DEFAULT '', mime TEXT NOT NULL DEFAULT '',
+            publisher TEXT NOT NULL DEFAULT '', published_at TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE IF NOT EXISTS judgements (
+            left_id TEXT NOT NULL, right_id TEXT NOT NULL, judgement TEXT NOT NULL,
+            username TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, score REAL,
+            PRIMARY KEY (left_id, right_id))""",
+        """CREATE TABLE IF NOT EXISTS canonical (
+            entity_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS ix_canonical ON canonical (canonical_id)",
+    ]
+
+
+class SQLStore(Store):
+    """Statement store over a DB-API connection (see the subclasses)."""
+
+    dialect: Dialect
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.conn = self._connect()
+        try:
+            with self._tx() as cur:
+                for ddl in schema_ddl(self.dialect):
+                    cur.execute(ddl)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"cannot initialise store at {self.safe_url}: {exc}") from exc
+
+    # -- backend hooks ------------------------------------------------------
+    @abc.abstractmethod
+    def _connect(self) -> Any: ...
+
+    @abc.abstractmethod
+    def _begin(self) -> None:
+        """Start a write transaction."""
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password blanked, for messages."""
+        if "@" in self.url and "://" in self.url:
+            scheme, rest = self.url.split("://", 1)
+            creds, host = rest.rsplit("@", 1)
+            user = creds.split(":", 1)[0]
+            return f"{scheme}://{user}:***@{host}"
+        return self.url
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.dialect.param == "?" else sql.replace("?", "%s")
+
+    def _tx(self) -> "_Transaction":
+        return _Transaction(self)
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+            rows = list(cur.fetchall())
+        finally:
+            cur.close()
+        self._end_read()
+        return rows
+
+    def _end_read(self) -> None:
+        """Close the implicit read transaction (PostgreSQL holds one open)."""
+        self.conn.commit()
+
+    # -- writing ------------------------------------------------------------
+    def write(self, batch: LoadBatch) -> LoadResult:
+        return self.write_many([batch])[0]
+
+    def write_many(self, batches: Sequence[LoadBatch]) -> list[LoadResult]:
+        results = []
+        try:
+            with self._tx() as cur:
+                for batch in batches:
+                    results.append(self._apply(cur, batch))
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"write to {self.safe_url} failed, nothing was stored: {exc}") from exc
+        return results
+
+    def _apply(self, cur: Any, batch: LoadBatch) -> LoadResult:
+        now = now_iso()
+        result = LoadResult(batch.dataset, batch.source)
+        if batch.content_hash:
+            cur.execute(
+                self._sql(
+                    "SELECT content_hash FROM loads WHERE dataset = ? AND source = ? "
+                    "AND unchanged = 0 ORDER BY id DESC LIMIT 1"
+                ),
+                (batch.dataset, batch.source),
+            )
+            row = cur.fetchone()
+            if row is not None and row[0] == batch.content_hash:
+                result.unchanged = True
+                self._log_load(cur, batch, result, now)
+                return result
+        if batch.replace_dataset:
+            cur.execute(
+                self._sql("SELECT id FROM statements WHERE dataset = ? AND removed_at IS NULL"),
+                (batch.dataset,),
+            )
+        else:
+            cur.execute(
+                self._sql(
+                    "SELECT id FROM statements WHERE dataset = ? AND source = ? AND removed_at IS NULL"
+                ),
+                (batch.dataset, batch.source),
+            )
+        active = {r[0] for r in cur.fetchall()}
+        new: dict[str, Statement] = {}
+        for stmt in batch.statements:
+            if stmt.first_seen is None:
+                stmt.first_seen = now
+            if stmt.last_seen is None:
+                stmt.last_seen = now
+            new[stmt.id] = stmt
+        rows = [self._row(s) for s in new.values()]
+        cols = ", ".join(STATEMENT_COLUMNS)
+        marks = ", ".join("?" for _ in STATEMENT_COLUMNS)
+        update = ", ".join(
+            f"{c} = excluded.{c}"
+            for c in ("last_seen", "quote", "original_value", "lang", "origin", "confidence", "hedge")
+        )
+        sql = self._sql(
+            f"INSERT INTO statements ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT (id) DO UPDATE SET {update}, removed_at = NULL"
+        )
+        for i in range(0, len(rows), _CHUNK):
+            cur.executemany(sql, rows[i : i + _CHUNK])
+        result.kept = len(active & new.keys())
+        result.added = len(new) - result.kept
+        gone = sorted(active - new.keys())
+        result.removed = len(gone)
+        for i in range(0, len(gone), _CHUNK):
+            cur.executemany(
+                self._sql("UPDATE statements SET removed_at = ? WHERE id = ?"),
+                [(now, g) for g in gone[i : i + _CHUNK]],
+            )
+        for doc in batch.documents:
+            self._put_document(cur, doc)
+        self._log_load(cur, batch, result, now)
+        return result
+
+    def _log_load(self, cur: Any, batch: LoadBatch, result: LoadResult, now: str) -> None:
+        cur.execute(
+            self._sql(
+                "INSERT INTO loads (dataset, source, content_hash, origin, loaded_at, added, kept, removed, unchanged) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            (batch.dataset, batch.source, batch.content_hash, batch.origin, now,
+             result.added, result.kept, result.removed, int(result.unchanged)),
+        )
+
+    def _put_document(self, cur: Any, doc: Document) -> None:
+        cur.execute(
+            self._sql(
+                "INSERT INTO documents (id, dataset, title, path, mime, publisher, published_at, text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "title = excluded.title, path = excluded.path, mime = excluded.mime, "
+                "publisher = excluded.publisher, published_at = excluded.published_at, text = excluded.text"
+            ),
+            (doc.id, doc.dataset, doc.title, doc.path, doc.mime, doc.publisher, doc.published_at, doc.text),
+        )
+
+    @staticmethod
+    def _row(s: Statement) -> tuple[Any, ...]:
+        prop_type = "id" if s.prop == BASE else ("meta" if s.prop.startswith("$") else get_prop_type(s.schema, s.prop))
+        return (
+            s.id, s.entity_id, s.schema, s.prop, prop_type, s.value, s.dataset, s.source,
+            s.location, s.span_start, s.span_end, s.quote, s.original_value, s.lang,
+            s.origin, s.confidence, s.hedge, s.first_seen, s.last_seen, s.removed_at,
+        )
+
+    # -- reading ------------------------------------------------------------
+    def statements(
+        self,
+        entity_ids: Iterable[str] | None = None,
+        dataset: str | None = None,
+        include_removed: bool = False,
+        prop_type: str | None = None,
+        values: Iterable[str] | None = None,
+    ) -> Iterator[Statement]:
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_removed:
+            where.append("removed_at IS NULL")
+        if dataset is not None:
+            where.append("dataset = ?")
+            params.append(dataset)
+        if prop_type is not None:
+            where.append("prop_type = ?")
+            params.append(prop_type)
+        id_lists: list[tuple[str, list[str]]] = []
+        if entity_ids is not None:
+            id_lists.append(("entity_id", sorted(set(entity_ids))))
+        if values is not None:
+            id_lists.append(("value", sorted(set(values))))
+        base = f"SELECT {_SELECT} FROM statements"
+        if not id_lists:
+            sql = base + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY entity_id, prop, value"
+            yield from self._stream(sql, params)
+            return
+        column, ids = id_lists[0]
+        extra = id_lists[1:]
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            clauses = list(where) + [f"{column} IN ({', '.join('?' for _ in chunk)})"]
+            cparams = list(params) + chunk
+            for col2, ids2 in extra:
+                if not ids2:
+                    return
+                clauses.append(f"{col2} IN ({', '.join('?' for _ in ids2)})")
+                cparams.extend(ids2)
+            sql = base + " WHERE " + " AND ".join(clauses) + " ORDER BY entity_id, prop, value"
+            yield from (self._to_statement(r) for r in self._query(sql, cparams))
+
+    def _stream(self, sql: str, params: Sequence[Any]) -> Iterator[Statement]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+            while True:
+                rows = cur.fetchmany(5000)
+                if not rows:
+                    break
+                for r in rows:
+                    yield self._to_statement(r)
+        finally:
+            cur.close()
+            self._end_read()
+
+    @staticmethod
+    def _to_statement(r: Sequence[Any]) -> Statement:
+        return Statement(
+            id=r[0], entity_id=r[1], schema=r[2], prop=r[3], value=r[4], dataset=r[5],
+            source=r[6], location=r[7], span_start=r[8], span_end=r[9], quote=r[10],
+            original_value=r[11], lang=r[12], origin=r[13], confidence=float(r[14]),
+            hedge=r[15], first_seen=r[16], last_seen=r[17], removed_at=r[18],
+        )
+
+    def canonical_map(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._query("SELECT entity_id, canonical_id FROM canonical")}
+
+    def search(self, text: str, limit: int = 20) -> list[str]:
+        like = f"%{text.lower()}%"
+        rows = self._query(
+            "SELECT entity_id, MIN(LENGTH(value)) AS l FROM statements WHERE removed_at IS NULL "
+            "AND prop_type = 'name' AND LOWER(value) LIKE ? GROUP BY entity_id ORDER BY l, entity_id LIMIT ?",
+            (like, limit * 3),
+        )
+        cmap = self.canonical_map()
+        out: list[str] = []
+        for r in rows:
+            cid = cmap.get(r[0], r[0])
+            if cid not in out:
+                out.append(cid)
+        return out[:limit]
+
+    def datasets(self) -> list[DatasetInfo]:
+        rows = self._query(
+            "SELECT dataset, COUNT(DISTINCT entity_id), "
+            "SUM(CASE WHEN removed_at IS NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN removed_at IS NULL THEN 0 ELSE 1 END), COUNT(DISTINCT source) "
+            "FROM statements GROUP BY dataset ORDER BY dataset"
+        )
+        last = dict(self._query("SELECT dataset, MAX(loaded_at) FROM loads GROUP BY dataset"))
+        return [
+            DatasetInfo(r[0], int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4]), last.get(r[0]))
+            for r in rows
+        ]
+
+    def loads(self, dataset: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, dataset, source, content_hash, origin, loaded_at, added, kept, removed, unchanged FROM loads"
+        params: tuple[Any, ...] = ()
+        if dataset is not None:
+            sql += " WHERE dataset = ?"
+            params = (dataset,)
+        keys = ("id", "dataset", "source", "content_hash", "origin", "loaded_at", "added", "kept", "removed", "unchanged")
+        return [dict(zip(keys, r)) for r in self._query(sql + " ORDER BY id", params)]
+
+    def stats(self) -> dict[str, Any]:
+        schema_rows = self._query(
+            "SELECT schema, COUNT(DISTINCT entity_id) FROM statements "
+            "WHERE removed_at IS NULL AND prop = 'id' GROUP BY schema ORDER BY 2 DESC"
+        )
+        totals = self._query(
+            "SELECT COUNT(*), SUM(CASE WHEN removed_at IS NULL THEN 0 ELSE 1 END), "
+            "COUNT(DISTINCT entity_id), COUNT(DISTINCT dataset) FROM statements"
+        )[0]
+        docs = self._query("SELECT COUNT(*) FROM documents")[0][0]
+        merged = self._query("SELECT COUNT(*) FROM canonical")[0][0]
+        return {
+            "statements": int(totals[0] or 0),
+            "removed_statements": int(totals[1] or 0),
+            "entities": int(totals[2] or 0),
+            "datasets": int(totals[3] or 0),
+            "documents": int(docs),
+            "resolved_entities": int(merged),
+            "schemata": {r[0]: int(r[1]) for r in schema_rows},
+        }
+
+    # -- documents ----------------------------------------------------------
+    _DOC = "SELECT id, dataset, title, path, mime, publisher, published_at, text FROM documents"
+
+    def document(self, doc_id: str) -> Document | None:
+        rows = self._query(self._DOC + " WHERE id = ?", (doc_id,))
+        return Document(*rows[0]) if rows else None
+
+    def documents(self, dataset: str | None = None) -> list[Document]:
+        if dataset is None:
+            return [Document(*r) for r in self._query(self._DOC + " ORDER BY id")]
+        return [Document(*r) for r in self._query(self._DOC + " WHERE dataset = ? ORDER BY id", (dataset,))]
+
+    # -- resolution ---------------------------------------------------------
+    def add_judgement(self, judgement: Judgement) -> None:
+        left, right = sorted((judgement.left_id, judgement.right_id))
+        with self._tx() as cur:
+            cur.execute(self._sql("DELETE FROM judgements WHERE left_id = ? AND right_id = ?"), (left, right))
+            cur.execute(
+                self._sql(
+                    "INSERT INTO judgements (left_id, right_id, judgement, username, created_at, score) "
+                    "VALUES (?, ?, ?, ?, ?, ?)"
+                ),
+                (left, right, judgement.judgement, judgement.user, judgement.created_at, judgement.score),
+            )
+            self._rebuild_canonical(cur)
+
+    def judgements(self) -> list[Judgement]:
+        rows = self._query(
+            "SELECT left_id, right_id, judgement, username, created_at, score FROM judgements ORDER BY created_at"
+        )
+        return [Judgement(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def remove_judgement(self, left_id: str, right_id: str) -> bool:
+        left, right = sorted((left_id, right_id))
+        with self._tx() as cur:
+            cur.execute(self._sql("DELETE FROM judgements WHERE left_id = ? AND right_id = ?"), (left, right))
+            existed = bool(cur.rowcount)
+            self._rebuild_canonical(cur)
+        return existed
+
+    def _rebuild_canonical(self, cur: Any) -> None:
+        """Canonical ids are derived from positive judgements (union-find).
+
+        The canonical id of a cluster is its smallest member id, so it is
+        stable across rebuilds and never a new invented id.
+        """
+        cur.execute(self._sql("SELECT left_id, right_id FROM judgements WHERE judgement = 'positive'"))
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for left, right in cur.fetchall():
+            a, b = find(left), find(right)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        cur.execute("DELETE FROM canonical")
+        rows = [(x, find(x)) for x in parent]
+        rows = [r for r in rows if r[0] != r[1]] + [(c, c) for c in {r[1] for r in rows if r[0] != r[1]}]
+        if rows:
+            cur.executemany(self._sql("INSERT INTO canonical (entity_id, canonical_id) VALUES (?, ?)"), rows)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Transaction:
+    """Context manager: a cursor whose work commits together or not at all."""
+
+    def __init__(self, store: SQLStore) -> None:
+        self.store = store
+        self.cur: Any = None
+
+    def __enter__(self) -> Any:
+        self.store._begin()
+        self.cur = self.store.conn.cursor()
+        return self.cur
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            if exc_type is None:
+                self.store.conn.commit()
+            else:
+                self.store.conn.rollback()
+        finally:
+            self.cur.close()

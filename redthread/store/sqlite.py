@@ -1,0 +1,50 @@
+"""SQLite backend: the embedded default, one file under ``REDTHREAD_HOME``.
+
+WAL journal, so readers never block a loading writer, and a busy timeout so
+two writers queue instead of failing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from redthread.errors import ConfigError
+from redthread.store.sql import Dialect, SQLStore
+
+
+def sqlite_path(url: str) -> str:
+    """The file path of a SQLite URL, as SQLAlchemy reads them.
+
+    ``sqlite:///relative.db``, ``sqlite:////absolute/path.db``, ``sqlite:///:memory:``.
+    """
+    if not url.startswith("sqlite:///"):
+        raise ConfigError(f"not a SQLite URL: {url!r} (expected sqlite:///path/to/file.db)")
+    path = url[len("sqlite:///"):]
+    if not path:
+        raise ConfigError(f"SQLite URL has no path: {url!r}")
+    return path
+
+
+class SQLiteStore(SQLStore):
+    dialect = Dialect(name="sqlite", param="?", serial="INTEGER PRIMARY KEY AUTOINCREMENT")
+
+    def _connect(self) -> Any:
+        path = sqlite_path(self.url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=60000")
+        return conn
+
+    def _begin(self) -> None:
+        # IMMEDIATE takes the write lock up front: two loaders serialise
+        # cleanly instead of one failing half-way with "database is locked".
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def _end_read(self) -> None:
+        # Autocommit mode (isolation_level=None): reads hold no transaction.
+        return None
