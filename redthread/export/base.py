@@ -11,7 +11,6 @@ from redthread.store import Store
 
 ExportFn = Callable[[Store, TextIO, "str | None"], int]
 
-EXPORTER_MODULES = ["redthread.export.ftm", "redthread.export.csv"]
 _REGISTRY: dict[str, ExportFn] = {}
 
 
@@ -24,8 +23,13 @@ def register(name: str) -> Callable[[ExportFn], ExportFn]:
 
 
 def exporters() -> dict[str, ExportFn]:
-    for mod in EXPORTER_MODULES:
-        importlib.import_module(mod)
+    import pkgutil
+
+    import redthread.export as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name != "base" and not info.name.startswith("_"):
+            importlib.import_module(f"redthread.export.{info.name}")
     return dict(_REGISTRY)
 
 

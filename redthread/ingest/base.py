@@ -13,8 +13,6 @@ from redthread import settings
 from redthread.errors import InputError, InputErrors, RedthreadError
 from redthread.store import LoadBatch, LoadResult, Store
 
-#: Modules that register loaders; imported lazily on first lookup.
-LOADER_MODULES = ["redthread.ingest.ftm"]
 
 ProgressFn = Callable[[str, int, int | None], None]
 
@@ -70,8 +68,15 @@ def _load_modules() -> None:
     global _loaded
     if _loaded:
         return
-    for mod in LOADER_MODULES:
-        importlib.import_module(mod)
+    # Every module in this package registers its loaders at import; the
+    # registry order (and so sniffing priority) is the modules' name order.
+    import pkgutil
+
+    import redthread.ingest as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name not in ("base",) and not info.name.startswith("_"):
+            importlib.import_module(f"redthread.ingest.{info.name}")
     _loaded = True
 
 
