@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI). Route modules in ``api/routes/`` are discovered."""

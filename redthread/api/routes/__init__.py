@@ -1,0 +1,1 @@
+"""API route modules; each exposes ``router: fastapi.APIRouter``."""

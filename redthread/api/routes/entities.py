@@ -1,0 +1,35 @@
+"""Entities: profile with statements and sources, search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from redthread.analyze.profile import profile
+from redthread.api.deps import get_store, require_role
+from redthread.store import Store
+
+router = APIRouter(tags=["entities"])
+
+
+@router.get("/entities/{entity_id}", dependencies=[require_role("viewer")])
+def get_entity(entity_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """An entity's profile: every value with its sources; links in and out."""
+    prof = profile(store, entity_id)
+    if prof is None:
+        raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+    return prof
+
+
+@router.get("/search", dependencies=[require_role("viewer")])
+def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=200),
+           store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Entities whose names contain ``q``."""
+    results = []
+    for eid in store.search(q, limit=limit):
+        ent = store.entity(eid)
+        if ent:
+            results.append({"id": eid, "schema": ent["schema"], "caption": ent["caption"],
+                            "datasets": ent["datasets"]})
+    return {"query": q, "results": results}
