@@ -13,7 +13,6 @@ from redthread import settings
 from redthread.errors import InputError, InputErrors, RedthreadError
 from redthread.store import LoadBatch, LoadResult, Store
 
-
 ProgressFn = Callable[[str, int, int | None], None]
 
 

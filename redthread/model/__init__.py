@@ -1,7 +1,7 @@
 """FtM glue: statements with provenance, entity assembly, ids."""
 
-from redthread.model.statement import Statement, make_statement_id, now_iso
 from redthread.model.entity import assemble, assemble_many, entity_statements
+from redthread.model.statement import Statement, make_statement_id, now_iso
 
 __all__ = [
     "Statement",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from followthemoney.statement import Statement as FtMStatement
@@ -27,7 +27,7 @@ META_DATASET = "$dataset"
 
 def now_iso() -> str:
     """UTC now, to the second, ISO 8601 (the format FtM uses for seen dates)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
+    return datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def make_statement_id(*parts: object) -> str:
@@ -89,7 +89,7 @@ class Statement:
     def is_meta(self) -> bool:
         return self.prop == BASE or self.prop.startswith("$")
 
-    def with_seen(self, first_seen: str | None, last_seen: str | None) -> "Statement":
+    def with_seen(self, first_seen: str | None, last_seen: str | None) -> Statement:
         return replace(self, first_seen=first_seen, last_seen=last_seen)
 
     def to_dict(self) -> dict[str, Any]:

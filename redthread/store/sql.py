@@ -113,7 +113,7 @@ class SQLStore(Store):
     def _sql(self, sql: str) -> str:
         return sql if self.dialect.param == "?" else sql.replace("?", "%s")
 
-    def _tx(self) -> "_Transaction":
+    def _tx(self) -> _Transaction:
         return _Transaction(self)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -343,7 +343,7 @@ class SQLStore(Store):
             sql += " WHERE dataset = ?"
             params = (dataset,)
         keys = ("id", "dataset", "source", "content_hash", "origin", "loaded_at", "added", "kept", "removed", "unchanged")
-        return [dict(zip(keys, r)) for r in self._query(sql + " ORDER BY id", params)]
+        return [dict(zip(keys, r, strict=False)) for r in self._query(sql + " ORDER BY id", params)]
 
     def stats(self) -> dict[str, Any]:
         schema_rows = self._query(
