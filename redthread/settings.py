@@ -4,6 +4,8 @@
 ``REDTHREAD_STORE``  store URL: ``sqlite:///path.db`` (default: ``redthread.db``
                      under ``REDTHREAD_HOME``) or ``postgresql://user@host/db``
 ``REDTHREAD_MAX_INPUT_MB``  largest single input file accepted (default 512)
+``REDTHREAD_MAX_UPLOAD_MB``  largest file accepted by the API's upload (default 50)
+``REDTHREAD_CORS_ORIGINS``  comma-separated origins the API admits (default none: CORS closed)
 """
 
 from __future__ import annotations
@@ -31,3 +33,14 @@ def store_url() -> str:
 def max_input_bytes() -> int:
     """Refuse single input files larger than this (bytes)."""
     return int(float(os.environ.get("REDTHREAD_MAX_INPUT_MB", "512")) * 1024 * 1024)
+
+
+def max_upload_bytes() -> int:
+    """Refuse API uploads larger than this (bytes)."""
+    return int(float(os.environ.get("REDTHREAD_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
+
+
+def cors_origins() -> list[str]:
+    """Origins allowed to call the API from a browser; empty means CORS closed."""
+    raw = os.environ.get("REDTHREAD_CORS_ORIGINS", "")
+    return [o.strip() for o in raw.split(",") if o.strip()]

@@ -33,3 +33,14 @@ def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=20
             results.append({"id": eid, "schema": ent["schema"], "caption": ent["caption"],
                             "datasets": ent["datasets"]})
     return {"query": q, "results": results}
+
+
+@router.get("/entities/{entity_id}/statements", dependencies=[require_role("viewer")])
+def entity_statements(entity_id: str, include_removed: bool = Query(True),
+                      store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Every statement about an entity (and entities merged into it), with provenance."""
+    cid = store.canonical_id(entity_id)
+    stmts = store.entity_statements(cid, include_removed=include_removed)
+    if not stmts:
+        raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+    return {"id": cid, "statements": [s.to_dict() for s in stmts]}

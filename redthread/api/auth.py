@@ -1,0 +1,68 @@
+"""Who is calling: API keys from ``Authorization: ApiKey <key>``.
+
+Plugged into the app as ``app.state.authenticate`` (see :mod:`redthread.api.deps`).
+Until the first key is created the server answers loopback callers only
+(they act as admin, so a fresh local install just works); once any key
+exists, every request must carry a valid one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import HTTPException, Request
+
+from redthread.api.deps import LOOPBACK
+from redthread.keys import KeyRing
+from redthread.store import open_store
+
+SCHEME = "apikey"
+
+
+def presented_key(request: Request) -> str | None:
+    """The key a request carries (``Authorization: ApiKey <key>``), if any."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == SCHEME and value.strip():
+        return value.strip()
+    return None
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "ApiKey"})
+
+
+def make_authenticator(store_url: str) -> Callable[[Request], str]:
+    """An ``authenticate(request) -> role`` over the keys kept in ``store_url``."""
+
+    def authenticate(request: Request) -> str:
+        cached: str | None = getattr(request.state, "role", None)
+        if cached is not None:
+            return cached
+        key = presented_key(request)
+        store = open_store(store_url)
+        try:
+            ring = KeyRing(store)
+            if key is None:
+                if ring.any_created():
+                    raise _unauthorized("send an API key: `Authorization: ApiKey <key>` (see `redthread keys create`)")
+                host = request.client.host if request.client else ""
+                if host not in LOOPBACK:
+                    raise HTTPException(
+                        status_code=403,
+                        detail="no API keys exist yet: only loopback requests are served; "
+                        "create one with `redthread keys create --role viewer`",
+                    )
+                role, user = "admin", "local"
+            else:
+                record = ring.verify(key, touch=True)
+                if record is None:
+                    raise _unauthorized("this API key is unknown or revoked")
+                role, user = record.role, record.name or record.id
+        finally:
+            store.close()
+        request.state.role = role
+        request.state.user = user
+        return role
+
+    return authenticate

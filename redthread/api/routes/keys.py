@@ -1,0 +1,51 @@
+"""API keys (admin only) and ``/whoami``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from redthread.api.deps import ROLES, get_store, require_role
+from redthread.keys import KeyRing, KeyRingError
+from redthread.store import Store
+
+router = APIRouter(tags=["keys"])
+
+
+class NewKey(BaseModel):
+    role: str = Field(..., description="viewer, analyst or admin")
+    name: str = Field("", max_length=200, description="who or what uses the key")
+
+
+@router.get("/whoami", dependencies=[require_role("viewer")])
+def whoami(request: Request) -> dict[str, Any]:
+    """The caller's role and key name (``local`` for loopback without keys)."""
+    return {"role": getattr(request.state, "role", None), "user": getattr(request.state, "user", None),
+            "roles": list(ROLES)}
+
+
+@router.get("/keys", dependencies=[require_role("admin")])
+def list_keys(store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Every key's id, name, role and dates (never the secret)."""
+    return {"keys": [k.__dict__ for k in KeyRing(store).list()]}
+
+
+@router.post("/keys", status_code=201, dependencies=[require_role("admin")])
+def create_key(body: NewKey, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """A new key; ``key`` is shown only in this response."""
+    try:
+        record, key = KeyRing(store).create(body.role, body.name)
+    except KeyRingError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    return {**record.__dict__, "key": key}
+
+
+@router.delete("/keys/{key_id}", dependencies=[require_role("admin")])
+def revoke_key(key_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Revoke a key; it stops working at once."""
+    try:
+        return KeyRing(store).revoke(key_id).__dict__
+    except KeyRingError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc

@@ -1,0 +1,42 @@
+"""The party network: an entity's neighbourhood and the path between two parties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from redthread.api.deps import get_store, require_role
+from redthread.report.network import build_network, neighbourhood, shortest_path
+from redthread.store import Store
+
+router = APIRouter(tags=["network"])
+
+
+@router.get("/network/path", dependencies=[require_role("viewer")])
+def network_path(source: str = Query(..., min_length=1), target: str = Query(..., min_length=1),
+                 max_hops: int = Query(8, ge=1, le=12), store: Store = Depends(get_store)) -> dict[str, Any]:
+    """A shortest chain of links between two parties, with the parties on it."""
+    net = build_network(store)
+    a, b = store.canonical_id(source), store.canonical_id(target)
+    for eid in (a, b):
+        if eid not in net.nodes:
+            raise HTTPException(status_code=404, detail=f"no party {eid!r} in the network")
+    path = shortest_path(net, a, b, max_hops=max_hops)
+    if path is None:
+        return {"source": a, "target": b, "found": False, "nodes": [], "edges": []}
+    ids = {a, b} | {e.source for e in path} | {e.target for e in path}
+    return {"source": a, "target": b, "found": True,
+            "nodes": [net.nodes[i].to_dict() for i in ids], "edges": [e.to_dict() for e in path]}
+
+
+@router.get("/network/{entity_id}", dependencies=[require_role("viewer")])
+def network(entity_id: str, depth: int = Query(1, ge=1, le=4), limit: int = Query(300, ge=1, le=2000),
+            store: Store = Depends(get_store)) -> dict[str, Any]:
+    """The parties within ``depth`` links of an entity, and the links between them."""
+    net = build_network(store)
+    cid = store.canonical_id(entity_id)
+    if cid not in net.nodes:
+        raise HTTPException(status_code=404, detail=f"no party {entity_id!r} in the network")
+    sub = neighbourhood(net, cid, depth=depth, limit=limit)
+    return {"center": cid, **sub.to_dict()}

@@ -1,0 +1,41 @@
+"""``POST /ingest``: upload a file and load it into a dataset (analyst)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+
+from redthread.api.deps import get_store, require_role
+from redthread.api.uploads import safe_name, save_upload
+from redthread.errors import InputError, RedthreadError
+from redthread.ingest import ingest
+from redthread.store import Store
+
+router = APIRouter(tags=["ingest"])
+
+
+@router.post("/ingest", dependencies=[require_role("analyst")])
+def upload_ingest(
+    file: UploadFile = File(..., description="the file to load"),
+    dataset: str = Form(..., description="dataset the load belongs to"),
+    fmt: str | None = Form(None, alias="format", description="input format (detected when omitted)"),
+    skip_errors: bool = Form(False),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    """Store the upload under the data folder, then ingest it like ``redthread ingest``."""
+    try:
+        path = save_upload(file.file, file.filename)
+    except InputError as exc:
+        raise HTTPException(status_code=413, detail=str(exc)) from exc
+    try:
+        results, errors = ingest(store, [path], dataset, fmt or None, skip_errors=skip_errors,
+                                 source=safe_name(file.filename))
+    except RedthreadError as exc:
+        path.unlink(missing_ok=True)  # nothing was stored: keep no orphan file
+        raise HTTPException(status_code=422, detail=str(exc).replace(str(path.parent) + "/", "")) from exc
+    return {
+        "file": path.name,
+        "results": [r.__dict__ for r in results],
+        "skipped": [e.location_message().replace(str(path.parent) + "/", "") for e in errors],
+    }

@@ -1,0 +1,52 @@
+"""``redthread keys create|list|revoke``: API keys and their roles."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from redthread.commands._common import console, store
+from redthread.keys import ROLES, KeyRing
+
+
+def register(app: typer.Typer) -> None:
+    keys = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+
+    @keys.command("create")
+    def create(
+        role: str = typer.Option(..., "--role", "-r", help=f"One of: {', '.join(ROLES)}."),
+        name: str = typer.Option("", "--name", "-n", help="Who or what uses the key."),
+    ) -> None:
+        """Create a key. The key is printed once, as the last word of the output."""
+        st = store()
+        try:
+            record, key = KeyRing(st).create(role, name)
+        finally:
+            st.close()
+        print(f"created {record.role} key {record.id}{' (' + name + ')' if name else ''}; "
+              f"send it as `Authorization: ApiKey <key>`. Key: {key}")
+
+    @keys.command("list")
+    def list_keys() -> None:
+        """List keys (ids, names, roles, dates; never the secrets)."""
+        st = store()
+        try:
+            records = KeyRing(st).list()
+        finally:
+            st.close()
+        table = Table("id", "name", "role", "created", "last used", "revoked")
+        for k in records:
+            table.add_row(k.id, k.name, k.role, k.created_at, k.last_used_at or "", k.revoked_at or "")
+        console.print(table)
+
+    @keys.command("revoke")
+    def revoke(key_id: str = typer.Argument(..., help="The key id (see `redthread keys list`).")) -> None:
+        """Revoke a key; it stops working at once."""
+        st = store()
+        try:
+            record = KeyRing(st).revoke(key_id)
+        finally:
+            st.close()
+        console.print(f"revoked key {record.id} ({record.role}) at {record.revoked_at}")
+
+    app.add_typer(keys, name="keys")

@@ -1,0 +1,38 @@
+"""``redthread serve``: the HTTP API and web UI."""
+
+from __future__ import annotations
+
+import typer
+
+from redthread.commands._common import console, err_console
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+        port: int = typer.Option(8000, "--port", "-p", help="TCP port."),
+        store_url: str | None = typer.Option(None, "--store", help="Store URL (default: REDTHREAD_STORE)."),
+    ) -> None:
+        """Serve the web UI at / and the API (OpenAPI docs at /docs)."""
+        import uvicorn
+
+        from redthread.api.app import create_app
+        from redthread.keys import KeyRing
+        from redthread.store import open_store
+
+        application = create_app(store_url)
+        st = open_store(application.state.store_url)
+        try:
+            locked = KeyRing(st).any_created()
+        finally:
+            st.close()
+        if locked:
+            console.print("API keys exist: every request must send `Authorization: ApiKey <key>`.")
+        else:
+            err_console.print(
+                "[yellow]no API key exists yet: only loopback requests (127.0.0.1, ::1) are served.[/] "
+                "Create one with `redthread keys create --role viewer` to open the server to others."
+            )
+        console.print(f"redthread at http://{host}:{port}/  (API docs at /docs)")
+        uvicorn.run(application, host=host, port=port, log_level="info")

@@ -1,0 +1,1 @@
+"""Investigation dossiers (HTML and PDF) and the party network they draw."""

@@ -1,0 +1,221 @@
+"""The evidence graph as a network of parties, for figures, exports and the UI.
+
+Nodes are things (people, companies, addresses, ...); FtM edge schemata
+(Ownership, Control, Directorship, EconomicActivity, Payment, ...) become
+edges from their source to their target property, and any other entity-typed
+property (``Sanction.entity`` aside) becomes an edge labelled by the
+property. A Sanction is not drawn as a node: it marks its entity
+``sanctioned`` with the authority and programme.
+
+:func:`build_network` reads the whole store once; :func:`neighbourhood` and
+:func:`shortest_path` answer from that network.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from followthemoney import model
+
+from redthread.store import Store
+
+#: Schemata that annotate their entity instead of being drawn as a node.
+ANNOTATIONS = {"Sanction"}
+#: Non-edge FtM schemata drawn as an edge between two of their properties.
+PAIRS = {"EconomicActivity": ("sender", "receiver")}
+
+
+@dataclass
+class Node:
+    id: str
+    schema: str
+    caption: str
+    datasets: list[str]
+    countries: list[str] = field(default_factory=list)
+    sanctioned: list[dict[str, Any]] = field(default_factory=list)
+    blocked: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "schema": self.schema, "caption": self.caption, "datasets": self.datasets,
+            "countries": self.countries, "sanctioned": self.sanctioned, "blocked": self.blocked,
+        }
+
+
+@dataclass
+class Edge:
+    id: str
+    source: str
+    target: str
+    schema: str
+    label: str
+    datasets: list[str]
+    properties: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "source": self.source, "target": self.target, "schema": self.schema,
+            "label": self.label, "datasets": self.datasets, "properties": self.properties,
+        }
+
+
+@dataclass
+class Network:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+
+    def adjacency(self) -> dict[str, list[Edge]]:
+        adj: dict[str, list[Edge]] = {n: [] for n in self.nodes}
+        for e in self.edges:
+            adj.setdefault(e.source, []).append(e)
+            adj.setdefault(e.target, []).append(e)
+        return adj
+
+    def subgraph(self, ids: set[str]) -> Network:
+        return Network(
+            nodes={i: n for i, n in self.nodes.items() if i in ids},
+            edges=[e for e in self.edges if e.source in ids and e.target in ids],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"nodes": [n.to_dict() for n in self.nodes.values()], "edges": [e.to_dict() for e in self.edges]}
+
+
+def _edge_label(schema_name: str, props: dict[str, list[str]]) -> str:
+    label = model.get(schema_name).label if model.get(schema_name) else schema_name
+    pct = props.get("percentage")
+    if pct:
+        return f"{label} {pct[0].rstrip('%')}%"
+    return str(label)
+
+
+def build_network(store: Store, dataset: str | None = None) -> Network:
+    """The whole store (or one dataset) as a network; resolution applied."""
+    net = Network()
+    cmap = store.canonical_map()
+    pending: list[dict[str, Any]] = []
+    for ent in store.entities(dataset=dataset):
+        schema = model.get(ent["schema"])
+        if schema is None:
+            continue
+        if schema.edge or ent["schema"] in ANNOTATIONS or ent["schema"] in PAIRS:
+            pending.append(ent)
+            continue
+        props = ent["properties"]
+        countries = sorted(set(props.get("country", []) + props.get("jurisdiction", []) + props.get("nationality", [])))
+        net.nodes[ent["id"]] = Node(ent["id"], ent["schema"], ent["caption"], ent["datasets"], countries)
+        pending.append(ent)  # its own entity-typed properties become edges too
+    for ent in pending:
+        _add_links(net, ent, cmap)
+    _mark_blocked(net, store)
+    return net
+
+
+def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
+    schema = model.get(ent["schema"])
+    props: dict[str, list[str]] = ent["properties"]
+    if ent["schema"] in ANNOTATIONS:
+        for target in props.get("entity", []):
+            node = net.nodes.get(cmap.get(target, target))
+            if node is not None:
+                node.sanctioned.append({
+                    "id": ent["id"], "authority": (props.get("authority") or [""])[0],
+                    "program": (props.get("program") or [""])[0],
+                    "startDate": (props.get("startDate") or [""])[0], "datasets": ent["datasets"],
+                })
+        return
+    pair: tuple[str, str] | None = PAIRS.get(ent["schema"])
+    if pair is None and schema.edge and schema.source_prop is not None and schema.target_prop is not None:
+        pair = (schema.source_prop.name, schema.target_prop.name)
+    if pair is not None:
+        plain = {k: v for k, v in props.items() if schema.get(k) is not None and schema.get(k).type.name != "entity"}
+        for src in props.get(pair[0], []):
+            for tgt in props.get(pair[1], []):
+                s, t = cmap.get(src, src), cmap.get(tgt, tgt)
+                if s in net.nodes and t in net.nodes:
+                    net.edges.append(Edge(ent["id"], s, t, ent["schema"], _edge_label(ent["schema"], props),
+                                          ent["datasets"], plain))
+        return
+    for prop_name, values in props.items():
+        prop = schema.get(prop_name)
+        if prop is None or prop.type.name != "entity":
+            continue
+        for value in values:
+            t = cmap.get(value, value)
+            if t in net.nodes and ent["id"] in net.nodes and t != ent["id"]:
+                net.edges.append(Edge(f"{ent['id']}:{prop_name}:{t}", ent["id"], t, ent["schema"],
+                                      str(prop.label), ent["datasets"]))
+
+
+def _mark_blocked(net: Network, store: Store) -> None:
+    """Mark parties blocked by operation of law, when the ownership analysis is installed."""
+    try:
+        ownership = importlib.import_module("redthread.analyze.ownership")
+    except ImportError:
+        return
+    fn = getattr(ownership, "blocked", None)
+    if fn is None:
+        return
+    try:
+        rows = fn(store)
+    except Exception:  # an analysis failure must not hide the graph
+        return
+    for row in rows or []:
+        node = net.nodes.get(str(row.get("id")))
+        if node is not None:
+            node.blocked = {"blocked_share": row.get("blocked_share"), "chain": row.get("chain")}
+
+
+def neighbourhood(net: Network, entity_id: str, depth: int = 1, limit: int = 400) -> Network:
+    """The parties within ``depth`` links of ``entity_id`` (at most ``limit`` nodes)."""
+    if entity_id not in net.nodes:
+        return Network()
+    adj = net.adjacency()
+    seen = {entity_id}
+    frontier = deque([(entity_id, 0)])
+    while frontier and len(seen) < limit:
+        node, dist = frontier.popleft()
+        if dist >= depth:
+            continue
+        for e in adj.get(node, []):
+            other = e.target if e.source == node else e.source
+            if other not in seen:
+                seen.add(other)
+                frontier.append((other, dist + 1))
+                if len(seen) >= limit:
+                    break
+    return net.subgraph(seen)
+
+
+def shortest_path(net: Network, a: str, b: str, max_hops: int = 8) -> list[Edge] | None:
+    """The edges of a shortest path between two parties (links in either direction)."""
+    if a not in net.nodes or b not in net.nodes:
+        return None
+    if a == b:
+        return []
+    adj = net.adjacency()
+    prev: dict[str, tuple[str, Edge]] = {}
+    frontier = deque([(a, 0)])
+    seen = {a}
+    while frontier:
+        node, dist = frontier.popleft()
+        if dist >= max_hops:
+            continue
+        for e in adj.get(node, []):
+            other = e.target if e.source == node else e.source
+            if other in seen:
+                continue
+            seen.add(other)
+            prev[other] = (node, e)
+            if other == b:
+                path: list[Edge] = []
+                cur = b
+                while cur != a:
+                    cur, edge = prev[cur]
+                    path.append(edge)
+                return list(reversed(path))
+            frontier.append((other, dist + 1))
+    return None

@@ -1,0 +1,118 @@
+"""Documents with spans, datasets, stats, statements, network, uploads, CORS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from redthread import settings
+from redthread.api.app import create_app
+from redthread.api.uploads import safe_name
+from redthread.ingest import ingest
+from redthread.model import Statement
+from redthread.store import Document, LoadBatch, open_store
+
+TEXT = "Acme Widgets LLC shipped relays to Borealis Trading in 2023."
+
+
+@pytest.fixture
+def client(tmp_path: Path, fixtures: Path) -> TestClient:
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    st = open_store(url)
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    start = TEXT.index("Acme Widgets LLC")
+    end = start + len("Acme Widgets LLC")
+    stmts = [
+        Statement("doc-acme", "Company", "id", "doc-acme", "notes", source="memo-1"),
+        Statement("doc-acme", "Company", "name", "Acme Widgets LLC", "notes", source="memo-1",
+                  span_start=start, span_end=end, quote=TEXT, origin="test"),
+    ]
+    st.write(LoadBatch("notes", "memo-1", stmts, documents=[Document("memo-1", "notes", title="Memo", text=TEXT)]))
+    st.close()
+    return TestClient(create_app(url))
+
+
+def test_document_spans(client: TestClient) -> None:
+    body = client.get("/documents/memo-1").json()
+    assert body["text"] == TEXT
+    spans = [s for s in body["spans"] if s["prop"] == "name"]
+    assert len(spans) == 1
+    assert TEXT[spans[0]["start"]:spans[0]["end"]] == "Acme Widgets LLC"
+    assert spans[0]["entity_id"] == "doc-acme"
+    assert [d["id"] for d in client.get("/documents").json()["documents"]] == ["memo-1"]
+    assert client.get("/documents/none").status_code == 404
+
+
+def test_datasets_stats_statements(client: TestClient) -> None:
+    names = {d["name"] for d in client.get("/datasets").json()["datasets"]}
+    assert names == {"starter", "notes"}
+    assert client.get("/stats").json()["documents"] == 1
+    stmts = client.get("/entities/rt-komax/statements").json()["statements"]
+    assert {s["prop"] for s in stmts} >= {"name", "country"}
+    assert all(s["location"].startswith("starter.ftm.jsonl:") for s in stmts)
+    assert client.get("/entities/nope/statements").status_code == 404
+
+
+def test_network_neighbourhood_and_path(client: TestClient) -> None:
+    body = client.get("/network/rt-komax").json()
+    ids = {n["id"] for n in body["nodes"]}
+    assert ids == {"rt-komax", "rt-basyuk", "rt-aerohit"}
+    assert {(e["source"], e["target"], e["schema"]) for e in body["edges"]} == {
+        ("rt-basyuk", "rt-komax", "Ownership"), ("rt-komax", "rt-aerohit", "Control")}
+    aerohit = [n for n in body["nodes"] if n["id"] == "rt-aerohit"][0]
+    assert aerohit["sanctioned"][0]["program"] == "RUSSIA-EO14024"
+    deeper = client.get("/network/rt-komax", params={"depth": 2}).json()
+    assert {"rt-huasheng", "rt-aeromar"} <= {n["id"] for n in deeper["nodes"]}
+    path = client.get("/network/path", params={"source": "rt-basyuk", "target": "rt-aeromar"}).json()
+    assert path["found"] is True
+    hops = [(e["source"], e["target"]) for e in path["edges"]]
+    assert hops == [("rt-basyuk", "rt-komax"), ("rt-komax", "rt-aerohit"), ("rt-aerohit", "rt-aeromar")]
+    assert client.get("/network/nope").status_code == 404
+
+
+def test_upload_ingest_is_confined_and_limited(client: TestClient, fixtures: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (fixtures / "starter.ftm.jsonl").read_bytes()
+    res = client.post("/ingest", data={"dataset": "upload"},
+                      files={"file": ("../../etc/evil name.ftm.jsonl", data)})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["results"][0]["added"] > 0
+    saved = list((settings.home() / "uploads").iterdir())
+    assert len(saved) == 1 and saved[0].name.endswith("-evil_name.ftm.jsonl")
+    assert body["file"] == saved[0].name
+    assert "upload" in {d["name"] for d in client.get("/datasets").json()["datasets"]}
+    res = client.post("/ingest", data={"dataset": "bad name!"}, files={"file": ("a.ftm.jsonl", data)})
+    assert res.status_code == 422
+    monkeypatch.setenv("REDTHREAD_MAX_UPLOAD_MB", "0.0001")
+    res = client.post("/ingest", data={"dataset": "upload"}, files={"file": ("big.jsonl", data)})
+    assert res.status_code == 413 and "REDTHREAD_MAX_UPLOAD_MB" in res.json()["detail"]
+    assert len(list((settings.home() / "uploads").iterdir())) == 1  # refused files are gone
+
+
+def test_safe_name() -> None:
+    assert safe_name("../../x/../.bashrc") == "bashrc"
+    assert safe_name("C:\\Users\\me\\report 1.pdf") == "report_1.pdf"
+    assert safe_name("") == "upload"
+    assert "/" not in safe_name("a/b/c")
+
+
+def test_static_paths_cannot_escape(client: TestClient) -> None:
+    for path in ("/../redthread.db", "/vendor/../../keys.py", "/%2e%2e/%2e%2e/pyproject.toml"):
+        res = client.get(path)
+        assert res.status_code == 404 or "[project]" not in res.text
+
+
+def test_cors_closed_by_default_and_opened_by_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    headers = {"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+    res = TestClient(create_app(url)).options("/stats", headers=headers)
+    assert "access-control-allow-origin" not in res.headers
+    monkeypatch.setenv("REDTHREAD_CORS_ORIGINS", "https://desk.example")
+    app = create_app(url)
+    res = TestClient(app).options("/stats", headers={**headers, "Origin": "https://desk.example"})
+    assert res.headers.get("access-control-allow-origin") == "https://desk.example"
+    res = TestClient(app).options("/stats", headers=headers)
+    assert res.headers.get("access-control-allow-origin") is None
