@@ -1,0 +1,145 @@
+"""Shared pieces of the sanctions-list loaders (OFAC, EU, UK, UN).
+
+A list record contributes *fragments*: parts of one FtM entity, each with the
+place in the file it came from (``sdn.csv:12``, ``eu.xml:/export/entity[3]``).
+Fragments of the same id are merged on read, so every value keeps its own
+location. Values that FtM's type system rejects (an unparseable date, an
+unknown country) are moved to ``notes`` instead of failing the whole list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from followthemoney import model
+from followthemoney.types import registry
+
+from redthread.model import Statement, entity_statements
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_DMY = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+_MY = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+_Y = re.compile(r"^(\d{4})$")
+_ISO = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?(?![\d-])")
+_DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+def parse_date(text: str | None) -> str | None:
+    """An ISO date (or year / year-month) from list spellings, else None.
+
+    Understands ``10 Dec 1948``, ``Dec 1948``, ``1948``, ``circa 1955``,
+    ``1948-12-10`` and ``10.12.1948`` / ``10/12/1948`` (day first).
+    """
+    if not text:
+        return None
+    value = text.strip().rstrip(".").strip()
+    value = re.sub(r"^(circa|approximately|approx\.?|c\.)\s+", "", value, flags=re.I)
+    if m := _DMY.match(value):
+        month = _MONTHS.get(m.group(2).lower())
+        if month:
+            return f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}"
+    if m := _MY.match(value):
+        month = _MONTHS.get(m.group(1).lower())
+        if month:
+            return f"{m.group(2)}-{month:02d}"
+    if m := _Y.match(value):
+        return m.group(1)
+    if m := _DOTTED.match(value):
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    if m := _ISO.match(value):
+        return m.group(0)
+    return None
+
+
+def country_code(text: str | None) -> str | None:
+    """An FtM country code from a name or code (``Russia`` -> ``ru``), else None."""
+    if not text:
+        return None
+    return registry.country.clean(text.strip(), fuzzy=True)
+
+
+@dataclass
+class Fragment:
+    """Part of one entity, from one place in the source file."""
+
+    id: str
+    schema: str
+    location: str
+    properties: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, prop: str, value: Any) -> None:
+        """Add a value (skipping empties); invalid typed values go to notes."""
+        if value is None:
+            return
+        text = str(value).strip()
+        if not text:
+            return
+        schema = model.get(self.schema)
+        assert schema is not None
+        prop_obj = schema.get(prop)
+        if prop_obj is None:
+            if prop != "notes" and schema.get("notes") is not None:
+                self.properties.setdefault("notes", []).append(f"{prop}: {text}")
+            return
+        cleaned = prop_obj.type.clean(text, proxy=None, fuzzy=False)
+        if cleaned is None:
+            if prop_obj.type == registry.country:
+                code = country_code(text)
+                if code is not None:
+                    self.properties.setdefault(prop, []).append(code)
+                    return
+            if prop_obj.type == registry.date:
+                iso = parse_date(text)
+                if iso is not None:
+                    self.properties.setdefault(prop, []).append(iso)
+                    return
+            notes = schema.get("notes")
+            if notes is not None:
+                self.properties.setdefault("notes", []).append(f"{prop}: {text}")
+            return
+        values = self.properties.setdefault(prop, [])
+        if cleaned not in values:
+            values.append(cleaned)
+
+
+@dataclass
+class ListBuilder:
+    """Collects fragments of a list and turns them into statements."""
+
+    dataset: str
+    source: str
+    origin: str
+    seen: str
+    fragments: list[Fragment] = field(default_factory=list)
+
+    def fragment(self, entity_id: str, schema: str, location: str) -> Fragment:
+        frag = Fragment(entity_id, schema, location)
+        self.fragments.append(frag)
+        return frag
+
+    def statements(self) -> list[Statement]:
+        out: list[Statement] = []
+        for frag in self.fragments:
+            out.extend(self._fragment_statements(frag))
+        return out
+
+    def _fragment_statements(self, frag: Fragment) -> Iterable[Statement]:
+        return entity_statements(
+            {"id": frag.id, "schema": frag.schema, "properties": frag.properties},
+            self.dataset,
+            source=self.source,
+            location=frag.location,
+            origin=self.origin,
+            seen=self.seen,
+        )
+
+
+def slug(text: str) -> str:
+    """A short, stable id part from free text."""
+    import hashlib
+
+    return hashlib.sha1(text.strip().lower().encode("utf-8")).hexdigest()[:12]

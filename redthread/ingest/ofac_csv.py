@@ -1,0 +1,315 @@
+"""OFAC SDN list, legacy CSV format (sdn.csv, alt.csv, add.csv).
+
+A folder holding ``sdn.csv`` (and usually ``alt.csv`` and ``add.csv``) is
+one load. Files are latin-1, without a header, and write ``-0-`` for empty.
+
+- ``sdn.csv``: ent_num, name, type (individual/vessel/aircraft/-0-), program,
+  title, call sign, vessel type, tonnage, GRT, flag, vessel owner, remarks.
+- ``alt.csv``: ent_num, alt_num, alt_type (aka/fka/nka), alt_name, remarks.
+- ``add.csv``: ent_num, add_num, address, city/state/postal code, country,
+  remarks.
+
+Each entry becomes a Person, Company, Organization, Vessel or Airplane
+(``ofac-<ent_num>``) with a Sanction (authority OFAC, one program per value)
+and an Identification holding the ent_num. The free-text remarks are parsed
+into properties (DOB, POB, nationality, citizenship, gender, passports, tax
+and registration numbers, IMO, a.k.a./f.k.a. names, e-mail, website);
+``Linked To: NAME`` becomes an Associate (person to person) or an
+UnknownLink to the named entry. What is not understood is kept in ``notes``.
+Every value's location is ``file:line``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from redthread import __version__
+from redthread.errors import InputError
+from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, slug
+from redthread.ingest.base import IngestContext, register
+from redthread.model import now_iso
+from redthread.store import LoadBatch
+
+EMPTY = "-0-"
+AUTHORITY = "Office of Foreign Assets Control"
+
+#: sdn.csv type column -> FtM schema (entities without a type are decided by name).
+TYPE_SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
+#: Legal-form words that make an untyped entry a Company rather than an Organization.
+_COMPANY_WORDS = re.compile(
+    r"\b(LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\.|COMPANY|S\.A|S\.A\.S|GMBH|AG|"
+    r"OOO|OAO|ZAO|PAO|JSC|PJSC|FZE|FZCO|LLP|PLC|B\.V|SDN BHD|PTE|SRL|S\.R\.L|SPA|LTDA|"
+    r"TRADING|INDUSTRIES|ENTERPRISES?|HOLDINGS?)\b",
+    re.I,
+)
+#: alt.csv alt_type -> property.
+ALT_PROPS = {"aka": "alias", "fka": "previousName", "nka": "alias"}
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return None if not value or value == EMPTY else value
+
+
+RemarkHandler = Callable[[Fragment, "re.Match[str]"], None]
+
+
+@dataclass(frozen=True)
+class RemarkRule:
+    """One remark pattern and what it sets."""
+
+    pattern: re.Pattern[str]
+    handle: RemarkHandler
+
+
+def _setter(prop: str, group: int = 1, transform: Callable[[str], str | None] | None = None) -> RemarkHandler:
+    def handle(frag: Fragment, match: re.Match[str]) -> None:
+        value = match.group(group).strip().rstrip(".")
+        frag.add(prop, transform(value) if transform else value)
+
+    return handle
+
+
+def _date(value: str) -> str | None:
+    return parse_date(value) or value
+
+
+def _gender(value: str) -> str:
+    return value.strip().lower()
+
+
+def _rule(pattern: str, handle: RemarkHandler) -> RemarkRule:
+    return RemarkRule(re.compile(r"^(?:alt\.\s+)?" + pattern + r"$", re.I), handle)
+
+
+#: Remark patterns, tried in order; the first that matches a remark wins.
+REMARK_RULES: list[RemarkRule] = [
+    _rule(r"a\.k\.a\.,?\s+'(.+)'", _setter("alias")),
+    _rule(r"n\.k\.a\.,?\s+'(.+)'", _setter("alias")),
+    _rule(r"f\.k\.a\.,?\s+'(.+)'", _setter("previousName")),
+    _rule(r"DOB\s+(.+)", _setter("birthDate", transform=_date)),
+    _rule(r"POB\s+(.+)", _setter("birthPlace")),
+    _rule(r"nationality\s+(.+)", _setter("nationality")),
+    _rule(r"citizen\s+(.+)", _setter("citizenship")),
+    _rule(r"Gender\s+(.+)", _setter("gender", transform=_gender)),
+    _rule(r"Passport\s+([^\s(]+).*", _setter("passportNumber")),
+    _rule(r"(?:Vessel Registration Identification\s+)?IMO\s+(\d{7}).*", _setter("imoNumber")),
+    _rule(r"(?:Identification Number|Company Number)\s+IMO\s+(\d{7}).*", _setter("imoNumber")),
+    _rule(r"MMSI\s+(\d+).*", _setter("mmsi")),
+    _rule(r"(?:Tax ID No\.|NIT #|RUC #|RFC|R\.F\.C\.|V\.A\.T\. Number)\s+([^\s(]+).*", _setter("taxNumber")),
+    _rule(
+        r"(?:Registration ID|Registration Number|Business Registration Number|Business Registration Document #|"
+        r"Company Number|Commercial Registry Number|Folio Mercantil No\.|Matricula Mercantil No|C\.R\. No\.|"
+        r"Trade License No\.|Government Gazette Number|Unified Social Credit Code \(USCC\))\s+([^\s(]+).*",
+        _setter("registrationNumber"),
+    ),
+    _rule(
+        r"(?:National ID No\.|Cedula No\.|Identification Number|D\.N\.I\.|C\.U\.R\.P\.|Driver's License No\.|"
+        r"Personal ID Card|National Foreign ID Number)\s+([^\s(]+).*",
+        _setter("idNumber"),
+    ),
+    _rule(r"SWIFT/BIC\s+(\S+)", _setter("swiftBic")),
+    _rule(r"Email Address\s+(\S+)", _setter("email")),
+    _rule(r"Website\s+(\S+)", _setter("website")),
+    _rule(r"Organization Established Date\s+(.+)", _setter("incorporationDate", transform=_date)),
+    _rule(r"Vessel Year of Build\s+(\d{4})", _setter("buildDate")),
+    _rule(r"Aircraft Manufacture Date\s+(.+)", _setter("buildDate", transform=_date)),
+    _rule(r"Aircraft Model\s+(.+)", _setter("model")),
+    _rule(r"Aircraft Manufacturer's Serial Number \(MSN\)\s+(\S+)", _setter("serialNumber")),
+    _rule(r"Former Vessel Flag\s+(.+)", _setter("pastFlags")),
+    _rule(r"Vessel Flag\s+(.+)", _setter("flag")),
+]
+_LINKED = re.compile(r"^Linked To:\s*(.+?)\.?$", re.I)
+
+
+def split_remarks(remarks: str) -> list[str]:
+    """Split a remarks cell into items (OFAC separates them with ';')."""
+    items = (i.strip().rstrip(".").strip() for i in remarks.split(";"))
+    return [i for i in items if i]
+
+
+def apply_remark(frag: Fragment, item: str) -> bool:
+    """Set the properties one remark item says; False if no rule knew it."""
+    for rule in REMARK_RULES:
+        match = rule.pattern.match(item)
+        if match:
+            rule.handle(frag, match)
+            return True
+    return False
+
+
+class OFACCSVLoader:
+    name = "ofac-csv"
+    description = "OFAC SDN list, legacy CSV (a folder with sdn.csv, alt.csv, add.csv)"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return path.is_dir() and (path / "sdn.csv").is_file()
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        folder = path if path.is_dir() else path.parent
+        sdn = folder / "sdn.csv"
+        if not sdn.is_file():
+            raise InputError("an OFAC CSV folder needs sdn.csv (with alt.csv and add.csv beside it)", path=str(folder))
+        source = ctx.source or f"{folder.name}/sdn.csv"
+        builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.ofac_csv/{__version__}", now_iso())
+        schemata: dict[str, str] = {}
+        by_name: dict[str, str] = {}
+        links: list[tuple[str, str, str]] = []
+        for lineno, row in _rows(sdn, 12, ctx):
+            ent_num, name = _clean(row[0]), _clean(row[1])
+            if ent_num is None or name is None:
+                ctx.fail(InputError("missing ent_num or name", path=str(sdn), line=lineno))
+                continue
+            links.extend(self._entry(builder, row, lineno, schemata, by_name))
+            ctx.tick("sdn.csv", lineno)
+        alt = folder / "alt.csv"
+        if alt.is_file():
+            for lineno, row in _rows(alt, 5, ctx):
+                ent_num, alt_type, alt_name = _clean(row[0]), (_clean(row[2]) or "aka"), _clean(row[3])
+                if ent_num is None or alt_name is None or ent_num not in schemata:
+                    continue
+                frag = builder.fragment(f"ofac-{ent_num}", schemata[ent_num], f"alt.csv:{lineno}")
+                frag.add(ALT_PROPS.get(alt_type.lower().replace(".", ""), "alias"), alt_name)
+        add = folder / "add.csv"
+        if add.is_file():
+            for lineno, row in _rows(add, 6, ctx):
+                self._address(builder, row, lineno, schemata)
+        for ent_num, target_name, location in links:
+            self._link(builder, ent_num, target_name, location, schemata, by_name)
+        yield LoadBatch(
+            dataset=ctx.dataset, source=source, statements=builder.statements(),
+            replace_dataset=ctx.replace_dataset,
+        )
+
+    def _entry(
+        self, builder: ListBuilder, row: list[str], lineno: int,
+        schemata: dict[str, str], by_name: dict[str, str],
+    ) -> list[tuple[str, str, str]]:
+        ent_num, name = str(_clean(row[0])), str(_clean(row[1]))
+        kind = (_clean(row[2]) or "").lower()
+        schema = TYPE_SCHEMA.get(kind) or ("Company" if _COMPANY_WORDS.search(name) else "Organization")
+        schemata[ent_num] = schema
+        by_name.setdefault(_name_key(name), ent_num)
+        by_name.setdefault(_name_key(name.split(",")[0]), ent_num)
+        location = f"sdn.csv:{lineno}"
+        eid = f"ofac-{ent_num}"
+        frag = builder.fragment(eid, schema, location)
+        frag.add("name", name)
+        if schema == "Person" and "," in name:
+            last, first = name.split(",", 1)
+            frag.add("lastName", last)
+            frag.add("firstName", first)
+        frag.add("position", _clean(row[4]))
+        frag.add("topics", "sanction")
+        if schema == "Vessel":
+            frag.add("callSign", _clean(row[5]))
+            frag.add("type", _clean(row[6]))
+            frag.add("tonnage", _clean(row[7]))
+            frag.add("grossRegisteredTonnage", _clean(row[8]))
+            frag.add("flag", _clean(row[9]))
+            owner = _clean(row[10])
+            if owner:
+                self._owner(builder, eid, owner, location)
+        links: list[tuple[str, str, str]] = []
+        remarks = _clean(row[11])
+        for item in split_remarks(remarks or ""):
+            linked = _LINKED.match(item)
+            if linked:
+                links.append((ent_num, linked.group(1).strip(), location))
+            elif not apply_remark(frag, item):
+                frag.add("notes", item)
+        sanction = builder.fragment(f"{eid}-sanction", "Sanction", location)
+        sanction.add("entity", eid)
+        sanction.add("authority", AUTHORITY)
+        sanction.add("country", "us")
+        sanction.add("authorityId", ent_num)
+        for program in re.split(r"\]\s*\[", _clean(row[3]) or ""):
+            sanction.add("program", program.strip("[] "))
+        ident = builder.fragment(f"{eid}-entnum", "Identification", location)
+        ident.add("holder", eid)
+        ident.add("number", ent_num)
+        ident.add("type", "OFAC SDN entry number")
+        ident.add("authority", AUTHORITY)
+        ident.add("country", "us")
+        return links
+
+    def _owner(self, builder: ListBuilder, vessel_id: str, owner: str, location: str) -> None:
+        owner_id = f"ofac-owner-{slug(owner)}"
+        builder.fragment(owner_id, "Company", location).add("name", owner)
+        own = builder.fragment(f"{vessel_id}-owner-{slug(owner)}", "Ownership", location)
+        own.add("owner", owner_id)
+        own.add("asset", vessel_id)
+        own.add("role", "registered owner")
+
+    def _address(self, builder: ListBuilder, row: list[str], lineno: int, schemata: dict[str, str]) -> None:
+        ent_num, add_num = _clean(row[0]), _clean(row[1])
+        if ent_num is None or add_num is None or ent_num not in schemata:
+            return
+        street, city, country, remark = _clean(row[2]), _clean(row[3]), _clean(row[4]), _clean(row[5])
+        full = ", ".join(p for p in (street, city, country) if p)
+        if not full:
+            return
+        location = f"add.csv:{lineno}"
+        addr_id = f"ofac-addr-{add_num}"
+        addr = builder.fragment(addr_id, "Address", location)
+        addr.add("full", full)
+        addr.add("street", street)
+        addr.add("city", city)
+        addr.add("country", country)
+        addr.add("remarks", remark)
+        owner = builder.fragment(f"ofac-{ent_num}", schemata[ent_num], location)
+        owner.add("addressEntity", addr_id)
+        owner.add("address", full)
+        owner.add("country", country_code(country))
+
+    def _link(
+        self, builder: ListBuilder, ent_num: str, target_name: str, location: str,
+        schemata: dict[str, str], by_name: dict[str, str],
+    ) -> None:
+        target = by_name.get(_name_key(target_name))
+        eid = f"ofac-{ent_num}"
+        if target is None or target == ent_num:
+            builder.fragment(eid, schemata[ent_num], location).add("notes", f"Linked To: {target_name}")
+            return
+        tid = f"ofac-{target}"
+        if schemata[ent_num] == "Person" and schemata[target] == "Person":
+            link = builder.fragment(f"{eid}-assoc-{target}", "Associate", location)
+            link.add("person", eid)
+            link.add("associate", tid)
+        else:
+            link = builder.fragment(f"{eid}-link-{target}", "UnknownLink", location)
+            link.add("subject", eid)
+            link.add("object", tid)
+        link.add("role", "Linked To")
+
+
+def _name_key(name: str) -> str:
+    """How Linked To names are looked up: case, spaces and punctuation ignored."""
+    return re.sub(r"[^0-9A-Z]", "", name.upper())
+
+
+def _rows(path: Path, width: int, ctx: IngestContext) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a latin-1 OFAC CSV file with their line numbers (short rows padded)."""
+    with path.open("r", encoding="latin-1", newline="") as fh:
+        reader = csv.reader(fh)
+        start = 1
+        for row in reader:
+            lineno = start
+            start = reader.line_num + 1
+            if not row or (len(row) == 1 and not row[0].strip()) or row[0].strip() == "\x1a":
+                continue
+            if len(row) < width:
+                if len(row) < 2:
+                    ctx.fail(InputError(f"expected {width} columns, found {len(row)}", path=str(path), line=lineno))
+                    continue
+                row = row + [EMPTY] * (width - len(row))
+            yield lineno, row
+
+
+register(OFACCSVLoader())
