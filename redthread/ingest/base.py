@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from redthread import settings
 from redthread.errors import InputError, InputErrors, RedthreadError
@@ -26,6 +26,10 @@ class IngestContext:
     replace_dataset: bool = False
     errors: list[InputError] = field(default_factory=list)
     progress: ProgressFn | None = None
+    #: Loader-specific options (e.g. ``{"mapping": path}`` for customs records).
+    options: dict[str, Any] = field(default_factory=dict)
+    #: URL of the store being loaded (loaders that keep side tables use it).
+    store_url: str | None = None
 
     def fail(self, error: InputError) -> None:
         """Report a bad record: raise, or collect it when skipping errors."""
@@ -159,6 +163,7 @@ def ingest(
     source: str | None = None,
     replace_dataset: bool = False,
     progress: ProgressFn | None = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[list[LoadResult], list[InputError]]:
     """Load each path into ``dataset``; one transaction per path.
 
@@ -179,6 +184,8 @@ def ingest(
             skip_errors=skip_errors,
             replace_dataset=replace_dataset,
             progress=progress,
+            options=dict(options or {}),
+            store_url=getattr(store, "url", None),
         )
         digest = file_hash(path)
         try:
