@@ -1,0 +1,314 @@
+"""Who owns whom: effective ownership through chains, and the 50 % rule.
+
+Effective ownership multiplies percentages along a chain and sums over
+chains (each chain a simple path, so cycles cannot inflate a share).
+
+The **50 % rule** (OFAC, US variant): an entity is blocked when the stakes
+held *directly* by blocked persons add up to 50 % or more. Each blocked
+owner counts with its full direct stake (not multiplied down a chain);
+entities blocked this way count as blocked owners in turn, to a fixed point.
+The **EU variant** blocks at *more than* 50 %, and also blocks entities
+controlled by a blocked party. Sanctioned parties are those with a Sanction
+from the chosen authority (see :mod:`redthread.analyze.sanctions`).
+
+When one owner → asset stake is stated by several sources (or twice), it
+counts once, with the largest stated percentage.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from redthread.analyze.graph import KIND, Graph, load_graph
+from redthread.engines import Engine, get_engine
+from redthread.engines.memory import MemoryEngine
+from redthread.errors import RedthreadError
+from redthread.store import Store
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One legal reading of "owned or controlled"."""
+
+    name: str
+    threshold: float
+    strict: bool
+    control: bool
+    description: str
+
+
+VARIANTS: dict[str, Variant] = {
+    "us": Variant("us", 50.0, False, False,
+                  "OFAC 50 % rule: blocked owners' direct stakes add up to 50 % or more"),
+    "eu": Variant("eu", 50.0, True, True,
+                  "EU: blocked owners hold more than 50 %, or a blocked party controls it"),
+}
+
+
+def get_variant(name: str) -> Variant:
+    """The variant called ``name`` (``us`` or ``eu``)."""
+    try:
+        return VARIANTS[name.lower()]
+    except KeyError:
+        raise RedthreadError(f"unknown variant {name!r}: use one of {', '.join(VARIANTS)}") from None
+
+
+def ownership_links(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Deduplicated stakes: (owner, asset, pct, link index), one per owner → asset pair.
+
+    Links without a stated percentage are left out (an unknown stake cannot
+    count toward a threshold).
+    """
+    cached = graph.cache.get("ownership")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    sel = np.flatnonzero((graph.kind == KIND["Ownership"]) & ~np.isnan(graph.pct))
+    owner, asset, pct = graph.src[sel], graph.dst[sel], graph.pct[sel]
+    if sel.size:
+        key = owner * graph.n_nodes + asset
+        # Largest percentage first within each pair, then keep the first of each pair.
+        order = np.lexsort((-pct, key))
+        key_s = key[order]
+        first = np.ones(key_s.shape[0], dtype=bool)
+        first[1:] = key_s[1:] != key_s[:-1]
+        keep = order[first]
+        result = (owner[keep], asset[keep], pct[keep], sel[keep])
+    else:
+        empty = np.empty(0, dtype=np.int64)
+        result = (empty, empty, np.empty(0, dtype=np.float64), empty)
+    graph.cache["ownership"] = result
+    return result
+
+
+def _engine(engine: str | Engine | None) -> Engine:
+    return engine if isinstance(engine, Engine) else get_engine(engine)
+
+
+def blocked_mask(
+    graph: Graph, authority: str | None = "OFAC", variant_name: str = "us", engine: str | Engine | None = None
+) -> np.ndarray:
+    """Boolean mask of nodes that are sanctioned or blocked by the rule's fixed point."""
+    mask, _ = _fixed_point(graph, authority, variant_name, engine)
+    return mask
+
+
+def _fixed_point(
+    graph: Graph, authority: str | None, variant_name: str, engine: str | Engine | None
+) -> tuple[np.ndarray, np.ndarray]:
+    key = ("blocked", authority, variant_name)
+    if key in graph.cache:
+        return graph.cache[key]  # type: ignore[no-any-return]
+    var = get_variant(variant_name)
+    sanctioned = graph.sanctioned(authority)
+    owner, asset, pct, _ = ownership_links(graph)
+    controller = controlled = None
+    if var.control:
+        cm = graph.kind == KIND["Control"]
+        controller, controlled = graph.src[cm], graph.dst[cm]
+    eng = _engine(engine)
+    try:
+        kwargs: dict[str, Any] = {}
+        if isinstance(eng, MemoryEngine):
+            kwargs["n"] = graph.n_nodes
+        result = eng.blocked(owner, asset, pct, np.flatnonzero(sanctioned), threshold=var.threshold,
+                             strict=var.strict, controller=controller, controlled=controlled, **kwargs)
+    finally:
+        if not isinstance(engine, Engine):
+            eng.close()
+    mask = sanctioned.copy()
+    mask[result.ids] = True
+    rounds = np.zeros(graph.n_nodes, dtype=np.int64)
+    rounds[result.ids] = result.rounds
+    graph.cache[key] = (mask, rounds)
+    return mask, rounds
+
+
+def _link_brief(graph: Graph, j: int) -> dict[str, Any]:
+    return graph.link(j)
+
+
+def blocked(
+    store: Store,
+    authority: str | None = "OFAC",
+    variant: str = "us",
+    *,
+    engine: str | Engine | None = None,
+    graph: Graph | None = None,
+) -> list[dict[str, Any]]:
+    """Entities blocked by operation of law (not themselves sanctioned), by name.
+
+    Each item: ``id``, ``name``, ``schema``, ``blocked_share`` (aggregate
+    percentage held directly by blocked owners), ``owners`` (the blocked
+    owners with their stakes), ``controllers`` (EU variant), ``round`` (how
+    many steps from a sanctioned party), ``sanctioned_roots`` and ``chain``:
+    the ownership (and control) links from the sanctioned parties down to the
+    entity, each with its evidence.
+    """
+    graph = graph or load_graph(store)
+    var = get_variant(variant)
+    mask, rounds = _fixed_point(graph, authority, var.name, engine)
+    sanctioned = graph.sanctioned(authority)
+    owner, asset, pct, link_idx = ownership_links(graph)
+    into: dict[int, list[int]] = {}
+    for k, a in enumerate(asset.tolist()):
+        into.setdefault(a, []).append(k)
+    ctl_into: dict[int, list[int]] = {}
+    if var.control:
+        for j in np.flatnonzero(graph.kind == KIND["Control"]).tolist():
+            ctl_into.setdefault(int(graph.dst[j]), []).append(j)
+    out = []
+    for i in np.flatnonzero(mask & ~sanctioned).tolist():
+        owners = []
+        share = 0.0
+        for k in into.get(i, []):
+            o = int(owner[k])
+            if mask[o]:
+                share += float(pct[k])
+                owners.append({"id": graph.ids[o], "name": graph.caption[o], "share": float(pct[k]),
+                               "sanctioned": bool(sanctioned[o])})
+        controllers = [
+            {"id": graph.ids[int(graph.src[j])], "name": graph.caption[int(graph.src[j])]}
+            for j in ctl_into.get(i, []) if mask[int(graph.src[j])]
+        ]
+        chain, roots = _chain(graph, i, mask, sanctioned, into, owner, link_idx, ctl_into)
+        out.append({
+            "id": graph.ids[i],
+            "name": graph.caption[i],
+            "schema": graph.schema[i],
+            "blocked_share": round(min(share, 100.0), 6),
+            "variant": var.name,
+            "authority": authority,
+            "round": int(rounds[i]),
+            "owners": sorted(owners, key=lambda o: (-o["share"], o["name"])),
+            "controllers": controllers,
+            "sanctioned_roots": [{"id": graph.ids[r], "name": graph.caption[r],
+                                  "sanctions": graph.sanctions.get(r, [])} for r in roots],
+            "chain": chain,
+        })
+    out.sort(key=lambda e: (e["name"].lower(), e["id"]))
+    return out
+
+
+def _chain(
+    graph: Graph, i: int, mask: np.ndarray, sanctioned: np.ndarray, into: dict[int, list[int]],
+    owner: np.ndarray, link_idx: np.ndarray, ctl_into: dict[int, list[int]],
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Links from blocked owners into ``i``, walked up to the sanctioned parties."""
+    links: list[dict[str, Any]] = []
+    seen_links: set[int] = set()
+    roots: list[int] = []
+    queue = deque([i])
+    visited = {i}
+    while queue:
+        node = queue.popleft()
+        if sanctioned[node]:
+            roots.append(node)
+            continue
+        ups = [(int(owner[k]), int(link_idx[k])) for k in into.get(node, [])]
+        ups += [(int(graph.src[j]), j) for j in ctl_into.get(node, [])]
+        for up, j in ups:
+            if not mask[up] or j in seen_links:
+                continue
+            seen_links.add(j)
+            links.append(graph.link(j))
+            if up not in visited:
+                visited.add(up)
+                queue.append(up)
+    return links, sorted(roots, key=lambda r: graph.ids[r])
+
+
+def effective_owners(graph: Graph, node: int, max_depth: int = 12) -> list[dict[str, Any]]:
+    """Everyone owning ``node`` directly or through chains, with effective shares.
+
+    The effective share sums, over every simple ownership path, the product
+    of the percentages along it. Owners with nobody above them are the
+    ultimate beneficial owners (``ultimate: true``). Each owner lists its
+    chains (lists of link ids, from the owner down).
+    """
+    owner, asset, pct, link_idx = ownership_links(graph)
+    into: dict[int, list[int]] = {}
+    for k, a in enumerate(asset.tolist()):
+        into.setdefault(a, []).append(k)
+    totals: dict[int, float] = {}
+    chains: dict[int, list[list[str]]] = {}
+
+    def walk(current: int, factor: float, path: list[int], on_path: set[int]) -> None:
+        if len(path) >= max_depth:
+            return
+        for k in into.get(current, []):
+            up = int(owner[k])
+            if up in on_path:
+                continue  # a cycle: this path would count a stake twice
+            f = factor * float(pct[k]) / 100.0
+            totals[up] = totals.get(up, 0.0) + f
+            new_path = [int(link_idx[k]), *path]
+            chains.setdefault(up, []).append([graph.link_ids[j] for j in new_path])
+            walk(up, f, new_path, on_path | {up})
+
+    walk(node, 1.0, [], {node})
+    out = []
+    for up, share in totals.items():
+        out.append({
+            "id": graph.ids[up], "name": graph.caption[up], "schema": graph.schema[up],
+            "effective_share": round(min(share * 100.0, 100.0), 6),
+            "ultimate": up not in into,
+            "chains": chains[up],
+        })
+    out.sort(key=lambda o: (-o["effective_share"], o["name"]))
+    return out
+
+
+def owners_tree(
+    store: Store, entity_id: str, *, depth: int = 6, authority: str | None = "OFAC",
+    graph: Graph | None = None,
+) -> dict[str, Any]:
+    """The tree of owners (up) and holdings (down) of one entity, with percentages.
+
+    Returns ``{id, name, schema, sanctioned, blocked, owners: [...], holdings:
+    [...], ultimate_owners: [...]}``; each child is ``{link, node}`` where
+    ``link`` is the ownership or control link with its evidence and ``node``
+    the same structure one level further (owners up, holdings down). A node
+    met again on the same branch is marked ``cycle: true`` and not expanded.
+    """
+    graph = graph or load_graph(store)
+    i = graph.node(entity_id)
+    if i is None:
+        raise RedthreadError(f"no entity {entity_id!r} in the graph; try `redthread search`")
+    sanctioned = graph.sanctioned(authority)
+    mask = blocked_mask(graph, authority, "us")
+    kinds = (KIND["Ownership"], KIND["Control"])
+    up_links: dict[int, list[int]] = {}
+    down_links: dict[int, list[int]] = {}
+    for j in np.flatnonzero(np.isin(graph.kind, kinds)).tolist():
+        up_links.setdefault(int(graph.dst[j]), []).append(j)
+        down_links.setdefault(int(graph.src[j]), []).append(j)
+
+    def node_info(n: int) -> dict[str, Any]:
+        return {"id": graph.ids[n], "name": graph.caption[n], "schema": graph.schema[n],
+                "sanctioned": bool(sanctioned[n]), "blocked": bool(mask[n] and not sanctioned[n])}
+
+    def expand(n: int, level: int, upward: bool, path: set[int]) -> list[dict[str, Any]]:
+        if level >= depth:
+            return []
+        children = []
+        links = (up_links if upward else down_links).get(n, [])
+        for j in sorted(links, key=lambda j: graph.caption[int(graph.src[j] if upward else graph.dst[j])]):
+            other = int(graph.src[j]) if upward else int(graph.dst[j])
+            child = node_info(other)
+            if other in path:
+                child["cycle"] = True
+            else:
+                key = "owners" if upward else "holdings"
+                child[key] = expand(other, level + 1, upward, path | {other})
+            children.append({"link": graph.link(j), "node": child})
+        return children
+
+    root = node_info(i)
+    root["owners"] = expand(i, 0, True, {i})
+    root["holdings"] = expand(i, 0, False, {i})
+    root["ultimate_owners"] = [o for o in effective_owners(graph, i) if o["ultimate"]]
+    return root

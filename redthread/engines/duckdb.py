@@ -1,0 +1,48 @@
+"""The default engine: DuckDB, in process, on Arrow tables (no copy in)."""
+
+from __future__ import annotations
+
+import os
+
+import pyarrow as pa
+
+from redthread.engines.base import SQLEngine
+from redthread.engines.registry import register
+
+
+class DuckDBEngine(SQLEngine):
+    """SQL on an in-memory DuckDB connection; ``threads`` defaults to all cores."""
+
+    name = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(self, threads: int | None = None) -> None:
+        import duckdb
+
+        self.con = duckdb.connect(":memory:")
+        threads = threads or int(os.environ.get("REDTHREAD_ENGINE_THREADS", "0") or 0)
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self.con.execute("SET preserve_insertion_order = false")
+
+    def load(self, name: str, table: pa.Table) -> None:
+        self.con.register(f"{name}__arrow", table)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}__arrow")
+        self.con.unregister(f"{name}__arrow")
+
+    def materialize(self, name: str, sql: str) -> int:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        row = self.con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()
+        return int(row[0]) if row else 0
+
+    def fetch(self, sql: str) -> pa.Table:
+        return self.con.execute(sql).to_arrow_table()
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+register("duckdb", DuckDBEngine)
