@@ -26,13 +26,19 @@ def register(app: typer.Typer) -> None:
         replace: bool = typer.Option(
             False, "--replace", help="Treat this load as the whole dataset: mark all else removed."
         ),
+        mapping: Path | None = typer.Option(
+            None, "--mapping", help="Column mapping YAML for customs records (implies --format customs)."
+        ),
     ) -> None:
         """Load files into a dataset (one transaction per file; re-loads keep history)."""
         st = store()
+        if mapping is not None:
+            fmt = fmt or "customs"
         with progress_bar("ingest") as update:
             results, errors = ingest_paths(
                 st, paths, dataset, fmt, skip_errors=skip_errors, source=source,
                 replace_dataset=replace, progress=update,
+                options={"mapping": str(mapping)} if mapping is not None else None,
             )
         for err in errors:
             err_console.print(f"[yellow]skipped[/] {err.location_message()}", highlight=False)

@@ -1,0 +1,105 @@
+"""Customs and bill-of-lading records: CSV or Parquet with a column mapping.
+
+``records.csv`` (or ``.parquet``/``.tsv``) loads with the mapping beside it
+(``records.mapping.yaml``) or the one given as ``--mapping FILE``. Records go
+to the columnar trade table (:mod:`redthread.trade.table`), keyed to party ids;
+each party (sender, receiver, declarant) becomes one FtM entity in the store
+per normalised name and country, its name and country statements pointing to
+the first record (``file:row``) where that spelling appears.
+
+Bad rows are reported as ``file:row: column: reason``. Without
+``--skip-errors`` a file with a bad row is refused whole; with it, the good
+rows load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from redthread import __version__
+from redthread.errors import InputError
+from redthread.ingest.base import IngestContext, register
+from redthread.model import entity_statements, now_iso
+from redthread.model.statement import Statement
+from redthread.store import LoadBatch
+from redthread.trade import table
+from redthread.trade.mapping import RECORD_SUFFIXES, Mapping, beside, load_mapping, record_files
+from redthread.trade.records import PartyRow, RecordLoad, load_records
+
+ORIGIN = f"redthread.ingest.customs/{__version__}"
+
+
+def party_statements(
+    parties: list[PartyRow], *, dataset: str, source: str, file_name: str, schema: str, seen: str
+) -> list[Statement]:
+    """FtM statements for the parties of one file (one name statement per spelling)."""
+    out: list[Statement] = []
+    for p in parties:
+        props: dict[str, list[str]] = {"name": [p.name]}
+        if p.country:
+            props["country"] = [p.country]
+        out.extend(entity_statements(
+            {"id": p.party_id, "schema": schema, "properties": props},
+            dataset,
+            source=source,
+            location=f"{file_name}:{p.first_row}",
+            origin=ORIGIN,
+            seen=seen,
+        ))
+    # A party seen in several roles or spellings repeats its id statement.
+    unique: dict[str, Statement] = {s.id: s for s in out}
+    return list(unique.values())
+
+
+def load_file(path: Path, mapping: Mapping, ctx: IngestContext, source: str) -> tuple[RecordLoad, LoadBatch]:
+    """Load one records file into the trade table; the batch of party statements for the store."""
+    with table.connect(ctx.store_url) as con:
+        result = load_records(
+            con, path, mapping, dataset=ctx.dataset, source=source, strict=not ctx.skip_errors
+        )
+    ctx.errors.extend(result.errors)
+    stmts = party_statements(
+        result.parties, dataset=ctx.dataset, source=source, file_name=path.name,
+        schema=mapping.party_schema, seen=now_iso(),
+    )
+    batch = LoadBatch(dataset=ctx.dataset, source=source, statements=stmts, replace_dataset=ctx.replace_dataset)
+    return result, batch
+
+
+class CustomsLoader:
+    name = "customs"
+    description = "customs / bill-of-lading records (CSV, Parquet) with a column mapping YAML"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if path.is_dir():
+            return bool(record_files(path))
+        return path.suffix.lower() in RECORD_SUFFIXES and beside(path).exists()
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        explicit = ctx.options.get("mapping")
+        files = record_files(path) if path.is_dir() else [path]
+        if not files:
+            raise InputError("no records file with a .mapping.yaml beside it in this folder", path=str(path))
+        for records in files:
+            if explicit:
+                mapping = load_mapping(Path(explicit))
+            elif beside(records).exists():
+                mapping = load_mapping(beside(records))
+            else:
+                raise InputError(
+                    f"no column mapping: put {beside(records).name} beside it or pass --mapping FILE",
+                    path=str(records),
+                )
+            ctx.tick(records.name, 0)
+            source = ctx.source or records.name
+            if ctx.source and path.is_dir():
+                source = f"{ctx.source}/{records.name}"
+            result, batch = load_file(records, mapping, ctx, source)
+            ctx.tick(records.name, result.rows_read, result.rows_read)
+            if result.rows_loaded == 0 and not result.errors:
+                raise InputError("no records found", path=str(records))
+            yield batch
+
+
+register(CustomsLoader())
