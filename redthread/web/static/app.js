@@ -1,0 +1,259 @@
+// redthread web UI: a hash router over pages; every page reads the JSON API.
+import { api, firstOf, getKey, setKey } from "./api.js";
+import { h, entityLink, errorBox, notAvailable, table } from "./dom.js";
+import { attachSuggest } from "./suggest.js";
+import { graphPage } from "./graph.js";
+import { barChart, sankey, timelineChart } from "./charts.js";
+
+const main = document.getElementById("main");
+const enc = encodeURIComponent;
+
+// Capabilities may land their routes under slightly different paths; each list is
+// tried in order and a missing route shows "not available in this installation".
+const ROUTES = {
+  ownership: (id) => [`/ownership/${enc(id)}`, `/ownership/${enc(id)}/tree`, `/entities/${enc(id)}/owners`],
+  blocked: () => ["/blocked", "/ownership/blocked"],
+  redflags: (id) => (id ? [`/redflags?entity_id=${enc(id)}`, `/redflags/${enc(id)}`] : ["/redflags"]),
+  claims: (c) => [`/claims?conflicts_only=${c}`],
+  timeline: (id) => (id ? [`/timeline?entity_id=${enc(id)}`, `/timeline/${enc(id)}`] : ["/timeline"]),
+  flows: (by) => [`/flows?by=${by}`, `/trade/flows?by=${by}`],
+  candidates: () => ["/judgements/candidates", "/xref", "/resolve/candidates", "/candidates"],
+  judgement: () => ["/judgements"],
+};
+
+async function capability(what, paths, render) {
+  try { return render(await firstOf(paths)); }
+  catch (e) { return e.missing ? notAvailable(what) : errorBox(e); }
+}
+
+const rowsOf = (data, ...keys) => {
+  if (Array.isArray(data)) return data;
+  for (const k of keys) if (data && Array.isArray(data[k])) return data[k];
+  return [];
+};
+
+const cell = (v) => {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "object" && v.id && (v.caption || v.name)) return entityLink(v.id, v.caption || v.name);
+  if (Array.isArray(v)) return v.map((x) => (typeof x === "object" ? (x.caption || x.name || x.id || JSON.stringify(x)) : x)).join(" → ");
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+};
+
+function genericTable(rows) {
+  if (!rows.length) return h("p", { class: "muted" }, "Nothing found.");
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].slice(0, 10);
+  return table(cols, rows.map((r) => cols.map((c) => (c === "id" || c === "entity_id") && typeof r[c] === "string" ? entityLink(r[c], r.name || r.caption) : cell(r[c]))));
+}
+
+// ---------------------------------------------------------------- pages
+async function home() {
+  const [stats, sets] = await Promise.all([api("/stats"), api("/datasets")]);
+  main.replaceChildren(
+    h("h1", {}, "Evidence graph"),
+    h("p", {}, `${stats.entities} entities · ${stats.statements} statements · ${stats.documents} documents · ${stats.datasets} datasets`),
+    h("p", { class: "muted" }, "Start typing a name in the search box above."),
+    h("h2", {}, "Datasets"),
+    table(["dataset", "entities", "statements", "removed", "sources", "last load"],
+      sets.datasets.map((d) => [d.name, d.entities, d.statements, d.removed, d.sources, d.last_load || ""])),
+    h("h2", {}, "By schema"),
+    table(["schema", "entities"], Object.entries(stats.schemata).map(([k, v]) => [k, v])));
+}
+
+function sourceLine(src) {
+  const where = src.span ? h("a", { class: "span-link", href: `#/document/${enc(src.source)}?span=${src.span[0]}-${src.span[1]}` }, `chars ${src.span[0]}–${src.span[1]}`) : (src.location || "");
+  return h("li", { class: src.removed_at ? "removed" : "" },
+    h("span", { class: "ds" }, src.dataset), " ", src.source ? h("span", {}, src.source) : null, " ", where,
+    src.hedge ? h("span", { class: "tag" }, `hedged: ${src.hedge}`) : null,
+    src.confidence < 1 ? h("span", { class: "muted" }, ` confidence ${src.confidence}`) : null,
+    src.removed_at ? h("span", { class: "tag removed" }, `removed ${src.removed_at}`) : null,
+    src.quote ? h("blockquote", {}, src.quote) : null);
+}
+
+async function entityPage(id) {
+  const prof = await api(`/entities/${enc(id)}`);
+  const ent = prof.entity || { caption: id, schema: "?", datasets: [] };
+  const props = prof.properties.map((p) => h("tr", {},
+    h("th", {}, p.label),
+    h("td", {}, h("ul", { class: "values" }, p.values.map((v) => h("li", { class: v.removed ? "removed" : "" },
+      p.type === "entity" ? entityLink(v.value, v.value) : h("span", { class: "value" }, v.value),
+      h("details", { open: v.sources.length <= 2 }, h("summary", {}, `${v.sources.length} source(s)`), h("ul", { class: "sources" }, v.sources.map(sourceLine)))))))));
+  const links = prof.links.map((l) => h("li", {},
+    l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `), entityLink(l.id, l.caption), ` (${l.schema || "?"})`,
+    l.counterpart ? h("span", {}, " · ", h("span", { class: "muted" }, `${l.counterpart.prop} `), entityLink(l.counterpart.id, l.counterpart.caption)) : null));
+  const flags = h("div", {}, h("p", { class: "muted" }, "…"));
+  const own = h("div", {}, h("p", { class: "muted" }, "…"));
+  main.replaceChildren(...[
+    h("h1", { id: "entity-title" }, ent.caption, " ", h("small", { class: "muted" }, ent.schema)),
+    h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(prof.entity ? prof.entity.id : id)}` }, "Network graph"), " ",
+      h("a", { class: "button", href: `#/timeline/${enc(id)}` }, "Timeline"), " ",
+      h("span", { class: "muted" }, `datasets: ${ent.datasets.join(", ")}`, prof.members.length > 1 ? ` · merged from ${prof.members.join(", ")}` : "")),
+    prof.removed ? h("div", { class: "notice" }, "Every value of this entity was removed by a later load.") : null,
+    h("h2", {}, "Properties and sources"), h("table", { class: "props" }, h("tbody", {}, props)),
+    h("h2", {}, "Links"), links.length ? h("ul", { class: "links" }, links) : h("p", { class: "muted" }, "No links."),
+    h("h2", {}, "Ownership"), own, h("h2", {}, "Red flags"), flags].filter(Boolean));
+  own.replaceChildren(await capability("Ownership analysis", ROUTES.ownership(id), renderOwnership));
+  flags.replaceChildren(await capability("Red flags", ROUTES.redflags(id), renderFlags));
+}
+
+function renderOwnership(data) {
+  const node = (n, depth = 0) => {
+    if (!n || depth > 8) return null;
+    const kids = n.owners || n.children || [];
+    const pct = n.percentage ?? n.share ?? n.pct;
+    return h("li", {}, pct !== undefined && pct !== null ? h("span", { class: "pct" }, `${typeof pct === "number" && pct <= 1 ? Math.round(pct * 100) : pct}% `) : null,
+      entityLink(n.id, n.caption || n.name), n.blocked ? h("span", { class: "tag blocked" }, "blocked") : null,
+      n.sanctioned ? h("span", { class: "tag sanctioned" }, "sanctioned") : null,
+      kids.length ? h("ul", {}, kids.map((k) => node(k, depth + 1))) : null);
+  };
+  return h("ul", { class: "tree" }, node(data.tree || data));
+}
+
+function renderFlags(data) {
+  const rows = rowsOf(data, "flags", "results", "redflags");
+  if (!rows.length) return h("p", { class: "muted" }, "No red flags raised.");
+  return h("ul", { class: "flags" }, rows.map((f) => h("li", {},
+    h("b", {}, f.title || f.rule), " ", f.entity ? entityLink(f.entity.id || f.entity, f.entity.caption || f.entity.name) : null,
+    h("p", {}, f.why || ""), f.evidence ? h("details", {}, h("summary", {}, "evidence"), h("pre", {}, JSON.stringify(f.evidence, null, 1))) : null)));
+}
+
+async function documentPage(id, params) {
+  const doc = await api(`/documents/${id.split("/").map(enc).join("/")}`);
+  const want = (params.get("span") || "").split("-").map(Number);
+  const text = doc.text, parts = [];
+  let pos = 0;
+  for (const s of doc.spans) {
+    if (s.start < pos) continue; // overlapping spans: the first wins
+    parts.push(text.slice(pos, s.start));
+    const hit = s.start === want[0] && s.end === want[1];
+    parts.push(h("mark", { class: hit ? "target" : "", id: hit ? "target-span" : null, title: `${s.prop}: ${s.value} (${s.schema})`, dataset: { entity: s.entity_id } },
+      h("a", { href: `#/entity/${enc(s.entity_id)}` }, text.slice(s.start, s.end))));
+    pos = s.end;
+  }
+  parts.push(text.slice(pos));
+  main.replaceChildren(h("h1", {}, doc.title || doc.id), h("p", { class: "muted" }, `${doc.dataset} · ${doc.publisher || ""} ${doc.published_at || ""} · ${doc.spans.length} highlighted span(s)`),
+    h("div", { class: "doc-text" }, parts));
+  const target = document.getElementById("target-span");
+  if (target) target.scrollIntoView({ block: "center" });
+}
+
+async function documentsPage() {
+  const res = await api("/documents");
+  main.replaceChildren(h("h1", {}, "Documents"), table(["title", "dataset", "publisher", "published", "length"],
+    res.documents.map((d) => [h("a", { href: `#/document/${enc(d.id)}` }, d.title || d.id), d.dataset, d.publisher, d.published_at, d.length])));
+}
+
+async function flowsPage() {
+  const by = new URLSearchParams(location.hash.split("?")[1] || "").get("by") || "sender,receiver";
+  main.replaceChildren(h("h1", {}, "Trade flows"), h("p", { class: "muted" }, `grouped by ${by}`),
+    await capability("Trade flow analysis", ROUTES.flows(by), (data) => {
+      const rows = rowsOf(data, "flows", "results", "rows");
+      if (!rows.length) return h("p", { class: "muted" }, "No trade records.");
+      const keys = by.split(",");
+      const num = Object.keys(rows[0]).find((k) => /usd|value|amount|total/i.test(k) && typeof rows[0][k] === "number");
+      const name = (v) => (v && typeof v === "object" ? v.caption || v.name || v.id : v);
+      const label = (r) => keys.map((k) => name(r[k]) ?? name(r[`${k}_name`]) ?? "?").join(" → ");
+      const links = keys.length >= 2 ? rows.map((r) => ({ source: String(name(r[keys[0]])), target: String(name(r[keys[1]])), value: Number(r[num]) || 0 })) : [];
+      return h("div", {}, num ? barChart(rows.slice(0, 25), { label, value: (r) => r[num] }) : null,
+        links.length ? h("h2", {}, "Sankey") : null, links.length ? sankey(links.slice(0, 60)) : null, genericTable(rows.slice(0, 200)));
+    }));
+}
+
+async function listPage(title, what, paths, render) {
+  main.replaceChildren(h("h1", {}, title), await capability(what, paths, render));
+}
+
+async function timelinePage(id) {
+  await listPage(id ? `Timeline of ${id}` : "Timeline", "The timeline", ROUTES.timeline(id), (data) => {
+    const rows = rowsOf(data, "events", "timeline", "results");
+    const events = rows.map((r) => ({ date: r.date || r.start || r.when, label: r.title || r.label || r.summary || r.prop || "" }));
+    return h("div", {}, timelineChart(events), genericTable(rows));
+  });
+}
+
+async function claimsPage() {
+  const conflicts = (new URLSearchParams(location.hash.split("?")[1] || "").get("conflicts") ?? "true") === "true";
+  await listPage("Claims", "Claims analysis", ROUTES.claims(conflicts), (data) => h("div", {},
+    h("p", {}, h("a", { href: `#/claims?conflicts=${!conflicts}` }, conflicts ? "show all claims" : "only conflicts")),
+    genericTable(rowsOf(data, "claims", "results"))));
+}
+
+async function reviewPage() {
+  await listPage("Review: same party?", "The resolution review queue", ROUTES.candidates(), (data) => {
+    const rows = rowsOf(data, "candidates", "results");
+    if (!rows.length) return h("p", { class: "muted" }, "No candidates waiting for review.");
+    return h("ul", { class: "review" }, rows.map((c) => {
+      const left = c.left_id || (c.left && c.left.id), right = c.right_id || (c.right && c.right.id);
+      const status = h("span", { class: "muted" });
+      const judge = (j) => async () => {
+        try { await api(ROUTES.judgement()[0], { method: "POST", body: { left_id: left, right_id: right, judgement: j, score: c.score } }); status.textContent = ` recorded: ${j}`; }
+        catch (e) { status.replaceChildren(e.missing ? notAvailable("Recording judgements") : errorBox(e)); }
+      };
+      return h("li", {}, entityLink(left, (c.left && c.left.caption) || left), " ≟ ", entityLink(right, (c.right && c.right.caption) || right),
+        c.score !== undefined ? h("span", { class: "muted" }, ` score ${Number(c.score).toFixed(2)} `) : " ",
+        h("button", { onclick: judge("positive") }, "same"), h("button", { onclick: judge("negative") }, "different"), h("button", { onclick: judge("unsure") }, "unsure"), status);
+    }));
+  });
+}
+
+function uploadPage() {
+  const out = h("div", {});
+  const form = h("form", { id: "upload-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    out.replaceChildren(h("p", { class: "muted" }, "Uploading…"));
+    try {
+      const res = await api("/ingest", { method: "POST", form: new FormData(form) });
+      out.replaceChildren(table(["source", "added", "kept", "removed"], res.results.map((r) => [r.source, r.added, r.kept, r.removed])),
+        res.skipped.length ? h("pre", {}, res.skipped.join("\n")) : null);
+    } catch (e) { out.replaceChildren(errorBox(e)); }
+  } },
+  h("p", {}, h("label", {}, "File ", h("input", { type: "file", name: "file", required: true }))),
+  h("p", {}, h("label", {}, "Dataset ", h("input", { name: "dataset", required: true, pattern: "[A-Za-z0-9_.\\-]+" }))),
+  h("p", {}, h("button", { type: "submit" }, "Upload and ingest")));
+  main.replaceChildren(h("h1", {}, "Upload"), h("p", { class: "muted" }, "Needs the analyst role. Files are kept in the server's data folder."), form, out);
+}
+
+async function redflagsPage() {
+  await listPage("Red flags", "Red-flag rules", ROUTES.redflags(null), renderFlags);
+  main.append(h("h2", {}, "Blocked by ownership"), await capability("The 50 % rule analysis", ROUTES.blocked(), (d) => genericTable(rowsOf(d, "blocked", "results"))));
+}
+
+const PAGES = [
+  [/^#?\/?$/, () => home()],
+  [/^#\/entity\/(.+)$/, (m) => entityPage(decodeURIComponent(m[1]))],
+  [/^#\/graph\/(.+)$/, (m) => graphPage(main, decodeURIComponent(m[1]))],
+  [/^#\/document\/([^?]+)$/, (m, p) => documentPage(decodeURIComponent(m[1]), p)],
+  [/^#\/documents$/, () => documentsPage()],
+  [/^#\/flows$/, () => flowsPage()],
+  [/^#\/timeline(?:\/(.+))?$/, (m) => timelinePage(m[1] ? decodeURIComponent(m[1]) : null)],
+  [/^#\/redflags$/, () => redflagsPage()],
+  [/^#\/claims$/, () => claimsPage()],
+  [/^#\/review$/, () => reviewPage()],
+  [/^#\/upload$/, () => uploadPage()],
+];
+
+async function route() {
+  const [path, query] = location.hash.split("?");
+  const params = new URLSearchParams(query || "");
+  for (const [re, page] of PAGES) {
+    const m = (path || "#/").match(re);
+    if (m) {
+      main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+      try { await page(m, params); } catch (e) { main.replaceChildren(errorBox(e)); }
+      document.body.dataset.page = path.split("/")[1] || "home";
+      return;
+    }
+  }
+  main.replaceChildren(h("p", {}, "No such page. ", h("a", { href: "#/" }, "Home")));
+}
+
+attachSuggest(document.getElementById("q"), (hit) => { location.hash = `#/entity/${enc(hit.id)}`; });
+const dialog = document.getElementById("key-dialog");
+document.getElementById("key-btn").addEventListener("click", () => { document.getElementById("key-input").value = getKey(); dialog.showModal(); });
+dialog.addEventListener("close", () => {
+  if (dialog.returnValue === "save") setKey(document.getElementById("key-input").value.trim());
+  if (dialog.returnValue === "clear") setKey("");
+  route();
+});
+window.addEventListener("hashchange", route);
+route();

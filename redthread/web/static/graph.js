@@ -1,0 +1,161 @@
+// The interactive network: Cytoscape.js over /network/{id} and /network/path.
+import { api } from "./api.js";
+import { h, download, entityLink, errorBox } from "./dom.js";
+import { attachSuggest } from "./suggest.js";
+
+const STYLE = [
+  { selector: "node", style: {
+      "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
+      "text-valign": "bottom", "text-margin-y": 4, "background-color": "#6b7f99", "width": 26, "height": 26,
+      "border-width": 2, "border-color": "#fff", "color": "#1d232b" } },
+  { selector: "node[schema = 'Person']", style: { "shape": "ellipse", "background-color": "#7a6bb0" } },
+  { selector: "node[schema = 'Company'], node[schema = 'Organization'], node[schema = 'LegalEntity']", style: { "shape": "round-rectangle" } },
+  { selector: "node[schema = 'Address']", style: { "shape": "diamond", "background-color": "#9aa5b1" } },
+  { selector: "node.sanctioned", style: { "background-color": "#c0392b", "border-color": "#7b1d14", "border-width": 4 } },
+  { selector: "node.blocked", style: { "background-color": "#e67e22", "border-color": "#a04000", "border-width": 4, "border-style": "dashed" } },
+  { selector: "node.center", style: { "width": 36, "height": 36, "font-weight": "bold" } },
+  { selector: "edge", style: {
+      "label": "data(label)", "font-size": 9, "curve-style": "bezier", "target-arrow-shape": "triangle",
+      "width": 1.6, "line-color": "#a9b4c2", "target-arrow-color": "#a9b4c2", "text-rotation": "autorotate",
+      "text-background-color": "#fff", "text-background-opacity": 0.8, "color": "#4a5561" } },
+  { selector: "edge[schema = 'Ownership']", style: { "line-color": "#2e86de", "target-arrow-color": "#2e86de" } },
+  { selector: "edge[schema = 'Control']", style: { "line-color": "#8e44ad", "target-arrow-color": "#8e44ad" } },
+  { selector: "edge[schema = 'EconomicActivity'], edge[schema = 'Payment']", style: { "line-color": "#27ae60", "target-arrow-color": "#27ae60", "line-style": "dashed" } },
+  { selector: "node.path", style: { "border-color": "#f1c40f", "border-width": 6 } },
+  { selector: "edge.path", style: { "line-color": "#f1c40f", "target-arrow-color": "#f1c40f", "width": 5, "z-index": 10 } },
+  { selector: ".faded", style: { "opacity": 0.25 } },
+  { selector: ".hidden", style: { "display": "none" } },
+  { selector: ":selected", style: { "overlay-color": "#f1c40f", "overlay-opacity": 0.25 } },
+];
+
+function nodeData(n) {
+  const classes = [];
+  if (n.sanctioned && n.sanctioned.length) classes.push("sanctioned");
+  if (n.blocked) classes.push("blocked");
+  return { group: "nodes", data: { id: n.id, label: n.caption, schema: n.schema, datasets: n.datasets, raw: n }, classes: classes.join(" ") };
+}
+
+function edgeData(e) {
+  return { group: "edges", data: { id: `e:${e.id}:${e.source}:${e.target}`, source: e.source, target: e.target, label: e.label, schema: e.schema, datasets: e.datasets, raw: e } };
+}
+
+export async function graphPage(main, entityId) {
+  if (typeof cytoscape === "undefined") {
+    main.replaceChildren(errorBox("Cytoscape.js is not installed: run scripts/setup.sh (npm install in redthread/web)."));
+    return;
+  }
+  const info = h("div", { class: "graph-info" }, h("p", { class: "muted" }, "Click a party for details; double-click to expand its neighbours."));
+  const typeBox = h("div", { class: "filters", id: "type-filters" });
+  const dsBox = h("div", { class: "filters", id: "dataset-filters" });
+  const pathInput = h("input", { id: "path-to", type: "search", placeholder: "Path to… (name)", autocomplete: "off" });
+  const pathStatus = h("div", { id: "path-status", class: "muted" });
+  const canvas = h("div", { id: "cy", class: "cy" });
+  const side = h("aside", { class: "graph-side" },
+    h("h3", {}, "Path"), h("div", { class: "search-box" }, pathInput, h("ul", { class: "suggest", hidden: true })), pathStatus,
+    h("h3", {}, "Link types"), typeBox, h("h3", {}, "Datasets"), dsBox,
+    h("h3", {}, "Legend"), h("ul", { class: "legend" },
+      h("li", {}, h("span", { class: "swatch sanctioned" }), "sanctioned"),
+      h("li", {}, h("span", { class: "swatch blocked" }), "blocked by ownership (derived)"),
+      h("li", {}, h("span", { class: "swatch path" }), "path")),
+    h("h3", {}, "Export"),
+    h("button", { id: "export-png", onclick: () => download(`network-${entityId}.png`, cy.png({ full: true, scale: 2, bg: "#ffffff", output: "blob" })) }, "PNG"), " ",
+    h("button", { id: "export-svg", onclick: () => download(`network-${entityId}.svg`, cy.svg({ full: true, bg: "#ffffff" }), "image/svg+xml") }, "SVG"),
+    h("h3", {}, "Selected"), info);
+  main.replaceChildren(h("div", { class: "graph-page" }, h("div", { class: "graph-head" },
+    h("h2", {}, "Network of ", entityLink(entityId, entityId)), h("span", { id: "graph-counts", class: "muted" })), h("div", { class: "graph-body" }, canvas, side)));
+
+  const cy = cytoscape({ container: canvas, style: STYLE, wheelSensitivity: 0.3, elements: [], minZoom: 0.1, maxZoom: 1.6 });
+  window.__cy = cy; // for tests and the console
+  const expanded = new Set();
+
+  const relayout = () => cy.layout({
+    name: "cose", animate: false, randomize: false, padding: 40, nodeRepulsion: () => 600000,
+    idealEdgeLength: () => 160, edgeElasticity: () => 80, nodeOverlap: 40, componentSpacing: 120, gravity: 0.2,
+  }).run();
+
+  function refreshFilters() {
+    const types = [...new Set(cy.edges().map((e) => e.data("schema")))].sort();
+    const sets = [...new Set(cy.elements().flatMap((e) => e.data("datasets") || []))].sort();
+    const keep = (box) => new Set([...box.querySelectorAll("input:not(:checked)")].map((i) => i.value));
+    const offT = keep(typeBox), offD = keep(dsBox);
+    const mk = (box, values, off) => box.replaceChildren(...values.map((v) => h("label", {},
+      h("input", { type: "checkbox", value: v, checked: !off.has(v), onchange: applyFilters }), " ", v)));
+    mk(typeBox, types, offT); mk(dsBox, sets, offD);
+    document.getElementById("graph-counts").textContent = `${cy.nodes().length} parties, ${cy.edges().length} links`;
+  }
+
+  function applyFilters() {
+    const offT = new Set([...typeBox.querySelectorAll("input:not(:checked)")].map((i) => i.value));
+    const onD = new Set([...dsBox.querySelectorAll("input:checked")].map((i) => i.value));
+    cy.elements().removeClass("hidden");
+    cy.edges().forEach((e) => {
+      if (offT.has(e.data("schema")) || !(e.data("datasets") || []).some((d) => onD.has(d))) e.addClass("hidden");
+    });
+    cy.nodes().forEach((n) => {
+      if (n.data("id") === entityId) return;
+      const inSet = (n.data("datasets") || []).some((d) => onD.has(d));
+      const visibleEdge = n.connectedEdges().some((e) => !e.hasClass("hidden"));
+      if (!inSet || !visibleEdge) n.addClass("hidden");
+    });
+  }
+
+  function add(data) {
+    cy.batch(() => {
+      for (const n of data.nodes) if (cy.getElementById(n.id).empty()) cy.add(nodeData(n));
+      for (const e of data.edges) { const d = edgeData(e); if (cy.getElementById(d.data.id).empty()) cy.add(d); }
+    });
+  }
+
+  async function expand(id) {
+    if (expanded.has(id)) return;
+    expanded.add(id);
+    add(await api(`/network/${encodeURIComponent(id)}`));
+    relayout(); refreshFilters(); applyFilters();
+  }
+
+  function showInfo(ele) {
+    const raw = ele.data("raw");
+    if (ele.isNode()) {
+      info.replaceChildren(...[h("p", {}, entityLink(raw.id, raw.caption), ` (${raw.schema})`),
+        raw.countries.length ? h("p", {}, "Countries: ", raw.countries.join(", ")) : null,
+        ...raw.sanctioned.map((s) => h("p", { class: "tag sanctioned" }, `Sanctioned: ${s.authority || "?"} ${s.program || ""} ${s.startDate || ""}`)),
+        raw.blocked ? h("p", { class: "tag blocked" }, `Blocked by ownership: ${Math.round(100 * (raw.blocked.blocked_share || 0))}% held by blocked owners`) : null,
+        h("button", { onclick: () => expand(raw.id) }, "Expand neighbours"), " ",
+        h("a", { href: `#/graph/${encodeURIComponent(raw.id)}` }, "Centre here")].filter(Boolean));
+    } else {
+      const props = Object.entries(raw.properties || {}).map(([k, v]) => h("li", {}, `${k}: ${v.join("; ")}`));
+      info.replaceChildren(h("p", {}, `${raw.label} (${raw.schema})`), h("ul", {}, props),
+        h("p", {}, entityLink(raw.id.split(":")[0], "Link evidence")));
+    }
+  }
+
+  cy.on("tap", "node, edge", (evt) => showInfo(evt.target));
+  cy.on("dbltap", "node", (evt) => expand(evt.target.id()).catch((e) => info.replaceChildren(errorBox(e))));
+
+  async function showPath(targetId, caption) {
+    pathStatus.textContent = "Looking for a path…";
+    cy.elements().removeClass("path faded");
+    const res = await api(`/network/path?source=${encodeURIComponent(entityId)}&target=${encodeURIComponent(targetId)}`);
+    if (!res.found) { pathStatus.textContent = `No path to ${caption || targetId} within 8 links.`; return; }
+    add(res); relayout(); refreshFilters(); applyFilters();
+    const onPath = cy.collection();
+    for (const n of res.nodes) onPath.merge(cy.getElementById(n.id));
+    for (const e of res.edges) onPath.merge(cy.getElementById(`e:${e.id}:${e.source}:${e.target}`));
+    cy.elements().not(onPath).addClass("faded");
+    onPath.addClass("path");
+    pathStatus.replaceChildren(h("span", { id: "path-result" }, `${res.edges.length} link(s): `),
+      ...res.edges.map((e, i) => h("span", {}, i ? " → " : "", e.label)));
+    cy.fit(onPath, 60);
+  }
+
+  attachSuggest(pathInput, (hit) => showPath(hit.id, hit.caption).catch((e) => pathStatus.replaceChildren(errorBox(e))));
+
+  try {
+    await expand(entityId);
+    cy.getElementById(entityId).addClass("center");
+    const center = cy.getElementById(entityId);
+    if (!center.empty()) showInfo(center);
+  } catch (e) {
+    main.replaceChildren(errorBox(e));
+  }
+}

@@ -1,0 +1,166 @@
+"""The web UI in a real browser: Debian's chromium driven by Playwright.
+
+Starts ``redthread serve`` on a free loopback port over a temporary store,
+clicks search → entity → source document → graph → path, and saves
+screenshots into ``tests/web/artifacts/`` (gitignored; CI keeps them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from redthread.ingest import ingest
+from redthread.model import Statement
+from redthread.store import Document, LoadBatch, open_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+WEB = Path(__file__).resolve().parents[2] / "redthread" / "web"
+MEMO = "Internal memo. Komax LLC controls the drone maker; its owner signed the papers in 2023."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is missing: run `bash scripts/services.sh install`")
+    if not (WEB / "node_modules" / "cytoscape").exists():
+        pytest.skip("web UI libraries missing: run scripts/setup.sh (npm install in redthread/web)")
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    st = open_store(url)
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    start = MEMO.index("Komax LLC")
+    st.write(LoadBatch("memos", "memo-1", [
+        Statement("rt-komax", "Company", "alias", "Komax LLC", "memos", source="memo-1",
+                  span_start=start, span_end=start + len("Komax LLC"), quote=MEMO[start:start + 40], origin="test"),
+    ], documents=[Document("memo-1", "memos", title="Internal memo", text=MEMO)]))
+    st.close()
+    port = _free_port()
+    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/stats", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        # A persistent context is how Playwright takes a fresh --user-data-dir.
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            viewport={"width": 1400, "height": 900},
+            accept_downloads=True,
+        )
+        pg = context.pages[0] if context.pages else context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield pg
+        context.close()
+        assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_search_entity_document_graph_path(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/")
+    page.wait_for_selector("text=Evidence graph")
+    page.fill("#q", "kom")
+    page.wait_for_selector("#suggest li")
+    page.screenshot(path=str(ARTIFACTS / "01-search.png"))
+    page.click("#suggest li >> nth=0")
+    page.wait_for_selector("#entity-title")
+    assert "Komax" in page.inner_text("#entity-title")
+    assert "starter.ftm.jsonl:2" in page.inner_text("main")  # every value shows its source
+    page.screenshot(path=str(ARTIFACTS / "02-entity.png"), full_page=True)
+
+    # A value taken from a document links to the document with its span highlighted.
+    page.click("a.span-link")
+    page.wait_for_selector("mark.target")
+    assert page.inner_text("mark.target") == "Komax LLC"
+    page.screenshot(path=str(ARTIFACTS / "03-document.png"))
+
+    page.goto(server + "/#/entity/rt-komax")
+    page.click("#open-graph")
+    page.wait_for_function("window.__cy && window.__cy.nodes().length >= 3")
+    ids = page.evaluate("window.__cy.nodes().map(n => n.id())")
+    assert {"rt-komax", "rt-basyuk", "rt-aerohit"} <= set(ids)
+    assert page.evaluate("window.__cy.getElementById('rt-aerohit').hasClass('sanctioned')")
+    page.screenshot(path=str(ARTIFACTS / "04-graph.png"))
+
+    # Expand a neighbour: its own links join the graph.
+    page.evaluate("window.__cy.getElementById('rt-aerohit').emit('dbltap')")
+    page.wait_for_function("window.__cy.nodes().some(n => n.id() === 'rt-huasheng')")
+
+    # Filter out a link type: its edges are hidden.
+    page.uncheck("#type-filters input[value='Ownership']")
+    assert page.evaluate("window.__cy.edges('[schema = \"Ownership\"]').every(e => e.hasClass('hidden'))")
+    page.check("#type-filters input[value='Ownership']")
+
+    # Path between two parties, highlighted.
+    page.fill("#path-to", "Aeromar")
+    page.wait_for_selector(".graph-side .suggest li")
+    page.click(".graph-side .suggest li >> nth=0")
+    page.wait_for_selector("#path-result")
+    on_path = page.evaluate("window.__cy.nodes('.path').map(n => n.id())")
+    assert set(on_path) >= {"rt-komax", "rt-aerohit", "rt-aeromar"}
+    page.screenshot(path=str(ARTIFACTS / "05-path.png"))
+
+    with page.expect_download() as dl:
+        page.click("#export-svg")
+    target = ARTIFACTS / "network.svg"
+    dl.value.save_as(str(target))
+    assert target.read_text().lstrip().startswith("<svg") and "Komax" in target.read_text()
+    with page.expect_download() as dl:
+        page.click("#export-png")
+    png = ARTIFACTS / "network.png"
+    dl.value.save_as(str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_capability_pages_are_honest(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    for frag in ("flows", "claims", "review", "redflags", "timeline"):
+        page.goto(f"{server}/#/{frag}")
+        page.wait_for_function("!document.querySelector('main').innerText.includes('Loading')")
+        text = page.inner_text("main")
+        assert "not available in this installation" in text or "error" not in text.lower(), (frag, text)
+    page.screenshot(path=str(ARTIFACTS / "06-capability.png"))
