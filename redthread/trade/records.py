@@ -223,7 +223,7 @@ def _error_expr(cols: _Columns) -> str:
         (f"{cols.date()} IS NULL", m["date"], f"'not a date: ' || coalesce(CAST({cols.raw('date')} AS VARCHAR), '(empty)')"),
         (f"{cols.number('value')} IS NULL", m["value"], f"'not a number: ' || coalesce(CAST({cols.raw('value')} AS VARCHAR), '(empty)')"),
         (f"{cols.number('value')} < 0", m["value"], "'negative value'"),
-        (f"hs.hs_code IS NULL", m["hs_code"], f"'not an HS code: ' || coalesce({cols.text('hs_code')}, '(empty)')"),
+        ("hs.hs_code IS NULL", m["hs_code"], f"'not an HS code: ' || coalesce({cols.text('hs_code')}, '(empty)')"),
         ("s.party_id IS NULL", m["sender"], "'no sender name'"),
         ("r.party_id IS NULL", m["receiver"], "'no receiver name'"),
         (f"{cur} IS NULL OR {cur} NOT IN ({known})", m.get("currency", "currency"),
