@@ -3,12 +3,46 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from redthread.commands._common import console, progress_bar
-from redthread.demo import run_demo
+from redthread.demo import DemoResult, run_demo
+
+_STATUS = {"ran": "[green]ran[/]", "skipped": "[yellow]skipped[/]", "failed": "[red]failed[/]"}
+
+
+def _print_summary(result: DemoResult) -> None:
+    s: dict[str, Any] = result.summary
+    table = Table("what", "count", title="redthread demo: the case")
+    table.add_row("datasets", ", ".join(s["datasets"]))
+    table.add_row("documents", str(s["documents"]))
+    table.add_row("parties (after resolution)", str(s["parties"]))
+    table.add_row("links", str(s["links"]))
+    for schema, n in s["links_by_type"].items():
+        table.add_row(f"  {schema}", str(n))
+    table.add_row("values removed by a later load", str(s["removed_statements"]))
+    if "resolution" in s:
+        table.add_row("same-party pairs accepted", str(s["resolution"]["auto_accepted"]))
+    if "blocked" in s:
+        table.add_row("derived-blocked parties (50 % rule)", str(len(s["blocked"])))
+    if "claims" in s:
+        table.add_row("conflicting claims", str(s["claims"]["conflicts"]))
+    if "redflags" in s:
+        table.add_row("red flags", str(s["redflags"]["total"]))
+    console.print(table)
+    if s.get("blocked"):
+        console.print("[bold]blocked by ownership:[/] " + "; ".join(
+            f"{b['name']} ({b['blocked_share']} %)" for b in s["blocked"][:8]))
+    if s.get("redflags"):
+        console.print("[bold]top red flags:[/] " + "; ".join(
+            f"{rule} ×{n}" for rule, n in list(s["redflags"]["by_rule"].items())[:5]))
+    steps = Table("step", "status", "detail", "s", title="what ran")
+    for st in result.steps:
+        steps.add_row(st.name, _STATUS.get(st.status, st.status), st.detail, f"{st.seconds:.1f}")
+    console.print(steps)
 
 
 def register(app: typer.Typer) -> None:
@@ -17,18 +51,10 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for the demo's outputs."),
         no_serve: bool = typer.Option(False, "--no-serve", help="Stop after writing the files."),
     ) -> None:
-        """Load the example case into its own store and summarise it."""
+        """Load the example case into its own store, analyse it, write the outputs."""
         with progress_bar("demo") as update:
             result, store = run_demo(out, progress=update)
-        table = Table("what", "count", title="redthread demo")
-        for key in ("entities", "statements", "datasets", "documents"):
-            table.add_row(key, str(result.stats.get(key, 0)))
-        for schema, n in result.stats.get("schemata", {}).items():
-            table.add_row(f"  {schema}", str(n))
-        console.print(table)
-        console.print(f"store: {result.store_url}")
-        console.print(f"outputs in: {out.resolve()}")
-        console.print(
-            f"try: REDTHREAD_STORE={result.store_url} .venv/bin/redthread entity Aero-HIT"
-        )
+        _print_summary(result)
+        console.print(f"outputs in {out.resolve()}: " + ", ".join(result.summary["outputs"]))
+        console.print(f"explore: REDTHREAD_STORE={result.store_url} .venv/bin/redthread stats")
         store.close()
