@@ -11,6 +11,7 @@ from rich.table import Table
 
 from redthread.commands._common import console, err_console, progress_bar, store
 from redthread.export import export as export_store
+from redthread.export import exporters
 from redthread.ingest import ingest as ingest_paths
 from redthread.ingest import loaders
 
@@ -51,13 +52,16 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        fmt: str = typer.Option("ftm", "--format", "-f", help="ftm (JSON lines) or csv (statements)."),
-        output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default stdout)."),
+        fmt: str = typer.Option("ftm", "--format", "-f", help="ftm (JSON lines), csv (statements), graphml, gexf, neo4j (a folder)."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default stdout); a folder for neo4j."),
         dataset: str | None = typer.Option(None, "--dataset", "-d", help="Only this dataset."),
     ) -> None:
-        """Write the store as FtM JSON lines or a statements CSV."""
+        """Write the store as FtM JSON lines, a statements CSV, or a network (GraphML, GEXF, Neo4j)."""
         st = store()
-        if output is None:
+        folder_writer = getattr(exporters().get(fmt), "folder", None)  # exporters that write several files
+        if folder_writer is not None and output is not None:
+            count = folder_writer(st, output, dataset)
+        elif output is None:
             count = export_store(st, fmt, sys.stdout, dataset)
         else:
             tmp = output.with_name(output.name + ".part")

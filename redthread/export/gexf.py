@@ -1,0 +1,21 @@
+"""GEXF 1.2: the party network for Gephi."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+import networkx as nx
+
+from redthread.export._graph import network_graph
+from redthread.export.base import register
+from redthread.store import Store
+
+
+@register("gexf")
+def export_gexf(store: Store, out: TextIO, dataset: str | None = None) -> int:
+    """Write parties as nodes and links as edges; returns the node count."""
+    graph = network_graph(store, dataset)
+    for line in nx.generate_gexf(graph, version="1.2draft"):
+        out.write(line)
+        out.write("\n")
+    return int(graph.number_of_nodes())
