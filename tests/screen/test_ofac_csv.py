@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from redthread.ingest import ingest
+from redthread.ingest._listbuilder import parse_date
 from redthread.ingest.base import sniff_loader
 from redthread.ingest.ofac_csv import split_remarks
-from redthread.ingest._listbuilder import parse_date
 from redthread.store import Store
 
 

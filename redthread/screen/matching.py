@@ -1,0 +1,175 @@
+"""The yente ``/match`` contract as a library function.
+
+Request (yente's ``EntityMatchQuery``)::
+
+    {"queries": {"q1": {"schema": "Person", "properties": {"name": ["..."], "birthDate": ["..."]}}}}
+
+Response (yente's ``EntityMatchResponse``)::
+
+    {"responses": {"q1": {"status": 200, "results": [...], "total": {"value": n, "relation": "eq"},
+                          "query": {...}}},
+     "matcher": {"name": ..., "description": ..., "features": {...}},
+     "limit": 5}
+
+Each result is a yente ``ScoredEntityResponse``: ``id``, ``caption``,
+``schema``, ``properties``, ``datasets``, ``referents``, ``target``,
+``first_seen``, ``last_seen``, ``last_change``, ``score``, ``match``
+(score >= threshold) and ``features`` (feature -> score). redthread adds
+``explanations`` (feature -> which query value met which candidate value),
+which yente clients ignore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from redthread.errors import InputError
+from redthread.screen.index import Candidate, ScreeningIndex, index_for
+from redthread.screen.record import Record, make_record
+from redthread.screen.scorers import DEFAULT, get_scorer, scorers
+from redthread.store import Store
+
+DEFAULT_THRESHOLD = 0.7
+DEFAULT_LIMIT = 5
+#: Dataset names that mean "everything in the store" (yente's collection names).
+ALL_DATASETS = {"default", "all", ""}
+
+
+def query_record(name: str, query: Mapping[str, Any]) -> Record:
+    """Validate one yente query example and turn it into a record."""
+    if not isinstance(query, Mapping):
+        raise InputError("a query must be an object with 'schema' and 'properties'", field=f"queries.{name}")
+    props = query.get("properties") or {}
+    if not isinstance(props, Mapping):
+        raise InputError("'properties' must be an object of lists", field=f"queries.{name}.properties")
+    clean: dict[str, list[str]] = {}
+    for prop, values in props.items():
+        if isinstance(values, (str, int, float)):
+            values = [values]
+        if not isinstance(values, list):
+            raise InputError("property values must be a list", field=f"queries.{name}.properties.{prop}")
+        clean[prop] = [str(v) for v in values if v is not None and str(v).strip()]
+    try:
+        record = make_record(query.get("schema") or "LegalEntity", clean)
+    except InputError as err:
+        raise InputError(err.reason, field=f"queries.{name}.schema") from None
+    if not record.names and not record.identifiers:
+        raise InputError("the query has no name and no identifier to match on",
+                         field=f"queries.{name}.properties.name")
+    return record
+
+
+def matcher_info(algorithm: str) -> dict[str, Any]:
+    """yente's ``matcher`` block (algorithm docs)."""
+    scorer = get_scorer(algorithm)
+    return {
+        "name": scorer.name,
+        "description": scorer.description,
+        "features": {k: {"description": v, "coefficient": None, "url": ""} for k, v in scorer.features.items()},
+    }
+
+
+def algorithms() -> dict[str, Any]:
+    """yente's ``GET /algorithms`` body."""
+    return {
+        "algorithms": [matcher_info(name) for name in sorted(scorers())],
+        "default": DEFAULT,
+        "best": DEFAULT,
+    }
+
+
+def _is_target(entity: Mapping[str, Any], store: Store | None) -> bool:
+    topics = entity.get("properties", {}).get("topics", [])
+    if any(str(t).startswith("sanction") for t in topics):
+        return True
+    if store is None:
+        return False
+    return any(s.schema == "Sanction" for s in store.referencing(str(entity["id"])))
+
+
+def result_body(cand: Candidate, threshold: float, store: Store | None) -> dict[str, Any]:
+    """One yente ``ScoredEntityResponse`` (with redthread's explanations)."""
+    entity: dict[str, Any] | None = store.entity(cand.id) if store is not None else None
+    if entity is None:
+        entity = {"id": cand.id, "schema": cand.schema, "caption": cand.caption, "properties": {},
+                  "datasets": list(cand.datasets), "referents": []}
+    return {
+        "id": entity["id"],
+        "caption": entity.get("caption", cand.caption),
+        "schema": entity["schema"],
+        "properties": entity.get("properties", {}),
+        "datasets": entity.get("datasets", list(cand.datasets)),
+        "referents": entity.get("referents", []),
+        "target": _is_target(entity, store),
+        "first_seen": entity.get("first_seen"),
+        "last_seen": entity.get("last_seen"),
+        "last_change": entity.get("last_seen"),
+        "score": cand.score.score,
+        "match": cand.score.score >= threshold,
+        "features": cand.score.features,
+        "explanations": cand.score.explanations,
+    }
+
+
+def match_index(
+    index: ScreeningIndex,
+    queries: Mapping[str, Any],
+    *,
+    store: Store | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = DEFAULT_LIMIT,
+    algorithm: str = DEFAULT,
+    cutoff: float = 0.0,
+    datasets: set[str] | None = None,
+    exclude_entity_ids: set[str] | None = None,
+) -> dict[str, Any]:
+    """Run yente-shaped queries against a prepared index (see :func:`match`)."""
+    if "queries" in queries and isinstance(queries["queries"], Mapping):
+        queries = queries["queries"]
+    get_scorer(algorithm)
+    if not 0 <= threshold <= 1:
+        raise InputError("threshold must be between 0 and 1", field="threshold")
+    if limit < 1:
+        raise InputError("limit must be at least 1", field="limit")
+    records = {name: query_record(name, q) for name, q in queries.items()}
+    responses: dict[str, Any] = {}
+    for name, record in records.items():
+        found = index.search(record, algorithm=algorithm, limit=limit, cutoff=cutoff,
+                             datasets=datasets, exclude=exclude_entity_ids)
+        query = dict(queries[name])
+        query.setdefault("id", None)
+        responses[name] = {
+            "status": 200,
+            "results": [result_body(c, threshold, store) for c in found],
+            "total": {"value": len(found), "relation": "eq"},
+            "query": query,
+        }
+    return {"responses": responses, "matcher": matcher_info(algorithm), "limit": limit}
+
+
+def match(
+    store: Store,
+    queries: Mapping[str, Any],
+    *,
+    dataset: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = DEFAULT_LIMIT,
+    algorithm: str = DEFAULT,
+    cutoff: float = 0.0,
+    exclude_entity_ids: set[str] | None = None,
+) -> dict[str, Any]:
+    """Match yente query examples against a store; returns yente's /match body.
+
+    ``queries`` is the request's ``queries`` object (or the whole request
+    body). ``dataset`` limits candidates to one dataset (``default``/``all``
+    or None: everything). Results scoring below ``cutoff`` are left out;
+    ``match`` is true at or above ``threshold``. Bad queries raise
+    ``InputError`` naming the query and field.
+    """
+    scope = None if dataset is None or dataset in ALL_DATASETS else dataset
+    if scope is not None and scope not in {d.name for d in store.datasets()}:
+        raise InputError(f"no dataset {scope!r} in the store; see `redthread datasets`", field="dataset")
+    index = index_for(store, scope)
+    return match_index(index, queries, store=store, threshold=threshold, limit=limit, algorithm=algorithm,
+                       cutoff=cutoff, exclude_entity_ids=exclude_entity_ids)

@@ -1,0 +1,232 @@
+"""Name analysis for screening: any script in, comparable tokens out.
+
+A name becomes a :class:`NameForm`:
+
+- ``core``: the identity-bearing tokens, in ASCII (Cyrillic transliterated,
+  Chinese characters as pinyin syllables);
+- ``generic``: canonical generic words (``electronics``, ``trading``; person
+  particles like ``al``/``bin``) that help but do not identify;
+- ``legal``: the legal-form class (``limited`` for LLC/OOO/Co., Ltd./有限公司,
+  ``jsc`` for JSC/AO/PAO, ``fze``, ``llp``, ``corp``), removed from the tokens;
+- ``cjk``: the name was written in Chinese characters.
+
+Comparison then works on :func:`skeleton` forms of tokens, which fold the
+spelling variants transliteration standards produce (Yegor/Egor,
+Sergeyevich/Sergeevich, Serhii/Sergei/Sergey, Aleksandr/Alexandr) into one.
+Chinese company names are parsed by structure: place + core name + industry
+word(s) + legal form (厦门北海电子有限公司 -> core ``xia men bei hai``,
+generic ``electronics``, legal ``limited``), so they meet the English
+rendering "Xiamen Beihai Electronics Co., Ltd." through the compact form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from redthread.screen.translit import has_cjk, pinyin, to_ascii
+from redthread.screen.vocabulary import (
+    CHINESE_FORMS,
+    CHINESE_GENERIC,
+    CHINESE_LEGAL_FORMS,
+    GENERIC_WORDS,
+    LEGAL_FORMS,
+    PERSON_PARTICLES,
+    PERSON_TITLES,
+    STOPWORDS,
+)
+
+PERSON = "person"
+ORG = "org"
+
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_MAX_FORM_TOKENS = max(len(k.split()) for k in LEGAL_FORMS)
+_MAX_GENERIC_TOKENS = max(len(k.split()) for k in GENERIC_WORDS if k.isascii())
+_GENERIC_ASCII = {k: v for k, v in GENERIC_WORDS.items() if k.isascii()}
+
+# One pass, longest spelling first: each letter group maps to one code letter.
+# Code letters only need to be distinct, not readable.
+_SKELETON_MAP = {
+    "shch": "x", "sch": "x", "sh": "x", "dzh": "j", "dj": "j", "zh": "j", "j": "j", "kh": "q",
+    "tch": "c", "ch": "y", "ts": "c", "tz": "c", "ph": "f", "th": "t", "ck": "k", "gh": "g",
+    "x": "ks", "q": "k", "w": "v", "c": "k", "h": "g", "y": "i",
+}
+_SKELETON_RE = re.compile("|".join(sorted(_SKELETON_MAP, key=len, reverse=True)))
+_VOWELS = re.compile(r"[aeiou]+")
+_DOUBLE = re.compile(r"(.)\1+")
+_LEADING_Y = re.compile(r"^[yj](?=[aeiou])")
+_SKELETONS: dict[str, str] = {}
+
+
+def skeleton(token: str) -> str:
+    """A phonetic key of one ASCII token that folds transliteration variants.
+
+    Leading ``y`` before a vowel is dropped (Yegor -> Egor), letter groups
+    are unified (kh, zh, sh, ts, x -> ks, w -> v, h -> g, y -> i), a run of
+    vowels keeps its last vowel (ey/ei/ii/iy -> i, ye -> e) and doubled
+    letters collapse. Digits are kept as they are.
+    """
+    key = _SKELETONS.get(token)
+    if key is None:
+        if token.isdigit():
+            key = token
+        else:
+            key = _LEADING_Y.sub("", token)
+            key = _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group()], key)
+            key = _VOWELS.sub(lambda m: m.group()[-1], key)
+            key = _DOUBLE.sub(r"\1", key)
+        if len(_SKELETONS) < 2_000_000:
+            _SKELETONS[token] = key
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One analysed name (see the module docstring)."""
+
+    text: str
+    kind: str
+    core: tuple[str, ...]
+    generic: tuple[str, ...] = ()
+    legal: str | None = None
+    cjk: bool = False
+
+    @property
+    def skeletons(self) -> tuple[str, ...]:
+        return tuple(skeleton(t) for t in self.core)
+
+    def compacts(self) -> tuple[tuple[str, str], ...]:
+        """The core written together, as (skeleton, ASCII) pairs.
+
+        Chinese person names also give the given-name-first order.
+        """
+        joined = "".join(self.core)
+        out = [(skeleton(joined), joined)]
+        if self.cjk and self.kind == PERSON and len(self.core) > 1:
+            alt = "".join(self.core[1:] + self.core[:1])
+            out.append((skeleton(alt), alt))
+        return tuple(out)
+
+    def encode(self) -> str:
+        """A compact string form (what the screening index stores per name)."""
+        return "\t".join((" ".join(self.core), " ".join(self.generic), self.legal or "",
+                          self.kind, "1" if self.cjk else ""))
+
+    @staticmethod
+    def decode(text: str, data: str) -> NameForm:
+        return _decode(text, data)
+
+
+@lru_cache(maxsize=500_000)
+def _decode(text: str, data: str) -> NameForm:
+    core, generic, legal, kind, cjk = data.split("\t")
+    return NameForm(text, kind, tuple(core.split()), tuple(generic.split()), legal or None, cjk == "1")
+
+
+def tokens(text: str) -> list[str]:
+    """ASCII tokens of a non-Chinese string."""
+    return [t for t in _SPLIT.split(to_ascii(text)) if t]
+
+
+def analyze(text: str, kind: str = ORG) -> NameForm | None:
+    """Analyse one name as a person's (``PERSON``) or anything else's (``ORG``).
+
+    Returns None when nothing identifying is left (an empty string, or a
+    name that is only a legal form).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if has_cjk(text):
+        return _analyze_chinese(text, kind)
+    toks = [t for t in tokens(text) if t not in STOPWORDS] or tokens(text)
+    if kind == PERSON:
+        return _person(text, toks, cjk=False)
+    return _org(text, toks)
+
+
+def _person(text: str, toks: list[str], cjk: bool) -> NameForm | None:
+    toks = [t for t in toks if t not in PERSON_TITLES] or toks
+    core = tuple(t for t in toks if t not in PERSON_PARTICLES)
+    generic = tuple(t for t in toks if t in PERSON_PARTICLES)
+    if not core:
+        core, generic = tuple(toks), ()
+    if not core:
+        return None
+    return NameForm(text, PERSON, core, generic, None, cjk)
+
+
+def _strip_legal(toks: list[str]) -> tuple[list[str], str | None]:
+    """Remove legal forms from both ends of a token list; return their class."""
+    legal: str | None = None
+    changed = True
+    while changed and len(toks) > 1:
+        changed = False
+        for size in range(min(_MAX_FORM_TOKENS, len(toks) - 1), 0, -1):
+            tail = " ".join(toks[-size:])
+            if tail in LEGAL_FORMS:
+                cls = LEGAL_FORMS[tail]
+                legal = legal if (legal and cls == "company") else cls
+                toks = toks[:-size]
+                changed = True
+                break
+            head = " ".join(toks[:size])
+            if head in LEGAL_FORMS:
+                cls = LEGAL_FORMS[head]
+                legal = legal if (legal and cls == "company") else cls
+                toks = toks[size:]
+                changed = True
+                break
+    return toks, legal
+
+
+def _org(text: str, toks: list[str]) -> NameForm | None:
+    toks, legal = _strip_legal(toks)
+    core: list[str] = []
+    generic: list[str] = []
+    i = 0
+    while i < len(toks):
+        for size in range(min(_MAX_GENERIC_TOKENS, len(toks) - i), 0, -1):
+            phrase = " ".join(toks[i:i + size])
+            if phrase in _GENERIC_ASCII:
+                generic.append(_GENERIC_ASCII[phrase])
+                i += size
+                break
+        else:
+            core.append(toks[i])
+            i += 1
+    if not core:
+        if not generic:
+            return None
+        core, generic = generic, []
+    return NameForm(text, ORG, tuple(core), tuple(dict.fromkeys(generic)), legal, False)
+
+
+def _analyze_chinese(text: str, kind: str) -> NameForm | None:
+    compact = re.sub(r"[\s()（）·・,，.。\"'“”《》「」]+", "", text)
+    if kind == PERSON:
+        return _person(text, pinyin(compact), cjk=True)
+    legal: str | None = None
+    generic: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for form in CHINESE_FORMS:
+            if compact.endswith(form) and len(compact) > len(form):
+                cls = CHINESE_LEGAL_FORMS[form]
+                legal = legal if (legal and cls == "company") else cls
+                compact = compact[: -len(form)]
+                changed = True
+                break
+        for word in CHINESE_GENERIC:
+            if compact.endswith(word) and len(compact) > len(word):
+                generic.insert(0, GENERIC_WORDS[word])
+                compact = compact[: -len(word)]
+                changed = True
+                break
+    core = pinyin(compact)
+    split_core = [t for part in core for t in _SPLIT.split(part) if t]
+    if not split_core:
+        return None
+    return NameForm(text, ORG, tuple(split_core), tuple(dict.fromkeys(generic)), legal, True)

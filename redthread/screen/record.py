@@ -1,0 +1,114 @@
+"""What screening compares: names, countries, birth dates, identifiers.
+
+A :class:`Record` is built from an FtM entity dict (a stored entity or a
+yente-style query example). Property types come from FtM's model, so any
+schema works: every ``name``-typed property gives names, every
+``country``-typed one countries, every ``identifier``-typed one identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from followthemoney import model
+from followthemoney.schema import Schema
+from followthemoney.types import registry
+
+from redthread.screen.names import ORG, PERSON, NameForm, analyze
+
+#: Identifier properties that say "not the same party" when both sides have
+#: one and none agree (a company has one INN; a vessel one IMO number).
+EXCLUSIVE_IDS = frozenset({"innCode", "ogrnCode", "leiCode", "imoNumber", "uscCode", "swiftBic"})
+#: Identifier-typed properties that do not identify a party.
+IGNORED_IDS = frozenset({"okvedCode", "programId", "callSign"})
+_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+def normalize_identifier(value: str) -> str | None:
+    """Upper-case alphanumerics; None for values too short or without digits."""
+    text = _ALNUM.sub("", value.upper())
+    if text.startswith("IMO") and text[3:].isdigit():
+        text = text[3:]
+    if len(text) < 4 or not any(c.isdigit() for c in text):
+        return None
+    return text
+
+
+def name_kind(schema: Schema) -> str:
+    return PERSON if schema.is_a("Person") else ORG
+
+
+@dataclass
+class Record:
+    """The comparable parts of one entity or query."""
+
+    schema: str
+    names: list[NameForm] = field(default_factory=list)
+    countries: frozenset[str] = frozenset()
+    birth_dates: frozenset[str] = frozenset()
+    identifiers: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def id_values(self) -> set[str]:
+        return {v for vals in self.identifiers.values() for v in vals}
+
+
+def schema_of(name: str | None) -> Schema:
+    schema = model.get(name or "LegalEntity")
+    if schema is None:
+        from redthread.errors import InputError
+
+        raise InputError(f"unknown FtM schema {name!r}; use Person, Company, Organization, LegalEntity, "
+                         "Vessel or Airplane", field="schema")
+    return schema
+
+
+def make_record(schema_name: str | None, properties: Mapping[str, Iterable[Any]]) -> Record:
+    """A record from a schema name and FtM properties (unknown properties ignored)."""
+    schema = schema_of(schema_name)
+    kind = name_kind(schema)
+    names: list[NameForm] = []
+    seen: set[str] = set()
+    countries: set[str] = set()
+    dates: set[str] = set()
+    ids: dict[str, set[str]] = {}
+
+    def add_name(text: str) -> None:
+        if text in seen:
+            return
+        seen.add(text)
+        form = analyze(text, kind)
+        if form is not None:
+            names.append(form)
+
+    for prop_name, values in properties.items():
+        prop = schema.get(prop_name)
+        if prop is None:
+            continue
+        vals = [str(v) for v in ([values] if isinstance(values, str) else values) if v]
+        if prop.type == registry.name and prop_name != "weakAlias":
+            for v in vals:
+                add_name(v)
+        elif prop.type == registry.country:
+            countries.update(c for c in (registry.country.clean(v, fuzzy=True) for v in vals) if c)
+        elif prop.type == registry.date and prop_name == "birthDate":
+            dates.update(v[:10] for v in vals)
+        elif prop.type == registry.identifier and prop_name not in IGNORED_IDS:
+            norm = {n for n in (normalize_identifier(v) for v in vals) if n}
+            if norm:
+                ids.setdefault(prop_name, set()).update(norm)
+    if kind == PERSON and not names:
+        first = " ".join(str(v) for p in ("firstName", "secondName", "middleName", "fatherName", "lastName")
+                         for v in properties.get(p, []) or [])
+        if first.strip():
+            add_name(first)
+    return Record(schema.name, names, frozenset(countries), frozenset(dates),
+                  {k: frozenset(v) for k, v in ids.items()})
+
+
+def entity_record(entity: Mapping[str, Any]) -> Record:
+    """A record from an FtM entity dict."""
+    return make_record(entity.get("schema"), entity.get("properties") or {})

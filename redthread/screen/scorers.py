@@ -1,0 +1,161 @@
+"""Versioned scoring algorithms, side by side in a registry.
+
+A scorer compares a query :class:`Record` with a candidate and returns a
+:class:`Score`: the overall score, per-feature scores (the yente
+``features`` object) and an explanation per feature saying which query
+value met which candidate value. Scorers never change once published; a
+better one is added under a new name (``redthread-v2``), so old results can
+be reproduced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from redthread.errors import RedthreadError
+from redthread.screen.compare import NameMatch, compare_names
+from redthread.screen.record import EXCLUSIVE_IDS, Record
+
+
+@dataclass
+class Score:
+    """A scored comparison, explained."""
+
+    score: float
+    features: dict[str, float] = field(default_factory=dict)
+    explanations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class Scorer(Protocol):
+    name: str
+    description: str
+    features: dict[str, str]
+
+    def score(self, query: Record, cand: Record) -> Score: ...
+
+
+_SCORERS: dict[str, Scorer] = {}
+
+
+def register(scorer: Scorer) -> Scorer:
+    _SCORERS[scorer.name] = scorer
+    return scorer
+
+
+def get_scorer(name: str) -> Scorer:
+    try:
+        return _SCORERS[name]
+    except KeyError:
+        raise RedthreadError(f"unknown matching algorithm {name!r}; known: {', '.join(sorted(_SCORERS))}") from None
+
+
+def scorers() -> dict[str, Scorer]:
+    return dict(_SCORERS)
+
+
+DEFAULT = "redthread-v1"
+
+
+def best_name(query: Record, cand: Record) -> tuple[NameMatch, str, str]:
+    """The best name comparison over all name pairs, with the two names."""
+    best = NameMatch(0.0, "none")
+    pair = ("", "")
+    for qn in query.names:
+        for cn in cand.names:
+            res = compare_names(qn, cn)
+            if res.score > best.score:
+                best, pair = res, (qn.text, cn.text)
+                if best.score >= 0.999:
+                    return best, pair[0], pair[1]
+    return best, pair[0], pair[1]
+
+
+def _year(date: str) -> str:
+    return date[:4]
+
+
+class NameV1:
+    """Names only: the best name pair's score."""
+
+    name = "name-v1"
+    description = "Names only (transliteration, pinyin, legal forms, order, initials); no other evidence."
+    features = {"name": "Best name-pair similarity (token alignment or compact form)."}
+
+    def score(self, query: Record, cand: Record) -> Score:
+        match, qname, cname = best_name(query, cand)
+        expl = {"name": {"query": qname, "candidate": cname, "method": match.method,
+                         "tokens": [list(p) for p in match.pairs]}}
+        return Score(round(match.score, 4), {"name": round(match.score, 4)}, expl)
+
+
+class RedthreadV1:
+    """Names, then identifiers, birth dates and countries as evidence."""
+
+    name = "redthread-v1"
+    description = (
+        "Name similarity across scripts (transliteration variants, pinyin, Chinese company structure, "
+        "legal forms, order, missing middle names, initials, near-miss guard), raised by a shared "
+        "identifier (INN, OGRN, USCC, IMO, LEI, ...), lowered by conflicting identifiers, birth dates "
+        "or countries."
+    )
+    features = {
+        "name": "Best name-pair similarity.",
+        "identifier_match": "A shared identifier (strong evidence): score at least 0.95.",
+        "identifier_mismatch": "Both carry an exclusive identifier (INN, OGRN, LEI, IMO, USCC, BIC) and none agree.",
+        "birth_date_match": "Same full date of birth.",
+        "birth_date_mismatch": "Birth years differ.",
+        "country_mismatch": "Both give countries and none agree.",
+        "legal_form_mismatch": "Different legal-form classes (LLC vs JSC).",
+    }
+
+    def score(self, query: Record, cand: Record) -> Score:
+        match, qname, cname = best_name(query, cand)
+        score = match.score
+        features = {"name": round(match.score, 4)}
+        expl: dict[str, dict[str, Any]] = {
+            "name": {"query": qname, "candidate": cname, "method": match.method,
+                     "tokens": [list(p) for p in match.pairs]}}
+        shared = query.id_values & cand.id_values
+        if shared:
+            value = sorted(shared)[0]
+            features["identifier_match"] = 1.0
+            expl["identifier_match"] = {"query": value, "candidate": value,
+                                        "props": sorted(p for p, v in cand.identifiers.items() if value in v)}
+            score = max(score, 0.95) if score >= 0.5 else max(score, 0.85)
+        else:
+            for prop in EXCLUSIVE_IDS:
+                qv, cv = query.identifiers.get(prop), cand.identifiers.get(prop)
+                if qv and cv:
+                    features["identifier_mismatch"] = 1.0
+                    expl["identifier_mismatch"] = {"prop": prop, "query": sorted(qv), "candidate": sorted(cv)}
+                    score *= 0.6
+                    break
+        if query.birth_dates and cand.birth_dates:
+            full = query.birth_dates & cand.birth_dates
+            years_q = {_year(d) for d in query.birth_dates}
+            years_c = {_year(d) for d in cand.birth_dates}
+            if any(len(d) == 10 for d in full):
+                features["birth_date_match"] = 1.0
+                expl["birth_date_match"] = {"query": sorted(full)[0], "candidate": sorted(full)[0]}
+                score = min(1.0, score + 0.05 * (1 - score) + 0.02)
+            elif not years_q & years_c:
+                features["birth_date_mismatch"] = 1.0
+                expl["birth_date_mismatch"] = {"query": sorted(query.birth_dates),
+                                               "candidate": sorted(cand.birth_dates)}
+                score *= 0.75
+        if query.countries and cand.countries and not query.countries & cand.countries:
+            features["country_mismatch"] = 1.0
+            expl["country_mismatch"] = {"query": sorted(query.countries), "candidate": sorted(cand.countries)}
+            score *= 0.9
+        qn = next((n for n in query.names if n.text == qname), None)
+        cn = next((n for n in cand.names if n.text == cname), None)
+        if qn and cn and qn.legal and cn.legal and "company" not in (qn.legal, cn.legal) and qn.legal != cn.legal:
+            features["legal_form_mismatch"] = 1.0
+            expl["legal_form_mismatch"] = {"query": qn.legal, "candidate": cn.legal}
+            score *= 0.97
+        return Score(round(min(score, 1.0), 4), features, expl)
+
+
+register(RedthreadV1())
+register(NameV1())
