@@ -11,7 +11,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, store
+from redthread.commands._common import console, err_console, resolve_entity, store
 
 
 def _fmt(value: Any) -> str:
@@ -94,3 +94,37 @@ def register(app: typer.Typer) -> None:
             print_json(rows)
             return
         print_rows(rows, cols, title)
+
+    @app.command()
+    def capacity(
+        buyer: str = typer.Argument(..., help="Buyer: entity id or name."),
+        bom: Path = typer.Option(..., "--bom", help="Bill of materials YAML (see docs/trade.md)."),
+        date_from: str | None = typer.Option(None, "--from", help="First date (YYYY-MM-DD)."),
+        date_to: str | None = typer.Option(None, "--to", help="Last date (YYYY-MM-DD)."),
+        json_out: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """Units per month the component flows into BUYER could support; what binds; claims in documents."""
+        from redthread.trade.capacity import capacity as estimate
+
+        st = store()
+        result = estimate(st, resolve_entity(st, buyer), bom, date_from=date_from, date_to=date_to)
+        if json_out:
+            print_json(result)
+            return
+        console.print(f"[bold]{result['buyer_name']}[/] · {result['product']} · "
+                      f"{result['months']} month(s) {result['period'] or ''}")
+        print_rows(result["components"], ["name", "per_unit", "records", "value_usd", "units_per_month",
+                                          "supported_per_month", "recent_supported_per_month", "peak_month",
+                                          "peak_supported"], "components")
+        if result["missing"]:
+            console.print(f"[yellow]no recorded flows for: {', '.join(result['missing'])}[/] "
+                          "(they may come from other suppliers or stock)")
+        if result["binding"]:
+            console.print(f"binding component: [bold]{result['binding']}[/] → about "
+                          f"{result['supported_per_month']:,.0f} units/month on average, "
+                          f"{result['recent_supported_per_month']:,.0f} recently, "
+                          f"at most {result['peak_supported']:,.0f} in the best month")
+        for claim in result["claims"]:
+            ratio = f"{claim['ratio']:.1f}× the supported rate" if claim["ratio"] else "no flows to compare"
+            near = "" if claim["near"] else " [dim](buyer not named nearby)[/]"
+            console.print(f"claim: “{claim['quote']}” — {claim['title'] or claim['document']}: {ratio}{near}")
