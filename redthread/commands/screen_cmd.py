@@ -10,7 +10,8 @@ from rich.table import Table
 
 from redthread.commands._common import console, err_console, progress_bar, store
 from redthread.errors import RedthreadError
-from redthread.screen import index_for, screen as screen_name
+from redthread.screen import index_for
+from redthread.screen import screen as screen_name
 from redthread.screen.matching import DEFAULT_THRESHOLD
 from redthread.screen.scorers import DEFAULT
 from redthread.screen.screening import screen_file
