@@ -1,0 +1,114 @@
+"""Figures for dossiers, drawn server-side as plain SVG (no browser, no network).
+
+:func:`network_svg` lays a party network out with networkx (seeded, so the
+same graph always gives the same picture) and draws it; :func:`bar_svg`
+draws horizontal bars. Sanctioned parties are red, parties blocked by
+ownership orange; the centre party has a thick outline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+import networkx as nx
+
+from redthread.report.network import Network
+
+COLORS = {"Person": "#7a6bb0", "Address": "#9aa5b1"}
+EDGE_COLORS = {"Ownership": "#2e86de", "Control": "#8e44ad", "EconomicActivity": "#27ae60", "Payment": "#27ae60"}
+
+
+def _short(text: str, n: int = 28) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def network_svg(net: Network, center: str | None = None, width: int = 900, height: int = 620) -> str:
+    """The network as a standalone SVG document."""
+    if not net.nodes:
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60"><text x="10" y="30">No links.</text></svg>'
+    graph = nx.Graph()
+    graph.add_nodes_from(net.nodes)
+    graph.add_edges_from((e.source, e.target) for e in net.edges)
+    k = 1.6 / math.sqrt(max(len(net.nodes), 1))
+    pos = nx.spring_layout(graph, seed=7, k=k, iterations=200)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    pad_x, pad_y = 110, 40
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+
+    def xy(node: str) -> tuple[float, float]:
+        x, y = pos[node]
+        return (pad_x + (x - min(xs)) / span_x * (width - 2 * pad_x),
+                pad_y + (y - min(ys)) / span_y * (height - 2 * pad_y - 20))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="DejaVu Sans, sans-serif">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="20" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8896a5"/></marker></defs>',
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+    ]
+    for e in net.edges:
+        (x1, y1), (x2, y2) = xy(e.source), xy(e.target)
+        color = EDGE_COLORS.get(e.schema, "#a9b4c2")
+        dash = ' stroke-dasharray="6 4"' if e.schema in ("EconomicActivity", "Payment") else ""
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{color}" '
+                     f'stroke-width="1.6"{dash} marker-end="url(#arrow)"/>')
+        parts.append(f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="9" fill="#4a5561" '
+                     f'text-anchor="middle">{escape(_short(e.label, 24))}</text>')
+    for node in net.nodes.values():
+        x, y = xy(node.id)
+        fill = "#c0392b" if node.sanctioned else "#e67e22" if node.blocked else COLORS.get(node.schema, "#6b7f99")
+        stroke = "#1d232b" if node.id == center else "#ffffff"
+        width_ = 3 if node.id == center else 1.5
+        if node.schema == "Person":
+            shape = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{fill}" stroke="{stroke}" stroke-width="{width_}"/>'
+        else:
+            shape = (f'<rect x="{x - 11:.1f}" y="{y - 11:.1f}" width="22" height="22" rx="4" fill="{fill}" '
+                     f'stroke="{stroke}" stroke-width="{width_}"/>')
+        weight = ' font-weight="bold"' if node.id == center else ""
+        parts.append(f"<g><title>{escape(node.caption)} ({escape(node.schema)})</title>{shape}"
+                     f'<text x="{x:.1f}" y="{y + 25:.1f}" font-size="11" text-anchor="middle" fill="#1d232b"{weight}>'
+                     f"{escape(_short(node.caption))}</text></g>")
+    legend = [("#c0392b", "sanctioned"), ("#e67e22", "blocked by ownership"), ("#6b7f99", "company"),
+              ("#7a6bb0", "person")]
+    for i, (color, label) in enumerate(legend):
+        lx = 10 + i * 170
+        parts.append(f'<rect x="{lx}" y="{height - 18}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{lx + 14}" y="{height - 9}" font-size="10">{escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_svg(rows: Sequence[dict[str, Any]], label: Callable[[dict[str, Any]], str],
+            value: Callable[[dict[str, Any]], float], width: int = 760, unit: str = "") -> str:
+    """Horizontal bars, largest first as given."""
+    data = [(label(r), float(value(r) or 0.0)) for r in rows]
+    data = [d for d in data if d[1] > 0]
+    if not data:
+        return ""
+    top = max(v for _, v in data)
+    bar, left = 18, 280
+    height = len(data) * (bar + 6) + 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif">']
+    for i, (name, v) in enumerate(data):
+        y = 5 + i * (bar + 6)
+        w = max(1.0, (width - left - 90) * v / top)
+        parts.append(f'<text x="{left - 6}" y="{y + 13}" font-size="11" text-anchor="end">{escape(_short(name, 40))}</text>'
+                     f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="#2e86de"/>'
+                     f'<text x="{left + w + 5:.1f}" y="{y + 13}" font-size="11">{escape(_fmt(v))}{escape(unit)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _fmt(v: float) -> str:
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:.1f}M"
+    if abs(v) >= 1e3:
+        return f"{v / 1e3:.1f}k"
+    return f"{v:g}"

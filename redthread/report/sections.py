@@ -1,0 +1,281 @@
+"""Dossier sections, registered in order; each builds itself from the store.
+
+A section whose capability (ownership, trade, red flags, ...) is not
+installed in this installation is kept with a note saying so, never filled
+with made-up content. Add a section with ``@section("key", "Title")``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from redthread.report.figure import bar_svg, network_svg
+from redthread.report.network import Network, build_network, neighbourhood
+from redthread.store import Store
+
+
+@dataclass
+class Subject:
+    """What a dossier is about: one entity, or the whole case (``entity_id`` None)."""
+
+    store: Store
+    entity_id: str | None
+    network: Network
+    entity: dict[str, Any] | None = None
+
+    @property
+    def ids(self) -> set[str]:
+        """The entity and its neighbours (the whole network for a case)."""
+        if self.entity_id is None:
+            return set(self.network.nodes)
+        return set(neighbourhood(self.network, self.entity_id, depth=1).nodes) | {self.entity_id}
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    note: str = ""
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    svg: str = ""
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    tree: dict[str, Any] | None = None
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+
+
+Builder = Callable[[Subject, Section], None]
+SECTIONS: list[tuple[str, str, Builder]] = []
+
+
+class NotInstalled(Exception):
+    """The capability behind a section is not part of this installation."""
+
+
+def section(key: str, title: str) -> Callable[[Builder], Builder]:
+    def deco(fn: Builder) -> Builder:
+        SECTIONS.append((key, title, fn))
+        return fn
+
+    return deco
+
+
+def capability(module: str, name: str) -> Callable[..., Any]:
+    """A library function from another capability, or :class:`NotInstalled`."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise NotInstalled(module) from exc
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise NotInstalled(f"{module}.{name}")
+    return fn  # type: ignore[no-any-return]
+
+
+def build_sections(subject: Subject) -> list[Section]:
+    out = []
+    for key, title, fn in SECTIONS:
+        sec = Section(key, title)
+        try:
+            fn(subject, sec)
+        except NotInstalled as exc:
+            sec.note = f"Not included: the capability behind this section ({exc}) is not installed in this installation."
+        except Exception as exc:  # one failing analysis must not sink the dossier
+            sec.note = f"Could not be computed: {exc}"
+        out.append(sec)
+    return out
+
+
+def cell(value: Any, limit: int = 300) -> str:
+    """A table cell from any JSON-like value: names over ids, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        for key in ("name", "caption", "title", "label", "id"):
+            if value.get(key):
+                return str(value[key])[:limit]
+        return json.dumps(value, ensure_ascii=False)[:limit]
+    if isinstance(value, list | tuple):
+        return " → ".join(cell(v, 80) for v in value)[:limit]
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)[:limit]
+
+
+def table(sec: Section, rows: list[dict[str, Any]], preferred: list[str], limit: int = 60) -> None:
+    """Fill a section's table from dict rows, choosing columns that exist."""
+    if not rows:
+        sec.note = sec.note or "Nothing found."
+        return
+    present = [c for c in preferred if any(c in r for r in rows)]
+    if not present:
+        present = list(dict.fromkeys(k for r in rows for k in r))[:6]
+    sec.columns = present
+    sec.rows = [[cell(r.get(c)) for c in present] for r in rows[:limit]]
+    if len(rows) > limit:
+        sec.note = f"First {limit} of {len(rows)}."
+
+
+def _mentions(row: dict[str, Any], ids: set[str]) -> bool:
+    text = json.dumps(row, ensure_ascii=False, default=str)
+    return any(f'"{i}"' in text for i in ids)
+
+
+# ---------------------------------------------------------------- sections
+@section("summary", "Summary")
+def summary(subject: Subject, sec: Section) -> None:
+    st = subject.store
+    if subject.entity is None:
+        stats = st.stats()
+        sec.facts = [("Entities", str(stats["entities"])), ("Statements", str(stats["statements"])),
+                     ("Documents", str(stats["documents"])), ("Datasets", ", ".join(d.name for d in st.datasets()))]
+        sanctioned = [n for n in subject.network.nodes.values() if n.sanctioned]
+        sec.facts.append(("Sanctioned parties", ", ".join(n.caption for n in sanctioned) or "none in the store"))
+        blocked = [n for n in subject.network.nodes.values() if n.blocked]
+        if blocked:
+            sec.facts.append(("Blocked by ownership", ", ".join(n.caption for n in blocked)))
+        return
+    ent = subject.entity
+    sec.facts = [("Name", ent["caption"]), ("Type", ent["schema"]), ("Datasets", ", ".join(ent["datasets"]))]
+    for prop in ("alias", "country", "jurisdiction", "nationality", "address", "sector", "classification",
+                 "incorporationDate", "dissolutionDate", "registrationNumber", "notes"):
+        values = ent["properties"].get(prop)
+        if values:
+            sec.facts.append((prop, "; ".join(values)))
+    node = subject.network.nodes.get(ent["id"])
+    if node is not None:
+        for s in node.sanctioned:
+            sec.facts.append(("Sanctioned", " ".join(x for x in (s["authority"], s["program"], s["startDate"]) if x)))
+        if node.blocked:
+            share = node.blocked.get("blocked_share")
+            sec.facts.append(("Blocked by ownership", f"{share}% held by blocked owners" if share is not None else "yes"))
+        links = [e for e in subject.network.edges if ent["id"] in (e.source, e.target)]
+        sec.facts.append(("Direct links", str(len(links))))
+
+
+@section("network", "Network")
+def network(subject: Subject, sec: Section) -> None:
+    net = subject.network
+    if subject.entity_id is not None:
+        sub = neighbourhood(net, subject.entity_id, depth=2, limit=60)
+    else:
+        degree: dict[str, int] = {}
+        for e in net.edges:
+            degree[e.source] = degree.get(e.source, 0) + 1
+            degree[e.target] = degree.get(e.target, 0) + 1
+        keep = {n for n, _ in sorted(degree.items(), key=lambda kv: -kv[1])[:60]}
+        keep |= {n.id for n in net.nodes.values() if n.sanctioned}
+        sub = net.subgraph(keep)
+        if len(net.nodes) > len(sub.nodes):
+            sec.note = f"The {len(sub.nodes)} most connected of {len(net.nodes)} parties."
+    sec.svg = network_svg(sub, center=subject.entity_id)
+    sec.columns = ["from", "link", "to", "datasets"]
+    sec.rows = [[sub.nodes[e.source].caption, e.label, sub.nodes[e.target].caption, ", ".join(e.datasets)]
+                for e in sub.edges]
+
+
+@section("ownership", "Ownership and control")
+def ownership(subject: Subject, sec: Section) -> None:
+    if subject.entity_id is None:
+        blocked = capability("redthread.analyze.ownership", "blocked")
+        rows = blocked(subject.store)
+        table(sec, rows, ["name", "blocked_share", "owners", "chain"])
+        if not rows:
+            sec.note = "No party is blocked by operation of law (US 50 % rule, OFAC)."
+        return
+    tree_fn = capability("redthread.analyze.ownership", "owners_tree")
+    sec.tree = tree_fn(subject.store, subject.entity_id)
+
+
+@section("exposure", "Exposure to sanctioned parties")
+def exposure(subject: Subject, sec: Section) -> None:
+    fn = capability("redthread.analyze.exposure", "exposure")
+    rows = fn(subject.store, max_hops=3)
+    if subject.entity_id is not None:
+        rows = [r for r in rows if r.get("id") == subject.entity_id]
+    for r in rows:
+        r["path"] = [f"{p.get('source_name')} —{p.get('label')}→ {p.get('target_name')}" for p in r.get("path") or []]
+    table(sec, rows, ["name", "hops", "strength", "blocked", "nearest", "path"], limit=30)
+
+
+@section("flows", "Trade flows")
+def flows(subject: Subject, sec: Section) -> None:
+    fn = capability("redthread.trade.flows", "flows")
+    rows = fn(subject.store, ["supplier", "buyer"])
+    if subject.entity_id is not None:
+        members = set(subject.store.members(subject.entity_id))
+        rows = [r for r in rows if r.get("supplier") in members or r.get("buyer") in members]
+    rows = rows[:20]
+    def label(r: dict[str, Any]) -> str:
+        return f"{r.get('supplier_name') or r.get('supplier')} → {r.get('buyer_name') or r.get('buyer')}"
+
+    sec.svg = bar_svg(rows, label, lambda r: r.get("value_usd") or 0.0, unit=" USD")
+    table(sec, rows, ["supplier_name", "buyer_name", "value_usd", "records", "first_date", "last_date"])
+
+
+@section("redflags", "Red flags")
+def redflags(subject: Subject, sec: Section) -> None:
+    fn = capability("redthread.analyze.redflags", "evaluate")
+    rows = fn(subject.store, entity_id=subject.entity_id)
+    table(sec, rows, ["rule", "id", "title", "entity", "why"])
+
+
+@section("timeline", "Timeline")
+def timeline(subject: Subject, sec: Section) -> None:
+    fn = capability("redthread.analyze.timeline", "timeline")
+    rows = fn(subject.store, entity_id=subject.entity_id)
+    table(sec, rows, ["date", "start", "end", "title", "label", "event", "entity", "summary", "source"], limit=80)
+
+
+@section("claims", "Claims in conflict")
+def claims(subject: Subject, sec: Section) -> None:
+    fn = capability("redthread.analyze.claims", "claims")
+    rows = fn(subject.store, conflicts_only=True)
+    if subject.entity_id is not None:
+        rows = [r for r in rows if _mentions(r, subject.ids)]
+    table(sec, rows, ["entity", "prop", "values", "claim", "sources", "conflict", "why"])
+
+
+@section("sources", "Sources and quotes")
+def sources(subject: Subject, sec: Section) -> None:
+    st = subject.store
+    ids = subject.ids
+    captions = {i: n.caption for i, n in subject.network.nodes.items()}
+    cmap = st.canonical_map()
+    docs = {d.id: d for d in st.documents()}
+    seen: set[tuple[str, str]] = set()
+    stmts = st.statements(entity_ids=[m for i in ids for m in st.members(i)]) if subject.entity_id else st.statements()
+    for s in stmts:
+        if not s.quote or s.is_meta or (s.source, s.quote) in seen:
+            continue
+        seen.add((s.source, s.quote))
+        doc = docs.get(s.source)
+        sec.quotes.append({
+            "entity": captions.get(cmap.get(s.entity_id, s.entity_id), s.entity_id), "prop": s.prop, "value": s.value,
+            "quote": s.quote, "dataset": s.dataset, "source": doc.title if doc and doc.title else s.source,
+            "where": f"chars {s.span_start}–{s.span_end}" if s.span_start is not None else s.location,
+            "hedge": s.hedge or "",
+        })
+        if len(sec.quotes) >= 200:
+            sec.note = "First 200 quotes."
+            break
+    counts: dict[tuple[str, str], int] = {}
+    stmts = st.statements(entity_ids=[m for i in ids for m in st.members(i)]) if subject.entity_id else st.statements()
+    for s in stmts:
+        if not s.is_meta:
+            key = (s.dataset, s.source)
+            counts[key] = counts.get(key, 0) + 1
+    sec.columns = ["dataset", "source", "title", "statements"]
+    sec.rows = [[ds, src, docs[src].title if src in docs else "", str(n)] for (ds, src), n in sorted(counts.items())]
+    if not sec.quotes:
+        sec.note = "No quoted evidence here: these facts come from structured records, listed by source."
+
+
+def subject_for(store: Store, entity_id: str | None) -> Subject:
+    net = build_network(store)
+    entity = store.entity(entity_id) if entity_id else None
+    return Subject(store, store.canonical_id(entity_id) if entity_id else None, net, entity)
