@@ -128,3 +128,25 @@ def register(app: typer.Typer) -> None:
             ratio = f"{claim['ratio']:.1f}× the supported rate" if claim["ratio"] else "no flows to compare"
             near = "" if claim["near"] else " [dim](buyer not named nearby)[/]"
             console.print(f"claim: “{claim['quote']}” — {claim['title'] or claim['document']}: {ratio}{near}")
+
+    @app.command()
+    def impact(
+        top: int | None = typer.Option(20, "--top", "-n", help="Largest N parties (0: all)."),
+        json_out: bool = typer.Option(False, "--json", help="JSON output."),
+    ) -> None:
+        """Rank not-yet-sanctioned parties by the (CHPL-weighted) flow to sanctioned buyers a designation would cut."""
+        from redthread.trade.impact import impact as rank
+
+        rows = rank(store(), top=top or None)
+        if json_out:
+            print_json(rows)
+            return
+        if not rows:
+            console.print("no trade flow reaches a sanctioned party (load sanctions lists and resolve parties)")
+            return
+        for row in rows:
+            row["cut_pct"] = 100.0 * row["cut_share"]
+            row["reaches"] = ", ".join(row["sanctioned_buyers"])
+            row["min_cut"] = "yes" if row["in_min_cut"] else ""
+        print_rows(rows, ["name", "cut_usd", "cut_pct", "through_usd", "direct_usd", "min_cut", "reaches"],
+                   "designation impact (CHPL-weighted USD)")
