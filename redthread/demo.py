@@ -413,6 +413,15 @@ def _run_steps(ctx: DemoContext, steps: Iterator[Step]) -> list[StepReport]:
     return reports
 
 
+def viewer_key(store: Store) -> str | None:
+    """A new read-only API key for the demo store (None when keys are not available)."""
+    if _missing(("redthread.keys:KeyRing",)):
+        return None
+    ring = _module("redthread.keys").KeyRing(store)
+    _, key = ring.create("viewer", name="demo viewer")
+    return str(key)
+
+
 def run_demo(
     out_dir: Path,
     progress: ProgressFn | None = None,

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from redthread.commands._common import console, progress_bar
-from redthread.demo import DemoResult, run_demo
+from redthread.demo import DemoResult, run_demo, viewer_key
 
 _STATUS = {"ran": "[green]ran[/]", "skipped": "[yellow]skipped[/]", "failed": "[red]failed[/]"}
 
@@ -50,6 +50,8 @@ def register(app: typer.Typer) -> None:
     def demo(
         out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for the demo's outputs."),
         no_serve: bool = typer.Option(False, "--no-serve", help="Stop after writing the files."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Interface the web UI listens on."),
+        port: int = typer.Option(8000, "--port", "-p", help="TCP port of the web UI."),
     ) -> None:
         """Load the example case into its own store, analyse it, write the outputs."""
         with progress_bar("demo") as update:
@@ -57,4 +59,22 @@ def register(app: typer.Typer) -> None:
         _print_summary(result)
         console.print(f"outputs in {out.resolve()}: " + ", ".join(result.summary["outputs"]))
         console.print(f"explore: REDTHREAD_STORE={result.store_url} .venv/bin/redthread stats")
+        if no_serve:
+            store.close()
+            return
+        key = viewer_key(store)
         store.close()
+        _serve(result.store_url, host, port, key)
+
+
+def _serve(store_url: str, host: str, port: int, key: str | None) -> None:
+    """The web UI over the demo store (what `redthread serve` runs)."""
+    import uvicorn
+
+    from redthread.api.app import create_app
+
+    console.print(f"[bold]web UI:[/] http://{host}:{port}/  (API docs at /docs; Ctrl-C stops)")
+    if key:
+        console.print("viewer key (paste it in the UI's key dialog):")
+        print(key, flush=True)
+    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning")

@@ -166,3 +166,15 @@ def test_blocked_by_ownership(demo_run: tuple[Path, dict[str, Any], float, str])
 def test_examples_folder_is_ours() -> None:
     assert (EXAMPLES / "drone-components" / "README.md").is_file()
     assert not (EXAMPLES / "starter").exists()
+
+
+def test_viewer_key_reads_but_cannot_write(demo_store: Store) -> None:
+    from redthread.demo import viewer_key
+
+    key = viewer_key(demo_store)
+    if key is None:
+        pytest.skip("redthread.keys is not there yet")
+    from redthread.keys import KeyRing
+
+    record = KeyRing(demo_store).verify(key)
+    assert record is not None and record.role == "viewer"
