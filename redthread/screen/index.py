@@ -281,7 +281,8 @@ def store_signature(store: Store) -> tuple[Any, ...]:
     """Changes whenever the store's content or resolution changes."""
     loads = store.loads()
     last = max((row["id"] for row in loads), default=0)
-    return (len(loads), last, len(store.judgements()))
+    judged = hash(tuple((j.left_id, j.right_id, j.judgement) for j in store.judgements()))
+    return (len(loads), last, judged)
 
 
 def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | None = None) -> ScreeningIndex:

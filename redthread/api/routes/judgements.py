@@ -1,0 +1,74 @@
+"""Resolution over HTTP: candidate pairs, judgements, undo.
+
+``GET /xref`` proposes same-party pairs (viewer); ``GET /judgements`` lists
+judgements (viewer); ``POST /judgements`` records one (analyst);
+``DELETE /judgements/{left_id}/{right_id}`` undoes one (analyst). A
+positive judgement merges the two entities under one canonical id; source
+statements are never changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel
+
+from redthread.api.deps import authenticate, get_store, require_role
+from redthread.errors import RedthreadError
+from redthread.resolve import judge, pair_view, unjudge, xref
+from redthread.store import Store
+
+router = APIRouter(tags=["resolution"])
+
+
+class JudgementIn(BaseModel):
+    left_id: str
+    right_id: str
+    judgement: str
+    score: float | None = None
+
+
+@router.get("/xref", dependencies=[require_role("viewer")])
+def get_xref(
+    dataset: str | None = Query(None, description="Only pairs with an entity from this dataset."),
+    threshold: float = Query(0.7, ge=0.0, le=1.0),
+    limit: int = Query(50, ge=1, le=1000),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    """Proposed same-party pairs, best first, with per-feature scores."""
+    cands = xref(store, dataset, threshold=threshold, limit=limit)
+    return {"candidates": [c.to_dict() for c in cands], "total": len(cands)}
+
+
+@router.get("/xref/{left_id}/{right_id}", dependencies=[require_role("viewer")])
+def get_pair(left_id: str, right_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Two entities side by side, for review."""
+    view = pair_view(store, left_id, right_id)
+    if view["left"]["id"] is None or view["right"]["id"] is None:
+        raise HTTPException(status_code=404, detail="one of the entities does not exist")
+    return view
+
+
+@router.get("/judgements", dependencies=[require_role("viewer")])
+def list_judgements(store: Store = Depends(get_store)) -> dict[str, Any]:
+    return {"judgements": [j.__dict__ for j in store.judgements()]}
+
+
+@router.post("/judgements", status_code=201, dependencies=[require_role("analyst")])
+def post_judgement(body: JudgementIn, store: Store = Depends(get_store),
+                   caller: str = Depends(authenticate)) -> dict[str, Any]:
+    """Record a judgement; positive merges the pair."""
+    try:
+        rec = judge(store, body.left_id, body.right_id, body.judgement, user=f"api:{caller}", score=body.score)
+    except RedthreadError as err:
+        raise HTTPException(status_code=400, detail=str(err)) from None
+    return {"judgement": rec.__dict__, "canonical_id": store.canonical_id(body.left_id)}
+
+
+@router.delete("/judgements/{left_id}/{right_id}", dependencies=[require_role("analyst")])
+def delete_judgement(left_id: str, right_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Undo a judgement (and the merge it made)."""
+    if not unjudge(store, left_id, right_id):
+        raise HTTPException(status_code=404, detail=f"no judgement on {left_id} / {right_id}")
+    return {"removed": True}

@@ -1,0 +1,108 @@
+"""xref, review, judge, unjudge, judgements: entity resolution from the terminal."""
+
+from __future__ import annotations
+
+import orjson
+import typer
+from rich.table import Table
+
+from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.resolve import judge as judge_pair
+from redthread.resolve import review as review_pairs
+from redthread.resolve import unjudge as unjudge_pair
+from redthread.resolve import xref as xref_pairs
+from redthread.resolve.xref import Candidate
+
+
+def _why(cand: Candidate) -> str:
+    name = cand.explanations.get("name", {})
+    extra = [k for k in cand.features if k != "name"]
+    return f"{name.get('query', '')} ~ {name.get('candidate', '')}" + (f" (+{', '.join(extra)})" if extra else "")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def xref(
+        dataset: str | None = typer.Option(None, "--dataset", "-d", help="Only pairs with an entity from this dataset."),
+        threshold: float = typer.Option(0.7, "--threshold", help="Lowest score proposed."),
+        limit: int = typer.Option(100, "--limit", "-n", help="At most this many pairs."),
+        within: bool = typer.Option(False, "--within", help="Also pairs inside one dataset."),
+        json_out: bool = typer.Option(False, "--json", help="JSON lines output."),
+    ) -> None:
+        """Propose entities that may be the same party (across datasets), with scores."""
+        st = store()
+        with progress_bar("xref") as update:
+            cands = xref_pairs(st, dataset, threshold=threshold, limit=limit, within=within, progress=update)
+        if json_out:
+            for c in cands:
+                print(orjson.dumps(c.to_dict()).decode())
+            return
+        table = Table("score", "left", "right", "why")
+        for c in cands:
+            table.add_row(f"{c.score:.3f}", f"{c.left_caption}\n[dim]{c.left_id} · {', '.join(c.left_datasets)}[/]",
+                          f"{c.right_caption}\n[dim]{c.right_id} · {', '.join(c.right_datasets)}[/]", _why(c))
+        console.print(table)
+        err_console.print(f"{len(cands)} candidate pair(s); judge them with `redthread review`")
+
+    @app.command()
+    def review(
+        dataset: str | None = typer.Option(None, "--dataset", "-d", help="Only pairs with an entity from this dataset."),
+        threshold: float = typer.Option(0.7, "--threshold", help="Lowest score shown."),
+        limit: int = typer.Option(50, "--limit", "-n", help="At most this many pairs."),
+        user: str = typer.Option("cli", "--user", help="Who is judging (kept with each judgement)."),
+    ) -> None:
+        """Judge proposed pairs one by one: y(es) n(o) u(nsure) s(kip) q(uit)."""
+        st = store()
+        with progress_bar("xref") as update:
+            cands = xref_pairs(st, dataset, threshold=threshold, limit=limit, progress=update)
+        if not cands:
+            console.print("nothing to review")
+            return
+
+        def ask(cand: Candidate, view: dict[str, object]) -> str:
+            table = Table("property", cand.left_id, cand.right_id, title=f"score {cand.score:.3f}: {_why(cand)}")
+            props = view["properties"]
+            assert isinstance(props, list)
+            for row in props:
+                mark = "[green]=[/] " if row["shared"] else ""
+                table.add_row(mark + row["prop"], "\n".join(row["left"]), "\n".join(row["right"]))
+            console.print(table)
+            answer: str = typer.prompt("same party? [y/n/u/s/q]", default="s", show_default=False)
+            return answer
+
+        counts = review_pairs(st, cands, ask, user=user)
+        console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+    @app.command()
+    def judge(
+        left: str = typer.Argument(..., help="Entity id."),
+        right: str = typer.Argument(..., help="Entity id."),
+        judgement: str = typer.Argument(..., help="positive, negative or unsure (or y/n/u)."),
+        user: str = typer.Option("cli", "--user", help="Who is judging."),
+    ) -> None:
+        """Record that two entities are (positive) or are not (negative) the same party."""
+        st = store()
+        rec = judge_pair(st, left, right, judgement, user=user)
+        console.print(f"{rec.judgement}: {left} / {right}; canonical id {st.canonical_id(left)}")
+
+    @app.command()
+    def unjudge(left: str = typer.Argument(...), right: str = typer.Argument(...)) -> None:
+        """Undo the judgement on a pair (and the merge it made)."""
+        if unjudge_pair(store(), left, right):
+            console.print(f"removed the judgement on {left} / {right}")
+        else:
+            err_console.print(f"no judgement on {left} / {right}")
+            raise typer.Exit(1)
+
+    @app.command()
+    def judgements(json_out: bool = typer.Option(False, "--json", help="JSON output.")) -> None:
+        """List recorded judgements."""
+        rows = store().judgements()
+        if json_out:
+            print(orjson.dumps([j.__dict__ for j in rows]).decode())
+            return
+        table = Table("left", "right", "judgement", "user", "at", "score")
+        for j in rows:
+            table.add_row(j.left_id, j.right_id, j.judgement, j.user, j.created_at,
+                          "" if j.score is None else f"{j.score:.3f}")
+        console.print(table)
