@@ -1,0 +1,143 @@
+"""Trade: flows, patterns, a party's series, capacity, designation impact, charts."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response
+
+from redthread.api.deps import get_store, require_role
+from redthread.errors import InputError, RedthreadError
+from redthread.store import Store
+
+router = APIRouter(prefix="/trade", tags=["trade"], dependencies=[require_role("viewer")])
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except InputError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    except RedthreadError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+
+
+@router.get("/flows")
+def get_flows(
+    by: str = Query("supplier,buyer", description="Comma-separated dimensions (see docs/trade.md)."),
+    chpl_only: bool = False,
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+    top: int | None = Query(50, ge=1, le=10000),
+    store: Store = Depends(get_store),
+) -> list[dict[str, Any]]:
+    """Aggregated flows, largest value first."""
+    from redthread.trade.flows import flows
+
+    return _call(flows, store, by, chpl_only=chpl_only, date_from=date_from, date_to=date_to, top=top)  # type: ignore[no-any-return]
+
+
+@router.get("/entrants")
+def get_entrants(
+    since: str | None = None, role: str = "buyer", chpl_only: bool = False,
+    top: int | None = Query(50, ge=1, le=10000), store: Store = Depends(get_store),
+) -> list[dict[str, Any]]:
+    """Parties first seen (as buyer or supplier) on or after ``since``."""
+    from redthread.trade.patterns import new_entrants
+
+    return _call(new_entrants, store, since=since, role=role, chpl_only=chpl_only, top=top)  # type: ignore[no-any-return]
+
+
+@router.get("/spikes")
+def get_spikes(
+    role: str = "buyer", factor: float = Query(2.5, gt=1.0), chpl_only: bool = False,
+    top: int | None = Query(50, ge=1, le=10000), store: Store = Depends(get_store),
+) -> list[dict[str, Any]]:
+    """Months where a party's value is ``factor`` times its own earlier average."""
+    from redthread.trade.patterns import spikes
+
+    return _call(spikes, store, role=role, factor=factor, chpl_only=chpl_only, top=top)  # type: ignore[no-any-return]
+
+
+@router.get("/chains")
+def get_chains(
+    days: int = Query(30, ge=0, le=365), tolerance: float = Query(0.25, ge=0.0, le=5.0), chpl_only: bool = False,
+    top: int | None = Query(100, ge=1, le=10000), store: Store = Depends(get_store),
+) -> list[dict[str, Any]]:
+    """Re-export chains A -> B -> C with both records' provenance."""
+    from redthread.trade.patterns import reexport_chains
+
+    return _call(reexport_chains, store, max_days=days, tolerance=tolerance, chpl_only=chpl_only, top=top)  # type: ignore[no-any-return]
+
+
+@router.get("/series/{party_id}")
+def get_series(party_id: str, role: str = "buyer", store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+    """One party's monthly value and record count."""
+    from redthread.trade.flows import series
+
+    return _call(series, store, party_id, role)  # type: ignore[no-any-return]
+
+
+@router.post("/capacity", dependencies=[require_role("analyst")])
+def post_capacity(
+    buyer: str = Body(..., description="Buyer entity id."),
+    bom: dict[str, Any] | str = Body(..., description="Bill of materials: YAML text or the same as JSON."),
+    date_from: str | None = Body(None),
+    date_to: str | None = Body(None),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    """Units per month the component flows into ``buyer`` support; binding component; claims."""
+    from redthread.trade.capacity import capacity, parse_bom
+
+    data = yaml.safe_load(bom) if isinstance(bom, str) else bom
+    parsed = _call(parse_bom, data, "<request>")
+    if store.entity(buyer) is None:
+        raise HTTPException(status_code=404, detail=f"no entity {buyer!r}")
+    return _call(capacity, store, buyer, parsed, date_from=date_from, date_to=date_to)  # type: ignore[no-any-return]
+
+
+@router.get("/impact")
+def get_impact(top: int | None = Query(20, ge=1, le=1000), store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+    """Not-yet-sanctioned parties ranked by the flow a designation would cut."""
+    from redthread.trade.impact import impact
+
+    return _call(impact, store, top=top)  # type: ignore[no-any-return]
+
+
+def _image(draw: Any, fmt: str) -> Response:
+    if fmt not in ("svg", "png"):
+        raise HTTPException(status_code=422, detail="format must be svg or png")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"chart.{fmt}"
+        _call(draw, path)
+        media = "image/svg+xml" if fmt == "svg" else "image/png"
+        return Response(content=path.read_bytes(), media_type=media)
+
+
+@router.get("/charts/flows.{fmt}")
+def chart_flows(
+    fmt: str, split: str = "chpl_tier", chpl_only: bool = False,
+    date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
+    store: Store = Depends(get_store),
+) -> Response:
+    """Monthly flows stacked by ``split`` (a flow dimension), as SVG or PNG."""
+    from redthread.trade.charts import flow_chart
+
+    return _image(lambda p: flow_chart(store, p, split=split, chpl_only=chpl_only, date_from=date_from,
+                                       date_to=date_to), fmt)
+
+
+@router.get("/charts/sankey.{fmt}")
+def chart_sankey(
+    fmt: str, days: int = Query(30, ge=0, le=365), chpl_only: bool = False,
+    top: int | None = Query(100, ge=1, le=10000), store: Store = Depends(get_store),
+) -> Response:
+    """Supplier -> intermediary -> buyer Sankey of re-export chains, as SVG or PNG."""
+    from redthread.trade.charts import sankey
+    from redthread.trade.patterns import reexport_chains
+
+    rows = _call(reexport_chains, store, max_days=days, chpl_only=chpl_only, top=top)
+    return _image(lambda p: sankey(rows, p), fmt)
