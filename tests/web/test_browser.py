@@ -164,3 +164,15 @@ def test_capability_pages_are_honest(server: str, page) -> None:  # type: ignore
         text = page.inner_text("main")
         assert "not available in this installation" in text or "error" not in text.lower(), (frag, text)
     page.screenshot(path=str(ARTIFACTS / "06-capability.png"))
+
+
+def test_screen_page(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/#/screen")
+    page.fill("#screen-form input[name=name]", "Аэро-ХИТ")
+    page.click("#screen-form button[type=submit]")
+    page.wait_for_function("!document.querySelector('#screen-results').innerText.includes('Screening')")
+    text = page.inner_text("#screen-results")
+    if "not available in this installation" in text:
+        pytest.skip("screening is not installed")
+    assert "Aero-HIT" in text
+    page.screenshot(path=str(ARTIFACTS / "07-screen.png"))

@@ -96,17 +96,25 @@ async function entityPage(id) {
   flags.replaceChildren(await capability("Red flags", ROUTES.redflags(id), renderFlags));
 }
 
+// owners_tree shape: {id, name, sanctioned, blocked, owners: [{link, node}], holdings: [...], ultimate_owners}
 function renderOwnership(data) {
-  const node = (n, depth = 0) => {
+  const root = data.tree || data;
+  const node = (n, key, depth) => {
     if (!n || depth > 8) return null;
-    const kids = n.owners || n.children || [];
-    const pct = n.percentage ?? n.share ?? n.pct;
-    return h("li", {}, pct !== undefined && pct !== null ? h("span", { class: "pct" }, `${typeof pct === "number" && pct <= 1 ? Math.round(pct * 100) : pct}% `) : null,
-      entityLink(n.id, n.caption || n.name), n.blocked ? h("span", { class: "tag blocked" }, "blocked") : null,
+    const kids = n[key] || [];
+    return h("li", {}, entityLink(n.id, n.name || n.caption),
       n.sanctioned ? h("span", { class: "tag sanctioned" }, "sanctioned") : null,
-      kids.length ? h("ul", {}, kids.map((k) => node(k, depth + 1))) : null);
+      n.blocked ? h("span", { class: "tag blocked" }, "blocked") : null, n.cycle ? " (cycle)" : null,
+      kids.length ? h("ul", {}, kids.map((k) => h("li", {},
+        h("span", { class: "pct" }, k.link && k.link.percentage !== null && k.link.percentage !== undefined ? `${k.link.percentage}% ` : `${(k.link && (k.link.label || k.link.type)) || ""} `),
+        h("ul", {}, node(k.node, key, depth + 1))))) : null);
   };
-  return h("ul", { class: "tree" }, node(data.tree || data));
+  const ultimate = root.ultimate_owners || [];
+  return h("div", { class: "ownership" },
+    h("p", {}, h("b", {}, "Owners and controllers")), h("ul", { class: "tree", id: "owners-tree" }, node(root, "owners", 0)),
+    (root.holdings || []).length ? h("p", {}, h("b", {}, "Holdings")) : null,
+    (root.holdings || []).length ? h("ul", { class: "tree" }, node(root, "holdings", 0)) : null,
+    ultimate.length ? h("p", {}, h("b", {}, "Ultimate owners: "), ultimate.map((o, i) => h("span", {}, i ? "; " : "", entityLink(o.id, o.name), o.share !== undefined && o.share !== null ? ` (${o.share}%)` : ""))) : null);
 }
 
 function renderFlags(data) {
@@ -144,7 +152,7 @@ async function documentsPage() {
 }
 
 async function flowsPage() {
-  const by = new URLSearchParams(location.hash.split("?")[1] || "").get("by") || "sender,receiver";
+  const by = new URLSearchParams(location.hash.split("?")[1] || "").get("by") || "supplier,buyer";
   main.replaceChildren(h("h1", {}, "Trade flows"), h("p", { class: "muted" }, `grouped by ${by}`),
     await capability("Trade flow analysis", ROUTES.flows(by), (data) => {
       const rows = rowsOf(data, "flows", "results", "rows");
@@ -152,8 +160,9 @@ async function flowsPage() {
       const keys = by.split(",");
       const num = Object.keys(rows[0]).find((k) => /usd|value|amount|total/i.test(k) && typeof rows[0][k] === "number");
       const name = (v) => (v && typeof v === "object" ? v.caption || v.name || v.id : v);
-      const label = (r) => keys.map((k) => name(r[k]) ?? name(r[`${k}_name`]) ?? "?").join(" → ");
-      const links = keys.length >= 2 ? rows.map((r) => ({ source: String(name(r[keys[0]])), target: String(name(r[keys[1]])), value: Number(r[num]) || 0 })) : [];
+      const pick = (r, k) => name(r[`${k}_name`]) ?? name(r[k]) ?? "?";
+      const label = (r) => keys.map((k) => pick(r, k)).join(" → ");
+      const links = keys.length >= 2 ? rows.map((r) => ({ source: String(pick(r, keys[0])), target: String(pick(r, keys[1])), value: Number(r[num]) || 0 })) : [];
       return h("div", {}, num ? barChart(rows.slice(0, 25), { label, value: (r) => r[num] }) : null,
         links.length ? h("h2", {}, "Sankey") : null, links.length ? sankey(links.slice(0, 60)) : null, genericTable(rows.slice(0, 200)));
     }));
@@ -196,6 +205,40 @@ async function reviewPage() {
   });
 }
 
+// A match explanation: one line per feature ("name: query ≈ candidate (method)").
+function explain(ex) {
+  if (!ex || typeof ex !== "object") return cell(ex);
+  return h("ul", { class: "explain" }, Object.entries(ex).map(([feature, v]) => h("li", {},
+    h("b", {}, feature), ": ", v && typeof v === "object"
+      ? [v.query !== undefined ? `${v.query} ≈ ${v.candidate}` : "", v.method ? ` (${v.method})` : "", v.score !== undefined ? ` ${Number(v.score).toFixed(2)}` : ""].join("")
+      : String(v))));
+}
+
+// Screening through the yente-compatible POST /match/{dataset}.
+function screenPage() {
+  const out = h("div", { id: "screen-results" });
+  const form = h("form", { id: "screen-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(form);
+    const props = { name: [fd.get("name")] };
+    if (fd.get("country")) props.country = [fd.get("country")];
+    out.replaceChildren(h("p", { class: "muted" }, "Screening…"));
+    try {
+      const res = await api(`/match/${enc(fd.get("dataset") || "default")}`, { method: "POST", body: { queries: { q: { schema: fd.get("schema"), properties: props } } } });
+      const results = (res.responses && res.responses.q && res.responses.q.results) || [];
+      out.replaceChildren(results.length ? table(["score", "match", "name", "schema", "datasets", "sanctioned", "why"], results.map((r) => [
+        Number(r.score).toFixed(3), r.match ? "yes" : "", entityLink(r.id, r.caption), r.schema, (r.datasets || []).join(", "), r.target ? "yes" : "",
+        explain(r.explanations || r.features)])) : h("p", { class: "muted" }, "No candidates."));
+    } catch (e) { out.replaceChildren(e.missing ? notAvailable("Screening") : errorBox(e)); }
+  } },
+  h("p", {}, h("label", {}, "Name ", h("input", { name: "name", required: true, size: 40 }))),
+  h("p", {}, h("label", {}, "Type ", h("select", { name: "schema" }, ["LegalEntity", "Company", "Person", "Organization"].map((s) => h("option", {}, s)))), " ",
+    h("label", {}, "Country ", h("input", { name: "country", size: 4, placeholder: "ru" })), " ",
+    h("label", {}, "Dataset ", h("input", { name: "dataset", value: "default", size: 12 }))),
+  h("p", {}, h("button", { type: "submit" }, "Screen")));
+  main.replaceChildren(h("h1", {}, "Screen a counterparty"), h("p", { class: "muted" }, "Names in Latin, Cyrillic or Chinese; scored against the store with explanations."), form, out);
+}
+
 function uploadPage() {
   const out = h("div", {});
   const form = h("form", { id: "upload-form", onsubmit: async (ev) => {
@@ -230,6 +273,7 @@ const PAGES = [
   [/^#\/claims$/, () => claimsPage()],
   [/^#\/review$/, () => reviewPage()],
   [/^#\/upload$/, () => uploadPage()],
+  [/^#\/screen$/, () => screenPage()],
 ];
 
 async function route() {
