@@ -29,6 +29,12 @@ services_start() {
   if [ -z "$bin" ]; then echo "PostgreSQL is not installed" >&2; return 1; fi
   local run=()
   if [ "$(id -u)" = 0 ]; then run=(runuser -u postgres --); fi
+  export REDTHREAD_TEST_PG="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+  # Reuse a test server that is already up (tests make a fresh database each).
+  if "$bin/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" 2>/dev/null; then
+    echo "PostgreSQL test server already running on 127.0.0.1:$PGPORT"
+    return 0
+  fi
   if [ -f "$PGDIR/postmaster.pid" ]; then "${run[@]}" "$bin/pg_ctl" -D "$PGDIR" -m immediate stop >/dev/null 2>&1 || true; fi
   rm -rf "$PGDIR"; mkdir -p "$PGDIR"
   [ "$(id -u)" = 0 ] && chown postgres "$PGDIR"
