@@ -114,6 +114,30 @@ def build_network(store: Store, dataset: str | None = None) -> Network:
     return net
 
 
+_CACHE: dict[str, tuple[tuple[object, ...], Network]] = {}
+
+
+def store_version(store: Store) -> tuple[object, ...]:
+    """Changes whenever a load or a judgement could have changed the network."""
+    loads = store.loads()
+    last = loads[-1]["id"] if loads else None
+    return (last, len(loads), hash(frozenset(store.canonical_map().items())))
+
+
+def cached_network(store: Store) -> Network:
+    """:func:`build_network` for the whole store, rebuilt only after a load or judgement.
+
+    Servers call this per request; readers must treat the result as read-only.
+    """
+    version = store_version(store)
+    hit = _CACHE.get(store.url)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    net = build_network(store)
+    _CACHE[store.url] = (version, net)
+    return net
+
+
 def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
     schema = model.get(ent["schema"])
     props: dict[str, list[str]] = ent["properties"]

@@ -116,3 +116,16 @@ def test_cors_closed_by_default_and_opened_by_setting(tmp_path: Path, monkeypatc
     assert res.headers.get("access-control-allow-origin") == "https://desk.example"
     res = TestClient(app).options("/stats", headers=headers)
     assert res.headers.get("access-control-allow-origin") is None
+
+
+def test_network_cache_follows_loads(tmp_path: Path, fixtures: Path) -> None:
+    from redthread.report.network import cached_network
+
+    st = open_store(f"sqlite:///{tmp_path / 'cache.db'}")
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    first = cached_network(st)
+    assert cached_network(st) is first  # nothing changed: reused
+    st.write(LoadBatch("more", "m", [Statement("x-new", "Company", "name", "Newco", "more")]))
+    second = cached_network(st)
+    assert second is not first and "x-new" in second.nodes
+    st.close()
