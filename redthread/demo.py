@@ -210,7 +210,7 @@ def _candidate_fields(cand: Any) -> tuple[str, str, float]:
 @step("resolve", "resolve parties across sources", ("redthread.resolve:xref",))
 def resolve_parties(ctx: DemoContext) -> str:
     xref = _module("redthread.resolve").xref
-    candidates = list(xref(ctx.store))
+    candidates = list(xref(ctx.store, progress=ctx.progress))
     accepted = 0
     for i, cand in enumerate(candidates):
         left, right, score = _candidate_fields(cand)
