@@ -327,16 +327,18 @@ def draw_charts(ctx: DemoContext) -> str:
     return f"{', '.join(written)} ({len(chains)} re-export chains)"
 
 
-@step("report", "write the case dossier (HTML and PDF)", ("redthread.report:case_report",))
-def write_dossier(ctx: DemoContext) -> str:
-    report = _module("redthread.report")
-    written = []
-    for name in ("dossier.html", "dossier.pdf"):
-        report.case_report(ctx.store, ctx.out_dir / name)
-        if (ctx.out_dir / name).is_file():
-            written.append(name)
-            ctx.outputs.append(name)
-    return ", ".join(written) or "no dossier written"
+@step("report", "write the case dossier (HTML and PDF)",
+      ("redthread.report.dossier:build_dossier", "redthread.report.dossier:render_html",
+       "redthread.report.dossier:render_pdf"))
+def write_case_dossier(ctx: DemoContext) -> str:
+    report = _module("redthread.report.dossier")
+    dossier = report.build_dossier(ctx.store, None)
+    html = report.render_html(dossier)
+    (ctx.out_dir / "dossier.html").write_text(html, encoding="utf-8")
+    ctx.outputs.append("dossier.html")
+    report.render_pdf(html, ctx.out_dir / "dossier.pdf")
+    ctx.outputs.append("dossier.pdf")
+    return "dossier.html, dossier.pdf"
 
 
 # -- the run ------------------------------------------------------------------------
