@@ -215,3 +215,11 @@ def test_viewer_key_reads_but_cannot_write(demo_store: Store) -> None:
 
     record = KeyRing(demo_store).verify(key)
     assert record is not None and record.role == "viewer"
+
+
+def test_every_step_is_documented() -> None:
+    from redthread.demo import STEPS
+
+    doc = (EXAMPLES.parent / "docs" / "demo.md").read_text(encoding="utf-8")
+    for st in STEPS:
+        assert f"| `{st.name}` |" in doc, f"docs/demo.md does not describe the {st.name} step"
