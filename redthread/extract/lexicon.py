@@ -1,0 +1,86 @@
+"""The generic vocabulary of the rules extractor, loaded once from lexicon.yaml.
+
+Data, not code: legal forms, role and kinship words, kinds of organisation,
+sanctioning authorities, hedge and negation cues. Compiled regexes are built
+once and cached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str
+    country: str
+    forms: tuple[str, ...]
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation, longest first so that "twin brother" beats "brother"."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class Lexicon:
+    """Word lists and the regexes compiled from them."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.legal_suffix: list[str] = data["legal_forms_suffix"]
+        self.legal_prefix: list[str] = data["legal_forms_prefix"]
+        self.public_body_words = frozenset(data["public_body_words"])
+        self.organization_words = frozenset(data["organization_words"])
+        self.company_words = frozenset(data["company_words"])
+        self.company_nouns: list[str] = data["company_nouns"]
+        self.organization_nouns: list[str] = data["organization_nouns"]
+        self.public_body_nouns: list[str] = data["public_body_nouns"]
+        self.person_titles = frozenset(t.rstrip(".") for t in data["person_titles"])
+        self.person_nouns = frozenset(data["person_nouns"])
+        self.director_roles: list[str] = data["director_roles"]
+        self.employment_roles: list[str] = data["employment_roles"]
+        self.kinship: list[str] = data["kinship"]
+        self.associate_words: list[str] = data["associate_words"]
+        self.authorities = [
+            Authority(a["name"], a.get("country") or "", tuple(a["forms"])) for a in data["authorities"]
+        ]
+        self.hedges: list[str] = data["hedges"]
+        self.negations: list[str] = data["negations"]
+        self.authority_by_form = {f.lower(): a for a in self.authorities for f in a.forms}
+
+        self.legal_suffix_re = _alternation(self.legal_suffix)
+        self.legal_prefix_re = _alternation(self.legal_prefix)
+        self.role_re = _alternation(self.director_roles + self.employment_roles)
+        self.kin_re = _alternation(self.kinship)
+        self.assoc_re = _alternation(self.associate_words)
+        self.authority_re = re.compile(
+            r"(?<![\w.])(?:the\s+)?(" + _alternation([f for a in self.authorities for f in a.forms]) + r")(?![\w])"
+        )
+        self.hedge_re = re.compile(r"\b(" + _alternation(self.hedges) + r")\b", re.IGNORECASE)
+        self.negation_re = re.compile(
+            r"(?<![\w'’])(" + _alternation(self.negations) + r")(?![\w'’])", re.IGNORECASE
+        )
+        self.ref_nouns_re = _alternation(self.company_nouns + self.organization_nouns + self.public_body_nouns)
+
+    def authority(self, form: str) -> Authority | None:
+        """The authority a text form names ("US Treasury" → OFAC), or ``None``."""
+        key = re.sub(r"^the\s+", "", form.strip(), flags=re.IGNORECASE).lower()
+        return self.authority_by_form.get(key)
+
+    def is_director_role(self, role: str) -> bool:
+        return role.lower() in {r.lower() for r in self.director_roles}
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon, parsed once per process."""
+    with LEXICON_PATH.open(encoding="utf-8") as fh:
+        return Lexicon(yaml.safe_load(fh))

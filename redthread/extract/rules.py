@@ -1,0 +1,126 @@
+"""The offline extractor: spaCy NER plus patterns and document-level evidence.
+
+Text → sentences → mentions → parties (clustered, typed by the whole
+document, references resolved) → relations (registered rules) → FtM
+entities with a statement per value carrying span, quote, origin and
+confidence. Needs no network; the spaCy model is a pip package.
+"""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+from redthread.extract import nlp
+from redthread.extract.addresses import address_key, find_addresses
+from redthread.extract.mentions import find_mentions
+from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
+from redthread.extract.relations import ENDS, Relation, find_relations
+from redthread.extract.result import Builder, Evidence, ExtractionResult, make_id
+from redthread.extract.text import is_boilerplate, is_headline, sentences
+from redthread.store import Document
+
+VERSION = "1"
+ORIGIN = f"redthread.extract.rules/{VERSION}"
+
+#: Confidence of a party name by the strongest source that found it.
+NAME_CONFIDENCE = {"legal": 0.95, "prefix": 0.95, "authority": 0.95, "intro": 0.9, "alias": 0.85,
+                   "native": 0.85, "reference": 0.6, "ner": 0.7}
+
+
+class RulesBackend:
+    """Rules and patterns over a trimmed spaCy pipeline (the default backend)."""
+
+    name = "rules"
+    origin = ORIGIN
+
+    def extract(self, text: str, *, doc_id: str, dataset: str, title: str = "", mime: str = "text/plain",
+                path: str = "") -> ExtractionResult:
+        sents = sentences(text)
+        skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b]) or is_headline(text[a:b])]
+        mentions = find_mentions(text, nlp.entities(text), skip)
+        parties = cluster(mentions, text)
+        mentions += propagate(text, parties, mentions, skip)
+        parties = drop_products(text, parties)
+        named = [m for m in mentions if m.party >= 0]
+        refs = resolve_references(text, sents, named, parties)
+        every = named + refs
+        relations = find_relations(text, sents, every)
+        addresses = find_addresses(text, sents, every)
+        return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+
+
+def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: str,
+           sents: list[tuple[int, int]], parties: list[Party], relations: list[Relation],
+           addresses: list, origin: str = ORIGIN) -> ExtractionResult:  # type: ignore[type-arg]
+    b = Builder(doc_id, dataset, origin, text)
+    starts = [a for a, _ in sents]
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        i = max(0, bisect.bisect_right(starts, pos) - 1)
+        return sents[i] if sents else (0, len(text))
+
+    head = text[: min(len(text), 200)]
+    doc_entity = b.entity(make_id(doc_id, "Document"), "Document", Evidence(0, len(head), head, 1.0))
+    doc_ev = Evidence(0, len(head), head, 1.0)
+    b.add(doc_entity, "title", title or (Path(path).name if path else doc_id), doc_ev)
+    if path:
+        b.add(doc_entity, "fileName", Path(path).name, doc_ev)
+    b.add(doc_entity, "mimeType", mime, doc_ev)
+
+    party_ids: dict[int, str] = {}
+    for party in parties:
+        names = party.names
+        if not names:
+            continue
+        first = min(names, key=lambda m: m.start)
+        s = sentence_of(first.start)
+        eid = b.entity(make_id(doc_id, "party", party.name), party.schema,
+                       Evidence(first.start, first.end, text[s[0]:s[1]], 0.9))
+        party_ids[party.index] = eid
+        name_key = party.name
+        for m in sorted(party.mentions, key=lambda m: m.start):
+            if m.source in ("pronoun", "ref"):
+                continue
+            s = sentence_of(m.start)
+            ev = Evidence(m.start, m.end, text[s[0]:s[1]], NAME_CONFIDENCE.get(m.source, 0.7))
+            prop = "name" if m.text == name_key else "alias"
+            if prop == "alias" and m.text not in party.aliases:
+                continue
+            b.add(eid, prop, m.text, ev)
+            if m.country:
+                b.add(eid, "country", m.country, ev)
+
+    for fact in addresses:
+        ev = Evidence(fact.start, fact.end, text[fact.sentence[0]:fact.sentence[1]], 0.8)
+        aid = b.entity(make_id(doc_id, "Address", address_key(fact.full)), "Address", ev)
+        b.add(aid, "full", fact.full, ev)
+        for p in fact.parties:
+            if p in party_ids:
+                b.add(party_ids[p], "addressEntity", aid, ev)
+
+    for rel in relations:
+        src = party_ids.get(rel.source.party)
+        tgt = party_ids.get(rel.target.party) if rel.target is not None else None
+        if src is None or (rel.target is not None and (tgt is None or tgt == src)):
+            continue
+        key_props = {k: v for k, v in rel.props.items() if k in ("authority", "goodsDescription", "customsAmount", "amount")}
+        rid = make_id(doc_id, rel.schema, src, tgt, sorted(key_props.items()))
+        quote = text[rel.sentence[0]:rel.sentence[1]]
+        ev = Evidence(rel.sentence[0], rel.sentence[1], quote, rel.confidence, rel.hedge)
+        b.entity(rid, rel.schema, ev)
+        first_end, second_end = ENDS[rel.schema]
+        b.add(rid, first_end, src, ev)
+        if tgt and second_end:
+            b.add(rid, second_end, tgt, ev)
+        for prop, values in rel.props.items():
+            for value in values:
+                b.add(rid, prop, value, ev)
+        b.add(rid, "proof", doc_entity, ev)
+    # parties' schema may have gained evidence from relations (a director is a person)
+    for party in parties:
+        eid = party_ids.get(party.index)
+        if eid:
+            b.schemata[eid] = party.schema
+    document = Document(id=doc_id, dataset=dataset, title=title or doc_id, path=path, mime=mime, text=text)
+    return ExtractionResult(entities=b.entities(), statements=b.statements(), document=document, backend="rules")
