@@ -29,14 +29,10 @@ def network_svg(net: Network, center: str | None = None, width: int = 900, heigh
     """The network as a standalone SVG document."""
     if not net.nodes:
         return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60"><text x="10" y="30">No links.</text></svg>'
-    graph = nx.Graph()
-    graph.add_nodes_from(net.nodes)
-    graph.add_edges_from((e.source, e.target) for e in net.edges)
-    k = 1.6 / math.sqrt(max(len(net.nodes), 1))
-    pos = nx.spring_layout(graph, seed=7, k=k, iterations=200)
+    pos = packed_layout(net)
+    pad_x, pad_y = 110, 40
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
-    pad_x, pad_y = 110, 40
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
 
@@ -82,6 +78,41 @@ def network_svg(net: Network, center: str | None = None, width: int = 900, heigh
                      f'<text x="{lx + 14}" y="{height - 9}" font-size="10">{escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def packed_layout(net: Network) -> dict[str, tuple[float, float]]:
+    """Positions: each connected group laid out on its own (seeded spring layout),
+    groups packed in rows, largest first, each in a cell sized by its node count,
+    so a few big clusters and many small ones all stay readable."""
+    graph = nx.Graph()
+    graph.add_nodes_from(net.nodes)
+    graph.add_edges_from((e.source, e.target) for e in net.edges)
+    groups = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    total = sum(math.sqrt(len(c)) for c in groups)
+    row_width = max(total / max(1.0, math.sqrt(len(groups))), math.sqrt(len(groups[0])) if groups else 1.0)
+    pos: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for group in groups:
+        size = math.sqrt(len(group))
+        if x > 0 and x + size > row_width + 1e-9:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        sub = graph.subgraph(group)
+        if len(group) == 1:
+            local = {group[0]: (0.0, 0.0)}
+        else:
+            raw = nx.spring_layout(sub, seed=7, k=1.8 / math.sqrt(len(group)), iterations=200)
+            local = {n: (float(p[0]), float(p[1])) for n, p in raw.items()}
+        lx = [p[0] for p in local.values()]
+        ly = [p[1] for p in local.values()]
+        sx, sy = (max(lx) - min(lx)) or 1.0, (max(ly) - min(ly)) or 1.0
+        inner = size * 0.8
+        for n, (px, py) in local.items():
+            cx = (px - min(lx)) / sx * inner if len(group) > 1 else inner / 2
+            cy = (py - min(ly)) / sy * inner if len(group) > 1 else inner / 2
+            pos[n] = (x + size * 0.1 + cx, y + size * 0.1 + cy)
+        x += size
+        row_height = max(row_height, size)
+    return pos
 
 
 def bar_svg(rows: Sequence[dict[str, Any]], label: Callable[[dict[str, Any]], str],

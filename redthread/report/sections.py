@@ -95,12 +95,15 @@ def cell(value: Any, limit: int = 300) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
+        if value.get("source_name") and value.get("target_name"):
+            return f"{value['source_name']} —{value.get('label') or value.get('type') or ''}→ {value['target_name']}"[:limit]
         for key in ("name", "caption", "title", "label", "id"):
             if value.get(key):
                 return str(value[key])[:limit]
         return json.dumps(value, ensure_ascii=False)[:limit]
     if isinstance(value, list | tuple):
-        return " → ".join(cell(v, 80) for v in value)[:limit]
+        sep = "; " if value and isinstance(value[0], dict) and "source_name" in value[0] else " → "
+        return sep.join(cell(v, 120) for v in value)[:limit]
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)[:limit]
@@ -163,15 +166,25 @@ def network(subject: Subject, sec: Section) -> None:
     if subject.entity_id is not None:
         sub = neighbourhood(net, subject.entity_id, depth=2, limit=60)
     else:
+        # Sanctioned and blocked parties with their neighbours first, then the
+        # most connected parties, up to 60; parties left without a link are dropped.
         degree: dict[str, int] = {}
         for e in net.edges:
             degree[e.source] = degree.get(e.source, 0) + 1
             degree[e.target] = degree.get(e.target, 0) + 1
-        keep = {n for n, _ in sorted(degree.items(), key=lambda kv: -kv[1])[:60]}
-        keep |= {n.id for n in net.nodes.values() if n.sanctioned}
-        sub = net.subgraph(keep)
+        keep: set[str] = set()
+        for n in net.nodes.values():
+            if (n.sanctioned or n.blocked) and len(keep) < 60:
+                keep |= set(neighbourhood(net, n.id, depth=1, limit=12).nodes)
+        for node_id, _ in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0])):
+            if len(keep) >= 60:
+                break
+            keep.add(node_id)
+        linked = {x for e in net.subgraph(keep).edges for x in (e.source, e.target)}
+        sub = net.subgraph(keep & linked)
         if len(net.nodes) > len(sub.nodes):
-            sec.note = f"The {len(sub.nodes)} most connected of {len(net.nodes)} parties."
+            sec.note = (f"{len(sub.nodes)} of {len(net.nodes)} parties: sanctioned and blocked parties with "
+                        "their neighbours, then the most connected.")
     sec.svg = network_svg(sub, center=subject.entity_id)
     sec.columns = ["from", "link", "to", "datasets"]
     sec.rows = [[sub.nodes[e.source].caption, e.label, sub.nodes[e.target].caption, ", ".join(e.datasets)]
