@@ -69,7 +69,7 @@ def synthetic(path: Path, n: int, seed: int = 11) -> list[str]:
                 a, b = f"p{rnd.randrange(n)}", f"p{rnd.randrange(n)}"
                 put({"id": f"trade-{i}", "schema": "EconomicActivity", "properties": {
                     "sender": [a], "receiver": [b], "goodsDescription": ["electronic components"],
-                    "customsAmount": [str(rnd.randint(1000, 900000))], "date": ["2024-0%d" % rnd.randint(1, 9)]}})
+                    "customsAmount": [str(rnd.randint(1000, 900000))], "date": [f"2024-0{rnd.randint(1, 9)}"]}})
             if rnd.random() < 0.01:
                 put({"id": f"sanc-{i}", "schema": "Sanction", "properties": {
                     "entity": [f"p{i}"], "authority": ["Office of Foreign Assets Control"], "program": ["RUSSIA-EO14024"]}})
