@@ -1,0 +1,73 @@
+"""extract (documents → FtM JSON lines) and eval (score extraction against gold)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import orjson
+import typer
+from rich.table import Table
+
+from redthread.commands._common import console, err_console, progress_bar
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def extract(
+        paths: list[str] = typer.Argument(..., help="Documents (.txt, .html, .pdf, .docx); '-' reads stdin."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="FtM JSON lines file (default stdout)."),
+        backend: str = typer.Option("rules", "--backend", "-b", help="rules (offline) or llm (REDTHREAD_LLM_URL)."),
+        dataset: str = typer.Option("extract", "--dataset", "-d", help="Dataset name put on the statements."),
+        statements: bool = typer.Option(False, "--statements", help="Write statements with provenance instead of entities."),
+    ) -> None:
+        """Extract parties and relations from documents as FtM entities (JSON lines)."""
+        from redthread.extract import extract_path
+
+        out = sys.stdout if output is None else output.with_name(output.name + ".part").open("w", encoding="utf-8")
+        count = 0
+        try:
+            with progress_bar("extract") as update:
+                for i, path in enumerate(paths):
+                    update(path, i, len(paths))
+                    result = extract_path(path, dataset=dataset, backend=backend)
+                    rows = [s.to_dict() for s in result.statements] if statements else result.entities
+                    for row in rows:
+                        out.write(orjson.dumps(row).decode() + "\n")
+                    count += len(rows)
+        finally:
+            if output is not None:
+                out.close()
+        if output is not None:
+            output.with_name(output.name + ".part").replace(output)
+        err_console.print(f"extracted {count} {'statement' if statements else 'entit'}{'s' if statements else 'ies'} from {len(paths)} document(s)")
+
+    @app.command(name="eval")
+    def eval_(
+        gold: Path = typer.Option(Path("eval/gold"), "--gold", "-g", help="Folder of gold annotation files (*.yaml)."),
+        backend: str = typer.Option("rules", "--backend", "-b", help="Extraction backend to score."),
+        split: str = typer.Option("all", "--split", "-s", help="tune, heldout or all."),
+        json_out: bool = typer.Option(False, "--json", help="JSON output."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="List every miss (false positive/negative)."),
+    ) -> None:
+        """Score extraction against gold annotations: precision/recall/F1 for parties and relations."""
+        from redthread.extract.evaluate import evaluate
+
+        summary, scores = evaluate(gold, backend, None if split == "all" else split)
+        if json_out:
+            print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
+            return
+        for name, block in summary.items():
+            table = Table("what", "P", "R", "F1", "tp", "fp", "fn",
+                          title=f"{name}: {len(block['documents'])} document(s)")
+            rows = [("parties", block["parties"]), ("relations (all)", block["relations"])]
+            rows += [(f"  {k}", v) for k, v in block["relation_classes"].items()]
+            for label, c in rows:
+                table.add_row(label, f"{c['precision']:.2f}", f"{c['recall']:.2f}", f"{c['f1']:.2f}",
+                              str(c["tp"]), str(c["fp"]), str(c["fn"]))
+            table.add_row("key properties (recall)", "", f"{block['key_properties_recall']:.2f}", "", "", "", "")
+            console.print(table)
+        if verbose:
+            for s in scores:
+                for miss in s.misses:
+                    console.print(f"[dim]{s.name}[/] {miss}", highlight=False)

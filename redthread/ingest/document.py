@@ -1,0 +1,61 @@
+"""Prose documents (.txt, .html, .pdf, .docx): extract parties and relations, store them.
+
+The text is read by :mod:`redthread.extract.readers` and run through the
+default offline extractor; every statement keeps its character span and
+quote, and the document's text is stored so spans can be highlighted. The
+loader claims .txt/.text/.md/.html/.htm/.pdf/.docx files, or files whose
+content is HTML, PDF or a Word zip; never .csv, .jsonl, .json, .yaml or .xml.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from redthread.errors import InputError
+from redthread.extract import doc_id_for, extract_text
+from redthread.extract.readers import READERS, read_document, sniff_reader
+from redthread.ingest.base import IngestContext, register
+from redthread.store import LoadBatch
+
+#: Extensions other loaders own: never claimed even when the content looks like text.
+REFUSED = frozenset({".csv", ".tsv", ".jsonl", ".json", ".ndjson", ".yaml", ".yml", ".xml", ".parquet", ".zip"})
+
+
+class DocumentLoader:
+    name = "document"
+    description = "prose documents (.txt, .html, .pdf, .docx): parties and relations extracted with spans"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if path.is_dir():
+            return False
+        suffix = path.suffix.lower()
+        if suffix in REFUSED:
+            return False
+        if suffix in READERS:
+            return True
+        return not suffix and sniff_reader(head) is not None
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        src = read_document(path)
+        if not src.text.strip():
+            raise InputError("document has no text", path=str(path))
+        source = ctx.source or path.name
+        backend = os.environ.get("REDTHREAD_EXTRACT_BACKEND", "rules")
+        ctx.tick(path.name, 0, 1)
+        result = extract_text(
+            src.text, doc_id=doc_id_for(source), dataset=ctx.dataset, backend=backend,
+            title=src.title, mime=src.mime, path=str(path),
+        )
+        ctx.tick(path.name, 1, 1)
+        yield LoadBatch(
+            dataset=ctx.dataset,
+            source=result.document.id,
+            statements=result.statements,
+            documents=[result.document],
+            replace_dataset=ctx.replace_dataset,
+        )
+
+
+register(DocumentLoader())
