@@ -44,6 +44,8 @@ from redthread.store import Judgement, LoadResult, Store, open_store
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 #: Candidate pairs scoring at least this are accepted as the same party.
 AUTO_ACCEPT = 0.9
+#: At most this many candidate pairs are proposed (best first).
+XREF_LIMIT = 2000
 #: Party schemata counted in the summary.
 PARTY_SCHEMATA = ("Person", "Company", "Organization", "PublicBody", "LegalEntity")
 SIDECAR_SUFFIX = ".mapping.yaml"
@@ -210,7 +212,7 @@ def _candidate_fields(cand: Any) -> tuple[str, str, float]:
 @step("resolve", "resolve parties across sources", ("redthread.resolve:xref",))
 def resolve_parties(ctx: DemoContext) -> str:
     xref = _module("redthread.resolve").xref
-    candidates = list(xref(ctx.store, progress=ctx.progress))
+    candidates = list(xref(ctx.store, limit=XREF_LIMIT, progress=ctx.progress))
     accepted = 0
     for i, cand in enumerate(candidates):
         left, right, score = _candidate_fields(cand)
@@ -285,21 +287,33 @@ def aggregate_flows(ctx: DemoContext) -> str:
     return f"{len(top)} top flows; {len(chpl)} CHPL buyers"
 
 
-@step("capacity", "estimate drone capacity from component flows", ("redthread.trade.capacity:capacity", "redthread.trade.flows:flows"))
+def sanctioned_ids(store: Store) -> set[str]:
+    """Canonical ids of every entity a Sanction points to (any authority)."""
+    cmap = store.canonical_map()
+    return {
+        cmap.get(s.value, s.value)
+        for s in store.statements(prop_type="entity")
+        if s.schema == "Sanction" and s.prop == "entity"
+    }
+
+
+@step("capacity", "estimate drone capacity from component flows",
+      ("redthread.trade.capacity:capacity", "redthread.trade.flows:flows"))
 def estimate_capacity(ctx: DemoContext) -> str:
+    """Capacity for the three largest CHPL buyers and for every sanctioned CHPL buyer."""
     bom = ctx.bom()
     if bom is None:
         raise SkipStep("no bom.yaml in the example set")
-    buyers = list(_module("redthread.trade.flows").flows(ctx.store, by=["buyer"], chpl_only=True, top=3))
+    buyers = [str(r["buyer"]) for r in _module("redthread.trade.flows").flows(ctx.store, by=["buyer"], chpl_only=True)
+              if r.get("buyer")]
+    sanctioned = sanctioned_ids(ctx.store)
+    chosen = list(dict.fromkeys(buyers[:3] + [b for b in buyers if b in sanctioned]))
     capacity = _module("redthread.trade.capacity").capacity
-    results = []
-    for row in buyers:
-        buyer_id = row.get("buyer_id") or row.get("buyer")
-        if buyer_id:
-            results.append(capacity(ctx.store, str(buyer_id), bom))
+    results = [capacity(ctx.store, buyer_id, bom) for buyer_id in chosen]
     ctx.write_json("capacity.json", results)
     ctx.summary["capacity"] = results
-    return f"capacity for the top {len(results)} CHPL buyer(s)"
+    claims = sum(len(r.get("claims") or []) for r in results)
+    return f"{len(results)} buyer(s) (top 3 and sanctioned CHPL buyers); {claims} capacity claim(s) compared"
 
 
 @step("impact", "rank designation candidates by the flow they would cut", ("redthread.trade.impact:impact",))
