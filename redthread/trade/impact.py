@@ -63,8 +63,10 @@ def trade_links(eng: TradeEngine, weights: dict[int | None, float]) -> list[dict
     return eng.fetch(
         f"SELECT supplier, buyer, sum(value_usd * {_weight_sql(weights)}) AS weighted_usd, "
         "sum(value_usd) AS value_usd, count(*) AS records, "
-        "arg_max(source || ':' || CAST(\"row\" AS VARCHAR), value_usd) AS largest_record "
-        f"FROM ({base}) AS b WHERE supplier <> buyer GROUP BY supplier, buyer"
+        "max(CASE WHEN k = 1 THEN source || ':' || CAST(\"row\" AS VARCHAR) END) AS largest_record "
+        "FROM (SELECT *, row_number() OVER (PARTITION BY supplier, buyer "
+        f"ORDER BY value_usd DESC, source, \"row\") AS k FROM ({base}) AS b0) AS b "
+        "WHERE supplier <> buyer GROUP BY supplier, buyer"
     )
 
 
