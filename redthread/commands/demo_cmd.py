@@ -14,6 +14,38 @@ from redthread.demo import DemoResult, run_demo, viewer_key
 _STATUS = {"ran": "[green]ran[/]", "skipped": "[yellow]skipped[/]", "failed": "[red]failed[/]"}
 
 
+def _money(value: Any) -> str:
+    return f"${float(value or 0) / 1e6:,.1f}M"
+
+
+def _findings(s: dict[str, Any]) -> list[str]:
+    """One line per headline finding of the steps that ran."""
+    lines = []
+    if s.get("blocked"):
+        lines.append("[bold]blocked by ownership:[/] " + "; ".join(
+            f"{b['name']} ({b['blocked_share']:g} %)" for b in s["blocked"][:8]))
+    if s.get("exposure_top"):
+        lines.append("[bold]closest to sanctioned parties:[/] " + "; ".join(
+            f"{e.get('name')} ({e.get('hops')} hop(s))" for e in s["exposure_top"][:4]))
+    if s.get("flows", {}).get("chpl_by_buyer"):
+        lines.append("[bold]largest CHPL buyers:[/] " + "; ".join(
+            f"{r.get('buyer_name')} {_money(r.get('value_usd'))}" for r in s["flows"]["chpl_by_buyer"][:4]))
+    for cap in s.get("capacity", [])[:1]:
+        lines.append(
+            f"[bold]capacity:[/] {cap.get('buyer_name')}: components for about "
+            f"{float(cap.get('supported_per_month') or 0):,.0f} units/month, "
+            f"bound by {cap.get('binding')}")
+    if s.get("impact_top"):
+        lines.append("[bold]designation candidates:[/] " + "; ".join(
+            f"{r.get('name')} (cuts {float(r.get('cut_share') or 0):.0%})" for r in s["impact_top"][:3]))
+    if s.get("redflags"):
+        lines.append("[bold]top red flags:[/] " + "; ".join(
+            f"{rule} ×{n}" for rule, n in list(s["redflags"]["by_rule"].items())[:5]))
+    if s.get("claims", {}).get("conflicts_top"):
+        lines.append(f"[bold]conflicting claims:[/] {s['claims']['conflicts']}")
+    return lines
+
+
 def _print_summary(result: DemoResult) -> None:
     s: dict[str, Any] = result.summary
     table = Table("what", "count", title="redthread demo: the case")
@@ -33,12 +65,8 @@ def _print_summary(result: DemoResult) -> None:
     if "redflags" in s:
         table.add_row("red flags", str(s["redflags"]["total"]))
     console.print(table)
-    if s.get("blocked"):
-        console.print("[bold]blocked by ownership:[/] " + "; ".join(
-            f"{b['name']} ({b['blocked_share']} %)" for b in s["blocked"][:8]))
-    if s.get("redflags"):
-        console.print("[bold]top red flags:[/] " + "; ".join(
-            f"{rule} ×{n}" for rule, n in list(s["redflags"]["by_rule"].items())[:5]))
+    for line in _findings(s):
+        console.print(line)
     steps = Table("step", "status", "detail", "s", title="what ran")
     for st in result.steps:
         steps.add_row(st.name, _STATUS.get(st.status, st.status), st.detail, f"{st.seconds:.1f}")
