@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from followthemoney.types import registry
 
@@ -22,13 +23,13 @@ from redthread.extract.lexicon import Lexicon, lexicon
 CAP = r"(?:[A-Z][A-Za-z0-9'’&\-]*[A-Za-z0-9]|[A-Z])"
 CYR = r"[А-ЯЁ][а-яёА-ЯЁ\-]+"
 JOIN = r"(?:of|and|&|de|du|for|the|von|van|al|bin|on)"
-NAME_SEQ = rf"{CAP}(?:\s+(?:{JOIN}\s+)?{CAP})*"
+NAME_SEQ = rf"{CAP}(?:[ \t]+(?:{JOIN}[ \t]+)?{CAP})*"
 CJK = r"[\u4e00-\u9fff\u3400-\u4dbf]"
 
 PARTY_SCHEMATA = ("Person", "Company", "Organization", "PublicBody")
 
 #: Trust of each mention source when two overlap.
-PRIORITY = {"legal": 5, "prefix": 5, "authority": 4, "intro": 4, "alias": 3, "native": 3, "facility": 2, "ner": 1}
+PRIORITY = {"legal": 5, "prefix": 5, "authority": 4, "intro": 4, "alias": 3, "native": 3, "facility": 2, "ner": 1, "slot": 1}
 
 
 @dataclass
@@ -80,6 +81,20 @@ class Patterns:
         self.appositive = re.compile(r"^,\s+(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,5}?)(?P<noun>[\w-]+)\b")
         self.born = re.compile(r"^\s*(?:\(|,)?\s*(?:born|b\.|aged|\d{2},)", re.IGNORECASE)
         self.acronym = re.compile(r"^[A-Z][A-Z0-9&-]{1,9}$")
+        self.name_seq = re.compile(rf"(?<![\w-]){NAME_SEQ}(?![\w-])")
+        self.slot_before = re.compile(
+            r"(?:(?:owned|controlled|managed|operated|run|founded|acquired|headed)\s+by|"
+            r"(?:bought|purchased|ordered|imported|procured|sourced)\b[^.;]{0,60}?\bfrom|"
+            r"(?:supplied|shipped|sold|delivered|exported|paid|transferred)\b[^.;]{0,60}?\bto|"
+            r"on behalf of|(?:director|owner|shareholder|head|founder|employee|subsidiary)\s+of|"
+            r"(?:worked|works)\s+(?:at|for)|paid)\s+(?:the\s+)?$"
+        )
+        self.slot_after = re.compile(
+            r"\s+(?:is|was|has|had|shipped|supplied|sold|exported|bought|purchased|ordered|imported|paid|"
+            r"transferred|owns|controls|manages|operates|denied|denies|signed|acted|acts|received|delivered)\b"
+            r"|,\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|supplier|manufacturer|maker|trader|wholesaler|"
+            r"distributor|exporter|importer|intermediary|business|carrier|operator|group)\b"
+        )
 
 
 @cache
@@ -134,7 +149,7 @@ def _head_votes(mention: Mention, lex: Lexicon) -> None:
     tokens = mention.text.replace(",", " ").split()
     if not tokens:
         return
-    if any(t in lex.public_body_words for t in tokens[:1] + tokens[-1:]):
+    if any(t in lex.public_body_words for t in tokens):
         mention.vote("PublicBody", 3.0)
     elif any(t in lex.organization_words for t in tokens):
         mention.vote("Organization", 3.0)
@@ -142,6 +157,10 @@ def _head_votes(mention: Mention, lex: Lexicon) -> None:
         mention.vote("Company", 2.0)
     if re.search(r"(?:вич|вна|ович|евич|овна|евна)\b", mention.text):
         mention.vote("Person", 4.0)
+    if 2 <= len(tokens) <= 3 and all(t.isalpha() and t[0].isupper() and not t.isupper() for t in tokens) and re.search(
+        r"(?:ov|ev|yev|in|ova|eva|ina|sky|skiy|skaya|enko|uk|yuk|ich|vich|ovich|ovna|evna)$", tokens[-1]
+    ) and not any(t in lex.company_words or t in lex.organization_words for t in tokens):
+        mention.vote("Person", 1.5)  # Slavic surname endings
 
 
 def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> None:
@@ -233,6 +252,7 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], skip: list[tuple[i
     for m in p.cyrillic.finditer(text):
         if len(m.group().split()) >= 2 or text[m.start() - 1 : m.start()] == "(":
             add(m.start(), m.end(), "native", None)
+    _slot_candidates(text, ner, p, add)
     for start, end, label in ner:
         if label == "PERSON":
             add(start, end, "ner", "Person", 1.5)
@@ -252,6 +272,30 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], skip: list[tuple[i
     return mentions
 
 
+#: "Foo-DV", "Foo-Invest", "Foo-HIT": compounds that name companies, not people or places.
+_COMPANY_SHAPE = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z]{2,}|Invest|Trade|Group|Service|Stroy|Tech|Avia))+")
+
+
+def _slot_candidates(text: str, ner: list[tuple[int, int, str]], p: Patterns, add: Any) -> None:
+    """Capitalised names standing where a party must stand ("owned by X", "X shipped").
+
+    spaCy's small model misses many company names; a name in the slot of a
+    relation verb, or followed by ", a company", is a party candidate.
+    """
+    places = [(a, b) for a, b, label in ner if label == "NORP"]
+    for m in p.name_seq.finditer(text):
+        a, b = m.span()
+        if any(x <= a < y or x < b <= y for x, y in places):
+            continue
+        words = m.group().split()
+        if all(w in _stop_caps() for w in words):
+            continue
+        before = text[max(0, a - 80) : a]
+        shaped = len(words) == 1 and bool(_COMPANY_SHAPE.fullmatch(m.group()))
+        if shaped or p.slot_before.search(before) or p.slot_after.match(text, b):
+            add(a, b, "slot", None)
+
+
 def _select(found: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
     """Keep non-overlapping mentions, preferring trusted sources, then longer spans."""
     found = [m for m in found if not any(a <= m.start < b for a, b in skip)]
@@ -266,6 +310,8 @@ def _select(found: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
                 if c.start <= m.start and m.end <= c.end:
                     for k, v in m.votes.items():
                         c.votes[k] += v * 0.5
+                    if m.ner and not c.ner and (m.start, m.end) == (c.start, c.end):
+                        c.ner = m.ner
     return chosen
 
 

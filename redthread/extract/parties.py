@@ -168,7 +168,10 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
             ptoks = pk.split()
             if len(tokens) >= len(ptoks):
                 continue
-            person = any(_is_personish(x) for x in party.names)
+            person = any(_is_personish(x) for x in party.names) or (
+                _is_personish(m) and not any(x.votes for x in party.names if x.source in ("legal", "prefix", "intro"))
+                and len(ptoks) in (2, 3)
+            )
             if person:
                 if len(tokens) == 1 and tokens[0] == ptoks[-1]:
                     candidates.append(party)
@@ -177,6 +180,10 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
                 candidates.append(party)
             elif ptoks[: len(tokens)] == tokens and not all(t in generic for t in tokens):
                 candidates.append(party)
+        if len(candidates) > 1 and len(tokens) == 1:
+            # a bare surname shared by several people means the one introduced first
+            earlier = [c for c in candidates if c.mentions and min(x.start for x in c.mentions) < m.start]
+            candidates = sorted(earlier, key=lambda c: min(x.start for x in c.mentions))[:1]
         if len(candidates) == 1:
             join_with_aliases(m, candidates[0])
         else:
@@ -312,6 +319,8 @@ def resolve_references(
             if m.start >= pm.start() or m.start < window or m.party < 0:
                 continue
             party = index.get(m.party)
+            if re.fullmatch(r"\s*,\s*(?:[a-z]+\s+)?", text[m.end : pm.start()]):
+                continue  # "X, possibly his brother": "his" is not X
             if party is not None and party.schema == "Person":
                 ref = Mention(pm.start(), pm.end(), pm.group(0), "pronoun", reference=True, party=party.index)
                 party.mentions.append(ref)

@@ -88,6 +88,9 @@ class SentenceContext:
         the commas describes X; the verb that links X to W comes after it.
         """
         raw = self.text[a.end : b.start]
+        paren = re.match(r"\s*\([^()]*\)", raw)
+        if paren:  # "Foo (Фу) is the owner of": the parenthesis names a again
+            return a.end + paren.end()
         m = re.match(r"\s*,\s*(?:a|an|which|who|whose|one of|itself)\b", raw)
         if m and raw.count(",") >= 2:
             last = raw.rfind(",")
@@ -224,6 +227,8 @@ _POSS_OWNER = re.compile(
     r"['’]s?\s+(?P<kind>sole|majority|main|ultimate|beneficial)?\s*(?P<noun>owner|shareholder|parent company|parent)\s*,?\s*",
     re.IGNORECASE,
 )
+_SHARES_BELONG = re.compile(r"\s+(?:belong|belongs|belonged|are held by|is held by|were held by|went)\s+(?:to\s+)?(?:the\s+)?", re.I)
+_SHARES_IN = re.compile(r"(?:\b[\w.%-]+\s+(?:of\s+)?(?:the\s+)?)?(?:shares|stake|equity|interest)\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 _POSS_SUBSIDIARY = re.compile(r"['’]s?\s+(?:\w+\s+)?subsidiary\s*,?\s*", re.IGNORECASE)
 
 
@@ -262,6 +267,14 @@ def ownership(ctx: SentenceContext) -> Iterator[Relation]:
             continue
         if not _no_party_between(ctx, a, b) or key in done:
             continue
+        if _SHARES_BELONG.fullmatch(between):
+            lead = _SHARES_IN.search(ctx.before(a))
+            if lead:  # "half of the shares in A belong to B"
+                rel = _ownership(ctx, b, a, lead.group(0) + between, "shares-belong")
+                if rel:
+                    done.add((b.party, a.party))
+                    yield rel
+                continue
         for pattern, owner_first in ((_OWNS, True), (_SHAREHOLDER_OF, True), (_SUBSIDIARY_OF, False),
                                      (_POSS_OWNER, False), (_POSS_SUBSIDIARY, True)):
             m = pattern.fullmatch(between)
@@ -301,7 +314,7 @@ def control(ctx: SentenceContext) -> Iterator[Relation]:
             used.add(id(b))
             if not _negated(between):
                 yield _finish(Relation("Control", b, a, (ctx.start, ctx.end), "controlled-by"), ctx)
-        elif _CONTROLS.fullmatch(between) and _no_party_between(ctx, a, b):
+        elif _CONTROLS.fullmatch(between) and _no_party_between(ctx, a, b) and _subject_ok(ctx, a, b):
             if not _negated(between):
                 yield _finish(Relation("Control", a, b, (ctx.start, ctx.end), "controls"), ctx)
 
@@ -384,6 +397,11 @@ def roles(ctx: SentenceContext) -> Iterator[Relation]:
             a.vote("Person", 1.0)
             yield _finish(rel, ctx)
             continue
+        lead = re.search(rf"(?:the\s+)?(?P<role>{lexicon().role_re})\s+of\s+(?:the\s+)?$", ctx.before(a), re.I)
+        if lead and re.fullmatch(r"[\"»”']?\s*(?:is|was|has been)\s+", between):
+            seen.add((b.party, a.party))  # "the general director of A is B"
+            yield _role_relation(ctx, b, a, lead.group("role"), "role-of-is")
+            continue
         m = org_person.fullmatch(between)
         if m and not ctx.text[b.end : b.end + 4].startswith(" of"):
             seen.add((b.party, a.party))
@@ -465,7 +483,7 @@ def family(ctx: SentenceContext) -> Iterator[Relation]:
 
 _ON_BEHALF = re.compile(rf"{_GAP}\b(?:on behalf of|acting for|on the instructions of|at the request of)\s+(?:the\s+)?", re.I)
 _AGENT_FOR = re.compile(
-    r"\s*,?\s*(?:which|who)?\s*(?:acted|acts|served|serves|was used|is used|operated|operates|worked)?\s*"
+    r"\s*,?\s*(?:which|who)?\s*(?:\w+ly\s+)?(?:acted|acts|served|serves|was used|is used|operated|operates|worked)?\s*"
     r"(?:as\s+)?(?:a|an|the|its|their)?\s*(?:[\w-]+\s+){0,2}?(?:purchasing|procurement|buying|sales|import|export|front|shell)?\s*"
     r"(?:agent|intermediary|representative|proxy|front company|front|middleman|broker|buyer of record)\s+(?:for|of|to)\s+(?:the\s+)?",
     re.I,
@@ -551,8 +569,7 @@ def payment(ctx: SentenceContext) -> Iterator[Relation]:
 
 _SUPPLY_VERBS = (
     r"supplied|supplies|supply|supplying|shipped|ships|ship|shipping|sold|sells|sell|selling|delivered|delivers|"
-    r"deliver|delivering|exported|exports|export|exporting|provided|provides|provide|providing|re-exported|"
-    r"transferred|sent"
+    r"deliver|delivering|exported|exports|export|exporting|provided|provides|provide|providing|re-exported"
 )
 _BUY_VERBS = (
     r"bought|buys|buy|buying|purchased|purchases|purchase|purchasing|imported|imports|import|importing|ordered|"
@@ -748,8 +765,5 @@ def find_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
             if name == "supply-breakdown":
                 continue
             out.extend(fn(ctx))
-        breakdown = list(supply_breakdown(ctx))
-        if breakdown:
-            out = [r for r in out if not (r.schema == "EconomicActivity" and r.sentence == (start, end))]
-            out.extend(breakdown)
+        out.extend(supply_breakdown(ctx))
     return out
