@@ -3,8 +3,8 @@
 Nodes are things (people, companies, addresses, ...); FtM edge schemata
 (Ownership, Control, Directorship, EconomicActivity, Payment, ...) become
 edges from their source to their target property, and any other entity-typed
-property (``Sanction.entity`` aside) becomes an edge labelled by the
-property. A Sanction is not drawn as a node: it marks its entity
+property (``Sanction.entity`` aside) becomes an edge whose type and label
+are the property's label (e.g. ``Address``). A Sanction is not drawn as a node: it marks its entity
 ``sanctioned`` with the authority and programme.
 
 :func:`build_network` reads the whole store once; :func:`neighbourhood` and
@@ -170,7 +170,8 @@ def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
         for value in values:
             t = cmap.get(value, value)
             if t in net.nodes and ent["id"] in net.nodes and t != ent["id"]:
-                net.edges.append(Edge(f"{ent['id']}:{prop_name}:{t}", ent["id"], t, ent["schema"],
+                # A property link's type is the property (e.g. "Address"), not the holder's schema.
+                net.edges.append(Edge(f"{ent['id']}:{prop_name}:{t}", ent["id"], t, str(prop.label),
                                       str(prop.label), ent["datasets"]))
 
 

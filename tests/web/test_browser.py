@@ -51,6 +51,11 @@ def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
         Statement("rt-komax", "Company", "alias", "Komax LLC", "memos", source="memo-1",
                   span_start=start, span_end=start + len("Komax LLC"), quote=MEMO[start:start + 40], origin="test"),
     ], documents=[Document("memo-1", "memos", title="Internal memo", text=MEMO)]))
+    st.write(LoadBatch("registry2", "r2", [  # a second record of the same firm, for the review queue
+        Statement("r2-komax", "Company", "id", "r2-komax", "registry2", source="r2"),
+        Statement("r2-komax", "Company", "name", "Komax", "registry2", source="r2"),
+        Statement("r2-komax", "Company", "country", "ru", "registry2", source="r2"),
+    ]))
     st.close()
     port = _free_port()
     env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
@@ -107,7 +112,7 @@ def test_search_entity_document_graph_path(server: str, page) -> None:  # type: 
     page.fill("#q", "kom")
     page.wait_for_selector("#suggest li")
     page.screenshot(path=str(ARTIFACTS / "01-search.png"))
-    page.click("#suggest li >> nth=0")
+    page.click("#suggest li:has-text(\"starter\")")
     page.wait_for_selector("#entity-title")
     assert "Komax" in page.inner_text("#entity-title")
     assert "starter.ftm.jsonl:2" in page.inner_text("main")  # every value shows its source
@@ -176,3 +181,17 @@ def test_screen_page(server: str, page) -> None:  # type: ignore[no-untyped-def]
         pytest.skip("screening is not installed")
     assert "Aero-HIT" in text
     page.screenshot(path=str(ARTIFACTS / "07-screen.png"))
+
+
+def test_review_queue_records_a_judgement(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/#/review")
+    page.wait_for_function("!document.querySelector('main').innerText.includes('Loading')")
+    if "not available in this installation" in page.inner_text("main"):
+        pytest.skip("resolution is not installed")
+    item = page.locator("#review-list li", has_text="Komax").first
+    item.locator("button", has_text="same").click()
+    page.wait_for_function("document.querySelector('#review-list .status').innerText.includes('recorded')")
+    assert "recorded: positive" in item.inner_text()
+    judgements = httpx.get(f"{server}/judgements").json()["judgements"]
+    assert {(j["left_id"], j["right_id"], j["judgement"]) for j in judgements} == {("r2-komax", "rt-komax", "positive")}
+    page.screenshot(path=str(ARTIFACTS / "08-review.png"))

@@ -17,6 +17,7 @@ const ROUTES = {
   claims: (c) => [`/claims?conflicts_only=${c}`],
   timeline: (id) => (id ? [`/timeline?entity_id=${enc(id)}`, `/timeline/${enc(id)}`] : ["/timeline"]),
   flows: (by) => [`/flows?by=${by}`, `/trade/flows?by=${by}`],
+  chains: () => ["/trade/chains", "/chains"],
   candidates: () => ["/judgements/candidates", "/xref", "/resolve/candidates", "/candidates"],
   judgement: () => ["/judgements"],
 };
@@ -40,10 +41,20 @@ const cell = (v) => {
   return String(v);
 };
 
+// A table of API rows: party ids shown by name (``x`` with ``x_name``), numbers rounded.
 function genericTable(rows) {
   if (!rows.length) return h("p", { class: "muted" }, "Nothing found.");
-  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].slice(0, 10);
-  return table(cols, rows.map((r) => cols.map((c) => (c === "id" || c === "entity_id") && typeof r[c] === "string" ? entityLink(r[c], r.name || r.caption) : cell(r[c]))));
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const named = new Set(keys.filter((k) => keys.includes(`${k}_name`)));
+  const cols = keys.filter((k) => !(k.endsWith("_name") && named.has(k.slice(0, -5)))).slice(0, 10);
+  const fmt = (r, c) => {
+    const v = r[c];
+    if (named.has(c) && typeof v === "string") return entityLink(v, r[`${c}_name`] || v);
+    if ((c === "id" || c === "entity_id") && typeof v === "string") return entityLink(v, r.name || r.caption);
+    if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString("en") : v.toLocaleString("en", { maximumFractionDigits: 2 });
+    return cell(v);
+  };
+  return table(cols, rows.map((r) => cols.map((c) => fmt(r, c))));
 }
 
 // ---------------------------------------------------------------- pages
@@ -164,8 +175,20 @@ async function flowsPage() {
       const label = (r) => keys.map((k) => pick(r, k)).join(" → ");
       const links = keys.length >= 2 ? rows.map((r) => ({ source: String(pick(r, keys[0])), target: String(pick(r, keys[1])), value: Number(r[num]) || 0 })) : [];
       return h("div", {}, num ? barChart(rows.slice(0, 25), { label, value: (r) => r[num] }) : null,
-        links.length ? h("h2", {}, "Sankey") : null, links.length ? sankey(links.slice(0, 60)) : null, genericTable(rows.slice(0, 200)));
+        links.length ? h("h2", {}, "Sankey: supplier → buyer") : null, links.length ? sankey(links.slice(0, 40)) : null, genericTable(rows.slice(0, 200)));
     }));
+  // Re-export chains (supplier → intermediary → buyer), when the trade capability has them.
+  main.append(h("h2", {}, "Re-export chains"), await capability("Re-export chain analysis", ROUTES.chains(), (data) => {
+    const rows = rowsOf(data, "chains", "results");
+    if (!rows.length) return h("p", { class: "muted" }, "No re-export chains found.");
+    const nm = (r, k) => r[`${k}_name`] || r[k] || "?";
+    const links = [];
+    for (const r of rows.slice(0, 60)) {
+      links.push({ source: nm(r, "supplier"), target: `${nm(r, "intermediary")} `, value: Number(r.in_usd ?? r.value_usd) || 0 });
+      links.push({ source: `${nm(r, "intermediary")} `, target: `  ${nm(r, "buyer")}`, value: Number(r.out_usd ?? r.value_usd) || 0 });
+    }
+    return h("div", { id: "chains-sankey" }, sankey(links));
+  }));
 }
 
 async function listPage(title, what, paths, render) {
@@ -191,16 +214,19 @@ async function reviewPage() {
   await listPage("Review: same party?", "The resolution review queue", ROUTES.candidates(), (data) => {
     const rows = rowsOf(data, "candidates", "results");
     if (!rows.length) return h("p", { class: "muted" }, "No candidates waiting for review.");
-    return h("ul", { class: "review" }, rows.map((c) => {
+    return h("ul", { class: "review", id: "review-list" }, rows.map((c) => {
       const left = c.left_id || (c.left && c.left.id), right = c.right_id || (c.right && c.right.id);
-      const status = h("span", { class: "muted" });
+      const lcap = c.left_caption || (c.left && c.left.caption) || left, rcap = c.right_caption || (c.right && c.right.caption) || right;
+      const status = h("span", { class: "muted status" });
       const judge = (j) => async () => {
         try { await api(ROUTES.judgement()[0], { method: "POST", body: { left_id: left, right_id: right, judgement: j, score: c.score } }); status.textContent = ` recorded: ${j}`; }
         catch (e) { status.replaceChildren(e.missing ? notAvailable("Recording judgements") : errorBox(e)); }
       };
-      return h("li", {}, entityLink(left, (c.left && c.left.caption) || left), " ≟ ", entityLink(right, (c.right && c.right.caption) || right),
+      return h("li", {}, entityLink(left, lcap), h("span", { class: "muted" }, ` (${(c.left_datasets || []).join(", ")})`), " ≟ ",
+        entityLink(right, rcap), h("span", { class: "muted" }, ` (${(c.right_datasets || []).join(", ")})`),
         c.score !== undefined ? h("span", { class: "muted" }, ` score ${Number(c.score).toFixed(2)} `) : " ",
-        h("button", { onclick: judge("positive") }, "same"), h("button", { onclick: judge("negative") }, "different"), h("button", { onclick: judge("unsure") }, "unsure"), status);
+        h("button", { onclick: judge("positive") }, "same"), h("button", { onclick: judge("negative") }, "different"), h("button", { onclick: judge("unsure") }, "unsure"), status,
+        c.explanations && Object.keys(c.explanations).length ? h("details", {}, h("summary", {}, "why"), explain(c.explanations)) : null);
     }));
   });
 }

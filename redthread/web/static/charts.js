@@ -3,22 +3,22 @@ import { svg } from "./dom.js";
 
 const fmt = (v) => (Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${+v.toFixed(2)}`);
 
-export function barChart(rows, { label, value, width = 760, bar = 22 } = {}) {
+export function barChart(rows, { label, value, width = 1000, bar = 22 } = {}) {
   const data = rows.map((r) => ({ l: String(label(r)), v: Number(value(r)) || 0 })).filter((d) => d.v > 0);
   const max = Math.max(1, ...data.map((d) => d.v));
-  const left = 260, h = data.length * (bar + 6) + 10;
+  const left = 430, h = data.length * (bar + 6) + 10;
   return svg("svg", { width, height: h, viewBox: `0 0 ${width} ${h}`, class: "chart", role: "img" },
     data.map((d, i) => {
       const y = 5 + i * (bar + 6), w = ((width - left - 80) * d.v) / max;
       return svg("g", {},
-        svg("text", { x: left - 8, y: y + bar * 0.7, "text-anchor": "end", "font-size": 12 }, d.l.length > 38 ? d.l.slice(0, 37) + "…" : d.l),
+        svg("text", { x: left - 8, y: y + bar * 0.7, "text-anchor": "end", "font-size": 12 }, d.l.length > 58 ? d.l.slice(0, 57) + "…" : d.l),
         svg("rect", { x: left, y, width: Math.max(1, w), height: bar, fill: "#2e86de", rx: 2 }),
         svg("text", { x: left + w + 6, y: y + bar * 0.7, "font-size": 12 }, fmt(d.v)));
     }));
 }
 
 // links: [{source, target, value}] (names). Columns come from the link direction.
-export function sankey(links, { width = 900, height = 460 } = {}) {
+export function sankey(links, { width = 1100, height = 520 } = {}) {
   const data = links.filter((l) => l.value > 0 && l.source !== l.target);
   const nodes = new Map();
   const node = (name) => { if (!nodes.has(name)) nodes.set(name, { name, col: 0, in: 0, out: 0 }); return nodes.get(name); };
@@ -28,13 +28,13 @@ export function sankey(links, { width = 900, height = 460 } = {}) {
   const cols = Math.max(...[...nodes.values()].map((n) => n.col), 0) + 1;
   const byCol = Array.from({ length: cols }, () => []);
   for (const n of nodes.values()) byCol[n.col].push(n);
-  const pad = 10, nodeW = 14, colGap = (width - 240) / Math.max(1, cols - 1);
+  const pad = 8, nodeW = 14, colGap = (width - 520) / Math.max(1, cols - 1);
   const total = Math.max(...byCol.map((c) => c.reduce((s, n) => s + Math.max(n.in, n.out), 0)), 1);
   const scale = (height - pad * (Math.max(...byCol.map((c) => c.length)) + 1)) / total;
   byCol.forEach((col, ci) => {
     let y = pad;
     col.sort((a, b) => Math.max(b.in, b.out) - Math.max(a.in, a.out));
-    for (const n of col) { n.x = 120 + ci * colGap; n.y = y; n.h = Math.max(2, Math.max(n.in, n.out) * scale); n.oy = n.y; n.iy = n.y; y += n.h + pad; }
+    for (const n of col) { n.x = 250 + ci * colGap; n.y = y; n.h = Math.max(2, Math.max(n.in, n.out) * scale); n.oy = n.y; n.iy = n.y; y += n.h + pad; }
   });
   const paths = data.map((l) => {
     const s = nodes.get(l.source), t = nodes.get(l.target), w = Math.max(1, l.value * scale);
@@ -45,7 +45,7 @@ export function sankey(links, { width = 900, height = 460 } = {}) {
   });
   const rects = [...nodes.values()].map((n) => svg("g", {},
     svg("rect", { x: n.x, y: n.y, width: nodeW, height: n.h, fill: "#1e5f3a" }),
-    svg("text", { x: n.col === cols - 1 ? n.x - 4 : n.x + nodeW + 4, y: n.y + n.h / 2 + 4, "font-size": 11, "text-anchor": n.col === cols - 1 ? "end" : "start" }, n.name)));
+    svg("text", { x: n.col === 0 ? n.x - 4 : n.x + nodeW + 4, y: n.y + n.h / 2 + 4, "font-size": 11, "text-anchor": n.col === 0 ? "end" : "start" }, n.name.trim().slice(0, 36))));
   return svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "chart sankey", role: "img" }, paths, rects);
 }
 

@@ -119,7 +119,7 @@ export async function graphPage(main, entityId) {
       info.replaceChildren(...[h("p", {}, entityLink(raw.id, raw.caption), ` (${raw.schema})`),
         raw.countries.length ? h("p", {}, "Countries: ", raw.countries.join(", ")) : null,
         ...raw.sanctioned.map((s) => h("p", { class: "tag sanctioned" }, `Sanctioned: ${s.authority || "?"} ${s.program || ""} ${s.startDate || ""}`)),
-        raw.blocked ? h("p", { class: "tag blocked" }, `Blocked by ownership: ${Math.round(100 * (raw.blocked.blocked_share || 0))}% held by blocked owners`) : null,
+        raw.blocked ? h("p", { class: "tag blocked" }, `Blocked by ownership: ${raw.blocked.blocked_share ?? "?"}% held by blocked owners`) : null,
         h("button", { onclick: () => expand(raw.id) }, "Expand neighbours"), " ",
         h("a", { href: `#/graph/${encodeURIComponent(raw.id)}` }, "Centre here")].filter(Boolean));
     } else {
