@@ -341,6 +341,27 @@ def draw_charts(ctx: DemoContext) -> str:
     return f"{', '.join(written)} ({len(chains)} re-export chains)"
 
 
+#: Exports the demo writes: file name -> exporter name (see `redthread export`).
+EXPORTS = {"case.ftm.jsonl": "ftm", "statements.csv": "csv", "case.gexf": "gexf"}
+
+
+@step("export", "export the case (FtM, statements CSV, GEXF)", ("redthread.export:exporters",))
+def export_case(ctx: DemoContext) -> str:
+    export = _module("redthread.export")
+    known = export.exporters()
+    written = []
+    for name, fmt in EXPORTS.items():
+        if fmt not in known:
+            continue
+        with (ctx.out_dir / name).open("w", encoding="utf-8", newline="") as fh:
+            count = export.export(ctx.store, fmt, fh)
+        ctx.outputs.append(name)
+        written.append(f"{name} ({count})")
+    if not written:
+        raise SkipStep("none of the exporters " + ", ".join(EXPORTS.values()) + " is installed")
+    return ", ".join(written)
+
+
 @step("report", "write the case dossier (HTML and PDF)",
       ("redthread.report.dossier:build_dossier", "redthread.report.dossier:render_html",
        "redthread.report.dossier:render_pdf"))

@@ -32,6 +32,7 @@ STEP_OUTPUTS = {
     "capacity": ["capacity.json"],
     "impact": ["impact.json"],
     "charts": ["flows.svg", "sankey.svg"],
+    "export": ["case.ftm.jsonl", "statements.csv"],
     "report": ["dossier.html", "dossier.pdf"],
 }
 
