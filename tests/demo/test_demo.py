@@ -137,6 +137,25 @@ def test_documents_loaded_when_extraction_exists(demo_run: tuple[Path, dict[str,
     assert summary["documents"] >= 6
 
 
+def test_document_values_point_into_their_text(demo_run: tuple[Path, dict[str, Any], float, str],
+                                               demo_store: Store) -> None:
+    """Every extracted value's span lies in its stored document and the quote is read from it."""
+    if demo_run[1]["loaded_files"].get("documents", 0) == 0:
+        pytest.skip("no document loader installed yet")
+    docs = {d.id: d for d in demo_store.documents("documents")}
+    stmts = [s for s in demo_store.statements(dataset="documents") if s.span_start is not None]
+    assert len(stmts) > 100
+    checked = 0
+    for st in stmts:
+        doc = docs.get(st.source)
+        assert doc is not None, st.source
+        assert st.span_end is not None and 0 <= st.span_start < st.span_end <= len(doc.text)
+        if st.quote:
+            checked += 1
+            assert st.quote in doc.text, (st.quote, doc.id)
+    assert checked > 100
+
+
 @pytest.mark.parametrize("name", ["Aero-HIT", "Alatoo Trade Bridge", "Konstantin Basyuk", "Falcon Crest"])
 def test_known_parties_exist(demo_store: Store, name: str) -> None:
     hits = demo_store.search(name)
