@@ -105,7 +105,7 @@ def key(text: str) -> str:
 
 
 def acronym(text: str) -> str:
-    """Initials of the significant words: "Harbin Institute of Technology" → "HIT"."""
+    """Initials of the significant words: "Far Eastern Polytechnic Institute" → "FEPI"."""
     words = [w for w in re.split(r"[\s-]+", text) if w and w.lower() not in _JOIN_WORDS]
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
@@ -301,7 +301,7 @@ def resolve_references(
             else [{"Organization"}, {"Company"}] if noun in lex.organization_nouns
             else [{"Company"}, {"Organization"}]
         )
-        window = sentence_start(rm.start(), 4 if mod else 2)
+        window = 0 if mod else sentence_start(rm.start(), 2)
         best = _named_after(ordered, index, rm.start(), sentence_start(rm.start(), 6), noun)
         for kinds in passes if best is None else []:
             best = _nearest(ordered, index, rm.start(), window, kinds, mod, described, demonyms, lex.ref_nouns_re)
@@ -359,7 +359,9 @@ def _nearest(ordered: list[Mention], index: dict[int, Party], pos: int, window: 
                 )
             else:
                 ok = base.lower() in party.name.lower() or bool(
-                    re.search(rf"\b{re.escape(base)}(?:-based|\s+(?:[\w-]+\s+)?(?:{nouns}))", described[party.index])
+                    re.search(rf"\x00[)）]?\s*(?:\([^)]*\))?,\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(base)}\b"
+                              rf"|\b{re.escape(base)}(?:-based)?\s+(?:[\w-]+\s+)?(?:{nouns})\s+(?:called\s+|named\s+)?\x00",
+                              described[party.index])
                 )
             if not ok:
                 continue

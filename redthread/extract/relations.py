@@ -588,11 +588,14 @@ _BREAKDOWN = re.compile(
 
 
 def _clean_goods(text: str) -> str:
-    text = re.sub(r"\b(?:to|the|a|an|some|about|around|at least|as many as|more than|worth|of)\s*$", "", text.strip(), flags=re.I)
-    text = MONEY_RE.sub("", text)
-    text = DATE_RE.sub("", text)
-    text = re.sub(r"\s+(?:in|on|for|during|between|since|by)\s*$", "", text.strip())
-    text = re.sub(r"^(?:the|a|an|some|about|around)\s+", "", text.strip(), flags=re.I)
+    text = MONEY_RE.sub(" ", text)
+    text = DATE_RE.sub(" ", text)
+    filler = r"to|the|a|an|some|about|around|at least|as many as|more than|worth|of|in|on|for|during|between|since|by|and"
+    previous = None
+    while previous != text:
+        previous = text
+        text = re.sub(rf"\s+(?:{filler})\s*$", "", " " + text.strip(" ,.-"), flags=re.I).strip()
+        text = re.sub(rf"^(?:{filler})\s+", "", text.strip(" ,.-"), flags=re.I)
     text = re.sub(r"\s+", " ", text).strip(" ,.-")
     return text if re.search(r"[a-z]", text) else ""
 
