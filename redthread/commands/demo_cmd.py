@@ -46,6 +46,15 @@ def _findings(s: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _hints(s: dict[str, Any]) -> list[str]:
+    """Commands worth trying next, about parties the demo found."""
+    hints = ["stats", "loads --dataset registry"]
+    named = [b["name"] for b in s.get("blocked", [])[:1]]
+    named += [r.get("buyer_name") for r in s.get("flows", {}).get("chpl_by_buyer", [])[:1]]
+    hints += [f'entity "{name}"' for name in named if name]
+    return hints
+
+
 def _print_summary(result: DemoResult) -> None:
     s: dict[str, Any] = result.summary
     table = Table("what", "count", title="redthread demo: the case")
@@ -86,7 +95,9 @@ def register(app: typer.Typer) -> None:
             result, store = run_demo(out, progress=update)
         _print_summary(result)
         console.print(f"outputs in {out.resolve()}: " + ", ".join(result.summary["outputs"]))
-        console.print(f"explore: REDTHREAD_STORE={result.store_url} .venv/bin/redthread stats")
+        console.print(f"explore: export REDTHREAD_STORE={result.store_url}", soft_wrap=True)
+        for hint in _hints(result.summary):
+            console.print(f"         .venv/bin/redthread {hint}", soft_wrap=True)
         if no_serve:
             store.close()
             return
