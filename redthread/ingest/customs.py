@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
+
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest.base import IngestContext, register
@@ -54,10 +56,14 @@ def party_statements(
 
 def load_file(path: Path, mapping: Mapping, ctx: IngestContext, source: str) -> tuple[RecordLoad, LoadBatch]:
     """Load one records file into the trade table; the batch of party statements for the store."""
-    with table.connect(ctx.store_url) as con:
+    con = duckdb.connect(":memory:")
+    try:
         result = load_records(
-            con, path, mapping, dataset=ctx.dataset, source=source, strict=not ctx.skip_errors
+            con, path, mapping, dataset=ctx.dataset, source=source, strict=not ctx.skip_errors,
+            folder=table.table_dir(ctx.store_url),
         )
+    finally:
+        con.close()
     ctx.errors.extend(result.errors)
     stmts = party_statements(
         result.parties, dataset=ctx.dataset, source=source, file_name=path.name,

@@ -3,15 +3,14 @@
 Every trade query is written once, in DuckDB's SQL dialect, over two tables:
 ``records`` (see :mod:`redthread.trade.table`) and ``canon`` (party id ->
 canonical id, for parties merged with entities from lists or text). A
-:class:`TradeEngine` runs it: :class:`DuckDBTrade` on the trade table file,
-:class:`SparkTrade` on Parquet files (any path Spark reads, so data beyond
-one machine), the SQL transpiled by sqlglot.
+:class:`TradeEngine` runs it: :class:`DuckDBTrade` on the trade table's Parquet
+files, :class:`SparkTrade` on the same files (or any path Spark reads, so
+data beyond one machine), the SQL transpiled by sqlglot.
 """
 
 from __future__ import annotations
 
 import abc
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -75,14 +74,16 @@ class DuckDBTrade(TradeEngine):
     def __init__(self, con: duckdb.DuckDBPyConnection, store: Store | None = None) -> None:
         self.con = con
         self.store = store
-        table.init_schema(con)
         self.set_canon({})
 
     @classmethod
     def for_store(cls, store: Store) -> DuckDBTrade:
-        path = table.table_path(store.url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(duckdb.connect(str(path)), store)
+        return cls(table.open_connection(store.url), store)
+
+    @classmethod
+    def for_folder(cls, folder: Path) -> DuckDBTrade:
+        """The trade table in ``folder`` (see :mod:`redthread.trade.table`), without a store."""
+        return cls(table.open_connection(folder=folder))
 
     def _fetch(self, sql: str) -> pa.Table:
         return self.con.execute(sql).to_arrow_table()
@@ -100,35 +101,44 @@ class DuckDBTrade(TradeEngine):
 class SparkTrade(TradeEngine):
     """Records in Parquet, queried with Spark SQL (``local[2]`` unless configured).
 
-    ``records`` is a path or glob Spark can read (local, HDFS, S3); ``parties``
-    an optional Parquet path of the parties table.
+    ``records`` are paths or globs Spark can read (local, HDFS, S3);
+    ``parties`` optional paths of party files (same layout as
+    :mod:`redthread.trade.table`).
     """
 
     name = "spark"
     dialect = "spark"
 
-    def __init__(self, records: str, parties: str | None = None, store: Store | None = None) -> None:
+    def __init__(
+        self, records: str | list[str], parties: str | list[str] | None = None, store: Store | None = None
+    ) -> None:
         from redthread.engines.spark import session
 
         self.spark = session()
         self.store = store
-        self.spark.read.parquet(records).createOrReplaceTempView("records")
+        paths = [records] if isinstance(records, str) else records
+        self.spark.read.parquet(*paths).createOrReplaceTempView("records")
         if parties:
-            self.spark.read.parquet(parties).createOrReplaceTempView("parties")
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+            party_paths = [parties] if isinstance(parties, str) else parties
+            self.spark.read.parquet(*party_paths).createOrReplaceTempView("raw_parties")
+            self.spark.sql(
+                "SELECT party_id, min(name) AS name, min(country) AS country, min(schema) AS schema "
+                "FROM raw_parties GROUP BY party_id"
+            ).createOrReplaceTempView("parties")
         self.set_canon({})
 
     @classmethod
     def for_store(cls, store: Store) -> SparkTrade:
-        """Export the store's trade table to Parquet and open it in Spark."""
-        tmp = tempfile.TemporaryDirectory(prefix="redthread-spark-")
-        folder = Path(tmp.name)
-        with table.connect(store.url) as con:
-            con.execute(f"COPY records TO '{folder / 'records.parquet'}' (FORMAT parquet)")
-            con.execute(f"COPY parties TO '{folder / 'parties.parquet'}' (FORMAT parquet)")
-        engine = cls(str(folder / "records.parquet"), str(folder / "parties.parquet"), store)
-        engine._tmp = tmp
-        return engine
+        """Spark over the Parquet files of the store's trade table."""
+        return cls.for_folder(table.table_dir(store.url), store)
+
+    @classmethod
+    def for_folder(cls, folder: Path, store: Store | None = None) -> SparkTrade:
+        records = table.files(folder, "records")
+        if not records:
+            raise RedthreadError(f"no trade records in {folder}: load customs records first")
+        parties = table.files(folder, "parties")
+        return cls([str(p) for p in records], [str(p) for p in parties] or None, store)
 
     def _fetch(self, sql: str) -> pa.Table:
         df = self.spark.sql(sql)
@@ -144,10 +154,8 @@ class SparkTrade(TradeEngine):
         self.has_canon = bool(mapping)
 
     def close(self) -> None:
-        for name in ("records", "parties", "canon"):
+        for name in ("records", "raw_parties", "parties", "canon"):
             self.spark.catalog.dropTempView(name)
-        if self._tmp is not None:
-            self._tmp.cleanup()
 
 
 ENGINES: dict[str, type[TradeEngine]] = {"duckdb": DuckDBTrade, "spark": SparkTrade}

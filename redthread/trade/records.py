@@ -1,4 +1,4 @@
-"""Load customs records (CSV or Parquet) into the columnar trade table.
+"""Load customs records (CSV or Parquet) into the columnar trade table (Parquet files).
 
 The work is vectorised in DuckDB; only the distinct values of HS codes,
 countries and party names (thousands, not millions) pass through Python, so
@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 from followthemoney.types import registry
 
 from redthread.errors import InputError
-from redthread.trade import fx, hs
+from redthread.trade import fx, hs, table
 from redthread.trade.mapping import Mapping
 from redthread.trade.parties import party_id
-from redthread.trade.table import RECORD_COLUMNS, init_schema
+from redthread.trade.table import RECORD_COLUMNS
 
 #: Party roles and the mapping fields that hold name and country.
 ROLES = {
@@ -69,7 +70,7 @@ def _lit(value: str) -> str:
 
 
 class _Columns:
-    """SQL expressions for the mapped fields over the ``raw_rows`` view."""
+    """SQL expressions for the mapped fields over the ``raw_rows`` view (aliased ``t``)."""
 
     def __init__(self, mapping: Mapping, types: dict[str, str], path: Path) -> None:
         self.mapping = mapping
@@ -92,6 +93,17 @@ class _Columns:
         col = self.mapping.column(name)
         return self.q(col) if col else "NULL"
 
+    def key(self, name: str | None) -> str:
+        """The raw value as text, '' for NULL: the join key into a lookup table.
+
+        Cleaning (trimming, case) happens once per distinct value in Python.
+        """
+        col = self.mapping.column(name) if name else None
+        if not col:
+            return "''"
+        expr = self.q(col) if self.types[col].upper() == "VARCHAR" else f"CAST({self.q(col)} AS VARCHAR)"
+        return f"coalesce({expr}, '')"
+
     def text(self, name: str) -> str:
         col = self.mapping.column(name)
         if not col:
@@ -113,11 +125,8 @@ class _Columns:
             return f"CAST(try_strptime(trim({col}), {_lit(fmt)}) AS DATE)"
         return f"TRY_CAST({col} AS DATE)"
 
-    def currency(self) -> str:
-        if self.mapping.column("currency"):
-            default = _lit(self.mapping.currency) if self.mapping.currency else "NULL"
-            return f"coalesce(upper({self.text('currency')}), {default})"
-        return _lit(self.mapping.currency or "USD")
+    def month(self) -> str:
+        return f"strftime({self.date()}, '%Y-%m')"
 
 
 def _open_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> dict[str, str]:
@@ -142,111 +151,169 @@ def _open_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> d
     return {str(row[0]): str(row[1]) for row in described if row[0] != "__row"}
 
 
-def _register_dims(con: duckdb.DuckDBPyConnection, cols: _Columns, path: Path) -> list[PartyRow]:
-    """HS, country, currency and party lookup tables, built from distinct values."""
-    hs_raw = [r[0] for r in con.execute(f"SELECT DISTINCT {cols.text('hs_code')} FROM raw_rows t").fetchall()]
-    hs_rows: dict[str, list[str | None]] = {k: [] for k in ("raw", "hs_code", "hs2", "hs4", "hs6", "chpl_tier")}
-    for raw in hs_raw:
-        if raw is None:
-            continue
+@dataclass
+class _Dims:
+    """Lookup tables built from distinct raw values, and the raw values that fail."""
+
+    parties: list[PartyRow] = field(default_factory=list)
+    bad: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, data: dict[str, list[Any]], types: dict[str, Any]) -> None:
+    con.register(name, pa.table(data, schema=pa.schema([(k, types.get(k, pa.string())) for k in data])))
+
+
+def _register_dims(con: duckdb.DuckDBPyConnection, cols: _Columns) -> _Dims:
+    """HS, country, currency/rate and party lookup tables, keyed by raw values."""
+    dims = _Dims()
+    m = cols.mapping
+
+    hs_rows: dict[str, list[Any]] = {k: [] for k in ("raw", "hs_code", "hs2", "hs4", "hs6", "chpl_tier")}
+    for (raw,) in con.execute(f"SELECT DISTINCT {cols.key('hs_code')} FROM raw_rows t").fetchall():
         code = hs.normalise_hs(raw)
+        if code is None:
+            dims.bad.setdefault("hs_code", []).append(raw)
+            continue
         hs_rows["raw"].append(raw)
         hs_rows["hs_code"].append(code)
-        hs_rows["hs2"].append(hs.chapter(code) if code else None)
-        hs_rows["hs4"].append(hs.heading(code) if code else None)
-        hs_rows["hs6"].append(hs.subheading(code) if code else None)
+        hs_rows["hs2"].append(hs.chapter(code))
+        hs_rows["hs4"].append(hs.heading(code))
+        hs_rows["hs6"].append(hs.subheading(code))
         hs_rows["chpl_tier"].append(hs.chpl_tier(code))
-    con.register("hs_dim", pa.table(hs_rows, schema=pa.schema([(k, pa.string()) for k in hs_rows])))
+    _register(con, "hs_dim", hs_rows, {})
 
-    country_exprs = [cols.text(f) for f in COUNTRY_FIELDS if cols.mapping.column(f)]
-    countries: dict[str, list[str | None]] = {"raw": [], "iso": []}
-    if country_exprs:
-        union = " UNION ".join(f"SELECT {e} AS c FROM raw_rows t" for e in country_exprs)
-        for (raw,) in con.execute(f"SELECT DISTINCT c FROM ({union}) WHERE c IS NOT NULL").fetchall():
-            countries["raw"].append(raw)
-            countries["iso"].append(registry.country.clean(raw))
-    con.register("country_dim", pa.table(countries, schema=pa.schema([("raw", pa.string()), ("iso", pa.string())])))
+    country_fields = [f for f in COUNTRY_FIELDS if m.column(f)]
+    iso_of: dict[str, str | None] = {"": None}
+    if country_fields:
+        union = " UNION ".join(f"SELECT {cols.key(f)} AS c FROM raw_rows t" for f in country_fields)
+        for (raw,) in con.execute(f"SELECT DISTINCT c FROM ({union})").fetchall():
+            iso_of[raw] = registry.country.clean(raw.strip()) if raw.strip() else None
+    _register(con, "country_dim", {"raw": list(iso_of), "iso": list(iso_of.values())}, {})
 
-    fx_rows = fx.monthly_table()
-    con.register("fx_dim", pa.table({
-        "currency": [r[0] for r in fx_rows], "month": [r[1] for r in fx_rows], "rate": [r[2] for r in fx_rows],
-    }))
-
-    iso_of = dict(zip(countries["raw"], countries["iso"], strict=True))
-    parties: list[PartyRow] = []
-    dim: dict[str, list[object]] = {"role": [], "name": [], "country": [], "party_id": []}
-    for role, (name_field, country_field) in ROLES.items():
-        if not cols.mapping.column(name_field):
+    # Currency and month -> ISO code and rate; a code the table lacks is a bad value.
+    known = {(cur, month): rate for cur, month, rate in fx.monthly_table()}
+    lo, hi = fx.first_month(), fx.last_month()
+    cur_rows: dict[str, list[Any]] = {"raw": [], "month": [], "currency": [], "rate": []}
+    sql = f"SELECT DISTINCT {cols.key('currency')}, {cols.month()} FROM raw_rows t"
+    for raw, month in con.execute(sql).fetchall():
+        code = raw.strip().upper() or (m.currency or "")
+        if month is None:
+            continue  # a bad date, reported as such
+        rate = known.get((code, min(max(month, lo), hi)))
+        if rate is None:
+            dims.bad.setdefault("currency", []).append(raw)
             continue
-        country_expr = cols.text(country_field) if country_field and cols.mapping.column(country_field) else "NULL"
+        cur_rows["raw"].append(raw)
+        cur_rows["month"].append(month)
+        cur_rows["currency"].append(code)
+        cur_rows["rate"].append(rate)
+    _register(con, "cur_dim", cur_rows, {"rate": pa.float64()})
+
+    for role, (name_field, country_field) in ROLES.items():
+        if not m.column(name_field):
+            continue
+        data: dict[str, list[Any]] = {"name": [], "country": [], "party_id": []}
         sql = (
-            f"SELECT {cols.text(name_field)} AS n, {country_expr} AS c, min(__row), count(*) "
+            f"SELECT {cols.key(name_field)} AS n, {cols.key(country_field)} AS c, min(__row), count(*) "
             "FROM raw_rows t GROUP BY ALL"
         )
-        for name, country, first_row, count in con.execute(sql).fetchall():
-            if name is None:
+        for raw_name, raw_country, first_row, count in con.execute(sql).fetchall():
+            name = raw_name.strip()
+            iso = iso_of.get(raw_country)
+            pid = party_id(name, iso) if name else None
+            if pid is None:
+                if role != "declarant":  # a record may have no declarant
+                    dims.bad.setdefault(role, []).append(raw_name)
                 continue
-            iso = iso_of.get(country) if country else None
-            pid = party_id(name, iso)
-            dim["role"].append(role)
-            dim["name"].append(name)
-            dim["country"].append(country or "")
-            dim["party_id"].append(pid)
-            if pid is not None:
-                parties.append(PartyRow(pid, name, iso, role, int(first_row), int(count)))
-    con.register("party_dim", pa.table(dim, schema=pa.schema([(k, pa.string()) for k in dim])))
-    return parties
+            data["name"].append(raw_name)
+            data["country"].append(raw_country)
+            data["party_id"].append(pid)
+            dims.parties.append(PartyRow(pid, name, iso, role, int(first_row), int(count)))
+        _register(con, f"party_{role}", data, {})
+    return dims
 
 
-def _party_join(cols: _Columns, role: str, alias: str) -> str:
-    name_field, country_field = ROLES[role]
-    country_expr = cols.text(country_field) if country_field and cols.mapping.column(country_field) else "NULL"
-    return (
-        f"LEFT JOIN (SELECT name, country, party_id FROM party_dim WHERE role = {_lit(role)}) {alias} "
-        f"ON {alias}.name = {cols.text(name_field)} AND {alias}.country = coalesce({country_expr}, '')"
-    )
+def _in_list(expr: str, values: list[str]) -> str:
+    if not values:
+        return "FALSE"
+    return f"{expr} IN ({', '.join(_lit(v) for v in values)})"
 
 
-def _country(cols: _Columns, name: str, alias: str) -> tuple[str, str]:
-    """(select expression, join) for a country field."""
-    if not cols.mapping.column(name):
-        return "CAST(NULL AS VARCHAR)", ""
-    return f"{alias}.iso", f"LEFT JOIN country_dim {alias} ON {alias}.raw = {cols.text(name)}"
+def _error_expr(cols: _Columns, bad: dict[str, list[str]]) -> str:
+    """A CASE giving ``column|reason`` for the first problem of a row, else NULL.
 
-
-def _error_expr(cols: _Columns) -> str:
-    """A CASE giving ``column|reason`` for the first problem of a row, else NULL."""
+    It needs no joins: the raw HS codes, names and currencies that fail are
+    known from the distinct values (usually none).
+    """
     m = cols.mapping.columns
-    cur = cols.currency()
-    known = ", ".join(_lit(c) for c in fx.currencies())
     checks = [
-        (f"{cols.date()} IS NULL", m["date"], f"'not a date: ' || coalesce(CAST({cols.raw('date')} AS VARCHAR), '(empty)')"),
-        (f"{cols.number('value')} IS NULL", m["value"], f"'not a number: ' || coalesce(CAST({cols.raw('value')} AS VARCHAR), '(empty)')"),
+        (f"{cols.date()} IS NULL", m["date"],
+         f"'not a date: ' || coalesce(CAST({cols.raw('date')} AS VARCHAR), '(empty)')"),
+        (f"{cols.number('value')} IS NULL", m["value"],
+         f"'not a number: ' || coalesce(CAST({cols.raw('value')} AS VARCHAR), '(empty)')"),
         (f"{cols.number('value')} < 0", m["value"], "'negative value'"),
-        ("hs.hs_code IS NULL", m["hs_code"], f"'not an HS code: ' || coalesce({cols.text('hs_code')}, '(empty)')"),
-        ("s.party_id IS NULL", m["sender"], "'no sender name'"),
-        ("r.party_id IS NULL", m["receiver"], "'no receiver name'"),
-        (f"{cur} IS NULL OR {cur} NOT IN ({known})", m.get("currency", "currency"),
-         f"'unknown currency ' || coalesce({cur}, '(empty)') || ' (no exchange rate)'"),
+        (_in_list(cols.key("hs_code"), bad.get("hs_code", [])), m["hs_code"],
+         f"'not an HS code: ' || coalesce(NULLIF({cols.key('hs_code')}, ''), '(empty)')"),
+        (_in_list(cols.key("sender"), bad.get("sender", [])), m["sender"], "'no sender name'"),
+        (_in_list(cols.key("receiver"), bad.get("receiver", [])), m["receiver"], "'no receiver name'"),
+        (_in_list(cols.key("currency"), bad.get("currency", [])), m.get("currency", "currency"),
+         f"'unknown currency ' || coalesce(NULLIF({cols.key('currency')}, ''), '(empty)') || ' (no exchange rate)'"),
     ]
     if cols.mapping.column("quantity"):
         checks.append((
             f"{cols.text('quantity')} IS NOT NULL AND {cols.number('quantity')} IS NULL", m["quantity"],
             f"'not a number: ' || {cols.text('quantity')}",
         ))
-    whens = " ".join(f"WHEN {cond} THEN {_lit(col + '|')} || {reason}" for cond, col, reason in checks)
+    whens = " ".join(
+        f"WHEN {cond} THEN {_lit(col + '|')} || {reason}" for cond, col, reason in checks if cond != "FALSE"
+    )
     return f"CASE {whens} ELSE NULL END"
 
 
-def _joins(cols: _Columns) -> str:
+def _select_sql(cols: _Columns, dataset: str, source: str, where: str) -> str:
+    """The records in table form: cleaned values and lookups joined in."""
+    m = cols.mapping
     joins = [
-        f"LEFT JOIN hs_dim hs ON hs.raw = {cols.text('hs_code')}",
-        _party_join(cols, "sender", "s"),
-        _party_join(cols, "receiver", "r"),
+        f"JOIN hs_dim AS hs ON hs.raw = {cols.key('hs_code')}",
+        f"JOIN cur_dim AS fx ON fx.raw = {cols.key('currency')} AND fx.month = {cols.month()}",
     ]
-    if cols.mapping.column("declarant"):
-        joins.append(_party_join(cols, "declarant", "d"))
-    return " ".join(joins)
+    for role, (name_field, country_field) in ROLES.items():
+        if m.column(name_field):
+            kind = "LEFT JOIN" if role == "declarant" else "JOIN"
+            joins.append(
+                f"{kind} party_{role} AS p_{role} ON p_{role}.name = {cols.key(name_field)} "
+                f"AND p_{role}.country = {cols.key(country_field)}"
+            )
+    selects = {
+        "dataset": _lit(dataset),
+        "source": _lit(source),
+        "row": "t.__row",
+        "declaration_number": cols.text("declaration_number"),
+        "date": cols.date(),
+        "month": "fx.month",
+        "sender_id": "p_sender.party_id",
+        "receiver_id": "p_receiver.party_id",
+        "declarant_id": "p_declarant.party_id" if m.column("declarant") else "CAST(NULL AS VARCHAR)",
+        "hs_code": "hs.hs_code",
+        "hs2": "hs.hs2",
+        "hs4": "hs.hs4",
+        "hs6": "hs.hs6",
+        "chpl_tier": "hs.chpl_tier",
+        "goods_description": cols.text("goods_description"),
+        "value": cols.number("value"),
+        "currency": "fx.currency",
+        "value_usd": f"{cols.number('value')} / fx.rate",
+        "quantity": cols.number("quantity"),
+        "unit": cols.text("unit"),
+    }
+    for i, name in enumerate(COUNTRY_FIELDS):
+        if m.column(name):
+            joins.append(f"LEFT JOIN country_dim AS c{i} ON c{i}.raw = {cols.key(name)}")
+            selects[name] = f"c{i}.iso"
+        else:
+            selects[name] = "CAST(NULL AS VARCHAR)"
+    select_sql = ", ".join(f"{selects[c]} AS {_ident(c)}" for c in RECORD_COLUMNS)
+    return f"SELECT {select_sql} FROM raw_rows AS t {' '.join(joins)} {where}"
 
 
 def load_records(
@@ -257,26 +324,27 @@ def load_records(
     dataset: str,
     source: str,
     strict: bool = True,
+    folder: Path,
 ) -> RecordLoad:
-    """Validate ``path`` and load its good rows into the trade table.
+    """Validate ``path`` and write its good rows to the trade table in ``folder``.
 
-    Rows of an earlier load of the same dataset and source are replaced.
+    ``con`` is any DuckDB connection (used for the work). The files of an
+    earlier load of the same dataset and source are replaced.
     With ``strict``, any bad row raises :class:`redthread.errors.InputErrors`
     (listing them as ``file:row: column: reason``) and nothing is loaded;
     otherwise the good rows load and the bad ones come back in ``errors``.
     """
     from redthread.errors import InputErrors
 
-    init_schema(con)
     types = _open_raw(con, path, mapping)
     cols = _Columns(mapping, types, path)
     result = RecordLoad(path=str(path))
-    result.parties = _register_dims(con, cols, path)
-    joins = _joins(cols)
-    error = _error_expr(cols)
+    dims = _register_dims(con, cols)
+    result.parties = dims.parties
+    error = _error_expr(cols, dims.bad)
 
     bad = con.execute(
-        f"SELECT t.__row, {error} AS err FROM raw_rows t {joins} WHERE err IS NOT NULL ORDER BY t.__row"
+        f"SELECT t.__row, {error} AS err FROM raw_rows t WHERE err IS NOT NULL ORDER BY t.__row"
     ).fetchall()
     result.error_count = len(bad)
     for row, err in bad[:MAX_REPORTED]:
@@ -288,64 +356,40 @@ def load_records(
         ))
     if strict and bad:
         raise InputErrors(result.errors)
-
-    date = cols.date()
-    month = f"strftime({date}, '%Y-%m')"
-    cur = cols.currency()
-    selects = {
-        "dataset": _lit(dataset),
-        "source": _lit(source),
-        "row": "t.__row",
-        "declaration_number": cols.text("declaration_number"),
-        "date": date,
-        "month": month,
-        "sender_id": "s.party_id",
-        "receiver_id": "r.party_id",
-        "declarant_id": "d.party_id" if cols.mapping.column("declarant") else "CAST(NULL AS VARCHAR)",
-        "hs_code": "hs.hs_code",
-        "hs2": "hs.hs2",
-        "hs4": "hs.hs4",
-        "hs6": "hs.hs6",
-        "chpl_tier": "hs.chpl_tier",
-        "goods_description": cols.text("goods_description"),
-        "value": cols.number("value"),
-        "currency": cur,
-        "value_usd": f"{cols.number('value')} / fx.rate",
-        "quantity": cols.number("quantity"),
-        "unit": cols.text("unit"),
-    }
-    country_joins = []
-    for i, name in enumerate(COUNTRY_FIELDS):
-        expr, join = _country(cols, name, f"c{i}")
-        selects[name] = expr
-        if join:
-            country_joins.append(join)
-    fx_join = (
-        f"LEFT JOIN fx_dim fx ON fx.currency = {cur} AND fx.month = "
-        f"greatest(least({month}, {_lit(fx.last_month())}), {_lit(fx.first_month())})"
-    )
-    select_sql = ", ".join(f"{selects[c]} AS {_ident(c)}" for c in RECORD_COLUMNS)
-    where = f"WHERE {error} IS NULL" if bad else ""
-    sql = f"SELECT {select_sql} FROM raw_rows t {joins} {' '.join(country_joins)} {fx_join} {where}"
-    con.execute("BEGIN TRANSACTION")
+    sql = _select_sql(cols, dataset, source, f"WHERE {error} IS NULL" if bad else "")
+    rec_file, party_file = table.source_files(folder, dataset, source)
+    rec_tmp = rec_file.with_name(rec_file.name + ".part")
+    party_tmp = party_file.with_name(party_file.name + ".part")
+    rec_tmp.parent.mkdir(parents=True, exist_ok=True)
+    party_tmp.parent.mkdir(parents=True, exist_ok=True)
+    _register(con, "party_rows", {
+        "party_id": [p.party_id for p in dims.parties],
+        "name": [p.name for p in dims.parties],
+        "country": [p.country for p in dims.parties],
+    }, {})
     try:
-        con.execute("DELETE FROM records WHERE dataset = ? AND source = ?", [dataset, source])
-        con.execute(f"INSERT INTO records {sql}")
+        con.execute(f"COPY ({sql}) TO {_lit(str(rec_tmp))} (FORMAT parquet, COMPRESSION snappy)")
         con.execute(
-            "INSERT OR IGNORE INTO parties SELECT party_id, any_value(name), any_value(country), ? "
-            "FROM (SELECT p.party_id, p.name, c.iso AS country FROM party_dim p "
-            "LEFT JOIN country_dim c ON c.raw = p.country WHERE p.party_id IS NOT NULL) GROUP BY party_id",
-            [mapping.party_schema],
+            "COPY (SELECT party_id, min(name) AS name, min(country) AS country, "
+            f"{_lit(mapping.party_schema)} AS schema FROM party_rows GROUP BY party_id "
+            f"ORDER BY party_id) TO {_lit(str(party_tmp))} (FORMAT parquet)"
         )
-        con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
+        rec_tmp.unlink(missing_ok=True)
+        party_tmp.unlink(missing_ok=True)
         raise InputError(f"cannot load records: {exc}".splitlines()[0], path=str(path)) from None
+    table.replace_file(rec_tmp, rec_file)
+    table.replace_file(party_tmp, party_file)
     row = con.execute("SELECT count(*) FROM raw_rows t").fetchone()
     result.rows_read = int(row[0]) if row else 0
-    result.rows_loaded = result.rows_read - result.error_count
-    for name in ("hs_dim", "country_dim", "fx_dim", "party_dim"):
-        con.unregister(name)
+    row = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(rec_file))})").fetchone()
+    result.rows_loaded = int(row[0]) if row else 0
+    for name in ("hs_dim", "country_dim", "cur_dim", "party_sender", "party_receiver", "party_declarant",
+                 "party_rows"):
+        try:
+            con.unregister(name)
+        except duckdb.Error:  # a role the mapping does not have
+            pass
     con.execute("DROP VIEW IF EXISTS raw_rows")
     con.execute("DROP TABLE IF EXISTS raw_csv")
     return result

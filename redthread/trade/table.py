@@ -1,15 +1,24 @@
 """The columnar trade table: where bulk customs records live.
 
-Records are never exploded into statements. They sit in a DuckDB file that
-follows the store: beside a SQLite store (``store.db`` -> ``store.trade.duckdb``),
-or under ``REDTHREAD_HOME/trade/<hash of the store URL>.duckdb`` for other
-stores, so each store (and each test) has its own. Every record keeps its
-provenance (dataset, source file, row) and is keyed to FtM party ids.
+Records are never exploded into statements. Each load of a records file is
+written as one Parquet file (and one small file of its parties) in a folder
+that follows the store: beside a SQLite store (``store.db`` ->
+``store.trade/``), or ``REDTHREAD_HOME/trade/<hash of the store URL>/`` for
+other stores, so each store (and each test) has its own::
+
+    records/<dataset>/<hash of source>.parquet   one row per record
+    parties/<dataset>/<hash of source>.parquet   party id, name, country, schema
+
+A reload of the same dataset and source replaces its files (written beside,
+then renamed). Queries see them through DuckDB views ``records`` and
+``parties`` (:func:`connect`); Spark reads the same files. Every record keeps
+its provenance (dataset, source file, row) and is keyed to FtM party ids.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +28,7 @@ import duckdb
 from redthread import settings
 
 RECORDS_DDL = """
-CREATE TABLE IF NOT EXISTS records (
+CREATE TEMP TABLE {name} (
     dataset VARCHAR NOT NULL,
     source VARCHAR NOT NULL,
     "row" BIGINT NOT NULL,
@@ -49,15 +58,10 @@ CREATE TABLE IF NOT EXISTS records (
 """
 
 PARTIES_DDL = """
-CREATE TABLE IF NOT EXISTS parties (
-    party_id VARCHAR PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    country VARCHAR,
-    schema VARCHAR NOT NULL
-)
+CREATE TEMP TABLE {name} (party_id VARCHAR, name VARCHAR, country VARCHAR, schema VARCHAR)
 """
 
-#: Record columns in table order (what loaders must produce).
+#: Record columns in file order (what loaders must produce).
 RECORD_COLUMNS = (
     "dataset", "source", "row", "declaration_number", "date", "month", "sender_id", "receiver_id",
     "declarant_id", "sender_country", "receiver_country", "hs_code", "hs2", "hs4", "hs6", "chpl_tier",
@@ -66,38 +70,75 @@ RECORD_COLUMNS = (
 )
 
 
-def table_path(store_url: str | None = None) -> Path:
-    """The DuckDB file holding the trade records of the store at ``store_url``."""
+def table_dir(store_url: str | None = None) -> Path:
+    """The folder holding the trade records of the store at ``store_url``."""
     url = store_url or settings.store_url()
     if url.startswith("sqlite:///") and not url.endswith(":memory:"):
         db = Path(url[len("sqlite:///"):])
-        return db.with_name(db.stem + ".trade.duckdb")
+        return db.with_name(db.stem + ".trade")
     digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
-    folder = settings.home() / "trade"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{digest}.duckdb"
+    return settings.home() / "trade" / digest
 
 
-def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(RECORDS_DDL)
-    con.execute(PARTIES_DDL)
+def _key(source: str) -> str:
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+def source_files(folder: Path, dataset: str, source: str) -> tuple[Path, Path]:
+    """(records file, parties file) of one dataset and source."""
+    key = _key(source)
+    return folder / "records" / dataset / f"{key}.parquet", folder / "parties" / dataset / f"{key}.parquet"
+
+
+def files(folder: Path, kind: str) -> list[Path]:
+    """The Parquet files of ``kind`` (``records`` or ``parties``), in name order."""
+    return sorted((folder / kind).glob("*/*.parquet"))
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def attach_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """(Re)create the ``records`` and ``parties`` views over the files in ``folder``."""
+    for kind, ddl, body in (
+        ("records", RECORDS_DDL, "SELECT * FROM {src}"),
+        ("parties", PARTIES_DDL,
+         "SELECT party_id, min(name) AS name, min(country) AS country, min(schema) AS schema "
+         "FROM {src} GROUP BY party_id"),
+    ):
+        found = files(folder, kind)
+        con.execute(f"DROP VIEW IF EXISTS {kind}")
+        con.execute(f"DROP TABLE IF EXISTS {kind}_empty")
+        if found:
+            src = "read_parquet([" + ", ".join(_quote(p) for p in found) + "], union_by_name = true)"
+        else:
+            con.execute(ddl.format(name=f"{kind}_empty"))
+            src = f"{kind}_empty"
+        con.execute(f"CREATE TEMP VIEW {kind} AS {body.format(src=src)}")
+
+
+def open_connection(store_url: str | None = None, folder: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with ``records`` and ``parties`` views (caller closes)."""
+    con = duckdb.connect(":memory:")
+    attach_views(con, folder or table_dir(store_url))
+    return con
 
 
 @contextmanager
-def connect(store_url: str | None = None, path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the trade table (created on first use), closed afterwards.
-
-    Connections are short-lived because DuckDB lets one process write a file
-    at a time.
-    """
-    target = path or table_path(store_url)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(target))
+def connect(store_url: str | None = None, folder: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the trade records of a store, closed afterwards."""
+    con = open_connection(store_url, folder)
     try:
-        init_schema(con)
         yield con
     finally:
         con.close()
+
+
+def replace_file(tmp: Path, target: Path) -> None:
+    """Move a finished file into place (atomic on one file system)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, target)
 
 
 def record_count(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> int:
