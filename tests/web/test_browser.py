@@ -166,6 +166,7 @@ def test_capability_pages_are_honest(server: str, page) -> None:  # type: ignore
     for frag in ("flows", "claims", "review", "redflags", "timeline"):
         page.goto(f"{server}/#/{frag}")
         page.wait_for_function("!document.querySelector('main').innerText.includes('Loading')")
+        page.wait_for_load_state("networkidle")
         text = page.inner_text("main")
         assert "not available in this installation" in text or "error" not in text.lower(), (frag, text)
     page.screenshot(path=str(ARTIFACTS / "06-capability.png"))

@@ -37,3 +37,38 @@ export async function firstOf(paths, opts) {
   }
   throw last;
 }
+
+// Capabilities land their routes in their own modules; the UI finds them in the
+// server's OpenAPI description instead of hard-coding every path.
+let spec = null;
+export async function openapi() {
+  if (!spec) spec = await fetch("/openapi.json").then((r) => (r.ok ? r.json() : { paths: {} })).catch(() => ({ paths: {} }));
+  return spec;
+}
+
+// GET paths whose name contains one of `words` (ignoring "-" and "_"). With `id`, only
+// paths taking one path parameter or an entity query parameter, filled with it.
+// `query` adds query parameters the route declares (others are left out).
+export async function discover(words, id = null, query = {}) {
+  const s = await openapi();
+  const out = [];
+  for (const [path, ops] of Object.entries(s.paths || {})) {
+    if (!ops.get) continue;
+    const flat = path.toLowerCase().replace(/[-_]/g, "");
+    if (!words.some((w) => flat.includes(w))) continue;
+    const declared = (ops.get.parameters || []).filter((p) => p.in === "query").map((p) => p.name);
+    const holes = path.match(/\{[^}]+\}/g) || [];
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (declared.includes(k)) qs.set(k, v);
+    let url = null;
+    if (id !== null) {
+      if (holes.length === 1) url = path.replace(holes[0], encodeURIComponent(id));
+      else if (!holes.length) {
+        const name = declared.find((n) => ["entity_id", "entity", "id"].includes(n));
+        if (name) { qs.set(name, id); url = path; }
+      }
+    } else if (!holes.length) url = path;
+    if (url) out.push(qs.toString() ? `${url}?${qs}` : url);
+  }
+  return out;
+}

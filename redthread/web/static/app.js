@@ -1,5 +1,5 @@
 // redthread web UI: a hash router over pages; every page reads the JSON API.
-import { api, firstOf, getKey, setKey } from "./api.js";
+import { api, discover, firstOf, getKey, setKey } from "./api.js";
 import { h, entityLink, errorBox, notAvailable, table } from "./dom.js";
 import { attachSuggest } from "./suggest.js";
 import { graphPage } from "./graph.js";
@@ -8,22 +8,23 @@ import { barChart, sankey, timelineChart } from "./charts.js";
 const main = document.getElementById("main");
 const enc = encodeURIComponent;
 
-// Capabilities may land their routes under slightly different paths; each list is
-// tried in order and a missing route shows "not available in this installation".
+// Capability routes: found in the server's OpenAPI description by name (see discover()),
+// then the agreed paths as a fallback. A missing route shows "not available in this installation".
 const ROUTES = {
-  ownership: (id) => [`/ownership/${enc(id)}`, `/ownership/${enc(id)}/tree`, `/entities/${enc(id)}/owners`],
-  blocked: () => ["/blocked", "/ownership/blocked"],
-  redflags: (id) => (id ? [`/redflags?entity_id=${enc(id)}`, `/redflags/${enc(id)}`] : ["/redflags"]),
-  claims: (c) => [`/claims?conflicts_only=${c}`],
-  timeline: (id) => (id ? [`/timeline?entity_id=${enc(id)}`, `/timeline/${enc(id)}`] : ["/timeline"]),
-  flows: (by) => [`/flows?by=${by}`, `/trade/flows?by=${by}`],
-  chains: () => ["/trade/chains", "/chains"],
-  candidates: () => ["/judgements/candidates", "/xref", "/resolve/candidates", "/candidates"],
+  ownership: (id) => discover(["owner"], id).then((d) => [...d, `/ownership/${enc(id)}`]),
+  blocked: () => discover(["blocked"]).then((d) => [...d, "/blocked"]),
+  exposure: () => discover(["exposure"], null, { top: 50 }).then((d) => [...d, "/exposure"]),
+  redflags: (id) => discover(["redflag"], id).then((d) => [...d, id ? `/redflags?entity_id=${enc(id)}` : "/redflags"]),
+  claims: (c) => discover(["claim"], null, { conflicts_only: c }).then((d) => [...d, `/claims?conflicts_only=${c}`]),
+  timeline: (id) => discover(["timeline"], id).then((d) => [...d, id ? `/timeline?entity_id=${enc(id)}` : "/timeline"]),
+  flows: (by) => discover(["flows"], null, { by }).then((d) => [...d.filter((p) => !p.includes("chart")), `/trade/flows?by=${by}`]),
+  chains: () => discover(["chains"]).then((d) => [...d, "/trade/chains"]),
+  candidates: () => discover(["xref", "candidate"]).then((d) => [...d, "/xref"]),
   judgement: () => ["/judgements"],
 };
 
 async function capability(what, paths, render) {
-  try { return render(await firstOf(paths)); }
+  try { return render(await firstOf([...new Set(await paths)])); }
   catch (e) { return e.missing ? notAvailable(what) : errorBox(e); }
 }
 
@@ -285,6 +286,10 @@ function uploadPage() {
 async function redflagsPage() {
   await listPage("Red flags", "Red-flag rules", ROUTES.redflags(null), renderFlags);
   main.append(h("h2", {}, "Blocked by ownership"), await capability("The 50 % rule analysis", ROUTES.blocked(), (d) => genericTable(rowsOf(d, "blocked", "results"))));
+  main.append(h("h2", {}, "Exposure to sanctioned parties"), await capability("Exposure analysis", ROUTES.exposure(), (d) => genericTable(rowsOf(d, "exposure", "results").map((r) => ({
+    id: r.id, name: r.name, schema: r.schema, hops: r.hops, strength: r.strength, blocked: r.blocked, nearest: r.nearest,
+    path: (r.path || []).map((l) => `${l.source_name} —${l.label || l.type}→ ${l.target_name}`).join("; "),
+  })))));
 }
 
 const PAGES = [
