@@ -16,18 +16,22 @@ Two comparisons run and the better wins:
 
 Generic words (industry words, particles) weigh little; different numbers
 in two names ("Fund 2" / "Fund 3") are a strong sign of different parties.
+Two names both written in Chinese characters are compared as characters
+(:func:`hanzi`), since different characters often share a pinyin reading.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from redthread.screen.names import PERSON, NameForm, skeleton
+from redthread.screen.names import PERSON, NameForm, consonants, skeleton
+from redthread.screen.translit import pinyin
 
-GENERIC_WEIGHT = 0.25
 INITIAL_SCORE = 0.85
+VOWEL_VARIANT_SCORE = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,15 @@ class NameMatch:
 
 
 def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
-    """Similarity of two tokens given their ASCII (``a``) and skeleton (``s``) forms."""
+    """Similarity of two tokens given their ASCII (``a``) and skeleton (``s``) forms.
+
+    Same skeleton: 1.0. An initial meeting a name that starts with it:
+    0.85. For persons, the same consonants with close vowels (Mohammed /
+    Muhammad, Yousef / Yusuf): 0.85. Else the plain-spelling edit
+    similarity (transpositions count one), kept above a floor: 0.8 for
+    person names (a different given name must not pass as a typo), 0.7 for
+    other names.
+    """
     if qs == cs or qa == ca:
         return 1.0
     if person and (len(qa) == 1 or len(ca) == 1):
@@ -48,33 +60,108 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
         if len(long_a) > 1 and (long_a[0] == short or long_s[:1] == skeleton(short)):
             return INITIAL_SCORE
         return 0.0
-    if qa.isdigit() or ca.isdigit():
+    longest = max(len(qa), len(ca))
+    if longest < 4 or qa.isdigit() or ca.isdigit():
         return 0.0
-    longest = max(len(qs), len(cs))
-    if longest < 4:
+    if abs(len(qa) - len(ca)) > longest * 0.3:
         return 0.0
-    sim = max(OSA.normalized_similarity(qs, cs), OSA.normalized_similarity(qa, ca))
+    if person:
+        qc = consonants(qs)
+        if len(qc) >= 2 and qc == consonants(cs) and OSA.normalized_similarity(qs, cs) >= 0.7:
+            return VOWEL_VARIANT_SCORE
+        sim = OSA.normalized_similarity(qa, ca)
+        return sim if sim >= 0.8 else 0.0
+    sim = max(OSA.normalized_similarity(qa, ca), OSA.normalized_similarity(qs, cs) - 0.05)
     floor = 0.7 if longest >= 6 else 0.74
     return sim if sim >= floor else 0.0
+
+
+@lru_cache(maxsize=100_000)
+def _given_syllables(hanzi: str) -> tuple[str, ...]:
+    return tuple(pinyin(hanzi[1:]))
+
+
+def syllable_match(token: str, syllables: tuple[str, ...]) -> float:
+    """A Latin given name against the pinyin syllables of a Chinese one.
+
+    Each syllable must be met in turn, exactly or with one slip that keeps
+    its first letter (a typo), so ``xiaomnig`` meets xiao+ming but
+    ``xiaoping`` does not: a different initial is a different character.
+    """
+
+    def walk(pos: int, k: int, slips: int) -> int | None:
+        if k == len(syllables):
+            return slips if pos == len(token) else None
+        syl = syllables[k]
+        if token.startswith(syl, pos):
+            found = walk(pos + len(syl), k + 1, slips)
+            if found is not None:
+                return found
+        if slips:
+            return None
+        for size in (len(syl), len(syl) - 1, len(syl) + 1):
+            seg = token[pos:pos + size]
+            if size > 0 and seg[:1] == syl[:1] and seg != syl and OSA.distance(seg, syl) <= 1:
+                found = walk(pos + size, k + 1, slips + 1)
+                if found is not None:
+                    return found
+        return None
+
+    slips = walk(0, 0, 0)
+    if slips is None:
+        return 0.0
+    return 1.0 if slips == 0 else 0.9
+
+
+def _pair_similarity(query: NameForm, cand: NameForm, i: int, j: int, person: bool) -> float:
+    qa, qs = query.table[i][0], query.table[i][1]
+    ca, cs = cand.table[j][0], cand.table[j][1]
+    if query.cjk or cand.cjk:
+        # Pinyin is a standard spelling: compare it as written (the
+        # skeleton would merge q/c/k and distinct finals).
+        if qa == ca:
+            return 1.0
+        qs, cs = qa, ca
+    elif qs == cs:
+        return 1.0
+    if person and (cand.hanzi and not query.hanzi and j == 1) and len(qa) > 1:
+        return syllable_match(qa, _given_syllables(cand.hanzi))
+    if person and (query.hanzi and not cand.hanzi and i == 1) and len(ca) > 1:
+        return syllable_match(ca, _given_syllables(query.hanzi))
+    key = (qs, cs, qa, ca, person)
+    sim = _MEMO.get(key)
+    if sim is None:
+        sim = token_similarity(qa, qs, ca, cs, person)
+        if len(_MEMO) < 2_000_000:
+            _MEMO[key] = sim
+    return sim
+
+
+#: Token-pair similarities already computed (name tokens repeat a lot).
+_MEMO: dict[tuple[str, str, str, str, bool], float] = {}
 
 
 def align(query: NameForm, cand: NameForm) -> NameMatch:
     """Order-independent token alignment score (see the module docstring)."""
     person = query.kind == PERSON
-    q_tok = [(t, skeleton(t), 1.0) for t in query.core] + [(t, skeleton(t), GENERIC_WEIGHT) for t in query.generic]
-    c_tok = [(t, skeleton(t), 1.0) for t in cand.core] + [(t, skeleton(t), GENERIC_WEIGHT) for t in cand.generic]
+    q_tok = query.table
+    c_tok = cand.table
     scored: list[tuple[float, int, int]] = []
-    for i, (qa, qs, _) in enumerate(q_tok):
-        for j, (ca, cs, _) in enumerate(c_tok):
-            sim = token_similarity(qa, qs, ca, cs, person)
+    for i in range(len(q_tok)):
+        for j in range(len(c_tok)):
+            sim = _pair_similarity(query, cand, i, j, person)
             if sim > 0:
                 scored.append((sim, i, j))
+    if not scored:
+        return NameMatch(0.0, "tokens")
     scored.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
     pairs: list[tuple[str, str, float]] = []
     matched = 0.0
     total = 0.0
+    n_core = len(query.core)
+    core_pairs = 0
     for sim, i, j in scored:
         if i in used_q or j in used_c:
             continue
@@ -85,29 +172,45 @@ def align(query: NameForm, cand: NameForm) -> NameMatch:
             weight *= 0.6
         matched += sim * weight
         total += weight
+        core_pairs += i < n_core
         pairs.append((q_tok[i][0], c_tok[j][0], round(sim, 3)))
-    core_pairs = sum(1 for i in used_q if i < len(query.core))
     if core_pairs == 0:
         return NameMatch(0.0, "tokens")
     q_missing = [q_tok[i] for i in range(len(q_tok)) if i not in used_q]
     c_missing = [c_tok[j] for j in range(len(c_tok)) if j not in used_c]
     alpha, beta = (0.6, 0.3) if person else (0.8, 0.5)
-    total += alpha * sum(w for _, _, w in q_missing)
+    total += alpha * sum(t[2] for t in q_missing)
     # The first missing candidate token (a patronymic, a middle name) costs little.
-    c_weights = sorted((w for _, _, w in c_missing), reverse=True)
+    c_weights = sorted((t[2] for t in c_missing), reverse=True)
     total += sum(beta * w if k == 0 else 2 * beta * w for k, w in enumerate(c_weights))
     score = matched / total if total else 0.0
-    q_core_missing = [t for t in q_missing if t[2] == 1.0 and len(t[0]) > 1]
-    c_core_missing = [t for t in c_missing if t[2] == 1.0 and len(t[0]) > 1]
-    if person and q_core_missing and c_core_missing:
-        score *= 0.7  # near-miss guard: a shared surname, a different given name
-    if person and core_pairs == 1 and len(cand.core) > 1:
-        score *= 0.85  # one name against a full name is weak evidence
-    if any(t[0].isdigit() for t in q_missing + c_missing) and any(t.isdigit() for t in query.core + cand.core):
-        score *= 0.5  # "Fund 2" is not "Fund 3"
-    if not person and query.generic and cand.generic and not set(query.generic) & set(cand.generic):
+    if person:
+        q_core_missing = any(t[2] == 1.0 and len(t[0]) > 1 for t in q_missing)
+        c_core_missing = any(t[2] == 1.0 and len(t[0]) > 1 for t in c_missing)
+        if q_core_missing and c_core_missing:
+            score *= 0.7  # near-miss guard: a shared surname, a different given name
+        if core_pairs == 1 and len(cand.core) > 1:
+            score *= 0.85  # one name against a full name is weak evidence
+    elif query.generic and cand.generic and not set(query.generic) & set(cand.generic):
         score *= 0.85  # same core, different trade
+    if any(t[3] for t in q_missing) or any(t[3] for t in c_missing):
+        score *= 0.5  # "Fund 2" is not "Fund 3"
     return NameMatch(min(score, 1.0), "tokens", tuple(pairs))
+
+
+def hanzi(query: NameForm, cand: NameForm) -> NameMatch:
+    """Two names written in Chinese characters: compare the characters."""
+    q, c = query.hanzi, cand.hanzi
+    sim = Levenshtein.normalized_similarity(q, c)
+    if query.kind != PERSON and sim < 1.0 and min(len(q), len(c)) >= 2:
+        short, long_ = sorted((q, c), key=len)
+        if long_.endswith(short):  # the leading place name left out
+            sim = max(sim, 0.75 + 0.2 * len(short) / len(long_))
+    if sim < 1.0:
+        sim *= 0.9
+    if query.kind != PERSON and query.generic and cand.generic and not set(query.generic) & set(cand.generic):
+        sim *= 0.85
+    return NameMatch(sim, "hanzi", ((q, c, round(sim, 3)),))
 
 
 def _digits(form: NameForm) -> set[str]:
@@ -119,10 +222,11 @@ def compact(query: NameForm, cand: NameForm) -> NameMatch:
     person = query.kind == PERSON
     best = 0.0
     best_pair = ("", "")
+    cjk = query.cjk or cand.cjk
     for (qc, qa), (cc, ca) in ((q, c) for q in query.compacts() for c in cand.compacts()):
         if min(len(qc), len(cc)) < 4:
             continue
-        sim = Levenshtein.normalized_similarity(qc, cc)
+        sim = Levenshtein.normalized_similarity(qa, ca) if cjk else Levenshtein.normalized_similarity(qc, cc)
         if not person and (query.cjk or cand.cjk) and sim < 0.9 and min(len(qa), len(ca)) >= 5:
             # Chinese names lead with a place that renderings often drop.
             short, long_ = sorted((qa, ca), key=len)
@@ -140,7 +244,9 @@ def compact(query: NameForm, cand: NameForm) -> NameMatch:
 
 
 def compare_names(query: NameForm, cand: NameForm) -> NameMatch:
-    """The better of token alignment and compact comparison."""
+    """Characters when both names are Chinese; else the better of tokens and compact form."""
+    if query.hanzi and cand.hanzi:
+        return hanzi(query, cand)
     tok = align(query, cand)
     if tok.score >= 0.97:
         return tok

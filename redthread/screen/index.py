@@ -26,14 +26,14 @@ import math
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from followthemoney import model
 
-from redthread.screen.names import NameForm, skeleton
+from redthread.screen.names import NameForm, rejoin, skeleton
 from redthread.screen.record import Record, entity_record
 from redthread.screen.scorers import DEFAULT, Score, get_scorer
 from redthread.store import Store
@@ -41,29 +41,44 @@ from redthread.store import Store
 #: Keys shared by more names than this are too common to block on.
 MAX_DF = 20_000
 #: Names scored in full per query.
-CANDIDATE_NAMES = 40
+CANDIDATE_NAMES = 30
+#: Names whose blocking weight is below this share of the best are skipped.
+RELATIVE_FLOOR = 0.3
 
 ProgressFn = Callable[[str, int, int | None], None]
+
+
+_TOKEN_KEYS: dict[str, tuple[str, ...]] = {}
+
+
+def token_keys(tok: str) -> tuple[str, ...]:
+    """Blocking keys of one token (cached: tokens repeat across names)."""
+    keys = _TOKEN_KEYS.get(tok)
+    if keys is None:
+        sk = skeleton(tok)
+        out = ["t" + sk] if len(sk) >= 2 else []
+        if len(tok) >= 5:
+            # Typo fallbacks on the plain spelling: a slip leaves the head,
+            # the tail or the letter set intact.
+            out += ["p" + tok[:3], "s" + tok[-3:], "l" + "".join(sorted(set(tok)))]
+        keys = tuple(out)
+        if len(_TOKEN_KEYS) < 3_000_000:
+            _TOKEN_KEYS[tok] = keys
+    return keys
 
 
 def name_keys(form: NameForm) -> set[str]:
     """The blocking keys of one analysed name."""
     keys: set[str] = set()
-    skels = [skeleton(t) for t in form.core]
-    for sk in skels:
-        if len(sk) >= 2:
-            keys.add("t" + sk)
-        if len(sk) >= 6:
-            keys.add("p" + sk[:4])
-            keys.add("s" + sk[-4:])
+    for tok in form.core:
+        keys.update(token_keys(tok))
     if form.cjk:
         for a, b in zip(form.core, form.core[1:], strict=False):
             keys.add("t" + skeleton(a + b))
-    if len(form.core) > 1:
-        for comp, _ in form.compacts():
-            keys.add("c" + comp)
-    elif skels:
-        keys.add("c" + skels[0])
+    if form.core:
+        # Joined skeletons: what a one-word spelling of a multi-word name
+        # (or pinyin syllables) produces as a query key.
+        keys.add("c" + rejoin([skeleton(t) for t in form.core]))
     return keys
 
 
@@ -71,6 +86,7 @@ def query_keys(form: NameForm) -> set[str]:
     """Query keys: the name's own keys, and each token as a compact (joined spellings)."""
     keys = name_keys(form)
     keys.update("c" + skeleton(t) for t in form.core if len(t) >= 4)
+    keys.update("c" + comp for comp, _ in form.compacts())
     return keys
 
 
@@ -108,67 +124,50 @@ class ScreeningIndex:
 
     # -- building ----------------------------------------------------------
     @classmethod
-    def build(cls, entities: Iterable[Mapping[str, Any]], progress: ProgressFn | None = None) -> ScreeningIndex:
-        """Index FtM entity dicts (non-matchable schemata are skipped)."""
+    def build(
+        cls,
+        entities: Iterable[Mapping[str, Any]],
+        progress: ProgressFn | None = None,
+        workers: int = 1,
+    ) -> ScreeningIndex:
+        """Index FtM entity dicts (non-matchable schemata are skipped).
+
+        With ``workers > 1`` names are analysed in forked worker processes
+        (a list is shared with them copy-on-write; other iterables are sent
+        in chunks); the index itself is assembled in this process.
+        """
         start = time.perf_counter()
-        idx = cls()
-        matchable = {s.name for s in model.schemata.values() if s.matchable and not s.is_a("Address")}
-        schema_ids: dict[str, int] = {}
-        schema_codes = array("B")
-        pair_keys = array("i")
-        pair_names = array("i")
-        name_entity = array("i")
-        entity_first = array("i")
-        interned: dict[Any, Any] = {}
-        key_ids = idx.key_ids
-        for count, ent in enumerate(entities, start=1):
-            schema = ent.get("schema")
-            if schema not in matchable:
-                continue
-            rec = entity_record(ent)
-            if not rec.names:
-                continue
-            eidx = len(idx.ids)
-            idx.ids.append(str(ent["id"]))
-            schema_codes.append(schema_ids.setdefault(rec.schema, len(schema_ids)))
-            idx.captions.append(str(ent.get("caption") or rec.names[0].text))
-            ds = tuple(ent.get("datasets") or ())
-            idx.datasets.append(interned.setdefault(ds, ds))
-            if rec.countries or rec.birth_dates or rec.identifiers:
-                countries = interned.setdefault(rec.countries, rec.countries)
-                idx.extras.append((countries, rec.birth_dates, rec.identifiers))
+        builder = _Builder(cls())
+        if workers > 1:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork")
+            global _BUILD_SOURCE
+            if isinstance(entities, Sequence):
+                _BUILD_SOURCE = entities
+                jobs: Iterable[Any] = [(lo, min(lo + _CHUNK, len(entities)))
+                                       for lo in range(0, len(entities), _CHUNK)]
+                work: Callable[[Any], list[Row]] = _analyze_range
             else:
-                idx.extras.append(None)
-            for value in rec.id_values:
-                idx.identifiers.setdefault(value, []).append(eidx)
-            entity_first.append(len(idx.name_text))
-            for form in rec.names:
-                nidx = len(idx.name_text)
-                idx.name_text.append(form.text)
-                idx.name_data.append(form.encode())
-                name_entity.append(eidx)
-                for key in name_keys(form):
-                    kid = key_ids.get(key)
-                    if kid is None:
-                        kid = key_ids[key] = len(key_ids)
-                    pair_keys.append(kid)
-                    pair_names.append(nidx)
-            if progress is not None and count % 10000 == 0:
-                progress("indexing", count, None)
-        entity_first.append(len(idx.name_text))
-        idx.schemata = [""] * len(schema_ids)
-        for name, code in schema_ids.items():
-            idx.schemata[code] = name
-        idx._schema_codes = np.frombuffer(schema_codes, dtype=np.uint8).copy()
-        idx.name_entity = np.frombuffer(name_entity, dtype=np.int32).copy()
-        idx.entity_names = np.frombuffer(entity_first, dtype=np.int32).copy()
-        keys = np.frombuffer(pair_keys, dtype=np.int32)
-        names = np.frombuffer(pair_names, dtype=np.int32)
-        order = np.argsort(keys, kind="stable")
-        idx.postings = names[order].copy()
-        counts = np.bincount(keys, minlength=len(key_ids))
-        idx.key_offsets = np.zeros(len(key_ids) + 1, dtype=np.int64)
-        np.cumsum(counts, out=idx.key_offsets[1:])
+                jobs = _chunks(entities, _CHUNK)
+                work = _analyze_chunk
+            try:
+                with ctx.Pool(workers) as pool:
+                    for rows in pool.imap(work, jobs):
+                        for row in rows:
+                            builder.add(row)
+                        if progress is not None:
+                            progress("indexing", builder.count, None)
+            finally:
+                _BUILD_SOURCE = None
+        else:
+            for n, ent in enumerate(entities, start=1):
+                one = analyze_entity(ent)
+                if one is not None:
+                    builder.add(one)
+                if progress is not None and n % 10000 == 0:
+                    progress("indexing", n, None)
+        idx = builder.finish()
         idx.build_seconds = time.perf_counter() - start
         return idx
 
@@ -233,7 +232,10 @@ class ScreeningIndex:
                     part = part[np.argsort(-sums[part], kind="stable")]
                 else:
                     part = np.argsort(-sums, kind="stable")
-                top = uniq[part]
+                # Names sharing much less key weight than the best one are
+                # not worth a full comparison.
+                keep = sums[part] >= sums[part[0]] * RELATIVE_FLOOR
+                top = uniq[part[keep]]
             for n in top.tolist():
                 eidx = int(self.name_entity[n])
                 if eidx not in seen:
@@ -271,6 +273,111 @@ class ScreeningIndex:
                                      self.datasets[eidx], score))
         results.sort(key=lambda c: (-c.score.score, c.id))
         return results[:limit]
+
+
+_MATCHABLE = frozenset(s.name for s in model.schemata.values() if s.matchable and not s.is_a("Address"))
+_CHUNK = 5000
+_BUILD_SOURCE: Sequence[Mapping[str, Any]] | None = None
+
+#: What analysing one entity yields: id, schema, caption, datasets, extras,
+#: names as (text, encoded form, blocking keys), identifier values.
+Row = tuple[str, str, str, tuple[str, ...], Any, list[tuple[str, str, list[str]]], list[str]]
+
+
+def analyze_entity(ent: Mapping[str, Any]) -> Row | None:
+    """The index row of one entity, or None when it is not screenable."""
+    if ent.get("schema") not in _MATCHABLE:
+        return None
+    rec = entity_record(ent)
+    if not rec.names:
+        return None
+    extras = (rec.countries, rec.birth_dates, rec.identifiers) if (
+        rec.countries or rec.birth_dates or rec.identifiers) else None
+    names = [(f.text, f.encode(), list(name_keys(f))) for f in rec.names]
+    caption = str(ent.get("caption") or rec.names[0].text)
+    return (str(ent["id"]), rec.schema, caption, tuple(ent.get("datasets") or ()), extras, names,
+            sorted(rec.id_values))
+
+
+def _analyze_range(bounds: tuple[int, int]) -> list[Row]:
+    assert _BUILD_SOURCE is not None
+    return [r for r in (analyze_entity(e) for e in _BUILD_SOURCE[bounds[0]:bounds[1]]) if r is not None]
+
+
+def _analyze_chunk(chunk: list[Mapping[str, Any]]) -> list[Row]:
+    return [r for r in (analyze_entity(e) for e in chunk) if r is not None]
+
+
+def _chunks(items: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    chunk: list[Mapping[str, Any]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Builder:
+    """Accumulates rows into the index's flat arrays."""
+
+    def __init__(self, idx: ScreeningIndex) -> None:
+        self.idx = idx
+        self.count = 0
+        self.schema_ids: dict[str, int] = {}
+        self.schema_codes = array("B")
+        self.pair_keys = array("i")
+        self.pair_names = array("i")
+        self.name_entity = array("i")
+        self.entity_first = array("i")
+        self.interned: dict[Any, Any] = {}
+
+    def add(self, row: Row) -> None:
+        eid, schema, caption, datasets, extras, names, id_values = row
+        idx = self.idx
+        eidx = len(idx.ids)
+        self.count += 1
+        idx.ids.append(eid)
+        self.schema_codes.append(self.schema_ids.setdefault(schema, len(self.schema_ids)))
+        idx.captions.append(caption)
+        idx.datasets.append(self.interned.setdefault(datasets, datasets))
+        if extras is not None:
+            extras = (self.interned.setdefault(extras[0], extras[0]), extras[1], extras[2])
+        idx.extras.append(extras)
+        for value in id_values:
+            idx.identifiers.setdefault(value, []).append(eidx)
+        self.entity_first.append(len(idx.name_text))
+        key_ids = idx.key_ids
+        pair_keys, pair_names = self.pair_keys, self.pair_names
+        for text, data, keys in names:
+            nidx = len(idx.name_text)
+            idx.name_text.append(text)
+            idx.name_data.append(data)
+            self.name_entity.append(eidx)
+            kids = [key_ids.setdefault(key, len(key_ids)) for key in keys]
+            pair_keys.extend(kids)
+            pair_names.extend([nidx] * len(kids))
+
+    def finish(self) -> ScreeningIndex:
+        idx = self.idx
+        self.entity_first.append(len(idx.name_text))
+        idx.schemata = [""] * len(self.schema_ids)
+        for name, code in self.schema_ids.items():
+            idx.schemata[code] = name
+        idx._schema_codes = np.frombuffer(self.schema_codes, dtype=np.uint8).copy()
+        idx.name_entity = np.frombuffer(self.name_entity, dtype=np.int32).copy()
+        idx.entity_names = np.frombuffer(self.entity_first, dtype=np.int32).copy()
+        keys = np.frombuffer(self.pair_keys, dtype=np.int32)
+        names = np.frombuffer(self.pair_names, dtype=np.int32)
+        order = np.argsort(keys, kind="stable")
+        idx.postings = names[order].copy()
+        counts = np.bincount(keys, minlength=len(idx.key_ids))
+        idx.key_offsets = np.zeros(len(idx.key_ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=idx.key_offsets[1:])
+        self.pair_keys = array("i")
+        self.pair_names = array("i")
+        return idx
 
 
 _CACHE: dict[tuple[str, str | None], tuple[tuple[Any, ...], ScreeningIndex]] = {}

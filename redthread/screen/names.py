@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from redthread.screen.translit import has_cjk, pinyin, to_ascii
 from redthread.screen.vocabulary import (
@@ -32,6 +32,7 @@ from redthread.screen.vocabulary import (
     CHINESE_LEGAL_FORMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    ORG_PREFIXES,
     PERSON_PARTICLES,
     PERSON_TITLES,
     STOPWORDS,
@@ -55,14 +56,14 @@ _SKELETON_MAP = {
 _SKELETON_RE = re.compile("|".join(sorted(_SKELETON_MAP, key=len, reverse=True)))
 _VOWELS = re.compile(r"[aeiou]+")
 _DOUBLE = re.compile(r"(.)\1+")
-_LEADING_Y = re.compile(r"^[yj](?=[aeiou])")
+_LEADING_Y = re.compile(r"^[yj](?=[aeiou].{2})")
 _SKELETONS: dict[str, str] = {}
 
 
 def skeleton(token: str) -> str:
     """A phonetic key of one ASCII token that folds transliteration variants.
 
-    Leading ``y`` before a vowel is dropped (Yegor -> Egor), letter groups
+    Leading ``y`` before a vowel is dropped in longer tokens (Yegor -> Egor), letter groups
     are unified (kh, zh, sh, ts, x -> ks, w -> v, h -> g, y -> i), a run of
     vowels keeps its last vowel (ey/ei/ii/iy -> i, ye -> e) and doubled
     letters collapse. Digits are kept as they are.
@@ -81,9 +82,32 @@ def skeleton(token: str) -> str:
     return key
 
 
-@dataclass(frozen=True, slots=True)
+#: A token as comparison needs it: ASCII, skeleton, weight, is a number.
+Token = tuple[str, str, float, bool]
+GENERIC_WEIGHT = 0.25
+
+
+def rejoin(skeletons: list[str] | tuple[str, ...]) -> str:
+    """Skeletons written together, re-folded across the joins (yong+gui = yonggui)."""
+    return _DOUBLE.sub(r"\1", _VOWELS.sub(lambda m: m.group()[-1], "".join(skeletons)))
+
+
+_CONSONANTS = re.compile(r"[aeiou]")
+
+
+def consonants(skel: str) -> str:
+    """A skeleton without vowels (Mohammed and Muhammad meet here)."""
+    return _CONSONANTS.sub("", skel)
+
+
+@dataclass(frozen=True)
 class NameForm:
-    """One analysed name (see the module docstring)."""
+    """One analysed name (see the module docstring).
+
+    ``hanzi`` keeps the Chinese characters of the core, so that two names
+    both written in characters are compared as characters, not as pinyin
+    (different characters often share a reading).
+    """
 
     text: str
     kind: str
@@ -91,10 +115,18 @@ class NameForm:
     generic: tuple[str, ...] = ()
     legal: str | None = None
     cjk: bool = False
+    hanzi: str = ""
 
     @property
     def skeletons(self) -> tuple[str, ...]:
         return tuple(skeleton(t) for t in self.core)
+
+    @cached_property
+    def table(self) -> tuple[Token, ...]:
+        """Core then generic tokens, ready for alignment (computed once per name)."""
+        core = [(t, skeleton(t), 1.0, t.isdigit()) for t in self.core]
+        generic = [(t, skeleton(t), GENERIC_WEIGHT, t.isdigit()) for t in self.generic]
+        return tuple(core + generic)
 
     def compacts(self) -> tuple[tuple[str, str], ...]:
         """The core written together, as (skeleton, ASCII) pairs.
@@ -111,7 +143,7 @@ class NameForm:
     def encode(self) -> str:
         """A compact string form (what the screening index stores per name)."""
         return "\t".join((" ".join(self.core), " ".join(self.generic), self.legal or "",
-                          self.kind, "1" if self.cjk else ""))
+                          self.kind, self.hanzi or ("1" if self.cjk else "")))
 
     @staticmethod
     def decode(text: str, data: str) -> NameForm:
@@ -121,7 +153,8 @@ class NameForm:
 @lru_cache(maxsize=500_000)
 def _decode(text: str, data: str) -> NameForm:
     core, generic, legal, kind, cjk = data.split("\t")
-    return NameForm(text, kind, tuple(core.split()), tuple(generic.split()), legal or None, cjk == "1")
+    hanzi = cjk if cjk and cjk != "1" else ""
+    return NameForm(text, kind, tuple(core.split()), tuple(generic.split()), legal or None, bool(cjk), hanzi)
 
 
 def tokens(text: str) -> list[str]:
@@ -194,7 +227,8 @@ def _org(text: str, toks: list[str]) -> NameForm | None:
                 i += size
                 break
         else:
-            core.append(toks[i])
+            tok = toks[i]
+            (generic if (len(tok) == 1 and not tok.isdigit()) or tok in ORG_PREFIXES else core).append(tok)
             i += 1
     if not core:
         if not generic:
@@ -206,7 +240,12 @@ def _org(text: str, toks: list[str]) -> NameForm | None:
 def _analyze_chinese(text: str, kind: str) -> NameForm | None:
     compact = re.sub(r"[\s()（）·・,，.。\"'“”《》「」]+", "", text)
     if kind == PERSON:
-        return _person(text, pinyin(compact), cjk=True)
+        syllables = pinyin(compact)
+        if not syllables:
+            return None
+        # Surname, then the given name as one word (how pinyin renderings write it).
+        person_core = (syllables[0], "".join(syllables[1:])) if len(syllables) > 1 else tuple(syllables)
+        return NameForm(text, PERSON, person_core, (), None, True, compact)
     legal: str | None = None
     generic: list[str] = []
     changed = True
@@ -225,8 +264,7 @@ def _analyze_chinese(text: str, kind: str) -> NameForm | None:
                 compact = compact[: -len(word)]
                 changed = True
                 break
-    core = pinyin(compact)
-    split_core = [t for part in core for t in _SPLIT.split(part) if t]
+    split_core = [t for part in pinyin(compact) for t in _SPLIT.split(part) if t]
     if not split_core:
         return None
-    return NameForm(text, ORG, tuple(split_core), tuple(dict.fromkeys(generic)), legal, True)
+    return NameForm(text, ORG, tuple(split_core), tuple(dict.fromkeys(generic)), legal, True, compact)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from followthemoney import model
@@ -56,6 +57,7 @@ class Record:
         return {v for vals in self.identifiers.values() for v in vals}
 
 
+@lru_cache(maxsize=512)
 def schema_of(name: str | None) -> Schema:
     schema = model.get(name or "LegalEntity")
     if schema is None:
@@ -66,10 +68,36 @@ def schema_of(name: str | None) -> Schema:
     return schema
 
 
+@lru_cache(maxsize=512)
+def _prop_kinds(schema_name: str) -> dict[str, str]:
+    """What each property of a schema contributes: name, country, dob or identifier."""
+    schema = schema_of(schema_name)
+    kinds: dict[str, str] = {}
+    for prop in schema.properties.values():
+        if prop.type == registry.name and prop.name != "weakAlias":
+            kinds[prop.name] = "name"
+        elif prop.type == registry.country:
+            kinds[prop.name] = "country"
+        elif prop.type == registry.date and prop.name == "birthDate":
+            kinds[prop.name] = "dob"
+        elif prop.type == registry.identifier and prop.name not in IGNORED_IDS:
+            kinds[prop.name] = "id"
+    return kinds
+
+
+@lru_cache(maxsize=4096)
+def _country(value: str) -> str | None:
+    if len(value) == 2 and value.islower():
+        return value
+    code: str | None = registry.country.clean(value, fuzzy=True)
+    return code
+
+
 def make_record(schema_name: str | None, properties: Mapping[str, Iterable[Any]]) -> Record:
     """A record from a schema name and FtM properties (unknown properties ignored)."""
     schema = schema_of(schema_name)
     kind = name_kind(schema)
+    kinds = _prop_kinds(schema.name)
     names: list[NameForm] = []
     seen: set[str] = set()
     countries: set[str] = set()
@@ -85,18 +113,18 @@ def make_record(schema_name: str | None, properties: Mapping[str, Iterable[Any]]
             names.append(form)
 
     for prop_name, values in properties.items():
-        prop = schema.get(prop_name)
-        if prop is None:
+        what = kinds.get(prop_name)
+        if what is None:
             continue
         vals = [str(v) for v in ([values] if isinstance(values, str) else values) if v]
-        if prop.type == registry.name and prop_name != "weakAlias":
+        if what == "name":
             for v in vals:
                 add_name(v)
-        elif prop.type == registry.country:
-            countries.update(c for c in (registry.country.clean(v, fuzzy=True) for v in vals) if c)
-        elif prop.type == registry.date and prop_name == "birthDate":
+        elif what == "country":
+            countries.update(c for c in (_country(v) for v in vals) if c)
+        elif what == "dob":
             dates.update(v[:10] for v in vals)
-        elif prop.type == registry.identifier and prop_name not in IGNORED_IDS:
+        else:
             norm = {n for n in (normalize_identifier(v) for v in vals) if n}
             if norm:
                 ids.setdefault(prop_name, set()).update(norm)

@@ -99,6 +99,9 @@ CHINESE_GENERIC = sorted((k for k in GENERIC_WORDS if not k.isascii()), key=len,
 #: Chinese legal forms, longest first.
 CHINESE_FORMS = sorted(CHINESE_LEGAL_FORMS, key=len, reverse=True)
 
+#: Prefixes of vessel and other organisation names that do not identify.
+ORG_PREFIXES = frozenset({"mv", "mt", "ss", "ms", "mfv", "fv"})
+
 #: Words that carry no identity in any name.
 STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "le", "les", "des", "du", "del", "y", "et", "i", "im"})
 
