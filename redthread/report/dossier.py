@@ -61,6 +61,15 @@ def render_pdf(html: str, path: Path) -> None:
     HTML(string=html, base_url=str(TEMPLATES)).write_pdf(str(path))
 
 
+def pdf_bytes(html: str) -> bytes:
+    """The dossier HTML printed to PDF, in memory."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # pragma: no cover - an extra / system libraries
+        raise ConfigError(f"PDF dossiers need WeasyPrint and Pango ({exc}): pip install 'redthread[report]'") from exc
+    return bytes(HTML(string=html, base_url=str(TEMPLATES)).write_pdf())
+
+
 def write_dossier(store: Store, entity_id: str | None, output: Path) -> Dossier:
     """Write an HTML or PDF dossier (chosen by the file suffix) and return its content."""
     suffix = output.suffix.lower()

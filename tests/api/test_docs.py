@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from redthread.api.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"entities", "documents", "datasets", "network", "uploads", "keys"}
+OURS = {"entities", "documents", "datasets", "network", "uploads", "keys", "report"}
 
 
 def test_our_routes_are_in_api_docs(tmp_path: Path) -> None:

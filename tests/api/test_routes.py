@@ -129,3 +129,13 @@ def test_network_cache_follows_loads(tmp_path: Path, fixtures: Path) -> None:
     second = cached_network(st)
     assert second is not first and "x-new" in second.nodes
     st.close()
+
+
+def test_report_route(client: TestClient) -> None:
+    res = client.get("/report", params={"entity_id": "rt-komax"})
+    assert res.status_code == 200 and res.headers["content-type"].startswith("text/html")
+    assert "Komax" in res.text and "<svg" in res.text
+    pdf = client.get("/report", params={"entity_id": "rt-komax", "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    assert client.get("/report", params={"entity_id": "nope"}).status_code == 404
+    assert client.get("/report", params={"format": "docx"}).status_code == 422

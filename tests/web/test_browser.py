@@ -117,6 +117,11 @@ def test_search_entity_document_graph_path(server: str, page) -> None:  # type: 
     assert "Komax" in page.inner_text("#entity-title")
     assert "starter.ftm.jsonl:2" in page.inner_text("main")  # every value shows its source
     page.screenshot(path=str(ARTIFACTS / "02-entity.png"), full_page=True)
+    with page.expect_download() as dl:
+        page.click("#dossier-pdf")
+    dossier = ARTIFACTS / "dossier.pdf"
+    dl.value.save_as(str(dossier))
+    assert dossier.read_bytes()[:5] == b"%PDF-"
 
     # A value taken from a document links to the document with its span highlighted.
     page.click("a.span-link")

@@ -1,6 +1,6 @@
 // redthread web UI: a hash router over pages; every page reads the JSON API.
 import { api, discover, firstOf, getKey, setKey } from "./api.js";
-import { h, entityLink, errorBox, notAvailable, table } from "./dom.js";
+import { h, download, entityLink, errorBox, notAvailable, table } from "./dom.js";
 import { attachSuggest } from "./suggest.js";
 import { graphPage } from "./graph.js";
 import { barChart, sankey, timelineChart } from "./charts.js";
@@ -72,10 +72,19 @@ async function home() {
     table(["schema", "entities"], Object.entries(stats.schemata).map(([k, v]) => [k, v])));
 }
 
+// Dossiers come from GET /report (with the key header, so not a plain link).
+async function downloadReport(id, fmt) {
+  const headers = getKey() ? { Authorization: `ApiKey ${getKey()}` } : {};
+  const res = await fetch(`/report?format=${fmt}${id ? `&entity_id=${enc(id)}` : ""}`, { headers });
+  if (!res.ok) { alert(`The dossier could not be made: ${res.status} ${await res.text()}`); return; }
+  download(`dossier-${id || "case"}.${fmt}`, await res.blob());
+}
+
 function sourceLine(src) {
   const where = src.span ? h("a", { class: "span-link", href: `#/document/${enc(src.source)}?span=${src.span[0]}-${src.span[1]}` }, `chars ${src.span[0]}–${src.span[1]}`) : (src.location || "");
   return h("li", { class: src.removed_at ? "removed" : "" },
-    h("span", { class: "ds" }, src.dataset), " ", src.source ? h("span", {}, src.source) : null, " ", where,
+    h("span", { class: "ds" }, src.dataset), " ", src.source && !(src.location || "").startsWith(src.source) ? h("span", {}, src.source, " ") : null, where,
+    src.first_seen ? h("span", { class: "muted" }, ` · seen ${src.first_seen.slice(0, 10)}${src.last_seen && src.last_seen !== src.first_seen ? `–${src.last_seen.slice(0, 10)}` : ""}`) : null,
     src.hedge ? h("span", { class: "tag" }, `hedged: ${src.hedge}`) : null,
     src.confidence < 1 ? h("span", { class: "muted" }, ` confidence ${src.confidence}`) : null,
     src.removed_at ? h("span", { class: "tag removed" }, `removed ${src.removed_at}`) : null,
@@ -85,10 +94,11 @@ function sourceLine(src) {
 async function entityPage(id) {
   const prof = await api(`/entities/${enc(id)}`);
   const ent = prof.entity || { caption: id, schema: "?", datasets: [] };
+  const captions = Object.fromEntries(prof.links.filter((l) => l.direction === "out").map((l) => [l.id, l.caption]));
   const props = prof.properties.map((p) => h("tr", {},
     h("th", {}, p.label),
     h("td", {}, h("ul", { class: "values" }, p.values.map((v) => h("li", { class: v.removed ? "removed" : "" },
-      p.type === "entity" ? entityLink(v.value, v.value) : h("span", { class: "value" }, v.value),
+      p.type === "entity" ? entityLink(v.value, captions[v.value] || v.value) : h("span", { class: "value" }, v.value),
       h("details", { open: v.sources.length <= 2 }, h("summary", {}, `${v.sources.length} source(s)`), h("ul", { class: "sources" }, v.sources.map(sourceLine)))))))));
   const links = prof.links.map((l) => h("li", {},
     l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `), entityLink(l.id, l.caption), ` (${l.schema || "?"})`,
@@ -99,6 +109,8 @@ async function entityPage(id) {
     h("h1", { id: "entity-title" }, ent.caption, " ", h("small", { class: "muted" }, ent.schema)),
     h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(prof.entity ? prof.entity.id : id)}` }, "Network graph"), " ",
       h("a", { class: "button", href: `#/timeline/${enc(id)}` }, "Timeline"), " ",
+      h("button", { id: "dossier-pdf", onclick: () => downloadReport(prof.entity ? prof.entity.id : id, "pdf") }, "Dossier (PDF)"), " ",
+      h("button", { onclick: () => downloadReport(prof.entity ? prof.entity.id : id, "html") }, "Dossier (HTML)"), " ",
       h("span", { class: "muted" }, `datasets: ${ent.datasets.join(", ")}`, prof.members.length > 1 ? ` · merged from ${prof.members.join(", ")}` : "")),
     prof.removed ? h("div", { class: "notice" }, "Every value of this entity was removed by a later load.") : null,
     h("h2", {}, "Properties and sources"), h("table", { class: "props" }, h("tbody", {}, props)),
