@@ -94,8 +94,12 @@ class SQLEngine(Engine):
         """Make ``table`` queryable as ``name``."""
 
     @abc.abstractmethod
-    def materialize(self, name: str, sql: str) -> int:
-        """Compute ``sql`` (backend dialect) into table ``name``; return its row count."""
+    def materialize(self, name: str, sql: str, count: bool = False) -> int:
+        """Compute ``sql`` (backend dialect) into table ``name``.
+
+        Returns the row count when ``count`` is true (else 0); a lazy backend
+        may defer the work until a count or fetch needs it.
+        """
 
     @abc.abstractmethod
     def fetch(self, sql: str) -> pa.Table:
@@ -111,8 +115,8 @@ class SQLEngine(Engine):
             return query
         return str(sqlglot.transpile(query, read="duckdb", write=self.dialect)[0])
 
-    def _mat(self, name: str, query: str) -> int:
-        return self.materialize(name, self.sql(query))
+    def _mat(self, name: str, query: str, count: bool = False) -> int:
+        return self.materialize(name, self.sql(query), count)
 
     # -- the 50 % rule ---------------------------------------------------------
     def blocked(
@@ -137,37 +141,38 @@ class SQLEngine(Engine):
         seed_ids = np.unique(np.asarray(seeds, dtype=np.int64))
         self.load("rt_seed", pa.table({"id": pa.array(seed_ids, pa.int64())}))
         cmp = ">" if strict else ">="
-        self._mat("rt_blk", "SELECT id, 0 AS round FROM rt_seed")
-        self._mat("rt_front", "SELECT id FROM rt_seed")
-        self._mat("rt_acc", "SELECT asset, pct AS share FROM rt_own WHERE 1 = 0")
+        # Tables are versioned by round (rt_blk3 is built from rt_blk2) so no
+        # statement reads the table it replaces.
+        self._mat("rt_blk0", "SELECT id, 0 AS round FROM rt_seed")
+        self._mat("rt_new0", "SELECT id FROM rt_seed")
+        self._mat("rt_acc0", "SELECT asset, pct AS share FROM rt_own WHERE 1 = 0")
         rnd = 0
         while True:
             rnd += 1
-            # Stakes newly held by blocked owners, added to each asset's running share.
-            self._mat("rt_delta", "SELECT o.asset, SUM(o.pct) AS share FROM rt_own AS o "
-                      "JOIN rt_front AS f ON o.owner = f.id GROUP BY o.asset")
-            self._mat("rt_acc2", "SELECT asset, SUM(share) AS share FROM "
-                      "(SELECT asset, share FROM rt_acc UNION ALL SELECT asset, share FROM rt_delta) AS u "
+            prev = rnd - 1
+            # Stakes newly held by the owners blocked last round ...
+            delta = (f"WITH delta AS (SELECT o.asset, SUM(o.pct) AS share FROM rt_own AS o "
+                     f"JOIN rt_new{prev} AS f ON o.owner = f.id GROUP BY o.asset) ")
+            # ... added to each asset's running share.
+            self._mat(f"rt_acc{rnd}", delta + "SELECT asset, SUM(share) AS share FROM "
+                      f"(SELECT asset, share FROM rt_acc{prev} UNION ALL SELECT asset, share FROM delta) AS u "
                       "GROUP BY asset")
-            self.drop("rt_acc")
-            self._mat("rt_acc", "SELECT asset, share FROM rt_acc2")
-            candidates = (f"SELECT a.asset AS id FROM rt_acc AS a JOIN rt_delta AS d ON a.asset = d.asset "
-                          f"WHERE a.share {cmp} {float(threshold)!r}")
+            candidates = (f"SELECT a.asset AS id FROM rt_acc{rnd} AS a JOIN delta AS d "
+                          f"ON a.asset = d.asset WHERE a.share {cmp} {float(threshold)!r}")
             if has_control:
-                candidates += (" UNION SELECT c.controlled AS id FROM rt_ctl AS c "
-                               "JOIN rt_front AS f ON c.controller = f.id")
-            n = self._mat("rt_new", f"SELECT DISTINCT c.id FROM ({candidates}) AS c "
-                          "LEFT JOIN rt_blk AS b ON c.id = b.id WHERE b.id IS NULL")
+                candidates += (f" UNION SELECT c.controlled AS id FROM rt_ctl AS c "
+                               f"JOIN rt_new{prev} AS f ON c.controller = f.id")
+            n = self._mat(f"rt_new{rnd}", delta + f"SELECT DISTINCT c.id FROM ({candidates}) AS c "
+                          f"LEFT JOIN rt_blk{prev} AS b ON c.id = b.id WHERE b.id IS NULL", count=True)
+            for old in (f"rt_acc{prev}", f"rt_new{prev}"):
+                self.drop(old)
             if n == 0:
                 break
-            self._mat("rt_blk2", f"SELECT id, round FROM rt_blk UNION ALL SELECT id, {rnd} AS round FROM rt_new")
-            self.drop("rt_blk")
-            self._mat("rt_blk", "SELECT id, round FROM rt_blk2")
-            self.drop("rt_front")
-            self._mat("rt_front", "SELECT id FROM rt_new")
-        out = self.fetch(self.sql("SELECT id, round FROM rt_blk WHERE round > 0 ORDER BY id"))
-        for name in ("rt_own", "rt_ctl", "rt_seed", "rt_blk", "rt_blk2", "rt_front", "rt_acc", "rt_acc2",
-                     "rt_delta", "rt_new"):
+            self._mat(f"rt_blk{rnd}", f"SELECT id, round FROM rt_blk{prev} "
+                      f"UNION ALL SELECT id, {rnd} AS round FROM rt_new{rnd}")
+            self.drop(f"rt_blk{prev}")
+        out = self.fetch(self.sql(f"SELECT id, round FROM rt_blk{rnd - 1} WHERE round > 0 ORDER BY id"))
+        for name in ("rt_own", "rt_ctl", "rt_seed", f"rt_blk{rnd - 1}", f"rt_acc{rnd}", f"rt_new{rnd}"):
             self.drop(name)
         return BlockedResult(out.column("id").to_numpy().astype(np.int64),
                              out.column("round").to_numpy().astype(np.int64))
@@ -182,23 +187,27 @@ class SQLEngine(Engine):
         self.load("rt_edge", pa.table({"src": both_src, "dst": both_dst, "w": both_w}))
         seed_ids = np.unique(np.asarray(seeds, dtype=np.int64))
         self.load("rt_seed", pa.table({"id": pa.array(seed_ids, pa.int64())}))
-        self._mat("rt_dist", "SELECT id, 0 AS hops, CAST(1.0 AS DOUBLE) AS strength FROM rt_seed")
-        self._mat("rt_chg", "SELECT id, hops, strength FROM rt_dist")
-        for _ in range(max_hops):
+        self._mat("rt_dist0", "SELECT id, 0 AS hops, CAST(1.0 AS DOUBLE) AS strength FROM rt_seed")
+        self._mat("rt_chg0", "SELECT id, hops, strength FROM rt_dist0")
+        step = 0
+        for step in range(1, max_hops + 1):
+            prev = step - 1
             # Only nodes whose distance or strength changed can improve their neighbours.
-            self._mat("rt_cand", "SELECT e.dst AS id, MIN(c.hops) + 1 AS hops, MAX(c.strength * e.w) AS strength "
-                      "FROM rt_edge AS e JOIN rt_chg AS c ON e.src = c.id GROUP BY e.dst")
-            self._mat("rt_dist2", "SELECT id, MIN(hops) AS hops, MAX(strength) AS strength FROM "
-                      "(SELECT id, hops, strength FROM rt_dist UNION ALL SELECT id, hops, strength FROM rt_cand) AS u "
-                      "GROUP BY id")
-            n = self._mat("rt_chg", "SELECT n.id, n.hops, n.strength FROM rt_dist2 AS n "
-                          "LEFT JOIN rt_dist AS o ON n.id = o.id WHERE o.id IS NULL OR n.strength > o.strength")
-            self.drop("rt_dist")
-            self._mat("rt_dist", "SELECT id, hops, strength FROM rt_dist2")
+            self._mat(f"rt_dist{step}", "WITH cand AS (SELECT e.dst AS id, MIN(c.hops) + 1 AS hops, "
+                      f"MAX(c.strength * e.w) AS strength FROM rt_edge AS e JOIN rt_chg{prev} AS c "
+                      "ON e.src = c.id GROUP BY e.dst) "
+                      "SELECT id, MIN(hops) AS hops, MAX(strength) AS strength FROM "
+                      f"(SELECT id, hops, strength FROM rt_dist{prev} UNION ALL "
+                      "SELECT id, hops, strength FROM cand) AS u GROUP BY id")
+            n = self._mat(f"rt_chg{step}", f"SELECT n.id, n.hops, n.strength FROM rt_dist{step} AS n "
+                          f"LEFT JOIN rt_dist{prev} AS o ON n.id = o.id "
+                          "WHERE o.id IS NULL OR n.strength > o.strength", count=True)
+            for old in (f"rt_chg{prev}", f"rt_dist{prev}"):
+                self.drop(old)
             if n == 0:
                 break
-        out = self.fetch(self.sql("SELECT id, hops, strength FROM rt_dist ORDER BY id"))
-        for name in ("rt_edge", "rt_seed", "rt_dist", "rt_dist2", "rt_chg", "rt_cand"):
+        out = self.fetch(self.sql(f"SELECT id, hops, strength FROM rt_dist{step} ORDER BY id"))
+        for name in ("rt_edge", "rt_seed", f"rt_dist{step}", f"rt_chg{step}"):
             self.drop(name)
         return ExposureResult(out.column("id").to_numpy().astype(np.int64),
                               out.column("hops").to_numpy().astype(np.int64),

@@ -30,8 +30,10 @@ class DuckDBEngine(SQLEngine):
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}__arrow")
         self.con.unregister(f"{name}__arrow")
 
-    def materialize(self, name: str, sql: str) -> int:
+    def materialize(self, name: str, sql: str, count: bool = False) -> int:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        if not count:
+            return 0
         row = self.con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()
         return int(row[0]) if row else 0
 

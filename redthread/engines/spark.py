@@ -46,27 +46,36 @@ def session() -> Any:
 
 
 class SparkEngine(SQLEngine):
-    """SQL on Spark temp views; each step is checkpointed so plans stay short."""
+    """SQL on Spark temp views over local checkpoints, so plans stay short."""
 
     name = "spark"
     dialect = "spark"
 
     def __init__(self) -> None:
         self.spark = session()
-        self.views: set[str] = set()
+        self.frames: dict[str, Any] = {}
 
     def load(self, name: str, table: pa.Table) -> None:
-        df = self.spark.createDataFrame(table.to_pandas()) if table.num_rows else self.spark.createDataFrame(
-            [], _spark_schema(table.schema)
-        )
-        df.createOrReplaceTempView(name)
-        self.views.add(name)
+        if table.num_rows == 0:
+            df = self.spark.createDataFrame([], _spark_schema(table.schema))
+        else:
+            try:  # Spark 4 reads Arrow tables directly
+                df = self.spark.createDataFrame(table)
+            except TypeError:  # pragma: no cover - older pyspark
+                df = self.spark.createDataFrame(table.to_pandas())
+        self._register(name, df.localCheckpoint(eager=True))
 
-    def materialize(self, name: str, sql: str) -> int:
+    def materialize(self, name: str, sql: str, count: bool = False) -> int:
+        # An eager local checkpoint: later plans start from the stored result
+        # (without it, plans of an iterative algorithm grow every round).
         df = self.spark.sql(sql).localCheckpoint(eager=True)
+        self._register(name, df)
+        return int(df.count()) if count else 0
+
+    def _register(self, name: str, df: Any) -> None:
+        self.drop(name)
         df.createOrReplaceTempView(name)
-        self.views.add(name)
-        return int(df.count())
+        self.frames[name] = df
 
     def fetch(self, sql: str) -> pa.Table:
         df = self.spark.sql(sql)
@@ -75,12 +84,11 @@ class SparkEngine(SQLEngine):
         return pa.Table.from_pandas(df.toPandas(), preserve_index=False)  # pragma: no cover
 
     def drop(self, name: str) -> None:
-        if name in self.views:
+        if self.frames.pop(name, None) is not None:
             self.spark.catalog.dropTempView(name)
-            self.views.discard(name)
 
     def close(self) -> None:
-        for name in list(self.views):
+        for name in list(self.frames):
             self.drop(name)
 
 

@@ -1,0 +1,605 @@
+"""Red flags of diversion and sanctions evasion: a registry of rules.
+
+Each rule has an id, a title, why it matters (as published by export-control
+and financial-crime authorities), and a check that yields flags, each with
+the evidence that fired it (statements with their provenance). Rules
+register themselves with :func:`rule`; vocabularies and thresholds live in
+``analyze/data/redflags.yaml`` and the CHPL list in ``analyze/data/chpl_hs6.csv``
+(``REDTHREAD_CHPL`` points at another copy), both read at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from redthread.analyze.graph import KIND, Graph, load_graph
+from redthread.analyze.ownership import blocked_mask
+from redthread.model import Statement
+from redthread.model.statement import BASE
+from redthread.store import Store
+
+DATA = Path(__file__).parent / "data"
+Flag = dict[str, Any]
+Check = Callable[["Case"], Iterator[Flag]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    why: str
+    check: Check
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, title: str, why: str) -> Callable[[Check], Check]:
+    """Register a check function as a red-flag rule."""
+
+    def wrap(fn: Check) -> Check:
+        RULES[rule_id] = Rule(rule_id, title, why, fn)
+        return fn
+
+    return wrap
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    """The rules' word lists and thresholds (``data/redflags.yaml``)."""
+    with (DATA / "redflags.yaml").open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def chpl_path() -> Path:
+    """The CHPL HS-6 list: ``REDTHREAD_CHPL`` or the packaged copy."""
+    raw = os.environ.get("REDTHREAD_CHPL", "").strip()
+    return Path(raw) if raw else DATA / "chpl_hs6.csv"
+
+
+@cache
+def _chpl(path: str) -> dict[str, str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {row["hs6"].strip(): row["tier"].strip() for row in csv.DictReader(fh) if row.get("hs6")}
+
+
+def chpl() -> dict[str, str]:
+    """HS-6 code -> CHPL tier."""
+    return _chpl(str(chpl_path()))
+
+
+def chpl_tier(code: str) -> str | None:
+    """The CHPL tier of an HS code (6+ digits: its HS-6; 4 digits: any HS-6 under it)."""
+    digits = re.sub(r"\D", "", code)
+    table = chpl()
+    if len(digits) >= 6:
+        return table.get(digits[:6])
+    if len(digits) == 4:
+        tiers = sorted(t for hs6, t in table.items() if hs6.startswith(digits))
+        return tiers[0] if tiers else None
+    return None
+
+
+def _terms_regex(terms: Iterable[str]) -> re.Pattern[str]:
+    alts = sorted((re.escape(t.lower()) for t in terms), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(alts) + r")", re.IGNORECASE)
+
+
+def parse_date(value: str | None) -> date | None:
+    """An ISO date, possibly partial ("2023", "2023-07"), as its first day."""
+    if not value:
+        return None
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
+_BUSINESS_PROPS = ("sector", "notes", "description", "classification", "summary", "keywords")
+_GOODS_PROPS = ("goodsDescription", "description", "vedCodeDescription")
+_PEOPLE_LINKS = ("Ownership", "Control", "Directorship")
+
+
+class Case:
+    """Everything the rules look at: entities, graph, statements (lazily)."""
+
+    def __init__(self, store: Store, graph: Graph | None = None) -> None:
+        self.store = store
+        self.cmap = store.canonical_map()
+        self.entities: dict[str, dict[str, Any]] = {e["id"]: e for e in store.entities()}
+        self.graph = graph or load_graph(store)
+        self.vocab = vocabulary()
+        self._stmts: dict[str, list[Statement]] = {}
+
+    def cid(self, raw: str) -> str:
+        return self.cmap.get(raw, raw)
+
+    def props(self, eid: str, prop: str) -> list[str]:
+        ent = self.entities.get(eid)
+        return list(ent["properties"].get(prop, [])) if ent else []
+
+    def refs(self, eid: str, prop: str) -> list[str]:
+        return [self.cid(v) for v in self.props(eid, prop)]
+
+    def of_schema(self, *names: str) -> list[dict[str, Any]]:
+        return [e for e in self.entities.values() if e["schema"] in names]
+
+    def party(self, eid: str) -> dict[str, Any]:
+        ent = self.entities.get(eid)
+        return {"id": eid, "name": ent["caption"] if ent else eid, "schema": ent["schema"] if ent else None}
+
+    def statements(self, eid: str) -> list[Statement]:
+        if eid not in self._stmts:
+            self._stmts[eid] = self.store.entity_statements(eid, include_removed=True)
+        return self._stmts[eid]
+
+    def evidence(self, eid: str, prop: str, values: Iterable[str] | None = None,
+                 removed: bool = False) -> list[dict[str, Any]]:
+        """Provenance of ``eid``'s ``prop`` statements (optionally only some values)."""
+        wanted = set(values) if values is not None else None
+        out = []
+        for s in self.statements(eid):
+            if s.prop != prop or (wanted is not None and s.value not in wanted):
+                continue
+            if (s.removed_at is not None) != removed:
+                continue
+            out.append(statement_evidence(s))
+        return out
+
+    def trades(self) -> list[dict[str, Any]]:
+        return self.of_schema("EconomicActivity")
+
+    def country(self, eid: str) -> list[str]:
+        out: list[str] = []
+        for prop in ("country", "jurisdiction", "mainCountry"):
+            out += self.props(eid, prop)
+        return out
+
+
+def statement_evidence(s: Statement) -> dict[str, Any]:
+    return {
+        "entity_id": s.entity_id, "prop": s.prop, "value": s.value, "dataset": s.dataset,
+        "source": s.source, "location": s.location,
+        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
+        "quote": s.quote, "confidence": s.confidence, "hedge": s.hedge,
+        "first_seen": s.first_seen, "removed_at": s.removed_at, "statement_id": s.id,
+    }
+
+
+def _flag(case: Case, rule_id: str, eid: str, detail: str, evidence: list[dict[str, Any]],
+          parties: Iterable[str] = (), severity: str = "medium") -> Flag:
+    r = RULES[rule_id]
+    ids = [eid, *[p for p in parties if p != eid]]
+    return {
+        "rule": r.id, "title": r.title, "why": r.why, "severity": severity,
+        "entity": case.party(eid), "parties": [case.party(p) for p in dict.fromkeys(ids)],
+        "detail": detail, "evidence": evidence,
+    }
+
+
+def _trade_date(case: Case, trade: dict[str, Any]) -> tuple[date | None, str | None, str | None]:
+    best: tuple[date | None, str | None, str | None] = (None, None, None)
+    for prop in ("date", "startDate"):
+        for value in case.props(trade["id"], prop):
+            d = parse_date(value)
+            if d is not None and (best[0] is None or d < best[0]):
+                best = (d, prop, value)
+    return best
+
+
+# -- the rules ------------------------------------------------------------------
+
+
+@rule(
+    "unrelated-business",
+    "Buyer's line of business is unrelated to the goods",
+    "A caterer, fish trader or real-estate firm buying drones or electronic components has no "
+    "use for them itself: a classic sign of a front buyer for diverted goods.",
+)
+def unrelated_business(case: Case) -> Iterator[Flag]:
+    business = _terms_regex(case.vocab["unrelated_business"])
+    goods = _terms_regex(case.vocab["sensitive_goods"])
+    for trade in case.trades():
+        goods_hits = [(p, v, m.group(1).lower()) for p in _GOODS_PROPS for v in case.props(trade["id"], p)
+                      for m in goods.finditer(v)]
+        hs_hits = [(v, t) for v in case.props(trade["id"], "vedCode") if (t := chpl_tier(v))]
+        if not goods_hits and not hs_hits:
+            continue
+        for buyer in case.refs(trade["id"], "receiver"):
+            biz = [(p, v, m.group(1)) for p in _BUSINESS_PROPS for v in case.props(buyer, p)
+                   if (m := business.search(v))]
+            if not biz:
+                continue
+            what = ", ".join(sorted({g[2] for g in goods_hits} | {f"HS {v} (CHPL tier {t})" for v, t in hs_hits}))
+            line = "; ".join(sorted({b[1] for b in biz}))
+            ev = [e for p, v, _ in biz for e in case.evidence(buyer, p, [v])]
+            for p, v in dict.fromkeys((p, v) for p, v, _ in goods_hits):
+                ev += case.evidence(trade["id"], p, [v])
+            ev += [e for v, _ in hs_hits for e in case.evidence(trade["id"], "vedCode", [v])]
+            senders = case.refs(trade["id"], "sender")
+            yield _flag(case, "unrelated-business", buyer,
+                        f"{case.party(buyer)['name']} ({line}) receives {what}", ev, senders, "high")
+
+
+@rule(
+    "shared-address",
+    "Address shared by otherwise unrelated parties",
+    "Firms registered at the same address with no declared tie are often shells run by the same "
+    "people, or mass-registration addresses used to hide who is behind a company.",
+)
+def shared_address(case: Case) -> Iterator[Flag]:
+    g = case.graph
+    pairs: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for j in range(g.n_links):
+        a, b = sorted((int(g.src[j]), int(g.dst[j])))
+        pairs[(a, b)].add(int(g.kind[j]))
+    k_addr = KIND["SharedAddress"]
+    for j in np.flatnonzero(g.kind == k_addr).tolist():
+        a, b = sorted((int(g.src[j]), int(g.dst[j])))
+        if pairs[(a, b)] != {k_addr}:
+            continue  # they are tied anyway: a shared address is no surprise
+        ia, ib = g.ids[a], g.ids[b]
+        yield _flag(case, "shared-address", ia,
+                    f"{g.caption[a]} and {g.caption[b]} share the address {g.link_labels[j]}",
+                    g.link_evidence(j), [ib])
+
+
+@rule(
+    "new-company",
+    "Company incorporated shortly before its first shipment",
+    "Companies set up weeks or months before trading restricted goods are typical of procurement "
+    "networks that replace designated firms with fresh ones.",
+)
+def new_company(case: Case) -> Iterator[Flag]:
+    limit = int(case.vocab.get("new_company_days", 365))
+    first: dict[str, tuple[date, dict[str, Any], str, str]] = {}
+    for trade in case.trades():
+        d, prop, value = _trade_date(case, trade)
+        if d is None or prop is None or value is None:
+            continue
+        for party in case.refs(trade["id"], "sender") + case.refs(trade["id"], "receiver"):
+            if party not in first or d < first[party][0]:
+                first[party] = (d, trade, prop, value)
+    for party, (d, trade, prop, value) in sorted(first.items()):
+        for inc in case.props(party, "incorporationDate"):
+            born = parse_date(inc)
+            if born is None:
+                continue
+            days = (d - born).days
+            if 0 <= days <= limit:
+                ev = case.evidence(party, "incorporationDate", [inc]) + case.evidence(trade["id"], prop, [value])
+                yield _flag(case, "new-company", party,
+                            f"incorporated {inc}, first shipment {value} ({days} days later)", ev)
+
+
+@rule(
+    "transshipment",
+    "Transshipment through a third country or a free/bonded zone",
+    "Routing goods through third countries or free and bonded zones breaks the paper trail "
+    "between the maker and the end user; it is the main route for diverted dual-use goods.",
+)
+def transshipment(case: Case) -> Iterator[Flag]:
+    zones = _terms_regex(case.vocab["free_zones"])
+    flagged_zone: set[str] = set()
+    for trade in case.trades():
+        tid = trade["id"]
+        origin = set(case.props(tid, "originCountry"))
+        departure = set(case.props(tid, "departureCountry"))
+        trading = set(case.props(tid, "tradingCountry"))
+        dest = set(case.props(tid, "destinationCountry"))
+        senders = case.refs(tid, "sender")
+        sender_countries = {c for s in senders for c in case.country(s)}
+        reasons = []
+        ev: list[dict[str, Any]] = []
+        if origin and departure and not origin & departure:
+            reasons.append(f"made in {', '.join(sorted(origin))}, shipped from {', '.join(sorted(departure))}")
+            ev += case.evidence(tid, "originCountry") + case.evidence(tid, "departureCountry")
+        if trading and not trading <= (origin | dest):
+            reasons.append(f"traded through {', '.join(sorted(trading - origin - dest))}")
+            ev += case.evidence(tid, "tradingCountry")
+        if origin and sender_countries and not origin & sender_countries:
+            reasons.append(f"goods of {', '.join(sorted(origin))} origin sold by a firm in "
+                           f"{', '.join(sorted(sender_countries))}")
+            ev += case.evidence(tid, "originCountry")
+            ev += [e for s in senders for e in case.evidence(s, "country")]
+        parties = senders + case.refs(tid, "receiver")
+        if reasons:
+            yield _flag(case, "transshipment", tid, "; ".join(reasons), ev, parties)
+    # Parties in free or bonded zones that trade or are tied to anyone.
+    g = case.graph
+    linked = set(np.unique(np.concatenate([g.src, g.dst])).tolist()) if g.n_links else set()
+    for ent in case.entities.values():
+        eid = ent["id"]
+        if eid in flagged_zone or g.node(eid) not in linked:
+            continue
+        for prop in ("name", "address", "notes", "description", "alias"):
+            hits = [v for v in ent["properties"].get(prop, []) if zones.search(v)]
+            if hits:
+                flagged_zone.add(eid)
+                neighbours = _neighbours(g, g.index[eid])
+                yield _flag(case, "transshipment", eid,
+                            f"{ent['caption']} is in a free or bonded zone ({hits[0]})",
+                            case.evidence(eid, prop, hits), neighbours)
+                break
+
+
+def _neighbours(g: Graph, i: int) -> list[str]:
+    out = set(g.dst[g.src == i].tolist()) | set(g.src[g.dst == i].tolist())
+    return sorted(g.ids[n] for n in out)
+
+
+@rule(
+    "third-party-payment",
+    "Payment by a third party",
+    "When someone other than the buyer of record pays the supplier, the real end user or a "
+    "sanctioned financier may be hiding behind the buyer.",
+)
+def third_party_payment(case: Case) -> Iterator[Flag]:
+    buyers_of: dict[str, set[str]] = defaultdict(set)
+    for trade in case.trades():
+        for seller in case.refs(trade["id"], "sender"):
+            buyers_of[seller].update(case.refs(trade["id"], "receiver"))
+    for pay in case.of_schema("Payment"):
+        for payee in case.refs(pay["id"], "beneficiary"):
+            buyers = buyers_of.get(payee)
+            if not buyers:
+                continue
+            for payer in case.refs(pay["id"], "payer"):
+                if payer in buyers or payer == payee:
+                    continue
+                names = ", ".join(sorted(case.party(b)["name"] for b in buyers))
+                ev = case.evidence(pay["id"], "payer") + case.evidence(pay["id"], "beneficiary")
+                yield _flag(case, "third-party-payment", payer,
+                            f"{case.party(payer)['name']} paid {case.party(payee)['name']}, "
+                            f"whose buyer of record is {names}", ev, [payee, *sorted(buyers)], "high")
+
+
+@rule(
+    "removed-after-exposure",
+    "Ownership change or registry record removed right after exposure",
+    "Owners and directors who vanish from a registry, or stakes that change hands, just after a "
+    "designation or a published investigation suggest an attempt to escape the sanction.",
+)
+def removed_after_exposure(case: Case) -> Iterator[Flag]:
+    exposed = _exposure_dates(case)
+    for eid, (when, why, ev0) in sorted(exposed.items()):
+        members = case.store.members(eid)
+        refs = list(case.store.statements(prop_type="entity", values=members, include_removed=True))
+        removed = [s for s in case.statements(eid) if s.removed_at and s.prop != BASE]
+        removed += [s for s in refs if s.removed_at]
+        late = [s for s in removed if (parse_date(s.removed_at) or date.min) >= when]
+        if late:
+            first = min(s.removed_at or "" for s in late)
+            yield _flag(case, "removed-after-exposure", eid,
+                        f"{len(late)} record(s) removed from {first[:10]} on, after {why} on {when.isoformat()}",
+                        ev0 + [statement_evidence(s) for s in late], {s.entity_id for s in refs}, "high")
+        changes = []
+        for s in refs:
+            if s.schema not in _PEOPLE_LINKS or s.removed_at:
+                continue
+            for prop in ("startDate", "endDate", "date"):
+                for value in case.props(case.cid(s.entity_id), prop):
+                    d = parse_date(value)
+                    if d is not None and 0 <= (d - when).days <= 365:
+                        changes.append((s.entity_id, prop, value))
+        if changes:
+            ev = [e for edge, prop, value in changes for e in case.evidence(case.cid(edge), prop, [value])]
+            yield _flag(case, "removed-after-exposure", eid,
+                        f"{len(changes)} ownership or control change(s) within a year after {why} "
+                        f"on {when.isoformat()}", ev0 + ev, {c[0] for c in changes})
+
+
+def _exposure_dates(case: Case) -> dict[str, tuple[date, str, list[dict[str, Any]]]]:
+    """Per entity: the earliest designation or publication naming it."""
+    out: dict[str, tuple[date, str, list[dict[str, Any]]]] = {}
+
+    def note(eid: str, d: date | None, why: str, ev: list[dict[str, Any]]) -> None:
+        if d is not None and (eid not in out or d < out[eid][0]):
+            out[eid] = (d, why, ev)
+
+    for sanc in case.of_schema("Sanction"):
+        dates = [(parse_date(v), p, v) for p in ("startDate", "listingDate", "date") for v in case.props(sanc["id"], p)]
+        dates = [d for d in dates if d[0] is not None]
+        if not dates:
+            continue
+        d, prop, value = min(dates, key=lambda x: x[0] or date.max)
+        authority = ", ".join(case.props(sanc["id"], "authority")) or "a sanctions authority"
+        for target in case.refs(sanc["id"], "entity"):
+            note(target, d, f"designation by {authority}", case.evidence(sanc["id"], prop, [value]))
+    published = {doc.id: doc for doc in case.store.documents() if doc.published_at}
+    if published:
+        for eid in case.entities:
+            for s in case.statements(eid):
+                doc = published.get(s.source)
+                if doc is not None:
+                    note(eid, parse_date(doc.published_at), f"publication of {doc.title or doc.id}",
+                         [statement_evidence(s)])
+                    break
+    return out
+
+
+@rule(
+    "relatives-both-sides",
+    "Relatives or the same person on both sides of a deal",
+    "A supplier and a buyer run by the same person or by relatives are not at arm's length: the "
+    "deal may disguise who the real end user is.",
+)
+def relatives_both_sides(case: Case) -> Iterator[Flag]:
+    g = case.graph
+    behind = _people_behind(g)
+    family: dict[int, set[int]] = defaultdict(set)
+    for j in np.flatnonzero(g.kind == KIND["Family"]).tolist():
+        a, b = int(g.src[j]), int(g.dst[j])
+        family[a].add(j)
+        family[b].add(j)
+    deals = [(t["id"], case.refs(t["id"], "sender"), case.refs(t["id"], "receiver")) for t in case.trades()]
+    deals += [(p["id"], case.refs(p["id"], "payer"), case.refs(p["id"], "beneficiary"))
+              for p in case.of_schema("Payment")]
+    for deal_id, left_ids, right_ids in deals:
+        for x in left_ids:
+            for y in right_ids:
+                ix, iy = g.node(x), g.node(y)
+                if ix is None or iy is None or ix == iy:
+                    continue
+                lx, ly = behind(ix), behind(iy)
+                same = set(lx) & set(ly)
+                for person in sorted(same):
+                    ev = [g.link(j) for j in lx[person] + ly[person]]
+                    yield _flag(case, "relatives-both-sides", g.ids[person],
+                                f"{g.caption[person]} is behind both {g.caption[ix]} and {g.caption[iy]}",
+                                _link_ev(ev), [g.ids[ix], g.ids[iy], deal_id], "high")
+                for a in lx:
+                    for j in family.get(a, ()):
+                        b = int(g.dst[j]) if int(g.src[j]) == a else int(g.src[j])
+                        if b in ly and a not in same and b not in same:
+                            ev = [g.link(k) for k in lx[a] + ly[b] + [j]]
+                            yield _flag(case, "relatives-both-sides", g.ids[a],
+                                        f"{g.caption[a]} (behind {g.caption[ix]}) and {g.caption[b]} "
+                                        f"(behind {g.caption[iy]}) are relatives",
+                                        _link_ev(ev), [g.ids[b], g.ids[ix], g.ids[iy], deal_id], "high")
+                for a in lx:
+                    for b in ly:
+                        if a != b and _same_surname_and_birth(case, g.ids[a], g.ids[b]):
+                            ev = [e for pid in (g.ids[a], g.ids[b]) for p in ("birthDate", "lastName", "name")
+                                  for e in case.evidence(pid, p)]
+                            yield _flag(case, "relatives-both-sides", g.ids[a],
+                                        f"{g.caption[a]} and {g.caption[b]} share surname and birth date",
+                                        ev, [g.ids[b], g.ids[ix], g.ids[iy], deal_id])
+
+
+def _link_ev(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for link in links:
+        for e in link["evidence"]:
+            out.append({**e, "link": f"{link['source_name']} {link['label']} {link['target_name']}"})
+    return out
+
+
+def _people_behind(g: Graph) -> Callable[[int], dict[int, list[int]]]:
+    """For a party: the persons owning, controlling or directing it (two levels up), with links."""
+    up: dict[int, list[int]] = defaultdict(list)
+    for j in np.flatnonzero(g.mask(*_PEOPLE_LINKS)).tolist():
+        up[int(g.dst[j])].append(j)
+
+    def behind(i: int) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        if g.schema[i] == "Person":
+            out[i] = []
+        frontier = [(i, [])]  # type: list[tuple[int, list[int]]]
+        for _ in range(2):
+            nxt = []
+            for node, path in frontier:
+                for j in up.get(node, []):
+                    owner = int(g.src[j])
+                    if owner not in out and owner != i:
+                        if g.schema[owner] == "Person":
+                            out[owner] = [*path, j]
+                        nxt.append((owner, [*path, j]))
+            frontier = nxt
+        return out
+
+    return behind
+
+
+def _surname(case: Case, eid: str) -> set[str]:
+    names = {n.lower() for n in case.props(eid, "lastName")}
+    if not names:
+        names = {n.split()[-1].lower() for n in case.props(eid, "name") if n.split()}
+    return names
+
+
+def _same_surname_and_birth(case: Case, a: str, b: str) -> bool:
+    births = set(case.props(a, "birthDate")) & set(case.props(b, "birthDate"))
+    return bool(births) and bool(_surname(case, a) & _surname(case, b))
+
+
+@rule(
+    "chpl-high-risk",
+    "CHPL goods to a high-risk destination",
+    "Items on the Common High Priority List are found in weapons on the battlefield; shipments to "
+    "restricted destinations or known diversion hubs need the strongest end-use checks.",
+)
+def chpl_high_risk(case: Case) -> Iterator[Flag]:
+    high = set(case.vocab["high_risk_destinations"])
+    hubs = set(case.vocab["diversion_hubs"])
+    for trade in case.trades():
+        tid = trade["id"]
+        hs = [(v, t) for v in case.props(tid, "vedCode") if (t := chpl_tier(v))]
+        if not hs:
+            continue
+        dest = set(case.props(tid, "destinationCountry"))
+        dest_prop = "destinationCountry"
+        receivers = case.refs(tid, "receiver")
+        if not dest:
+            dest = {c for r in receivers for c in case.country(r)}
+            dest_prop = "country"
+        risky = dest & high
+        hub = dest & hubs
+        if not risky and not hub:
+            continue
+        codes = ", ".join(f"{v} (tier {t})" for v, t in hs)
+        where = ", ".join(sorted(risky or hub))
+        kind = "a restricted destination" if risky else "a diversion hub"
+        ev = [e for v, _ in hs for e in case.evidence(tid, "vedCode", [v])]
+        if dest_prop == "destinationCountry":
+            ev += case.evidence(tid, "destinationCountry")
+        else:
+            ev += [e for r in receivers for e in case.evidence(r, "country")]
+        yield _flag(case, "chpl-high-risk", tid, f"CHPL HS {codes} to {where} ({kind})", ev,
+                    case.refs(tid, "sender") + receivers, "high" if risky else "medium")
+
+
+@rule(
+    "agent-for-sanctioned",
+    "Acting for a sanctioned or blocked party",
+    "An agent or intermediary that buys or contracts on behalf of a sanctioned or blocked party "
+    "lets it keep trading under another name.",
+)
+def agent_for_sanctioned(case: Case) -> Iterator[Flag]:
+    g = case.graph
+    bad = blocked_mask(g, None, "us")
+    for j in np.flatnonzero(g.kind == KIND["Representation"]).tolist():
+        agent, client = int(g.src[j]), int(g.dst[j])
+        if bad[client] and not bad[agent]:
+            link = g.link(j)
+            yield _flag(case, "agent-for-sanctioned", g.ids[agent],
+                        f"{g.caption[agent]} acts for {g.caption[client]}, which is sanctioned or blocked",
+                        _link_ev([link]), [g.ids[client]], "high")
+
+
+def evaluate(
+    store: Store, entity_id: str | None = None, *, rules: Iterable[str] | None = None, graph: Graph | None = None
+) -> list[dict[str, Any]]:
+    """Run the red-flag rules; with ``entity_id``, only flags involving that entity.
+
+    Each flag: ``rule`` (id), ``title``, ``why``, ``severity`` (high or
+    medium), ``entity`` (``{id, name, schema}``), ``parties`` (every party
+    involved), ``detail`` (what fired, in words) and ``evidence`` (the
+    statements, each with dataset, source, location or span, quote,
+    confidence, hedge, and ``removed_at`` for removed records).
+    """
+    case = Case(store, graph)
+    wanted = list(rules) if rules is not None else list(RULES)
+    target = case.cid(entity_id) if entity_id else None
+    out = []
+    for rid in wanted:
+        for flag in RULES[rid].check(case):
+            if target is None or any(p["id"] == target for p in flag["parties"]):
+                out.append(flag)
+    return out
