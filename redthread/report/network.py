@@ -85,7 +85,8 @@ class Network:
 
 
 def _edge_label(schema_name: str, props: dict[str, list[str]]) -> str:
-    label = model.get(schema_name).label if model.get(schema_name) else schema_name
+    schema = model.get(schema_name)
+    label = schema.label if schema is not None else schema_name
     pct = props.get("percentage")
     if pct:
         return f"{label} {pct[0].rstrip('%')}%"
@@ -140,6 +141,8 @@ def cached_network(store: Store) -> Network:
 
 def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
     schema = model.get(ent["schema"])
+    if schema is None:
+        return
     props: dict[str, list[str]] = ent["properties"]
     if ent["schema"] in ANNOTATIONS:
         for target in props.get("entity", []):
@@ -155,7 +158,11 @@ def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
     if pair is None and schema.edge and schema.source_prop is not None and schema.target_prop is not None:
         pair = (schema.source_prop.name, schema.target_prop.name)
     if pair is not None:
-        plain = {k: v for k, v in props.items() if schema.get(k) is not None and schema.get(k).type.name != "entity"}
+        plain = {}
+        for k, v in props.items():
+            prop = schema.get(k)
+            if prop is not None and prop.type.name != "entity":
+                plain[k] = v
         for src in props.get(pair[0], []):
             for tgt in props.get(pair[1], []):
                 s, t = cmap.get(src, src), cmap.get(tgt, tgt)

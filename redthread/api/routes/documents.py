@@ -28,7 +28,7 @@ def document_spans(store: Store, doc_id: str) -> dict[str, Any] | None:
     if doc is None:
         return None
     cmap = store.canonical_map()
-    spans = []
+    spans: list[dict[str, Any]] = []
     for s in store.statements(dataset=doc.dataset):
         if s.source != doc.id or s.span_start is None or s.span_end is None:
             continue
@@ -39,7 +39,7 @@ def document_spans(store: Store, doc_id: str) -> dict[str, Any] | None:
             "schema": s.schema, "prop": s.prop, "value": s.value, "statement_id": s.id,
             "origin": s.origin, "confidence": s.confidence, "hedge": s.hedge,
         })
-    spans.sort(key=lambda x: (x["start"], -x["end"]))
+    spans.sort(key=lambda x: (int(x["start"]), -int(x["end"])))
     return {"id": doc.id, "dataset": doc.dataset, "title": doc.title, "path": doc.path, "mime": doc.mime,
             "publisher": doc.publisher, "published_at": doc.published_at, "text": doc.text, "spans": spans}
 
