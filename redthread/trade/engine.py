@@ -110,7 +110,11 @@ class SparkTrade(TradeEngine):
     dialect = "spark"
 
     def __init__(
-        self, records: str | list[str], parties: str | list[str] | None = None, store: Store | None = None
+        self,
+        records: str | list[str],
+        parties: str | list[str] | None = None,
+        store: Store | None = None,
+        months: list[str] | None = None,
     ) -> None:
         from redthread.engines.spark import session
 
@@ -125,6 +129,8 @@ class SparkTrade(TradeEngine):
                 "SELECT party_id, min(name) AS name, min(country) AS country, min(schema) AS schema "
                 "FROM raw_parties GROUP BY party_id"
             ).createOrReplaceTempView("parties")
+        if months:
+            self.spark.read.parquet(*months).createOrReplaceTempView("party_months")
         self.set_canon({})
 
     @classmethod
@@ -138,7 +144,9 @@ class SparkTrade(TradeEngine):
         if not records:
             raise RedthreadError(f"no trade records in {folder}: load customs records first")
         parties = table.files(folder, "parties")
-        return cls([str(p) for p in records], [str(p) for p in parties] or None, store)
+        months = table.files(folder, "months")
+        return cls([str(p) for p in records], [str(p) for p in parties] or None, store,
+                   [str(p) for p in months] or None)
 
     def _fetch(self, sql: str) -> pa.Table:
         df = self.spark.sql(sql)
@@ -154,7 +162,7 @@ class SparkTrade(TradeEngine):
         self.has_canon = bool(mapping)
 
     def close(self) -> None:
-        for name in ("records", "raw_parties", "parties", "canon"):
+        for name in ("records", "raw_parties", "parties", "party_months", "canon"):
             self.spark.catalog.dropTempView(name)
 
 

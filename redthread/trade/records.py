@@ -357,29 +357,39 @@ def load_records(
     if strict and bad:
         raise InputErrors(result.errors)
     sql = _select_sql(cols, dataset, source, f"WHERE {error} IS NULL" if bad else "")
-    rec_file, party_file = table.source_files(folder, dataset, source)
-    rec_tmp = rec_file.with_name(rec_file.name + ".part")
-    party_tmp = party_file.with_name(party_file.name + ".part")
-    rec_tmp.parent.mkdir(parents=True, exist_ok=True)
-    party_tmp.parent.mkdir(parents=True, exist_ok=True)
+    targets = table.source_files(folder, dataset, source)
+    tmps = {kind: path.with_name(path.name + ".part") for kind, path in targets.items()}
+    for tmp in tmps.values():
+        tmp.parent.mkdir(parents=True, exist_ok=True)
     _register(con, "party_rows", {
         "party_id": [p.party_id for p in dims.parties],
         "name": [p.name for p in dims.parties],
         "country": [p.country for p in dims.parties],
     }, {})
+    written = _lit(str(tmps["records"]))
     try:
-        con.execute(f"COPY ({sql}) TO {_lit(str(rec_tmp))} (FORMAT parquet, COMPRESSION snappy)")
+        con.execute(f"COPY ({sql}) TO {written} (FORMAT parquet, COMPRESSION snappy)")
         con.execute(
             "COPY (SELECT party_id, min(name) AS name, min(country) AS country, "
             f"{_lit(mapping.party_schema)} AS schema FROM party_rows GROUP BY party_id "
-            f"ORDER BY party_id) TO {_lit(str(party_tmp))} (FORMAT parquet)"
+            f"ORDER BY party_id) TO {_lit(str(tmps['parties']))} (FORMAT parquet)"
+        )
+        # Per party and month: a party's series reads this, not every record.
+        con.execute(
+            "COPY (SELECT * FROM ("
+            "SELECT receiver_id AS party_id, 'buyer' AS role, month, sum(value_usd) AS value_usd, "
+            f"count(*) AS records FROM read_parquet({written}) GROUP BY ALL UNION ALL "
+            "SELECT sender_id, 'supplier', month, sum(value_usd), count(*) "
+            f"FROM read_parquet({written}) GROUP BY ALL) ORDER BY party_id, role, month) "
+            f"TO {_lit(str(tmps['months']))} (FORMAT parquet, COMPRESSION snappy)"
         )
     except duckdb.Error as exc:
-        rec_tmp.unlink(missing_ok=True)
-        party_tmp.unlink(missing_ok=True)
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
         raise InputError(f"cannot load records: {exc}".splitlines()[0], path=str(path)) from None
-    table.replace_file(rec_tmp, rec_file)
-    table.replace_file(party_tmp, party_file)
+    for kind, target in targets.items():
+        table.replace_file(tmps[kind], target)
+    rec_file = targets["records"]
     row = con.execute("SELECT count(*) FROM raw_rows t").fetchone()
     result.rows_read = int(row[0]) if row else 0
     row = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(rec_file))})").fetchone()

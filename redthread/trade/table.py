@@ -8,10 +8,12 @@ other stores, so each store (and each test) has its own::
 
     records/<dataset>/<hash of source>.parquet   one row per record
     parties/<dataset>/<hash of source>.parquet   party id, name, country, schema
+    months/<dataset>/<hash of source>.parquet    per party, role and month: value, records
 
 A reload of the same dataset and source replaces its files (written beside,
-then renamed). Queries see them through DuckDB views ``records`` and
-``parties`` (:func:`connect`); Spark reads the same files. Every record keeps
+then renamed). Queries see them through DuckDB views ``records``,
+``parties`` and ``party_months`` (:func:`connect`; the last makes one
+party's series a small read); Spark reads the same files. Every record keeps
 its provenance (dataset, source file, row) and is keyed to FtM party ids.
 """
 
@@ -61,6 +63,13 @@ PARTIES_DDL = """
 CREATE TEMP TABLE {name} (party_id VARCHAR, name VARCHAR, country VARCHAR, schema VARCHAR)
 """
 
+MONTHS_DDL = """
+CREATE TEMP TABLE {name} (party_id VARCHAR, role VARCHAR, month VARCHAR, value_usd DOUBLE, records BIGINT)
+"""
+
+#: Kinds of files per load, and the view each is seen through.
+KINDS = ("records", "parties", "months")
+
 #: Record columns in file order (what loaders must produce).
 RECORD_COLUMNS = (
     "dataset", "source", "row", "declaration_number", "date", "month", "sender_id", "receiver_id",
@@ -84,10 +93,10 @@ def _key(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
 
 
-def source_files(folder: Path, dataset: str, source: str) -> tuple[Path, Path]:
-    """(records file, parties file) of one dataset and source."""
+def source_files(folder: Path, dataset: str, source: str) -> dict[str, Path]:
+    """Kind (see :data:`KINDS`) -> file, for one dataset and source."""
     key = _key(source)
-    return folder / "records" / dataset / f"{key}.parquet", folder / "parties" / dataset / f"{key}.parquet"
+    return {kind: folder / kind / dataset / f"{key}.parquet" for kind in KINDS}
 
 
 def files(folder: Path, kind: str) -> list[Path]:
@@ -100,22 +109,23 @@ def _quote(path: Path) -> str:
 
 
 def attach_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """(Re)create the ``records`` and ``parties`` views over the files in ``folder``."""
-    for kind, ddl, body in (
-        ("records", RECORDS_DDL, "SELECT * FROM {src}"),
-        ("parties", PARTIES_DDL,
+    """(Re)create the ``records``, ``parties`` and ``party_months`` views over the files in ``folder``."""
+    for kind, view, ddl, body in (
+        ("records", "records", RECORDS_DDL, "SELECT * FROM {src}"),
+        ("parties", "parties", PARTIES_DDL,
          "SELECT party_id, min(name) AS name, min(country) AS country, min(schema) AS schema "
          "FROM {src} GROUP BY party_id"),
+        ("months", "party_months", MONTHS_DDL, "SELECT * FROM {src}"),
     ):
         found = files(folder, kind)
-        con.execute(f"DROP VIEW IF EXISTS {kind}")
+        con.execute(f"DROP VIEW IF EXISTS {view}")
         con.execute(f"DROP TABLE IF EXISTS {kind}_empty")
         if found:
             src = "read_parquet([" + ", ".join(_quote(p) for p in found) + "], union_by_name = true)"
         else:
             con.execute(ddl.format(name=f"{kind}_empty"))
             src = f"{kind}_empty"
-        con.execute(f"CREATE TEMP VIEW {kind} AS {body.format(src=src)}")
+        con.execute(f"CREATE TEMP VIEW {view} AS {body.format(src=src)}")
 
 
 def open_connection(store_url: str | None = None, folder: Path | None = None) -> duckdb.DuckDBPyConnection:
