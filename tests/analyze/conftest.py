@@ -48,3 +48,11 @@ def redflags_store(store: Store, fixtures: Path) -> Store:
     ingest(store, [folder / "registry-v1.ftm.jsonl"], "registry", source="registry")
     ingest(store, [folder / "registry-v2.ftm.jsonl"], "registry", source="registry")
     return store
+
+
+@pytest.fixture
+def claims_store(store: Store, fixtures: Path) -> Store:
+    """Two publications (datasets) that agree on some facts and contradict each other on others."""
+    ingest(store, [fixtures / "analyze" / "claims-a.ftm.jsonl"], "press-a")
+    ingest(store, [fixtures / "analyze" / "claims-b.ftm.jsonl"], "press-b")
+    return store

@@ -1,0 +1,194 @@
+"""Dated facts and events in order, for one entity or the whole case.
+
+Every date-typed property value becomes an event (a designation's start, a
+shipment, a payment, a stake acquired, an incorporation), described in words
+from the entity's schema and its parties; document publications and values
+removed by a later load (with their removal date) are events too. Each event
+carries its evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from followthemoney import model
+
+from redthread.model import Statement
+from redthread.store import Store
+
+Describe = Callable[["_Case", dict[str, Any], str], str]
+
+#: How to say what happened, per schema (``prop`` is the date property).
+DESCRIBE: dict[str, Describe] = {}
+
+
+def describes(*schemata: str) -> Callable[[Describe], Describe]:
+    def wrap(fn: Describe) -> Describe:
+        for name in schemata:
+            DESCRIBE[name] = fn
+        return fn
+
+    return wrap
+
+
+class _Case:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cmap = store.canonical_map()
+        self.entities = {e["id"]: e for e in store.entities()}
+
+    def cid(self, raw: str) -> str:
+        return self.cmap.get(raw, raw)
+
+    def name(self, raw: str) -> str:
+        ent = self.entities.get(self.cid(raw))
+        return str(ent["caption"]) if ent else raw
+
+    def names(self, ent: dict[str, Any], prop: str) -> str:
+        return ", ".join(self.name(v) for v in ent["properties"].get(prop, [])) or "?"
+
+    def first(self, ent: dict[str, Any], prop: str) -> str:
+        values = ent["properties"].get(prop, [])
+        return str(values[0]) if values else ""
+
+
+@describes("Sanction")
+def _sanction(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    who = case.first(ent, "authority") or "an authority"
+    verb = {"endDate": "lifts sanctions on"}.get(prop, "sanctions")
+    program = case.first(ent, "program")
+    return f"{who} {verb} {case.names(ent, 'entity')}" + (f" ({program})" if program else "")
+
+
+@describes("EconomicActivity")
+def _trade(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    goods = case.first(ent, "goodsDescription") or case.first(ent, "vedCode") or "goods"
+    return f"{case.names(ent, 'sender')} ships {goods} to {case.names(ent, 'receiver')}"
+
+
+@describes("Payment")
+def _payment(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    amount = " ".join(x for x in (case.first(ent, "amount"), case.first(ent, "currency")) if x)
+    return f"{case.names(ent, 'payer')} pays {amount or 'money'} to {case.names(ent, 'beneficiary')}".replace("  ", " ")
+
+
+@describes("Ownership")
+def _ownership(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    pct = case.first(ent, "percentage")
+    share = f"{pct}% of " if pct else ""
+    verb = "stops owning" if prop == "endDate" else "owns"
+    return f"{case.names(ent, 'owner')} {verb} {share}{case.names(ent, 'asset')}"
+
+
+def _edge(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    schema = model.get(ent["schema"])
+    if schema is None or schema.source_prop is None or schema.target_prop is None:
+        return _generic(case, ent, prop)
+    label = schema.edge_label or schema.label
+    prefix = "ends: " if prop == "endDate" else ""
+    return (f"{prefix}{case.names(ent, schema.source_prop.name)} {label} "
+            f"{case.names(ent, schema.target_prop.name)}")
+
+
+def _generic(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    schema = model.get(ent["schema"])
+    p = schema.get(prop) if schema else None
+    return f"{ent['caption']}: {p.label if p else prop}"
+
+
+def _describe(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    fn = DESCRIBE.get(ent["schema"])
+    if fn is not None:
+        return fn(case, ent, prop)
+    schema = model.get(ent["schema"])
+    if schema is not None and schema.edge and prop in ("startDate", "endDate", "date"):
+        return _edge(case, ent, prop)
+    return _generic(case, ent, prop)
+
+
+def _evidence(s: Statement) -> dict[str, Any]:
+    return {
+        "dataset": s.dataset, "source": s.source, "location": s.location,
+        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
+        "quote": s.quote, "confidence": s.confidence, "hedge": s.hedge, "statement_id": s.id,
+    }
+
+
+def _involved(case: _Case, ent: dict[str, Any]) -> list[str]:
+    schema = model.get(ent["schema"])
+    ids = [ent["id"]]
+    if schema is None:
+        return ids
+    for prop_name, values in ent["properties"].items():
+        prop = schema.get(prop_name)
+        if prop is not None and prop.type.name == "entity":
+            ids += [case.cid(v) for v in values]
+    return list(dict.fromkeys(ids))
+
+
+def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+    """Events in date order: ``{date, event, kind, entity, prop, value, parties, evidence}``.
+
+    ``kind`` is ``fact`` (a dated property value), ``published`` (a source
+    document) or ``removed`` (a value a later load no longer contained).
+    With ``entity_id`` only events involving that entity are kept.
+    """
+    case = _Case(store)
+    target = case.cid(entity_id) if entity_id else None
+    grouped: dict[tuple[str, str, str, str], list[Statement]] = defaultdict(list)
+    removed: list[Statement] = []
+    for s in store.statements(include_removed=True):
+        if s.removed_at is not None:
+            if not s.is_meta:
+                removed.append(s)
+            continue
+        schema = model.get(s.schema)
+        prop = schema.get(s.prop) if schema and not s.is_meta else None
+        if prop is not None and prop.type.name == "date":
+            grouped[(s.value, case.cid(s.entity_id), s.prop, s.value)].append(s)
+    out: list[dict[str, Any]] = []
+    for (when, eid, prop, value), stmts in grouped.items():
+        ent = case.entities.get(eid)
+        if ent is None:
+            continue
+        parties = _involved(case, ent)
+        out.append({
+            "date": when, "event": _describe(case, ent, prop), "kind": "fact",
+            "entity": {"id": eid, "name": ent["caption"], "schema": ent["schema"]},
+            "prop": prop, "value": value,
+            "parties": [{"id": p, "name": case.name(p)} for p in parties],
+            "evidence": [_evidence(s) for s in stmts],
+        })
+    for doc in store.documents():
+        if not doc.published_at:
+            continue
+        mentioned = sorted({case.cid(s.entity_id) for s in store.statements() if s.source == doc.id}) \
+            if target else []
+        out.append({
+            "date": doc.published_at, "event": f"published: {doc.title or doc.id}"
+            + (f" ({doc.publisher})" if doc.publisher else ""), "kind": "published",
+            "entity": None, "prop": None, "value": doc.id,
+            "parties": [{"id": p, "name": case.name(p)} for p in mentioned],
+            "evidence": [{"dataset": doc.dataset, "source": doc.id, "location": doc.path, "span": None,
+                          "quote": None, "confidence": 1.0, "hedge": None, "statement_id": None}],
+        })
+    for s in removed:
+        cid = case.cid(s.entity_id)
+        ent = case.entities.get(cid)
+        name = ent["caption"] if ent else cid
+        parties = _involved(case, ent) if ent else [cid]
+        if s.value in case.cmap or s.value in case.entities:
+            parties.append(case.cid(s.value))  # a removed link still names its party
+        out.append({
+            "date": (s.removed_at or "")[:10], "event": f"removed from {s.dataset}: {name} {s.prop} = {s.value}",
+            "kind": "removed", "entity": {"id": cid, "name": name, "schema": s.schema},
+            "prop": s.prop, "value": s.value,
+            "parties": [{"id": p, "name": case.name(p)} for p in parties],
+            "evidence": [_evidence(s)],
+        })
+    if target:
+        out = [e for e in out if any(p["id"] == target for p in e["parties"])]
+    out.sort(key=lambda e: (e["date"], e["event"]))
+    return out
