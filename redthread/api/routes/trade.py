@@ -92,7 +92,10 @@ def post_capacity(
     """Units per month the component flows into ``buyer`` support; binding component; claims."""
     from redthread.trade.capacity import capacity, parse_bom
 
-    data = yaml.safe_load(bom) if isinstance(bom, str) else bom
+    try:
+        data = yaml.safe_load(bom) if isinstance(bom, str) else bom
+    except yaml.YAMLError as exc:
+        raise HTTPException(status_code=422, detail=f"bom: not valid YAML: {exc}") from exc
     parsed = _call(parse_bom, data, "<request>")
     if store.entity(buyer) is None:
         raise HTTPException(status_code=404, detail=f"no entity {buyer!r}")
