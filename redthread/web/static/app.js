@@ -153,18 +153,31 @@ async function documentPage(id, params) {
   const doc = await api(`/documents/${id.split("/").map(enc).join("/")}`);
   const want = (params.get("span") || "").split("-").map(Number);
   const text = doc.text, parts = [];
-  let pos = 0;
-  for (const s of doc.spans) {
-    if (s.start < pos) continue; // overlapping spans: the first wins
-    parts.push(text.slice(pos, s.start));
-    const hit = s.start === want[0] && s.end === want[1];
-    parts.push(h("mark", { class: hit ? "target" : "", id: hit ? "target-span" : null, title: `${s.prop}: ${s.value} (${s.schema})`, dataset: { entity: s.entity_id } },
-      h("a", { href: `#/entity/${enc(s.entity_id)}` }, text.slice(s.start, s.end))));
-    pos = s.end;
+  // Spans overlap (a name inside the sentence that states a relation): cut the text at
+  // every span boundary; each piece is marked by the spans covering it, the shortest on top.
+  const cuts = [...new Set([0, text.length, ...doc.spans.flatMap((s) => [s.start, s.end])])].sort((a, b) => a - b);
+  let firstTarget = null;
+  for (let i = 0; i < cuts.length - 1; i++) {
+    const [a, b] = [cuts[i], cuts[i + 1]];
+    const piece = text.slice(a, b);
+    const over = doc.spans.filter((s) => s.start <= a && s.end >= b);
+    if (!over.length) { parts.push(piece); continue; }
+    over.sort((x, y) => (x.end - x.start) - (y.end - y.start));
+    const top = over[0];
+    const inTarget = want.length === 2 && a >= want[0] && b <= want[1];
+    const cls = [top.end - top.start > 80 ? "sentence" : "name", inTarget ? "target" : ""].join(" ").trim();
+    const mark = h("mark", { class: cls, title: over.map((s) => `${s.prop}: ${s.value} (${s.schema})`).join("\n"), dataset: { entity: top.entity_id } },
+      h("a", { href: `#/entity/${enc(top.entity_id)}` }, piece));
+    if (inTarget && !firstTarget) { firstTarget = mark; mark.id = "target-span"; }
+    parts.push(mark);
   }
-  parts.push(text.slice(pos));
-  main.replaceChildren(h("h1", {}, doc.title || doc.id), h("p", { class: "muted" }, `${doc.dataset} · ${doc.publisher || ""} ${doc.published_at || ""} · ${doc.spans.length} highlighted span(s)`),
-    h("div", { class: "doc-text" }, parts));
+  const meta = [doc.dataset, doc.publisher, doc.published_at, `${doc.spans.length} highlighted span(s)`].filter(Boolean).join(" · ");
+  const mentioned = new Map();
+  for (const s of doc.spans) if (!mentioned.has(s.entity_id)) mentioned.set(s.entity_id, s.schema);
+  main.replaceChildren(h("h1", {}, doc.title || doc.id), h("p", { class: "muted" }, meta),
+    h("div", { class: "doc-text" }, parts),
+    mentioned.size ? h("h2", {}, "Entities stated in this document") : "",
+    h("ul", { class: "mentioned" }, [...mentioned].map(([id, schema]) => h("li", {}, entityLink(id, id), h("span", { class: "muted" }, ` ${schema}`)))));
   const target = document.getElementById("target-span");
   if (target) target.scrollIntoView({ block: "center" });
 }
