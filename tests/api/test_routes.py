@@ -41,6 +41,7 @@ def test_document_spans(client: TestClient) -> None:
     assert len(spans) == 1
     assert TEXT[spans[0]["start"]:spans[0]["end"]] == "Acme Widgets LLC"
     assert spans[0]["entity_id"] == "doc-acme"
+    assert body["entities"]["doc-acme"] == {"caption": "Acme Widgets LLC", "schema": "Company"}
     assert [d["id"] for d in client.get("/documents").json()["documents"]] == ["memo-1"]
     assert client.get("/documents/none").status_code == 404
 

@@ -23,7 +23,8 @@ def list_documents(dataset: str | None = Query(None), store: Store = Depends(get
 
 
 def document_spans(store: Store, doc_id: str) -> dict[str, Any] | None:
-    """A document's text and every statement span inside it, sorted by position."""
+    """A document's text, every statement span inside it (sorted by position) and the
+    caption and schema of each entity those statements are about."""
     doc = store.document(doc_id)
     if doc is None:
         return None
@@ -40,8 +41,13 @@ def document_spans(store: Store, doc_id: str) -> dict[str, Any] | None:
             "origin": s.origin, "confidence": s.confidence, "hedge": s.hedge,
         })
     spans.sort(key=lambda x: (int(x["start"]), -int(x["end"])))
+    entities: dict[str, dict[str, Any]] = {}
+    for eid in dict.fromkeys(str(sp["entity_id"]) for sp in spans):
+        ent = store.entity(eid)
+        entities[eid] = {"caption": ent["caption"] if ent else eid, "schema": ent["schema"] if ent else None}
     return {"id": doc.id, "dataset": doc.dataset, "title": doc.title, "path": doc.path, "mime": doc.mime,
-            "publisher": doc.publisher, "published_at": doc.published_at, "text": doc.text, "spans": spans}
+            "publisher": doc.publisher, "published_at": doc.published_at, "text": doc.text, "spans": spans,
+            "entities": entities}
 
 
 @router.get("/documents/{doc_id:path}", dependencies=[require_role("viewer")])

@@ -177,7 +177,8 @@ async function documentPage(id, params) {
   main.replaceChildren(h("h1", {}, doc.title || doc.id), h("p", { class: "muted" }, meta),
     h("div", { class: "doc-text" }, parts),
     mentioned.size ? h("h2", {}, "Entities stated in this document") : "",
-    h("ul", { class: "mentioned" }, [...mentioned].map(([id, schema]) => h("li", {}, entityLink(id, id), h("span", { class: "muted" }, ` ${schema}`)))));
+    h("ul", { class: "mentioned" }, [...mentioned].map(([id, schema]) => h("li", {}, entityLink(id, (doc.entities && doc.entities[id] && doc.entities[id].caption) || id),
+      h("span", { class: "muted" }, ` ${(doc.entities && doc.entities[id] && doc.entities[id].schema) || schema}`)))));
   const target = document.getElementById("target-span");
   if (target) target.scrollIntoView({ block: "center" });
 }
