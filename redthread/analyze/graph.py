@@ -58,6 +58,9 @@ LINK_WEIGHTS: dict[str, float] = {
 }
 #: A hedged statement ("reportedly", "allegedly") weakens the link by this factor.
 HEDGE_FACTOR = 0.7
+#: An ownership link is as strong as its stake: ``0.5 + 0.5 × pct / 100`` (a
+#: 100 % owner 1.0, a 10 % owner 0.55); an unstated stake counts like 50 %.
+UNKNOWN_STAKE = 50.0
 #: Edge schemata that are not ties between parties (a document mentions someone).
 _SKIP_EDGES = {"Documentation", "CourtCaseParty"}
 #: Interval schemata that link two parties although FtM does not mark them as edges.
@@ -414,6 +417,8 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     for eid, (schema, sources, targets, p, conf, hedged, lab, dts, evs) in ends.items():
         lt = _BY_SCHEMA[schema]
         w = lt.weight * conf * (HEDGE_FACTOR if hedged else 1.0)
+        if schema == "Ownership":
+            w *= 0.5 + 0.5 * (UNKNOWN_STAKE if p is None else p) / 100.0
         k = KIND[schema]
         for s_id in sources:
             for t_id in targets:

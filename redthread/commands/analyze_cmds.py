@@ -1,0 +1,256 @@
+"""ownership, blocked, path, exposure, redflags, claims, timeline: network analytics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from redthread.analyze.claims import claims as claims_fn
+from redthread.analyze.exposure import exposure as exposure_fn
+from redthread.analyze.exposure import paths as paths_fn
+from redthread.analyze.graph import Graph, load_graph
+from redthread.analyze.ownership import blocked as blocked_fn
+from redthread.analyze.ownership import owners_tree
+from redthread.analyze.redflags import evaluate
+from redthread.analyze.timeline import timeline as timeline_fn
+from redthread.commands._common import console, progress_bar, resolve_entity, store
+from redthread.errors import RedthreadError
+from redthread.store import Store
+
+FORMATS = ("table", "json")
+ENGINE_HELP = "Engine for the batch computation: duckdb (default), spark or memory; or REDTHREAD_ENGINE."
+
+
+def _json(data: Any) -> None:
+    print(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise RedthreadError(f"unknown --format {fmt!r}: use table or json")
+
+
+def _graph(st: Store) -> Graph:
+    with progress_bar("loading graph") as update:
+        return load_graph(st, progress=update)
+
+
+def _where(ev: dict[str, Any]) -> str:
+    where = ev.get("location") or ev.get("source") or ""
+    if ev.get("span"):
+        where += f" [{ev['span'][0]}:{ev['span'][1]}]"
+    line = f"{ev.get('dataset', '')} · {where}"
+    if ev.get("hedge"):
+        line += f" · hedged: {ev['hedge']}"
+    if ev.get("quote"):
+        line += f"\n  “{ev['quote']}”"
+    return line
+
+
+def _link_text(link: dict[str, Any]) -> str:
+    pct = f" {link['percentage']:g}%" if link.get("percentage") is not None else ""
+    return f"{link['source_name']} —{link['label']}{pct}→ {link['target_name']}"
+
+
+def _evidence_lines(evidence: list[dict[str, Any]], limit: int = 2) -> str:
+    lines = [_where(e) for e in evidence[:limit]]
+    if len(evidence) > limit:
+        lines.append(f"(+{len(evidence) - limit} more)")
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ownership(
+        name_or_id: str = typer.Argument(..., help="Entity id or name."),
+        depth: int = typer.Option(6, "--depth", help="Levels of owners and holdings to show."),
+        authority: str = typer.Option("OFAC", "--authority", help="Sanctioning authority for the flags."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table (a tree) or json."),
+    ) -> None:
+        """Owners (up) and holdings (down) of an entity, with percentages and sources."""
+        _check_format(fmt)
+        st = store()
+        eid = resolve_entity(st, name_or_id)
+        tree = owners_tree(st, eid, depth=depth, authority=authority, graph=_graph(st))
+        if fmt == "json":
+            _json(tree)
+            return
+        console.print(_render_tree(tree))
+        if tree["ultimate_owners"]:
+            table = Table("ultimate owner", "effective share", "chains", title="ultimate beneficial owners")
+            for o in tree["ultimate_owners"]:
+                table.add_row(o["name"], f"{o['effective_share']:.2f}%", str(len(o["chains"])))
+            console.print(table)
+
+    @app.command()
+    def blocked(
+        authority: str = typer.Option("OFAC", "--authority", help="Authority whose sanctions count (OFAC, EU, UK, UN, any, or text)."),
+        variant: str = typer.Option("us", "--variant", help="us: 50 % or more; eu: more than 50 % or control."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+        engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
+    ) -> None:
+        """Entities blocked by the 50 % rule: aggregate stakes of blocked owners, to a fixed point."""
+        _check_format(fmt)
+        st = store()
+        result = blocked_fn(st, authority, variant, engine=engine, graph=_graph(st))
+        if fmt == "json":
+            _json(result)
+            return
+        table = Table("entity", "blocked share", "blocked owners", "chain", "sources", show_lines=True,
+                      title=f"blocked by the {variant.upper()} rule ({authority} sanctions)")
+        for item in result:
+            owners = "\n".join(f"{o['name']} {o['share']:g}%" + (" (sanctioned)" if o["sanctioned"] else "")
+                               for o in item["owners"])
+            owners += "".join(f"\ncontrolled by {c['name']}" for c in item["controllers"])
+            chain = "\n".join(_link_text(link) for link in item["chain"])
+            sources = "\n".join(_evidence_lines(link["evidence"], 1) for link in item["chain"][:3])
+            table.add_row(f"{item['name']}\n[dim]{item['id']}[/]", f"{item['blocked_share']:g}%", owners, chain, sources)
+        console.print(table)
+        console.print(f"{len(result)} blocked entit{'y' if len(result) == 1 else 'ies'}")
+
+    @app.command()
+    def path(
+        a: str = typer.Argument(..., help="First party (id or name)."),
+        b: str = typer.Argument(..., help="Second party (id or name)."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    ) -> None:
+        """Shortest and strongest paths between two parties, every link with its evidence."""
+        _check_format(fmt)
+        st = store()
+        ia, ib = resolve_entity(st, a), resolve_entity(st, b)
+        found = paths_fn(st, ia, ib, graph=_graph(st))
+        if fmt == "json":
+            _json(found)
+            return
+        if not found:
+            console.print("no path between them")
+            return
+        for p in found:
+            table = Table("link", "evidence", show_lines=True,
+                          title=f"{p['kind']} path: {p['hops']} hop(s), strength {p['strength']:.3f}")
+            for link in p["links"]:
+                table.add_row(_link_text(link), _evidence_lines(link["evidence"]))
+            console.print(table)
+
+    @app.command()
+    def exposure(
+        max_hops: int = typer.Option(3, "--max-hops", help="Search this many links from sanctioned parties."),
+        top: int | None = typer.Option(None, "--top", help="Show only the N most exposed parties."),
+        authority: str = typer.Option("OFAC", "--authority", help="Authority whose sanctions count."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+        engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
+    ) -> None:
+        """Parties ranked by how close and how strongly tied they are to sanctioned parties."""
+        _check_format(fmt)
+        st = store()
+        result = exposure_fn(st, max_hops, top, authority=authority, engine=engine, graph=_graph(st))
+        if fmt == "json":
+            _json(result)
+            return
+        table = Table("party", "hops", "strength", "nearest sanctioned", "path", show_lines=True,
+                      title=f"exposure to {authority} sanctioned parties")
+        for item in result:
+            path_text = "\n".join(_link_text(link) for link in item.get("path", []))
+            nearest = item.get("nearest") or {}
+            name = item["name"] + (" [red](blocked)[/]" if item["blocked"] else "")
+            table.add_row(name, str(item["hops"]), f"{item['strength']:.3f}", nearest.get("name", ""), path_text)
+        console.print(table)
+
+    @app.command()
+    def redflags(
+        entity: str | None = typer.Option(None, "--entity", "-e", help="Only flags involving this entity."),
+        rule: list[str] | None = typer.Option(None, "--rule", help="Only these rule ids (repeatable)."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    ) -> None:
+        """Red flags of diversion and evasion, each with why it matters and its evidence."""
+        _check_format(fmt)
+        st = store()
+        eid = resolve_entity(st, entity) if entity else None
+        flags = evaluate(st, eid, rules=rule or None, graph=_graph(st))
+        if fmt == "json":
+            _json(flags)
+            return
+        table = Table("rule", "entity", "what", "evidence", show_lines=True, title="red flags")
+        for f in flags:
+            sev = "[red]" if f["severity"] == "high" else "[yellow]"
+            table.add_row(f"{sev}{f['title']}[/]\n[dim]{f['rule']}[/]", f["entity"]["name"], f["detail"],
+                          _evidence_lines(f["evidence"]))
+        console.print(table)
+        console.print(f"{len(flags)} flag(s)")
+
+    @app.command()
+    def claims(
+        conflicts: bool = typer.Option(False, "--conflicts", help="Only contradictions between sources."),
+        single_source: bool = typer.Option(False, "--single-source", help="Only facts resting on one publisher."),
+        entity: str | None = typer.Option(None, "--entity", "-e", help="Only facts about this entity."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    ) -> None:
+        """Facts with their supporting sources, or the contradictions between sources."""
+        _check_format(fmt)
+        st = store()
+        eid = resolve_entity(st, entity) if entity else None
+        result = claims_fn(st, conflicts_only=conflicts, single_source=single_source, entity_id=eid)
+        if fmt == "json":
+            _json(result)
+            return
+        if conflicts:
+            table = Table("about", "property", "values and sources", show_lines=True, title="contradictions")
+            for c in result:
+                values = "\n".join(f"{v['value']}: {', '.join(v['publishers'])}" for v in c["values"])
+                table.add_row(", ".join(e["name"] for e in c["entities"]), c["prop"], values)
+        else:
+            table = Table("entity", "property", "value", "sources", "publishers", title="claims")
+            for f in result:
+                table.add_row(f["entity"]["name"], f["prop"], f["value"], str(f["source_count"]),
+                              ", ".join(f["publishers"]))
+        console.print(table)
+
+    @app.command()
+    def timeline(
+        entity: str | None = typer.Option(None, "--entity", "-e", help="Only events involving this entity."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    ) -> None:
+        """Dated facts and events in order: designations, shipments, payments, removals."""
+        _check_format(fmt)
+        st = store()
+        eid = resolve_entity(st, entity) if entity else None
+        events = timeline_fn(st, eid)
+        if fmt == "json":
+            _json(events)
+            return
+        table = Table("date", "event", "source", title="timeline")
+        for e in events:
+            style = "[red]" if e["kind"] == "removed" else ""
+            table.add_row(e["date"], f"{style}{e['event']}", _evidence_lines(e["evidence"], 1))
+        console.print(table)
+
+
+def _render_tree(tree: dict[str, Any]) -> Tree:
+    def label(node: dict[str, Any], link: dict[str, Any] | None = None) -> str:
+        flags = " [red](sanctioned)[/]" if node["sanctioned"] else " [red](blocked)[/]" if node["blocked"] else ""
+        text = f"[bold]{node['name']}[/]{flags} [dim]{node['schema']}[/]"
+        if link is not None:
+            pct = f"{link['percentage']:g}% " if link.get("percentage") is not None else ""
+            text = f"{pct}[dim]{link['type'].lower()}[/] {text}"
+            if link["evidence"]:
+                text += f" [dim]· {_where(link['evidence'][0]).splitlines()[0]}[/]"
+        if node.get("cycle"):
+            text += " [yellow](cycle)[/]"
+        return text
+
+    root = Tree(label(tree))
+
+    def add(branch: Tree, children: list[dict[str, Any]], key: str) -> None:
+        for child in children:
+            sub = branch.add(label(child["node"], child["link"]))
+            add(sub, child["node"].get(key, []), key)
+
+    if tree["owners"]:
+        add(root.add("[cyan]owned / controlled by[/]"), tree["owners"], "owners")
+    if tree["holdings"]:
+        add(root.add("[cyan]owns / controls[/]"), tree["holdings"], "holdings")
+    return root
