@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -188,8 +189,18 @@ def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> No
         mention.vote("Person", 3.0)
 
 
-def find_mentions(text: str, ner: list[tuple[int, int, str]], skip: list[tuple[int, int]]) -> list[Mention]:
-    """Party mentions in ``text``; ``ner`` holds spaCy (start, end, label); ``skip`` spans are ignored."""
+NerFn = Callable[[list[tuple[int, int]]], list[tuple[int, int, str]]]
+
+
+def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list[tuple[int, int]],
+                  sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Party mentions in ``text``; ``skip`` spans are ignored.
+
+    ``ner`` is spaCy's (start, end, label) list, or a function that runs NER
+    over given (start, end) spans: then only sentences with a capitalised
+    name that the patterns have not already explained go through the model,
+    which is what keeps the extractor fast.
+    """
     lex = lexicon()
     p = patterns()
     found: list[Mention] = []
@@ -252,7 +263,10 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], skip: list[tuple[i
     for m in p.cyrillic.finditer(text):
         if len(m.group().split()) >= 2 or text[m.start() - 1 : m.start()] == "(":
             add(m.start(), m.end(), "native", None)
-    _slot_candidates(text, ner, p, add)
+    _slot_candidates(text, p, add)
+    if callable(ner):
+        spans = _needs_ner(text, sentences or [(0, len(text))], skip, found, p)
+        ner = ner(spans)
     for start, end, label in ner:
         if label == "PERSON":
             add(start, end, "ner", "Person", 1.5)
@@ -276,19 +290,61 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], skip: list[tuple[i
 _COMPANY_SHAPE = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z]{2,}|Invest|Trade|Group|Service|Stroy|Tech|Avia))+")
 
 
-def _slot_candidates(text: str, ner: list[tuple[int, int, str]], p: Patterns, add: Any) -> None:
+def _needs_ner(text: str, sentences: list[tuple[int, int]], skip: list[tuple[int, int]],
+               found: list[Mention], p: Patterns) -> list[tuple[int, int]]:
+    """Sentences holding a capitalised name the patterns did not explain."""
+    demonyms = lexicon().data["demonyms"]
+    stops = _stop_caps()
+    covered = sorted((m.start, m.end) for m in found)
+    known = {m.text for m in found}
+    out: list[tuple[int, int]] = []
+    for a, b in sentences:
+        if any(x <= a < y for x, y in skip):
+            continue
+        for m in p.name_seq.finditer(text, a, b):
+            if any(x <= m.start() < y or x < m.end() <= y for x, y in covered):
+                continue
+            words = [w for w in m.group().split() if w not in stops and w not in demonyms]
+            if not words or " ".join(words) in known or (len(words) == 1 and _is_country(words[0])):
+                continue
+            # a window of context around the name is enough for the model
+            ws = _word_edge(text, max(a, m.start() - NER_CONTEXT), a, back=True)
+            we = _word_edge(text, min(b, m.end() + NER_CONTEXT), b, back=False)
+            if out and ws <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], we))
+            else:
+                out.append((ws, we))
+    return out
+
+
+#: Characters of context on each side of a name sent to the NER model.
+NER_CONTEXT = 70
+
+
+def _word_edge(text: str, pos: int, limit: int, back: bool) -> int:
+    """Move ``pos`` onto a word boundary, towards the name; ``limit`` (a sentence edge) stays as is."""
+    if pos == limit:
+        return pos
+    if back:  # window start: forward to the start of the next word
+        while pos < len(text) and not text[pos - 1].isspace():
+            pos += 1
+        return pos
+    while pos > 0 and not text[pos].isspace():  # window end: back to the end of a word
+        pos -= 1
+    return pos
+
+
+def _slot_candidates(text: str, p: Patterns, add: Any) -> None:
     """Capitalised names standing where a party must stand ("owned by X", "X shipped").
 
     spaCy's small model misses many company names; a name in the slot of a
     relation verb, or followed by ", a company", is a party candidate.
     """
-    places = [(a, b) for a, b, label in ner if label == "NORP"]
+    demonyms = lexicon().data["demonyms"]
     for m in p.name_seq.finditer(text):
         a, b = m.span()
-        if any(x <= a < y or x < b <= y for x, y in places):
-            continue
         words = m.group().split()
-        if all(w in _stop_caps() for w in words):
+        if all(w in _stop_caps() or w in demonyms for w in words):
             continue
         before = text[max(0, a - 80) : a]
         shaped = len(words) == 1 and bool(_COMPANY_SHAPE.fullmatch(m.group()))

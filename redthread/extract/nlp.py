@@ -56,3 +56,16 @@ def entities(text: str) -> list[tuple[int, int, str]]:
             if ent.label_ in LABELS:
                 out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))
     return out
+
+
+def entities_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Named entities of ``text`` found by running the model over ``spans`` only."""
+    if not spans:
+        return []
+    nlp = pipeline()
+    out: list[tuple[int, int, str]] = []
+    for (offset, _), doc in zip(spans, nlp.pipe((text[a:b] for a, b in spans), batch_size=256), strict=True):
+        for ent in doc.ents:
+            if ent.label_ in LABELS:
+                out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))
+    return out

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from redthread.extract.lexicon import lexicon
 from redthread.extract.mentions import CJK, PARTY_SCHEMATA, Mention
@@ -31,6 +31,7 @@ class Party:
     mentions: list[Mention] = field(default_factory=list)
     votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     country: str | None = None
+    _name_cache: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def names(self) -> list[Mention]:
@@ -55,6 +56,14 @@ class Party:
 
     @property
     def name(self) -> str:
+        cached = self._name_cache
+        if cached is not None and cached[0] == len(self.mentions):
+            return cached[1]
+        name = self._pick_name()
+        self._name_cache = (len(self.mentions), name)
+        return name
+
+    def _pick_name(self) -> str:
         forms = [m.text for m in self.names]
         latin = [f for f in forms if not _is_native(f) and not _is_acronym(f)]
         pool = latin or forms
@@ -89,6 +98,7 @@ def _legal_tail() -> re.Pattern[str]:
     return re.compile(r"(?:,?\s+(?:" + "|".join(re.escape(f) for f in forms) + r")\.?)+$")
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """A comparison key: case, punctuation, legal forms and spelling variants removed."""
     k = text.casefold().replace("’", "'")
@@ -227,13 +237,35 @@ def propagate(text: str, parties: list[Party], mentions: list[Mention], skip: li
         m = Mention(a, b, hit.group(), "echo", party=party.index)
         party.mentions.append(m)
         added.append(m)
+        _merge_parenthesised(text, m, party, parties, mentions)
     return added
+
+
+def _merge_parenthesised(text: str, m: Mention, party: Party, parties: list[Party], mentions: list[Mention]) -> None:
+    """"Name (Имя)" after a repeated name: the parenthesised party is the same one."""
+    from redthread.extract.mentions import patterns
+
+    am = patterns().alias_after.match(text, m.end)
+    if am is None or not am.group("p"):
+        return
+    start = am.start("p")
+    for other in mentions:
+        if other.start == start and other.party >= 0 and other.party != party.index:
+            index = {p.index: p for p in parties}
+            source = index.get(other.party)
+            if source is None or len(source.names) > 2 or not all(_is_native(x.text) or _is_acronym(x.text) for x in source.names):
+                return
+            for x in source.mentions:
+                x.party = party.index
+            party.mentions.extend(source.mentions)
+            source.mentions = []
+            return
 
 
 def drop_products(text: str, parties: list[Party]) -> list[Party]:
     """Parties left after removing product names ("Foo drones")."""
     _TEXT.set(text)
-    keep = [p for p in parties if not _is_product(p)]
+    keep = [p for p in parties if p.mentions and not _is_product(p)]
     dropped = {p.index for p in parties} - {p.index for p in keep}
     for p in parties:
         if p.index in dropped:

@@ -38,7 +38,7 @@ class RulesBackend:
                 path: str = "") -> ExtractionResult:
         sents = sentences(text)
         skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b]) or is_headline(text[a:b])]
-        mentions = find_mentions(text, nlp.entities(text), skip)
+        mentions = find_mentions(text, lambda spans: nlp.entities_in(text, spans), skip, sents)
         parties = cluster(mentions, text)
         mentions += propagate(text, parties, mentions, skip)
         parties = drop_products(text, parties)
