@@ -1,0 +1,45 @@
+"""``POST /extract``: text in, FtM entities (and provenance statements) out; nothing is stored.
+
+To extract *and store*, upload the document to ``POST /ingest``: the
+``document`` loader runs the same extraction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from redthread.api.deps import require_role
+from redthread.errors import RedthreadError
+from redthread.extract import extract_text
+
+router = APIRouter(tags=["extract"])
+
+MAX_CHARS = 2_000_000
+
+
+class ExtractRequest(BaseModel):
+    text: str = Field(..., min_length=1, max_length=MAX_CHARS, description="plain text of the document")
+    doc_id: str = Field("request", description="document id used for entity ids and statement sources")
+    dataset: str = Field("extract", description="dataset name put on the statements")
+    backend: str = Field("rules", description="rules (offline) or llm")
+    statements: bool = Field(False, description="also return the statements with spans and quotes")
+
+
+@router.post("/extract", dependencies=[require_role("viewer")])
+def extract(req: ExtractRequest) -> dict[str, Any]:
+    """Extract parties and relations from ``text`` with the chosen backend."""
+    try:
+        result = extract_text(req.text, doc_id=req.doc_id, dataset=req.dataset, backend=req.backend)
+    except RedthreadError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    out: dict[str, Any] = {
+        "document": {"id": result.document.id, "title": result.document.title},
+        "backend": result.backend,
+        "entities": result.entities,
+    }
+    if req.statements:
+        out["statements"] = [s.to_dict() for s in result.statements]
+    return out
