@@ -337,6 +337,8 @@ def load_records(
     from redthread.errors import InputErrors
 
     types = _open_raw(con, path, mapping)
+    # Row numbers are explicit from here on, so output order is free (parallel writes).
+    con.execute("SET preserve_insertion_order = false")
     cols = _Columns(mapping, types, path)
     result = RecordLoad(path=str(path))
     dims = _register_dims(con, cols)
