@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from redthread import __version__, settings
@@ -24,12 +27,33 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 
 def create_app(store_url: str | None = None) -> FastAPI:
     """The API over the store at ``store_url`` (default: the configured store)."""
+    swagger = WEB / "node_modules" / "swagger-ui-dist"
     app = FastAPI(
         title="redthread",
         version=__version__,
         description="Sourced evidence graph API. Send `Authorization: ApiKey <key>`; "
         "with no key created yet only loopback callers are served.",
+        docs_url=None if swagger.is_dir() else "/docs",
     )
+    if swagger.is_dir():  # API docs from the local npm package: they work offline too
+
+        @app.get("/docs", include_in_schema=False)
+        def docs() -> HTMLResponse:
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json", title="redthread API",
+                swagger_js_url="/vendor/swagger-ui-dist/swagger-ui-bundle.js",
+                swagger_css_url="/vendor/swagger-ui-dist/swagger-ui.css",
+                swagger_favicon_url="/vendor/swagger-ui-dist/favicon-32x32.png",
+            )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
     app.state.store_url = store_url or settings.store_url()
     app.state.authenticate = make_authenticator(app.state.store_url)
     origins = settings.cors_origins()

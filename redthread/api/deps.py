@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
 
 from redthread.store import Store, open_store
 
@@ -28,7 +29,13 @@ def get_store(request: Request) -> Iterator[Store]:
         store.close()
 
 
-def authenticate(request: Request) -> str:
+#: Declares the key header in the OpenAPI description (so /docs has an "Authorize" box);
+#: the check itself is ``app.state.authenticate`` (see :mod:`redthread.api.auth`).
+API_KEY_HEADER = APIKeyHeader(name="Authorization", auto_error=False,
+                              description="`ApiKey <key>` (see `redthread keys create`)")
+
+
+def authenticate(request: Request, _header: str | None = Security(API_KEY_HEADER)) -> str:
     """The caller's role. With no key system configured, only loopback is served."""
     auth: Callable[[Request], str] | None = getattr(request.app.state, "authenticate", None)
     if auth is not None:

@@ -157,3 +157,18 @@ def test_uploaded_article_is_extracted_with_spans(client: TestClient, shared: Pa
     for span in names:
         assert body["text"][span["start"]:span["end"]].strip(), span
         assert span["entity_id"] in body["entities"]
+
+
+def test_docs_and_ui_need_no_cdn(client: TestClient) -> None:
+    web = Path(__file__).resolve().parents[2] / "redthread" / "web"
+    if not (web / "node_modules" / "swagger-ui-dist").is_dir():
+        pytest.skip("npm packages not installed (scripts/setup.sh)")
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/vendor/swagger-ui-dist/swagger-ui-bundle.js" in docs.text
+    assert "cdn." not in docs.text
+    index = client.get("/").text
+    assert "/vendor/cytoscape/dist/cytoscape.min.js" in index and "http" not in index.replace("http-equiv", "")
+    assert client.get("/vendor/cytoscape/dist/cytoscape.min.js").status_code == 200
+    assert client.get("/").headers["x-content-type-options"] == "nosniff"
+    schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
+    assert any(s.get("name") == "Authorization" for s in schemes.values())
