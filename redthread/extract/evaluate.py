@@ -73,7 +73,7 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
@@ -168,13 +168,13 @@ def score_document(gold: GoldDoc, backend: str = "rules") -> DocScore:
                 used.add(gi)
                 break
     for e in predicted:
-        gi = mapping.get(e["id"])
-        if gi is not None and e["schema"] in gold.parties[gi].schemata:
+        hit_index = mapping.get(e["id"])
+        if hit_index is not None and e["schema"] in gold.parties[hit_index].schemata:
             ds.parties.tp += 1
         else:
             ds.parties.fp += 1
             ds.misses.append(f"party FP: {e['schema']} {e['properties'].get('name')}"
-                             + (f" (gold: {gold.parties[gi].schemata})" if gi is not None else ""))
+                             + (f" (gold: {gold.parties[hit_index].schemata})" if hit_index is not None else ""))
     ds.parties.fn = len(gold.parties) - ds.parties.tp
     for gi, gp in enumerate(gold.parties):
         if gi not in used:
@@ -247,10 +247,10 @@ def score_document(gold: GoldDoc, backend: str = "rules") -> DocScore:
         if pi not in matched:
             ds.relations[e["schema"]].fp += 1
             first, second = ENDS[e["schema"]]
-            names = {x["id"]: (x["properties"].get("name") or ["?"])[0] for x in predicted}
+            labels = {x["id"]: (x["properties"].get("name") or ["?"])[0] for x in predicted}
             p = e["properties"]
-            ds.misses.append(f"relation FP: {e['schema']} {names.get((p.get(first) or [''])[0])} -> "
-                             f"{names.get((p.get(second) or [''])[0], '') if second else p.get('authority')}")
+            ds.misses.append(f"relation FP: {e['schema']} {labels.get((p.get(first) or [''])[0])} -> "
+                             f"{labels.get((p.get(second) or [''])[0], '') if second else p.get('authority')}")
     return ds
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from redthread.errors import ConfigError, RedthreadError
-from redthread.extract.normalize import parse_money, parse_percentage, format_percentage
+from redthread.extract.normalize import format_percentage, parse_money, parse_percentage
 from redthread.extract.parties import key
 from redthread.extract.relations import ENDS
 from redthread.extract.result import Builder, Evidence, ExtractionResult, make_id
@@ -195,7 +195,7 @@ class LLMBackend:
             for party in data.get("parties") or []:
                 if not isinstance(party, dict) or not party.get("name"):
                     continue
-                schema = party.get("schema") if party.get("schema") in _PARTY_SCHEMATA else "Company"
+                schema = str(party["schema"]) if party.get("schema") in _PARTY_SCHEMATA else "Company"
                 name = str(party["name"]).strip()
                 pkey = key(name)
                 eid = party_ids.get(pkey) or make_id(doc_id, "party", name)

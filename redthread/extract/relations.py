@@ -459,17 +459,17 @@ def family(ctx: SentenceContext) -> Iterator[Relation]:
             yield rel
             break
     # "Y, possibly his twin brother": a pronoun right after Y's appositive comma
-    for i, m in enumerate(ctx.mentions):
-        if m.source != "pronoun" or i == 0:
+    for i, pron in enumerate(ctx.mentions):
+        if pron.source != "pronoun" or i == 0:
             continue
         prev = ctx.mentions[i - 1]
-        if prev.party == m.party:
+        if prev.party == pron.party:
             continue
-        gap = ctx.between(prev, m)
+        gap = ctx.between(prev, pron)
         km = re.fullmatch(r"\s*,\s*(?P<hedge>possibly|reportedly|allegedly|apparently|probably|presumably)?\s*", gap)
-        after = re.match(rf"\s+(?P<rel>{kin})\b", ctx.text[m.end : m.end + 40], re.I)
+        after = re.match(rf"\s+(?P<rel>{kin})\b", ctx.text[pron.end : pron.end + 40], re.I)
         if km and after:
-            rel = Relation("Family", m, prev, (ctx.start, ctx.end), "appos-pronoun")
+            rel = Relation("Family", pron, prev, (ctx.start, ctx.end), "appos-pronoun")
             rel.add("relationship", after.group("rel").lower())
             rel = _finish(rel, ctx, dates=False)
             if km.group("hedge"):
@@ -619,7 +619,6 @@ def supply(ctx: SentenceContext) -> Iterator[Relation]:
         pair = (a.party, b.party)
         if pair in seen or (b.party, a.party) in seen or not _no_party_between(ctx, a, b):
             continue
-        scope = ctx.sentence
         after = ctx.after(b)
         m = _SUPPLY_TO.fullmatch(between)
         if m and _subject_ok(ctx, a, b) and not _negated(m.group("left") + " " + m.group("verb")):
@@ -726,7 +725,7 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
         am = active.search(ctx.before(m))
         if am and not _negated(am.group(0)):
             found.append((am.group("auth"), ctx.start + am.start(), m.end))
-        for form, cstart, cend in found:
+        for form, cstart, _cend in found:
             authority = lex.authority(form)
             name = authority.name if authority else form
             if (m.party, name) in seen:

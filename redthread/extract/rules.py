@@ -119,8 +119,8 @@ def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: st
         b.add(rid, "proof", doc_entity, ev)
     # parties' schema may have gained evidence from relations (a director is a person)
     for party in parties:
-        eid = party_ids.get(party.index)
-        if eid:
-            b.schemata[eid] = party.schema
+        pid = party_ids.get(party.index)
+        if pid:
+            b.schemata[pid] = party.schema
     document = Document(id=doc_id, dataset=dataset, title=title or doc_id, path=path, mime=mime, text=text)
     return ExtractionResult(entities=b.entities(), statements=b.statements(), document=document, backend="rules")
