@@ -44,7 +44,8 @@ class TradeEngine(abc.ABC):
         """Rows of ``query`` (DuckDB dialect) as dicts."""
         sql = self.sql(query)
         try:
-            return self._fetch(sql).to_pylist()
+            rows: list[dict[str, Any]] = self._fetch(sql).to_pylist()
+            return rows
         except Exception as exc:  # the backend's own error types
             raise RedthreadError(f"trade query failed on {self.name}: {exc}\nSQL: {sql}") from exc
 
