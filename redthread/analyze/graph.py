@@ -240,36 +240,95 @@ _COLS = (
 )
 
 
-def _rows(store: Store, props: set[str]) -> Iterator[tuple[Any, ...]]:
+def _sql_conn(store: Store) -> tuple[Any, Any] | None:
+    """The DB-API connection and dialect of a SQL store, or None."""
+    conn = getattr(store, "conn", None)
+    dialect = getattr(store, "dialect", None)
+    return (conn, dialect) if conn is not None and dialect is not None else None
+
+
+def _query(store: Store, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    found = _sql_conn(store)
+    assert found is not None
+    conn, dialect = found
+    cur = conn.cursor()
+    try:
+        cur.execute(sql.replace("?", dialect.param), tuple(params))
+        while True:
+            chunk = cur.fetchmany(20000)
+            if not chunk:
+                break
+            yield from chunk
+    finally:
+        cur.close()
+        conn.commit()  # end the read transaction (PostgreSQL holds one open)
+
+
+def _rows(store: Store, props: set[str], skip_schemata: set[str] = frozenset()) -> Iterator[tuple[Any, ...]]:  # type: ignore[assignment]
     """Active statements of the given props as plain tuples (``_COLS`` order).
 
     SQL stores are read with one raw query (no Statement objects: loading a
     million-node graph must stay fast); other stores through the interface.
     """
-    conn = getattr(store, "conn", None)
-    dialect = getattr(store, "dialect", None)
-    if conn is not None and dialect is not None:
-        marks = ", ".join(dialect.param for _ in props)
-        sql = (
-            f"SELECT {', '.join(_COLS)} FROM statements "
-            f"WHERE removed_at IS NULL AND prop IN ({marks})"
-        )
-        cur = conn.cursor()
-        try:
-            cur.execute(sql, tuple(sorted(props)))
-            while True:
-                chunk = cur.fetchmany(20000)
-                if not chunk:
-                    break
-                yield from chunk
-        finally:
-            cur.close()
-            conn.commit()
+    if _sql_conn(store) is not None:
+        sql = (f"SELECT {', '.join(_COLS)} FROM statements WHERE removed_at IS NULL "
+               f"AND prop IN ({', '.join('?' for _ in props)})")
+        params = sorted(props)
+        if skip_schemata:
+            sql += f" AND schema NOT IN ({', '.join('?' for _ in skip_schemata)})"
+            params += sorted(skip_schemata)
+        yield from _query(store, sql, params)
         return
     for s in store.statements():
-        if s.prop in props:
+        if s.prop in props and s.schema not in skip_schemata:
             yield (s.entity_id, s.schema, s.prop, s.value, s.dataset, s.source, s.location,
                    s.span_start, s.span_end, s.quote, s.confidence, s.hedge, s.first_seen, s.id)
+
+
+_SEP = "\x1f"
+_NO_DATES: dict[str, str] = {}
+
+
+def _edge_pivot(store: Store) -> Iterator[tuple[str, str, list[str], list[str], float | None, float, bool,
+                                                  list[str], dict[str, str]]]:
+    """Edge entities, one row each, pivoted by the database (for graphs too big for per-row Python).
+
+    Yields ``(id, schema, sources, targets, pct, confidence, hedged, labels, dates)``.
+    Written in SQLite's dialect and transpiled by sqlglot for PostgreSQL.
+    """
+    import sqlglot
+
+    found = _sql_conn(store)
+    assert found is not None
+    schemata = sorted(_BY_SCHEMA)
+    srcs = sorted({lt.source_prop for lt in _BY_SCHEMA.values()})
+    tgts = sorted({lt.target_prop for lt in _BY_SCHEMA.values()})
+    ends = srcs + tgts
+
+    def lst(values: Sequence[str]) -> str:
+        return ", ".join(f"'{v}'" for v in values)
+
+    dates = ", ".join(f"MIN(CASE WHEN prop = '{d}' THEN value END)" for d in _DATE_PROPS)
+    sql = (
+        "SELECT entity_id, MIN(schema), "
+        f"GROUP_CONCAT(CASE WHEN prop IN ({lst(srcs)}) THEN value END, CHAR(31)), "
+        f"GROUP_CONCAT(CASE WHEN prop IN ({lst(tgts)}) THEN value END, CHAR(31)), "
+        "GROUP_CONCAT(CASE WHEN prop = 'percentage' THEN value END, CHAR(31)), "
+        f"MIN(CASE WHEN prop IN ({lst(ends)}) THEN confidence END), "
+        f"MAX(CASE WHEN prop IN ({lst(ends)}) AND hedge IS NOT NULL AND hedge <> '' THEN 1 ELSE 0 END), "
+        f"GROUP_CONCAT(CASE WHEN prop IN ({lst(_LABEL_PROPS)}) THEN value END, CHAR(31)), {dates} "
+        f"FROM statements WHERE removed_at IS NULL AND schema IN ({lst(schemata)}) "
+        f"AND prop IN ({lst(ends + ['percentage', *_LABEL_PROPS, *_DATE_PROPS])}) GROUP BY entity_id"
+    )
+    if found[1].name != "sqlite":
+        sql = sqlglot.transpile(sql, read="sqlite", write="postgres")[0]
+    for row in _query(store, sql, ()):
+        pcts = [p for p in (parse_percentage(v) for v in (row[4] or "").split(_SEP) if v) if p is not None]
+        labels = sorted(set((row[7] or "").split(_SEP)) - {""})
+        dts = {d: row[8 + k] for k, d in enumerate(_DATE_PROPS) if row[8 + k]}
+        yield (row[0], row[1], (row[2] or "").split(_SEP) if row[2] else [],
+               (row[3] or "").split(_SEP) if row[3] else [], max(pcts) if pcts else None,
+               float(row[5]) if row[5] is not None else 1.0, bool(row[6]), labels, dts)
 
 
 def _ev(row: Sequence[Any]) -> dict[str, Any]:
@@ -347,13 +406,16 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     schemata: dict[str, str] = {}
     address_names: dict[str, str] = {}
     done = 0
-    for row in _rows(store, _wanted_props()):
-        done += 1
-        if progress is not None and done % 200000 == 0:
-            progress("statements", done, None)
-        eid, schema, prop, value = row[0], row[1], row[2], row[3]
-        lt = _BY_SCHEMA.get(schema)
-        if lt is not None:
+    edge_props = {"percentage", *_LABEL_PROPS, *_DATE_PROPS}
+    for lt in _BY_SCHEMA.values():
+        edge_props.update((lt.source_prop, lt.target_prop))
+    pivot = not evidence and _sql_conn(store) is not None
+    if not pivot:
+        for row in _rows(store, edge_props):
+            eid, schema, prop, value = row[0], row[1], row[2], row[3]
+            lt = _BY_SCHEMA.get(schema)
+            if lt is None:
+                continue
             rec = ends.get(eid)
             if rec is None:
                 rec = ends[eid] = [schema, [], [], None, 1.0, False, [], {}, []]
@@ -369,9 +431,11 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
             elif prop in _LABEL_PROPS:
                 if value not in rec[6]:
                     rec[6].append(value)
+                    rec[6].sort()
                 continue
             elif prop in _DATE_PROPS:
-                rec[7].setdefault(prop, value)
+                if prop not in rec[7] or value < rec[7][prop]:
+                    rec[7][prop] = value
                 continue
             else:
                 continue
@@ -379,7 +443,12 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
             rec[5] = rec[5] or bool(row[11])
             if evidence:
                 rec[8].append(_ev(row))
-            continue
+    other_props = {"id", "name", "addressEntity", "address", "full", *_SANCTION_PROPS}
+    for row in _rows(store, other_props, set(_BY_SCHEMA)):
+        done += 1
+        if progress is not None and done % 200000 == 0:
+            progress("statements", done, None)
+        eid, schema, prop, value = row[0], row[1], row[2], row[3]
         if schema == "Sanction":
             if prop in _SANCTION_PROPS:
                 rec_s = sanctions.setdefault(eid, {"id": eid, "source": row[5], "dataset": row[4]})
@@ -392,7 +461,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
         if prop == "id":
             schemata.setdefault(eid, schema)
         elif prop == "name":
-            if eid not in names or len(value) < len(names[eid]):
+            if eid not in names or (len(value), value) < (len(names[eid]), names[eid]):
                 names[eid] = value
             schemata.setdefault(eid, schema)
         elif prop == "addressEntity":
@@ -414,7 +483,13 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     dates: list[dict[str, str]] = []
     ev: dict[int, list[dict[str, Any]]] = {}
     nan = float("nan")
-    for eid, (schema, sources, targets, p, conf, hedged, lab, dts, evs) in ends.items():
+    records: Iterable[Any] = (
+        _edge_pivot(store) if pivot else ((eid, *rec) for eid, rec in ends.items())
+    )
+    no_ev: list[dict[str, Any]] = []
+    for rec in records:
+        eid, schema, sources, targets, p, conf, hedged, lab, dts = rec[:9]
+        evs = rec[9] if len(rec) > 9 else no_ev
         lt = _BY_SCHEMA[schema]
         w = lt.weight * conf * (HEDGE_FACTOR if hedged else 1.0)
         if schema == "Ownership":
@@ -434,7 +509,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
                 weight.append(w)
                 link_ids.append(eid)
                 labels.append("; ".join(lab))
-                dates.append(dts)
+                dates.append(dts or _NO_DATES)
     k_addr = KIND["SharedAddress"]
 
     def add_address_links(key: str, label: str, parties: Iterable[str]) -> None:
