@@ -241,7 +241,7 @@ SANCTIONS: list[Entity] = [
     sanction("sl-s-osmonov", "sl-osmonov", OFAC, RUSSIA, "2025-01-15", summary=FICTION,
              reason="Owns and directs a network procuring drone components for Russian manufacturers."),
     company("sl-sbs", "SIBIRSKIE BESPILOTNYE SISTEMY AO", alias="АО «Сибирские беспилотные системы»",
-            country="ru", innCode="5404771203", notes=FICTION),
+            country="ru", innCode="5404771203", incorporationDate="2021-02-01", notes=FICTION),
     sanction("sl-s-sbs", "sl-sbs", OFAC, RUSSIA, "2024-08-23", summary=FICTION,
              reason="Operates in the technology sector of the Russian Federation economy (UAV production)."),
     company("sl-kowloon", "KOWLOON BRIGHT ELECTRONICS LIMITED", alias="九龍明亮電子有限公司", country="hk",

@@ -241,6 +241,41 @@ def test_capacity_finds_the_binding_component(demo_run: tuple[Path, dict[str, An
     assert 2000 < bakery["supported_per_month"] < 2400
 
 
+def test_red_flags_the_case_was_built_to_show(demo_run: tuple[Path, dict[str, Any], float, str]) -> None:
+    out, summary, _, _ = demo_run
+    require_step(summary, "redflags")
+    flags = json.loads((out / "redflags.json").read_text(encoding="utf-8"))
+    fired: dict[str, set[str]] = {}
+    for flag in flags:
+        fired.setdefault(str(flag["rule"]), set()).add(str(flag["entity"]["name"]).lower())
+        assert flag.get("why") and flag.get("evidence"), flag
+    assert any("khlebny dom severa" in n for n in fired.get("unrelated-business", set())), fired
+    assert any("falcon crest" in n or "oasis marine" in n for n in fired.get("shared-address", set())), fired
+    assert any("osmonov" in n for n in fired.get("relatives-both-sides", set())), fired
+    assert "removed-after-exposure" in fired, fired
+
+
+def test_sources_that_disagree_are_found(demo_run: tuple[Path, dict[str, Any], float, str]) -> None:
+    out, summary, _, _ = demo_run
+    require_step(summary, "claims")
+    claims = json.loads((out / "claims.json").read_text(encoding="utf-8"))
+    # the sanctions list and the registry give two incorporation dates for the drone maker
+    dates = [
+        {v["value"] for v in c["values"]} for c in claims["conflicts"] if c.get("prop") == "incorporationDate"
+    ]
+    assert {"2021-02-01", "2021-02-10"} in dates, claims["conflicts"]
+    assert summary["claims"]["single_source"] > 0
+
+
+def test_timeline_orders_the_case(demo_run: tuple[Path, dict[str, Any], float, str]) -> None:
+    out, summary, _, _ = demo_run
+    require_step(summary, "timeline")
+    events = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
+    assert len(events) >= 20
+    dates = [str(e["date"]) for e in events if e.get("date")]
+    assert len(dates) >= 20 and dates == sorted(dates)
+
+
 def test_viewer_key_reads_but_cannot_write(demo_store: Store) -> None:
     from redthread.demo import viewer_key
 
