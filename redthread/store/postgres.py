@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from redthread.errors import StoreError
-from redthread.store.sql import Dialect, SQLStore
+from redthread.store.sql import Dialect, SQLStore, schema_tables
 
 
 class PostgresStore(SQLStore):
@@ -26,6 +26,14 @@ class PostgresStore(SQLStore):
         # psycopg opens a transaction implicitly on the first statement; a
         # table lock serialises concurrent loaders so history stays exact.
         self.conn.execute("LOCK TABLE loads IN EXCLUSIVE MODE") if self._has_loads() else None
+
+    def _schema_ready(self) -> bool:
+        tables = schema_tables(self.dialect)
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY(%s)", (tables,)
+        ).fetchone()
+        self.conn.commit()
+        return bool(row and row[0] == len(tables))
 
     def _has_loads(self) -> bool:
         cur = self.conn.execute("SELECT to_regclass('loads') IS NOT NULL")

@@ -7,6 +7,7 @@ DDL words (see :class:`Dialect`); every query is written once here.
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,11 @@ def schema_ddl(d: Dialect) -> list[str]:
     ]
 
 
+def schema_tables(d: Dialect) -> list[str]:
+    """Names of the tables :func:`schema_ddl` creates."""
+    return [m.group(1) for ddl in schema_ddl(d) if (m := re.match(r"\s*CREATE TABLE IF NOT EXISTS (\w+)", ddl))]
+
+
 class SQLStore(Store):
     """Statement store over a DB-API connection (see the subclasses)."""
 
@@ -84,6 +90,10 @@ class SQLStore(Store):
         self.url = url
         self.conn = self._connect()
         try:
+            # Opening an existing store must not take the write lock: the API
+            # opens one per request, and readers must never queue behind DDL.
+            if self._schema_ready():
+                return
             with self._tx() as cur:
                 for ddl in schema_ddl(self.dialect):
                     cur.execute(ddl)
@@ -95,6 +105,10 @@ class SQLStore(Store):
     # -- backend hooks ------------------------------------------------------
     @abc.abstractmethod
     def _connect(self) -> Any: ...
+
+    @abc.abstractmethod
+    def _schema_ready(self) -> bool:
+        """True when every table of :func:`schema_ddl` already exists."""
 
     @abc.abstractmethod
     def _begin(self) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from redthread.errors import ConfigError
-from redthread.store.sql import Dialect, SQLStore
+from redthread.store.sql import Dialect, SQLStore, schema_tables
 
 
 def sqlite_path(url: str) -> str:
@@ -39,6 +39,14 @@ class SQLiteStore(SQLStore):
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=60000")
         return conn
+
+    def _schema_ready(self) -> bool:
+        tables = schema_tables(self.dialect)
+        marks = ", ".join("?" for _ in tables)
+        row = self.conn.execute(
+            f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", tables
+        ).fetchone()
+        return bool(row and row[0] == len(tables))
 
     def _begin(self) -> None:
         # IMMEDIATE takes the write lock up front: two loaders serialise

@@ -157,3 +157,25 @@ def test_two_stores_see_the_same_data(store_url: str, fixtures: Path) -> None:
     assert b.entity("rt-basyuk") is not None
     a.close()
     b.close()
+
+
+def test_opening_existing_store_does_not_wait_for_a_writer(tmp_path: Path, fixtures: Path) -> None:
+    """Readers (one store per API request) never queue behind a loading writer."""
+    import sqlite3
+    import time
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    st = open_store(url)
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    st.close()
+    writer = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # hold the write lock, as a long ingest does
+    try:
+        t0 = time.perf_counter()
+        reader = open_store(url)
+        assert reader.entity("rt-komax") is not None
+        assert time.perf_counter() - t0 < 2.0
+        reader.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
