@@ -230,27 +230,58 @@ def flows(subject: Subject, sec: Section) -> None:
     table(sec, rows, ["supplier_name", "buyer_name", "value_usd", "records", "first_date", "last_date"])
 
 
+def evidence_text(evidence: list[dict[str, Any]] | None, limit: int = 4) -> str:
+    """Statement provenance in words: ``dataset source:line`` or ``chars a–b``, quotes kept."""
+    parts = []
+    for ev in (evidence or [])[:limit]:
+        where = ev.get("location") or ev.get("source") or ""
+        if ev.get("span"):
+            where = f"{ev.get('source')} chars {ev['span'][0]}–{ev['span'][1]}"
+        quote = f' “{ev["quote"]}”' if ev.get("quote") else ""
+        removed = f" (removed {ev['removed_at']})" if ev.get("removed_at") else ""
+        parts.append(f"{ev.get('dataset', '')} {where}{removed}{quote}".strip())
+    more = len(evidence or []) - limit
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
 @section("redflags", "Red flags")
 def redflags(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.redflags", "evaluate")
     rows = fn(subject.store, entity_id=subject.entity_id)
-    table(sec, rows, ["rule", "id", "title", "entity", "why"])
+    for r in rows:
+        r["parties"] = ", ".join(cell(p) for p in r.get("parties") or []) or cell(r.get("entity"))
+        r["sources"] = evidence_text(r.get("evidence"))
+    table(sec, rows, ["severity", "title", "parties", "detail", "why", "sources"])
+    if not rows:
+        sec.note = "No red-flag rule fired."
 
 
 @section("timeline", "Timeline")
 def timeline(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.timeline", "timeline")
     rows = fn(subject.store, entity_id=subject.entity_id)
-    table(sec, rows, ["date", "start", "end", "title", "label", "event", "entity", "summary", "source"], limit=80)
+    for r in rows:
+        r["sources"] = evidence_text(r.get("evidence"), limit=2)
+    table(sec, rows, ["date", "event", "kind", "sources"], limit=80)
 
 
 @section("claims", "Claims in conflict")
 def claims(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.claims", "claims")
-    rows = fn(subject.store, conflicts_only=True)
-    if subject.entity_id is not None:
-        rows = [r for r in rows if _mentions(r, subject.ids)]
-    table(sec, rows, ["entity", "prop", "values", "claim", "sources", "conflict", "why"])
+    try:
+        rows = fn(subject.store, conflicts_only=True, entity_id=subject.entity_id)
+    except TypeError:  # an older claims() without the entity filter
+        rows = fn(subject.store, conflicts_only=True)
+        if subject.entity_id is not None:
+            rows = [r for r in rows if _mentions(r, subject.ids)]
+    for r in rows:
+        r["entities"] = ", ".join(cell(e) for e in r.get("entities") or [])
+        r["values"] = "; ".join(
+            f"{v.get('value')} (said by {', '.join(v.get('publishers') or []) or '?'}: {evidence_text(v.get('sources'), 2)})"
+            for v in r.get("values") or [])
+    table(sec, rows, ["entities", "prop", "reason", "values"])
+    if not rows:
+        sec.note = "No sources contradict each other here."
 
 
 @section("sources", "Sources and quotes")

@@ -15,7 +15,7 @@ const ROUTES = {
   blocked: () => discover(["blocked"]).then((d) => [...d, "/blocked"]),
   exposure: () => discover(["exposure"], null, { top: 50 }).then((d) => [...d, "/exposure"]),
   redflags: (id) => discover(["redflag"], id).then((d) => [...d, id ? `/redflags?entity_id=${enc(id)}` : "/redflags"]),
-  claims: (c) => discover(["claim"], null, { conflicts_only: c }).then((d) => [...d, `/claims?conflicts_only=${c}`]),
+  claims: (c) => discover(["claim"], null, { conflicts: c, conflicts_only: c }).then((d) => [...d, `/claims?conflicts=${c}`]),
   timeline: (id) => discover(["timeline"], id).then((d) => [...d, id ? `/timeline?entity_id=${enc(id)}` : "/timeline"]),
   flows: (by) => discover(["flows"], null, { by }).then((d) => [...d.filter((p) => !p.includes("chart")), `/trade/flows?by=${by}`]),
   chains: () => discover(["chains"]).then((d) => [...d, "/trade/chains"]),
@@ -141,12 +141,24 @@ function renderOwnership(data) {
     ultimate.length ? h("p", {}, h("b", {}, "Ultimate owners: "), ultimate.map((o, i) => h("span", {}, i ? "; " : "", entityLink(o.id, o.name), o.share !== undefined && o.share !== null ? ` (${o.share}%)` : ""))) : null);
 }
 
+// One piece of evidence (a statement's provenance): dataset, where, quote; spans link to the document.
+function evidenceLine(ev) {
+  const where = ev.span ? h("a", { href: `#/document/${enc(ev.source)}?span=${ev.span[0]}-${ev.span[1]}` }, `${ev.source} chars ${ev.span[0]}–${ev.span[1]}`) : (ev.location || ev.source || "");
+  return h("li", { class: ev.removed_at ? "removed" : "" }, h("span", { class: "ds" }, ev.dataset || ""), " ", where,
+    ev.hedge ? h("span", { class: "tag" }, `hedged: ${ev.hedge}`) : null,
+    ev.removed_at ? h("span", { class: "tag removed" }, `removed ${ev.removed_at}`) : null,
+    ev.quote ? h("blockquote", {}, ev.quote) : null);
+}
+
+// Red flags: {rule, title, why, severity, entity, parties, detail, evidence}.
 function renderFlags(data) {
   const rows = rowsOf(data, "flags", "results", "redflags");
   if (!rows.length) return h("p", { class: "muted" }, "No red flags raised.");
-  return h("ul", { class: "flags" }, rows.map((f) => h("li", {},
-    h("b", {}, f.title || f.rule), " ", f.entity ? entityLink(f.entity.id || f.entity, f.entity.caption || f.entity.name) : null,
-    h("p", {}, f.why || ""), f.evidence ? h("details", {}, h("summary", {}, "evidence"), h("pre", {}, JSON.stringify(f.evidence, null, 1))) : null)));
+  return h("ul", { class: "flags" }, rows.map((f) => h("li", { class: `flag ${f.severity || ""}` },
+    h("b", {}, f.title || f.rule), f.severity ? h("span", { class: `tag sev-${f.severity}` }, f.severity) : null, " ",
+    (f.parties || (f.entity ? [f.entity] : [])).map((p, i) => h("span", {}, i ? ", " : "", entityLink(p.id || p, p.name || p.caption))),
+    f.detail ? h("p", {}, f.detail) : null, f.why ? h("p", { class: "muted" }, f.why) : null,
+    (f.evidence || []).length ? h("details", {}, h("summary", {}, `${f.evidence.length} source statement(s)`), h("ul", { class: "sources" }, f.evidence.map(evidenceLine))) : null)));
 }
 
 async function documentPage(id, params) {
@@ -225,16 +237,32 @@ async function listPage(title, what, paths, render) {
 async function timelinePage(id) {
   await listPage(id ? `Timeline of ${id}` : "Timeline", "The timeline", ROUTES.timeline(id), (data) => {
     const rows = rowsOf(data, "events", "timeline", "results");
-    const events = rows.map((r) => ({ date: r.date || r.start || r.when, label: r.title || r.label || r.summary || r.prop || "" }));
-    return h("div", {}, timelineChart(events), genericTable(rows));
+    const events = rows.map((r) => ({ date: r.date || r.start || r.when, label: r.event || r.title || r.label || r.summary || r.prop || "" }));
+    return h("div", {}, timelineChart(events), table(["date", "event", "kind", "parties", "sources"], rows.map((r) => [
+      r.date, r.event || r.title || "", r.kind || "", (r.parties || (r.entity ? [r.entity] : [])).map((p, i) => h("span", {}, i ? ", " : "", entityLink(p.id, p.name))),
+      (r.evidence || []).length ? h("details", {}, h("summary", {}, `${r.evidence.length}`), h("ul", { class: "sources" }, r.evidence.map(evidenceLine))) : ""])));
   });
 }
 
+// Claims: conflicts {prop, reason, entities, values: [{value, entity, sources, publishers}]},
+// or facts {entity, prop, value, sources, source_count, publishers, independent, single_source}.
 async function claimsPage() {
   const conflicts = (new URLSearchParams(location.hash.split("?")[1] || "").get("conflicts") ?? "true") === "true";
-  await listPage("Claims", "Claims analysis", ROUTES.claims(conflicts), (data) => h("div", {},
-    h("p", {}, h("a", { href: `#/claims?conflicts=${!conflicts}` }, conflicts ? "show all claims" : "only conflicts")),
-    genericTable(rowsOf(data, "claims", "results"))));
+  await listPage(conflicts ? "Claims in conflict" : "Claims", "Claims analysis", ROUTES.claims(conflicts), (data) => {
+    const rows = rowsOf(data, "claims", "results");
+    const toggle = h("p", {}, h("a", { href: `#/claims?conflicts=${!conflicts}` }, conflicts ? "show all claims with their support" : "only conflicts"));
+    if (!rows.length) return h("div", {}, toggle, h("p", { class: "muted" }, conflicts ? "No sources contradict each other." : "No claims."));
+    if (conflicts) {
+      return h("div", {}, toggle, h("ul", { class: "claims" }, rows.map((c) => h("li", {},
+        h("b", {}, c.prop), " of ", (c.entities || []).map((e, i) => h("span", {}, i ? ", " : "", entityLink(e.id, e.name))),
+        c.reason ? h("span", { class: "muted" }, ` — ${c.reason}`) : null,
+        table(["value", "said by", "sources"], (c.values || []).map((v) => [cell(v.value), (v.publishers || []).join(", "),
+          h("ul", { class: "sources" }, (v.sources || []).map(evidenceLine))]))))));
+    }
+    return h("div", {}, toggle, table(["entity", "property", "value", "sources", "publishers", "independent"], rows.slice(0, 500).map((f) => [
+      f.entity && f.entity.id ? entityLink(f.entity.id, f.entity.name) : cell(f.entity), f.prop, cell(f.value),
+      f.source_count ?? (f.sources || []).length, (f.publishers || []).join(", "), f.single_source ? "single source" : (f.independent ? "yes" : "")])));
+  });
 }
 
 async function reviewPage() {

@@ -49,21 +49,37 @@ export function sankey(links, { width = 1100, height = 520 } = {}) {
   return svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "chart sankey", role: "img" }, paths, rects);
 }
 
-// events: [{date, label}] sorted; drawn on a horizontal axis by year.
-export function timelineChart(events, { width = 900 } = {}) {
-  const parsed = events.map((e) => ({ ...e, t: Date.parse(String(e.date).length === 4 ? `${e.date}-01-01` : String(e.date).length === 7 ? `${e.date}-01` : e.date) })).filter((e) => !isNaN(e.t));
+// events: [{date, label}] sorted; drawn on a horizontal axis. Labels go into the first
+// row where they fit; events that fit nowhere keep their dot and a tooltip.
+export function timelineChart(events, { width = 1100, maxRows = 12 } = {}) {
+  const norm = (d) => { const t = String(d); return t.length === 4 ? `${t}-01-01` : t.length === 7 ? `${t}-01` : t; };
+  const parsed = events.map((e) => ({ ...e, t: Date.parse(norm(e.date)) })).filter((e) => !isNaN(e.t)).sort((a, b) => a.t - b.t);
   if (!parsed.length) return svg("svg", { width: 1, height: 1 });
-  const t0 = Math.min(...parsed.map((e) => e.t)), t1 = Math.max(...parsed.map((e) => e.t));
-  const span = Math.max(t1 - t0, 86400000 * 30), left = 40, right = width - 40;
+  const t0 = parsed[0].t, t1 = parsed[parsed.length - 1].t;
+  const span = Math.max(t1 - t0, 86400000 * 30), left = 30, right = width - 30;
   const x = (t) => left + ((t - t0) / span) * (right - left);
-  const rows = parsed.map((e, i) => ({ ...e, y: 40 + (i % 6) * 22 }));
-  const height = 40 + 6 * 22 + 20;
-  const years = [];
-  for (let y = new Date(t0).getUTCFullYear(); y <= new Date(t1).getUTCFullYear() + 1; y++) years.push(y);
+  const taken = Array.from({ length: maxRows }, () => []);
+  const placed = parsed.map((e) => {
+    const text = `${e.date} ${e.label}`.slice(0, 48);
+    const px = x(e.t), w = text.length * 6.2 + 14;
+    const flip = px + w > width; // near the right edge the label goes to the left of its dot
+    const [lo, hi] = flip ? [px - w, px + 4] : [px - 4, px + w];
+    const row = taken.findIndex((spans) => spans.every(([a, b]) => hi < a || lo > b));
+    if (row >= 0) taken[row].push([lo, hi]);
+    return { ...e, px, text, row, flip };
+  });
+  const rows = Math.max(1, ...placed.map((e) => e.row + 1));
+  const height = 40 + rows * 20 + 10;
+  const y0 = new Date(t0).getUTCFullYear(), y1 = new Date(t1).getUTCFullYear() + 1;
+  const step = Math.max(1, Math.ceil((y1 - y0) / 12));
+  const ticks = [];
+  for (let y = y0; y <= y1; y += step) { const t = Date.UTC(y, 0, 1); if (t >= t0 && t <= t0 + span) ticks.push([y, t]); }
   return svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "chart timeline", role: "img" },
-    svg("line", { x1: left, x2: right, y1: 20, y2: 20, stroke: "#888" }),
-    years.map((y) => { const t = Date.UTC(y, 0, 1); if (t < t0 - 1 || t > t0 + span) return null; return svg("g", {}, svg("line", { x1: x(t), x2: x(t), y1: 14, y2: 26, stroke: "#888" }), svg("text", { x: x(t) + 2, y: 12, "font-size": 10 }, y)); }),
-    rows.map((e) => svg("g", {}, svg("line", { x1: x(e.t), x2: x(e.t), y1: 20, y2: e.y - 8, stroke: "#ccc" }),
-      svg("circle", { cx: x(e.t), cy: e.y - 4, r: 4, fill: "#c0392b" }),
-      svg("text", { x: x(e.t) + 7, y: e.y, "font-size": 11 }, `${e.date} ${e.label}`.slice(0, 70)))));
+    svg("line", { x1: left, x2: right, y1: 24, y2: 24, stroke: "#888" }),
+    ticks.map(([y, t]) => svg("g", {}, svg("line", { x1: x(t), x2: x(t), y1: 18, y2: 30, stroke: "#888" }), svg("text", { x: x(t) + 2, y: 14, "font-size": 10 }, y))),
+    placed.map((e) => (e.row < 0
+      ? svg("circle", { cx: e.px, cy: 24, r: 3, fill: "#c0392b" }, svg("title", {}, e.text))
+      : svg("g", {}, svg("line", { x1: e.px, x2: e.px, y1: 24, y2: 40 + e.row * 20 - 4, stroke: "#ccc" }),
+        svg("circle", { cx: e.px, cy: 40 + e.row * 20 - 4, r: 4, fill: "#c0392b" }, svg("title", {}, `${e.date} ${e.label}`)),
+        svg("text", { x: e.flip ? e.px - 7 : e.px + 7, y: 40 + e.row * 20, "font-size": 11, "text-anchor": e.flip ? "end" : "start" }, e.text)))));
 }
