@@ -265,7 +265,7 @@ def _q(schema: str, name: str, **props: list[str]) -> dict[str, Any]:
 def positive(seed: int, r: random.Random, ent: dict[str, Any]) -> Query:
     """A noisy query for a known entity."""
     kind, p, eid = ent.get("kind", "ofac"), ent["properties"], ent["id"]
-    schema = ent["schema"] if ent["schema"] in ("Person", "Company", "Vessel") else "LegalEntity"
+    schema = ent["schema"]
     name = p["name"][0]
     if kind == "ru_person":
         sur, given, patr = name.split(" ")

@@ -11,8 +11,9 @@ Two comparisons run and the better wins:
   (same surname, different given name) the score is cut.
 - *compact form*: the core written together, which is what lets pinyin
   syllables (``xia men bei hai``) meet ``Xiamen Beihai`` and catches split
-  or joined spellings; for Chinese organisation names a compact that ends
-  the other (the leading place name left out) still scores.
+  or joined spellings (used only when the two names are tokenised
+  differently, or one is Chinese); for Chinese organisation names a compact
+  that ends the other (the leading place name left out) still scores.
 
 Generic words (industry words, particles) weigh little; different numbers
 in two names ("Fund 2" / "Fund 3") are a strong sign of different parties.
@@ -32,6 +33,8 @@ from redthread.screen.translit import pinyin
 
 INITIAL_SCORE = 0.85
 VOWEL_VARIANT_SCORE = 0.85
+#: A Chinese company name met without its leading place name.
+PLACE_DROPPED_SCORE = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
     if abs(len(qa) - len(ca)) > longest * 0.3:
         return 0.0
     if person:
+        if qa[0] != ca[0] and qs[0] != cs[0]:
+            return 0.0  # Hassan is not Ghassan: typos rarely hit the first letter
         qc = consonants(qs)
         if len(qc) >= 2 and qc == consonants(cs) and OSA.normalized_similarity(qs, cs) >= 0.7:
             return VOWEL_VARIANT_SCORE
@@ -205,7 +210,7 @@ def hanzi(query: NameForm, cand: NameForm) -> NameMatch:
     if query.kind != PERSON and sim < 1.0 and min(len(q), len(c)) >= 2:
         short, long_ = sorted((q, c), key=len)
         if long_.endswith(short):  # the leading place name left out
-            sim = max(sim, 0.75 + 0.2 * len(short) / len(long_))
+            sim = max(sim, PLACE_DROPPED_SCORE / 0.9)
     if sim < 1.0:
         sim *= 0.9
     if query.kind != PERSON and query.generic and cand.generic and not set(query.generic) & set(cand.generic):
@@ -227,14 +232,14 @@ def compact(query: NameForm, cand: NameForm) -> NameMatch:
         if min(len(qc), len(cc)) < 4:
             continue
         sim = Levenshtein.normalized_similarity(qa, ca) if cjk else Levenshtein.normalized_similarity(qc, cc)
-        if not person and (query.cjk or cand.cjk) and sim < 0.9 and min(len(qa), len(ca)) >= 5:
+        if not person and cjk and sim < 0.9 and min(len(qa), len(ca)) >= 4:
             # Chinese names lead with a place that renderings often drop.
             short, long_ = sorted((qa, ca), key=len)
             if long_.endswith(short):
-                sim = max(sim, 0.75 + 0.2 * len(short) / len(long_))
+                sim = max(sim, PLACE_DROPPED_SCORE)
         if sim > best:
             best, best_pair = sim, (qa, ca)
-    if best < (0.93 if person else 0.8):
+    if best < (0.93 if person else 0.8 if cjk else 0.85):
         return NameMatch(0.0, "compact")
     if not person and query.generic and cand.generic and not set(query.generic) & set(cand.generic):
         best *= 0.85
@@ -250,5 +255,7 @@ def compare_names(query: NameForm, cand: NameForm) -> NameMatch:
     tok = align(query, cand)
     if tok.score >= 0.97:
         return tok
+    if not (query.cjk or cand.cjk) and len(query.core) == len(cand.core):
+        return tok  # same tokenisation: the joined form adds nothing but noise
     comp = compact(query, cand)
     return comp if comp.score > tok.score else tok

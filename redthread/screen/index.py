@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from followthemoney import model
 
-from redthread.screen.names import NameForm, rejoin, skeleton
+from redthread.screen.names import PERSON, NameForm, rejoin, skeleton
 from redthread.screen.record import Record, entity_record
 from redthread.screen.scorers import DEFAULT, Score, get_scorer
 from redthread.store import Store
@@ -75,6 +75,13 @@ def name_keys(form: NameForm) -> set[str]:
     if form.cjk:
         for a, b in zip(form.core, form.core[1:], strict=False):
             keys.add("t" + skeleton(a + b))
+    if form.kind == PERSON and 1 < len(form.core) <= 4:
+        # A name with each other part's initial: "E. S. Petrov" meets
+        # "Petrov Egor Sergeevich" on a rare key, not on the common surname.
+        for tok in form.core:
+            if len(tok) >= 2:
+                base = "i" + skeleton(tok)
+                keys.update(base + other[0] for other in form.core if other is not tok)
     if form.core:
         # Joined skeletons: what a one-word spelling of a multi-word name
         # (or pinyin syllables) produces as a query key.

@@ -64,7 +64,7 @@ def skeleton(token: str) -> str:
     """A phonetic key of one ASCII token that folds transliteration variants.
 
     Leading ``y`` before a vowel is dropped in longer tokens (Yegor -> Egor), letter groups
-    are unified (kh, zh, sh, ts, x -> ks, w -> v, h -> g, y -> i), a run of
+    are unified (kh, zh, sh, ts, x -> ks, w -> v, inner h -> g, y -> i), a run of
     vowels keeps its last vowel (ey/ei/ii/iy -> i, ye -> e) and doubled
     letters collapse. Digits are kept as they are.
     """
@@ -74,7 +74,12 @@ def skeleton(token: str) -> str:
             key = token
         else:
             key = _LEADING_Y.sub("", token)
-            key = _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group()], key)
+            # An initial h stays apart (Hassan is not Ghassan); inside a word
+            # h and g meet (Serhii / Sergei, Oleh / Oleg).
+            lead = ""
+            if key.startswith("h") and not key.startswith("hh"):
+                lead, key = "7", key[1:]
+            key = lead + _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group()], key)
             key = _VOWELS.sub(lambda m: m.group()[-1], key)
             key = _DOUBLE.sub(r"\1", key)
         if len(_SKELETONS) < 2_000_000:
@@ -173,9 +178,10 @@ def analyze(text: str, kind: str = ORG) -> NameForm | None:
         return None
     if has_cjk(text):
         return _analyze_chinese(text, kind)
-    toks = [t for t in tokens(text) if t not in STOPWORDS] or tokens(text)
     if kind == PERSON:
-        return _person(text, toks, cjk=False)
+        # No stop words here: "Y. I. Petrov" has initials that look like them.
+        return _person(text, tokens(text), cjk=False)
+    toks = [t for t in tokens(text) if t not in STOPWORDS] or tokens(text)
     return _org(text, toks)
 
 
@@ -191,7 +197,7 @@ def _person(text: str, toks: list[str], cjk: bool) -> NameForm | None:
 
 
 def _strip_legal(toks: list[str]) -> tuple[list[str], str | None]:
-    """Remove legal forms from both ends of a token list; return their class."""
+    """Remove legal forms (at the ends, or spelled out inside); return their class."""
     legal: str | None = None
     changed = True
     while changed and len(toks) > 1:
@@ -211,6 +217,18 @@ def _strip_legal(toks: list[str]) -> tuple[list[str], str | None]:
                 toks = toks[size:]
                 changed = True
                 break
+    # Spelled-out forms inside the name ("Hwasong Co Ltd Branch", a reordered name).
+    i = 0
+    while len(toks) > 1 and i < len(toks):
+        for size in range(min(_MAX_FORM_TOKENS, len(toks) - 1), 0, -1):
+            phrase = " ".join(toks[i:i + size])
+            if len(phrase) >= 3 and phrase in LEGAL_FORMS and len(toks) - size >= 1:
+                cls = LEGAL_FORMS[phrase]
+                legal = legal if (legal and cls == "company") else cls
+                toks = toks[:i] + toks[i + size:]
+                break
+        else:
+            i += 1
     return toks, legal
 
 
