@@ -108,7 +108,7 @@ STOPWORDS = frozenset({"the", "of", "and", "for", "de", "la", "le", "les", "des"
 #: Person-name particles and honorifics: kept, but weigh little.
 PERSON_PARTICLES = frozenset({
     "al", "el", "ul", "bin", "ibn", "bint", "abu", "abd", "van", "von", "der", "den", "da", "di", "dos",
-    "mc", "mac", "ben", "de", "la", "del", "le", "du", "dos", "das", "y", "e",
+    "mc", "mac", "ben", "de", "la", "del", "le", "du", "das",
 })
 PERSON_TITLES = frozenset({
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "sheikh", "shaykh", "haji", "hajji", "mullah",
