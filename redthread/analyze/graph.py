@@ -317,11 +317,14 @@ def _edge_pivot(store: Store) -> Iterator[tuple[str, str, list[str], list[str], 
         f"MIN(CASE WHEN prop IN ({lst(ends)}) THEN confidence END), "
         f"MAX(CASE WHEN prop IN ({lst(ends)}) AND hedge IS NOT NULL AND hedge <> '' THEN 1 ELSE 0 END), "
         f"GROUP_CONCAT(CASE WHEN prop IN ({lst(_LABEL_PROPS)}) THEN value END, CHAR(31)), {dates} "
-        f"FROM statements WHERE removed_at IS NULL AND schema IN ({lst(schemata)}) "
+        f"FROM statements {{hint}}WHERE removed_at IS NULL AND schema IN ({lst(schemata)}) "
         f"AND prop IN ({lst(ends + ['percentage', *_LABEL_PROPS, *_DATE_PROPS])}) GROUP BY entity_id"
     )
-    if found[1].name != "sqlite":
-        sql = sqlglot.transpile(sql, read="sqlite", write="postgres")[0]
+    if found[1].name == "sqlite":
+        # A full scan and one sort beat walking the entity index with a table lookup per row.
+        sql = sql.replace("{hint}", "NOT INDEXED ")
+    else:
+        sql = sqlglot.transpile(sql.replace("{hint}", ""), read="sqlite", write="postgres")[0]
     for row in _query(store, sql, ()):
         pcts = [p for p in (parse_percentage(v) for v in (row[4] or "").split(_SEP) if v) if p is not None]
         labels = sorted(set((row[7] or "").split(_SEP)) - {""})
@@ -409,8 +412,18 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     edge_props = {"percentage", *_LABEL_PROPS, *_DATE_PROPS}
     for lt in _BY_SCHEMA.values():
         edge_props.update((lt.source_prop, lt.target_prop))
-    pivot = not evidence and _sql_conn(store) is not None
-    if not pivot:
+    from redthread.analyze import columnar
+
+    cols = None
+    if not evidence and columnar.available(store):
+        cols = columnar.load_columns(
+            store, {k: (lt.source_prop, lt.target_prop) for k, lt in _BY_SCHEMA.items()},
+            _LABEL_PROPS, _DATE_PROPS, {"addressEntity", "address", "full", *_SANCTION_PROPS},
+        )
+        b.ids, b.schema, b.caption = cols.ids, cols.schema, cols.caption
+        b.index = {cid: i for i, cid in enumerate(cols.ids)}
+    pivot = cols is None and not evidence and _sql_conn(store) is not None
+    if cols is None and not pivot:
         for row in _rows(store, edge_props):
             eid, schema, prop, value = row[0], row[1], row[2], row[3]
             lt = _BY_SCHEMA.get(schema)
@@ -444,7 +457,11 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
             if evidence:
                 rec[8].append(_ev(row))
     other_props = {"id", "name", "addressEntity", "address", "full", *_SANCTION_PROPS}
-    for row in _rows(store, other_props, set(_BY_SCHEMA)):
+    other_rows: Iterable[tuple[Any, ...]] = (
+        _rows(store, other_props, set(_BY_SCHEMA)) if cols is None
+        else ((*r[:4], r[4], r[5], "", None, None, None, 1.0, None, None, None) for r in cols.extra_rows)
+    )
+    for row in other_rows:
         done += 1
         if progress is not None and done % 200000 == 0:
             progress("statements", done, None)
@@ -483,33 +500,42 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     dates: list[dict[str, str]] = []
     ev: dict[int, list[dict[str, Any]]] = {}
     nan = float("nan")
-    records: Iterable[Any] = (
-        _edge_pivot(store) if pivot else ((eid, *rec) for eid, rec in ends.items())
-    )
-    no_ev: list[dict[str, Any]] = []
-    for rec in records:
-        eid, schema, sources, targets, p, conf, hedged, lab, dts = rec[:9]
-        evs = rec[9] if len(rec) > 9 else no_ev
-        lt = _BY_SCHEMA[schema]
-        w = lt.weight * conf * (HEDGE_FACTOR if hedged else 1.0)
-        if schema == "Ownership":
-            w *= 0.5 + 0.5 * (UNKNOWN_STAKE if p is None else p) / 100.0
-        k = KIND[schema]
-        for s_id in sources:
-            for t_id in targets:
-                si, ti = b.node(s_id), b.node(t_id)
-                if si == ti:
-                    continue
-                if evidence:
-                    ev[len(src)] = evs
-                src.append(si)
-                dst.append(ti)
-                kind.append(k)
-                pct.append(p if p is not None and schema == "Ownership" else nan)
-                weight.append(w)
-                link_ids.append(eid)
-                labels.append("; ".join(lab))
-                dates.append(dts or _NO_DATES)
+    if cols is None:
+        records: Iterable[Any] = (
+            _edge_pivot(store) if pivot else ((eid, *rec) for eid, rec in ends.items())
+        )
+        no_ev: list[dict[str, Any]] = []
+        for rec in records:
+            eid, schema, sources, targets, p, conf, hedged, lab, dts = rec[:9]
+            evs = rec[9] if len(rec) > 9 else no_ev
+            lt = _BY_SCHEMA[schema]
+            w = lt.weight * conf * (HEDGE_FACTOR if hedged else 1.0)
+            if schema == "Ownership":
+                w *= 0.5 + 0.5 * (UNKNOWN_STAKE if p is None else p) / 100.0
+            k = KIND[schema]
+            for s_id in sources:
+                for t_id in targets:
+                    si, ti = b.node(s_id), b.node(t_id)
+                    if si == ti:
+                        continue
+                    if evidence:
+                        ev[len(src)] = evs
+                    src.append(si)
+                    dst.append(ti)
+                    kind.append(k)
+                    pct.append(p if p is not None and schema == "Ownership" else nan)
+                    weight.append(w)
+                    link_ids.append(eid)
+                    labels.append("; ".join(lab))
+                    dates.append(dts or _NO_DATES)
+        arrays = [np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
+                  np.asarray(kind, dtype=np.int16), np.asarray(pct, dtype=np.float64),
+                  np.asarray(weight, dtype=np.float64)]
+    else:
+        arrays = _column_arrays(cols)
+        link_ids, labels, dates = cols.link_ids, cols.labels, cols.dates
+    n_edges = int(arrays[0].shape[0])
+    src, dst, kind, pct, weight = [], [], [], [], []
     k_addr = KIND["SharedAddress"]
 
     def add_address_links(key: str, label: str, parties: Iterable[str]) -> None:
@@ -524,7 +550,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
             pairs = [(members[0], c) for c in members[1:]]
         for a, c in pairs:
             if evidence:
-                ev[len(src)] = [addr_ev[(raw[a], key)], addr_ev[(raw[c], key)]]
+                ev[n_edges + len(src)] = [addr_ev[(raw[a], key)], addr_ev[(raw[c], key)]]
             src.append(b.node(a))
             dst.append(b.node(c))
             kind.append(k_addr)
@@ -532,7 +558,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
             weight.append(LINK_WEIGHTS["SharedAddress"])
             link_ids.append(f"addr:{raw[a]}|{raw[c]}")
             labels.append(label)
-            dates.append({})
+            dates.append(_NO_DATES)
 
     for addr_id, parties in sorted(addr_entity.items()):
         add_address_links("e:" + addr_id, address_names.get(addr_id, addr_id), parties)
@@ -554,17 +580,30 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
                     "dataset": rec_s["dataset"],
                 }
             )
-    # schema and caption of every node
+    # Schema and caption of every node: the canonical entity's own, else a member's.
+    best_schema: dict[int, tuple[bool, str]] = {}
     for raw_id, sch in schemata.items():
         cid = canonical.get(raw_id, raw_id)
         i = b.index.get(cid)
-        if i is not None and not b.schema[i]:
-            b.schema[i] = sch
+        if i is not None and (i not in best_schema or (raw_id != cid, sch) < best_schema[i]):
+            best_schema[i] = (raw_id != cid, sch)
+    best_name: dict[int, tuple[bool, int, str]] = {}
     for raw_id, name in names.items():
         cid = canonical.get(raw_id, raw_id)
         i = b.index.get(cid)
-        if i is not None and (not b.caption[i] or raw_id == cid):
+        key = (raw_id != cid, len(name), name)
+        if i is not None and (i not in best_name or key < best_name[i]):
+            best_name[i] = key
+    for i, (_, sch) in best_schema.items():
+        if not b.schema[i]:
+            b.schema[i] = sch
+    for i, (_, _, name) in best_name.items():
+        if not b.caption[i]:
             b.caption[i] = name
+    if cols is not None:
+        for i, cid in enumerate(b.ids):
+            if not b.caption[i] and cid in cols.extra_names:
+                b.caption[i] = cols.extra_names[cid]
     for i, cid in enumerate(b.ids):
         if not b.caption[i]:
             b.caption[i] = cid
@@ -575,11 +614,11 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
         index=_member_index(b.index, canonical),
         schema=b.schema,
         caption=b.caption,
-        src=np.asarray(src, dtype=np.int64),
-        dst=np.asarray(dst, dtype=np.int64),
-        kind=np.asarray(kind, dtype=np.int16),
-        pct=np.asarray(pct, dtype=np.float64),
-        weight=np.asarray(weight, dtype=np.float64),
+        src=np.concatenate([arrays[0], np.asarray(src, dtype=np.int64)]),
+        dst=np.concatenate([arrays[1], np.asarray(dst, dtype=np.int64)]),
+        kind=np.concatenate([arrays[2], np.asarray(kind, dtype=np.int16)]),
+        pct=np.concatenate([arrays[3], np.asarray(pct, dtype=np.float64)]),
+        weight=np.concatenate([arrays[4], np.asarray(weight, dtype=np.float64)]),
         link_ids=link_ids,
         link_labels=labels,
         link_dates=dates,
@@ -587,6 +626,22 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
         evidence=ev if evidence else None,
         store=None if evidence else store,
     )
+
+
+def _column_arrays(cols: Any) -> list[np.ndarray]:
+    """src, dst, kind, pct, weight from columns read by :mod:`redthread.analyze.columnar`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = [t.name for t in LINK_TYPES]
+    kind = pc.index_in(cols.kinds, value_set=pa.array(names)).to_numpy(zero_copy_only=False).astype(np.int16)
+    type_weight = np.asarray([t.weight for t in LINK_TYPES])[kind]
+    own = kind == KIND["Ownership"]
+    pct = np.where(own, cols.pct, np.nan)
+    stake = np.where(np.isnan(cols.pct), UNKNOWN_STAKE, cols.pct)
+    weight = type_weight * cols.conf * np.where(cols.hedged, HEDGE_FACTOR, 1.0)
+    weight = np.where(own, weight * (0.5 + 0.5 * stake / 100.0), weight)
+    return [cols.src, cols.dst, kind, pct, weight]
 
 
 def _member_index(index: dict[str, int], canonical: dict[str, str]) -> dict[str, int]:

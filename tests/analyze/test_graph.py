@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from redthread.analyze.graph import LINK_TYPES, load_graph, neighbourhood, normalize_address, parse_percentage
 from redthread.model import now_iso
 from redthread.store import Judgement, Store
@@ -33,13 +35,21 @@ def test_links_of_every_kind(exposure_store: Store) -> None:
     assert graph.sanctions[graph.index["x-s"]][0]["start_date"] == "2024-06-12"
 
 
-def test_fast_load_gives_the_same_graph(exposure_store: Store, ownership_store: Store) -> None:
+@pytest.mark.parametrize("columnar", [True, False])
+def test_fast_load_gives_the_same_graph(exposure_store: Store, columnar: bool,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from redthread.analyze import columnar as col
+
+    exposure_store.add_judgement(Judgement("x-c", "x-e", "positive", "test", now_iso()))
     full = load_graph(exposure_store)
+    if not columnar:
+        monkeypatch.setattr(col, "available", lambda store: False)
     fast = load_graph(exposure_store, evidence=False)
     assert link_set(full) == link_set(fast)
     assert sorted(full.ids) == sorted(fast.ids)
-    assert {full.ids[i]: full.caption[i] for i in range(full.n_nodes)} == \
-        {fast.ids[i]: fast.caption[i] for i in range(fast.n_nodes)}
+    assert {full.ids[i]: (full.caption[i], full.schema[i]) for i in range(full.n_nodes)} == \
+        {fast.ids[i]: (fast.caption[i], fast.schema[i]) for i in range(fast.n_nodes)}
+    assert fast.index["x-e"] == fast.index["x-c"]
     # Evidence is fetched from the store on demand.
     j = fast.link_ids.index("x-assoc-hs")
     assert fast.link(j)["evidence"][0]["hedge"] == "reportedly"

@@ -1,0 +1,199 @@
+"""Loading very large graphs without a Python object per statement.
+
+For an SQLite store, the statements a graph needs are read straight into an
+Arrow table through ADBC (``adbc-driver-sqlite``), then pivoted, resolved to
+canonical ids and numbered by DuckDB; only the final columns reach Python as
+numpy arrays. :func:`redthread.analyze.graph.load_graph` uses this path for
+``evidence=False`` loads when the driver is installed, and falls back to a
+database-side pivot otherwise. Both give the same graph (tests check it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from redthread.store import Store
+
+
+@dataclass
+class Columns:
+    """Links and nodes as columns (see :class:`redthread.analyze.graph.Graph`)."""
+
+    ids: list[str]
+    schema: list[str]
+    caption: list[str]
+    src: np.ndarray
+    dst: np.ndarray
+    kinds: Any  # Arrow column of link schema names
+    pct: np.ndarray
+    conf: np.ndarray
+    hedged: np.ndarray
+    link_ids: list[str]
+    labels: list[str]
+    dates: list[dict[str, str]]
+    extra_rows: list[tuple[Any, ...]]
+    extra_names: dict[str, str]
+
+
+def sqlite_path(store: Store) -> str | None:
+    """The database file of an SQLite store, or None for other stores."""
+    url = getattr(store, "url", "")
+    dialect = getattr(store, "dialect", None)
+    if dialect is None or getattr(dialect, "name", "") != "sqlite" or not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///"):]
+    return None if path in ("", ":memory:") else path
+
+
+def available(store: Store) -> bool:
+    if sqlite_path(store) is None:
+        return False
+    try:
+        import adbc_driver_sqlite.dbapi  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _lst(values: Any) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in sorted(values))
+
+
+def load_columns(
+    store: Store,
+    edge_schemata: dict[str, tuple[str, str]],
+    label_props: tuple[str, ...],
+    date_props: tuple[str, ...],
+    extra_props: set[str],
+) -> Columns:
+    """Read links (and node names/schemata) with ADBC + DuckDB.
+
+    ``edge_schemata`` maps schema -> (source prop, target prop). ``extra_props``
+    are props of non-edge entities returned as plain rows (``extra_rows``:
+    ``(entity_id, schema, prop, value, dataset, source)``) for the caller.
+    """
+    import adbc_driver_sqlite.dbapi as adbc
+    import duckdb
+
+    path = sqlite_path(store)
+    assert path is not None
+    srcs = {s for s, _ in edge_schemata.values()}
+    tgts = {t for _, t in edge_schemata.values()}
+    edge_props = srcs | tgts | {"percentage", *label_props, *date_props}
+    node_props = {"id", "name"} | extra_props
+    sql = (
+        "SELECT entity_id, schema, prop, value, confidence, COALESCE(hedge, '') AS hedge, dataset, source "
+        "FROM statements NOT INDEXED WHERE removed_at IS NULL AND ("
+        f"(schema IN ({_lst(edge_schemata)}) AND prop IN ({_lst(edge_props)})) OR "
+        f"(schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(node_props)})))"
+    )
+    with adbc.connect(path) as conn:
+        cur = conn.cursor()
+        cur.execute(sql)
+        stmts = cur.fetch_arrow_table()
+        cur.execute("SELECT entity_id, canonical_id FROM canonical")
+        canon = cur.fetch_arrow_table()
+        cur.close()
+    # ADBC infers column types from the data: make them explicit.
+    stmts = stmts.cast(pa.schema([("entity_id", pa.string()), ("schema", pa.string()), ("prop", pa.string()),
+                                  ("value", pa.string()), ("confidence", pa.float64()), ("hedge", pa.string()),
+                                  ("dataset", pa.string()), ("source", pa.string())]))
+    canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("stmts", stmts)
+        con.register("canon", canon)
+        ends = srcs | tgts
+        dates_sql = ", ".join(f"MIN(value) FILTER (WHERE prop = '{d}') AS \"{d}\"" for d in date_props)
+        src_case = " ".join(f"WHEN '{s}' THEN {s_prop!r}" for s, (s_prop, _) in edge_schemata.items())
+        tgt_case = " ".join(f"WHEN '{s}' THEN {t_prop!r}" for s, (_, t_prop) in edge_schemata.items())
+        con.execute(f"""
+            CREATE TEMP TABLE edges AS
+            SELECT entity_id AS link_id, MIN(schema) AS schema,
+              LIST(value) FILTER (WHERE prop = CASE schema {src_case} END) AS sources,
+              LIST(value) FILTER (WHERE prop = CASE schema {tgt_case} END) AS targets,
+              MAX(CASE WHEN p >= 0 THEN LEAST(p, 100.0) END) AS pct,
+              COALESCE(MIN(confidence) FILTER (WHERE prop IN ({_lst(ends)})), 1.0) AS conf,
+              COALESCE(BOOL_OR(prop IN ({_lst(ends)}) AND hedge <> ''), FALSE) AS hedged,
+              STRING_AGG(DISTINCT value, '; ' ORDER BY value) FILTER (WHERE prop IN ({_lst(label_props)})) AS label,
+              {dates_sql}
+            FROM (SELECT *, CASE WHEN prop = 'percentage' THEN
+                    TRY_CAST(REPLACE(TRIM(RTRIM(TRIM(value), '%')), ',', '.') AS DOUBLE) END AS p
+                  FROM stmts WHERE schema IN ({_lst(edge_schemata)})) AS s
+            GROUP BY entity_id""")
+        date_cols = ", ".join(f'e."{d}"' for d in date_props)
+        con.execute(f"""
+            CREATE TEMP TABLE links AS
+            SELECT p.link_id, p.schema, COALESCE(cs.canonical_id, p.s) AS s, COALESCE(ct.canonical_id, p.t) AS t,
+                   p.pct, p.conf, p.hedged, p.label, {date_cols.replace('e."', 'p."')}
+            FROM (SELECT e.*, a.s, b.t FROM edges AS e, UNNEST(e.sources) AS a(s), UNNEST(e.targets) AS b(t)) AS p
+            LEFT JOIN canon AS cs ON cs.entity_id = p.s
+            LEFT JOIN canon AS ct ON ct.entity_id = p.t
+            WHERE COALESCE(cs.canonical_id, p.s) <> COALESCE(ct.canonical_id, p.t)""")
+        # Nodes: link ends and sanctioned parties (as the row-by-row loader makes them).
+        con.execute("""
+            CREATE TEMP TABLE nodes AS
+            SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS ix FROM
+              (SELECT s AS id FROM links UNION SELECT t FROM links
+               UNION SELECT COALESCE(c.canonical_id, x.value) FROM stmts AS x
+               LEFT JOIN canon AS c ON c.entity_id = x.value
+               WHERE x.schema = 'Sanction' AND x.prop = 'entity') AS u""")
+        # Caption: the canonical entity's own shortest name, else any member's.
+        con.execute("""
+            CREATE TEMP TABLE named AS
+            SELECT COALESCE(c.canonical_id, s.entity_id) AS id,
+                   FIRST(s.value ORDER BY (s.entity_id = COALESCE(c.canonical_id, s.entity_id)) DESC,
+                         LENGTH(s.value), s.value) FILTER (WHERE s.prop = 'name') AS caption,
+                   FIRST(s.schema ORDER BY (s.entity_id = COALESCE(c.canonical_id, s.entity_id)) DESC,
+                         s.schema) AS schema
+            FROM stmts AS s LEFT JOIN canon AS c ON c.entity_id = s.entity_id
+            WHERE s.prop IN ('id', 'name') AND s.schema NOT IN (""" + _lst(edge_schemata) + """)
+            GROUP BY 1""")
+        node_tab = con.execute("""
+            SELECT n.id, COALESCE(m.schema, '') AS schema, COALESCE(m.caption, '') AS caption
+            FROM nodes AS n LEFT JOIN named AS m ON m.id = n.id ORDER BY n.ix""").to_arrow_table()
+        link_tab = con.execute(f"""
+            SELECT l.link_id, l.schema, ns.ix AS src, nt.ix AS dst, l.pct, l.conf, l.hedged,
+                   COALESCE(l.label, '') AS label, {', '.join(f'l."{d}"' for d in date_props)}
+            FROM links AS l JOIN nodes AS ns ON ns.id = l.s JOIN nodes AS nt ON nt.id = l.t
+            ORDER BY l.link_id, src, dst""").to_arrow_table()
+        extra = con.execute(f"""
+            SELECT entity_id, schema, prop, value, dataset, source FROM stmts
+            WHERE schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(extra_props)})""").fetchall()
+        # Names of parties that may join the graph later (by a shared address).
+        named_extra = dict(con.execute("""
+            SELECT m.id, m.caption FROM named AS m WHERE m.caption IS NOT NULL AND m.id IN
+              (SELECT COALESCE(c.canonical_id, x.entity_id) FROM stmts AS x
+               LEFT JOIN canon AS c ON c.entity_id = x.entity_id
+               WHERE x.prop IN ('address', 'addressEntity'))""").fetchall())
+    finally:
+        con.close()
+    dates: list[dict[str, str]] = []
+    empty: dict[str, str] = {}
+    date_lists = [link_tab.column(d).to_pylist() for d in date_props]
+    if any(any(v is not None for v in col) for col in date_lists):
+        for row in zip(*date_lists, strict=True):
+            got = {d: v for d, v in zip(date_props, row, strict=True) if v is not None}
+            dates.append(got or empty)
+    else:
+        dates = [empty] * link_tab.num_rows
+    return Columns(
+        ids=node_tab.column("id").to_pylist(),
+        schema=node_tab.column("schema").to_pylist(),
+        caption=node_tab.column("caption").to_pylist(),
+        kinds=link_tab.column("schema"),
+        src=link_tab.column("src").to_numpy().astype(np.int64),
+        dst=link_tab.column("dst").to_numpy().astype(np.int64),
+        pct=link_tab.column("pct").to_numpy(zero_copy_only=False).astype(np.float64),
+        conf=link_tab.column("conf").to_numpy().astype(np.float64),
+        hedged=link_tab.column("hedged").to_numpy(zero_copy_only=False).astype(bool),
+        link_ids=link_tab.column("link_id").to_pylist(),
+        labels=link_tab.column("label").to_pylist(),
+        dates=dates,
+        extra_rows=extra,
+        extra_names=named_extra,
+    )
