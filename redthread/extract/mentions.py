@@ -171,6 +171,9 @@ def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> No
         mention.vote("Person", 3.0)
     if p.born.search(after):
         mention.vote("Person", 3.0)
+    based = re.match(r"\s*(?:\([^)]*\))?,\s+(?:a|an|the)\s+([A-Z][\w ]*?)-based\b", after)
+    if based and _is_country(based.group(1)):
+        mention.country = registry.country.clean(based.group(1))
     m = p.appositive.search(after)
     if m:
         noun = m.group("noun").lower()

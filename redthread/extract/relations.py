@@ -182,11 +182,14 @@ def _subject_ok(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
         return False  # "X and Y are owned by": handled as a coordination, not a pair
     if ";" in between:
         return False
+    raw = ctx.text[a.end : b.start]
+    if ctx.in_appositive(a) and "," in raw:
+        return False  # a sits in a clause describing someone else, closed before the verb
+    if re.match(r"\s*,\s*(?:a|an|the|which|who|that)\b", raw):
+        return True  # "..., by Foo, a company owned by": the appositive describes a itself
     before = ctx.text[max(ctx.start, a.start - 12) : a.start]
     if re.search(r"\b(?:of|with|from|to|for|by|at|in|on|and|than|about|including|between|among|via|through|against|after|before)\s+(?:the\s+)?$", before, re.IGNORECASE):
         return False  # a is the object of a preposition
-    if ctx.in_appositive(a) and ctx.text[a.end : a.end + 2].startswith(","):
-        return False
     return True
 
 
@@ -299,7 +302,7 @@ _CONTROLLED_BY = re.compile(
     re.IGNORECASE,
 )
 _CONTROLS = re.compile(
-    r"\s*,?\s*(?:which|who)?\s*(?:also\s+|effectively\s+|now\s+|still\s+)?"
+    r"\s*,?\s*(?:which|who|that)?\s*(?:also\s+|effectively\s+|now\s+|still\s+)?"
     r"(?:controls|controlled|manages|managed|operates|operated|runs|ran)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
