@@ -8,13 +8,14 @@ with made-up content. Add a section with ``@section("key", "Title")``.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from redthread.report.figure import bar_svg, network_svg
-from redthread.report.network import Network, build_network, neighbourhood
+from redthread.report.network import Network, cached_network, neighbourhood
 from redthread.store import Store
 
 
@@ -26,6 +27,16 @@ class Subject:
     entity_id: str | None
     network: Network
     entity: dict[str, Any] | None = None
+    _graph: Any = None
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call an analysis, handing it the shared analytics graph when it takes one
+        (so the store is read into a graph once per dossier, not once per section)."""
+        if "graph" in inspect.signature(fn).parameters:
+            if self._graph is None:
+                self._graph = capability("redthread.analyze.graph", "load_graph")(self.store)
+            kwargs["graph"] = self._graph
+        return fn(*args, **kwargs)
 
     @property
     def ids(self) -> set[str]:
@@ -195,19 +206,19 @@ def network(subject: Subject, sec: Section) -> None:
 def ownership(subject: Subject, sec: Section) -> None:
     if subject.entity_id is None:
         blocked = capability("redthread.analyze.ownership", "blocked")
-        rows = blocked(subject.store)
+        rows = subject.call(blocked, subject.store)
         table(sec, rows, ["name", "blocked_share", "owners", "chain"])
         if not rows:
             sec.note = "No party is blocked by operation of law (US 50 % rule, OFAC)."
         return
     tree_fn = capability("redthread.analyze.ownership", "owners_tree")
-    sec.tree = tree_fn(subject.store, subject.entity_id)
+    sec.tree = subject.call(tree_fn, subject.store, subject.entity_id)
 
 
 @section("exposure", "Exposure to sanctioned parties")
 def exposure(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.exposure", "exposure")
-    rows = fn(subject.store, max_hops=3)
+    rows = subject.call(fn, subject.store, max_hops=3)
     if subject.entity_id is not None:
         rows = [r for r in rows if r.get("id") == subject.entity_id]
     for r in rows:
@@ -247,7 +258,7 @@ def evidence_text(evidence: list[dict[str, Any]] | None, limit: int = 4) -> str:
 @section("redflags", "Red flags")
 def redflags(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.redflags", "evaluate")
-    rows = fn(subject.store, entity_id=subject.entity_id)
+    rows = subject.call(fn, subject.store, entity_id=subject.entity_id)
     for r in rows:
         r["parties"] = ", ".join(cell(p) for p in r.get("parties") or []) or cell(r.get("entity"))
         r["sources"] = evidence_text(r.get("evidence"))
@@ -320,6 +331,6 @@ def sources(subject: Subject, sec: Section) -> None:
 
 
 def subject_for(store: Store, entity_id: str | None) -> Subject:
-    net = build_network(store)
+    net = cached_network(store)
     entity = store.entity(entity_id) if entity_id else None
     return Subject(store, store.canonical_id(entity_id) if entity_id else None, net, entity)
