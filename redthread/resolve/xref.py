@@ -83,8 +83,7 @@ def xref(
         if left_ids is not None and eid not in left_ids:
             continue
         record = index.record(eidx)
-        for cand in index.search(record, algorithm=algorithm, limit=per_entity + 1, cutoff=threshold,
-                                 exclude={eid}):
+        for cand in index.search(record, algorithm=algorithm, limit=per_entity, cutoff=threshold, skip=eidx):
             pair = (min(eid, cand.id), max(eid, cand.id))
             if pair in seen or pair in judged:
                 continue

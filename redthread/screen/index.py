@@ -197,7 +197,7 @@ class ScreeningIndex:
             return Record(schema, names)
         return Record(schema, names, extra[0], extra[1], extra[2])
 
-    def candidates(self, query: Record, limit: int = CANDIDATE_NAMES) -> list[int]:
+    def candidates(self, query: Record, limit: int = CANDIDATE_NAMES, skip: int | None = None) -> list[int]:
         """Entity indexes worth scoring for a query, best blocking score first."""
         total = max(len(self.name_text), 1)
         lists: list[np.ndarray] = []
@@ -234,6 +234,10 @@ class ScreeningIndex:
                 w = np.repeat(np.asarray(weights), [len(x) for x in lists])
                 uniq, inv = np.unique(allnames, return_inverse=True)
                 sums = np.bincount(inv, weights=w)
+                if skip is not None:
+                    # The query's own entry (cross-referencing) must not set the bar.
+                    lo, hi = int(self.entity_names[skip]), int(self.entity_names[skip + 1])
+                    sums[(uniq >= lo) & (uniq < hi)] = 0.0
                 if len(uniq) > limit:
                     part = np.argpartition(-sums, limit)[:limit]
                     part = part[np.argsort(-sums[part], kind="stable")]
@@ -259,13 +263,20 @@ class ScreeningIndex:
         cutoff: float = 0.0,
         datasets: set[str] | None = None,
         exclude: set[str] | None = None,
+        skip: int | None = None,
     ) -> list[Candidate]:
-        """Score the blocked candidates of a query; best first."""
+        """Score the blocked candidates of a query; best first.
+
+        ``skip`` is the index of an entry never to return (the query's own
+        entry when cross-referencing the index against itself).
+        """
         scorer = get_scorer(algorithm)
         qschema = model.get(query.schema)
         allowed = {s.name for s in qschema.matchable_schemata} | {qschema.name} if qschema else None
         results: list[Candidate] = []
-        for eidx in self.candidates(query):
+        for eidx in self.candidates(query, skip=skip):
+            if eidx == skip:
+                continue
             schema = self.schemata[int(self._schema_codes[eidx])]
             if allowed is not None and schema not in allowed:
                 continue

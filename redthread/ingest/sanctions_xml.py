@@ -1,0 +1,496 @@
+"""Sanctions lists in XML: OFAC advanced, EU consolidated (FSF), UK, UN.
+
+One loader per list format, each registered under its own name and sniffed
+from the root element:
+
+- ``ofac-xml``: OFAC's SDN_ADVANCED.XML (``<Sanctions>``: reference value
+  sets, distinct parties with aliases and documented name parts, features
+  such as birth date and nationality, ID documents, profile relationships,
+  sanctions entries);
+- ``eu-fsf``: the EU Financial Sanctions Files export (``<export>`` of
+  ``<sanctionEntity>`` with ``nameAlias``, ``birthdate``, ``citizenship``,
+  ``identification``, ``address``, ``regulation``);
+- ``uk-list``: the UK Sanctions List (``<Designations>`` of
+  ``<Designation>`` with Name1..Name6, non-Latin names, individual, entity
+  and ship details);
+- ``un-list``: the UN Security Council consolidated list
+  (``<CONSOLIDATED_LIST>`` of ``INDIVIDUAL`` and ``ENTITY``).
+
+Every entry becomes an FtM party plus a Sanction (authority, program,
+listing date) and, where the list has them, Address, Identification and
+relationship entities. Locations are ``file#Element[n]`` (the n-th record of
+that kind). XML is parsed with defusedxml: documents that declare entities
+(entity-expansion "billion laughs" bombs, external entities) are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from redthread import __version__
+from redthread.errors import InputError
+from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, slug
+from redthread.ingest.base import IngestContext, register
+from redthread.model import now_iso
+from redthread.store import LoadBatch
+
+
+def parse_xml(path: Path) -> Element:
+    """Parse an XML file safely; namespaces are stripped from tag names.
+
+    Raises ``InputError`` for malformed XML and for documents that declare
+    entities or reference external resources (refused, never expanded).
+    """
+    try:
+        tree = SafeET.parse(str(path), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise InputError(
+            f"refused: the XML declares entities or external references ({type(exc).__name__}); "
+            "sanctions lists never need them, so this file may be an attack",
+            path=str(path),
+        ) from None
+    except SafeET.ParseError as exc:
+        raise InputError(f"not well-formed XML ({exc})", path=str(path)) from None
+    root: Element = tree.getroot()
+    for el in root.iter():
+        if isinstance(el.tag, str) and "}" in el.tag:
+            el.tag = el.tag.split("}", 1)[1]
+    return root
+
+
+def text(el: Element | None, path: str = "") -> str | None:
+    """Stripped text of an element (or of a child path), None when empty."""
+    if el is None:
+        return None
+    node = el.find(path) if path else el
+    if node is None or node.text is None:
+        return None
+    value = node.text.strip()
+    return value or None
+
+
+def texts(el: Element, path: str) -> list[str]:
+    return [t for t in (text(n) for n in el.findall(path)) if t]
+
+
+_ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+
+
+def root_tag(head: bytes) -> bytes | None:
+    """The root element's local name from a file's first bytes (comments skipped)."""
+    body = re.sub(rb"<!--.*?-->", b"", head[:8192], flags=re.S)
+    match = _ROOT.search(body)
+    return match.group(1) if match else None
+
+
+class XMLListLoader:
+    """Shared driver: parse safely, build fragments, yield one batch."""
+
+    name = ""
+    description = ""
+    root = b""
+    authority = ""
+    prefix = ""
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return path.is_file() and path.suffix.lower() == ".xml" and root_tag(head) == self.root
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        root = parse_xml(path)
+        if root.tag != self.root.decode():
+            raise InputError(f"expected a <{self.root.decode()}> document for --format {self.name}, "
+                             f"found <{root.tag}>", path=str(path))
+        source = ctx.source or path.name
+        builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.sanctions_xml/{__version__}", now_iso())
+        self.build(root, path.name, builder, ctx)
+        if not builder.fragments:
+            raise InputError("no entries found in this list", path=str(path))
+        yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
+                        replace_dataset=ctx.replace_dataset)
+
+    def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
+        raise NotImplementedError
+
+    # helpers ---------------------------------------------------------------
+    def sanction(self, builder: ListBuilder, eid: str, loc: str, *, program: list[str] | None = None,
+                 start: str | None = None, reason: str | None = None, authority_id: str | None = None,
+                 url: str | None = None) -> Fragment:
+        frag = builder.fragment(f"{eid}-sanction", "Sanction", loc)
+        frag.add("entity", eid)
+        frag.add("authority", self.authority)
+        for p in program or []:
+            frag.add("program", p)
+        frag.add("startDate", parse_date(start) if start else None)
+        frag.add("listingDate", parse_date(start) if start else None)
+        frag.add("reason", reason)
+        frag.add("authorityId", authority_id)
+        frag.add("sourceUrl", url)
+        return frag
+
+    def address(self, builder: ListBuilder, owner: Fragment, loc: str, parts: list[str | None],
+                country: str | None) -> None:
+        full = ", ".join(p for p in parts if p)
+        if not full and not country:
+            return
+        full = full or str(country)
+        addr = builder.fragment(f"{self.prefix}-addr-{slug(owner.id + full)}", "Address", loc)
+        addr.add("full", full)
+        addr.add("country", country)
+        owner.add("addressEntity", addr.id)
+        owner.add("address", full)
+        owner.add("country", country_code(country) if country else None)
+
+    def identification(self, builder: ListBuilder, holder: Fragment, loc: str, number: str | None,
+                       kind: str | None, country: str | None) -> None:
+        if not number:
+            return
+        ident = builder.fragment(f"{self.prefix}-id-{slug(holder.id + number)}", "Identification", loc)
+        ident.add("holder", holder.id)
+        ident.add("number", number)
+        ident.add("type", kind)
+        ident.add("country", country)
+
+
+# -- EU ------------------------------------------------------------------------
+
+EU_ID_PROPS = {"passport": "passportNumber", "tin": "taxNumber", "regnumber": "registrationNumber",
+               "id": "idNumber", "other": "idNumber"}
+
+
+class EUFSFLoader(XMLListLoader):
+    name = "eu-fsf"
+    description = "EU consolidated financial sanctions list (FSF XML export)"
+    root = b"export"
+    authority = "European Union"
+    prefix = "eu"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return super().sniff(path, head) and (b"sanctionEntity" in head or b"fsd/export" in head)
+
+
+    def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
+        for n, ent in enumerate(root.findall("sanctionEntity"), start=1):
+            lid = ent.get("logicalId") or str(n)
+            loc = f"{fname}#sanctionEntity[{n}]"
+            subject = ent.find("subjectType")
+            code = subject.get("code") if subject is not None else ""
+            schema = "Person" if code == "person" else "Organization"
+            eid = f"eu-{lid}"
+            frag = builder.fragment(eid, schema, loc)
+            frag.add("topics", "sanction")
+            frag.add("notes", text(ent, "remark"))
+            for k, alias in enumerate(ent.findall("nameAlias")):
+                whole = alias.get("wholeName")
+                frag.add("name" if k == 0 else "alias", whole)
+                if schema == "Person":
+                    frag.add("firstName", alias.get("firstName"))
+                    frag.add("middleName", alias.get("middleName"))
+                    frag.add("lastName", alias.get("lastName"))
+                    frag.add("gender", {"M": "male", "F": "female"}.get(alias.get("gender") or ""))
+                    frag.add("position", alias.get("function"))
+                    frag.add("title", alias.get("title"))
+            for cit in ent.findall("citizenship"):
+                frag.add("nationality" if schema == "Person" else "country", cit.get("countryIso2Code"))
+            for bd in ent.findall("birthdate"):
+                frag.add("birthDate", bd.get("birthdate") or bd.get("year"))
+                frag.add("birthPlace", ", ".join(p for p in (bd.get("city"), bd.get("countryDescription")) if p))
+            for ident in ent.findall("identification"):
+                number = ident.get("number")
+                kind = (ident.get("identificationTypeCode") or "other").lower()
+                frag.add(EU_ID_PROPS.get(kind, "idNumber"), number)
+                self.identification(builder, frag, loc, number, ident.get("identificationTypeDescription"),
+                                    ident.get("countryIso2Code"))
+            for addr in ent.findall("address"):
+                self.address(builder, frag, loc, [addr.get("street"), addr.get("zipCode"), addr.get("city"),
+                                                  addr.get("countryDescription")], addr.get("countryIso2Code"))
+            regs = ent.findall("regulation")
+            programs = [r.get("programme") or "" for r in regs if r.get("programme")]
+            start = min((r.get("publicationDate") or "" for r in regs), default="") or None
+            url = text(regs[0], "publicationUrl") if regs else None
+            self.sanction(builder, eid, loc, program=programs, start=start,
+                          authority_id=ent.get("euReferenceNumber"), url=url)
+
+
+# -- UN ------------------------------------------------------------------------
+
+
+class UNListLoader(XMLListLoader):
+    name = "un-list"
+    description = "UN Security Council consolidated sanctions list (XML)"
+    root = b"CONSOLIDATED_LIST"
+    authority = "United Nations Security Council"
+    prefix = "un"
+
+    def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
+        for kind, schema in (("INDIVIDUAL", "Person"), ("ENTITY", "Organization")):
+            for n, ent in enumerate(root.iter(kind), start=1):
+                self.entry(ent, kind, schema, f"{fname}#{kind}[{n}]", builder)
+
+    def entry(self, ent: Element, kind: str, schema: str, loc: str, builder: ListBuilder) -> None:
+        dataid = text(ent, "DATAID") or slug(loc)
+        eid = f"un-{dataid}"
+        frag = builder.fragment(eid, schema, loc)
+        parts = [text(ent, p) for p in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
+        frag.add("name", " ".join(p for p in parts if p))
+        frag.add("alias", text(ent, "NAME_ORIGINAL_SCRIPT"))
+        frag.add("topics", "sanction")
+        frag.add("notes", text(ent, "COMMENTS1"))
+        for alias in ent.findall(f"{kind}_ALIAS"):
+            quality = (text(alias, "QUALITY") or "").lower()
+            frag.add("weakAlias" if quality in ("low", "very low") else "alias", text(alias, "ALIAS_NAME"))
+        for val in texts(ent, "NATIONALITY/VALUE"):
+            frag.add("nationality" if schema == "Person" else "country", val)
+        for val in texts(ent, "DESIGNATION/VALUE"):
+            frag.add("position" if schema == "Person" else "notes", val)
+        for dob in ent.findall(f"{kind}_DATE_OF_BIRTH"):
+            frag.add("birthDate", text(dob, "DATE") or text(dob, "YEAR"))
+        for pob in ent.findall(f"{kind}_PLACE_OF_BIRTH"):
+            frag.add("birthPlace", ", ".join(p for p in (text(pob, "CITY"), text(pob, "COUNTRY")) if p))
+        for doc in ent.findall(f"{kind}_DOCUMENT"):
+            number, dtype = text(doc, "NUMBER"), text(doc, "TYPE_OF_DOCUMENT") or ""
+            frag.add("passportNumber" if "passport" in dtype.lower() else "idNumber", number)
+            self.identification(builder, frag, loc, number, dtype, text(doc, "ISSUING_COUNTRY"))
+        for addr in ent.findall(f"{kind}_ADDRESS"):
+            country = text(addr, "COUNTRY")
+            self.address(builder, frag, loc, [text(addr, "STREET"), text(addr, "CITY"), country], country)
+        self.sanction(builder, eid, loc, program=[text(ent, "UN_LIST_TYPE") or ""],
+                      start=text(ent, "LISTED_ON"), authority_id=text(ent, "REFERENCE_NUMBER"))
+
+
+# -- UK ------------------------------------------------------------------------
+
+UK_SCHEMA = {"individual": "Person", "entity": "Organization", "ship": "Vessel"}
+
+
+class UKListLoader(XMLListLoader):
+    name = "uk-list"
+    description = "UK Sanctions List (FCDO XML export)"
+    root = b"Designations"
+    authority = "United Kingdom"
+    prefix = "uk"
+
+    def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
+        for n, des in enumerate(root.findall("Designation"), start=1):
+            loc = f"{fname}#Designation[{n}]"
+            uid = text(des, "UniqueID") or slug(loc)
+            schema = UK_SCHEMA.get((text(des, "IndividualEntityShip") or "entity").lower(), "LegalEntity")
+            eid = f"uk-{uid}"
+            frag = builder.fragment(eid, schema, loc)
+            frag.add("topics", "sanction")
+            frag.add("notes", text(des, "OtherInformation"))
+            for name in des.findall("Names/Name"):
+                full = " ".join(t for t in (text(name, f"Name{i}") for i in range(1, 7)) if t)
+                primary = (text(name, "NameType") or "").lower().startswith("primary")
+                frag.add("name" if primary else "alias", full)
+            for nl in texts(des, "NonLatinNames/NonLatinName/NameNonLatinScript"):
+                frag.add("alias", nl)
+            for ind in des.findall("IndividualDetails/Individual"):
+                for dob in texts(ind, "DOBs/DOB"):
+                    frag.add("birthDate", parse_date(dob.replace("00/", "")) or dob)
+                for nat in texts(ind, "Nationalities/Nationality"):
+                    frag.add("nationality", nat)
+                for g in texts(ind, "Genders/Gender"):
+                    frag.add("gender", g.lower())
+                for pos in texts(ind, "Positions/Position"):
+                    frag.add("position", pos)
+                for loc_el in ind.findall("BirthDetails/Location"):
+                    frag.add("birthPlace", ", ".join(p for p in (text(loc_el, "TownOfBirth"),
+                                                                  text(loc_el, "CountryOfBirth")) if p))
+            for ent_d in des.findall("EntityDetails"):
+                frag.add("legalForm", text(ent_d, "TypeOfEntity"))
+                for reg in texts(ent_d, "BusinessRegistrationNumbers/BusinessRegistrationNumber"):
+                    frag.add("registrationNumber", reg)
+            for ship in des.findall("ShipDetails/Ship"):
+                for imo in texts(ship, "IMONumbers/IMONumber"):
+                    frag.add("imoNumber", imo)
+                for flag in texts(ship, "CurrentFlags/CurrentFlag"):
+                    frag.add("flag", flag)
+            for addr in des.findall("Addresses/Address"):
+                lines = [text(addr, f"AddressLine{i}") for i in range(1, 7)]
+                country = text(addr, "AddressCountry")
+                self.address(builder, frag, loc, [*lines, country], country)
+            self.sanction(builder, eid, loc, program=[text(des, "RegimeName") or ""],
+                          start=text(des, "DateDesignated"), reason=text(des, "UKStatementofReasons"),
+                          authority_id=uid)
+
+
+# -- OFAC advanced ---------------------------------------------------------------
+
+
+def _refs(root: Element, path: str) -> dict[str, str]:
+    return {el.get("ID") or "": (el.text or "").strip() for el in root.findall(path)}
+
+
+class OFACXMLLoader(XMLListLoader):
+    name = "ofac-xml"
+    description = "OFAC SDN list, advanced XML (SDN_ADVANCED.XML)"
+    root = b"Sanctions"
+    authority = "Office of Foreign Assets Control"
+    prefix = "ofac"
+
+    def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
+        ref = "ReferenceValueSets/"
+        alias_types = _refs(root, ref + "AliasTypeValues/AliasType")
+        feature_types = _refs(root, ref + "FeatureTypeValues/FeatureType")
+        doc_types = _refs(root, ref + "IDRegDocTypeValues/IDRegDocType")
+        part_types = _refs(root, ref + "NamePartTypeValues/NamePartType")
+        relation_types = _refs(root, ref + "RelationTypeValues/RelationType")
+        party_types = _refs(root, ref + "PartyTypeValues/PartyType")
+        subtypes = {el.get("ID") or "": (party_types.get(el.get("PartyTypeID") or "", ""), (el.text or "").strip())
+                    for el in root.findall(ref + "PartySubTypeValues/PartySubType")}
+        countries = {el.get("ID") or "": el.get("ISO2") or (el.text or "").strip()
+                     for el in root.findall(ref + "CountryValues/Country")}
+        locations = {loc.get("ID") or "": self._location(loc, countries) for loc in root.findall("Locations/Location")}
+        schemata: dict[str, str] = {}
+        identities: dict[str, Fragment] = {}
+        for n, party in enumerate(root.findall("DistinctParties/DistinctParty"), start=1):
+            loc = f"{fname}#DistinctParty[{n}]"
+            profile = party.find("Profile")
+            if profile is None:
+                continue
+            pid = profile.get("ID") or party.get("FixedRef") or str(n)
+            ptype, sub = subtypes.get(profile.get("PartySubTypeID") or "", ("", ""))
+            schema = {"Individual": "Person", "Vessel": "Vessel", "Aircraft": "Airplane"}.get(
+                sub if sub in ("Vessel", "Aircraft") else ptype, "Organization")
+            schemata[pid] = schema
+            frag = builder.fragment(f"ofac-{pid}", schema, loc)
+            frag.add("topics", "sanction")
+            for identity in profile.findall("Identity"):
+                identities[identity.get("ID") or ""] = frag
+                groups = {g.get("ID") or "": part_types.get(g.get("NamePartTypeID") or "", "")
+                          for g in identity.findall("NamePartGroups/MasterNamePartGroup/NamePartGroup")}
+                for alias in identity.findall("Alias"):
+                    atype = alias_types.get(alias.get("AliasTypeID") or "", "")
+                    for doc_name in alias.findall("DocumentedName"):
+                        name = self._name(doc_name, groups, schema)
+                        primary = alias.get("Primary") == "true" and doc_name.get("DocNameStatusID") == "1"
+                        prop = "name" if primary else ("previousName" if atype == "F.K.A." else "alias")
+                        if alias.get("LowQuality") == "true":
+                            prop = "weakAlias"
+                        frag.add(prop, name)
+            for feature in profile.findall("Feature"):
+                self._feature(frag, feature, feature_types.get(feature.get("FeatureTypeID") or "", ""),
+                              locations, builder, loc)
+        for doc in root.findall("IDRegDocuments/IDRegDocument"):
+            holder = identities.get(doc.get("IdentityID") or "")
+            number = text(doc, "IDRegistrationNo")
+            if holder is None or not number:
+                continue
+            dtype = doc_types.get(doc.get("IDRegDocTypeID") or "", "")
+            prop = ("passportNumber" if "Passport" in dtype else "taxNumber" if "Tax" in dtype
+                    else "registrationNumber" if ("Registration" in dtype or "USCC" in dtype) else "idNumber")
+            holder.add(prop, number)
+            self.identification(builder, holder, holder.location, number, dtype,
+                                countries.get(doc.get("IssuedBy-CountryID") or ""))
+        for rel in root.findall("ProfileRelationships/ProfileRelationship"):
+            src, dst = rel.get("From-ProfileID") or "", rel.get("To-ProfileID") or ""
+            if src not in schemata or dst not in schemata:
+                continue
+            rtype = relation_types.get(rel.get("RelationTypeID") or "", "related to")
+            loc = f"{fname}#ProfileRelationship[{rel.get('ID')}]"
+            link = builder.fragment(f"ofac-rel-{rel.get('ID')}", "UnknownLink", loc)
+            link.add("subject", f"ofac-{src}")
+            link.add("object", f"ofac-{dst}")
+            link.add("role", rtype)
+        for n, entry in enumerate(root.findall("SanctionsEntries/SanctionsEntry"), start=1):
+            pid = entry.get("ProfileID") or ""
+            if pid not in schemata:
+                continue
+            loc = f"{fname}#SanctionsEntry[{n}]"
+            programs = texts(entry, "SanctionsMeasure/Comment")
+            date = entry.find("EntryEvent/Date")
+            start = None
+            if date is not None and text(date, "Year"):
+                start = "-".join(f"{int(v):02d}" if i else v for i, v in enumerate(
+                    t for t in (text(date, "Year"), text(date, "Month"), text(date, "Day")) if t))
+            self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
+
+    @staticmethod
+    def _location(loc: Element, countries: dict[str, str]) -> tuple[str, str | None]:
+        parts = [text(v) for v in loc.findall("LocationPart/LocationPartValue/Value")]
+        country_el = loc.find("LocationCountry")
+        country = countries.get(country_el.get("CountryID") or "") if country_el is not None else None
+        return ", ".join(p for p in parts if p), country
+
+    @staticmethod
+    def _name(doc_name: Element, groups: dict[str, str], schema: str) -> str:
+        parts: dict[str, list[str]] = {}
+        for value in doc_name.findall("DocumentedNamePart/NamePartValue"):
+            kind = groups.get(value.get("NamePartGroupID") or "", "")
+            if value.text and value.text.strip():
+                parts.setdefault(kind, []).append(value.text.strip())
+        if schema == "Person" and "Last Name" in parts:
+            given = parts.get("First Name", []) + parts.get("Middle Name", [])
+            return f"{' '.join(parts['Last Name'])}, {' '.join(given)}".strip(", ")
+        return " ".join(v for vals in parts.values() for v in vals)
+
+    def _feature(self, frag: Fragment, feature: Element, ftype: str,
+                 locations: dict[str, tuple[str, str | None]], builder: ListBuilder, loc: str) -> None:
+        for version in feature.findall("FeatureVersion"):
+            detail = text(version, "VersionDetail")
+            where = version.find("VersionLocation")
+            place = locations.get(where.get("LocationID") or "") if where is not None else None
+            handler = FEATURES.get(ftype)
+            if handler is not None:
+                handler(self, frag, version, detail, place, builder, loc)
+            elif detail:
+                frag.add("notes", f"{ftype}: {detail}")
+
+
+def _ofac_date(version: Element) -> str | None:
+    start = version.find("DatePeriod/Start/From")
+    if start is None:
+        return None
+    parts = [text(start, "Year"), text(start, "Month"), text(start, "Day")]
+    if not parts[0]:
+        return None
+    return "-".join(f"{int(p):02d}" if i else p for i, p in enumerate(parts) if p)
+
+
+FeatureHandler = Callable[[OFACXMLLoader, Fragment, Element, "str | None", "tuple[str, str | None] | None",
+                           ListBuilder, str], None]
+
+
+def _f_birthdate(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
+    frag.add("birthDate", _ofac_date(v))
+
+
+def _f_birthplace(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
+    frag.add("birthPlace", d or (p[0] if p else None))
+
+
+def _f_nationality(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
+    frag.add("nationality" if frag.schema == "Person" else "country", (p[1] if p else None) or d)
+
+
+def _f_location(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
+    if p:
+        ld.address(b, frag, loc, [p[0]], p[1])
+
+
+def _f_gender(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
+    frag.add("gender", d.lower() if d else None)
+
+
+#: OFAC feature type name -> what it sets (a registry, not a chain of ifs).
+FEATURES: dict[str, FeatureHandler] = {
+    "Birthdate": _f_birthdate,
+    "Place of Birth": _f_birthplace,
+    "Nationality Country": _f_nationality,
+    "Citizenship Country": _f_nationality,
+    "Location": _f_location,
+    "Gender": _f_gender,
+}
+
+
+register(EUFSFLoader())
+register(OFACXMLLoader())
+register(UKListLoader())
+register(UNListLoader())
