@@ -139,7 +139,7 @@ class Graph:
     evidence: dict[int, list[dict[str, Any]]] | None = None
     store: Store | None = field(default=None, repr=False)
     #: Derived arrays (deduplicated ownership, CSR indexes) computed once per graph.
-    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -426,20 +426,20 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     if cols is None and not pivot:
         for row in _rows(store, edge_props):
             eid, schema, prop, value = row[0], row[1], row[2], row[3]
-            lt = _BY_SCHEMA.get(schema)
-            if lt is None:
+            row_type = _BY_SCHEMA.get(schema)
+            if row_type is None:
                 continue
             rec = ends.get(eid)
             if rec is None:
                 rec = ends[eid] = [schema, [], [], None, 1.0, False, [], {}, []]
-            if prop == lt.source_prop:
+            if prop == row_type.source_prop:
                 rec[1].append(value)
-            elif prop == lt.target_prop:
+            elif prop == row_type.target_prop:
                 rec[2].append(value)
             elif prop == "percentage":
-                pct = parse_percentage(value)
-                if pct is not None:
-                    rec[3] = pct if rec[3] is None else max(rec[3], pct)
+                stake = parse_percentage(value)
+                if stake is not None:
+                    rec[3] = stake if rec[3] is None else max(rec[3], stake)
                 continue
             elif prop in _LABEL_PROPS:
                 if value not in rec[6]:
@@ -528,7 +528,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
                     link_ids.append(eid)
                     labels.append("; ".join(lab))
                     dates.append(dts or _NO_DATES)
-        arrays = [np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
+        arrays: list[np.ndarray] = [np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
                   np.asarray(kind, dtype=np.int16), np.asarray(pct, dtype=np.float64),
                   np.asarray(weight, dtype=np.float64)]
     else:
@@ -584,16 +584,16 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     best_schema: dict[int, tuple[bool, str]] = {}
     for raw_id, sch in schemata.items():
         cid = canonical.get(raw_id, raw_id)
-        i = b.index.get(cid)
-        if i is not None and (i not in best_schema or (raw_id != cid, sch) < best_schema[i]):
-            best_schema[i] = (raw_id != cid, sch)
+        at = b.index.get(cid)
+        if at is not None and (at not in best_schema or (raw_id != cid, sch) < best_schema[at]):
+            best_schema[at] = (raw_id != cid, sch)
     best_name: dict[int, tuple[bool, int, str]] = {}
     for raw_id, name in names.items():
         cid = canonical.get(raw_id, raw_id)
-        i = b.index.get(cid)
+        at = b.index.get(cid)
         key = (raw_id != cid, len(name), name)
-        if i is not None and (i not in best_name or key < best_name[i]):
-            best_name[i] = key
+        if at is not None and (at not in best_name or key < best_name[at]):
+            best_name[at] = key
     for i, (_, sch) in best_schema.items():
         if not b.schema[i]:
             b.schema[i] = sch

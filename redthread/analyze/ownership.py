@@ -160,9 +160,9 @@ def blocked(
     if var.control:
         for j in np.flatnonzero(graph.kind == KIND["Control"]).tolist():
             ctl_into.setdefault(int(graph.dst[j]), []).append(j)
-    out = []
+    out: list[dict[str, Any]] = []
     for i in np.flatnonzero(mask & ~sanctioned).tolist():
-        owners = []
+        owners: list[dict[str, Any]] = []
         share = 0.0
         for k in into.get(i, []):
             o = int(owner[k])
@@ -250,7 +250,7 @@ def effective_owners(graph: Graph, node: int, max_depth: int = 12) -> list[dict[
             walk(up, f, new_path, on_path | {up})
 
     walk(node, 1.0, [], {node})
-    out = []
+    out: list[dict[str, Any]] = []
     for up, share in totals.items():
         out.append({
             "id": graph.ids[up], "name": graph.caption[up], "schema": graph.schema[up],

@@ -145,8 +145,8 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
                 removed.append(s)
             continue
         schema = model.get(s.schema)
-        prop = schema.get(s.prop) if schema and not s.is_meta else None
-        if prop is not None and prop.type.name == "date":
+        ftm_prop = schema.get(s.prop) if schema and not s.is_meta else None
+        if ftm_prop is not None and ftm_prop.type.name == "date":
             grouped[(s.value, case.cid(s.entity_id), s.prop, s.value)].append(s)
     out: list[dict[str, Any]] = []
     for (when, eid, prop, value), stmts in grouped.items():
