@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest.base import IngestContext, register
@@ -56,7 +54,7 @@ def party_statements(
 
 def load_file(path: Path, mapping: Mapping, ctx: IngestContext, source: str) -> tuple[RecordLoad, LoadBatch]:
     """Load one records file into the trade table; the batch of party statements for the store."""
-    con = duckdb.connect(":memory:")
+    con = table.work_connection()
     try:
         result = load_records(
             con, path, mapping, dataset=ctx.dataset, source=source, strict=not ctx.skip_errors,

@@ -128,9 +128,18 @@ def attach_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
         con.execute(f"CREATE TEMP VIEW {view} AS {body.format(src=src)}")
 
 
-def open_connection(store_url: str | None = None, folder: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with ``records`` and ``parties`` views (caller closes)."""
+def work_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection; ``REDTHREAD_ENGINE_THREADS`` caps its threads."""
     con = duckdb.connect(":memory:")
+    threads = int(os.environ.get("REDTHREAD_ENGINE_THREADS", "0") or 0)
+    if threads > 0:
+        con.execute(f"SET threads = {threads}")
+    return con
+
+
+def open_connection(store_url: str | None = None, folder: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with ``records``, ``parties`` and ``party_months`` views (caller closes)."""
+    con = work_connection()
     attach_views(con, folder or table_dir(store_url))
     return con
 
