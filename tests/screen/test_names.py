@@ -128,3 +128,21 @@ def test_scorer_registry_is_versioned() -> None:
 def test_person_kind() -> None:
     form = analyze("AL ZAWAHIRI, Dr. Ayman", PERSON)
     assert form is not None and form.core == ("zawahiri", "ayman") and form.generic == ("al",)
+
+
+def test_chinese_given_names_by_syllable() -> None:
+    from redthread.screen.compare import syllable_match
+
+    assert syllable_match("xiaoming", ("xiao", "ming")) == 1.0
+    assert syllable_match("xiaomnig", ("xiao", "ming")) == 0.9      # a typo inside a syllable
+    assert syllable_match("xiaoping", ("xiao", "ming")) == 0.0      # another character
+    assert score("Person", "Wang Xiaomnig", "王小明") >= 0.75
+    # both in characters: characters decide, not their shared reading
+    assert score("Person", "王晓明", "王小明") < 0.7
+    assert score("Company", "北海电子", "厦门北海电子有限公司") >= 0.75
+
+
+def test_arabic_vowel_variants_and_first_letter_guard() -> None:
+    assert score("Person", "Muhammad Al-Rashid", "Mohammed Al Rashid") >= 0.8
+    assert score("Person", "Yusuf Al-Harbi", "Yousef Al Harbi") >= 0.8
+    assert score("Person", "Ghassan Al-Harbi", "Hassan Al Harbi") < 0.7
