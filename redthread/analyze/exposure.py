@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 from redthread.analyze.graph import Graph, adjacency, load_graph
 from redthread.analyze.ownership import blocked_mask
 from redthread.engines import Engine, get_engine
-from redthread.engines.memory import MemoryEngine
+from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import RedthreadError
 from redthread.store import Store
 
@@ -41,7 +41,13 @@ def exposure_arrays(
     """Per node: hops to the nearest seed (-1: not within ``max_hops``) and strongest tie."""
     eng = engine if isinstance(engine, Engine) else get_engine(engine)
     try:
-        kwargs: dict[str, Any] = {"n": graph.n_nodes} if isinstance(eng, MemoryEngine) else {}
+        kwargs: dict[str, Any] = {}
+        if isinstance(eng, MemoryEngine):
+            if "exposure_csr" not in graph.cache:  # the undirected index, built once per graph
+                graph.cache["exposure_csr"] = CSR(np.concatenate([graph.src, graph.dst]),
+                                                  np.concatenate([graph.dst, graph.src]),
+                                                  np.concatenate([graph.weight, graph.weight]), graph.n_nodes)
+            kwargs = {"n": graph.n_nodes, "csr": graph.cache["exposure_csr"]}
         res = eng.exposure(graph.src, graph.dst, graph.weight, np.flatnonzero(seeds), max_hops, **kwargs)
     finally:
         if not isinstance(engine, Engine):

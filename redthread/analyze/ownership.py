@@ -25,7 +25,7 @@ import numpy as np
 
 from redthread.analyze.graph import KIND, Graph, load_graph
 from redthread.engines import Engine, get_engine
-from redthread.engines.memory import MemoryEngine
+from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import RedthreadError
 from redthread.store import Store
 
@@ -113,7 +113,9 @@ def _fixed_point(
     try:
         kwargs: dict[str, Any] = {}
         if isinstance(eng, MemoryEngine):
-            kwargs["n"] = graph.n_nodes
+            if "ownership_csr" not in graph.cache:  # owner-sorted index, built once per graph
+                graph.cache["ownership_csr"] = CSR(owner, asset, pct, graph.n_nodes)
+            kwargs = {"n": graph.n_nodes, "csr": graph.cache["ownership_csr"]}
         result = eng.blocked(owner, asset, pct, np.flatnonzero(sanctioned), threshold=var.threshold,
                              strict=var.strict, controller=controller, controlled=controlled, **kwargs)
     finally:

@@ -21,6 +21,7 @@ class CSR:
         self.targets = end[order]
         self.values = values[order]
         counts = np.bincount(start, minlength=n)
+        self.degree = counts
         self.indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(counts, out=self.indptr[1:])
 
@@ -79,7 +80,7 @@ class MemoryEngine(Engine):
                 np.add.at(share, targets, own.values[pos])
             else:
                 _add_bincount(share, targets, own.values[pos])
-            touched = np.unique(targets)
+            touched = _distinct(targets, n)
             ok = share[touched] > threshold if strict else share[touched] >= threshold
             new = touched[ok & ~blocked[touched]]
             if ctl is not None:
@@ -112,13 +113,10 @@ class MemoryEngine(Engine):
                 break
             pos = adj.select(changed)
             targets = adj.targets[pos]
-            cand = np.repeat(strength[changed], np.diff(adj.indptr)[changed]) * adj.values[pos]
+            cand = np.repeat(strength[changed], adj.degree[changed]) * adj.values[pos]
             best = np.zeros(n, dtype=np.float64)
-            if pos.size < 4096:
-                np.maximum.at(best, targets, cand)
-            else:
-                _max_sorted(best, targets, cand)
-            touched = np.unique(targets)
+            np.maximum.at(best, targets, cand)  # numpy >= 2 runs this in a fast loop
+            touched = _distinct(targets, n)
             newly = touched[hops[touched] < 0]
             hops[newly] = step
             improved = touched[best[touched] > strength[touched]]
@@ -132,14 +130,13 @@ def _add_bincount(acc: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
     acc += np.bincount(idx, weights=values, minlength=acc.shape[0])
 
 
-def _max_sorted(out: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
-    """``out[idx] = max(out[idx], values)`` grouped, via one sort (faster than ufunc.at)."""
-    order = np.lexsort((values, idx))
-    idx_s = idx[order]
-    last = np.ones(idx_s.shape[0], dtype=bool)
-    last[:-1] = idx_s[1:] != idx_s[:-1]
-    sel = order[last]
-    out[idx[sel]] = np.maximum(out[idx[sel]], values[sel])
+def _distinct(idx: np.ndarray, n: int) -> np.ndarray:
+    """The distinct values of ``idx`` (node ids below ``n``), sorted, without sorting ``idx``."""
+    if idx.size < n // 64:
+        return np.unique(idx)
+    seen = np.zeros(n, dtype=bool)
+    seen[idx] = True
+    return np.flatnonzero(seen)
 
 
 register("memory", MemoryEngine)

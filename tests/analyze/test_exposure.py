@@ -56,3 +56,10 @@ def test_paths_shortest_and_strongest(exposure_store: Store) -> None:
     assert paths(exposure_store, "x-f", "x-b")[0]["hops"] == 3
     with pytest.raises(RedthreadError):
         paths(exposure_store, "x-nobody", "x-s")
+
+
+def test_memory_engine_gives_the_same_ranking(exposure_store: Store) -> None:
+    def key(rows: list[dict]) -> list[tuple]:
+        return [(r["id"], r["hops"], r["strength"]) for r in rows]
+
+    assert key(exposure(exposure_store, engine="memory")) == key(exposure(exposure_store, engine="duckdb"))

@@ -87,3 +87,13 @@ def test_owners_tree(ownership_store: Store) -> None:
     child = loop["holdings"][0]["node"]
     assert child["id"] == "t-h"
     assert child["holdings"][0]["node"]["cycle"] is True
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_engines_agree_through_the_library(ownership_store: Store, engine: str) -> None:
+    graph = load_graph(ownership_store)
+    for authority, var in (("OFAC", "us"), ("OFAC", "eu"), ("EU", "eu")):
+        got = blocked(ownership_store, authority, var, engine=engine, graph=load_graph(ownership_store))
+        ref = blocked(ownership_store, authority, var, engine="duckdb", graph=graph)
+        assert [(r["id"], r["blocked_share"], r["round"]) for r in got] == \
+            [(r["id"], r["blocked_share"], r["round"]) for r in ref]
