@@ -59,9 +59,10 @@ class Patterns:
         self.legal = re.compile(
             rf"(?P<name>{NAME_SEQ}|{CYR}(?:[\s-]{CYR})*)(?:,)?\s+(?P<form>{lex.legal_suffix_re})(?![\w])"
         )
+        # Latin "LLC"/"JSC" before a name only with quotes ("LLC «Foo»"): "JSC CEO Foo" is no company
         self.prefix = re.compile(
-            rf"(?<![\w])(?P<form>{lex.legal_prefix_re})\s+(?:[«\"“](?P<q>[^»\"”\n]{{2,80}})[»\"”]"
-            rf"|(?P<n>{NAME_SEQ}|{CYR}(?:[\s-]{CYR})*))"
+            rf"(?<![\w])(?:(?P<form>{lex.legal_prefix_re})\s+[«\"“](?P<q>[^»\"”\n]{{2,80}})[»\"”]"
+            rf"|(?P<form2>OOO|ООО|AO|АО|ZAO|ЗАО|PAO|ПАО|OAO|ОАО|TOO|ТОО)\s+(?P<n>{NAME_SEQ}|{CYR}(?:[\s-]{CYR})*))"
         )
         nouns = lex.ref_nouns_re + "|individual|man|woman|businessman|businesswoman|person|entrepreneur"
         self.intro = re.compile(
@@ -112,6 +113,12 @@ def _stop_caps() -> frozenset[str]:
     return frozenset(lexicon().data["stop_caps"])
 
 
+@cache
+def _role_lead() -> re.Pattern[str]:
+    """A leading "CEO of " / "General Director of " inside a name match."""
+    return re.compile(rf"(?:(?:former|deputy|acting)\s+)?(?:{lexicon().role_re})\s+(?:of|at)\s+(?:the\s+)?", re.I)
+
+
 _STRIP_TAIL = re.compile(r"(?:['’]s?|[,;:])$")
 
 
@@ -138,6 +145,10 @@ def trim(text: str, start: int) -> tuple[str, int, str | None]:
         start += m.end()
         text = text[m.end():]
         changed = True
+    role = _role_lead().match(text)
+    if role and role.end() < len(text):
+        start += role.end()
+        text = text[role.end():]
     while True:
         m2 = _STRIP_TAIL.search(text)
         if not m2 or len(text) <= 2:
@@ -305,9 +316,11 @@ def _needs_ner(text: str, sentences: list[tuple[int, int]], skip: list[tuple[int
         if any(x <= a < y for x, y in skip):
             continue
         for m in p.name_seq.finditer(text, a, b):
-            if any(x <= m.start() < y or x < m.end() <= y for x, y in covered):
-                continue
-            words = [w for w in m.group().split() if w not in stops and w not in demonyms]
+            words = [
+                w.group() for w in re.finditer(r"\S+", m.group())
+                if not any(x <= m.start() + w.start() < y for x, y in covered)
+                and w.group() not in stops and w.group() not in demonyms
+            ]
             if not words or " ".join(words) in known or (len(words) == 1 and _is_country(words[0])):
                 continue
             # a window of context around the name is enough for the model

@@ -51,6 +51,9 @@ class Party:
             totals[label] += 2.0 * labelled.count(label) / len(labelled)
         if not totals:
             return "Company"
+        strong = {k for k, v in totals.items() if v > 0} - {m.ner for m in self.names if m.ner}
+        if not strong and all(_is_acronym(m.text) for m in self.names) and "Person" not in totals:
+            return "Organization"  # a bare acronym ("KGB", "NATO") with no other evidence
         order = {"Company": 3, "Organization": 2, "PublicBody": 1, "Person": 0}
         return max(PARTY_SCHEMATA, key=lambda s: (totals.get(s, 0.0), order[s]))
 
@@ -263,9 +266,9 @@ def _merge_parenthesised(text: str, m: Mention, party: Party, parties: list[Part
 
 
 def drop_products(text: str, parties: list[Party]) -> list[Party]:
-    """Parties left after removing product names ("Foo drones")."""
+    """Parties left after removing product names ("Foo drones") and defined terms ("First-Person View (FPV)")."""
     _TEXT.set(text)
-    keep = [p for p in parties if p.mentions and not _is_product(p)]
+    keep = [p for p in parties if p.mentions and not _is_product(p) and not _is_term(text, p)]
     dropped = {p.index for p in parties} - {p.index for p in keep}
     for p in parties:
         if p.index in dropped:
@@ -278,6 +281,21 @@ _PRODUCT_AFTER = re.compile(
     r"\s+(?:[A-Z]{2,}\s+)?(?:drones?|models?|units|kits?|systems?|aircraft|quadcopters?|rifles?|missiles?|"
     r"engines?|motors?|chips?|series|brand|devices?)\b"
 )
+
+
+def _is_term(text: str, party: Party) -> bool:
+    """An acronym defined for a plain term: "a first-person view (FPV) drone"."""
+    names = party.names
+    if not names or not all(_is_acronym(m.text) for m in names):
+        return False
+    first = min(names, key=lambda m: m.start)
+    if text[first.start - 1 : first.start] != "(":
+        return False
+    words = re.findall(r"[\w]+", text[max(0, first.start - 80) : first.start - 1])
+    n = len(first.text)
+    initials = "".join(w[0] for w in words[-n:]).upper() if len(words) >= n else ""
+    owner = [m for m in names if m.alias_of is not None]
+    return initials == first.text.upper() and not owner
 
 
 def _is_product(party: Party) -> bool:

@@ -326,7 +326,7 @@ def control(ctx: SentenceContext) -> Iterator[Relation]:
 
 
 @cache
-def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     roles = lexicon().role_re
     person_org = re.compile(
         r"\s*,?\s*(?:who\s+is\s+|who\s+was\s+|who\s+became\s+|is\s+|was\s+|became\s+|has been\s+|had been\s+|"
@@ -344,15 +344,20 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
         r"(?P<verb>heads|headed|leads|led|founded|co-founded|chairs|chaired|directs|directed|runs|ran)\s+(?:the\s+)?",
         re.IGNORECASE,
     )
+    by = re.compile(
+        rf"{_GAP}\b(?:is|was|are|were|has been|had been|,)?\s*(?:also\s+|now\s+|currently\s+|previously\s+)?"
+        r"(?P<verb>headed|led|founded|co-founded|chaired|directed|run)\s+by\s+(?:the\s+)?",
+        re.IGNORECASE,
+    )
     works = re.compile(
         r"\s*,?\s*(?:who\s+)?(?:had\s+|has\s+)?(?P<when>previously\s+|formerly\s+|once\s+|still\s+|now\s+|currently\s+|later\s+)?"
         r"(?P<verb>works|worked|has worked|had worked|is employed|was employed|was hired)\s+(?:\w+\s+)?(?:at|for|by|with)\s+(?:the\s+)?",
         re.IGNORECASE,
     )
-    return person_org, org_person, verb, works
+    return person_org, org_person, verb, works, by
 
 
-_VERB_ROLES = {"heads": "head", "headed": "head", "leads": "head", "led": "head", "founded": "founder",
+_VERB_ROLES = {"heads": "head", "headed": "head", "leads": "head", "led": "head", "founded": "founder", "run": "head",
                "co-founded": "co-founder", "chairs": "chairman", "chaired": "chairman", "directs": "director",
                "directed": "director", "runs": "head", "ran": "head"}
 
@@ -371,7 +376,7 @@ def _role_relation(ctx: SentenceContext, person: Mention, org: Mention, role: st
 
 @rule("role")
 def roles(ctx: SentenceContext) -> Iterator[Relation]:
-    person_org, org_person, verb, works = _role_patterns()
+    person_org, org_person, verb, works, by = _role_patterns()
     seen: set[tuple[int, int]] = set()
     for a, b in ctx.pairs():
         if not _no_party_between(ctx, a, b) or (a.party, b.party) in seen or (b.party, a.party) in seen:
@@ -388,6 +393,11 @@ def roles(ctx: SentenceContext) -> Iterator[Relation]:
         if m:
             seen.add((a.party, b.party))
             yield _role_relation(ctx, a, b, _VERB_ROLES[m.group("verb").lower()], "heads")
+            continue
+        m = by.fullmatch(between)
+        if m and _subject_ok(ctx, a, b):
+            seen.add((b.party, a.party))  # "A is headed by B"
+            yield _role_relation(ctx, b, a, _VERB_ROLES[m.group("verb").lower()], "headed-by")
             continue
         m = works.fullmatch(between)
         if m:
@@ -603,6 +613,11 @@ def _clean_goods(text: str) -> str:
     return text if re.search(r"[a-z]", text) else ""
 
 
+def _payment_only(goods: str) -> bool:
+    """The object of the verb is an amount of money and nothing else."""
+    return bool(_money_in(goods)) and not _clean_goods(goods)
+
+
 def _supply(ctx: SentenceContext, sender: Mention, receiver: Mention, goods: str, scope: str, rule_name: str) -> Relation:
     rel = Relation("EconomicActivity", sender, receiver, (ctx.start, ctx.end), rule_name)
     rel.add("goodsDescription", _clean_goods(goods))
@@ -624,11 +639,15 @@ def supply(ctx: SentenceContext) -> Iterator[Relation]:
             continue
         after = ctx.after(b)
         m = _SUPPLY_TO.fullmatch(between)
+        if m and _payment_only(m.group("goods")):
+            m = None  # "sent $5 million to": a payment
         if m and _subject_ok(ctx, a, b) and not _negated(m.group("left") + " " + m.group("verb")):
             seen.add(pair)
             yield _supply(ctx, a, b, m.group("goods"), m.group("goods") + after, "supplied-to")
             continue
         m = _BUY_FROM.fullmatch(between)
+        if m and _payment_only(m.group("goods")):
+            m = None  # "received $2 million from": a payment
         if m and _subject_ok(ctx, a, b) and not _negated(m.group("left") + " " + m.group("verb")):
             seen.add(pair)
             yield _supply(ctx, b, a, m.group("goods"), m.group("goods") + after, "bought-from")

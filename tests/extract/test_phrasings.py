@@ -1,0 +1,86 @@
+"""One sentence, one relation: the phrasings the rules must understand (and the ones they must refuse)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from redthread.extract import extract_text
+
+ENDS = ("owner", "asset", "controller", "controlled", "director", "organization", "employee", "employer",
+        "person", "relative", "associate", "agent", "client", "payer", "beneficiary", "sender", "receiver", "entity")
+
+
+def relations(sentence: str) -> list[tuple[str, list[str], dict[str, Any]]]:
+    r = extract_text(sentence, doc_id="s", dataset="t")
+    names = {e["id"]: (e["properties"].get("name") or ["?"])[0] for e in r.entities}
+    out = []
+    for e in r.entities:
+        if e["schema"] in ("Person", "Company", "Organization", "PublicBody", "Document", "Address"):
+            continue
+        p = e["properties"]
+        ends = [names[p[k][0]] for k in ENDS if k in p]
+        out.append((e["schema"], ends, p))
+    return out
+
+
+CASES = [
+    ("Orion Capital LLC acquired a 30% stake in Delta Drones JSC in 2022.",
+     "Ownership", ["Orion Capital LLC", "Delta Drones JSC"], {"percentage": ["30"], "startDate": ["2022"]}),
+    ("Delta Drones JSC, a subsidiary of Orion Capital LLC, makes airframes.",
+     "Ownership", ["Orion Capital LLC", "Delta Drones JSC"], {}),
+    ("Orion Capital LLC owns 51% of Vega Motors LLC.",
+     "Ownership", ["Orion Capital LLC", "Vega Motors LLC"], {"percentage": ["51"]}),
+    ("Delta Drones JSC is headed by Pavel Ivanov.",
+     "Directorship", ["Pavel Ivanov", "Delta Drones JSC"], {"role": ["head"]}),
+    ("Pavel Ivanov, CEO of Delta Drones JSC, declined to comment.",
+     "Directorship", ["Pavel Ivanov", "Delta Drones JSC"], {"role": ["ceo"]}),
+    ("Delta Drones JSC CEO Pavel Ivanov declined to comment.",
+     "Directorship", ["Pavel Ivanov", "Delta Drones JSC"], {"role": ["ceo"]}),
+    ("Anna Petrova was appointed general director of Vega Motors LLC in 2021.",
+     "Directorship", ["Anna Petrova", "Vega Motors LLC"], {"role": ["general director"], "startDate": ["2021"]}),
+    ("Anna Petrova works for Orion Capital LLC.",
+     "Employment", ["Anna Petrova", "Orion Capital LLC"], {}),
+    ("Orion Capital LLC transferred $5 million to Vega Motors LLC in May 2023.",
+     "Payment", ["Orion Capital LLC", "Vega Motors LLC"], {"amount": ["5000000"], "currency": ["USD"]}),
+    ("Vega Motors LLC received $2 million from Orion Capital LLC.",
+     "Payment", ["Orion Capital LLC", "Vega Motors LLC"], {"amount": ["2000000"]}),
+    ("Delta Drones JSC imported 500 motors from Sunrise Electronics Co., Ltd. in 2024.",
+     "EconomicActivity", ["Sunrise Electronics Co., Ltd.", "Delta Drones JSC"], {"goodsDescription": ["500 motors"]}),
+    ("Sunrise Electronics Co., Ltd. exported cameras worth $3 million to Delta Drones JSC.",
+     "EconomicActivity", ["Sunrise Electronics Co., Ltd.", "Delta Drones JSC"], {"customsAmount": ["3000000"]}),
+    ("The EU sanctioned Delta Drones JSC in February 2023.",
+     "Sanction", ["Delta Drones JSC"], {"authority": ["European Union"], "startDate": ["2023-02"]}),
+    ("Delta Drones JSC was added to the Entity List by the Commerce Department in 2024.",
+     "Sanction", ["Delta Drones JSC"], {"authority": ["Bureau of Industry and Security"]}),
+    ("Vega Motors LLC is under EU sanctions.",
+     "Sanction", ["Vega Motors LLC"], {"authority": ["European Union"]}),
+    ("Pavel Ivanov is the brother of Anna Petrova.",
+     "Family", ["Anna Petrova", "Pavel Ivanov"], {"relationship": ["brother"]}),
+    ("Pavel Ivanov and his wife, Maria Ivanova, visited the plant.",
+     "Family", ["Pavel Ivanov", "Maria Ivanova"], {"relationship": ["wife"]}),
+    ("Vega Motors LLC is controlled by Pavel Ivanov through Orion Capital LLC.",
+     "Control", ["Pavel Ivanov", "Vega Motors LLC"], {}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "schema", "ends", "props"), CASES)
+def test_phrasing(sentence: str, schema: str, ends: list[str], props: dict[str, list[str]]) -> None:
+    found = [r for r in relations(sentence) if r[0] == schema and r[1] == ends]
+    assert len(found) == 1, relations(sentence)
+    for key, value in props.items():
+        assert found[0][2].get(key) == value, (key, found[0][2])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vega Motors LLC was not sanctioned by the United Kingdom.",
+        "Sunrise Electronics Co., Ltd. did not ship anything to Vega Motors LLC.",
+        "Sunrise Electronics Co., Ltd. denied selling to Vega Motors LLC.",
+        "Orion Capital LLC has never owned shares in Vega Motors LLC.",
+    ],
+)
+def test_negated_phrasings_yield_nothing(sentence: str) -> None:
+    assert relations(sentence) == []
