@@ -287,18 +287,8 @@ def aggregate_flows(ctx: DemoContext) -> str:
     return f"{len(top)} top flows; {len(chpl)} CHPL buyers"
 
 
-def sanctioned_ids(store: Store) -> set[str]:
-    """Canonical ids of every entity a Sanction points to (any authority)."""
-    cmap = store.canonical_map()
-    return {
-        cmap.get(s.value, s.value)
-        for s in store.statements(prop_type="entity")
-        if s.schema == "Sanction" and s.prop == "entity"
-    }
-
-
 @step("capacity", "estimate drone capacity from component flows",
-      ("redthread.trade.capacity:capacity", "redthread.trade.flows:flows"))
+      ("redthread.trade.capacity:capacity", "redthread.trade.flows:flows", "redthread.trade.impact:sanctioned_ids"))
 def estimate_capacity(ctx: DemoContext) -> str:
     """Capacity for the three largest CHPL buyers and for every sanctioned CHPL buyer."""
     bom = ctx.bom()
@@ -306,7 +296,7 @@ def estimate_capacity(ctx: DemoContext) -> str:
         raise SkipStep("no bom.yaml in the example set")
     buyers = [str(r["buyer"]) for r in _module("redthread.trade.flows").flows(ctx.store, by=["buyer"], chpl_only=True)
               if r.get("buyer")]
-    sanctioned = sanctioned_ids(ctx.store)
+    sanctioned = _module("redthread.trade.impact").sanctioned_ids(ctx.store)
     chosen = list(dict.fromkeys(buyers[:3] + [b for b in buyers if b in sanctioned]))
     capacity = _module("redthread.trade.capacity").capacity
     results = [capacity(ctx.store, buyer_id, bom) for buyer_id in chosen]
