@@ -189,11 +189,11 @@ def load_examples(ctx: DemoContext) -> str:
                 done += 1
                 ctx.tick(f"load {plan.name}/{path.name}", done, total)
                 try:
-                    sniff_loader(path)
+                    loader = sniff_loader(path)
                 except InputError:
                     skipped.append(str(path.relative_to(ctx.examples)))
                     continue
-                loads, _ = ingest(ctx.store, [path], plan.name)
+                loads, _ = ingest(ctx.store, [path], plan.name, loader.name)
                 ctx.loads.extend(loads)
                 per_dataset[plan.name] = per_dataset.get(plan.name, 0) + 1
     ctx.summary["loaded_files"] = per_dataset
