@@ -25,8 +25,9 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def network_svg(net: Network, center: str | None = None, width: int = 900, height: int = 620) -> str:
-    """The network as a standalone SVG document."""
+def network_svg(net: Network, center: str | None = None, width: int = 900, height: int | None = None) -> str:
+    """The network as a standalone SVG document (taller for bigger networks)."""
+    height = height or (620 if len(net.nodes) <= 20 else 740)
     if not net.nodes:
         return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60"><text x="10" y="30">No links.</text></svg>'
     pos = packed_layout(net)
@@ -54,8 +55,9 @@ def network_svg(net: Network, center: str | None = None, width: int = 900, heigh
         dash = ' stroke-dasharray="6 4"' if e.schema in ("EconomicActivity", "Payment") else ""
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{color}" '
                      f'stroke-width="1.6"{dash} marker-end="url(#arrow)"/>')
-        parts.append(f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="9" fill="#4a5561" '
-                     f'text-anchor="middle">{escape(_short(e.label, 24))}</text>')
+        if len(net.edges) <= 40:  # beyond that, labels pile up: colours (legend) carry the type
+            parts.append(f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="9" fill="#4a5561" '
+                         f'text-anchor="middle">{escape(_short(e.label, 24))}</text>')
     for node in net.nodes.values():
         x, y = xy(node.id)
         fill = "#c0392b" if node.sanctioned else "#e67e22" if node.blocked else COLORS.get(node.schema, "#6b7f99")
@@ -72,10 +74,15 @@ def network_svg(net: Network, center: str | None = None, width: int = 900, heigh
                      f"{escape(_short(node.caption))}</text></g>")
     legend = [("#c0392b", "sanctioned"), ("#e67e22", "blocked by ownership"), ("#6b7f99", "company"),
               ("#7a6bb0", "person")]
-    for i, (color, label) in enumerate(legend):
-        lx = 10 + i * 170
+    lx = 10
+    for color, label in legend:
         parts.append(f'<rect x="{lx}" y="{height - 18}" width="10" height="10" fill="{color}"/>'
                      f'<text x="{lx + 14}" y="{height - 9}" font-size="10">{escape(label)}</text>')
+        lx += 14 + len(label) * 6 + 18
+    for schema, color in [("ownership", "#2e86de"), ("control", "#8e44ad"), ("trade / payment", "#27ae60")]:
+        parts.append(f'<line x1="{lx}" y1="{height - 13}" x2="{lx + 18}" y2="{height - 13}" stroke="{color}" stroke-width="2"/>'
+                     f'<text x="{lx + 22}" y="{height - 9}" font-size="10">{escape(schema)}</text>')
+        lx += 22 + len(schema) * 6 + 18
     parts.append("</svg>")
     return "".join(parts)
 
