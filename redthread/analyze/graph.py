@@ -691,10 +691,9 @@ def neighbourhood(graph: Graph, entity_id: str, depth: int = 1, limit: int = 500
          "sanctioned": bool(sanctioned[i]), "blocked": bool(blocked[i] and not sanctioned[i])}
         for i in order
     ]
-    edges = []
-    for j in range(graph.n_links):
-        if int(graph.src[j]) in seen and int(graph.dst[j]) in seen:
-            edges.append(graph.link(j))
+    inside = np.zeros(graph.n_nodes, dtype=bool)
+    inside[list(seen)] = True
+    edges = [graph.link(j) for j in np.flatnonzero(inside[graph.src] & inside[graph.dst]).tolist()]
     return {"nodes": nodes, "edges": edges, "truncated": truncated}
 
 
