@@ -129,8 +129,52 @@ class _Columns:
         return f"strftime({self.date()}, '%Y-%m')"
 
 
-def _open_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> dict[str, str]:
-    """Create the ``raw_rows`` view (with a ``row`` number) over the file."""
+def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
+    """Stream a CSV into a Parquet file of text columns plus ``__row`` (its line number).
+
+    Memory stays bounded by one block however large the file. Line numbers
+    assume no field spans lines (the header is line 1). Returns the row count.
+    """
+    import csv as pycsv
+
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        header = next(pycsv.reader(fh, delimiter=delimiter), None)
+    if not header:
+        raise InputError("empty file: expected a header line", path=str(path))
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=16 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header}, strings_can_be_null=False
+        ),
+    )
+    rows = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    writer: pq.ParquetWriter | None = None
+    try:
+        for batch in reader:
+            numbers = pa.array(range(rows + 2, rows + 2 + batch.num_rows), pa.int64())
+            block = pa.Table.from_batches([batch]).add_column(0, "__row", numbers)
+            if writer is None:
+                writer = pq.ParquetWriter(target, block.schema, compression="snappy")
+            writer.write_table(block)
+            rows += batch.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def _open_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, staging: Path) -> dict[str, str]:
+    """Create the ``raw_rows`` view (with a ``__row`` number) over the file.
+
+    A CSV is first streamed into ``staging`` as Parquet (bounded memory,
+    line numbers kept).
+    """
     try:
         if path.suffix.lower() == ".parquet":
             con.execute(
@@ -139,12 +183,11 @@ def _open_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> d
             )
         else:
             delim = mapping.delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM "
-                f"read_csv({_lit(str(path))}, all_varchar = true, header = true, delim = {_lit(delim)})"
-            )
-            # Insertion order is kept, so rowid + 2 is the line number (header = line 1).
-            con.execute("CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT rowid + 2 AS __row, * FROM raw_csv")
+            try:
+                csv_to_parquet(path, staging, delim)
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                raise InputError(f"cannot read CSV: {exc}".splitlines()[0], path=str(path)) from None
+            con.execute(f"CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT * FROM read_parquet({_lit(str(staging))})")
         described = con.execute("DESCRIBE raw_rows").fetchall()
     except duckdb.Error as exc:
         raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
@@ -334,9 +377,21 @@ def load_records(
     (listing them as ``file:row: column: reason``) and nothing is loaded;
     otherwise the good rows load and the bad ones come back in ``errors``.
     """
+    staging = folder / ".staging" / f"{table.source_key(dataset + '/' + source)}.parquet"
+    try:
+        return _load(con, path, mapping, dataset=dataset, source=source, strict=strict, folder=folder,
+                     staging=staging)
+    finally:
+        staging.unlink(missing_ok=True)
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, dataset: str, source: str, strict: bool,
+    folder: Path, staging: Path,
+) -> RecordLoad:
     from redthread.errors import InputErrors
 
-    types = _open_raw(con, path, mapping)
+    types = _open_raw(con, path, mapping, staging)
     # Row numbers are explicit from here on, so output order is free (parallel writes).
     con.execute("SET preserve_insertion_order = false")
     cols = _Columns(mapping, types, path)
@@ -403,5 +458,4 @@ def load_records(
         except duckdb.Error:  # a role the mapping does not have
             pass
     con.execute("DROP VIEW IF EXISTS raw_rows")
-    con.execute("DROP TABLE IF EXISTS raw_csv")
     return result

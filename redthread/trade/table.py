@@ -89,6 +89,11 @@ def table_dir(store_url: str | None = None) -> Path:
     return settings.home() / "trade" / digest
 
 
+def source_key(source: str) -> str:
+    """A file-name-safe key for a source name."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
 def _key(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
 
