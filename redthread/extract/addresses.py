@@ -7,6 +7,7 @@ firms is one node with two edges.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -41,17 +42,20 @@ def find_addresses(text: str, sentences: list[tuple[int, int]], mentions: list[M
     """Addresses with the parties stated at them, in text order."""
     ordered = sorted((m for m in mentions if m.party >= 0 and m.source != "pronoun"), key=lambda m: m.start)
     out: list[AddressFact] = []
+    starts = [m.start for m in ordered]
     for start, end in sentences:
         sentence = text[start:end]
-        inside = [m for m in ordered if start <= m.start and m.end <= end]
+        if not _CUE.search(sentence) and not _LABEL.search(sentence):
+            continue
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        inside = [m for m in ordered[lo:hi] if m.end <= end]
         for cue in list(_CUE.finditer(sentence)) + list(_LABEL.finditer(sentence)):
             a_start = start + cue.start("addr")
             a_end = start + cue.end("addr")
             before = [m for m in inside if m.end <= start + cue.start()]
             if not before:
                 # registry lines: "Address: ..." belongs to the party of the previous sentence
-                prev = [m for m in ordered if m.end <= start]
-                before = prev[-1:] if prev else []
+                before = [m for m in ordered[max(0, lo - 1) : lo] if m.end <= start]
                 if not before:
                     continue
             subject = [before[-1]]

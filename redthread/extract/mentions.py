@@ -10,16 +10,18 @@ party later, so a weak NER guess is outvoted by the document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from followthemoney.types import registry
 
 from redthread.extract.lexicon import Lexicon, lexicon
+from redthread.extract.spans import SpanIndex
 
 CAP = r"(?:[A-Z][A-Za-z0-9'’&\-]*[A-Za-z0-9]|[A-Z])"
 CYR = r"[А-ЯЁ][а-яёА-ЯЁ\-]+"
@@ -104,6 +106,7 @@ def patterns() -> Patterns:
     return Patterns(lexicon())
 
 
+@lru_cache(maxsize=16384)
 def _is_country(text: str) -> bool:
     return registry.country.clean(text) is not None
 
@@ -309,16 +312,17 @@ def _needs_ner(text: str, sentences: list[tuple[int, int]], skip: list[tuple[int
     """Sentences holding a capitalised name the patterns did not explain."""
     demonyms = lexicon().data["demonyms"]
     stops = _stop_caps()
-    covered = sorted((m.start, m.end) for m in found)
+    covered = SpanIndex((m.start, m.end) for m in found)
+    skipped = SpanIndex(skip)
     known = {m.text for m in found}
     out: list[tuple[int, int]] = []
     for a, b in sentences:
-        if any(x <= a < y for x, y in skip):
+        if skipped.covers(a):
             continue
         for m in p.name_seq.finditer(text, a, b):
             words = [
                 w.group() for w in re.finditer(r"\S+", m.group())
-                if not any(x <= m.start() + w.start() < y for x, y in covered)
+                if not covered.covers(m.start() + w.start())
                 and w.group() not in stops and w.group() not in demonyms
             ]
             if not words or " ".join(words) in known or (len(words) == 1 and _is_country(words[0])):
@@ -370,13 +374,18 @@ def _slot_candidates(text: str, p: Patterns, add: Any) -> None:
 
 def _select(found: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
     """Keep non-overlapping mentions, preferring trusted sources, then longer spans."""
-    found = [m for m in found if not any(a <= m.start < b for a, b in skip)]
+    skipped = SpanIndex(skip)
+    found = [m for m in found if not skipped.covers(m.start)]
     found.sort(key=lambda m: (-PRIORITY.get(m.source, 0), -(m.end - m.start), m.start))
     chosen: list[Mention] = []
+    index = SpanIndex()
+    by_span: dict[tuple[int, int], Mention] = {}
     for m in found:
-        clash = [c for c in chosen if c.start < m.end and m.start < c.end]
+        clash = [by_span[s] for s in index.overlapping(m.start, m.end)]
         if not clash:
             chosen.append(m)
+            index.add(m.start, m.end)
+            by_span[(m.start, m.end)] = m
         else:
             for c in clash:  # the kept mention inherits the votes of what it covers
                 if c.start <= m.start and m.end <= c.end:
@@ -409,6 +418,7 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
 def _add_aliases(text: str, mentions: list[Mention], p: Patterns) -> None:
     """Parenthesised or "known as" forms right after a mention are aliases of it."""
     by_start = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in by_start]
     extra: list[Mention] = []
     for m in by_start:
         am = p.alias_after.match(text, m.end)
@@ -420,7 +430,8 @@ def _add_aliases(text: str, mentions: list[Mention], p: Patterns) -> None:
         ok = bool(p.acronym.match(alias)) or bool(re.search(rf"{CJK}|[А-Яа-яЁё]", alias)) or group == "k"
         if not ok or re.search(r"\d{3,}", alias):
             continue
-        existing = [o for o in by_start if o.start >= start and o.end <= start + len(alias) + 1]
+        i = bisect.bisect_left(starts, start)
+        existing = [o for o in by_start[i : i + 4] if o.start >= start and o.end <= start + len(alias) + 1]
         for o in existing:
             o.alias_of = m
         if not existing:

@@ -10,14 +10,17 @@ wrong NER label on one mention is outvoted by the document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from redthread.extract.lexicon import lexicon
 from redthread.extract.mentions import CJK, PARTY_SCHEMATA, Mention
+from redthread.extract.spans import SpanIndex
 
 _JOIN_WORDS = frozenset({"of", "and", "&", "de", "du", "for", "the", "von", "van", "al", "bin", "on"})
 _PRONOUNS = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
@@ -226,15 +229,15 @@ def propagate(text: str, parties: list[Party], mentions: list[Mention], skip: li
     pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
     taken = sorted((m.start, m.end) for m in mentions)
     starts = [a for a, _ in taken]
+    skipped = SpanIndex(skip)
     added: list[Mention] = []
-    import bisect
 
     for hit in pattern.finditer(text):
         a, b = hit.span()
         i = bisect.bisect_right(starts, b)
         if any(x < b and a < y for x, y in taken[max(0, i - 3) : i]):
             continue
-        if any(x <= a < y for x, y in skip):
+        if skipped.covers(a):
             continue
         party = forms[hit.group()]
         m = Mention(a, b, hit.group(), "echo", party=party.index)
@@ -337,12 +340,25 @@ def resolve_references(
     ordered = sorted(mentions, key=lambda m: m.start)
     index = parties_by_index(parties)
 
+    sent_starts = [a for a, _ in sentences]
+    mention_starts = [m.start for m in ordered]
+    taken_index = SpanIndex(taken)
+
     def sentence_start(pos: int, back: int) -> int:
-        idx = max(i for i, (a, _) in enumerate(sentences) if a <= pos) if sentences and sentences[0][0] <= pos else 0
+        idx = max(0, bisect.bisect_right(sent_starts, pos) - 1)
         return sentences[max(0, idx - back)][0] if sentences else 0
 
+    def before(pos: int, window: int) -> Iterator[Mention]:
+        """Mentions starting in [window, pos), nearest first."""
+        i = bisect.bisect_left(mention_starts, pos)
+        while i > 0:
+            i -= 1
+            if ordered[i].start < window:
+                return
+            yield ordered[i]
+
     for rm in _reference_re().finditer(text):
-        if any(a < rm.end() and rm.start() < b for a, b in taken):
+        if taken_index.overlapping(rm.start(), rm.end()):
             continue
         noun = rm.group("noun").lower()
         mod = (rm.group("mod") or "").strip()
@@ -352,9 +368,9 @@ def resolve_references(
             else [{"Company"}, {"Organization"}]
         )
         window = 0 if mod else sentence_start(rm.start(), 2)
-        best = _named_after(ordered, index, rm.start(), sentence_start(rm.start(), 6), noun)
+        best = _named_after(before(rm.start(), sentence_start(rm.start(), 6)), index, noun)
         for kinds in passes if best is None else []:
-            best = _nearest(ordered, index, rm.start(), window, kinds, mod, described, demonyms, lex.ref_nouns_re)
+            best = _nearest(before(rm.start(), window), index, kinds, mod, described, demonyms, lex.ref_nouns_re)
             if best is not None:
                 break
         if best is None:
@@ -365,8 +381,8 @@ def resolve_references(
         out.append(ref)
     for pm in _PRONOUNS.finditer(text):
         window = sentence_start(pm.start(), 2)
-        for m in reversed(ordered):
-            if m.start >= pm.start() or m.start < window or m.party < 0:
+        for m in before(pm.start(), window):
+            if m.party < 0:
                 continue
             party = index.get(m.party)
             if re.fullmatch(r"\s*,\s*(?:[a-z]+\s+)?", text[m.end : pm.start()]):
@@ -379,10 +395,10 @@ def resolve_references(
     return out
 
 
-def _named_after(ordered: list[Mention], index: dict[int, Party], pos: int, window: int, noun: str) -> Party | None:
+def _named_after(candidates: Iterable[Mention], index: dict[int, Party], noun: str) -> Party | None:
     """The most recent party whose own name ends in the noun ("the airport" → "Foo Airport")."""
-    for m in reversed(ordered):
-        if m.start >= pos or m.start < window or m.party < 0:
+    for m in candidates:
+        if m.party < 0:
             continue
         party = index.get(m.party)
         if party is not None and party.name.lower().endswith(" " + noun):
@@ -390,12 +406,12 @@ def _named_after(ordered: list[Mention], index: dict[int, Party], pos: int, wind
     return None
 
 
-def _nearest(ordered: list[Mention], index: dict[int, Party], pos: int, window: int, kinds: set[str], mod: str,
+def _nearest(candidates: Iterable[Mention], index: dict[int, Party], kinds: set[str], mod: str,
              described: dict[int, str], demonyms: dict[str, str], nouns: str) -> Party | None:
-    """The most recent party of one of ``kinds`` before ``pos`` that fits the modifier."""
+    """The most recent party of one of ``kinds`` (candidates come nearest first) that fits the modifier."""
     best: Party | None = None
-    for m in reversed(ordered):
-        if m.start >= pos or m.start < window or m.party < 0:
+    for m in candidates:
+        if m.party < 0:
             continue
         party = index.get(m.party)
         if party is None or party.schema not in kinds:
