@@ -434,6 +434,8 @@ def _kin_patterns() -> dict[str, re.Pattern[str]]:
         "poss": re.compile(rf"['’]s?\s+{hedge}(?:former\s+|late\s+|younger\s+|elder\s+|older\s+)?(?P<rel>{kin})\s*,?\s*", re.I),
         # Y, X's brother / Y, the brother of X
         "appos_of": re.compile(rf"\s*,\s*{hedge}(?:the\s+|a\s+)?(?:former\s+|younger\s+|elder\s+|older\s+)?(?P<rel>{kin})\s+of\s+", re.I),
+        # (X ...) His wife, Y
+        "pron": re.compile(rf"\s+{hedge}(?:former\s+|late\s+|younger\s+|elder\s+|older\s+)?(?P<rel>{kin})\s*,?\s*", re.I),
         # X and his wife Y
         "and_his": re.compile(rf"\s+and\s+(?:his|her)\s+{hedge}(?P<rel>{kin})\s*,?\s*", re.I),
         # Y is the brother of X
@@ -452,13 +454,15 @@ def family(ctx: SentenceContext) -> Iterator[Relation]:
         if not _no_party_between(ctx, a, b) or _negated(between):
             continue
         for name, schema, first_is_person in (
-            ("poss", "Family", True), ("and_his", "Family", True), ("appos_of", "Family", False),
+            ("pron", "Family", True), ("poss", "Family", True), ("and_his", "Family", True), ("appos_of", "Family", False),
             ("is_of", "Family", False), ("assoc_poss", "Associate", True), ("assoc_of", "Associate", False),
         ):
             m = pats[name].fullmatch(between)
             if not m:
                 continue
-            if a.source == "pronoun" and name != "poss":
+            if (a.source == "pronoun") != (name == "pron") and name != "poss":
+                continue  # "his wife Y" only after a possessive pronoun
+            if name == "pron" and a.text.lower() not in ("his", "her"):
                 continue
             person, other = (a, b) if first_is_person else (b, a)
             rel = Relation(schema, person, other, (ctx.start, ctx.end), name)

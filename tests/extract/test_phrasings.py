@@ -60,6 +60,8 @@ CASES = [
      "Family", ["Anna Petrova", "Pavel Ivanov"], {"relationship": ["brother"]}),
     ("Pavel Ivanov and his wife, Maria Ivanova, visited the plant.",
      "Family", ["Pavel Ivanov", "Maria Ivanova"], {"relationship": ["wife"]}),
+    ("Pavel Ivanov founded the firm. His wife, Maria Ivanova, keeps the books.",
+     "Family", ["Pavel Ivanov", "Maria Ivanova"], {"relationship": ["wife"]}),
     ("Vega Motors LLC is controlled by Pavel Ivanov through Orion Capital LLC.",
      "Control", ["Pavel Ivanov", "Vega Motors LLC"], {}),
 ]
