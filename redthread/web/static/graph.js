@@ -35,8 +35,24 @@ function nodeData(n) {
   return { group: "nodes", data: { id: n.id, label: n.caption, schema: n.schema, datasets: n.datasets, raw: n }, classes: classes.join(" ") };
 }
 
+// Links of one type between the same two parties (one per source) are drawn as one edge
+// ("Control ×4"); the side panel lists each of them.
+const edgeKey = (e) => `e:${e.source}:${e.target}:${e.schema}`;
+
 function edgeData(e) {
-  return { group: "edges", data: { id: `e:${e.id}:${e.source}:${e.target}`, source: e.source, target: e.target, label: e.label, schema: e.schema, datasets: e.datasets, raw: e } };
+  return { group: "edges", data: { id: edgeKey(e), source: e.source, target: e.target, label: e.label, schema: e.schema, datasets: e.datasets, raw: e, links: [e] } };
+}
+
+// One line per authority and programme, with the earliest date and how many records say so.
+function sanctionLines(list) {
+  const groups = new Map();
+  for (const s of list || []) {
+    const key = `${s.authority || "?"} ${s.program || ""}`.trim();
+    const g = groups.get(key) || { dates: [], n: 0 };
+    g.n += 1; if (s.startDate) g.dates.push(s.startDate);
+    groups.set(key, g);
+  }
+  return [...groups].map(([key, g]) => `Sanctioned: ${key}${g.dates.length ? ` since ${g.dates.sort()[0]}` : ""}${g.n > 1 ? ` (${g.n} records)` : ""}`);
 }
 
 export async function graphPage(main, entityId) {
@@ -62,7 +78,7 @@ export async function graphPage(main, entityId) {
     h("button", { id: "export-svg", onclick: () => download(`network-${entityId}.svg`, cy.svg({ full: true, bg: "#ffffff" }), "image/svg+xml") }, "SVG"),
     h("h3", {}, "Selected"), info);
   main.replaceChildren(h("div", { class: "graph-page" }, h("div", { class: "graph-head" },
-    h("h2", {}, "Network of ", entityLink(entityId, entityId)), h("span", { id: "graph-counts", class: "muted" })), h("div", { class: "graph-body" }, canvas, side)));
+    h("h2", {}, "Network of ", h("span", { id: "graph-title" }, entityLink(entityId, entityId))), h("span", { id: "graph-counts", class: "muted" })), h("div", { class: "graph-body" }, canvas, side)));
 
   const cy = cytoscape({ container: canvas, style: STYLE, wheelSensitivity: 0.3, elements: [], minZoom: 0.1, maxZoom: 1.6 });
   window.__cy = cy; // for tests and the console
@@ -102,15 +118,26 @@ export async function graphPage(main, entityId) {
   function add(data) {
     cy.batch(() => {
       for (const n of data.nodes) if (cy.getElementById(n.id).empty()) cy.add(nodeData(n));
-      for (const e of data.edges) { const d = edgeData(e); if (cy.getElementById(d.data.id).empty()) cy.add(d); }
+      for (const e of data.edges) {
+        const existing = cy.getElementById(edgeKey(e));
+        if (existing.empty()) { cy.add(edgeData(e)); continue; }
+        const links = existing.data("links");
+        if (links.some((l) => l.id === e.id)) continue;
+        links.push(e);
+        existing.data("datasets", [...new Set([...existing.data("datasets"), ...e.datasets])]);
+        existing.data("label", `${links[0].label} ×${links.length}`);
+      }
     });
   }
 
   async function expand(id) {
-    if (expanded.has(id)) return;
+    if (expanded.has(id)) return null;
     expanded.add(id);
-    add(await api(`/network/${encodeURIComponent(id)}`));
+    const data = await api(`/network/${encodeURIComponent(id)}`);
+    expanded.add(data.center);
+    add(data);
     relayout(); refreshFilters(); applyFilters();
+    return data;
   }
 
   function showInfo(ele) {
@@ -118,14 +145,17 @@ export async function graphPage(main, entityId) {
     if (ele.isNode()) {
       info.replaceChildren(...[h("p", {}, entityLink(raw.id, raw.caption), ` (${raw.schema})`),
         raw.countries.length ? h("p", {}, "Countries: ", raw.countries.join(", ")) : null,
-        ...raw.sanctioned.map((s) => h("p", { class: "tag sanctioned" }, `Sanctioned: ${s.authority || "?"} ${s.program || ""} ${s.startDate || ""}`)),
+        ...sanctionLines(raw.sanctioned).map((t) => h("p", { class: "tag sanctioned" }, t)),
         raw.blocked ? h("p", { class: "tag blocked" }, `Blocked by ownership: ${raw.blocked.blocked_share ?? "?"}% held by blocked owners`) : null,
         h("button", { onclick: () => expand(raw.id) }, "Expand neighbours"), " ",
         h("a", { href: `#/graph/${encodeURIComponent(raw.id)}` }, "Centre here")].filter(Boolean));
     } else {
-      const props = Object.entries(raw.properties || {}).map(([k, v]) => h("li", {}, `${k}: ${v.join("; ")}`));
-      info.replaceChildren(h("p", {}, `${raw.label} (${raw.schema})`), h("ul", {}, props),
-        h("p", {}, entityLink(raw.id.split(":")[0], "Link evidence")));
+      const links = ele.data("links") || [raw];
+      info.replaceChildren(h("p", {}, `${raw.label.replace(/ ×\d+$/, "")} (${raw.schema}), ${links.length} record(s):`),
+        h("ul", {}, links.map((l) => h("li", {}, entityLink(l.id.split(":")[0], (l.properties.role || l.properties.goodsDescription || [l.label])[0]),
+          h("span", { class: "muted" }, ` ${l.datasets.join(", ")}`),
+          Object.entries(l.properties || {}).filter(([k]) => !["role", "goodsDescription"].includes(k)).map(([k, v]) => h("div", { class: "muted" }, `${k}: ${v.join("; ")}`))))),
+        h("p", { class: "muted" }, "Each record's page lists its sources and quotes."));
     }
   }
 
@@ -140,7 +170,7 @@ export async function graphPage(main, entityId) {
     add(res); relayout(); refreshFilters(); applyFilters();
     const onPath = cy.collection();
     for (const n of res.nodes) onPath.merge(cy.getElementById(n.id));
-    for (const e of res.edges) onPath.merge(cy.getElementById(`e:${e.id}:${e.source}:${e.target}`));
+    for (const e of res.edges) onPath.merge(cy.getElementById(edgeKey(e)));
     cy.elements().not(onPath).addClass("faded");
     onPath.addClass("path");
     pathStatus.replaceChildren(h("span", { id: "path-result" }, `${res.edges.length} link(s): `),
@@ -151,10 +181,13 @@ export async function graphPage(main, entityId) {
   attachSuggest(pathInput, (hit) => showPath(hit.id, hit.caption).catch((e) => pathStatus.replaceChildren(errorBox(e))));
 
   try {
-    await expand(entityId);
-    cy.getElementById(entityId).addClass("center");
-    const center = cy.getElementById(entityId);
-    if (!center.empty()) showInfo(center);
+    const first = await expand(entityId);
+    entityId = first.center; // the canonical id (merged entities are one party)
+    const center = cy.getElementById(entityId).addClass("center");
+    if (!center.empty()) {
+      showInfo(center);
+      document.getElementById("graph-title").replaceChildren(entityLink(entityId, center.data("label")));
+    }
   } catch (e) {
     main.replaceChildren(errorBox(e));
   }
