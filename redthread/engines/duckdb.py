@@ -26,6 +26,8 @@ class DuckDBEngine(SQLEngine):
         self.con.execute("SET preserve_insertion_order = false")
 
     def load(self, name: str, table: pa.Table) -> None:
+        # Copied into a native table: iterative queries scan it many times, and
+        # scanning native storage is several times faster than an Arrow view.
         self.con.register(f"{name}__arrow", table)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}__arrow")
         self.con.unregister(f"{name}__arrow")
