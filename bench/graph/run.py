@@ -226,9 +226,9 @@ def child_load(db: str, engine: str) -> None:
 
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store = open_store(f"sqlite:///{db}")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     graph = load_graph(store, evidence=False)
-    t_load = time.perf_counter() - t0
+    t_load, c_load = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     mask = blocked_mask(graph, "OFAC", "us", engine)
     t_blocked = time.perf_counter() - t0
@@ -239,7 +239,8 @@ def child_load(db: str, engine: str) -> None:
     blocked_ids = sorted(int(graph.ids[i][2:]) for i in np.flatnonzero(mask & ~seeds))
     reached = int((hops >= 0).sum())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"load_s": t_load, "blocked_s": t_blocked, "exposure_s": t_exp,
+    print(json.dumps({"load_s": t_load, "load_cpu_s": c_load, "loadavg": os.getloadavg()[0],
+                      "blocked_s": t_blocked, "exposure_s": t_exp,
                       "nodes": graph.n_nodes, "links": graph.n_links, "blocked": blocked_ids,
                       "reached": reached, "peak_rss_mb": peak / 1024, "base_rss_mb": base / 1024}))
 
@@ -267,6 +268,7 @@ def main() -> None:
 
     size = args.size
     k = args.sanctioned or max(1, size // 200)
+    print(f"# load average at start: {os.getloadavg()[0]:.1f} (the machine is shared: wall times vary)")
     print(f"# synthetic graph: {size:,} companies, {int(size * args.links):,} ownership links drawn, "
           f"{k:,} sanctioned, seed {args.seed}; {os.cpu_count()} CPU(s)")
     data = generate(size, int(size * args.links), k, args.seed)
@@ -380,6 +382,7 @@ def main() -> None:
             assert child["blocked"] == sorted(ref_set), "loaded graph gives a different answer"
             assert child["reached"] == reached
             print(f"\n# from the store, fresh process, engine {engine}: load {child['load_s']:.2f}s "
+                  f"(CPU {child['load_cpu_s']:.2f}s, load average {child['loadavg']:.1f}) "
                   f"({child['nodes']:,} nodes, {child['links']:,} links), fixed point {child['blocked_s']:.3f}s, "
                   f"exposure {child['exposure_s']:.3f}s, peak memory {child['peak_rss_mb']:.0f} MB "
                   f"(interpreter and imports {child['base_rss_mb']:.0f} MB)")
