@@ -220,3 +220,27 @@ def test_analytics_pages_show_what_the_analyses_found(server: str, page) -> None
     page.wait_for_selector("svg.timeline")
     assert "sanctions Aero-HIT" in page.inner_text("main")
     page.screenshot(path=str(ARTIFACTS / "10-timeline.png"))
+
+
+def test_api_key_dialog_and_upload(server: str, page, fixtures: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/")
+    page.wait_for_selector("text=Evidence graph")
+    # Once a key exists, the UI needs one too.
+    key = httpx.post(f"{server}/keys", json={"role": "analyst", "name": "browser"}).json()["key"]
+    page.reload()
+    page.wait_for_selector(".error")
+    assert "needs an API key" in page.inner_text("main")
+    page.click("#key-btn")
+    page.fill("#key-input", key)
+    page.click("#key-dialog button[value=save]")
+    page.wait_for_selector("text=Evidence graph")
+    # An analyst uploads a file; it is ingested into a new dataset.
+    page.goto(server + "/#/upload")
+    page.set_input_files("#upload-form input[name=file]", str(fixtures / "starter.ftm.jsonl"))
+    page.fill("#upload-form input[name=dataset]", "uploaded")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("main table")
+    assert "starter.ftm.jsonl" in page.inner_text("main table")
+    names = {d["name"] for d in httpx.get(f"{server}/datasets", headers={"Authorization": f"ApiKey {key}"}).json()["datasets"]}
+    assert "uploaded" in names
+    page.screenshot(path=str(ARTIFACTS / "11-upload.png"))
