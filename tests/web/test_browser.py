@@ -156,6 +156,9 @@ def test_search_entity_document_graph_path(server: str, page) -> None:  # type: 
     page.wait_for_selector("#path-result")
     on_path = page.evaluate("window.__cy.nodes('.path').map(n => n.id())")
     assert set(on_path) >= {"rt-komax", "rt-aerohit", "rt-aeromar"}
+    page.wait_for_load_state("networkidle")
+    if page.locator("#path-kinds").count():  # the analytics capability weighs the links too
+        assert "strongest" in page.inner_text("#path-kinds")
     page.screenshot(path=str(ARTIFACTS / "05-path.png"))
 
     with page.expect_download() as dl:

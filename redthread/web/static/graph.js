@@ -1,5 +1,5 @@
 // The interactive network: Cytoscape.js over /network/{id} and /network/path.
-import { api } from "./api.js";
+import { api, discover, firstOf } from "./api.js";
 import { h, download, entityLink, errorBox } from "./dom.js";
 import { attachSuggest } from "./suggest.js";
 
@@ -176,6 +176,17 @@ export async function graphPage(main, entityId) {
     pathStatus.replaceChildren(h("span", { id: "path-result" }, `${res.edges.length} link(s): `),
       ...res.edges.map((e, i) => h("span", {}, i ? " → " : "", e.label)));
     cy.fit(onPath, 60);
+    // The analytics capability also weighs links (ownership beats a shared address): show its
+    // shortest and strongest paths with their evidence when it is installed.
+    try {
+      const routes = await discover(["paths"], null, { a: entityId, b: targetId });
+      if (!routes.length) return;
+      const found = await firstOf(routes);
+      pathStatus.append(h("div", { id: "path-kinds" }, (found || []).map((p) => h("details", {},
+        h("summary", {}, `${p.kind}: ${p.hops} link(s), strength ${Number(p.strength).toFixed(2)}`),
+        h("ol", {}, (p.links || []).map((l) => h("li", {}, `${l.source_name} —${l.label || l.type}→ ${l.target_name}`,
+          h("span", { class: "muted" }, ` (${(l.evidence || []).length} source statement(s))`))))))));
+    } catch { /* the graph's own path stands */ }
   }
 
   attachSuggest(pathInput, (hit) => showPath(hit.id, hit.caption).catch((e) => pathStatus.replaceChildren(errorBox(e))));
