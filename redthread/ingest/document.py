@@ -3,7 +3,7 @@
 The text is read by :mod:`redthread.extract.readers` and run through the
 default offline extractor; every statement keeps its character span and
 quote, and the document's text is stored so spans can be highlighted. The
-loader claims .txt/.text/.md/.html/.htm/.pdf/.docx files, or files whose
+loader claims .txt/.html/.htm/.xhtml/.pdf/.docx files (not .md: READMEs stay out), or files whose
 content is HTML, PDF or a Word zip; never .csv, .jsonl, .json, .yaml or .xml.
 """
 
@@ -15,10 +15,12 @@ from pathlib import Path
 
 from redthread.errors import InputError
 from redthread.extract import doc_id_for, extract_text
-from redthread.extract.readers import READERS, read_document, sniff_reader
+from redthread.extract.readers import read_document, sniff_reader
 from redthread.ingest.base import IngestContext, register
 from redthread.store import LoadBatch
 
+#: Extensions this loader claims.
+CLAIMED = frozenset({".txt", ".html", ".htm", ".xhtml", ".pdf", ".docx"})
 #: Extensions other loaders own: never claimed even when the content looks like text.
 REFUSED = frozenset({".csv", ".tsv", ".jsonl", ".json", ".ndjson", ".yaml", ".yml", ".xml", ".parquet", ".zip"})
 
@@ -33,7 +35,7 @@ class DocumentLoader:
         suffix = path.suffix.lower()
         if suffix in REFUSED:
             return False
-        if suffix in READERS:
+        if suffix in CLAIMED:
             return True
         return not suffix and sniff_reader(head) is not None
 

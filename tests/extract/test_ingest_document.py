@@ -39,9 +39,9 @@ def test_ingest_document_keeps_spans_and_text(store: Store, tmp_path: Path) -> N
 
 def test_loader_claims_documents_only(tmp_path: Path) -> None:
     loader = DocumentLoader()
-    for name in ("a.txt", "a.html", "a.htm", "a.pdf", "a.docx", "a.md"):
+    for name in ("a.txt", "a.html", "a.htm", "a.pdf", "a.docx"):
         assert loader.sniff(tmp_path / name, b"hello"), name
-    for name in ("a.csv", "a.jsonl", "a.yaml", "a.yml", "a.xml", "a.json", "a.parquet"):
+    for name in ("a.csv", "a.jsonl", "a.yaml", "a.yml", "a.xml", "a.json", "a.parquet", "README.md"):
         assert not loader.sniff(tmp_path / name, b"hello"), name
     assert loader.sniff(tmp_path / "noext", b"%PDF-1.4 ...")
     assert not loader.sniff(tmp_path / "noext", b"just bytes")
