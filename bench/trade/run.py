@@ -25,7 +25,6 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -128,21 +127,48 @@ def generate(rows: int, seed: int = 42) -> pa.Table:
 
 
 # ---------------------------------------------------------------------------------------------- tasks
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+class PeakMemory:
+    """Samples this process's resident memory in a thread; ``peak_mb`` is the largest seen.
+
+    (``ru_maxrss`` would not do: Linux keeps the parent's peak across fork and exec.)
+    """
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def rss() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _run(self, interval: float) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.rss())
+            self._stop.wait(interval)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.rss())
+        return self.peak / 1e6
 
 
 def task_ingest_redthread(path: str, work: str) -> dict[str, Any]:
-    import duckdb
     import yaml
 
+    from redthread.trade import table
     from redthread.trade.mapping import parse_mapping
     from redthread.trade.records import load_records
 
     mapping = parse_mapping(yaml.safe_load(MAPPING))
     folder = Path(work) / f"trade-{Path(path).suffix[1:]}"
     shutil.rmtree(folder, ignore_errors=True)
-    con = duckdb.connect()
+    con = table.work_connection()
     t = time.perf_counter()
     result = load_records(con, Path(path), mapping, dataset="bench", source=Path(path).name, strict=False,
                           folder=folder)
@@ -246,8 +272,9 @@ def task_query_peer(tool: str, path: str, buyer: str) -> dict[str, Any]:
 
 def _child(conn: Any, fn_name: str, args: tuple[Any, ...]) -> None:
     try:
+        mem = PeakMemory()
         out = globals()[fn_name](*args)
-        out["peak_mb"] = _rss_mb()
+        out["peak_mb"] = mem.stop()
         conn.send(out)
     except Exception as exc:  # report, don't hang the parent
         conn.send({"error": f"{type(exc).__name__}: {exc}"})
@@ -276,20 +303,27 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None, help="Folder for the generated files (default: a temp dir).")
     ap.add_argument("--keep", action="store_true", help="Keep the generated files.")
     ap.add_argument("--json", type=Path, default=None, help="Also write the results as JSON here.")
+    ap.add_argument("--only", choices=["redthread"], default=None, help="Skip the peers.")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="rt-bench-trade-"))
     work.mkdir(parents=True, exist_ok=True)
     parquet, csv = work / "records.parquet", work / "records.csv"
-    print(f"generating {args.rows:,} rows (seed {args.seed}) in {work} ...", flush=True)
-    t = time.perf_counter()
-    table = generate(args.rows, args.seed)
-    pq.write_table(table, parquet, compression="zstd")
-    pacsv.write_csv(table, csv)
-    buyer = str(table.column("consignee")[0])
-    print(f"  {time.perf_counter() - t:.1f} s; Parquet {parquet.stat().st_size / 1e6:.0f} MB, "
-          f"CSV {csv.stat().st_size / 1e6:.0f} MB; cores: {os.cpu_count()}", flush=True)
-    del table
-    results: dict[str, Any] = {"rows": args.rows, "cores": os.cpu_count()}
+    if parquet.exists() and csv.exists() and pq.read_metadata(parquet).num_rows == args.rows:
+        print(f"reusing the {args.rows:,} rows in {work}", flush=True)
+        buyer = str(pq.read_table(parquet, columns=["consignee"]).column("consignee")[0])
+    else:
+        print(f"generating {args.rows:,} rows (seed {args.seed}) in {work} ...", flush=True)
+        t = time.perf_counter()
+        table = generate(args.rows, args.seed)
+        pq.write_table(table, parquet, compression="zstd")
+        pacsv.write_csv(table, csv)
+        buyer = str(table.column("consignee")[0])
+        del table
+        print(f"  {time.perf_counter() - t:.1f} s", flush=True)
+    print(f"  Parquet {parquet.stat().st_size / 1e6:.0f} MB, CSV {csv.stat().st_size / 1e6:.0f} MB; "
+          f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}", flush=True)
+    peers = () if args.only else ("duckdb", "polars", "pandas")
+    results: dict[str, Any] = {"rows": args.rows, "cores": os.cpu_count(), "load": os.getloadavg()[0]}
     for label, path in (("parquet", parquet), ("csv", csv)):
         ours = run("task_ingest_redthread", str(path), str(work))
         results[f"ingest_{label}"] = {"redthread": ours}
@@ -297,7 +331,7 @@ def main() -> None:
         print(f"  {'tool':<12}{'seconds':>9}{'rows/s':>14}{'peak MB':>10}  vs redthread")
         print(f"  {'redthread':<12}{ours['seconds']:9.2f}{ours['rows'] / ours['seconds']:14,.0f}"
               f"{ours['peak_mb']:10.0f}  (validation, HS, CHPL, FX, {ours['parties']:,} party keys)")
-        for tool in ("duckdb", "polars", "pandas"):
+        for tool in peers:
             peer = run("task_ingest_peer", tool, str(path), str(work))
             results[f"ingest_{label}"][tool] = peer
             if "error" in peer:
@@ -311,7 +345,7 @@ def main() -> None:
     print(f"  {'tool':<12}{'group-by s':>11}{'series ms':>11}{'peak MB':>10}  group-by vs redthread")
     print(f"  {'redthread':<12}{ours['groupby_seconds']:11.2f}{ours['series_seconds'] * 1000:11.1f}"
           f"{ours['peak_mb']:10.0f}  (flows top 100: {ours['top_seconds']:.2f} s)")
-    for tool in ("duckdb", "polars", "pandas"):
+    for tool in peers:
         peer = run("task_query_peer", tool, str(parquet), buyer)
         results["queries"][tool] = peer
         if "error" in peer:
