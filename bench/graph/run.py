@@ -224,7 +224,7 @@ def child_load(db: str, engine: str) -> None:
     from redthread.analyze.ownership import blocked_mask
     from redthread.store import open_store
 
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = _vm("VmHWM")
     store = open_store(f"sqlite:///{db}")
     t0, c0 = time.perf_counter(), time.process_time()
     graph = load_graph(store, evidence=False)
@@ -238,11 +238,19 @@ def child_load(db: str, engine: str) -> None:
     t_exp = time.perf_counter() - t0
     blocked_ids = sorted(int(graph.ids[i][2:]) for i in np.flatnonzero(mask & ~seeds))
     reached = int((hops >= 0).sum())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _vm("VmHWM")
     print(json.dumps({"load_s": t_load, "load_cpu_s": c_load, "loadavg": os.getloadavg()[0],
                       "blocked_s": t_blocked, "exposure_s": t_exp,
                       "nodes": graph.n_nodes, "links": graph.n_links, "blocked": blocked_ids,
                       "reached": reached, "peak_rss_mb": peak / 1024, "base_rss_mb": base / 1024}))
+
+
+def _vm(field: str) -> float:
+    """A memory figure of this process in KiB from /proc (ru_maxrss would include the parent's before exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return float(line.split()[1])
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 # -- main -----------------------------------------------------------------------------------
