@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from redthread.errors import ConfigError, RedthreadError
@@ -24,6 +25,8 @@ from redthread.store import Store
 
 ROLES = ("viewer", "analyst", "admin")
 PREFIX = "rt"
+#: How often (seconds) a key's ``last_used_at`` is written, at most.
+TOUCH_EVERY = 60
 
 _DDL = """CREATE TABLE IF NOT EXISTS api_keys (
     id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', role TEXT NOT NULL,
@@ -68,11 +71,38 @@ class KeyRing:
     """The keys of one store. Needs a SQL store (SQLite or PostgreSQL)."""
 
     def __init__(self, store: Store) -> None:
-        if not hasattr(store, "_tx") or not hasattr(store, "_query"):
+        if not hasattr(store, "conn") or not hasattr(store, "_query"):
             raise ConfigError(f"API keys need a SQL store; {store.url!r} is not one")
         self.store: Any = store
-        with self.store._tx() as cur:
-            cur.execute(_DDL)
+        if not self._table_exists():  # a read, so checking a key never takes a write lock
+            self._exec(_DDL)
+
+    def _table_exists(self) -> bool:
+        try:
+            self.store._query("SELECT COUNT(*) FROM api_keys WHERE 1 = 0")
+        except Exception:
+            self.store.conn.rollback()  # PostgreSQL: leave the failed statement's transaction
+            return False
+        return True
+
+    def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """One small write in its own transaction.
+
+        Deliberately not the store's load transaction: that one serialises
+        loaders (on PostgreSQL it locks the ``loads`` table), which a key
+        check on every API request must never do.
+        """
+        cur = self.store.conn.cursor()
+        try:
+            cur.execute(self.store._sql(sql), params)
+            count = int(cur.rowcount or 0)
+            self.store.conn.commit()
+        except Exception:
+            self.store.conn.rollback()
+            raise
+        finally:
+            cur.close()
+        return count
 
     def create(self, role: str, name: str = "") -> tuple[ApiKey, str]:
         """A new key: its record and the full key string (shown once)."""
@@ -82,13 +112,10 @@ class KeyRing:
         secret = secrets.token_urlsafe(32)
         salt = secrets.token_hex(16)
         record = ApiKey(id=key_id, name=name, role=role, created_at=now_iso())
-        with self.store._tx() as cur:
-            cur.execute(
-                self.store._sql(
-                    "INSERT INTO api_keys (id, name, role, salt, digest, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-                ),
-                (key_id, name, role, salt, _digest(salt, secret), record.created_at),
-            )
+        self._exec(
+            "INSERT INTO api_keys (id, name, role, salt, digest, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (key_id, name, role, salt, _digest(salt, secret), record.created_at),
+        )
         return record, f"{PREFIX}_{key_id}_{secret}"
 
     def list(self, include_revoked: bool = True) -> list[ApiKey]:
@@ -110,8 +137,7 @@ class KeyRing:
             raise KeyRingError(f"no API key with id {key_id!r}; known ids: {known} (see `redthread keys list`)")
         if key.revoked_at is None:
             key.revoked_at = now_iso()
-            with self.store._tx() as cur:
-                cur.execute(self.store._sql("UPDATE api_keys SET revoked_at = ? WHERE id = ?"), (key.revoked_at, key_id))
+            self._exec("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (key.revoked_at, key_id))
         return key
 
     def active_count(self) -> int:
@@ -139,7 +165,32 @@ class KeyRing:
         if not hmac.compare_digest(_digest(row[6], secret), row[7]):
             return None
         record = ApiKey(*row[:6])
-        if touch:
-            with self.store._tx() as cur:
-                cur.execute(self.store._sql("UPDATE api_keys SET last_used_at = ? WHERE id = ?"), (now_iso(), key_id))
+        if touch and _stale(record.last_used_at):
+            record.last_used_at = now_iso()
+            self._touch(key_id, record.last_used_at)
         return record
+
+    def _touch(self, key_id: str, when: str) -> None:
+        """Best effort: while a load holds SQLite's write lock, skip rather than wait."""
+        sqlite = getattr(getattr(self.store, "dialect", None), "name", "") == "sqlite"
+        if sqlite:
+            self.store.conn.execute("PRAGMA busy_timeout=50")
+        try:
+            self._exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (when, key_id))
+        except Exception:
+            if not sqlite:
+                raise
+        finally:
+            if sqlite:
+                self.store.conn.execute("PRAGMA busy_timeout=60000")
+
+
+def _stale(stamp: str | None) -> bool:
+    """True when ``stamp`` (ISO, UTC) is missing or older than :data:`TOUCH_EVERY` seconds."""
+    if not stamp:
+        return True
+    try:
+        then = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return True
+    return (datetime.now(UTC) - then).total_seconds() >= TOUCH_EVERY

@@ -86,3 +86,25 @@ def test_keys_cli_prints_key_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert record.id in res.output and "viewer" in res.output
     res = runner.invoke(cli_app, ["keys", "revoke", record.id])
     assert res.exit_code == 0 and "revoked" in res.output
+
+
+def test_key_check_does_not_wait_for_a_loading_writer(tmp_path: Path) -> None:
+    """A long ingest holds SQLite's write lock; API key checks still answer at once."""
+    import sqlite3
+    import time
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    st = open_store(url)
+    _, key = KeyRing(st).create("viewer")
+    st.close()
+    writer = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # what a loader does for its whole file
+    try:
+        client = TestClient(create_app(url))
+        started = time.perf_counter()
+        res = client.get("/whoami", headers=_auth(key))
+        assert res.status_code == 200 and res.json()["role"] == "viewer"
+        assert time.perf_counter() - started < 5
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
