@@ -13,6 +13,7 @@ services_install() {
   local need=()
   [ -n "$(_pgbin)" ] || need+=(postgresql)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
@@ -21,6 +22,10 @@ services_install() {
     echo "installing Debian packages: ${need[*]}"
     _sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive _sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  # The web UI's libraries (setup.sh installs them when npm was already there).
+  if [ -f redthread/web/package.json ] && [ ! -d redthread/web/node_modules ] && command -v npm >/dev/null 2>&1; then
+    (cd redthread/web && npm install --no-audit --no-fund --silent)
   fi
 }
 
