@@ -404,6 +404,12 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return True
     if _is_country(text) or text in lex.data["demonyms"] or lex.authority(text) and len(text) <= 3:
         return False
+    if m.source in ("ner", "slot") and len(text.split()) == 1 and (
+        text in lex.public_body_words or text in lex.organization_words or text in lex.company_words
+    ):
+        return False  # "Customs records show": a capitalised common noun
+    if m.source == "ner" and " " in text and not re.search(r"[a-z]", text):
+        return False  # "WIRE BRIEF": an all-caps heading
     if m.source == "ner" and not re.search(r"[A-Za-z]", text):
         return False  # spaCy's English model on other scripts
     if m.source == "ner" and re.search(r"\d", text):

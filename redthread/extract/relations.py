@@ -645,14 +645,14 @@ def supply(ctx: SentenceContext) -> Iterator[Relation]:
         m = _SUPPLY_TO.fullmatch(between)
         if m and _payment_only(m.group("goods")):
             m = None  # "sent $5 million to": a payment
-        if m and _subject_ok(ctx, a, b) and not _negated(m.group("left") + " " + m.group("verb")):
+        if m and _subject_ok(ctx, a, b) and not _negated(between):
             seen.add(pair)
             yield _supply(ctx, a, b, m.group("goods"), m.group("goods") + after, "supplied-to")
             continue
         m = _BUY_FROM.fullmatch(between)
         if m and _payment_only(m.group("goods")):
             m = None  # "received $2 million from": a payment
-        if m and _subject_ok(ctx, a, b) and not _negated(m.group("left") + " " + m.group("verb")):
+        if m and _subject_ok(ctx, a, b) and not _negated(between):
             seen.add(pair)
             yield _supply(ctx, b, a, m.group("goods"), m.group("goods") + after, "bought-from")
             continue

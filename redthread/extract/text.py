@@ -22,6 +22,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
+        if m.group() == "\n" and _wrapped(text, m.start()):
+            continue  # a hard-wrapped line goes on
         if m.group().strip(" \t") == "" or "\n" not in m.group():
             before = text[start : m.start()]
             last = _LAST_WORD.search(before)
@@ -31,6 +33,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     _push(text, start, len(text), out)
     return out
+
+
+def _wrapped(text: str, pos: int) -> bool:
+    """The newline at ``pos`` wraps a long line in mid-sentence (e.g. text from PDFs)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line = text[line_start:pos].rstrip()
+    after = text[pos + 1 : pos + 2]
+    if len(line) < 40 or not line or line[-1] in ".!?:;\"”»)]" or not after or after.isspace():
+        return False
+    return not re.match(r"[-*•\d]", after)
 
 
 def _push(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:

@@ -82,7 +82,18 @@ def test_phrasing(sentence: str, schema: str, ends: list[str], props: dict[str, 
         "Sunrise Electronics Co., Ltd. did not ship anything to Vega Motors LLC.",
         "Sunrise Electronics Co., Ltd. denied selling to Vega Motors LLC.",
         "Orion Capital LLC has never owned shares in Vega Motors LLC.",
+        "Vega Motors LLC, the wholesaler that received the motors, said it had never bought goods from Orion Capital LLC.",
     ],
 )
 def test_negated_phrasings_yield_nothing(sentence: str) -> None:
     assert relations(sentence) == []
+
+
+def test_hard_wrapped_lines_are_one_sentence() -> None:
+    from redthread.extract.text import sentences
+
+    text = ("Sunrise Electronics Co., Ltd., a supplier based in the south of the country, exported\n"
+            "cameras worth $3 million to Delta Drones JSC in 2024.\n\nHeading\nNext line.")
+    assert [text[a:b] for a, b in sentences(text)][1:] == ["Heading", "Next line."]
+    found = [r for r in relations(text) if r[0] == "EconomicActivity"]
+    assert found and found[0][1] == ["Sunrise Electronics Co., Ltd.", "Delta Drones JSC"]
