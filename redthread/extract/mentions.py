@@ -14,6 +14,7 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -294,6 +295,7 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
             if any(w in lex.company_words or w in lex.organization_words for w in words):
                 add(start, end, "ner", None)
     mentions = _select(found, skip)
+    _LINE_TEXT.set(text)
     mentions = [mn for mn in mentions if _plausible(mn, lex, p)]
     _add_aliases(text, mentions, p)
     for mn in mentions:
@@ -408,8 +410,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         text in lex.public_body_words or text in lex.organization_words or text in lex.company_words
     ):
         return False  # "Customs records show": a capitalised common noun
-    if m.source == "ner" and " " in text and not re.search(r"[a-z]", text):
-        return False  # "WIRE BRIEF": an all-caps heading
+    if m.source == "ner" and not re.search(r"[a-z]", text) and (" " in text or _alone_on_line(m)):
+        return False  # "WIRE BRIEF", "MEMORANDUM": an all-caps heading
     if m.source == "ner" and not re.search(r"[A-Za-z]", text):
         return False  # spaCy's English model on other scripts
     if m.source == "ner" and re.search(r"\d", text):
@@ -419,6 +421,16 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
     if not (text[0].isupper() or re.match(CJK, text[0])):
         return False
     return True
+
+
+def _alone_on_line(m: Mention) -> bool:
+    text = _LINE_TEXT.get()
+    start = text.rfind("\n", 0, m.start) + 1
+    end = text.find("\n", m.end)
+    return text[start : end if end >= 0 else len(text)].strip(" :-—\t") == m.text
+
+
+_LINE_TEXT: ContextVar[str] = ContextVar("_LINE_TEXT", default="")
 
 
 def _add_aliases(text: str, mentions: list[Mention], p: Patterns) -> None:

@@ -167,6 +167,8 @@ def _finish(rel: Relation, ctx: SentenceContext, dates: bool = True) -> Relation
 
 def _add_dates(rel: Relation, text: str) -> None:
     for m in DATE_RE.finditer(text):
+        if re.search(r"\b(?:born|b\.|birth|aged|died)\s*(?:on|in)?\s*$", text[max(0, m.start() - 14) : m.start()], re.I):
+            continue  # a birth date is not the date of the relation
         period = period_from_match(m)
         if period is None:
             continue

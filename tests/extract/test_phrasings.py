@@ -97,3 +97,9 @@ def test_hard_wrapped_lines_are_one_sentence() -> None:
     assert [text[a:b] for a, b in sentences(text)][1:] == ["Heading", "Next line."]
     found = [r for r in relations(text) if r[0] == "EconomicActivity"]
     assert found and found[0][1] == ["Sunrise Electronics Co., Ltd.", "Delta Drones JSC"]
+
+
+def test_birth_date_is_not_the_relation_date() -> None:
+    (rel,) = [r for r in relations("Marat Osmonov (born 14 March 1979) is the general director of Vega Motors LLC.")
+              if r[0] == "Directorship"]
+    assert "startDate" not in rel[2]
