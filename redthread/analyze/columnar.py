@@ -86,7 +86,12 @@ def load_columns(
     edge_props = srcs | tgts | {"percentage", *label_props, *date_props}
     node_props = {"id", "name"} | extra_props
     sql = (
-        "SELECT entity_id, schema, prop, value, confidence, COALESCE(hedge, '') AS hedge, dataset, source "
+        "SELECT entity_id, schema, prop, value, confidence, "
+        "CASE WHEN hedge IS NULL OR hedge = '' THEN 0 ELSE 1 END AS hedged, "
+        # provenance is only needed for the few rows handed back as plain rows
+        # (empty strings, not NULL: ADBC infers a column's type from its first rows)
+        f"CASE WHEN prop IN ({_lst(extra_props)}) THEN dataset ELSE '' END AS dataset, "
+        f"CASE WHEN prop IN ({_lst(extra_props)}) THEN source ELSE '' END AS source "
         "FROM statements NOT INDEXED WHERE removed_at IS NULL AND ("
         f"(schema IN ({_lst(edge_schemata)}) AND prop IN ({_lst(edge_props)})) OR "
         f"(schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(node_props)})))"
@@ -100,7 +105,7 @@ def load_columns(
         cur.close()
     # ADBC infers column types from the data: make them explicit.
     stmts = stmts.cast(pa.schema([("entity_id", pa.string()), ("schema", pa.string()), ("prop", pa.string()),
-                                  ("value", pa.string()), ("confidence", pa.float64()), ("hedge", pa.string()),
+                                  ("value", pa.string()), ("confidence", pa.float64()), ("hedged", pa.int64()),
                                   ("dataset", pa.string()), ("source", pa.string())]))
     canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
     con = duckdb.connect(":memory:")
@@ -118,8 +123,9 @@ def load_columns(
               LIST(value) FILTER (WHERE prop = CASE schema {tgt_case} END) AS targets,
               MAX(CASE WHEN p >= 0 THEN LEAST(p, 100.0) END) AS pct,
               COALESCE(MIN(confidence) FILTER (WHERE prop IN ({_lst(ends)})), 1.0) AS conf,
-              COALESCE(BOOL_OR(prop IN ({_lst(ends)}) AND hedge <> ''), FALSE) AS hedged,
-              STRING_AGG(DISTINCT value, '; ' ORDER BY value) FILTER (WHERE prop IN ({_lst(label_props)})) AS label,
+              COALESCE(MAX(hedged) FILTER (WHERE prop IN ({_lst(ends)})), 0) > 0 AS hedged,
+              ARRAY_TO_STRING(LIST_SORT(LIST_DISTINCT(
+                  LIST(value) FILTER (WHERE prop IN ({_lst(label_props)})))), '; ') AS label,
               {dates_sql}
             FROM (SELECT *, CASE WHEN prop = 'percentage' THEN
                     TRY_CAST(REPLACE(TRIM(RTRIM(TRIM(value), '%')), ',', '.') AS DOUBLE) END AS p
@@ -146,10 +152,11 @@ def load_columns(
         con.execute("""
             CREATE TEMP TABLE named AS
             SELECT COALESCE(c.canonical_id, s.entity_id) AS id,
-                   FIRST(s.value ORDER BY (s.entity_id = COALESCE(c.canonical_id, s.entity_id)) DESC,
-                         LENGTH(s.value), s.value) FILTER (WHERE s.prop = 'name') AS caption,
-                   FIRST(s.schema ORDER BY (s.entity_id = COALESCE(c.canonical_id, s.entity_id)) DESC,
-                         s.schema) AS schema
+                   ARG_MIN(s.value, {'other': c.canonical_id IS NOT NULL AND c.canonical_id <> s.entity_id,
+                                     'len': LENGTH(s.value), 'value': s.value})
+                     FILTER (WHERE s.prop = 'name') AS caption,
+                   ARG_MIN(s.schema, {'other': c.canonical_id IS NOT NULL AND c.canonical_id <> s.entity_id,
+                                      'schema': s.schema}) AS schema
             FROM stmts AS s LEFT JOIN canon AS c ON c.entity_id = s.entity_id
             WHERE s.prop IN ('id', 'name') AND s.schema NOT IN (""" + _lst(edge_schemata) + """)
             GROUP BY 1""")
@@ -160,7 +167,7 @@ def load_columns(
             SELECT l.link_id, l.schema, ns.ix AS src, nt.ix AS dst, l.pct, l.conf, l.hedged,
                    COALESCE(l.label, '') AS label, {', '.join(f'l."{d}"' for d in date_props)}
             FROM links AS l JOIN nodes AS ns ON ns.id = l.s JOIN nodes AS nt ON nt.id = l.t
-            ORDER BY l.link_id, src, dst""").to_arrow_table()
+            ORDER BY src, dst, l.link_id""").to_arrow_table()
         extra = con.execute(f"""
             SELECT entity_id, schema, prop, value, dataset, source FROM stmts
             WHERE schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(extra_props)})""").fetchall()
