@@ -35,7 +35,8 @@ RU_ROOTS = ["Петр", "Иван", "Смирн", "Кузнец", "Поп", "С�
             "Борис", "Корол", "Герасим", "Пономар", "Григор", "Лазар", "Медвед", "Ерш", "Никит", "Собол",
             "Ряб", "Поляк", "Цветк", "Данил", "Жук", "Фрол", "Журавл", "Никола", "Крыл", "Максим", "Сидор",
             "Осип", "Белоус", "Шевч", "Бондар", "Ткач", "Кравч", "Мельник", "Гончар", "Литвин", "Руд", "Савч"]
-RU_INFIX = ["", "", "", "ан", "ен", "ох", "ур", "ел", "иш", "ал", "от"]
+RU_INFIX = ["", "", "", "", "", "ан", "ен", "ох", "ур", "ел", "иш", "ал", "от", "ин", "ар", "ор", "ук", "ач", "ев",
+            "ун", "ыш", "ей", "ам", "он", "ас", "ик", "ем", "ят", "уш", "ад", "ель"]
 RU_SUFFIX = ["ов", "ев", "ин", "ский", "енко", "ук"]
 RU_CO_ROOTS = ["Север", "Юг", "Восток", "Запад", "Техно", "Пром", "Строй", "Торг", "Авиа", "Энерго", "Газ",
                "Нефте", "Транс", "Снаб", "Инвест", "Альфа", "Вега", "Орион", "Сибирь", "Урал", "Амур", "Байкал",
@@ -186,12 +187,13 @@ def entity(seed: int, i: int) -> dict[str, Any]:
         props["nationality"] = [r.choice(["sa", "ae", "ye", "sy", "iq", "lb", "ir"])]
     elif kind == "west_person":
         given = r.choice(WEST_GIVEN)
-        sur = (r.choice(SYL) + r.choice(SYL)).capitalize()
+        sur = (r.choice(SYL) + r.choice(SYL) + (r.choice(SYL) if r.random() < 0.5 else "")).capitalize()
         props["name"] = [f"{given} {r.choice(WEST_GIVEN)[0]}. {sur}" if r.random() < 0.3 else f"{given} {sur}"]
         props["nationality"] = [r.choice(COUNTRIES_OTHER)]
     elif kind == "ru_company":
         schema = "Company"
-        core = r.choice(RU_CO_ROOTS) + r.choice(RU_CO_SUFFIX)
+        second_root = r.choice(RU_CO_ROOTS).lower() if r.random() < 0.7 else ""
+        core = r.choice(RU_CO_ROOTS) + second_root + r.choice(RU_CO_SUFFIX)
         second = r.choice(RU_CO_SECOND)
         core = f"{core} {second}".strip()
         form_ru, form_en = r.choice(RU_FORMS)
@@ -204,7 +206,8 @@ def entity(seed: int, i: int) -> dict[str, Any]:
             props["ogrnCode"] = [_digits(r, 13)]
     elif kind == "cn_company":
         schema = "Company"
-        place, core = r.choice(CN_PLACES), r.choice(CN_CORE) + r.choice(CN_CORE)
+        place = r.choice(CN_PLACES)
+        core = "".join(r.choice(CN_CORE) for _ in range(3 if r.random() < 0.6 else 2))
         (ind_cn, ind_en), (form_cn, form_en) = r.choice(CN_INDUSTRY), r.choice(CN_FORMS)
         props["name"] = [place + core + ind_cn + form_cn]
         props["alias"] = [f"{''.join(pinyin_words(place))} {''.join(pinyin_words(core))} {ind_en} {form_en}"]
@@ -393,7 +396,8 @@ def negative(seed: int, r: random.Random, ent: dict[str, Any]) -> Query | None:
         return Query(_q("Company", q), None, "neg:ru_other_core")
     if kind == "cn_company":
         place = next(pl for pl in CN_PLACES if name.startswith(pl))
-        rest = name[len(place) + 2:]
+        starts = [k for k in (name.find(ind, len(place) + 2) for ind, _ in CN_INDUSTRY) if k > 0]
+        rest = name[min(starts):]
         core = r.choice(CN_CORE_HELDOUT) + r.choice(CN_CORE_HELDOUT)
         q = place + core + rest
         if r.random() < 0.5:

@@ -52,11 +52,12 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
     Same skeleton: 1.0. An initial meeting a name that starts with it:
     0.85. For persons, the same consonants with close vowels (Mohammed /
     Muhammad, Yousef / Yusuf): 0.85. Else the plain-spelling edit
-    similarity (transpositions count one), kept above a floor: 0.8 for
-    person names (a different given name must not pass as a typo), 0.7 for
-    other names.
+    similarity (transpositions count one): for persons above 0.8 and with
+    the same first letter (a different given name must not pass as a typo),
+    for other names at most one slip (two in words of 14 letters or more).
+    Skeletons shorter than three letters must match as spelled.
     """
-    if qs == cs or qa == ca:
+    if qa == ca or (qs == cs and len(qs) >= 3):
         return 1.0
     if person and (len(qa) == 1 or len(ca) == 1):
         short, long_a, long_s = (qa, ca, cs) if len(qa) == 1 else (ca, qa, qs)
@@ -71,14 +72,17 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
     if person:
         if qa[0] != ca[0] and qs[0] != cs[0]:
             return 0.0  # Hassan is not Ghassan: typos rarely hit the first letter
-        qc = consonants(qs)
-        if len(qc) >= 2 and qc == consonants(cs) and OSA.normalized_similarity(qs, cs) >= 0.7:
+        qc = consonants(qa)
+        if len(qc) >= 2 and qc == consonants(ca) and OSA.normalized_similarity(qs, cs) >= 0.7:
             return VOWEL_VARIANT_SCORE
         sim = OSA.normalized_similarity(qa, ca)
         return sim if sim >= 0.8 else 0.0
-    sim = max(OSA.normalized_similarity(qa, ca), OSA.normalized_similarity(qs, cs) - 0.05)
-    floor = 0.7 if longest >= 6 else 0.74
-    return sim if sim >= floor else 0.0
+    # Organisation words: one slip (two in very long words); "Granit" and
+    # "Garant" are different words, not a typo.
+    slips = min(OSA.distance(qa, ca), OSA.distance(qs, cs))
+    if slips > (2 if longest >= 14 else 1) or longest < 5:
+        return 0.0
+    return 1.0 - slips / longest
 
 
 @lru_cache(maxsize=100_000)
@@ -91,7 +95,9 @@ def syllable_match(token: str, syllables: tuple[str, ...]) -> float:
 
     Each syllable must be met in turn, exactly or with one slip that keeps
     its first letter (a typo), so ``xiaomnig`` meets xiao+ming but
-    ``xiaoping`` does not: a different initial is a different character.
+    ``xiaoping`` does not: a different initial is a different character,
+    and a slip that still reads as pinyin (``qihang`` for ``qiang``) is
+    another name.
     """
 
     def walk(pos: int, k: int, slips: int) -> int | None:
@@ -115,7 +121,32 @@ def syllable_match(token: str, syllables: tuple[str, ...]) -> float:
     slips = walk(0, 0, 0)
     if slips is None:
         return 0.0
+    if slips and is_pinyin_word(token):
+        return 0.0  # a valid reading of other characters (qi+hang is not qiang), not a typo
     return 1.0 if slips == 0 else 0.9
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from redthread.screen.translit import to_ascii
+
+    out = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            out.add(to_ascii(reading))
+    return frozenset(s for s in out if s.isalpha())
+
+
+@lru_cache(maxsize=100_000)
+def is_pinyin_word(token: str) -> bool:
+    """True when a token splits into valid pinyin syllables."""
+    valid = _syllables()
+    ok = [True] + [False] * len(token)
+    for end in range(1, len(token) + 1):
+        ok[end] = any(ok[start] and token[start:end] in valid for start in range(max(0, end - 6), end))
+    return ok[len(token)]
 
 
 def _pair_similarity(query: NameForm, cand: NameForm, i: int, j: int, person: bool) -> float:
@@ -127,7 +158,7 @@ def _pair_similarity(query: NameForm, cand: NameForm, i: int, j: int, person: bo
         if qa == ca:
             return 1.0
         qs, cs = qa, ca
-    elif qs == cs:
+    elif qs == cs and (len(qs) >= 3 or qa == ca):
         return 1.0
     if person and (cand.hanzi and not query.hanzi and j == 1) and len(qa) > 1:
         return syllable_match(qa, _given_syllables(cand.hanzi))
@@ -239,7 +270,7 @@ def compact(query: NameForm, cand: NameForm) -> NameMatch:
                 sim = max(sim, PLACE_DROPPED_SCORE)
         if sim > best:
             best, best_pair = sim, (qa, ca)
-    if best < (0.93 if person else 0.8 if cjk else 0.85):
+    if best < (0.93 if person else 0.85):
         return NameMatch(0.0, "compact")
     if not person and query.generic and cand.generic and not set(query.generic) & set(cand.generic):
         best *= 0.85

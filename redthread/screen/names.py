@@ -64,7 +64,8 @@ def skeleton(token: str) -> str:
     """A phonetic key of one ASCII token that folds transliteration variants.
 
     Leading ``y`` before a vowel is dropped in longer tokens (Yegor -> Egor), letter groups
-    are unified (kh, zh, sh, ts, x -> ks, w -> v, inner h -> g, y -> i), a run of
+    are unified (kh, zh, sh, ts, x -> ks, w -> v, h -> g but an initial gh
+    apart, y -> i), a run of
     vowels keeps its last vowel (ey/ei/ii/iy -> i, ye -> e) and doubled
     letters collapse. Digits are kept as they are.
     """
@@ -74,11 +75,11 @@ def skeleton(token: str) -> str:
             key = token
         else:
             key = _LEADING_Y.sub("", token)
-            # An initial h stays apart (Hassan is not Ghassan); inside a word
-            # h and g meet (Serhii / Sergei, Oleh / Oleg).
+            # h and g meet (Serhii / Sergei, Heorhii / Georgii, Hassan /
+            # Gassan), but an initial gh stays apart: Ghassan is not Hassan.
             lead = ""
-            if key.startswith("h") and not key.startswith("hh"):
-                lead, key = "7", key[1:]
+            if key.startswith("gh"):
+                lead, key = "5", key[2:]
             key = lead + _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group()], key)
             key = _VOWELS.sub(lambda m: m.group()[-1], key)
             key = _DOUBLE.sub(r"\1", key)
@@ -100,9 +101,9 @@ def rejoin(skeletons: list[str] | tuple[str, ...]) -> str:
 _CONSONANTS = re.compile(r"[aeiou]")
 
 
-def consonants(skel: str) -> str:
-    """A skeleton without vowels (Mohammed and Muhammad meet here)."""
-    return _CONSONANTS.sub("", skel)
+def consonants(token: str) -> str:
+    """A spelling without vowels, doubles collapsed (Mohammed and Muhammad meet here)."""
+    return _DOUBLE.sub(r"\1", _CONSONANTS.sub("", token))
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,26 @@ def _strip_legal(toks: list[str]) -> tuple[list[str], str | None]:
     return toks, legal
 
 
+_LONG_GENERIC = sorted(k for k in _GENERIC_ASCII if " " not in k and len(k) >= 8)
+_MISSPELT: dict[str, str | None] = {}
+
+
+def misspelt_generic(tok: str) -> str | None:
+    """The generic word a long token misspells by one slip ("Tecnhology"), else None."""
+    if len(tok) < 8 or tok.isdigit():
+        return None
+    if tok in _MISSPELT:
+        return _MISSPELT[tok]
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    hit = process.extractOne(tok, _LONG_GENERIC, scorer=OSA.distance, score_cutoff=1)
+    found = _GENERIC_ASCII[hit[0]] if hit is not None else None
+    if len(_MISSPELT) < 1_000_000:
+        _MISSPELT[tok] = found
+    return found
+
+
 def _org(text: str, toks: list[str]) -> NameForm | None:
     toks, legal = _strip_legal(toks)
     core: list[str] = []
@@ -246,7 +267,11 @@ def _org(text: str, toks: list[str]) -> NameForm | None:
                 break
         else:
             tok = toks[i]
-            (generic if (len(tok) == 1 and not tok.isdigit()) or tok in ORG_PREFIXES else core).append(tok)
+            near = misspelt_generic(tok)
+            if near is not None:
+                generic.append(near)
+            else:
+                (generic if (len(tok) == 1 and not tok.isdigit()) or tok in ORG_PREFIXES else core).append(tok)
             i += 1
     if not core:
         if not generic:
