@@ -356,6 +356,10 @@ def _word_edge(text: str, pos: int, limit: int, back: bool) -> int:
     return pos
 
 
+_NATIVE_AFTER = re.compile(r"\s*[(（]\s*(?:[А-ЯЁ][а-яё]|[«\"]?[А-ЯЁ]|[\u4e00-\u9fff])")
+_PERSON_BEFORE = re.compile(r"\b(?:national|citizen|resident|businessman|businesswoman|entrepreneur|individual)\s+$")
+
+
 def _slot_candidates(text: str, p: Patterns, add: Any) -> None:
     """Capitalised names standing where a party must stand ("owned by X", "X shipped").
 
@@ -370,8 +374,12 @@ def _slot_candidates(text: str, p: Patterns, add: Any) -> None:
             continue
         before = text[max(0, a - 80) : a]
         shaped = len(words) == 1 and bool(_COMPANY_SHAPE.fullmatch(m.group()))
-        if shaped or p.slot_before.search(before) or p.slot_after.match(text, b):
-            add(a, b, "slot", None)
+        native = bool(_NATIVE_AFTER.match(text, b))  # "Ruslan Osmonov (Руслан Осмонов)"
+        person = bool(_PERSON_BEFORE.search(before)) and len(words) >= 2
+        if shaped or native or person or p.slot_before.search(before) or p.slot_after.match(text, b):
+            mention = add(a, b, "slot", "Person" if person else None, 2.0)
+            if mention is not None and native and re.match(r"\s*\([А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна)\b", text[b : b + 60]):
+                mention.vote("Person", 3.0)
 
 
 def _select(found: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:

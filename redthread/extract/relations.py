@@ -719,7 +719,7 @@ def _sanction_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[s
         re.I,
     )
     active = re.compile(
-        rf"{auth}\s+(?:has\s+|had\s+|also\s+|later\s+)?(?:sanctioned|designated|blacklisted|imposed sanctions on|"
+        rf"{auth}\)?\s+(?:has\s+|had\s+|also\s+|later\s+|today\s+)?(?:sanctioned|designated|blacklisted|imposed sanctions on|"
         rf"placed sanctions on|added)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?$",
         re.I,
     )

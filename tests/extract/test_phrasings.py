@@ -54,6 +54,10 @@ CASES = [
      "Sanction", ["Delta Drones JSC"], {"authority": ["European Union"], "startDate": ["2023-02"]}),
     ("Delta Drones JSC was added to the Entity List by the Commerce Department in 2024.",
      "Sanction", ["Delta Drones JSC"], {"authority": ["Bureau of Industry and Security"]}),
+    ("Today, the Office of Foreign Assets Control (OFAC) designated Kyrgyz national Ruslan Temirovich Osmonov "
+     "(Руслан Темирович Осмонов) pursuant to Executive Order 14024.",
+     "Sanction", ["Ruslan Temirovich Osmonov"], {"authority": ["Office of Foreign Assets Control"],
+                                                 "program": ["Executive Order 14024"]}),
     ("Vega Motors LLC is under EU sanctions.",
      "Sanction", ["Vega Motors LLC"], {"authority": ["European Union"]}),
     ("Pavel Ivanov is the brother of Anna Petrova.",
