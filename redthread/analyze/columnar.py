@@ -10,6 +10,9 @@ database-side pivot otherwise. Both give the same graph (tests check it).
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,18 +112,29 @@ def load_columns(
                                   ("dataset", pa.string()), ("source", pa.string())]))
     canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
     con = duckdb.connect(":memory:")
+    timings = bool(os.environ.get("REDTHREAD_DEBUG_TIMINGS"))
+
+    def run(query: str) -> Any:
+        """Execute one step; with REDTHREAD_DEBUG_TIMINGS set, print its CPU time (for tuning)."""
+        t0 = time.process_time()
+        result = con.execute(query)
+        if timings:
+            print(f"{time.process_time() - t0:7.3f}s  {' '.join(query.split())[:70]}", file=sys.stderr)
+        return result
+
     try:
         con.register("stmts", stmts)
         con.register("canon", canon)
         ends = srcs | tgts
         dates_sql = ", ".join(f"MIN(value) FILTER (WHERE prop = '{d}') AS \"{d}\"" for d in date_props)
-        src_case = " ".join(f"WHEN '{s}' THEN {s_prop!r}" for s, (s_prop, _) in edge_schemata.items())
-        tgt_case = " ".join(f"WHEN '{s}' THEN {t_prop!r}" for s, (_, t_prop) in edge_schemata.items())
-        con.execute(f"""
+        # No FtM edge schema uses a prop as its source that another uses as its
+        # target, so one IN list per side picks the ends of every schema.
+        assert not srcs & tgts
+        run(f"""
             CREATE TEMP TABLE edges AS
             SELECT entity_id AS link_id, MIN(schema) AS schema,
-              LIST(value) FILTER (WHERE prop = CASE schema {src_case} END) AS sources,
-              LIST(value) FILTER (WHERE prop = CASE schema {tgt_case} END) AS targets,
+              LIST(value) FILTER (WHERE prop IN ({_lst(srcs)})) AS sources,
+              LIST(value) FILTER (WHERE prop IN ({_lst(tgts)})) AS targets,
               MAX(CASE WHEN p >= 0 THEN LEAST(p, 100.0) END) AS pct,
               COALESCE(MIN(confidence) FILTER (WHERE prop IN ({_lst(ends)})), 1.0) AS conf,
               COALESCE(MAX(hedged) FILTER (WHERE prop IN ({_lst(ends)})), 0) > 0 AS hedged,
@@ -132,7 +146,7 @@ def load_columns(
                   FROM stmts WHERE schema IN ({_lst(edge_schemata)})) AS s
             GROUP BY entity_id""")
         date_cols = ", ".join(f'e."{d}"' for d in date_props)
-        con.execute(f"""
+        run(f"""
             CREATE TEMP TABLE links AS
             SELECT p.link_id, p.schema, COALESCE(cs.canonical_id, p.s) AS s, COALESCE(ct.canonical_id, p.t) AS t,
                    p.pct, p.conf, p.hedged, p.label, {date_cols.replace('e."', 'p."')}
@@ -141,15 +155,15 @@ def load_columns(
             LEFT JOIN canon AS ct ON ct.entity_id = p.t
             WHERE COALESCE(cs.canonical_id, p.s) <> COALESCE(ct.canonical_id, p.t)""")
         # Nodes: link ends and sanctioned parties (as the row-by-row loader makes them).
-        con.execute("""
+        run("""
             CREATE TEMP TABLE nodes AS
-            SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS ix FROM
+            SELECT id, ROW_NUMBER() OVER () - 1 AS ix FROM
               (SELECT s AS id FROM links UNION SELECT t FROM links
                UNION SELECT COALESCE(c.canonical_id, x.value) FROM stmts AS x
                LEFT JOIN canon AS c ON c.entity_id = x.value
                WHERE x.schema = 'Sanction' AND x.prop = 'entity') AS u""")
         # Caption: the canonical entity's own shortest name, else any member's.
-        con.execute("""
+        run("""
             CREATE TEMP TABLE named AS
             SELECT COALESCE(c.canonical_id, s.entity_id) AS id,
                    ARG_MIN(s.value, {'other': c.canonical_id IS NOT NULL AND c.canonical_id <> s.entity_id,
@@ -160,19 +174,19 @@ def load_columns(
             FROM stmts AS s LEFT JOIN canon AS c ON c.entity_id = s.entity_id
             WHERE s.prop IN ('id', 'name') AND s.schema NOT IN (""" + _lst(edge_schemata) + """)
             GROUP BY 1""")
-        node_tab = con.execute("""
+        node_tab = run("""
             SELECT n.id, COALESCE(m.schema, '') AS schema, COALESCE(m.caption, '') AS caption
             FROM nodes AS n LEFT JOIN named AS m ON m.id = n.id ORDER BY n.ix""").to_arrow_table()
-        link_tab = con.execute(f"""
+        link_tab = run(f"""
             SELECT l.link_id, l.schema, ns.ix AS src, nt.ix AS dst, l.pct, l.conf, l.hedged,
                    COALESCE(l.label, '') AS label, {', '.join(f'l."{d}"' for d in date_props)}
             FROM links AS l JOIN nodes AS ns ON ns.id = l.s JOIN nodes AS nt ON nt.id = l.t
             ORDER BY src, dst, l.link_id""").to_arrow_table()
-        extra = con.execute(f"""
+        extra = run(f"""
             SELECT entity_id, schema, prop, value, dataset, source FROM stmts
             WHERE schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(extra_props)})""").fetchall()
         # Names of parties that may join the graph later (by a shared address).
-        named_extra = dict(con.execute("""
+        named_extra = dict(run("""
             SELECT m.id, m.caption FROM named AS m WHERE m.caption IS NOT NULL AND m.id IN
               (SELECT COALESCE(c.canonical_id, x.entity_id) FROM stmts AS x
                LEFT JOIN canon AS c ON c.entity_id = x.entity_id
@@ -181,8 +195,8 @@ def load_columns(
         con.close()
     dates: list[dict[str, str]] = []
     empty: dict[str, str] = {}
-    date_lists = [link_tab.column(d).to_pylist() for d in date_props]
-    if any(any(v is not None for v in col) for col in date_lists):
+    if any(link_tab.column(d).null_count < link_tab.num_rows for d in date_props):
+        date_lists = [link_tab.column(d).to_pylist() for d in date_props]
         for row in zip(*date_lists, strict=True):
             got = {d: v for d, v in zip(date_props, row, strict=True) if v is not None}
             dates.append(got or empty)
