@@ -151,7 +151,11 @@ def impact(
         names = party_names(eng, [r["id"] for r in rows] + sorted(sinks) +
                             [x for link in links for x in (link["supplier"], link["buyer"])])
     # Parties upstream of each sanctioned sink (its "in" node), to name whom a party reaches.
-    upstream = {s: {n[1] for n in nx.ancestors(graph, ("in", s)) if isinstance(n, tuple)} for s in sinks}
+    # A sanctioned party that only ships to other sanctioned ones has no "in" node.
+    upstream = {
+        s: {n[1] for n in nx.ancestors(graph, ("in", s)) if isinstance(n, tuple)}
+        for s in sinks if ("in", s) in graph
+    }
     reach_sink = set(sinks).union(*upstream.values())
     for row in rows:
         node = row["id"]
@@ -164,7 +168,7 @@ def impact(
             "value_usd": sum(link["value_usd"] for link in outs),
             "in_min_cut": min_cut.get(node, 0.0) > 0,
             "min_cut_usd": min_cut.get(node, 0.0),
-            "sanctioned_buyers": sorted(names.get(s, s) for s in sinks if node in upstream[s]),
+            "sanctioned_buyers": sorted(names.get(s, s) for s, up in upstream.items() if node in up),
             "evidence": {
                 "in": [_link(link, names) for link in sorted(ins, key=lambda x: -x["weighted_usd"])[:3]],
                 "out": [_link(link, names) for link in sorted(outs, key=lambda x: -x["weighted_usd"])[:3]],

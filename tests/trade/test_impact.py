@@ -46,3 +46,19 @@ def test_ranked_by_what_a_designation_cuts(sanctioned: Store) -> None:
     ev = rows[0]["evidence"]
     assert ev["in"][0]["supplier"] == CHIPMATIC and ev["out"][0]["largest_record"].startswith("records.csv:")
     assert impact(sanctioned, top=2) == rows[:2]
+
+
+def test_sanctioned_party_that_only_ships_to_sanctioned_ones(sanctioned: Store) -> None:
+    """Brightcell ships only to the sanctioned buyer; sanctioning it too must not break the ranking."""
+    from redthread.model import Statement
+    from redthread.store import LoadBatch
+
+    assert BRIGHTCELL is not None
+    sanctioned.write(LoadBatch("list2", "l2", [
+        Statement("s-bright", "Sanction", "id", "s-bright", "list2"),
+        Statement("s-bright", "Sanction", "entity", BRIGHTCELL, "list2"),
+    ]))
+    rows = impact(sanctioned)
+    ids = [r["id"] for r in rows]
+    assert BRIGHTCELL not in ids and ids[0] == NORTHWIND
+    assert all(r["sanctioned_buyers"] for r in rows)
