@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,17 +100,36 @@ def load_columns(
         f"(schema IN ({_lst(edge_schemata)}) AND prop IN ({_lst(edge_props)})) OR "
         f"(schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(node_props)})))"
     )
+    # ADBC infers column types from the data: make them explicit.
+    stmt_schema = pa.schema([("entity_id", pa.string()), ("schema", pa.string()), ("prop", pa.string()),
+                             ("value", pa.string()), ("confidence", pa.float64()), ("hedged", pa.int64()),
+                             ("dataset", pa.string()), ("source", pa.string())])
+
+    def read(query: str) -> pa.Table:
+        with adbc.connect(path) as conn:
+            cur = conn.cursor()
+            cur.execute(query)
+            table = cur.fetch_arrow_table()
+            cur.close()
+        return table
+
     with adbc.connect(path) as conn:
         cur = conn.cursor()
-        cur.execute(sql)
-        stmts = cur.fetch_arrow_table()
-        cur.execute("SELECT entity_id, canonical_id FROM canonical")
-        canon = cur.fetch_arrow_table()
+        cur.execute("SELECT MIN(rowid), MAX(rowid) FROM statements")
+        low, high = cur.fetchone() or (None, None)
         cur.close()
-    # ADBC infers column types from the data: make them explicit.
-    stmts = stmts.cast(pa.schema([("entity_id", pa.string()), ("schema", pa.string()), ("prop", pa.string()),
-                                  ("value", pa.string()), ("confidence", pa.float64()), ("hedged", pa.int64()),
-                                  ("dataset", pa.string()), ("source", pa.string())]))
+    # The scan is split into rowid ranges read in parallel (ADBC releases the GIL).
+    parts = max(1, min(os.cpu_count() or 1, 8))
+    if low is None or high is None or high - low < 200_000:
+        queries = [sql]
+    else:
+        step = (high - low) // parts + 1
+        queries = [f"{sql} AND rowid >= {low + k * step} AND rowid < {low + (k + 1) * step}"
+                   for k in range(parts)]
+    with ThreadPoolExecutor(len(queries)) as pool:
+        tables = list(pool.map(read, queries))
+    stmts = pa.concat_tables([t.cast(stmt_schema) for t in tables if t.num_rows] or [tables[0].cast(stmt_schema)])
+    canon = read("SELECT entity_id, canonical_id FROM canonical")
     canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
     con = duckdb.connect(":memory:")
     timings = bool(os.environ.get("REDTHREAD_DEBUG_TIMINGS"))
@@ -145,6 +165,35 @@ def load_columns(
                     TRY_CAST(REPLACE(TRIM(RTRIM(TRIM(value), '%')), ',', '.') AS DOUBLE) END AS p
                   FROM stmts WHERE schema IN ({_lst(edge_schemata)})) AS s
             GROUP BY entity_id""")
+        # Caption: the canonical entity's own shortest name, else any member's.
+        run("""
+            CREATE TEMP TABLE named AS
+            SELECT COALESCE(c.canonical_id, s.entity_id) AS id,
+                   ARG_MIN(s.value, {'other': c.canonical_id IS NOT NULL AND c.canonical_id <> s.entity_id,
+                                     'len': LENGTH(s.value), 'value': s.value})
+                     FILTER (WHERE s.prop = 'name') AS caption,
+                   ARG_MIN(s.schema, {'other': c.canonical_id IS NOT NULL AND c.canonical_id <> s.entity_id,
+                                      'schema': s.schema}) AS schema
+            FROM stmts AS s LEFT JOIN canon AS c ON c.entity_id = s.entity_id
+            WHERE s.prop IN ('id', 'name') AND s.schema NOT IN (""" + _lst(edge_schemata) + """)
+            GROUP BY 1""")
+        extra = run(f"""
+            SELECT entity_id, schema, prop, value, dataset, source FROM stmts
+            WHERE schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(extra_props)})""").fetchall()
+        # Names of parties that may join the graph later (by a shared address).
+        named_extra = dict(run("""
+            SELECT m.id, m.caption FROM named AS m WHERE m.caption IS NOT NULL AND m.id IN
+              (SELECT COALESCE(c.canonical_id, x.entity_id) FROM stmts AS x
+               LEFT JOIN canon AS c ON c.entity_id = x.entity_id
+               WHERE x.prop IN ('address', 'addressEntity'))""").fetchall())
+        run("""
+            CREATE TEMP TABLE sanctioned AS
+            SELECT DISTINCT COALESCE(c.canonical_id, x.value) AS id FROM stmts AS x
+            LEFT JOIN canon AS c ON c.entity_id = x.value
+            WHERE x.schema = 'Sanction' AND x.prop = 'entity'""")
+        # Everything below reads DuckDB's own tables: let the statements go (peak memory).
+        con.unregister("stmts")
+        del stmts, tables
         date_cols = ", ".join(f'e."{d}"' for d in date_props)
         run(f"""
             CREATE TEMP TABLE links AS
@@ -159,21 +208,7 @@ def load_columns(
             CREATE TEMP TABLE nodes AS
             SELECT id, ROW_NUMBER() OVER () - 1 AS ix FROM
               (SELECT s AS id FROM links UNION SELECT t FROM links
-               UNION SELECT COALESCE(c.canonical_id, x.value) FROM stmts AS x
-               LEFT JOIN canon AS c ON c.entity_id = x.value
-               WHERE x.schema = 'Sanction' AND x.prop = 'entity') AS u""")
-        # Caption: the canonical entity's own shortest name, else any member's.
-        run("""
-            CREATE TEMP TABLE named AS
-            SELECT COALESCE(c.canonical_id, s.entity_id) AS id,
-                   ARG_MIN(s.value, {'other': c.canonical_id IS NOT NULL AND c.canonical_id <> s.entity_id,
-                                     'len': LENGTH(s.value), 'value': s.value})
-                     FILTER (WHERE s.prop = 'name') AS caption,
-                   ARG_MIN(s.schema, {'other': c.canonical_id IS NOT NULL AND c.canonical_id <> s.entity_id,
-                                      'schema': s.schema}) AS schema
-            FROM stmts AS s LEFT JOIN canon AS c ON c.entity_id = s.entity_id
-            WHERE s.prop IN ('id', 'name') AND s.schema NOT IN (""" + _lst(edge_schemata) + """)
-            GROUP BY 1""")
+               UNION SELECT id FROM sanctioned) AS u""")
         node_tab = run("""
             SELECT n.id, COALESCE(m.schema, '') AS schema, COALESCE(m.caption, '') AS caption
             FROM nodes AS n LEFT JOIN named AS m ON m.id = n.id ORDER BY n.ix""").to_arrow_table()
@@ -182,15 +217,6 @@ def load_columns(
                    COALESCE(l.label, '') AS label, {', '.join(f'l."{d}"' for d in date_props)}
             FROM links AS l JOIN nodes AS ns ON ns.id = l.s JOIN nodes AS nt ON nt.id = l.t
             ORDER BY src, dst, l.link_id""").to_arrow_table()
-        extra = run(f"""
-            SELECT entity_id, schema, prop, value, dataset, source FROM stmts
-            WHERE schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(extra_props)})""").fetchall()
-        # Names of parties that may join the graph later (by a shared address).
-        named_extra = dict(run("""
-            SELECT m.id, m.caption FROM named AS m WHERE m.caption IS NOT NULL AND m.id IN
-              (SELECT COALESCE(c.canonical_id, x.entity_id) FROM stmts AS x
-               LEFT JOIN canon AS c ON c.entity_id = x.entity_id
-               WHERE x.prop IN ('address', 'addressEntity'))""").fetchall())
     finally:
         con.close()
     dates: list[dict[str, str]] = []
