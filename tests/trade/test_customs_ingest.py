@@ -102,3 +102,30 @@ def test_mapping_validation(tmp_path: Path) -> None:
         parse_mapping({"columns": {"date": "d", "shipper": "s"}})
     with pytest.raises(InputError, match="no currency"):
         parse_mapping({"columns": {"date": "d", "sender": "s", "receiver": "r", "hs_code": "h", "value": "v"}})
+
+
+def test_tsv_with_date_format_default_currency_and_messy_values(store: Store, tmp_path: Path) -> None:
+    tsv = tmp_path / "ledger.tsv"
+    tsv.write_text(
+        "no\tday\tfrom\tto\ttariff\tamount\n"
+        "A1\t05/03/2024\t  Acme Parts Ltd. \tBuyer Co\t  8542.31 \t1,234.50\n"
+        "A2\t17/03/2024\tACME PARTS LTD\tBuyer Co\t85423100\t 100 \n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ledger.mapping.yaml").write_text(
+        "date_format: '%d/%m/%Y'\ncurrency: EUR\ncolumns:\n  declaration_number: 'no'\n  date: day\n"
+        "  sender: from\n  receiver: to\n  hs_code: tariff\n  value: amount\n",
+        encoding="utf-8",
+    )
+    ingest(store, [tsv], "ledger")
+    with table.connect(store.url) as con:
+        rows = con.execute(
+            "SELECT \"row\", date, hs_code, value, currency, value_usd, sender_id FROM records ORDER BY \"row\""
+        ).fetchall()
+    assert [r[0] for r in rows] == [2, 3]
+    assert str(rows[0][1]) == "2024-03-05" and rows[0][2] == "854231" and rows[1][2] == "85423100"
+    assert rows[0][3] == 1234.5 and rows[0][4] == "EUR"
+    assert rows[0][5] == pytest.approx(1234.5 / 0.93, rel=0.02)  # March 2024, between the EUR anchors
+    assert rows[0][6] == rows[1][6] == party_id("Acme Parts Ltd", None)  # one party, two spellings
+    ent = store.entity(rows[0][6])
+    assert ent is not None and sorted(ent["properties"]["name"]) == ["ACME PARTS LTD", "Acme Parts Ltd."]
