@@ -132,6 +132,7 @@ def load_columns(
     canon = read("SELECT entity_id, canonical_id FROM canonical")
     canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
     con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
     timings = bool(os.environ.get("REDTHREAD_DEBUG_TIMINGS"))
 
     def run(query: str) -> Any:
@@ -177,18 +178,20 @@ def load_columns(
             FROM stmts AS s LEFT JOIN canon AS c ON c.entity_id = s.entity_id
             WHERE s.prop IN ('id', 'name') AND s.schema NOT IN (""" + _lst(edge_schemata) + """)
             GROUP BY 1""")
-        extra = run(f"""
-            SELECT entity_id, schema, prop, value, dataset, source FROM stmts
-            WHERE schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(extra_props)})""").fetchall()
+        # One scan for the few rows the caller reads row by row (sanctions, addresses).
+        run(f"""
+            CREATE TEMP TABLE small AS SELECT entity_id, schema, prop, value, dataset, source FROM stmts
+            WHERE schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(extra_props)})""")
+        extra = run("SELECT entity_id, schema, prop, value, dataset, source FROM small").fetchall()
         # Names of parties that may join the graph later (by a shared address).
         named_extra = dict(run("""
             SELECT m.id, m.caption FROM named AS m WHERE m.caption IS NOT NULL AND m.id IN
-              (SELECT COALESCE(c.canonical_id, x.entity_id) FROM stmts AS x
+              (SELECT COALESCE(c.canonical_id, x.entity_id) FROM small AS x
                LEFT JOIN canon AS c ON c.entity_id = x.entity_id
                WHERE x.prop IN ('address', 'addressEntity'))""").fetchall())
         run("""
             CREATE TEMP TABLE sanctioned AS
-            SELECT DISTINCT COALESCE(c.canonical_id, x.value) AS id FROM stmts AS x
+            SELECT DISTINCT COALESCE(c.canonical_id, x.value) AS id FROM small AS x
             LEFT JOIN canon AS c ON c.entity_id = x.value
             WHERE x.schema = 'Sanction' AND x.prop = 'entity'""")
         # Everything below reads DuckDB's own tables: let the statements go (peak memory).

@@ -24,6 +24,7 @@ class DuckDBEngine(SQLEngine):
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
 
     def load(self, name: str, table: pa.Table) -> None:
         # Copied into a native table: iterative queries scan it many times, and
