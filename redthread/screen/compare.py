@@ -57,7 +57,13 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
     for other names at most one slip (two in words of 14 letters or more).
     Skeletons shorter than three letters must match as spelled.
     """
-    if qa == ca or (qs == cs and len(qs) >= 3):
+    if qa == ca:
+        return 1.0
+    if len(qs) < 3 or len(cs) < 3 or (len(qa) >= 6 and is_pinyin_word(qa) and is_pinyin_word(ca)):
+        # Short skeletons fold too much, and two pinyin spellings are
+        # standard spellings: compare them as written (hanghang is not ganggang).
+        qs, cs = qa, ca
+    elif qs == cs:
         return 1.0
     if person and (len(qa) == 1 or len(ca) == 1):
         short, long_a, long_s = (qa, ca, cs) if len(qa) == 1 else (ca, qa, qs)
@@ -158,7 +164,7 @@ def _pair_similarity(query: NameForm, cand: NameForm, i: int, j: int, person: bo
         if qa == ca:
             return 1.0
         qs, cs = qa, ca
-    elif qs == cs and (len(qs) >= 3 or qa == ca):
+    elif qs == cs and len(qs) >= 3 and not (len(qa) >= 6 and is_pinyin_word(qa) and is_pinyin_word(ca)):
         return 1.0
     if person and (cand.hanzi and not query.hanzi and j == 1) and len(qa) > 1:
         return syllable_match(qa, _given_syllables(cand.hanzi))
@@ -225,6 +231,9 @@ def align(query: NameForm, cand: NameForm) -> NameMatch:
         c_core_missing = any(t[2] == 1.0 and len(t[0]) > 1 for t in c_missing)
         if q_core_missing and c_core_missing:
             score *= 0.7  # near-miss guard: a shared surname, a different given name
+        elif any(sim == INITIAL_SCORE and ((len(qa) > 1 and c_core_missing) or (len(ca) > 1 and q_core_missing))
+                 for qa, ca, sim in pairs):
+            score *= 0.7  # "Leopold" met only a middle initial while a full given name is left over
         if core_pairs == 1 and len(cand.core) > 1:
             score *= 0.85  # one name against a full name is weak evidence
     elif query.generic and cand.generic and not set(query.generic) & set(cand.generic):

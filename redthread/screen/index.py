@@ -4,7 +4,8 @@ Every name of every matchable entity is analysed once (:mod:`names`) and
 indexed under blocking keys:
 
 - ``t<skeleton>`` for each core token (so spelling variants share a key),
-- ``p<first 4>`` and ``s<last 4>`` of longer tokens (typos leave one intact),
+- ``p<first 3>``, ``s<last 3>``, ``l<letter set>`` and ``q<first 2, last 2,
+  length>`` of longer tokens (a typo leaves one of them intact),
 - ``c<compact>`` for the core written together, and for Chinese names each
   pair of adjacent syllables joined (``xia men`` -> ``xiamen``), so that
   pinyin meets a Latin rendering.
@@ -59,12 +60,16 @@ def token_keys(tok: str) -> tuple[str, ...]:
         out = ["t" + sk] if len(sk) >= 2 else []
         if len(tok) >= 5:
             # Typo fallbacks on the plain spelling: a slip leaves the head,
-            # the tail or the letter set intact.
-            out += ["p" + tok[:3], "s" + tok[-3:], "l" + "".join(sorted(set(tok)))]
+            # the tail, the letter set or the ends with the length intact.
+            out += ["p" + tok[:3], "s" + tok[-3:], "l" + "".join(sorted(set(tok))), _ends_key(tok, len(tok))]
         keys = tuple(out)
         if len(_TOKEN_KEYS) < 3_000_000:
             _TOKEN_KEYS[tok] = keys
     return keys
+
+
+def _ends_key(tok: str, length: int) -> str:
+    return f"q{tok[:2]}{tok[-2:]}{length}"
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -93,6 +98,8 @@ def query_keys(form: NameForm) -> set[str]:
     """Query keys: the name's own keys, and each token as a compact (joined spellings)."""
     keys = name_keys(form)
     keys.update("c" + skeleton(t) for t in form.core if len(t) >= 4)
+    # A dropped or doubled letter changes the length by one.
+    keys.update(_ends_key(t, len(t) + d) for t in form.core if len(t) >= 5 for d in (-1, 1))
     keys.update("c" + comp for comp, _ in form.compacts())
     return keys
 
