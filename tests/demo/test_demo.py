@@ -88,20 +88,9 @@ def test_demo_is_fast_and_prints_a_summary(demo_run: tuple[Path, dict[str, Any],
     assert "what ran" in output
 
 
-#: Steps that fail because of a known bug in the capability they call, with the
-#: reason; the test expects failure there (and passes again once it is fixed).
-KNOWN_FAILURES = {
-    "impact": "redthread.trade.impact.impact calls nx.ancestors() on a sanctioned party left with no "
-    "node in the flow network (all its records are with other sanctioned parties)",
-}
-
-
 def test_no_step_failed(demo_run: tuple[Path, dict[str, Any], float, str]) -> None:
     failed = {s["name"]: s["detail"] for s in demo_run[1]["steps"] if s["status"] == "failed"}
-    unexpected = {k: v for k, v in failed.items() if k not in KNOWN_FAILURES}
-    assert not unexpected, unexpected
-    if failed:
-        pytest.xfail("; ".join(f"{k}: {KNOWN_FAILURES[k]} ({v})" for k, v in failed.items()))
+    assert not failed, failed
 
 
 def test_every_listed_output_exists(demo_run: tuple[Path, dict[str, Any], float, str]) -> None:
@@ -215,8 +204,7 @@ def test_blocked_shares_count_each_stake_once(demo_run: tuple[Path, dict[str, An
     require_step(summary, "resolve")
     shares = _blocked_shares(summary)
     got = {name: _share(shares, name) for name in ("Issyk-Kul Logistics", "Tengri Holding")}
-    if got != {"Issyk-Kul Logistics": 55.0, "Tengri Holding": 75.0}:
-        pytest.xfail(f"redthread.analyze.ownership adds up the same stake from several sources: {got}")
+    assert got == {"Issyk-Kul Logistics": 55.0, "Tengri Holding": 75.0}, shares
 
 
 def test_resolution_joins_sources(demo_run: tuple[Path, dict[str, Any], float, str], demo_store: Store) -> None:
@@ -274,6 +262,20 @@ def test_timeline_orders_the_case(demo_run: tuple[Path, dict[str, Any], float, s
     assert len(events) >= 20
     dates = [str(e["date"]) for e in events if e.get("date")]
     assert len(dates) >= 20 and dates == sorted(dates)
+
+
+def test_designation_impact_names_unsanctioned_parties(demo_run: tuple[Path, dict[str, Any], float, str],
+                                                      demo_store: Store) -> None:
+    out, summary, _, _ = demo_run
+    require_step(summary, "impact")
+    rows = json.loads((out / "impact.json").read_text(encoding="utf-8"))
+    assert rows, "some flow reaches a sanctioned party in the customs records"
+    from redthread.trade.impact import sanctioned_ids
+
+    sanctioned = sanctioned_ids(demo_store)
+    for row in rows:
+        assert demo_store.canonical_id(row["id"]) not in sanctioned, row["name"]
+        assert row["through_usd"] > 0 and row.get("sanctioned_buyers"), row
 
 
 def test_viewer_key_reads_but_cannot_write(demo_store: Store) -> None:
