@@ -52,6 +52,8 @@ _SKELETON_MAP = {
     "shch": "x", "sch": "x", "sh": "x", "dzh": "j", "dj": "j", "zh": "j", "j": "j", "kh": "q",
     "tch": "c", "ch": "y", "ts": "c", "tz": "c", "ph": "f", "th": "t", "ck": "k", "gh": "g",
     "x": "ks", "q": "k", "w": "v", "c": "k", "h": "g", "y": "i",
+    # Russian ё is written e, yo or jo (Semenov / Semyonov / Semjonov, Fedor / Fyodor).
+    "yo": "e", "jo": "e",
 }
 _SKELETON_RE = re.compile("|".join(sorted(_SKELETON_MAP, key=len, reverse=True)))
 _VOWELS = re.compile(r"[aeiou]+")
