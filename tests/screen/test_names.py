@@ -146,3 +146,15 @@ def test_arabic_vowel_variants_and_first_letter_guard() -> None:
     assert score("Person", "Muhammad Al-Rashid", "Mohammed Al Rashid") >= 0.8
     assert score("Person", "Yusuf Al-Harbi", "Yousef Al Harbi") >= 0.8
     assert score("Person", "Ghassan Al-Harbi", "Hassan Al Harbi") < 0.7
+
+
+@pytest.mark.parametrize("a,b", [("semyonov", "semenov"), ("semjonov", "semenov"), ("fyodor", "fedor"),
+                                 ("heorhii", "georgii")])
+def test_skeleton_folds_yo_and_h(a: str, b: str) -> None:
+    assert skeleton(a) == skeleton(b)
+
+
+def test_initial_gh_stays_apart_and_middle_initial_guard() -> None:
+    assert skeleton("ghassan") != skeleton("hassan")
+    assert score("Person", "Leopold Garwil", "Daniel L. Garwil") < 0.7
+    assert score("Person", "Chen Hanghang", "Chen Gangyang") < 0.7
