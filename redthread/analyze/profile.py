@@ -37,6 +37,11 @@ def _source(s: Statement) -> dict[str, Any]:
 
 def profile(store: Store, entity_id: str) -> dict[str, Any] | None:
     """The profile of one entity, or ``None`` if the store has no such entity."""
+    with store.resolution_snapshot():
+        return _profile(store, entity_id)
+
+
+def _profile(store: Store, entity_id: str) -> dict[str, Any] | None:
     cid = store.canonical_id(entity_id)
     stmts = store.entity_statements(cid, include_removed=True)
     entity = assemble(stmts, entity_id=cid)

@@ -12,9 +12,8 @@ from collections.abc import Callable
 
 from fastapi import HTTPException, Request
 
-from redthread.api.deps import LOOPBACK
+from redthread.api.deps import LOOPBACK, pooled_store
 from redthread.keys import KeyRing
-from redthread.store import open_store
 
 SCHEME = "apikey"
 
@@ -40,27 +39,24 @@ def make_authenticator(store_url: str) -> Callable[[Request], str]:
         if cached is not None:
             return cached
         key = presented_key(request)
-        store = open_store(store_url)
-        try:
-            ring = KeyRing(store)
-            if key is None:
-                if ring.any_created():
-                    raise _unauthorized("send an API key: `Authorization: ApiKey <key>` (see `redthread keys create`)")
-                host = request.client.host if request.client else ""
-                if host not in LOOPBACK:
-                    raise HTTPException(
-                        status_code=403,
-                        detail="no API keys exist yet: only loopback requests are served; "
-                        "create one with `redthread keys create --role viewer`",
-                    )
-                role, user = "admin", "local"
-            else:
-                record = ring.verify(key, touch=True)
-                if record is None:
-                    raise _unauthorized("this API key is unknown or revoked")
-                role, user = record.role, record.name or record.id
-        finally:
-            store.close()
+        store = pooled_store(store_url)
+        ring = KeyRing(store)
+        if key is None:
+            if ring.any_created():
+                raise _unauthorized("send an API key: `Authorization: ApiKey <key>` (see `redthread keys create`)")
+            host = request.client.host if request.client else ""
+            if host not in LOOPBACK:
+                raise HTTPException(
+                    status_code=403,
+                    detail="no API keys exist yet: only loopback requests are served; "
+                    "create one with `redthread keys create --role viewer`",
+                )
+            role, user = "admin", "local"
+        else:
+            record = ring.verify(key, touch=True)
+            if record is None:
+                raise _unauthorized("this API key is unknown or revoked")
+            role, user = record.role, record.name or record.id
         request.state.role = role
         request.state.user = user
         return role

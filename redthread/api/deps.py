@@ -7,6 +7,8 @@ with ``Depends(require_role("viewer"))``.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,14 +21,34 @@ ROLES = ("viewer", "analyst", "admin")
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 
 
+_pool = threading.local()
+#: Connections kept per thread (one per store URL; servers use one URL).
+_POOL_URLS = 4
+
+
+def pooled_store(url: str | None) -> Store:
+    """A store connection kept per worker thread and URL, opened on first use.
+
+    Requests run on a thread pool; opening a connection per request (and per
+    authentication) cost more than most queries. Each thread keeps its own
+    connection, so no connection is ever shared between concurrent requests.
+    """
+    stores: OrderedDict[str | None, Store] | None = getattr(_pool, "stores", None)
+    if stores is None:
+        stores = _pool.stores = OrderedDict()
+    store = stores.get(url)
+    if store is None:
+        store = stores[url] = open_store(url)
+        while len(stores) > _POOL_URLS:
+            stores.popitem(last=False)[1].close()
+    stores.move_to_end(url)
+    return store
+
+
 def get_store(request: Request) -> Iterator[Store]:
-    """One store connection per request (the URL is fixed when the app is made)."""
+    """The calling thread's store connection (the URL is fixed when the app is made)."""
     url = getattr(request.app.state, "store_url", None)
-    store = open_store(url)
-    try:
-        yield store
-    finally:
-        store.close()
+    yield pooled_store(url)
 
 
 #: Declares the key header in the OpenAPI description (so /docs has an "Authorize" box);

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,16 +145,36 @@ class Store(abc.ABC):
     def close(self) -> None: ...
 
     # -- derived (backend-independent) ------------------------------------
+    @contextmanager
+    def resolution_snapshot(self) -> Iterator[None]:
+        """Read the canonical-id map once for a burst of lookups.
+
+        Inside the block, ``members``/``canonical_id``/``entity`` use one
+        snapshot of the resolution instead of re-reading it per call.
+        """
+        outer = getattr(self, "_cmap_snapshot", None)
+        if outer is None:
+            self._cmap_snapshot: dict[str, str] | None = self.canonical_map()
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._cmap_snapshot = None
+
+    def _cmap(self) -> dict[str, str]:
+        snap = getattr(self, "_cmap_snapshot", None)
+        return snap if snap is not None else self.canonical_map()
+
     def members(self, entity_id: str) -> list[str]:
         """All entity ids that resolve to the same canonical entity."""
-        cmap = self.canonical_map()
+        cmap = self._cmap()
         cid = cmap.get(entity_id, entity_id)
         ids = {cid, entity_id}
         ids.update(k for k, v in cmap.items() if v == cid)
         return sorted(ids)
 
     def canonical_id(self, entity_id: str) -> str:
-        return self.canonical_map().get(entity_id, entity_id)
+        return self._cmap().get(entity_id, entity_id)
 
     def entity(self, entity_id: str, include_removed: bool = False) -> dict[str, Any] | None:
         """One assembled entity (resolution applied), or None."""

@@ -135,6 +135,11 @@ class SQLStore(Store):
         try:
             cur.execute(self._sql(sql), tuple(params))
             rows = list(cur.fetchall())
+        except Exception:
+            # Leave a long-lived connection usable (PostgreSQL aborts the
+            # transaction on any error until it is rolled back).
+            self.conn.rollback()
+            raise
         finally:
             cur.close()
         self._end_read()
