@@ -96,7 +96,7 @@ def parse_bom(data: Any, path: str = "<bom>") -> BOM:
 def load_bom(path: Path) -> BOM:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read BOM: {exc}", path=str(path)) from None
     return parse_bom(data, str(path))
 

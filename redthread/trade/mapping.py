@@ -108,7 +108,7 @@ def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read mapping: {exc}", path=str(path)) from None
     return parse_mapping(data, str(path))
 
