@@ -105,8 +105,24 @@ def test_two_concurrent_ingests_and_readers(store_url: str, tmp_path: Path) -> N
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
+    statuses: list[int] = []
+
+    def api_read() -> None:
+        from fastapi.testclient import TestClient
+
+        from redthread.api.app import create_app
+
+        try:
+            client = TestClient(create_app(store_url))
+            for i in range(15):
+                statuses.append(client.get("/search", params={"q": "trading"}).status_code)
+                statuses.append(client.get("/stats").status_code)
+                time.sleep(0.03 * (i % 3))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
     threads = [threading.Thread(target=load, args=(a, "alpha")), threading.Thread(target=load, args=(b, "beta")),
-               threading.Thread(target=read)]
+               threading.Thread(target=read), threading.Thread(target=api_read)]
     for t in threads:
         t.start()
     for t in threads:
@@ -115,3 +131,24 @@ def test_two_concurrent_ingests_and_readers(store_url: str, tmp_path: Path) -> N
     assert _count(store_url, "alpha") == 3000 * 4
     assert _count(store_url, "beta") == 3000 * 4
     assert len(reads) == 10
+    assert statuses and all(code == 200 for code in statuses), statuses
+
+
+def test_size_limit_is_configurable(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from redthread.errors import InputError
+
+    path = tmp_path / "big.jsonl"
+    _write_entities(path, 2000, "size")
+    monkeypatch.setenv("REDTHREAD_MAX_INPUT_MB", "0.01")
+    st = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        ingest(st, [path], "d")
+    except InputError as err:
+        assert str(path) in str(err) and "REDTHREAD_MAX_INPUT_MB" in str(err)
+    else:
+        raise AssertionError("a file over the limit was accepted")
+    assert st.stats()["statements"] == 0
+    monkeypatch.setenv("REDTHREAD_MAX_INPUT_MB", "50")
+    ingest(st, [path], "d")
+    assert st.stats()["statements"] == 2000 * 4
+    st.close()
