@@ -23,6 +23,18 @@ from redthread.ingest import ingest
 from redthread.store import open_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
+DOCS = Path(__file__).resolve().parents[2] / "examples" / "drone-components" / "documents"
+
+
+def _pdf_seed() -> Path:
+    """A small real PDF (WeasyPrint), made once per test session."""
+    out = Path(tempfile.gettempdir()) / "redthread-fuzz-seed.pdf"
+    if not out.exists():
+        from weasyprint import HTML
+
+        HTML(string="<p>Ivan Petrov is the general director of Northwind Trading LLC, "
+                    "a company registered in Bishkek.</p>").write_pdf(out)
+    return out
 
 # format -> (files to copy into the work folder, the file to corrupt, the path to ingest)
 SEEDS: dict[str, tuple[list[Path], str, str]] = {
@@ -36,8 +48,13 @@ SEEDS: dict[str, tuple[list[Path], str, str]] = {
     "un-list": ([FIX / "lists" / "un-consolidated.xml"], "un-consolidated.xml", "un-consolidated.xml"),
     "ofac-csv": ([FIX / "lists" / "ofac-csv"], "ofac-csv/sdn.csv", "ofac-csv"),
     "document": ([FIX / "extract" / "sample.txt"], "sample.txt", "sample.txt"),
+    "document-html": ([DOCS / "01-treasury-press-release.html"], "01-treasury-press-release.html",
+                      "01-treasury-press-release.html"),
+    "document-docx": ([DOCS / "05-investigator-memo.docx"], "05-investigator-memo.docx", "05-investigator-memo.docx"),
+    "document-pdf": ([], "seed.pdf", "seed.pdf"),
 }
-FORMAT = {"customs-mapping": "customs"}
+FORMAT = {"customs-mapping": "customs", "document-html": "document", "document-docx": "document",
+          "document-pdf": "document"}
 
 Mutation = Callable[[bytes], bytes]
 
@@ -76,6 +93,8 @@ def test_corrupted_inputs_fail_cleanly(name: str) -> None:
             work = Path(tmp)
             for f in files:
                 (shutil.copytree if f.is_dir() else shutil.copy)(f, work / f.name)
+            if name == "document-pdf":
+                shutil.copy(_pdf_seed(), work / "seed.pdf")
             victim = work / target
             victim.write_bytes(mutate(victim.read_bytes()))
             store = open_store(f"sqlite:///{work / 'fuzz.db'}")
