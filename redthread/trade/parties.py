@@ -17,8 +17,11 @@ PREFIX = "tp-"
 
 def normalise_name(name: str) -> str:
     """Casefolded, accents dropped, punctuation and spacing collapsed."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if name.isascii():  # NFKD leaves ASCII as it is and finds no combining marks
+        text = name
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
