@@ -45,7 +45,6 @@ services_start() {
   [ "$(id -u)" = 0 ] && chown postgres "$PGDIR"
   "${run[@]}" "$bin/initdb" -D "$PGDIR" -U postgres --auth=trust -E UTF8 >/dev/null
   "${run[@]}" "$bin/pg_ctl" -D "$PGDIR" -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" -l "$PGDIR/log" -w start >/dev/null
-  export REDTHREAD_TEST_PG="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
   echo "PostgreSQL test server on 127.0.0.1:$PGPORT"
 }
 

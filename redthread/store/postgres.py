@@ -25,7 +25,9 @@ class PostgresStore(SQLStore):
     def _begin(self) -> None:
         # psycopg opens a transaction implicitly on the first statement; a
         # table lock serialises concurrent loaders so history stays exact.
-        self.conn.execute("LOCK TABLE loads IN EXCLUSIVE MODE") if self._has_loads() else None
+        # (While the schema itself is being created there is nothing to lock.)
+        if self.schema_done:
+            self.conn.execute("LOCK TABLE loads IN EXCLUSIVE MODE")
 
     def _schema_ready(self) -> bool:
         tables = schema_tables(self.dialect)
@@ -34,8 +36,3 @@ class PostgresStore(SQLStore):
         ).fetchone()
         self.conn.commit()
         return bool(row and row[0] == len(tables))
-
-    def _has_loads(self) -> bool:
-        cur = self.conn.execute("SELECT to_regclass('loads') IS NOT NULL")
-        row = cur.fetchone()
-        return bool(row and row[0])

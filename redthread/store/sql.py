@@ -85,6 +85,8 @@ class SQLStore(Store):
     """Statement store over a DB-API connection (see the subclasses)."""
 
     dialect: Dialect
+    #: Whether every table exists (set when the store is opened).
+    schema_done: bool = False
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -92,11 +94,13 @@ class SQLStore(Store):
         try:
             # Opening an existing store must not take the write lock: the API
             # opens one per request, and readers must never queue behind DDL.
-            if self._schema_ready():
+            self.schema_done = self._schema_ready()
+            if self.schema_done:
                 return
             with self._tx() as cur:
                 for ddl in schema_ddl(self.dialect):
                     cur.execute(ddl)
+            self.schema_done = True
         except StoreError:
             raise
         except Exception as exc:
@@ -334,7 +338,7 @@ class SQLStore(Store):
             "AND prop_type = 'name' AND LOWER(value) LIKE ? GROUP BY entity_id ORDER BY l, entity_id LIMIT ?",
             (like, limit * 3),
         )
-        cmap = self.canonical_map()
+        cmap = self._cmap()
         out: list[str] = []
         for r in rows:
             cid = cmap.get(r[0], r[0])
