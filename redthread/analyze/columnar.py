@@ -22,6 +22,9 @@ import pyarrow as pa
 
 from redthread.store import Store
 
+#: How long a reader waits for a lock held briefly by another connection.
+BUSY_TIMEOUT_MS = 30_000
+
 
 @dataclass
 class Columns:
@@ -108,28 +111,37 @@ def load_columns(
     def read(query: str) -> pa.Table:
         with adbc.connect(path) as conn:
             cur = conn.cursor()
+            # Readers opening at once may meet SQLite's WAL recovery: wait, don't fail.
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cur.execute(query)
             table = cur.fetch_arrow_table()
             cur.close()
         return table
 
-    with adbc.connect(path) as conn:
-        cur = conn.cursor()
+    # This connection stays open while the parts are read: closing the last
+    # connection checkpoints and removes the WAL, which readers opening at the
+    # same moment would find locked.
+    keeper = adbc.connect(path)
+    try:
+        cur = keeper.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("SELECT MIN(rowid), MAX(rowid) FROM statements")
         low, high = cur.fetchone() or (None, None)
         cur.close()
-    # The scan is split into rowid ranges read in parallel (ADBC releases the GIL).
-    parts = max(1, min(os.cpu_count() or 1, 8))
-    if low is None or high is None or high - low < 200_000:
-        queries = [sql]
-    else:
-        step = (high - low) // parts + 1
-        queries = [f"{sql} AND rowid >= {low + k * step} AND rowid < {low + (k + 1) * step}"
-                   for k in range(parts)]
-    with ThreadPoolExecutor(len(queries)) as pool:
-        tables = list(pool.map(read, queries))
+        # The scan is split into rowid ranges read in parallel (ADBC releases the GIL).
+        parts = max(1, min(os.cpu_count() or 1, 8))
+        if low is None or high is None or high - low < 200_000:
+            queries = [sql]
+        else:
+            step = (high - low) // parts + 1
+            queries = [f"{sql} AND rowid >= {low + k * step} AND rowid < {low + (k + 1) * step}"
+                       for k in range(parts)]
+        with ThreadPoolExecutor(len(queries)) as pool:
+            tables = list(pool.map(read, queries))
+        canon = read("SELECT entity_id, canonical_id FROM canonical")
+    finally:
+        keeper.close()
     stmts = pa.concat_tables([t.cast(stmt_schema) for t in tables if t.num_rows] or [tables[0].cast(stmt_schema)])
-    canon = read("SELECT entity_id, canonical_id FROM canonical")
     canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")

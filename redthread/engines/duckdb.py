@@ -19,6 +19,7 @@ class DuckDBEngine(SQLEngine):
     def __init__(self, threads: int | None = None) -> None:
         import duckdb
 
+        super().__init__()
         self.con = duckdb.connect(":memory:")
         threads = threads or int(os.environ.get("REDTHREAD_ENGINE_THREADS", "0") or 0)
         if threads:
@@ -43,10 +44,17 @@ class DuckDBEngine(SQLEngine):
     def fetch(self, sql: str) -> pa.Table:
         return self.con.execute(sql).to_arrow_table()
 
+    def fixpoint(self, columns: str, key: str, seed: str, step: str, result: str) -> pa.Table:
+        """One statement: ``WITH RECURSIVE ... USING KEY`` (DuckDB 1.3+) keeps the keyed state."""
+        body = step.format(work="rt_fx", state="recurring.rt_fx")
+        return self.fetch(f"WITH RECURSIVE rt_fx({columns}) USING KEY ({key}) AS ({seed} UNION ({body})) "
+                          + result.format(state="rt_fx"))
+
     def drop(self, name: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def close(self) -> None:
+        self._inputs.clear()
         self.con.close()
 
 

@@ -52,6 +52,7 @@ class SparkEngine(SQLEngine):
     dialect = "spark"
 
     def __init__(self) -> None:
+        super().__init__()
         self.spark = session()
         self.frames: dict[str, Any] = {}
 
@@ -88,6 +89,7 @@ class SparkEngine(SQLEngine):
             self.spark.catalog.dropTempView(name)
 
     def close(self) -> None:
+        self._inputs.clear()
         for name in list(self.frames):
             self.drop(name)
 
