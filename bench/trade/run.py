@@ -12,8 +12,9 @@ writes them as Parquet and CSV, then times, each task in its own process
   normalisation, CHPL tiers, FX to USD, party keys, into the trade table)
   against a plain load into memory (pandas, polars) or a table (DuckDB);
 - the high-cardinality group-by sender x receiver x HS-4 (sum of value):
-  redthread's ``flows`` top 100 and the full group-by, against the same
-  group-by in each peer (from data already loaded);
+  redthread's ``flows`` top 100 (named) and the full group-by over the
+  stored rows (parties as the integer keys redthread stores), against the
+  same group-by in each peer over the name columns they loaded;
 - one buyer's monthly series.
 
 Peers load without validation, FX or party keys, so they do less work.
@@ -212,8 +213,9 @@ def task_query_redthread(work: str, buyer: str) -> dict[str, Any]:
     top = flows(eng, ["supplier", "buyer", "hs4"], top=100)
     top_s = time.perf_counter() - t
     t = time.perf_counter()
+    # The stored rows keep parties as integer keys (named through ``parties``): group those.
     full = eng.con.execute(
-        "SELECT sender_id, receiver_id, hs4, sum(value_usd) AS v FROM records GROUP BY ALL"
+        "SELECT sender_key, receiver_key, hs4, sum(value_usd) AS v FROM trade_records GROUP BY ALL"
     ).to_arrow_table()
     full_s = time.perf_counter() - t
     pid = eng.con.execute("SELECT party_id FROM parties WHERE name = ?", [buyer]).fetchone()[0]  # type: ignore[index]

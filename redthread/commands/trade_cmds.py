@@ -101,13 +101,14 @@ def register(app: typer.Typer) -> None:
         bom: Path = typer.Option(..., "--bom", help="Bill of materials YAML (see docs/trade.md)."),
         date_from: str | None = typer.Option(None, "--from", help="First date (YYYY-MM-DD)."),
         date_to: str | None = typer.Option(None, "--to", help="Last date (YYYY-MM-DD)."),
+        engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark."),
         json_out: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Units per month the component flows into BUYER could support; what binds; claims in documents."""
         from redthread.trade.capacity import capacity as estimate
 
         st = store()
-        result = estimate(st, resolve_entity(st, buyer), bom, date_from=date_from, date_to=date_to)
+        result = estimate(st, resolve_entity(st, buyer), bom, date_from=date_from, date_to=date_to, engine=engine)
         if json_out:
             print_json(result)
             return
@@ -132,12 +133,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def impact(
         top: int | None = typer.Option(20, "--top", "-n", help="Largest N parties (0: all)."),
+        engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark."),
         json_out: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Rank not-yet-sanctioned parties by the (CHPL-weighted) flow to sanctioned buyers a designation would cut."""
         from redthread.trade.impact import impact as rank
 
-        rows = rank(store(), top=top or None)
+        rows = rank(store(), top=top or None, engine=engine)
         if json_out:
             print_json(rows)
             return

@@ -83,6 +83,7 @@ class CustomsLoader:
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
         explicit = ctx.options.get("mapping")
         files = record_files(path) if path.is_dir() else [path]
+        loaded: set[str] = set()
         if not files:
             raise InputError("no records file with a .mapping.yaml beside it in this folder", path=str(path))
         for records in files:
@@ -103,7 +104,10 @@ class CustomsLoader:
             ctx.tick(records.name, result.rows_read, result.rows_read)
             if result.rows_loaded == 0 and not result.errors:
                 raise InputError("no records found", path=str(records))
+            loaded.add(source)
             yield batch
+        if ctx.replace_dataset:  # this load is the whole dataset: other sources' records go
+            table.drop_other_sources(table.table_dir(ctx.store_url), ctx.dataset, loaded)
 
 
 register(CustomsLoader())

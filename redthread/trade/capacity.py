@@ -33,7 +33,7 @@ from redthread.store import Store
 from redthread.trade.engine import TradeEngine
 from redthread.trade.flows import engine_for, lit
 from redthread.trade.hs import normalise_hs
-from redthread.trade.parties import normalise_name
+from redthread.trade.parties import normalise_name, party_key
 
 #: Units of measure that are piece counts (lower case).
 PIECE_UNITS = ("pcs", "pc", "piece", "pieces", "unit", "units", "u", "ea", "each", "nos", "no", "set", "sets",
@@ -111,7 +111,8 @@ def _component_sql(bom: BOM, receivers: list[str], date_from: str | None, date_t
     case = " ".join(f"WHEN {_match_sql(c)} THEN {lit(c.name)}" for c in bom.components)
     price = " ".join(f"WHEN {lit(c.name)} THEN {c.unit_price_usd!r}" for c in bom.components)
     pieces = ", ".join(lit(u) for u in PIECE_UNITS)
-    conds = [f"receiver_id IN ({', '.join(lit(r) for r in receivers)})"]
+    # Straight from the stored rows: the buyer (and the parties merged with it) by integer key.
+    conds = [f"receiver_key IN ({', '.join(str(party_key(r)) for r in receivers)})"]
     if date_from:
         conds.append(f"date >= CAST({lit(date_from)} AS DATE)")
     if date_to:
@@ -119,7 +120,7 @@ def _component_sql(bom: BOM, receivers: list[str], date_from: str | None, date_t
     return (
         "SELECT *, CASE WHEN quantity IS NOT NULL AND lower(coalesce(unit, '')) IN (" + pieces + ") "
         f"THEN quantity ELSE value_usd / (CASE component {price} END) END AS units FROM ("
-        f"SELECT *, CASE {case} ELSE NULL END AS component FROM records WHERE {' AND '.join(conds)}) AS c "
+        f"SELECT *, CASE {case} ELSE NULL END AS component FROM trade_records WHERE {' AND '.join(conds)}) AS c "
         "WHERE component IS NOT NULL"
     )
 
@@ -198,6 +199,7 @@ def capacity(
     date_from: str | None = None,
     date_to: str | None = None,
     store_or_engine: Store | TradeEngine | None = None,
+    engine: str = "duckdb",
 ) -> dict[str, Any]:
     """How many products a month the component flows into ``buyer_id`` could support.
 
@@ -220,7 +222,7 @@ def capacity(
     if ent is None:
         raise RedthreadError(f"no entity {buyer_id!r} in the store")
     inner = _component_sql(bom, members, date_from, date_to)
-    with engine_for(store_or_engine or store) as eng:
+    with engine_for(store_or_engine or store, engine) as eng:
         monthly = eng.fetch(
             f"SELECT component, month, sum(value_usd) AS value_usd, sum(units) AS units, count(*) AS records "
             f"FROM ({inner}) AS m GROUP BY component, month ORDER BY component, month"

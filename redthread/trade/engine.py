@@ -1,8 +1,10 @@
 """Where trade SQL runs: DuckDB (default) or Spark, behind one narrow interface.
 
-Every trade query is written once, in DuckDB's SQL dialect, over two tables:
-``records`` (see :mod:`redthread.trade.table`) and ``canon`` (party id ->
-canonical id, for parties merged with entities from lists or text). A
+Every trade query is written once, in DuckDB's SQL dialect, over the views
+of :mod:`redthread.trade.table` (``trade_records`` with integer party keys,
+``records`` with party ids, ``parties``, ``party_months``) and ``canon``
+(party id -> canonical id, with both keys, for parties merged with entities
+from lists or text). A
 :class:`TradeEngine` runs it: :class:`DuckDBTrade` on the trade table's Parquet
 files, :class:`SparkTrade` on the same files (or any path Spark reads, so
 data beyond one machine), the SQL transpiled by sqlglot.
@@ -21,7 +23,17 @@ import sqlglot
 from redthread.errors import RedthreadError
 from redthread.store import Store
 from redthread.trade import table
-from redthread.trade.parties import PREFIX
+from redthread.trade.parties import PREFIX, party_key
+
+
+def canon_table(mapping: dict[str, str]) -> pa.Table:
+    """The ``canon`` table: party id -> canonical id, with both ids' integer keys."""
+    return pa.table(
+        {"party_id": list(mapping), "canonical_id": list(mapping.values()),
+         "party_key": [party_key(k) for k in mapping], "canonical_key": [party_key(v) for v in mapping.values()]},
+        schema=pa.schema([("party_id", pa.string()), ("canonical_id", pa.string()),
+                          ("party_key", pa.int64()), ("canonical_key", pa.int64())]),
+    )
 
 
 class TradeEngine(abc.ABC):
@@ -90,9 +102,7 @@ class DuckDBTrade(TradeEngine):
         return self.con.execute(sql).to_arrow_table()
 
     def set_canon(self, mapping: dict[str, str]) -> None:
-        data = pa.table({"party_id": list(mapping), "canonical_id": list(mapping.values())},
-                        schema=pa.schema([("party_id", pa.string()), ("canonical_id", pa.string())]))
-        self.con.register("canon", data)
+        self.con.register("canon", canon_table(mapping))
         self.has_canon = bool(mapping)
 
     def close(self) -> None:
@@ -122,14 +132,18 @@ class SparkTrade(TradeEngine):
         self.spark = session()
         self.store = store
         paths = [records] if isinstance(records, str) else records
-        self.spark.read.parquet(*paths).createOrReplaceTempView("records")
+        self.spark.read.parquet(*paths).createOrReplaceTempView("trade_records")
         if parties:
             party_paths = [parties] if isinstance(parties, str) else parties
             self.spark.read.parquet(*party_paths).createOrReplaceTempView("raw_parties")
-            self.spark.sql(
-                "SELECT party_id, min(name) AS name, min(country) AS country, min(schema) AS schema "
-                "FROM raw_parties GROUP BY party_id"
-            ).createOrReplaceTempView("parties")
+        else:
+            self.spark.createDataFrame([], "party_id string, party_key bigint, name string, country string, "
+                                           "schema string").createOrReplaceTempView("raw_parties")
+        self.spark.sql(
+            "SELECT party_id, min(party_key) AS party_key, min(name) AS name, min(country) AS country, "
+            "min(schema) AS schema FROM raw_parties GROUP BY party_id"
+        ).createOrReplaceTempView("parties")
+        self.spark.sql(self.sql(table.records_with_ids_sql())).createOrReplaceTempView("records")
         if months:
             self.spark.read.parquet(*months).createOrReplaceTempView("party_months")
         self.set_canon({})
@@ -156,14 +170,17 @@ class SparkTrade(TradeEngine):
         return pa.Table.from_pandas(df.toPandas(), preserve_index=False)  # pragma: no cover
 
     def set_canon(self, mapping: dict[str, str]) -> None:
-        from pyspark.sql import types as T
-
-        schema = T.StructType([T.StructField("party_id", T.StringType()), T.StructField("canonical_id", T.StringType())])
-        self.spark.createDataFrame(list(mapping.items()), schema).createOrReplaceTempView("canon")
+        data = canon_table(mapping)
+        if data.num_rows:
+            df = self.spark.createDataFrame(data)
+        else:
+            df = self.spark.createDataFrame([], "party_id string, canonical_id string, party_key bigint, "
+                                                "canonical_key bigint")
+        df.createOrReplaceTempView("canon")
         self.has_canon = bool(mapping)
 
     def close(self) -> None:
-        for name in ("records", "raw_parties", "parties", "party_months", "canon"):
+        for name in ("records", "trade_records", "raw_parties", "parties", "party_months", "canon"):
             self.spark.catalog.dropTempView(name)
 
 

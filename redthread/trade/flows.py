@@ -68,8 +68,15 @@ def base_sql(
     date_to: str | date | None = None,
     where: Iterable[str] = (),
     canon: bool = True,
+    keyed: bool = False,
 ) -> str:
-    """``SELECT`` of records with canonical ``supplier``/``buyer``/``declarant``, filtered."""
+    """``SELECT`` of records with canonical ``supplier``/``buyer``/``declarant``, filtered.
+
+    The parties are ids (text); with ``keyed`` they are the integer keys of
+    those ids (:func:`redthread.trade.parties.party_key`), read straight
+    from ``trade_records`` without joining ids in: what big aggregations
+    group by, naming only the rows they return (:func:`key_ids`).
+    """
     conds = list(where)
     if chpl_only:
         conds.append("r.chpl_tier IS NOT NULL")
@@ -78,21 +85,32 @@ def base_sql(
     if date_to:
         conds.append(f"r.date <= CAST({lit(str(date_to))} AS DATE)")
     cond = " AND ".join(conds) or "TRUE"
+    table, suffix, target = ("trade_records", "key", "canonical_key") if keyed else ("records", "id", "canonical_id")
+    roles = (("supplier", "sender"), ("buyer", "receiver"), ("declarant", "declarant"))
     if not canon:  # no merged parties: skip the joins
-        return (
-            "SELECT r.*, r.sender_id AS supplier, r.receiver_id AS buyer, r.declarant_id AS declarant "
-            f"FROM records AS r WHERE {cond}"
-        )
-    return (
-        "SELECT r.*, coalesce(cs.canonical_id, r.sender_id) AS supplier, "
-        "coalesce(cr.canonical_id, r.receiver_id) AS buyer, "
-        "coalesce(cd.canonical_id, r.declarant_id) AS declarant "
-        "FROM records AS r "
-        "LEFT JOIN canon AS cs ON cs.party_id = r.sender_id "
-        "LEFT JOIN canon AS cr ON cr.party_id = r.receiver_id "
-        "LEFT JOIN canon AS cd ON cd.party_id = r.declarant_id "
-        f"WHERE {cond}"
-    )
+        cols = ", ".join(f"r.{col}_{suffix} AS {name}" for name, col in roles)
+        return f"SELECT r.*, {cols} FROM {table} AS r WHERE {cond}"
+    cols = ", ".join(f"coalesce(c{i}.{target}, r.{col}_{suffix}) AS {name}" for i, (name, col) in enumerate(roles))
+    joins = " ".join(f"LEFT JOIN canon AS c{i} ON c{i}.party_{suffix} = r.{col}_{suffix}"
+                     for i, (_, col) in enumerate(roles))
+    return f"SELECT r.*, {cols} FROM {table} AS r {joins} WHERE {cond}"
+
+
+def key_ids(eng: TradeEngine, keys: Iterable[int | None]) -> dict[int, str]:
+    """Party ids of integer party keys: trade parties, and canonical ids of merged ones."""
+    wanted = sorted({int(k) for k in keys if k is not None})
+    if not wanted:
+        return {}
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), 5000):
+        in_list = ", ".join(str(k) for k in wanted[start:start + 5000])
+        for row in eng.fetch(f"SELECT party_key, party_id FROM parties WHERE party_key IN ({in_list})"):
+            out[row["party_key"]] = row["party_id"]
+        if eng.has_canon:
+            for row in eng.fetch(f"SELECT DISTINCT canonical_key, canonical_id FROM canon "
+                                 f"WHERE canonical_key IN ({in_list})"):
+                out[row["canonical_key"]] = row["canonical_id"]
+    return out
 
 
 def dimensions(by: Sequence[str] | str) -> list[Dimension]:
@@ -171,14 +189,24 @@ def flows(
     select = ", ".join(f"{d.sql} AS {d.name}" for d in dims)
     group = ", ".join(str(i + 1) for i in range(len(dims)))
     limit = f" LIMIT {int(top)}" if top else ""
+    parties = [d.name for d in dims if d.party]
     with engine_for(store_or_engine, engine) as eng:
-        base = base_sql(chpl_only=chpl_only, date_from=date_from, date_to=date_to, canon=eng.has_canon)
+        # Grouped on integer party keys; only the rows returned are named.
+        base = base_sql(chpl_only=chpl_only, date_from=date_from, date_to=date_to, canon=eng.has_canon,
+                        keyed=True)
         rows = eng.fetch(
             f"SELECT {select}, sum(value_usd) AS value_usd, count(*) AS records, sum(quantity) AS quantity, "
             f"min(date) AS first_date, max(date) AS last_date FROM ({base}) AS base "
             f"GROUP BY {group} ORDER BY value_usd DESC, {group}{limit}"
         )
-        return add_names(eng, rows, [d.name for d in dims if d.party])
+        if parties:
+            ids = key_ids(eng, (row[p] for row in rows for p in parties))
+            for row in rows:
+                for p in parties:
+                    row[p] = ids.get(row[p]) if row[p] is not None else None
+            if not top:  # the order among equal values was by key: make it by id, as documented
+                rows.sort(key=lambda r: (-(r["value_usd"] or 0.0), *(str(r[d.name]) for d in dims)))
+        return add_names(eng, rows, parties)
 
 
 def series(

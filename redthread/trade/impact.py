@@ -105,6 +105,7 @@ def impact(
     *,
     weights: dict[int | None, float] | None = None,
     store_or_engine: Store | TradeEngine | None = None,
+    engine: str = "duckdb",
 ) -> list[dict[str, Any]]:
     """Not-yet-sanctioned parties ranked by the flow a designation would cut.
 
@@ -118,7 +119,7 @@ def impact(
     """
     w = weights or WEIGHTS
     sinks_all = sanctioned_ids(store)
-    with engine_for(store_or_engine or store) as eng:
+    with engine_for(store_or_engine or store, engine) as eng:
         links = trade_links(eng, w)
         nodes = {link["supplier"] for link in links} | {link["buyer"] for link in links}
         sinks = sinks_all & nodes

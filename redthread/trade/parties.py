@@ -35,3 +35,15 @@ def party_id(name: str, country: str | None) -> str | None:
         return None
     key = f"{norm}|{(country or '').lower()}"
     return PREFIX + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def party_key(pid: str) -> int:
+    """A 64-bit integer standing for the party id ``pid`` in the columnar records.
+
+    Records carry these keys instead of id strings (grouping and writing
+    integers is several times faster); the ``parties`` table maps them back.
+    Derived from the id alone, so the same party has the same key in every
+    load, and canonical ids (from any source) get keys the same way. Two ids
+    share a key with odds of about n²/2⁶⁵ (n parties).
+    """
+    return int.from_bytes(hashlib.sha1(pid.encode("utf-8")).digest()[:8], "big", signed=True)

@@ -22,7 +22,7 @@ from followthemoney.types import registry
 from redthread.errors import InputError
 from redthread.trade import fx, hs, table
 from redthread.trade.mapping import Mapping
-from redthread.trade.parties import party_id
+from redthread.trade.parties import party_id, party_key
 from redthread.trade.table import RECORD_COLUMNS
 
 #: Party roles and the mapping fields that hold name and country.
@@ -125,15 +125,17 @@ class _Columns:
             return f"CAST(try_strptime(trim({col}), {_lit(fmt)}) AS DATE)"
         return f"TRY_CAST({col} AS DATE)"
 
-    def month(self) -> str:
-        return f"strftime({self.date()}, '%Y-%m')"
+    def month_start(self) -> str:
+        """The first day of the record's month (a DATE: cheaper to compute and join on than text)."""
+        return f"CAST(date_trunc('month', {self.date()}) AS DATE)"
 
 
 def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
     """Stream a CSV into a Parquet file of text columns plus ``__row`` (its line number).
 
-    Memory stays bounded by one block however large the file. Line numbers
-    assume no field spans lines (the header is line 1). Returns the row count.
+    Memory stays bounded by one block however large the file. ``__row`` is
+    the line a record starts on (the header is line 1), counting the line
+    breaks inside quoted fields. Returns the row count.
     """
     import csv as pycsv
 
@@ -153,11 +155,12 @@ def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
         ),
     )
     rows = 0
+    line = 2  # where the next record starts
     target.parent.mkdir(parents=True, exist_ok=True)
     writer: pq.ParquetWriter | None = None
     try:
         for batch in reader:
-            numbers = pa.array(range(rows + 2, rows + 2 + batch.num_rows), pa.int64())
+            numbers, line = _line_numbers(batch, line)
             block = pa.Table.from_batches([batch]).add_column(0, "__row", numbers)
             if writer is None:
                 writer = pq.ParquetWriter(target, block.schema, compression="snappy")
@@ -167,6 +170,25 @@ def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
         if writer is not None:
             writer.close()
     return rows
+
+
+def _line_numbers(batch: pa.RecordBatch, first: int) -> tuple[pa.Array, int]:
+    """The line each record of ``batch`` starts on, and where the next batch starts.
+
+    A record spans one line plus the line breaks inside its quoted fields.
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    spans = np.ones(batch.num_rows, dtype=np.int64)
+    for col in batch.columns:
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            breaks = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
+            if breaks.any():
+                spans += np.nan_to_num(breaks).astype(np.int64)
+    ends = np.cumsum(spans)
+    starts = first + ends - spans
+    return pa.array(starts, pa.int64()), int(first + ends[-1]) if len(ends) else first
 
 
 def _open_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, staging: Path) -> dict[str, str]:
@@ -236,26 +258,28 @@ def _register_dims(con: duckdb.DuckDBPyConnection, cols: _Columns) -> _Dims:
     # Currency and month -> ISO code and rate; a code the table lacks is a bad value.
     known = {(cur, month): rate for cur, month, rate in fx.monthly_table()}
     lo, hi = fx.first_month(), fx.last_month()
-    cur_rows: dict[str, list[Any]] = {"raw": [], "month": [], "currency": [], "rate": []}
-    sql = f"SELECT DISTINCT {cols.key('currency')}, {cols.month()} FROM raw_rows t"
-    for raw, month in con.execute(sql).fetchall():
+    cur_rows: dict[str, list[Any]] = {"raw": [], "month_start": [], "month": [], "currency": [], "rate": []}
+    sql = f"SELECT DISTINCT {cols.key('currency')}, {cols.month_start()} FROM raw_rows t"
+    for raw, start in con.execute(sql).fetchall():
         code = raw.strip().upper() or (m.currency or "")
-        if month is None:
+        if start is None:
             continue  # a bad date, reported as such
+        month = start.strftime("%Y-%m")
         rate = known.get((code, min(max(month, lo), hi)))
         if rate is None:
             dims.bad.setdefault("currency", []).append(raw)
             continue
         cur_rows["raw"].append(raw)
+        cur_rows["month_start"].append(start)
         cur_rows["month"].append(month)
         cur_rows["currency"].append(code)
         cur_rows["rate"].append(rate)
-    _register(con, "cur_dim", cur_rows, {"rate": pa.float64()})
+    _register(con, "cur_dim", cur_rows, {"rate": pa.float64(), "month_start": pa.date32()})
 
     for role, (name_field, country_field) in ROLES.items():
         if not m.column(name_field):
             continue
-        data: dict[str, list[Any]] = {"name": [], "country": [], "party_id": []}
+        data: dict[str, list[Any]] = {"name": [], "country": [], "party_id": [], "party_key": []}
         sql = (
             f"SELECT {cols.key(name_field)} AS n, {cols.key(country_field)} AS c, min(__row), count(*) "
             "FROM raw_rows t GROUP BY ALL"
@@ -271,8 +295,9 @@ def _register_dims(con: duckdb.DuckDBPyConnection, cols: _Columns) -> _Dims:
             data["name"].append(raw_name)
             data["country"].append(raw_country)
             data["party_id"].append(pid)
+            data["party_key"].append(party_key(pid))
             dims.parties.append(PartyRow(pid, name, iso, role, int(first_row), int(count)))
-        _register(con, f"party_{role}", data, {})
+        _register(con, f"party_{role}", data, {"party_key": pa.int64()})
     return dims
 
 
@@ -318,7 +343,7 @@ def _select_sql(cols: _Columns, dataset: str, source: str, where: str) -> str:
     m = cols.mapping
     joins = [
         f"JOIN hs_dim AS hs ON hs.raw = {cols.key('hs_code')}",
-        f"JOIN cur_dim AS fx ON fx.raw = {cols.key('currency')} AND fx.month = {cols.month()}",
+        f"JOIN cur_dim AS fx ON fx.raw = {cols.key('currency')} AND fx.month_start = {cols.month_start()}",
     ]
     for role, (name_field, country_field) in ROLES.items():
         if m.column(name_field):
@@ -334,9 +359,9 @@ def _select_sql(cols: _Columns, dataset: str, source: str, where: str) -> str:
         "declaration_number": cols.text("declaration_number"),
         "date": cols.date(),
         "month": "fx.month",
-        "sender_id": "p_sender.party_id",
-        "receiver_id": "p_receiver.party_id",
-        "declarant_id": "p_declarant.party_id" if m.column("declarant") else "CAST(NULL AS VARCHAR)",
+        "sender_key": "p_sender.party_key",
+        "receiver_key": "p_receiver.party_key",
+        "declarant_key": "p_declarant.party_key" if m.column("declarant") else "CAST(NULL AS BIGINT)",
         "hs_code": "hs.hs_code",
         "hs2": "hs.hs2",
         "hs4": "hs.hs4",
@@ -420,24 +445,28 @@ def _load(
         tmp.parent.mkdir(parents=True, exist_ok=True)
     _register(con, "party_rows", {
         "party_id": [p.party_id for p in dims.parties],
+        "party_key": [party_key(p.party_id) for p in dims.parties],
         "name": [p.name for p in dims.parties],
         "country": [p.country for p in dims.parties],
-    }, {})
+    }, {"party_key": pa.int64()})
     written = _lit(str(tmps["records"]))
     try:
         con.execute(f"COPY ({sql}) TO {written} (FORMAT parquet, COMPRESSION snappy)")
         con.execute(
-            "COPY (SELECT party_id, min(name) AS name, min(country) AS country, "
+            "COPY (SELECT party_id, min(party_key) AS party_key, min(name) AS name, min(country) AS country, "
             f"{_lit(mapping.party_schema)} AS schema FROM party_rows GROUP BY party_id "
             f"ORDER BY party_id) TO {_lit(str(tmps['parties']))} (FORMAT parquet)"
         )
         # Per party and month: a party's series reads this, not every record.
+        # Aggregated on the integer keys, then named (a small join).
         con.execute(
-            "COPY (SELECT * FROM ("
-            "SELECT receiver_id AS party_id, 'buyer' AS role, month, sum(value_usd) AS value_usd, "
+            "COPY (SELECT k.party_id, a.role, a.month, a.value_usd, a.records FROM ("
+            "SELECT receiver_key AS party_key, 'buyer' AS role, month, sum(value_usd) AS value_usd, "
             f"count(*) AS records FROM read_parquet({written}) GROUP BY ALL UNION ALL "
-            "SELECT sender_id, 'supplier', month, sum(value_usd), count(*) "
-            f"FROM read_parquet({written}) GROUP BY ALL) ORDER BY party_id, role, month) "
+            "SELECT sender_key, 'supplier', month, sum(value_usd), count(*) "
+            f"FROM read_parquet({written}) GROUP BY ALL) AS a "
+            "JOIN (SELECT DISTINCT party_key, party_id FROM party_rows) AS k ON k.party_key = a.party_key "
+            "ORDER BY k.party_id, a.role, a.month) "
             f"TO {_lit(str(tmps['months']))} (FORMAT parquet, COMPRESSION snappy)"
         )
     except duckdb.Error as exc:

@@ -6,14 +6,17 @@ that follows the store: beside a SQLite store (``store.db`` ->
 ``store.trade/``), or ``REDTHREAD_HOME/trade/<hash of the store URL>/`` for
 other stores, so each store (and each test) has its own::
 
-    records/<dataset>/<hash of source>.parquet   one row per record
-    parties/<dataset>/<hash of source>.parquet   party id, name, country, schema
+    records/<dataset>/<hash of source>.parquet   one row per record (parties as integer keys)
+    parties/<dataset>/<hash of source>.parquet   party id, key, name, country, schema
     months/<dataset>/<hash of source>.parquet    per party, role and month: value, records
 
 A reload of the same dataset and source replaces its files (written beside,
-then renamed). Queries see them through DuckDB views ``records``,
-``parties`` and ``party_months`` (:func:`connect`; the last makes one
-party's series a small read); Spark reads the same files. Every record keeps
+then renamed). Queries see them through DuckDB views ``trade_records`` (as
+stored), ``records`` (with party ids joined in), ``parties`` and
+``party_months`` (:func:`connect`; the last makes one party's series a small
+read); Spark reads the same files. Parties are stored as 64-bit keys
+(:func:`redthread.trade.parties.party_key`): aggregations group integers,
+and writing them is several times cheaper than id strings. Every record keeps
 its provenance (dataset, source file, row) and is keyed to FtM party ids.
 """
 
@@ -37,9 +40,9 @@ CREATE TEMP TABLE {name} (
     declaration_number VARCHAR,
     date DATE NOT NULL,
     month VARCHAR NOT NULL,
-    sender_id VARCHAR NOT NULL,
-    receiver_id VARCHAR NOT NULL,
-    declarant_id VARCHAR,
+    sender_key BIGINT NOT NULL,
+    receiver_key BIGINT NOT NULL,
+    declarant_key BIGINT,
     sender_country VARCHAR,
     receiver_country VARCHAR,
     hs_code VARCHAR NOT NULL,
@@ -60,7 +63,7 @@ CREATE TEMP TABLE {name} (
 """
 
 PARTIES_DDL = """
-CREATE TEMP TABLE {name} (party_id VARCHAR, name VARCHAR, country VARCHAR, schema VARCHAR)
+CREATE TEMP TABLE {name} (party_id VARCHAR, party_key BIGINT, name VARCHAR, country VARCHAR, schema VARCHAR)
 """
 
 MONTHS_DDL = """
@@ -72,8 +75,8 @@ KINDS = ("records", "parties", "months")
 
 #: Record columns in file order (what loaders must produce).
 RECORD_COLUMNS = (
-    "dataset", "source", "row", "declaration_number", "date", "month", "sender_id", "receiver_id",
-    "declarant_id", "sender_country", "receiver_country", "hs_code", "hs2", "hs4", "hs6", "chpl_tier",
+    "dataset", "source", "row", "declaration_number", "date", "month", "sender_key", "receiver_key",
+    "declarant_key", "sender_country", "receiver_country", "hs_code", "hs2", "hs4", "hs6", "chpl_tier",
     "goods_description", "value", "currency", "value_usd", "quantity", "unit", "origin_country",
     "destination_country", "trading_country",
 )
@@ -104,6 +107,23 @@ def source_files(folder: Path, dataset: str, source: str) -> dict[str, Path]:
     return {kind: folder / kind / dataset / f"{key}.parquet" for kind in KINDS}
 
 
+def drop_other_sources(folder: Path, dataset: str, keep: set[str]) -> int:
+    """Remove the files of ``dataset`` whose source is not in ``keep``; how many went.
+
+    For a load that replaces the whole dataset (``ingest --replace``): its
+    other sources' records leave the trade table as their party statements
+    leave the store (marked removed there; the rows themselves are not kept).
+    """
+    keys = {_key(s) for s in keep}
+    gone = 0
+    for kind in KINDS:
+        for path in sorted((folder / kind / dataset).glob("*.parquet")):
+            if path.stem not in keys:
+                path.unlink()
+                gone += 1
+    return gone
+
+
 def files(folder: Path, kind: str) -> list[Path]:
     """The Parquet files of ``kind`` (``records`` or ``parties``), in name order."""
     return sorted((folder / kind).glob("*/*.parquet"))
@@ -114,12 +134,18 @@ def _quote(path: Path) -> str:
 
 
 def attach_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """(Re)create the ``records``, ``parties`` and ``party_months`` views over the files in ``folder``."""
+    """(Re)create the views over the files in ``folder``.
+
+    ``trade_records`` is the files as stored (parties as integer keys: what
+    aggregations read); ``records`` adds ``sender_id``, ``receiver_id`` and
+    ``declarant_id`` (joined from ``parties``) for queries that want ids;
+    ``parties`` and ``party_months`` as stored.
+    """
     for kind, view, ddl, body in (
-        ("records", "records", RECORDS_DDL, "SELECT * FROM {src}"),
+        ("records", "trade_records", RECORDS_DDL, "SELECT * FROM {src}"),
         ("parties", "parties", PARTIES_DDL,
-         "SELECT party_id, min(name) AS name, min(country) AS country, min(schema) AS schema "
-         "FROM {src} GROUP BY party_id"),
+         "SELECT party_id, min(party_key) AS party_key, min(name) AS name, min(country) AS country, "
+         "min(schema) AS schema FROM {src} GROUP BY party_id"),
         ("months", "party_months", MONTHS_DDL, "SELECT * FROM {src}"),
     ):
         found = files(folder, kind)
@@ -131,6 +157,20 @@ def attach_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
             con.execute(ddl.format(name=f"{kind}_empty"))
             src = f"{kind}_empty"
         con.execute(f"CREATE TEMP VIEW {view} AS {body.format(src=src)}")
+    con.execute("DROP VIEW IF EXISTS records")
+    con.execute(f"CREATE TEMP VIEW records AS {records_with_ids_sql()}")
+
+
+def records_with_ids_sql() -> str:
+    """``records``: the stored rows with party ids beside the keys (plain SQL, any backend)."""
+    cols = ", ".join(f'r."{c}"' for c in RECORD_COLUMNS)
+    by_key = "(SELECT party_key, min(party_id) AS party_id FROM parties GROUP BY party_key)"
+    return (
+        f"SELECT {cols}, ps.party_id AS sender_id, pr.party_id AS receiver_id, pd.party_id AS declarant_id "
+        f"FROM trade_records AS r LEFT JOIN {by_key} AS ps ON ps.party_key = r.sender_key "
+        f"LEFT JOIN {by_key} AS pr ON pr.party_key = r.receiver_key "
+        f"LEFT JOIN {by_key} AS pd ON pd.party_key = r.declarant_key"
+    )
 
 
 def work_connection() -> duckdb.DuckDBPyConnection:
@@ -166,6 +206,6 @@ def replace_file(tmp: Path, target: Path) -> None:
 
 
 def record_count(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> int:
-    sql = "SELECT count(*) FROM records" + (" WHERE dataset = ?" if dataset else "")
+    sql = "SELECT count(*) FROM trade_records" + (" WHERE dataset = ?" if dataset else "")
     row = con.execute(sql, [dataset] if dataset else []).fetchone()
     return int(row[0]) if row else 0

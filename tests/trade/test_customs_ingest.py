@@ -129,3 +129,50 @@ def test_tsv_with_date_format_default_currency_and_messy_values(store: Store, tm
     assert rows[0][6] == rows[1][6] == party_id("Acme Parts Ltd", None)  # one party, two spellings
     ent = store.entity(rows[0][6])
     assert ent is not None and sorted(ent["properties"]["name"]) == ["ACME PARTS LTD", "Acme Parts Ltd."]
+
+
+def test_records_store_integer_party_keys_that_name_back_to_ids(trade_store: Store) -> None:
+    from redthread.trade.parties import party_key
+
+    with table.connect(trade_store.url) as con:
+        types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE trade_records)").fetchall())
+        assert types["sender_key"] == "BIGINT" and "sender_id" not in types
+        rows = con.execute("SELECT sender_key, sender_id, receiver_key, receiver_id, declarant_key, declarant_id "
+                           "FROM records").fetchall()
+        parties = con.execute("SELECT party_id, party_key FROM parties").fetchall()
+    assert rows and all(sk == party_key(sid) and rk == party_key(rid) for sk, sid, rk, rid, _, _ in rows)
+    assert all((dk is None) == (did is None) for *_, dk, did in rows)
+    assert any(did is not None for *_, did in rows)  # the customs broker declares some records
+    assert all(key == party_key(pid) for pid, key in parties)
+    # keys are stable: derived from the id alone, the same in every load
+    assert party_key(party_id("Tundra Trading LLC", "ru") or "") == party_key(party_id("TUNDRA TRADING LLC", "ru") or "")
+
+
+def test_replace_drops_other_sources_records(trade_store: Store, trade_dir: Path, tmp_path: Path) -> None:
+    lines = (trade_dir / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "more.csv").write_text("".join(lines[:4]), encoding="utf-8")
+    (tmp_path / "more.mapping.yaml").write_text((trade_dir / "records.mapping.yaml").read_text(encoding="utf-8"))
+    ingest(trade_store, [tmp_path / "more.csv"], "customs")  # a second source: both kept
+    with table.connect(trade_store.url) as con:
+        assert table.record_count(con, "customs") == 106 + 3
+    ingest(trade_store, [tmp_path / "more.csv"], "customs", replace_dataset=True)
+    with table.connect(trade_store.url) as con:
+        assert table.record_count(con, "customs") == 3
+        assert {r[0] for r in con.execute("SELECT DISTINCT source FROM trade_records").fetchall()} == {"more.csv"}
+        assert con.execute("SELECT count(*) FROM party_months WHERE records > 0").fetchone()[0] > 0
+
+
+def test_line_numbers_count_line_breaks_inside_quoted_fields(store: Store, trade_dir: Path, tmp_path: Path) -> None:
+    lines = (trade_dir / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first, second, third = lines[0], lines[1], lines[2], lines[3]
+    # The first record's goods description spans three lines; the third record has a bad date.
+    first = first.replace("brushless DC motors 2207", '"brushless DC motors\nsize 2207\r\nKV 1750"')
+    third = third.replace(third.split(",")[1], "not-a-date", 1)
+    (tmp_path / "multi.csv").write_text(header + first + second + third, encoding="utf-8", newline="")
+    (tmp_path / "multi.mapping.yaml").write_text((trade_dir / "records.mapping.yaml").read_text(encoding="utf-8"))
+    _, errors = ingest(store, [tmp_path / "multi.csv"], "multi", skip_errors=True)
+    assert [(e.line, e.field) for e in errors] == [(6, "date")]  # lines 2-4, 5, then 6
+    with table.connect(store.url) as con:
+        rows = con.execute('SELECT "row", goods_description FROM records ORDER BY "row"').fetchall()
+    assert [r[0] for r in rows] == [2, 5]
+    assert rows[0][1].startswith("brushless DC motors\nsize 2207")

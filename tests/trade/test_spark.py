@@ -30,7 +30,7 @@ def _norm(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 
 
 @pytest.fixture
-def engines(tmp_path: Any, trade_dir: Any) -> Any:
+def engines(tmp_path: Any, trade_dir: Any, request: Any) -> Any:
     pytest.importorskip("pyspark")
     from redthread.ingest import ingest
 
@@ -38,6 +38,7 @@ def engines(tmp_path: Any, trade_dir: Any) -> Any:
     ingest(st, [trade_dir / "records.csv"], "customs")
     duck = DuckDBTrade.for_store(st)
     spark = SparkTrade.for_store(st)
+    request.node.store = st
     yield duck, spark
     duck.close()
     spark.close()
@@ -62,3 +63,15 @@ def test_duckdb_and_spark_agree(engines: Any) -> None:
     from redthread.trade.impact import WEIGHTS, trade_links
 
     assert _norm(trade_links(duck, WEIGHTS)) == _norm(trade_links(spark, WEIGHTS))
+
+
+def test_capacity_on_spark_matches_duckdb(engines: Any, trade_dir: Any, request: Any) -> None:
+    from redthread.trade.capacity import capacity
+
+    duck, spark = engines
+    st = request.node.store
+    tundra = party_id("Tundra Trading LLC", "ru")
+    a = capacity(st, tundra, trade_dir / "bom.yaml", store_or_engine=duck)
+    b = capacity(st, tundra, trade_dir / "bom.yaml", store_or_engine=spark)
+    assert a["binding"] == b["binding"] == "esc"
+    assert [c["units"] for c in a["components"]] == [c["units"] for c in b["components"]]
