@@ -67,7 +67,8 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
         return 1.0
     if person and (len(qa) == 1 or len(ca) == 1):
         short, long_a, long_s = (qa, ca, cs) if len(qa) == 1 else (ca, qa, qs)
-        if len(long_a) > 1 and (long_a[0] == short or long_s[:1] == skeleton(short)):
+        if len(long_a) > 1 and (long_a[0] == short or long_s[:1] == skeleton(short)
+                                or short in _iotated_initials(long_a)):
             return INITIAL_SCORE
         return 0.0
     longest = max(len(qa), len(ca))
@@ -78,17 +79,41 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
     if person:
         if qa[0] != ca[0] and qs[0] != cs[0]:
             return 0.0  # Hassan is not Ghassan: typos rarely hit the first letter
-        qc = consonants(qa)
-        if len(qc) >= 2 and qc == consonants(ca) and OSA.normalized_similarity(qs, cs) >= 0.7:
-            return VOWEL_VARIANT_SCORE
         sim = OSA.normalized_similarity(qa, ca)
-        return sim if sim >= 0.8 else 0.0
+        sim = sim if sim >= 0.8 else 0.0
+        qc = consonants(qa)
+        if (len(qc) >= 2 and qc == consonants(ca) and abs(len(qa) - len(ca)) <= 1
+                and OSA.normalized_similarity(qs, cs) >= 0.7):
+            # Same consonants, other vowels; a plain one-letter slip may score higher.
+            return max(VOWEL_VARIANT_SCORE, sim)
+        return sim
     # Organisation words: one slip (two in very long words); "Granit" and
     # "Garant" are different words, not a typo.
-    slips = min(OSA.distance(qa, ca), OSA.distance(qs, cs))
+    # The skeleton's slips count only in long words (compound names written
+    # in another standard); in short ones it folds too much (qua/ka).
+    slips = OSA.distance(qa, ca) if longest < 8 else min(OSA.distance(qa, ca), OSA.distance(qs, cs))
     if slips > (2 if longest >= 14 else 1) or longest < 5:
         return 0.0
     return 1.0 - slips / longest
+
+
+#: Letters that write the glide of a Cyrillic iotated vowel (Е, Ё, Ю, Я) at the
+#: start of a name in one standard or another: Yevgeniy / Evgenij, Yuriy / Jurij
+#: / Iurii, Yaroslav / Jaroslav / Iaroslav.
+_GLIDES = "yji"
+
+
+@lru_cache(maxsize=10_000)
+def _iotated_initials(token: str) -> frozenset[str]:
+    """Other initials a name may be abbreviated with, where it starts with an iotated vowel."""
+    if len(token) < 3:
+        return frozenset()
+    if token[0] in _GLIDES and token[1] in "aeiou" and token[1] != token[0]:
+        # Yevgeniy, Jurij, Iaroslav: the glide may be written y, j or i, or dropped before e.
+        return frozenset(_GLIDES) | ({"e"} if token[1] == "e" else set())
+    if token[0] == "e":
+        return frozenset("yj")  # Evgenij may be Yevgeniy
+    return frozenset()
 
 
 @lru_cache(maxsize=100_000)
@@ -204,14 +229,18 @@ def align(query: NameForm, cand: NameForm) -> NameMatch:
     total = 0.0
     n_core = len(query.core)
     core_pairs = 0
+    initial_pairs: list[tuple[str, str]] = []
     for sim, i, j in scored:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
         weight = (q_tok[i][2] + c_tok[j][2]) / 2
-        if sim == INITIAL_SCORE:
+        if person and (len(q_tok[i][0]) == 1) != (len(c_tok[j][0]) == 1):
+            # An initial met a full name (tell it by the lengths: a vowel
+            # variant scores the same as an initial but is full evidence).
             weight *= 0.6
+            initial_pairs.append((q_tok[i][0], c_tok[j][0]))
         matched += sim * weight
         total += weight
         core_pairs += i < n_core
@@ -231,8 +260,7 @@ def align(query: NameForm, cand: NameForm) -> NameMatch:
         c_core_missing = any(t[2] == 1.0 and len(t[0]) > 1 for t in c_missing)
         if q_core_missing and c_core_missing:
             score *= 0.7  # near-miss guard: a shared surname, a different given name
-        elif any(sim == INITIAL_SCORE and ((len(qa) > 1 and c_core_missing) or (len(ca) > 1 and q_core_missing))
-                 for qa, ca, sim in pairs):
+        elif any((len(qa) > 1 and c_core_missing) or (len(ca) > 1 and q_core_missing) for qa, ca in initial_pairs):
             score *= 0.7  # "Leopold" met only a middle initial while a full given name is left over
         if core_pairs == 1 and len(cand.core) > 1:
             score *= 0.85  # one name against a full name is weak evidence
@@ -262,16 +290,52 @@ def _digits(form: NameForm) -> set[str]:
     return {t for t in form.core if t.isdigit()}
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _compact_pairs(query: NameForm, cand: NameForm) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Joined forms to compare: core with core; a form with particles only
+    with the other's form with particles, or with its core where it has none
+    (so the particle "al" does not pass for the given name "Ali")."""
+    qw, cw = query.whole, cand.whole
+    q_core = [c for c in query.compacts() if c != qw]
+    c_core = [c for c in cand.compacts() if c != cw]
+    pairs = [(q, c) for q in q_core for c in c_core]
+    if qw is not None and cw is not None:
+        pairs.append((qw, cw))
+    elif qw is not None:
+        pairs.extend((qw, c) for c in c_core)
+    elif cw is not None:
+        pairs.extend((q, cw) for q in q_core)
+    return pairs
+
+
 def compact(query: NameForm, cand: NameForm) -> NameMatch:
     """Similarity of the names written together (pinyin, joined/split words)."""
     person = query.kind == PERSON
     best = 0.0
     best_pair = ("", "")
     cjk = query.cjk or cand.cjk
-    for (qc, qa), (cc, ca) in ((q, c) for q in query.compacts() for c in cand.compacts()):
+    for (qc, qa), (cc, ca) in _compact_pairs(query, cand):
         if min(len(qc), len(cc)) < 4:
             continue
-        sim = Levenshtein.normalized_similarity(qa, ca) if cjk else Levenshtein.normalized_similarity(qc, cc)
+        if cjk or (is_pinyin_word(qa) and is_pinyin_word(ca)):
+            # Pinyin is compared as written: the skeleton folds distinct
+            # syllables (yong and eng, xuan and xian).
+            sim = Levenshtein.normalized_similarity(qa, ca)
+            lead = _common_prefix(qa, ca)
+            if not person and sim < 1.0 and lead >= 4:
+                # A shared leading place name is no evidence for the rest:
+                # compare what follows it.
+                sim = Levenshtein.normalized_similarity(qa[lead:], ca[lead:])
+        else:
+            sim = Levenshtein.normalized_similarity(qc, cc)
         if not person and cjk and sim < 0.9 and min(len(qa), len(ca)) >= 4:
             # Chinese names lead with a place that renderings often drop.
             short, long_ = sorted((qa, ca), key=len)
@@ -295,7 +359,10 @@ def compare_names(query: NameForm, cand: NameForm) -> NameMatch:
     tok = align(query, cand)
     if tok.score >= 0.97:
         return tok
-    if not (query.cjk or cand.cjk) and len(query.core) == len(cand.core):
-        return tok  # same tokenisation: the joined form adds nothing but noise
+    if (not (query.cjk or cand.cjk) and len(query.core) == len(cand.core)
+            and not (query.kind == PERSON and (query.generic or cand.generic))):
+        # Same tokenisation: the joined form adds nothing but noise, unless
+        # particles are involved (a slip across "Al-Tamimi" moves the boundary).
+        return tok
     comp = compact(query, cand)
     return comp if comp.score > tok.score else tok

@@ -45,8 +45,19 @@ MAX_DF = 20_000
 CANDIDATE_NAMES = 30
 #: Names whose blocking weight is below this share of the best are skipped.
 RELATIVE_FLOOR = 0.3
+#: Tokens up to this length get deletion keys (longer ones have head, tail,
+#: letter-set and ends keys).
+SHORT_TOKEN = 8
+#: Names tied near the top that are ranked again with the common keys.
+POOL_FACTOR = 4
+POOL_MAX = 4096
 
 ProgressFn = Callable[[str, int, int | None], None]
+
+#: Blocking weight by key kind: skeletons and joined forms count more; a
+#: token's deletion keys come in numbers, so each counts little (an exact
+#: token must not outweigh a joined form).
+_KEY_FACTOR = {"t": 1.5, "c": 1.5, "d": 0.25}
 
 
 _TOKEN_KEYS: dict[str, tuple[str, ...]] = {}
@@ -58,10 +69,23 @@ def token_keys(tok: str) -> tuple[str, ...]:
     if keys is None:
         sk = skeleton(tok)
         out = ["t" + sk] if len(sk) >= 2 else []
+        if len(sk) < 3 and len(tok) >= 2 and sk != tok:
+            # The skeleton folds short syllables together (liu/lu, yuyu/u):
+            # block on the spelling as well.
+            out.append("x" + tok)
         if len(tok) >= 5:
             # Typo fallbacks on the plain spelling: a slip leaves the head,
             # the tail, the letter set or the ends with the length intact.
             out += ["p" + tok[:3], "s" + tok[-3:], "l" + "".join(sorted(set(tok))), _ends_key(tok, len(tok))]
+        if not tok.isdigit():
+            if 4 <= len(tok) <= SHORT_TOKEN:
+                # Short tokens have few typo keys: the token and each of its
+                # one-letter deletions (any single slip leaves one shared).
+                out.append("d" + tok)
+                out.extend({"d" + tok[:k] + tok[k + 1:] for k in range(len(tok))})
+            elif len(tok) > SHORT_TOKEN:
+                # A slip in the second letter breaks the head and ends keys.
+                out.append("d" + tok[0] + tok[2:])
         keys = tuple(out)
         if len(_TOKEN_KEYS) < 3_000_000:
             _TOKEN_KEYS[tok] = keys
@@ -80,6 +104,9 @@ def name_keys(form: NameForm) -> set[str]:
     if form.cjk:
         for a, b in zip(form.core, form.core[1:], strict=False):
             keys.add("t" + skeleton(a + b))
+        if form.kind == PERSON and len(form.core) > 1:
+            # Given name first, as Latin renderings often write it.
+            keys.add("c" + rejoin([skeleton(t) for t in form.core[1:] + form.core[:1]]))
     if form.kind == PERSON and 1 < len(form.core) <= 4:
         # A name with each other part's initial: "E. S. Petrov" meets
         # "Petrov Egor Sergeevich" on a rare key, not on the common surname.
@@ -91,6 +118,11 @@ def name_keys(form: NameForm) -> set[str]:
         # Joined skeletons: what a one-word spelling of a multi-word name
         # (or pinyin syllables) produces as a query key.
         keys.add("c" + rejoin([skeleton(t) for t in form.core]))
+    # Generic words and the legal-form class: common keys, so they mostly
+    # break ties between names sharing the same rare keys.
+    keys.update("g" + g for g in form.generic)
+    if form.legal:
+        keys.add("f" + form.legal)
     return keys
 
 
@@ -101,6 +133,13 @@ def query_keys(form: NameForm) -> set[str]:
     # A dropped or doubled letter changes the length by one.
     keys.update(_ends_key(t, len(t) + d) for t in form.core if len(t) >= 5 for d in (-1, 1))
     keys.update("c" + comp for comp, _ in form.compacts())
+    for t in form.core:
+        if len(t) > SHORT_TOKEN and not t.isdigit():
+            # A letter dropped from the second place of a long token.
+            keys.add("d" + t)
+            if len(t) == SHORT_TOKEN + 1:
+                # A letter doubled in a short one.
+                keys.update("d" + t[:k] + t[k + 1:] for k in range(len(t)))
     return keys
 
 
@@ -132,6 +171,7 @@ class ScreeningIndex:
     key_ids: dict[str, int] = field(default_factory=dict)
     key_offsets: Any = None
     postings: Any = None
+    name_nkeys: Any = None
     identifiers: dict[str, list[int]] = field(default_factory=dict)
     build_seconds: float = 0.0
     _schema_codes: Any = None
@@ -190,8 +230,8 @@ class ScreeningIndex:
 
     def memory_bytes(self) -> int:
         """Approximate size of the NumPy parts (the rest is Python objects)."""
-        return int(sum(a.nbytes for a in (self.postings, self.key_offsets, self.name_entity, self.entity_names)
-                       if a is not None))
+        return int(sum(a.nbytes for a in (self.postings, self.key_offsets, self.name_entity, self.entity_names,
+                                          self.name_nkeys) if a is not None))
 
     # -- querying ----------------------------------------------------------
     def record(self, eidx: int) -> Record:
@@ -219,9 +259,10 @@ class ScreeningIndex:
                 skipped.append((hi - lo, kid))
                 continue
             lists.append(self.postings[lo:hi])
-            weights.append(math.log(1 + total / (hi - lo)) * (1.5 if key[0] in "tc" else 1.0))
+            weights.append(math.log(1 + total / (hi - lo)) * _KEY_FACTOR.get(key[0], 1.0))
         if not lists and skipped:
             df, kid = min(skipped)
+            skipped = [k for k in skipped if k[1] != kid]
             lo = int(self.key_offsets[kid])
             lists.append(self.postings[lo:lo + MAX_DF])
             weights.append(1.0)
@@ -234,32 +275,60 @@ class ScreeningIndex:
                     out.append(eidx)
         if lists:
             if len(lists) == 1:
-                names = lists[0][:limit * 50]
-                top = names[:limit]
+                uniq = lists[0]
+                sums = np.full(len(uniq), weights[0])
             else:
                 allnames = np.concatenate(lists)
                 w = np.repeat(np.asarray(weights), [len(x) for x in lists])
                 uniq, inv = np.unique(allnames, return_inverse=True)
                 sums = np.bincount(inv, weights=w)
-                if skip is not None:
-                    # The query's own entry (cross-referencing) must not set the bar.
-                    lo, hi = int(self.entity_names[skip]), int(self.entity_names[skip + 1])
-                    sums[(uniq >= lo) & (uniq < hi)] = 0.0
-                if len(uniq) > limit:
-                    part = np.argpartition(-sums, limit)[:limit]
-                    part = part[np.argsort(-sums[part], kind="stable")]
-                else:
-                    part = np.argsort(-sums, kind="stable")
-                # Names sharing much less key weight than the best one are
-                # not worth a full comparison.
-                keep = sums[part] >= sums[part[0]] * RELATIVE_FLOOR
-                top = uniq[part[keep]]
+            if skip is not None:
+                # The query's own entry (cross-referencing) must not set the bar.
+                lo, hi = int(self.entity_names[skip]), int(self.entity_names[skip + 1])
+                sums[(uniq >= lo) & (uniq < hi)] = 0.0
+            top = self._rank(uniq, sums, skipped, limit, total)
             for n in top.tolist():
                 eidx = int(self.name_entity[n])
                 if eidx not in seen:
                     seen.add(eidx)
                     out.append(eidx)
         return out
+
+    def _rank(self, uniq: np.ndarray, sums: np.ndarray, common: list[tuple[int, int]], limit: int,
+              total: int) -> np.ndarray:
+        """The best ``limit`` names by blocking weight, ties broken.
+
+        Many names can share the same rare keys (one core, several legal
+        forms, places or second words). The names near the top are ranked
+        again with the common keys left out of the sums (a given name, a
+        generic word, a legal-form class), then, on a tie, those with fewer
+        keys of their own first: a name that is mostly the query.
+        """
+        pool_size = min(len(uniq), limit * POOL_FACTOR)
+        if len(uniq) > pool_size:
+            part = np.argpartition(-sums, pool_size - 1)[:pool_size]
+            pool = np.flatnonzero(sums >= sums[part].min())
+        else:
+            pool = np.arange(len(uniq))
+        names = uniq[pool]
+        nkeys = self.name_nkeys[names] if self.name_nkeys is not None else np.zeros(len(pool))
+        weight = sums[pool]
+        if len(pool) > POOL_MAX:
+            cut = np.lexsort((nkeys, -weight))[:POOL_MAX]
+            names, nkeys, weight = names[cut], nkeys[cut], weight[cut]
+        if common:
+            weight = weight.copy()
+            for df, kid in common:
+                lo, hi = int(self.key_offsets[kid]), int(self.key_offsets[kid + 1])
+                post = self.postings[lo:hi]
+                at = np.minimum(np.searchsorted(post, names), len(post) - 1)
+                weight += (post[at] == names) * math.log(1 + total / df)
+        order = np.lexsort((nkeys, -weight))[:limit]
+        # Names sharing much less key weight than the best one are not worth
+        # a full comparison.
+        keep = weight[order] >= weight[order[0]] * RELATIVE_FLOOR
+        top: np.ndarray = names[order[keep]]
+        return top
 
     def search(
         self,
@@ -397,6 +466,7 @@ class _Builder:
         names = np.frombuffer(self.pair_names, dtype=np.int32)
         order = np.argsort(keys, kind="stable")
         idx.postings = names[order].copy()
+        idx.name_nkeys = np.minimum(np.bincount(names, minlength=len(idx.name_text)), 65535).astype(np.uint16)
         counts = np.bincount(keys, minlength=len(idx.key_ids))
         idx.key_offsets = np.zeros(len(idx.key_ids) + 1, dtype=np.int64)
         np.cumsum(counts, out=idx.key_offsets[1:])

@@ -146,7 +146,22 @@ class NameForm:
         if self.cjk and self.kind == PERSON and len(self.core) > 1:
             alt = "".join(self.core[1:] + self.core[:1])
             out.append((skeleton(alt), alt))
+        if self.whole is not None:
+            out.append(self.whole)
         return tuple(out)
+
+    @cached_property
+    def whole(self) -> tuple[str, str] | None:
+        """A person's name written together with its particles in place, when it has any.
+
+        A split pinyin given name may hold a syllable that is a particle
+        elsewhere ("Deng Tao Bin"); a slip across "Al-Tamimi" moves the
+        token boundary.
+        """
+        if not (self.generic and self.kind == PERSON and not self.cjk):
+            return None
+        whole = _spelled_whole(self.text)
+        return None if whole == "".join(self.core) else (skeleton(whole), whole)
 
     def encode(self) -> str:
         """A compact string form (what the screening index stores per name)."""
@@ -163,6 +178,13 @@ def _decode(text: str, data: str) -> NameForm:
     core, generic, legal, kind, cjk = data.split("\t")
     hanzi = cjk if cjk and cjk != "1" else ""
     return NameForm(text, kind, tuple(core.split()), tuple(generic.split()), legal or None, bool(cjk), hanzi)
+
+
+@lru_cache(maxsize=200_000)
+def _spelled_whole(text: str) -> str:
+    """A person's name written together, particles in place, titles left out."""
+    toks = tokens(text)
+    return "".join(t for t in toks if t not in PERSON_TITLES) or "".join(toks)
 
 
 def tokens(text: str) -> list[str]:

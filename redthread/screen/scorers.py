@@ -149,10 +149,13 @@ class RedthreadV1:
             expl["country_mismatch"] = {"query": sorted(query.countries), "candidate": sorted(cand.countries)}
             score *= 0.9
         qn = next((n for n in query.names if n.text == qname), None)
-        cn = next((n for n in cand.names if n.text == cname), None)
-        if qn and cn and qn.legal and cn.legal and "company" not in (qn.legal, cn.legal) and qn.legal != cn.legal:
+        # Any of the candidate's names may carry the query's legal form: a
+        # rendering often uses another class than the original (a Chinese
+        # joint-stock company written "Co., Ltd.").
+        c_legal = sorted({n.legal for n in cand.names if n.legal and n.legal != "company"})
+        if qn and qn.legal and qn.legal != "company" and c_legal and qn.legal not in c_legal:
             features["legal_form_mismatch"] = 1.0
-            expl["legal_form_mismatch"] = {"query": qn.legal, "candidate": cn.legal}
+            expl["legal_form_mismatch"] = {"query": qn.legal, "candidate": c_legal[0]}
             score *= 0.97
         return Score(round(min(score, 1.0), 4), features, expl)
 
