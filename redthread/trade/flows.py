@@ -16,6 +16,7 @@ from typing import Any
 from redthread.errors import RedthreadError
 from redthread.store import Store
 from redthread.trade.engine import TradeEngine, open_engine
+from redthread.trade.parties import party_key
 
 
 @dataclass(frozen=True)
@@ -227,9 +228,9 @@ def series(
         ids = [party_id]
         if eng.store is not None:
             ids = eng.store.members(party_id)
-        in_list = ", ".join(lit(i) for i in ids)
+        in_list = ", ".join(str(party_key(i)) for i in ids)
         roles = {"buyer": "'buyer'", "supplier": "'supplier'", "any": "'buyer', 'supplier'"}[role]
         return eng.fetch(
             "SELECT month, sum(value_usd) AS value_usd, sum(records) AS records FROM party_months "
-            f"WHERE party_id IN ({in_list}) AND role IN ({roles}) GROUP BY month ORDER BY month"
+            f"WHERE party_key IN ({in_list}) AND role IN ({roles}) GROUP BY month ORDER BY month"
         )

@@ -8,7 +8,7 @@ other stores, so each store (and each test) has its own::
 
     records/<dataset>/<hash of source>.parquet   one row per record (parties as integer keys)
     parties/<dataset>/<hash of source>.parquet   party id, key, name, country, schema
-    months/<dataset>/<hash of source>.parquet    per party, role and month: value, records
+    months/<dataset>/<hash of source>.parquet    per party key, role and month: value, records
 
 A reload of the same dataset and source replaces its files (written beside,
 then renamed). Queries see them through DuckDB views ``trade_records`` (as
@@ -67,7 +67,7 @@ CREATE TEMP TABLE {name} (party_id VARCHAR, party_key BIGINT, name VARCHAR, coun
 """
 
 MONTHS_DDL = """
-CREATE TEMP TABLE {name} (party_id VARCHAR, role VARCHAR, month VARCHAR, value_usd DOUBLE, records BIGINT)
+CREATE TEMP TABLE {name} (party_key BIGINT, role VARCHAR, month VARCHAR, value_usd DOUBLE, records BIGINT)
 """
 
 #: Kinds of files per load, and the view each is seen through.
