@@ -134,12 +134,14 @@ def register(app: typer.Typer) -> None:
     def impact(
         top: int | None = typer.Option(20, "--top", "-n", help="Largest N parties (0: all)."),
         engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark."),
+        owned: bool = typer.Option(True, "--owned/--listed-only", help="Count parties owned 50 % or more by "
+                                   "sanctioned ones (the 50 % rule) as sanctioned end users too."),
         json_out: bool = typer.Option(False, "--json", help="JSON output."),
     ) -> None:
         """Rank not-yet-sanctioned parties by the (CHPL-weighted) flow to sanctioned buyers a designation would cut."""
         from redthread.trade.impact import impact as rank
 
-        rows = rank(store(), top=top or None, engine=engine)
+        rows = rank(store(), top=top or None, engine=engine, owned=owned)
         if json_out:
             print_json(rows)
             return

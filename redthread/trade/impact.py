@@ -50,6 +50,24 @@ def sanctioned_ids(store: Store) -> set[str]:
     return out
 
 
+def owned_ids(store: Store, authority: str | None = None) -> set[str]:
+    """Canonical ids of parties blocked by the 50 % rule (owned by sanctioned ones), not listed themselves.
+
+    ``authority`` None: sanctions from any authority seed the rule (as
+    :func:`sanctioned_ids` counts them); the US reading (50 % or more).
+    """
+    import numpy as np
+
+    from redthread.analyze.graph import load_graph
+    from redthread.analyze.ownership import blocked_mask
+
+    graph = load_graph(store, evidence=False)
+    if graph.n_nodes == 0:
+        return set()
+    mask = blocked_mask(graph, authority, "us") & ~graph.sanctioned(authority)
+    return {graph.ids[i] for i in np.flatnonzero(mask).tolist()}
+
+
 def _weight_sql(weights: dict[int | None, float]) -> str:
     whens = " ".join(
         f"WHEN substr(chpl_tier, 1, 1) = '{tier}' THEN {w!r}" for tier, w in weights.items() if tier is not None
@@ -106,6 +124,7 @@ def impact(
     weights: dict[int | None, float] | None = None,
     store_or_engine: Store | TradeEngine | None = None,
     engine: str = "duckdb",
+    owned: bool = True,
 ) -> list[dict[str, Any]]:
     """Not-yet-sanctioned parties ranked by the flow a designation would cut.
 
@@ -113,12 +132,18 @@ def impact(
     sanctioned parties), ``through_usd``, ``direct_usd`` (weighted value it
     ships straight to sanctioned parties), ``value_usd`` (unweighted value it
     ships toward them), ``in_min_cut``, ``sanctioned_buyers`` (names it
-    reaches), ``min_cut_usd``, ``evidence`` (``in``/``out`` links with ``largest_record``).
+    reaches), ``owned_buyers`` (those of them blocked only through ownership),
+    ``min_cut_usd``, ``evidence`` (``in``/``out`` links with ``largest_record``).
+    With ``owned`` (the default), parties blocked by the 50 % rule — owned
+    50 % or more by sanctioned parties, directly or through other blocked
+    ones — count as sanctioned end users too, and are not ranked.
     Values are CHPL-weighted USD unless named ``value_usd``. Empty when no
     party in the records is sanctioned.
     """
     w = weights or WEIGHTS
     sinks_all = sanctioned_ids(store)
+    by_ownership = owned_ids(store) - sinks_all if owned and sinks_all else set()
+    sinks_all |= by_ownership
     with engine_for(store_or_engine or store, engine) as eng:
         links = trade_links(eng, w)
         nodes = {link["supplier"] for link in links} | {link["buyer"] for link in links}
@@ -170,6 +195,7 @@ def impact(
             "in_min_cut": min_cut.get(node, 0.0) > 0,
             "min_cut_usd": min_cut.get(node, 0.0),
             "sanctioned_buyers": sorted(names.get(s, s) for s, up in upstream.items() if node in up),
+            "owned_buyers": sorted(names.get(s, s) for s, up in upstream.items() if node in up and s in by_ownership),
             "evidence": {
                 "in": [_link(link, names) for link in sorted(ins, key=lambda x: -x["weighted_usd"])[:3]],
                 "out": [_link(link, names) for link in sorted(outs, key=lambda x: -x["weighted_usd"])[:3]],

@@ -62,3 +62,29 @@ def test_sanctioned_party_that_only_ships_to_sanctioned_ones(sanctioned: Store) 
     ids = [r["id"] for r in rows]
     assert BRIGHTCELL not in ids and ids[0] == NORTHWIND
     assert all(r["sanctioned_buyers"] for r in rows)
+
+
+def test_parties_owned_by_sanctioned_ones_count_as_sanctioned_buyers(sanctioned: Store) -> None:
+    from redthread.model import Statement
+    from redthread.store import LoadBatch
+
+    polar = party_id("Polar Seafood LLC", "ru")
+    assert polar is not None
+    # The listed (sanctioned) company holds 60 % of the seafood firm that buys cameras.
+    sanctioned.write(LoadBatch("registry", "reg", [
+        Statement("own-polar", "Ownership", "owner", "list-tundra", "registry"),
+        Statement("own-polar", "Ownership", "asset", polar, "registry"),
+        Statement("own-polar", "Ownership", "percentage", "60", "registry"),
+    ]))
+    from redthread.trade.impact import owned_ids
+
+    assert owned_ids(sanctioned) == {sanctioned.canonical_id(polar)}
+    rows = {r["id"]: r for r in impact(sanctioned)}
+    assert polar not in rows  # blocked by the 50 % rule: an end user, not a candidate
+    camera = next(r for r in rows.values() if r["name"] == "Skyview Optics Ltd")
+    assert camera["owned_buyers"] == ["Polar Seafood LLC"] and "Polar Seafood LLC" in camera["sanctioned_buyers"]
+    assert camera["direct_usd"] > 0
+    listed_only = {r["id"]: r for r in impact(sanctioned, owned=False)}
+    assert polar in listed_only and all(not r["owned_buyers"] for r in listed_only.values())
+    # cameras reach the sanctioned buyer only through the fish trade then: far less is cut
+    assert (listed_only[camera["id"]]["cut_usd"] or 0.0) < camera["cut_usd"]

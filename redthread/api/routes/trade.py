@@ -103,11 +103,15 @@ def post_capacity(
 
 
 @router.get("/impact")
-def get_impact(top: int | None = Query(20, ge=1, le=1000), store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+def get_impact(
+    top: int | None = Query(20, ge=1, le=1000),
+    owned: bool = Query(True, description="Count parties owned 50 % or more by sanctioned ones as sanctioned."),
+    store: Store = Depends(get_store),
+) -> list[dict[str, Any]]:
     """Not-yet-sanctioned parties ranked by the flow a designation would cut."""
     from redthread.trade.impact import impact
 
-    return _call(impact, store, top=top)  # type: ignore[no-any-return]
+    return _call(impact, store, top=top, owned=owned)  # type: ignore[no-any-return]
 
 
 def _image(draw: Any, fmt: str) -> Response:
