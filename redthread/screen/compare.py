@@ -12,8 +12,10 @@ Two comparisons run and the better wins:
 - *compact form*: the core written together, which is what lets pinyin
   syllables (``xia men bei hai``) meet ``Xiamen Beihai`` and catches split
   or joined spellings (used only when the two names are tokenised
-  differently, or one is Chinese); for Chinese organisation names a compact
-  that ends the other (the leading place name left out) still scores.
+  differently, one is Chinese, or a person's name has particles, which are
+  then written in place); for Chinese organisation names a compact that ends
+  the other (the leading place name left out) still scores, and a shared
+  leading place name is no evidence for what follows it.
 
 Generic words (industry words, particles) weigh little; different numbers
 in two names ("Fund 2" / "Fund 3") are a strong sign of different parties.

@@ -41,6 +41,9 @@ from redthread.store import Store
 
 #: Keys shared by more names than this are too common to block on.
 MAX_DF = 20_000
+#: Deletion keys shared by more names than this are left out: they belong
+#: to common tokens, whose other keys say as much at a fraction of the cost.
+MAX_DF_DELETION = 2_000
 #: Names scored in full per query.
 CANDIDATE_NAMES = 30
 #: Names whose blocking weight is below this share of the best are skipped.
@@ -255,7 +258,11 @@ class ScreeningIndex:
             if kid is None:
                 continue
             lo, hi = int(self.key_offsets[kid]), int(self.key_offsets[kid + 1])
-            if hi - lo > MAX_DF:
+            if key[0] == "d" and hi - lo > MAX_DF_DELETION:
+                continue  # the token's own keys already say as much, and cost
+            if hi - lo > MAX_DF or key[0] in "gf":
+                # Common keys (and generic words and legal forms, common by
+                # nature) only rank the best names again (see _rank).
                 skipped.append((hi - lo, kid))
                 continue
             lists.append(self.postings[lo:hi])
@@ -278,10 +285,7 @@ class ScreeningIndex:
                 uniq = lists[0]
                 sums = np.full(len(uniq), weights[0])
             else:
-                allnames = np.concatenate(lists)
-                w = np.repeat(np.asarray(weights), [len(x) for x in lists])
-                uniq, inv = np.unique(allnames, return_inverse=True)
-                sums = np.bincount(inv, weights=w)
+                uniq, sums = _sum_postings(lists, weights)
             if skip is not None:
                 # The query's own entry (cross-referencing) must not set the bar.
                 lo, hi = int(self.entity_names[skip]), int(self.entity_names[skip + 1])
@@ -369,6 +373,28 @@ class ScreeningIndex:
         return results[:limit]
 
 
+def _sum_postings(lists: list[np.ndarray], weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct names of several posting lists and the sum of their lists' weights.
+
+    Each name is packed with its list's number into one 64-bit integer and
+    the lot sorted once (2-3 times faster than ``np.unique`` with inverse);
+    a name's weights are summed in list order, so names with the same keys
+    tie exactly.
+    """
+    if len(lists) >= 1 << _LIST_BITS:
+        allnames = np.concatenate(lists)
+        w = np.repeat(np.asarray(weights), [len(x) for x in lists])
+        uniq, inv = np.unique(allnames, return_inverse=True)
+        return uniq, np.bincount(inv, weights=w)
+    packed = np.concatenate([(x.astype(np.int64) << _LIST_BITS) | k for k, x in enumerate(lists)])
+    packed.sort()
+    names = packed >> _LIST_BITS
+    starts = np.flatnonzero(np.concatenate(([True], names[1:] != names[:-1])))
+    sums = np.add.reduceat(np.asarray(weights)[packed & ((1 << _LIST_BITS) - 1)], starts)
+    return names[starts].astype(np.int32), sums
+
+
+_LIST_BITS = 10
 _MATCHABLE = frozenset(s.name for s in model.schemata.values() if s.matchable and not s.is_a("Address"))
 _CHUNK = 5000
 _BUILD_SOURCE: Sequence[Mapping[str, Any]] | None = None

@@ -139,8 +139,14 @@ class NameForm:
     def compacts(self) -> tuple[tuple[str, str], ...]:
         """The core written together, as (skeleton, ASCII) pairs.
 
-        Chinese person names also give the given-name-first order.
+        Chinese person names also give the given-name-first order; a person's
+        name with particles also the whole name written together
+        (:attr:`whole`). Computed once per name.
         """
+        return self._compacts
+
+    @cached_property
+    def _compacts(self) -> tuple[tuple[str, str], ...]:
         joined = "".join(self.core)
         out = [(skeleton(joined), joined)]
         if self.cjk and self.kind == PERSON and len(self.core) > 1:

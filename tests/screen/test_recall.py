@@ -122,3 +122,44 @@ def test_blocking_ties_prefer_the_names_closest_to_the_query(monkeypatch: pytest
     idx = _index(names + filler)
     assert "target" in [i for i in (idx.ids[e] for e in idx.candidates(
         make_record("Company", {"name": ["Kometastroy Holding LLC"]})))]
+
+
+def test_a_shared_place_name_is_no_evidence_for_the_rest() -> None:
+    # "suzhou" + "linlin" against "suzhou" + "lilin": the place must not carry
+    # two different cores over the bar
+    assert score("Company", "苏州林林电子有限公司", ["SuZhou LiLin Electronics Co., Ltd."]) < 0.7
+    assert score("Company", "SuZhou LiLin Electronics", ["苏州力林电子有限公司"]) >= 0.9
+
+
+def test_short_organisation_words_slip_as_spelled() -> None:
+    # the skeleton folds qu/k and vowels: one "slip" there is three here
+    assert sim("quaner", "kinner", person=False) == 0.0
+    assert sim("vektormash", "vaktormash", person=False) >= 0.85
+
+
+def test_eight_letter_given_name_with_a_dropped_letter() -> None:
+    given = ["Haibing", "Haifeng", "Haitao", "Haijun", "Haiming", "Haibo", "Hailong", "Haining"]
+    names = [(f"z{k}-{g}", "Person", f"Zhou {g}") for k, g in enumerate(given) for _ in range(6)]
+    ents = [{"id": i, "schema": s, "properties": {"name": [n]}} for i, s, n in names]
+    ents.append({"id": "target", "schema": "Person", "properties": {"name": ["周海强", "Zhou Haiqiang"]}})
+    idx = ScreeningIndex.build(ents)
+    assert _top(idx, "Person", "Zhou Haiiang")[0] == "target"
+
+
+def test_pinyin_in_western_order_is_blocked() -> None:
+    names = [(f"x{k}", "Person", n) for k, n in enumerate(["Xu Kai", "Xiu Kai", "Kai Xiu", "Kai Xu"] * 40)]
+    names.append(("target", "Person", "蔡秀"))
+    idx = _index(names)
+    assert _top(idx, "Person", "Xiu Cai")[0] == "target"
+
+
+def test_posting_sums_match_the_plain_computation() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    lists = [np.sort(rng.choice(5000, size=n, replace=False)).astype(np.int32) for n in (900, 40, 300, 1, 2500)]
+    weights = [1.5, 9.0, 0.25, 12.0, 3.0]
+    names, sums = index_mod._sum_postings(lists, weights)
+    uniq, inv = np.unique(np.concatenate(lists), return_inverse=True)
+    expected = np.bincount(inv, weights=np.repeat(weights, [len(x) for x in lists]))
+    assert np.array_equal(names, uniq) and np.allclose(sums, expected)
