@@ -232,6 +232,8 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
         if source == "legal":
             head, sep, tail = raw.rpartition(" and ")
             if sep and len(tail.split()) >= 3:
+                if p.legal.fullmatch(head):  # "Foo Ltd and Bar LLC": two companies, both named
+                    add(start, start + len(head), "legal", schema, weight)
                 start += len(head) + len(sep)
                 raw = tail
         if source == "authority":

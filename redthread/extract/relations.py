@@ -65,6 +65,7 @@ ENDS: dict[str, tuple[str, str]] = {
     "Payment": ("payer", "beneficiary"),
     "EconomicActivity": ("sender", "receiver"),
     "Sanction": ("entity", ""),
+    "Attribute": ("", ""),  # a fact about the source party itself (its properties)
 }
 
 
@@ -238,11 +239,12 @@ _POSS_SUBSIDIARY = re.compile(r"['’]s?\s+(?:\w+\s+)?subsidiary\s*,?\s*", re.IG
 
 
 def _ownership(ctx: SentenceContext, owner: Mention, asset: Mention, text: str, rule_name: str,
-               kind: str | None = None) -> Relation | None:
+               kind: str | None = None, pct_text: str | None = None) -> Relation | None:
+    """``pct_text``: the percentage the pattern tied to this owner, when it found one (else the first in ``text``)."""
     if _negated(text):
         return None
     rel = Relation("Ownership", owner, asset, (ctx.start, ctx.end), rule_name)
-    pct = parse_percentage(text)
+    pct = parse_percentage(pct_text) if pct_text else parse_percentage(text)
     if pct is not None:
         rel.add("percentage", format_percentage(pct))
     if kind:
@@ -265,7 +267,8 @@ def ownership(ctx: SentenceContext) -> Iterator[Relation]:
         m = _OWNED_BY.fullmatch(between)
         if m and id(b) not in used and _subject_ok(ctx, a, b) and (b.party, a.party) not in done:
             used.add(id(b))
-            rel = _ownership(ctx, b, a, between, "owned-by", m.group("kind"))
+            # "A is 30% owned by B and 25% owned by C": each owner with the share next to it
+            rel = _ownership(ctx, b, a, between, "owned-by", m.group("kind"), m.group("pct"))
             if rel:
                 done.add((b.party, a.party))
                 yield rel
@@ -710,7 +713,9 @@ _SANCTION_VERB = r"sanctioned|designated|blacklisted|listed|added to (?:the |its
 
 @cache
 def _sanction_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    alt = "|".join(re.escape(f) for f in sorted({f for a in lexicon().authorities for f in a.forms}, key=len, reverse=True))
+    # Any run of white space between the words of a form: names wrap across lines.
+    alt = "|".join(re.escape(f).replace(r"\ ", r"\s+")
+                   for f in sorted({f for a in lexicon().authorities for f in a.forms}, key=len, reverse=True))
     auth = rf"(?:the\s+)?(?P<auth>{alt})(?![\w])"
     passive = re.compile(
         rf"(?P<gap>[^;]{{0,90}}?)\b(?:was|were|is|are|has been|have been|had been|being|been|got|,)?\s*"
@@ -744,7 +749,7 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
         after = ctx.after(m)
         found: list[tuple[str, int, int]] = []  # (authority form, clause start, clause end)
         pm = passive.match(after)
-        if pm and not _other_party(ctx, m, m.end, m.end + pm.start("verb")):
+        if pm and not _other_party(ctx, m, m.end, m.end + pm.start("verb"), coordinated=True):
             if not _negated(pm.group("gap") or ""):
                 found.append((pm.group("auth"), m.end + pm.start("verb"), m.end + pm.end()))
         um = under.match(after)
@@ -754,6 +759,7 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
         if am and not _negated(am.group(0)):
             found.append((am.group("auth"), ctx.start + am.start(), m.end))
         for form, cstart, _cend in found:
+            form = " ".join(form.split())  # a name wrapped across lines
             authority = lex.authority(form)
             name = authority.name if authority else form
             if (m.party, name) in seen:
@@ -771,8 +777,64 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
             yield rel
 
 
-def _other_party(ctx: SentenceContext, m: Mention, start: int, end: int) -> bool:
-    return any(o.party != m.party and start <= o.start < end and o.source != "authority" for o in ctx.mentions)
+_COORDINATION = re.compile(r"(?:\s*(?:,|;|&|\band\b|\bor\b|\bas well as\b)\s*\x00)+\s*,?\s*"
+                           r"(?:(?:was|were|is|are|has been|have been|had been|been|being|got)\b\s*)?"
+                           r"(?:(?:also|later|subsequently|then|already|previously|all|both)\s+)?", re.I)
+
+
+# -- facts about one party --------------------------------------------------------------
+
+_INCORPORATED = re.compile(
+    r"(?P<gap>\s*(?:\([^)]{0,60}\)\s*)?(?:,[^,;]{0,80},\s*)?(?:,\s*(?:which|that)\s+)?)"
+    r"(?:was|is|had been|has been|were)\s+(?:first\s+|originally\s+|officially\s+|only\s+)?"
+    r"(?:registered|incorporated|founded|established|set up|formed|created)\b"
+    r"(?P<where>(?:\s+(?:in|at)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})?)"
+    r"\s*,?\s+(?:in|on)\s+(?=\S)",
+)
+
+
+@rule("incorporation")
+def incorporation(ctx: SentenceContext) -> Iterator[Relation]:
+    """"X was registered / incorporated / founded in October 2022" → X's incorporationDate."""
+    done: set[int] = set()
+    for m in ctx.mentions:
+        if m.source == "authority" or m.party in done:
+            continue
+        after = ctx.after(m)
+        im = _INCORPORATED.match(after)
+        if im is None or _negated(im.group(0)) or _other_party(ctx, m, m.end, m.end + im.start("where")):
+            continue
+        dm = DATE_RE.match(after, im.end())
+        period = period_from_match(dm) if dm else None
+        if period is None or period.end is not None:  # a season or "early 2021" is not a date to compare
+            continue
+        done.add(m.party)
+        rel = Relation("Attribute", m, None, (ctx.start, ctx.end), "incorporated")
+        rel.add("incorporationDate", period.start)
+        yield _finish(rel, ctx, dates=False)
+
+
+def _other_party(ctx: SentenceContext, m: Mention, start: int, end: int, coordinated: bool = False) -> bool:
+    """Whether another party is named between ``start`` and ``end``.
+
+    With ``coordinated``, parties that only extend a list with ``m`` ("A, B
+    and C were designated") do not count: the verb is every one's.
+    """
+    others = sorted((o for o in ctx.mentions if o.party != m.party and start <= o.start < end
+                     and o.source != "authority"), key=lambda o: o.start)
+    if not others:
+        return False
+    if not coordinated:
+        return True
+    gap, pos = [], start
+    for o in others:
+        if o.start < pos:
+            continue
+        gap.append(ctx.text[pos:o.start])
+        gap.append("\x00")
+        pos = max(pos, o.end)
+    gap.append(ctx.text[pos:end])
+    return _COORDINATION.fullmatch("".join(gap)) is None
 
 
 def find_relations(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Relation]:

@@ -108,6 +108,11 @@ def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: st
         rid = make_id(doc_id, rel.schema, src, tgt, sorted(key_props.items()))
         quote = text[rel.sentence[0]:rel.sentence[1]]
         ev = Evidence(rel.sentence[0], rel.sentence[1], quote, rel.confidence, rel.hedge)
+        if rel.schema == "Attribute":  # facts about the party itself
+            for prop, values in rel.props.items():
+                for value in values:
+                    b.add(src, prop, value, ev)
+            continue
         b.entity(rid, rel.schema, ev)
         first_end, second_end = ENDS[rel.schema]
         b.add(rid, first_end, src, ev)

@@ -39,7 +39,9 @@ def _wrapped(text: str, pos: int) -> bool:
     """The newline at ``pos`` wraps a long line in mid-sentence (e.g. text from PDFs)."""
     line_start = text.rfind("\n", 0, pos) + 1
     line = text[line_start:pos].rstrip()
-    after = text[pos + 1 : pos + 2]
+    # The next line's first character, past its indentation (a wrapped list item is indented).
+    indent = len(text) - len(text[pos + 1 :].lstrip(" \t"))
+    after = text[indent : indent + 1]
     if len(line) < 40 or not line or line[-1] in ".!?:;\"”»)]" or not after or after.isspace():
         return False
     return not re.match(r"[-*•\d]", after)

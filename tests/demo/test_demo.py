@@ -252,6 +252,12 @@ def test_sources_that_disagree_are_found(demo_run: tuple[Path, dict[str, Any], f
         {v["value"] for v in c["values"]} for c in claims["conflicts"] if c.get("prop") == "incorporationDate"
     ]
     assert {"2021-02-01", "2021-02-10"} in dates, claims["conflicts"]
+    # the wire brief's registration month (prose) against the registry's date for the Bishkek firm
+    assert {"2022-10", "2022-11-02"} in dates, claims["conflicts"]
+    # the bulletin's designation date (prose, a wrapped list item) against the list and another article
+    designations = [{v["value"] for v in c["values"]} for c in claims["conflicts"] if c.get("prop") == "startDate"
+                    and c["key"][0] == "Sanction"]
+    assert any({"2024-07-23", "2024-08-23"} <= d for d in designations), claims["conflicts"]
     assert summary["claims"]["single_source"] > 0
 
 

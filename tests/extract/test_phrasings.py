@@ -107,3 +107,49 @@ def test_birth_date_is_not_the_relation_date() -> None:
     (rel,) = [r for r in relations("Marat Osmonov (born 14 March 1979) is the general director of Vega Motors LLC.")
               if r[0] == "Directorship"]
     assert "startDate" not in rel[2]
+
+
+def _facts(text: str, prop: str) -> dict[str, list[str]]:
+    r = extract_text(text, doc_id="f", dataset="t")
+    return {(e["properties"].get("name") or ["?"])[0]: e["properties"][prop]
+            for e in r.entities if prop in e["properties"] and e["schema"] not in ("Sanction", "Document")}
+
+
+def test_indented_continuation_of_a_list_item_is_one_sentence() -> None:
+    text = ("Notes.\n\n- Northwind Avionics AO, a Tomsk drone maker, was designated by the Office of\n"
+            "  Foreign Assets Control on 3 May 2024.\n- Baltic Rotor LLC was listed by the Office of Foreign "
+            "Assets Control on 9 June 2024.\n")
+    got = sorted((ends[0], p["authority"][0], p["startDate"][0])
+                 for schema, ends, p in relations(text) if schema == "Sanction")
+    assert got == [("Baltic Rotor LLC", "Office of Foreign Assets Control", "2024-06-09"),
+                   ("Northwind Avionics AO", "Office of Foreign Assets Control", "2024-05-03")]
+
+
+def test_a_list_of_parties_shares_the_designation() -> None:
+    text = "Vega Motors LLC, Delta Drones Ltd and Orion Capital LLC were designated by the Treasury on 2 June 2024."
+    got = sorted(ends[0] for schema, ends, _ in relations(text) if schema == "Sanction")
+    assert got == ["Delta Drones Ltd", "Orion Capital LLC", "Vega Motors LLC"]
+    # a party named between subject and verb that is not part of a list still blocks the reading
+    assert not [r for r in relations("Vega Motors LLC said Delta Drones JSC was designated by the Treasury.")
+                if r[0] == "Sanction" and r[1] == ["Vega Motors LLC"]]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Kestrel Rotor LLC was registered in October 2022, a directory shows.", {"Kestrel Rotor LLC": ["2022-10"]}),
+    ("Kestrel Rotor LLC, a Bishkek trading firm, was incorporated on 4 March 2021.",
+     {"Kestrel Rotor LLC": ["2021-03-04"]}),
+    ("Kestrel Rotor LLC was founded in Almaty in 2019 by two engineers.", {"Kestrel Rotor LLC": ["2019"]}),
+    ("Orion Capital LLC sold parts to Baltic Drone LLP, which was registered in May 2023.",
+     {"Baltic Drone LLP": ["2023-05"]}),
+    ("Kestrel Rotor LLC was not registered in 2020.", {}),
+    ("Kestrel Rotor LLC was registered in early 2021.", {}),  # a period, not a date to compare
+    ("Kestrel Rotor LLC was registered at 5 Main Street in 2021.", {}),
+])
+def test_incorporation_dates_from_prose(sentence: str, expected: dict[str, list[str]]) -> None:
+    assert _facts(sentence, "incorporationDate") == expected
+
+
+def test_each_owner_keeps_the_share_stated_next_to_it() -> None:
+    text = "Vega Motors LLC is 30% owned by Pavel Ivanov and 25% owned by Orion Capital LLC."
+    got = sorted((ends[0], p.get("percentage")) for schema, ends, p in relations(text) if schema == "Ownership")
+    assert got == [("Orion Capital LLC", ["25"]), ("Pavel Ivanov", ["30"])]
