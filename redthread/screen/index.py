@@ -82,9 +82,12 @@ def token_keys(tok: str) -> tuple[str, ...]:
             out += ["p" + tok[:3], "s" + tok[-3:], "l" + "".join(sorted(set(tok))), _ends_key(tok, len(tok))]
         if not tok.isdigit():
             if 4 <= len(tok) <= SHORT_TOKEN:
-                # Short tokens have few typo keys: the token and each of its
-                # one-letter deletions (any single slip leaves one shared).
-                out.append("d" + tok)
+                # Short tokens have few typo keys: each of its one-letter
+                # deletions (any single slip leaves one shared; a doubled
+                # letter keeps the letter set of longer ones) and, for four
+                # letters, the token itself.
+                if len(tok) == 4:
+                    out.append("d" + tok)
                 out.extend({"d" + tok[:k] + tok[k + 1:] for k in range(len(tok))})
             elif len(tok) > SHORT_TOKEN:
                 # A slip in the second letter breaks the head and ends keys.
@@ -137,7 +140,9 @@ def query_keys(form: NameForm) -> set[str]:
     keys.update(_ends_key(t, len(t) + d) for t in form.core if len(t) >= 5 for d in (-1, 1))
     keys.update("c" + comp for comp, _ in form.compacts())
     for t in form.core:
-        if len(t) > SHORT_TOKEN and not t.isdigit():
+        if 4 < len(t) <= SHORT_TOKEN and not t.isdigit():
+            keys.add("d" + t)  # the query's token is a deletion of the indexed one
+        elif len(t) > SHORT_TOKEN and not t.isdigit():
             # A letter dropped from the second place of a long token.
             keys.add("d" + t)
             if len(t) == SHORT_TOKEN + 1:
