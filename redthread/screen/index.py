@@ -17,8 +17,9 @@ skipped), sums the weights per name and scores only the best few dozen
 candidates with the full scorer. Shared identifiers (INN, IMO, LEI, ...) are
 looked up directly.
 
-:func:`index_for` builds the index of a store (optionally one dataset) and
-caches it in the process until the store changes (a new load or judgement).
+:func:`index_for` builds the index of a store (optionally one dataset),
+caches it in the process until the store changes (a new load or judgement)
+and keeps it on disk beside the store (:mod:`redthread.screen.persist`).
 """
 
 from __future__ import annotations
@@ -519,14 +520,26 @@ def store_signature(store: Store) -> tuple[Any, ...]:
 
 
 def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | None = None) -> ScreeningIndex:
-    """The (cached) screening index of a store, or of one dataset in it."""
+    """The screening index of a store, or of one dataset in it.
+
+    Cached in the process until the store changes (a new load or judgement),
+    and kept on disk beside the store (:mod:`redthread.screen.persist`), so
+    the next process loads it instead of building it again.
+    """
+    from redthread.screen import persist
+
     key = (store.url, dataset)
     sig = store_signature(store)
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == sig:
             return cached[1]
-        idx = ScreeningIndex.build(store.entities(dataset=dataset), progress=progress)
+        path = persist.path_for(store, dataset)
+        idx = persist.load(path) if path is not None else None
+        if idx is None:
+            idx = ScreeningIndex.build(store.entities(dataset=dataset), progress=progress)
+            if path is not None:
+                persist.save(path, idx)
         _CACHE[key] = (sig, idx)
         return idx
 

@@ -1,0 +1,131 @@
+"""The screening index on disk: built once per store content, loaded in seconds after.
+
+Building the index of a million entities takes minutes; a command-line
+``redthread screen`` or a restarted server would pay that every time. So the
+index is written beside the store — ``store.db`` -> ``store.screen/``, or
+``REDTHREAD_HOME/screen/<hash of the store URL>/`` for other stores — one file
+per scope (the whole store or one dataset), named by a digest of:
+
+- the store's content (every load with its content hash and time, every
+  judgement), so a new load or judgement builds a fresh index;
+- the screening code itself (the source of ``redthread/screen``), so a
+  changed analysis or key never meets an index built by another version.
+
+Files are written beside and renamed (readers never see half a file); older
+files of the same scope are removed. The folder is the user's own data, like
+the store: files are Python pickles and are trusted as such.
+``REDTHREAD_SCREEN_CACHE=0`` turns this off (in-process caching stays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from redthread import settings
+from redthread.store import Store
+
+if TYPE_CHECKING:
+    from redthread.screen.index import ScreeningIndex
+
+log = logging.getLogger(__name__)
+
+
+def enabled() -> bool:
+    """Whether indexes are kept on disk (``REDTHREAD_SCREEN_CACHE``, on by default)."""
+    return os.environ.get("REDTHREAD_SCREEN_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def folder(store_url: str) -> Path | None:
+    """Where the indexes of the store at ``store_url`` live; None for an in-memory store."""
+    if store_url.startswith("sqlite:///"):
+        path = store_url[len("sqlite:///"):]
+        if path in ("", ":memory:"):
+            return None
+        db = Path(path)
+        return db.with_name(db.stem + ".screen")
+    if store_url.startswith("sqlite:"):
+        return None
+    return settings.home() / "screen" / hashlib.sha1(store_url.encode("utf-8")).hexdigest()[:16]
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the screening code (every module of this package)."""
+    h = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode("utf-8"))
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def content_digest(store: Store) -> str:
+    """A digest that changes whenever the store's content or resolution changes (stable across processes).
+
+    Every load (id, dataset, source, content hash, time and counts) and every
+    judgement goes in: a store emptied and loaded again never matches an old file.
+    """
+    h = hashlib.sha1()
+    for row in store.loads():
+        h.update("|".join(str(row.get(k)) for k in ("id", "dataset", "source", "content_hash", "loaded_at",
+                                                    "added", "kept", "removed", "unchanged")).encode("utf-8"))
+        h.update(b"\n")
+    for j in sorted((j.left_id, j.right_id, j.judgement) for j in store.judgements()):
+        h.update("|".join(j).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()[:16]
+
+
+def _scope(dataset: str | None) -> str:
+    return "all" if dataset is None else "ds-" + hashlib.sha1(dataset.encode("utf-8")).hexdigest()[:12]
+
+
+def path_for(store: Store, dataset: str | None) -> Path | None:
+    """The file the index of ``store`` (or of one dataset) has now, or None when not kept on disk."""
+    if not enabled():
+        return None
+    where = folder(store.url)
+    if where is None:
+        return None
+    return where / f"{_scope(dataset)}-{content_digest(store)}-{code_digest()}.pkl"
+
+
+def load(path: Path) -> ScreeningIndex | None:
+    """The index in ``path``, or None when there is none (or it cannot be read: it is then rebuilt)."""
+    from redthread.screen.index import ScreeningIndex
+
+    try:
+        with path.open("rb") as fh:
+            idx = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a damaged or foreign file: build again
+        log.warning("ignoring screening index %s: %s", path, exc)
+        return None
+    return idx if isinstance(idx, ScreeningIndex) else None
+
+
+def save(path: Path, idx: ScreeningIndex) -> None:
+    """Write ``idx`` to ``path`` (beside, then renamed) and remove older files of the same scope."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        scope = path.name.split("-", 1)[0] if path.name.startswith("all-") else "-".join(path.name.split("-")[:2])
+        for old in path.parent.glob(f"{scope}-*.pkl"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only or full disk must not stop screening
+        log.warning("could not keep the screening index in %s: %s", path.parent, exc)
