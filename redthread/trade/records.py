@@ -253,7 +253,7 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, data: dict[str, list[An
 
 
 def _drop_dims(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:
-    """Forget the lookup tables (registered views or ENUM tables) and their types."""
+    """Forget the lookup tables (registered views or ENUM tables; their types go with the connection)."""
     for name in names:
         try:
             con.unregister(name)
