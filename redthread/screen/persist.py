@@ -123,7 +123,7 @@ def save(path: Path, idx: ScreeningIndex) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        scope = path.name.split("-", 1)[0] if path.name.startswith("all-") else "-".join(path.name.split("-")[:2])
+        scope = path.name.rsplit("-", 2)[0]  # "<scope>-<content>-<code>.pkl"
         for old in path.parent.glob(f"{scope}-*.pkl"):
             if old != path:
                 old.unlink(missing_ok=True)

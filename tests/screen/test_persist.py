@@ -61,3 +61,19 @@ def test_damaged_file_is_rebuilt_and_cache_can_be_turned_off(tmp_path: Path, mon
     assert persist.path_for(st, None) is None
     assert persist.folder("sqlite:///:memory:") is None
     st.close()
+
+
+def test_a_new_file_replaces_only_its_own_scope(tmp_path: Path) -> None:
+    (tmp_path / "list.ftm.jsonl").write_text(LIST, encoding="utf-8")
+    st = open_store(f"sqlite:///{tmp_path / 'case.db'}")
+    ingest(st, [tmp_path / "list.ftm.jsonl"], "list")
+    clear_cache()
+    index_for(st)
+    index_for(st, "list")
+    folder = tmp_path / "case.screen"
+    assert len(list(folder.glob("all-*.pkl"))) == 1 and len(list(folder.glob("ds-*.pkl"))) == 1
+    st.add_judgement(Judgement("p-1", "c-1", "negative", "test", "2025-01-01T00:00:00"))
+    clear_cache()
+    index_for(st)  # the whole-store index is rebuilt; the dataset's older file stays until it is asked for
+    assert len(list(folder.glob("all-*.pkl"))) == 1 and len(list(folder.glob("ds-*.pkl"))) == 1
+    st.close()
