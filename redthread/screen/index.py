@@ -507,16 +507,8 @@ class _Builder:
         return idx
 
 
-_CACHE: dict[tuple[str, str | None], tuple[tuple[Any, ...], ScreeningIndex]] = {}
+_CACHE: dict[tuple[str, str | None], tuple[str, ScreeningIndex]] = {}
 _LOCK = threading.Lock()
-
-
-def store_signature(store: Store) -> tuple[Any, ...]:
-    """Changes whenever the store's content or resolution changes."""
-    loads = store.loads()
-    last = max((row["id"] for row in loads), default=0)
-    judged = hash(tuple((j.left_id, j.right_id, j.judgement) for j in store.judgements()))
-    return (len(loads), last, judged)
 
 
 def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | None = None) -> ScreeningIndex:
@@ -529,12 +521,12 @@ def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | N
     from redthread.screen import persist
 
     key = (store.url, dataset)
-    sig = store_signature(store)
+    sig = persist.content_digest(store)  # one read of the loads and judgements serves both caches
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == sig:
             return cached[1]
-        path = persist.path_for(store, dataset)
+        path = persist.path_for(store, dataset, sig)
         idx = persist.load(path) if path is not None else None
         if idx is None:
             idx = ScreeningIndex.build(store.entities(dataset=dataset), progress=progress)

@@ -86,14 +86,17 @@ def _scope(dataset: str | None) -> str:
     return "all" if dataset is None else "ds-" + hashlib.sha1(dataset.encode("utf-8")).hexdigest()[:12]
 
 
-def path_for(store: Store, dataset: str | None) -> Path | None:
-    """The file the index of ``store`` (or of one dataset) has now, or None when not kept on disk."""
+def path_for(store: Store, dataset: str | None, digest: str | None = None) -> Path | None:
+    """The file the index of ``store`` (or of one dataset) has now, or None when not kept on disk.
+
+    ``digest``: the store's :func:`content_digest`, when the caller has it already.
+    """
     if not enabled():
         return None
     where = folder(store.url)
     if where is None:
         return None
-    return where / f"{_scope(dataset)}-{content_digest(store)}-{code_digest()}.pkl"
+    return where / f"{_scope(dataset)}-{digest or content_digest(store)}-{code_digest()}.pkl"
 
 
 def load(path: Path) -> ScreeningIndex | None:
