@@ -1,9 +1,14 @@
 """Load customs records (CSV or Parquet) into the columnar trade table (Parquet files).
 
-The work is vectorised in DuckDB; only the distinct values of HS codes,
-countries and party names (thousands, not millions) pass through Python, so
-that each rule (HS normalisation, country codes, party ids) is written once,
-in :mod:`redthread.trade.hs` and :mod:`redthread.trade.parties`.
+The load is dictionary-coded (:mod:`redthread.trade.coded`): the columns
+whose values repeat (parties, countries, HS codes, currencies, dates, goods,
+units) are read as dictionaries, and every rule runs once per distinct
+value — HS normalisation and CHPL tiers (:mod:`redthread.trade.hs`),
+country codes, party ids and keys (:mod:`redthread.trade.parties`), dates,
+numbers and text as DuckDB SQL over the distinct values — while rows get the
+results by NumPy takes. Reading the next chunk, working on this one and
+writing the last one overlap (three threads). A CSV is first streamed into
+Parquet (text columns plus its line numbers).
 
 A record that fails validation is reported as ``file:row: column: reason``
 (``row`` is the line number for CSV, the 1-based record number for Parquet).
@@ -11,18 +16,23 @@ A record that fails validation is reported as ``file:row: column: reason``
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from followthemoney.types import registry
 
 from redthread.errors import InputError
-from redthread.trade import fx, hs, table
+from redthread.trade import coded, fx, hs, table
+from redthread.trade.coded import Codes, Vocabulary
 from redthread.trade.mapping import Mapping
-from redthread.trade.parties import party_id, party_key
+from redthread.trade.parties import normalise_names, party_ids_keys
 from redthread.trade.table import RECORD_COLUMNS
 
 #: Party roles and the mapping fields that hold name and country.
@@ -33,8 +43,17 @@ ROLES = {
 }
 #: Country fields of a record (besides the parties').
 COUNTRY_FIELDS = ("sender_country", "receiver_country", "origin_country", "destination_country", "trading_country")
+#: Fields read as dictionaries (their values repeat); the rest (numbers, declaration numbers) are read plain.
+CODED_FIELDS = ("date", "sender", "receiver", "declarant", "hs_code", "currency", "goods_description", "unit",
+                *COUNTRY_FIELDS)
+#: Record columns written with statistics (what queries filter on).
+STATISTICS = ("row", "date", "sender_key", "receiver_key", "declarant_key", "value_usd")
+#: Cells (parties x months) of a role's dense monthly sums before they fall back to sorting.
+MONTH_CELLS = 1 << 24
 #: How many bad rows are reported one by one.
 MAX_REPORTED = 1000
+#: Month index (``year * 12 + month - 1``) of 1970-01, where NumPy's months start.
+EPOCH_MONTH = 1970 * 12
 
 
 @dataclass
@@ -61,73 +80,8 @@ class RecordLoad:
     parties: list[PartyRow] = field(default_factory=list)
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-class _Columns:
-    """SQL expressions for the mapped fields over the ``raw_rows`` view (aliased ``t``)."""
-
-    def __init__(self, mapping: Mapping, types: dict[str, str], path: Path) -> None:
-        self.mapping = mapping
-        self.types = types
-        missing = [c for c in mapping.columns.values() if c not in types]
-        if missing:
-            raise InputError(
-                f"column(s) {', '.join(repr(c) for c in missing)} named in the mapping are not in the file; "
-                f"its columns are: {', '.join(types)}",
-                path=str(path),
-                field=missing[0],
-            )
-
-    @staticmethod
-    def q(col: str) -> str:
-        """A column of the records file, qualified (joined tables have columns too)."""
-        return "t." + _ident(col)
-
-    def raw(self, name: str) -> str:
-        col = self.mapping.column(name)
-        return self.q(col) if col else "NULL"
-
-    def key(self, name: str | None) -> str:
-        """The raw value as text, '' for NULL: the join key into a lookup table.
-
-        Cleaning (trimming, case) happens once per distinct value in Python.
-        """
-        col = self.mapping.column(name) if name else None
-        if not col:
-            return "''"
-        expr = self.q(col) if self.types[col].upper() == "VARCHAR" else f"CAST({self.q(col)} AS VARCHAR)"
-        return f"coalesce({expr}, '')"
-
-    def text(self, name: str) -> str:
-        col = self.mapping.column(name)
-        if not col:
-            return "CAST(NULL AS VARCHAR)"
-        return f"NULLIF(trim(CAST({self.q(col)} AS VARCHAR)), '')"
-
-    def number(self, name: str) -> str:
-        col = self.mapping.column(name)
-        if not col:
-            return "CAST(NULL AS DOUBLE)"
-        if self.types[col].upper() == "VARCHAR":
-            return f"TRY_CAST(replace(replace(trim({self.q(col)}), ',', ''), ' ', '') AS DOUBLE)"
-        return f"TRY_CAST({self.q(col)} AS DOUBLE)"
-
-    def date(self) -> str:
-        col = self.q(self.mapping.columns["date"])
-        fmt = self.mapping.date_format
-        if fmt and self.types[self.mapping.columns["date"]].upper() == "VARCHAR":
-            return f"CAST(try_strptime(trim({col}), {_lit(fmt)}) AS DATE)"
-        return f"TRY_CAST({col} AS DATE)"
-
-    def month_start(self) -> str:
-        """The first day of the record's month (a DATE: cheaper to compute and join on than text)."""
-        return f"CAST(date_trunc('month', {self.date()}) AS DATE)"
 
 
 def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
@@ -191,243 +145,681 @@ def _line_numbers(batch: pa.RecordBatch, first: int) -> tuple[pa.Array, int]:
     return pa.array(starts, pa.int64()), int(first + ends[-1]) if len(ends) else first
 
 
-def _open_raw(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, staging: Path) -> dict[str, str]:
-    """Create the ``raw_rows`` view (with a ``__row`` number) over the file.
+class _Fields:
+    """The mapped fields over one file's columns, and the SQL that cleans each kind of value."""
 
-    A CSV is first streamed into ``staging`` as Parquet (bounded memory,
-    line numbers kept).
-    """
-    try:
-        if path.suffix.lower() == ".parquet":
-            con.execute(
-                "CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT file_row_number + 1 AS __row, * "
-                f"FROM read_parquet({_lit(str(path))}, file_row_number = true)"
+    def __init__(self, mapping: Mapping, schema: pa.Schema, path: Path) -> None:
+        self.mapping = mapping
+        self.types: dict[str, pa.DataType] = {f.name: f.type for f in schema if f.name != "__row"}
+        missing = [c for c in mapping.columns.values() if c not in self.types]
+        if missing:
+            raise InputError(
+                f"column(s) {', '.join(repr(c) for c in missing)} named in the mapping are not in the file; "
+                f"its columns are: {', '.join(self.types)}",
+                path=str(path),
+                field=missing[0],
             )
-        else:
-            delim = mapping.delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
-            try:
-                csv_to_parquet(path, staging, delim)
-            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-                raise InputError(f"cannot read CSV: {exc}".splitlines()[0], path=str(path)) from None
-            con.execute(f"CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT * FROM read_parquet({_lit(str(staging))})")
-        described = con.execute("DESCRIBE raw_rows").fetchall()
-    except duckdb.Error as exc:
-        raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
-    return {str(row[0]): str(row[1]) for row in described if row[0] != "__row"}
+
+    def column(self, name: str | None) -> str | None:
+        return self.mapping.column(name) if name else None
+
+    def text_type(self, name: str) -> bool:
+        col = self.column(name)
+        return bool(col) and coded.is_text(_value_type(self.types[col or ""]))
+
+    def coded_columns(self) -> list[str]:
+        """Columns read as dictionaries: text columns of the coded fields."""
+        return sorted({c for f in CODED_FIELDS if (c := self.column(f)) and self.text_type(f)})
+
+    def needed(self) -> list[str]:
+        return sorted(set(self.mapping.columns.values()))
+
+    # SQL over the column ``v`` (run on distinct values or plain columns by :func:`coded.sql_map`)
+    def date_sql(self) -> str:
+        fmt = self.mapping.date_format
+        if fmt and self.text_type("date"):
+            return f"CAST(try_strptime(trim(v), {_lit(fmt)}) AS DATE)"
+        return "TRY_CAST(v AS DATE)"
+
+    def number_sql(self, name: str) -> str:
+        if self.text_type(name):
+            return "TRY_CAST(replace(replace(trim(v), ',', ''), ' ', '') AS DOUBLE)"
+        return "TRY_CAST(v AS DOUBLE)"
+
+    TEXT_SQL = "NULLIF(trim(CAST(v AS VARCHAR)), '')"
+    KEY_SQL = "coalesce(CAST(v AS VARCHAR), '')"
 
 
-@dataclass
-class _Dims:
-    """Lookup tables built from distinct raw values, and the raw values that fail."""
-
-    parties: list[PartyRow] = field(default_factory=list)
-    bad: dict[str, list[str]] = field(default_factory=dict)
-    #: Per party role: whether its lookup can join on the hash of name and country.
-    hashed: dict[str, bool] = field(default_factory=dict)
+def _value_type(t: pa.DataType) -> pa.DataType:
+    return t.value_type if pa.types.is_dictionary(t) else t
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, data: dict[str, list[Any]], types: dict[str, Any],
-              enums: tuple[str, ...] = ()) -> None:
-    """Make ``data`` the table ``name``; ``enums`` columns become DuckDB ENUM types.
-
-    A record column joined from an ENUM column is written to Parquet as a
-    dictionary without hashing each of its millions of values again (about
-    8x cheaper than text); it reads back as text.
-    """
-    arrow = pa.table(data, schema=pa.schema([(k, types.get(k, pa.string())) for k in data]))
-    if not enums:
-        con.register(name, arrow)
-        return
-    con.register(f"{name}__arrow", arrow)
-    cols = []
-    for col in data:
-        if col in enums:
-            con.execute(f"DROP TYPE IF EXISTS {name}_{col}")
-            con.execute(f"CREATE TYPE {name}_{col} AS ENUM "
-                        f"(SELECT DISTINCT {_ident(col)} FROM {name}__arrow WHERE {_ident(col)} IS NOT NULL)")
-            cols.append(f"CAST({_ident(col)} AS {name}_{col}) AS {_ident(col)}")
-        else:
-            cols.append(_ident(col))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(cols)} FROM {name}__arrow")
-    con.unregister(f"{name}__arrow")
+@lru_cache(maxsize=1)
+def _rates() -> tuple[tuple[str, ...], int, np.ndarray]:
+    """Currencies, the month index of the table's first month, and rates [currency, month - first]."""
+    rows = fx.monthly_table()
+    currencies = tuple(sorted({c for c, _, _ in rows}))
+    months = sorted({m for _, m, _ in rows})
+    index = {m: i for i, m in enumerate(months)}
+    matrix = np.full((len(currencies), len(months)), np.nan)
+    for cur, month, rate in rows:
+        matrix[currencies.index(cur), index[month]] = rate
+    first = int(months[0][:4]) * 12 + int(months[0][5:7]) - 1
+    return currencies, first, matrix
 
 
-def _drop_dims(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:
-    """Forget the lookup tables (registered views or ENUM tables; their types go with the connection)."""
-    for name in names:
-        try:
-            con.unregister(name)
-        except duckdb.Error:  # pragma: no cover - not registered
-            pass
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+def _month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _register_dims(con: duckdb.DuckDBPyConnection, cols: _Columns) -> _Dims:
-    """HS, country, currency/rate and party lookup tables, keyed by raw values."""
-    dims = _Dims()
-    m = cols.mapping
+class _Parties:
+    """The parties named in a file, shared by the roles: one per normalised name and country."""
 
-    hs_rows: dict[str, list[Any]] = {k: [] for k in ("raw", "hs_code", "hs2", "hs4", "hs6", "chpl_tier")}
-    for (raw,) in con.execute(f"SELECT DISTINCT {cols.key('hs_code')} FROM raw_rows t").fetchall():
-        code = hs.normalise_hs(raw)
-        if code is None:
-            dims.bad.setdefault("hs_code", []).append(raw)
-            continue
-        hs_rows["raw"].append(raw)
-        hs_rows["hs_code"].append(code)
-        hs_rows["hs2"].append(hs.chapter(code))
-        hs_rows["hs4"].append(hs.heading(code))
-        hs_rows["hs6"].append(hs.subheading(code))
-        hs_rows["chpl_tier"].append(hs.chpl_tier(code))
-    _register(con, "hs_dim", hs_rows, {}, enums=("hs_code", "hs2", "hs4", "hs6", "chpl_tier"))
+    #: Pair code = normalised name id * SPAN + country id + 1 (fits while there are fewer countries).
+    SPAN = 1 << 12
 
-    country_fields = [f for f in COUNTRY_FIELDS if m.column(f)]
-    iso_of: dict[str, str | None] = {"": None}
-    if country_fields:
-        union = " UNION ".join(f"SELECT {cols.key(f)} AS c FROM raw_rows t" for f in country_fields)
-        for (raw,) in con.execute(f"SELECT DISTINCT c FROM ({union})").fetchall():
-            iso_of[raw] = registry.country.clean(raw.strip()) if raw.strip() else None
-    _register(con, "country_dim", {"raw": list(iso_of), "iso": list(iso_of.values())}, {}, enums=("iso",))
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        import threading
 
-    # Currency and month -> ISO code and rate; a code the table lacks is a bad value.
-    known = {(cur, month): rate for cur, month, rate in fx.monthly_table()}
-    lo, hi = fx.first_month(), fx.last_month()
-    cur_rows: dict[str, list[Any]] = {"raw": [], "month_start": [], "month": [], "currency": [], "rate": []}
-    sql = f"SELECT DISTINCT {cols.key('currency')}, {cols.month_start()} FROM raw_rows t"
-    for raw, start in con.execute(sql).fetchall():
-        code = raw.strip().upper() or (m.currency or "")
-        if start is None:
-            continue  # a bad date, reported as such
-        month = start.strftime("%Y-%m")
-        rate = known.get((code, min(max(month, lo), hi)))
-        if rate is None:
-            dims.bad.setdefault("currency", []).append(raw)
-            continue
-        cur_rows["raw"].append(raw)
-        cur_rows["month_start"].append(start)
-        cur_rows["month"].append(month)
-        cur_rows["currency"].append(code)
-        cur_rows["rate"].append(rate)
-    _register(con, "cur_dim", cur_rows, {"rate": pa.float64(), "month_start": pa.date32()},
-              enums=("month", "currency"))
+        self.con = con.cursor()  # its own connection: roles work in parallel threads
+        self.lock = threading.Lock()
+        self.index: dict[int, int] = {}
+        self.norms: dict[str, int] = {}
+        self.norm_texts: list[str] = []
+        self.ids: list[str] = []
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.countries: list[str | None] = []
 
-    for role, (name_field, country_field) in ROLES.items():
-        if not m.column(name_field):
-            continue
-        data: dict[str, list[Any]] = {"name": [], "country": [], "party_id": [], "party_key": []}
-        sql = (
-            f"SELECT {cols.key(name_field)} AS n, {cols.key(country_field)} AS c, min(__row), count(*) "
-            "FROM raw_rows t GROUP BY ALL"
-        )
-        for raw_name, raw_country, first_row, count in con.execute(sql).fetchall():
-            name = raw_name.strip()
-            iso = iso_of.get(raw_country)
-            pid = party_id(name, iso) if name else None
-            if pid is None:
-                if role != "declarant":  # a record may have no declarant
-                    dims.bad.setdefault(role, []).append(raw_name)
+    def norm_ids(self, names: list[str]) -> np.ndarray:
+        """Ids of the normalised forms of ``names`` (stripped); -1 where nothing is left."""
+        out = np.empty(len(names), dtype=np.int64)
+        normalised = normalise_names(names)
+        with self.lock:
+            self._norm_ids(normalised, out)
+        return out
+
+    def _norm_ids(self, normalised: list[str], out: np.ndarray) -> None:
+        norms = self.norms
+        for i, norm in enumerate(normalised):
+            if not norm:
+                out[i] = -1
                 continue
-            data["name"].append(raw_name)
-            data["country"].append(raw_country)
-            data["party_id"].append(pid)
-            data["party_key"].append(party_key(pid))
-            dims.parties.append(PartyRow(pid, name, iso, role, int(first_row), int(count)))
-        # Records find their party by a 64-bit hash of the raw name and country
-        # (an integer join); the text join is kept for the unlikely file whose
-        # distinct spellings share a hash.
-        _register(con, f"party_{role}__src", data, {"party_key": pa.int64()})
-        con.execute(f"CREATE OR REPLACE TEMP TABLE party_{role} AS "
-                    f"SELECT *, hash(name, country) AS h FROM party_{role}__src")
-        con.unregister(f"party_{role}__src")
-        row = con.execute(f"SELECT count(*) = count(DISTINCT h) FROM party_{role}").fetchone()
-        dims.hashed[role] = bool(row and row[0])
-    return dims
+            n = norms.get(norm)
+            if n is None:
+                n = norms[norm] = len(self.norm_texts)
+                self.norm_texts.append(norm)
+            out[i] = n
+
+    def lookup(self, norm_ids: np.ndarray, isos: list[str], iso_ids: np.ndarray) -> np.ndarray:
+        """Party indices for (normalised name, country) pairs, creating the new ones; -1 without a name."""
+        if len(isos) >= self.SPAN - 1:  # pragma: no cover - more distinct countries than exist
+            raise InputError(f"more than {self.SPAN - 2} distinct countries")
+        codes = np.where(norm_ids < 0, -1, norm_ids * self.SPAN + iso_ids + 1)
+        with self.lock:
+            return self._lookup(codes, isos)
+
+    def _lookup(self, codes: np.ndarray, isos: list[str]) -> np.ndarray:
+        get = self.index.get
+        found = [get(c, -1) for c in codes.tolist()]
+        out = np.asarray(found, dtype=np.int64)
+        missing = np.flatnonzero((out < 0) & (codes >= 0))
+        if missing.size:
+            new = np.unique(codes[missing])
+            start = len(self.ids)
+            for i, c in enumerate(new.tolist()):
+                self.index[c] = start + i
+            norms = [self.norm_texts[c // self.SPAN] for c in new.tolist()]
+            countries = [isos[c % self.SPAN - 1] if c % self.SPAN else None for c in new.tolist()]
+            ids, keys = party_ids_keys(norms, countries, self.con)
+            self.ids.extend(ids)
+            self.countries.extend(countries)
+            self.keys = np.concatenate([self.keys, np.asarray(keys, dtype=np.int64)])
+            out[missing] = start + np.searchsorted(new, codes[missing])
+        return out
 
 
-def _in_list(expr: str, values: list[str]) -> str:
-    if not values:
-        return "FALSE"
-    return f"{expr} IN ({', '.join(_lit(v) for v in values)})"
+class _Role:
+    """The spellings (raw name and raw country) of one party role, and the rows they head.
 
-
-def _error_expr(cols: _Columns, bad: dict[str, list[str]]) -> str:
-    """A CASE giving ``column|reason`` for the first problem of a row, else NULL.
-
-    It needs no joins: the raw HS codes, names and currencies that fail are
-    known from the distinct values (usually none).
+    A name usually comes with one country: the first country a name is seen
+    with gives its main spelling (found by array lookups); other countries
+    for the same name are looked up pair by pair, only on the rows that have
+    them.
     """
-    m = cols.mapping.columns
-    checks = [
-        (f"{cols.date()} IS NULL", m["date"],
-         f"'not a date: ' || coalesce(CAST({cols.raw('date')} AS VARCHAR), '(empty)')"),
-        (f"{cols.number('value')} IS NULL", m["value"],
-         f"'not a number: ' || coalesce(CAST({cols.raw('value')} AS VARCHAR), '(empty)')"),
-        (f"{cols.number('value')} < 0", m["value"], "'negative value'"),
-        (_in_list(cols.key("hs_code"), bad.get("hs_code", [])), m["hs_code"],
-         f"'not an HS code: ' || coalesce(NULLIF({cols.key('hs_code')}, ''), '(empty)')"),
-        (_in_list(cols.key("sender"), bad.get("sender", [])), m["sender"], "'no sender name'"),
-        (_in_list(cols.key("receiver"), bad.get("receiver", [])), m["receiver"], "'no receiver name'"),
-        (_in_list(cols.key("currency"), bad.get("currency", [])), m.get("currency", "currency"),
-         f"'unknown currency ' || coalesce(NULLIF({cols.key('currency')}, ''), '(empty)') || ' (no exchange rate)'"),
-    ]
-    if cols.mapping.column("quantity"):
-        checks.append((
-            f"{cols.text('quantity')} IS NOT NULL AND {cols.number('quantity')} IS NULL", m["quantity"],
-            f"'not a number: ' || {cols.text('quantity')}",
-        ))
-    whens = " ".join(
-        f"WHEN {cond} THEN {_lit(col + '|')} || {reason}" for cond, col, reason in checks if cond != "FALSE"
-    )
-    return f"CASE {whens} ELSE NULL END"
+
+    def __init__(self, role: str, to_text: Any) -> None:
+        self.role = role
+        self.names = Codes(to_text)
+        self.norm = np.full(1, -1, dtype=np.int64)  # per name code
+        self.first_country = np.full(1, -1, dtype=np.int64)  # per name code
+        self.main = np.full(1, -1, dtype=np.int64)  # per name code: its main spelling
+        self.other: dict[tuple[int, int], int] = {}
+        self.spell_name: list[int] = []
+        self.spell_country: list[int] = []
+        self.spell_party = np.zeros(0, dtype=np.int64)
+        self.first_row = np.zeros(0, dtype=np.int64)
+        self.count = np.zeros(0, dtype=np.int64)
+
+    def _add(self, names: np.ndarray, countries: np.ndarray, party: np.ndarray, first_row: np.ndarray
+             ) -> np.ndarray:
+        start = len(self.spell_name)
+        self.spell_name.extend(names.tolist())
+        self.spell_country.extend(countries.tolist())
+        self.spell_party = np.concatenate([self.spell_party, party])
+        self.first_row = np.concatenate([self.first_row, first_row.astype(np.int64)])
+        self.count = coded.grow(self.count, len(names), 0)
+        return start + np.arange(len(names), dtype=np.int64)
+
+    def rows(self, column: pa.ChunkedArray, countries: np.ndarray, loader: _Loader,
+             rows: np.ndarray) -> np.ndarray:
+        """Party index per row (-1 where the name is empty).
+
+        Rows come in file order, so a spelling's first row is where it
+        first appears in the chunk that brings it.
+        """
+        codes, new = self.names.encode(column)
+        if new:
+            self.norm = np.concatenate([self.norm, loader.parties.norm_ids([t.strip() for t in new])])
+            self.first_country = coded.grow(self.first_country, len(new), -1)
+            self.main = coded.grow(self.main, len(new), -1)
+        fresh = np.flatnonzero(self.main[codes] < 0)
+        if fresh.size:
+            first = np.full(len(self.names), np.iinfo(np.int64).max)
+            np.minimum.at(first, codes[fresh], fresh)
+            names = np.flatnonzero(first != np.iinfo(np.int64).max)
+            self.first_country[names] = countries[first[names]]
+            self.main[names] = self._add(names, self.first_country[names],
+                                         loader.party_of(self.norm[names], self.first_country[names]),
+                                         rows[first[names]])
+        spelling = self.main[codes]
+        odd = np.flatnonzero(countries != self.first_country[codes])
+        if odd.size:
+            pairs = np.stack([codes[odd], countries[odd]], axis=1)
+            unique, index, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+            ids = np.empty(len(unique), dtype=np.int64)
+            todo = []
+            for i, (n, c) in enumerate(unique.tolist()):
+                s = self.other.get((n, c))
+                if s is None:
+                    todo.append(i)
+                else:
+                    ids[i] = s
+            if todo:
+                t = np.asarray(todo)
+                ids[t] = self._add(unique[t, 0], unique[t, 1], loader.party_of(self.norm[unique[t, 0]], unique[t, 1]),
+                                   rows[odd[index[t]]])
+                for i in todo:
+                    self.other[(int(unique[i, 0]), int(unique[i, 1]))] = int(ids[i])
+            spelling[odd] = ids[inverse.reshape(-1)]
+        self.count += np.bincount(spelling, minlength=len(self.count))
+        out: np.ndarray = self.spell_party[spelling]
+        return out
+
+    def party_rows(self, loader: _Loader) -> list[PartyRow]:
+        """One row per spelling that names a party."""
+        parties = loader.parties
+        keep = np.flatnonzero((self.spell_party >= 0) & (self.count > 0))
+        texts = self.names.texts
+        names = np.asarray(self.spell_name, dtype=np.int64)[keep].tolist()
+        party = self.spell_party[keep].tolist()
+        first = self.first_row[keep].tolist()
+        count = self.count[keep].tolist()
+        return [PartyRow(parties.ids[p], texts[n].strip(), parties.countries[p], self.role, r, c)
+                for n, p, r, c in zip(names, party, first, count, strict=True)]
 
 
-def _select_sql(cols: _Columns, dataset: str, source: str, where: str,
-                hashed: dict[str, bool] | None = None) -> str:
-    """The records in table form: cleaned values and lookups joined in."""
-    m = cols.mapping
-    joins = [
-        f"JOIN hs_dim AS hs ON hs.raw = {cols.key('hs_code')}",
-        f"JOIN cur_dim AS fx ON fx.raw = {cols.key('currency')} AND fx.month_start = {cols.month_start()}",
-    ]
-    for role, (name_field, country_field) in ROLES.items():
-        if m.column(name_field):
-            kind = "LEFT JOIN" if role == "declarant" else "JOIN"
-            if (hashed or {}).get(role):
-                cond = f"p_{role}.h = hash({cols.key(name_field)}, {cols.key(country_field)})"
-            else:
-                cond = f"p_{role}.name = {cols.key(name_field)} AND p_{role}.country = {cols.key(country_field)}"
-            joins.append(f"{kind} party_{role} AS p_{role} ON {cond}")
-    selects = {
-        # constants typed as one-value ENUMs: written as a dictionary, not hashed per row
-        "dataset": f"CAST({_lit(dataset)} AS ENUM({_lit(dataset)}))",
-        "source": f"CAST({_lit(source)} AS ENUM({_lit(source)}))",
-        "row": "t.__row",
-        "declaration_number": cols.text("declaration_number"),
-        "date": cols.date(),
-        "month": "fx.month",
-        "sender_key": "p_sender.party_key",
-        "receiver_key": "p_receiver.party_key",
-        "declarant_key": "p_declarant.party_key" if m.column("declarant") else "CAST(NULL AS BIGINT)",
-        "hs_code": "hs.hs_code",
-        "hs2": "hs.hs2",
-        "hs4": "hs.hs4",
-        "hs6": "hs.hs6",
-        "chpl_tier": "hs.chpl_tier",
-        "goods_description": cols.text("goods_description"),
-        "value": cols.number("value"),
-        "currency": "fx.currency",
-        "value_usd": f"{cols.number('value')} / fx.rate",
-        "quantity": cols.number("quantity"),
-        "unit": cols.text("unit"),
-    }
-    for i, name in enumerate(COUNTRY_FIELDS):
-        if m.column(name):
-            joins.append(f"LEFT JOIN country_dim AS c{i} ON c{i}.raw = {cols.key(name)}")
-            selects[name] = f"c{i}.iso"
+class _Loader:
+    """Validates and converts one file chunk by chunk; keeps what spans chunks (codes, parties, months)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, fields: _Fields, dataset: str, source: str,
+                 path: Path) -> None:
+        self.con = con
+        self.fields = fields
+        self.path = path
+        self.dataset = dataset
+        self.source = source
+        self.parties = _Parties(con)
+        to_text = self.to_text
+        self.roles = {role: _Role(role, to_text) for role, (name, _) in ROLES.items() if fields.column(name)}
+        self.pool = ThreadPoolExecutor(len(self.roles), thread_name_prefix="redthread-parties")
+        # countries: raw text -> ISO code (index into self.isos, -1 for none)
+        self.country_codes = Codes(to_text)
+        self.country_iso = np.full(1, -1, dtype=np.int64)
+        self.isos = Vocabulary()
+        # HS: raw text -> row of the HS dimension (-1 for a bad code)
+        self.hs_codes = Codes(to_text)
+        self.hs_row = np.full(1, -1, dtype=np.int64)
+        self.hs_vocab = {k: Vocabulary() for k in ("hs_code", "hs2", "hs4", "hs6", "chpl_tier")}
+        self.hs_dim: dict[str, list[int]] = {k: [] for k in self.hs_vocab}
+        # currency: raw text -> index into the rate table's currencies (-1 unknown)
+        self.currencies, self.first_month, self.rates = _rates()
+        self.cur_codes = Codes(to_text)
+        self.cur_index = np.full(1, -1, dtype=np.int64)
+        self.cur_index[0] = self._currency("")
+        self.cur_vocab = Vocabulary()
+        for c in self.currencies:
+            self.cur_vocab.index(c)
+        # dates given as text: raw text -> days since 1970 (None: not a date)
+        self.date_codes = Codes(to_text)
+        self.date_days = np.full(1, np.iinfo(np.int64).min, dtype=np.int64)
+        self.texts = {f: (Codes(to_text), Vocabulary(), [np.full(1, -1, dtype=np.int64)])
+                      for f in ("goods_description", "unit")}
+        self.months = Vocabulary()
+        self.month_sums: dict[str, _MonthSums] = {}
+        self.rows_read = 0
+        self.rows_loaded = 0
+        self.error_count = 0
+        self.errors: list[InputError] = []
+
+    # ------------------------------------------------------------------ distinct values
+    def to_text(self, values: pa.Array) -> pa.Array:
+        return coded.sql_map(self.con, self.fields.KEY_SQL, values)
+
+    def _currency(self, raw: str) -> int:
+        code = raw.strip().upper() or (self.fields.mapping.currency or "")
+        return self.currencies.index(code) if code in self.currencies else -1
+
+    def party_of(self, norm_ids: np.ndarray, country_codes: np.ndarray) -> np.ndarray:
+        iso_ids = self.country_iso[country_codes]
+        return self.parties.lookup(norm_ids, self.isos.values, iso_ids)
+
+    def _countries(self, column: pa.ChunkedArray | None, n: int) -> np.ndarray:
+        """Country code per row (0, the empty text, when the field is not mapped)."""
+        if column is None:
+            return np.zeros(n, dtype=np.int64)
+        codes, new = self.country_codes.encode(column)
+        if new:
+            isos = [registry.country.clean(t.strip()) if t.strip() else None for t in new]
+            self.country_iso = np.concatenate([self.country_iso, np.asarray([self.isos.index(i) for i in isos],
+                                                                             dtype=np.int64)])
+        return codes
+
+    def _hs(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+        """(raw code, HS dimension row) per row."""
+        codes, new = self.hs_codes.encode(column)
+        if new:
+            rows = np.full(len(new), -1, dtype=np.int64)
+            for i, raw in enumerate(new):
+                code = hs.normalise_hs(raw)
+                if code is None:
+                    continue
+                rows[i] = len(self.hs_dim["hs_code"])
+                values = {"hs_code": code, "hs2": hs.chapter(code), "hs4": hs.heading(code),
+                          "hs6": hs.subheading(code), "chpl_tier": hs.chpl_tier(code)}
+                for k, v in values.items():
+                    self.hs_dim[k].append(self.hs_vocab[k].index(v))
+            self.hs_row = np.concatenate([self.hs_row, rows])
+        return codes, self.hs_row[codes]
+
+    def _dates(self, column: pa.ChunkedArray) -> np.ndarray:
+        """Days since 1970 per row; the int64 minimum where it is not a date."""
+        bad = np.iinfo(np.int64).min
+        if pa.types.is_date32(column.type):
+            days = pc.fill_null(column.cast(pa.int32()), 0).to_numpy().astype(np.int64)
+            nulls = column.is_null().to_numpy(zero_copy_only=False)
+            days[nulls] = bad
+            out: np.ndarray = days
+            return out
+        if self.fields.text_type("date"):
+            codes, new = self.date_codes.encode(column)
+            if new:
+                parsed = coded.sql_map(self.con, self.fields.date_sql(), pa.array(new, pa.string()))
+                self.date_days = np.concatenate([self.date_days, _days(parsed)])
+            coded_days: np.ndarray = self.date_days[codes]
+            return coded_days
+        return _days(coded.sql_map(self.con, self.fields.date_sql(), column.combine_chunks()))
+
+    def _numbers(self, name: str, column: pa.ChunkedArray | None, n: int) -> np.ndarray:
+        """Floats per row (NaN for none or not a number)."""
+        if column is None:
+            return np.full(n, np.nan)
+        if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_decimal(column.type):
+            values = column.cast(pa.float64())
         else:
-            selects[name] = "CAST(NULL AS VARCHAR)"
-    select_sql = ", ".join(f"{selects[c]} AS {_ident(c)}" for c in RECORD_COLUMNS)
-    return f"SELECT {select_sql} FROM raw_rows AS t {' '.join(joins)} {where}"
+            values = coded.sql_map(self.con, self.fields.number_sql(name), column.combine_chunks())
+        out: np.ndarray = pc.fill_null(values, np.nan).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        return out
+
+    def _text(self, name: str, column: pa.ChunkedArray | None, n: int) -> pa.Array:
+        """A text field: trimmed, empty as null (a dictionary for goods and units)."""
+        if column is None:
+            return pa.nulls(n, coded.DICT_TEXT if name in self.texts else pa.string())
+        if name not in self.texts:
+            if coded.is_text(column.type):
+                text = column.combine_chunks().cast(pa.string())
+                padded = pc.or_(pc.starts_with(text, " "), pc.ends_with(text, " "))
+                if pc.any(padded).as_py():
+                    text = pc.utf8_trim(text, " ")
+                empty = pc.equal(text, "")
+                return pc.if_else(empty, pa.scalar(None, pa.string()), text) if pc.any(empty).as_py() else text
+            return coded.sql_map(self.con, self.fields.TEXT_SQL, column.combine_chunks()).cast(pa.string())
+        codes_, vocab, index = self.texts[name]
+        codes, new = codes_.encode(column)
+        if new:
+            cleaned = coded.sql_map(self.con, self.fields.TEXT_SQL, pa.array(new, pa.string())).to_pylist()
+            index[0] = np.concatenate([index[0], np.asarray([vocab.index(c) for c in cleaned], dtype=np.int64)])
+        return vocab.array(index[0][codes])
+
+    # ------------------------------------------------------------------ one chunk
+    def chunk(self, tb: pa.Table, rows: np.ndarray) -> pa.Table | None:
+        """Validate a chunk (``rows``: its row numbers); its good rows in table form, or None if none."""
+        f = self.fields
+        n = tb.num_rows
+        self.rows_read += n
+
+        def col(name: str | None) -> pa.ChunkedArray | None:
+            c = f.column(name)
+            return tb.column(c) if c else None
+
+        country = {name: self._countries(col(name), n) for name in COUNTRY_FIELDS}
+        # The roles' parties in parallel threads while this one does the other fields.
+        pending = {}
+        for role, r in self.roles.items():
+            name_col = col(ROLES[role][0])
+            assert name_col is not None
+            cfield = ROLES[role][1]
+            pending[role] = self.pool.submit(r.rows, name_col, country[cfield] if cfield else np.zeros(n, dtype=np.int64),
+                                             self, rows)
+        date_col, value_col = col("date"), col("value")
+        assert date_col is not None and value_col is not None  # required fields
+        days = self._dates(date_col)
+        date_ok = days != np.iinfo(np.int64).min
+        month = _months(np.where(date_ok, days, 0))
+        value = self._numbers("value", value_col, n)
+        hs_col = col("hs_code")
+        assert hs_col is not None
+        hs_raw, hs_row = self._hs(hs_col)
+        cur_col = col("currency")
+        if cur_col is not None:
+            cur_raw, new = self.cur_codes.encode(cur_col)
+            if new:
+                self.cur_index = np.concatenate([self.cur_index, np.asarray([self._currency(t) for t in new],
+                                                                             dtype=np.int64)])
+        else:
+            cur_raw = np.zeros(n, dtype=np.int64)
+        cur = self.cur_index[cur_raw]
+        span = self.rates.shape[1]
+        rate = np.where(cur >= 0, self.rates[np.maximum(cur, 0), np.clip(month - self.first_month, 0, span - 1)],
+                        np.nan)
+        quantity = self._numbers("quantity", col("quantity"), n)
+        party = {role: future.result() for role, future in pending.items()}
+        quantity_bad = np.zeros(n, dtype=bool)
+        if f.text_type("quantity"):
+            q = col("quantity")
+            assert q is not None
+            text = coded.sql_map(self.con, f.TEXT_SQL, q.combine_chunks())
+            quantity_bad = text.is_valid().to_numpy(zero_copy_only=False) & np.isnan(quantity)
+
+        checks = [
+            ("date", ~date_ok),
+            ("value", np.isnan(value)),
+            ("negative", value < 0),
+            ("hs_code", hs_row < 0),
+            ("sender", party["sender"] < 0),
+            ("receiver", party["receiver"] < 0),
+            ("currency", cur < 0),
+            ("quantity", quantity_bad),
+        ]
+        first_bad = np.zeros(n, dtype=np.int8)
+        for i in range(len(checks) - 1, -1, -1):
+            first_bad[checks[i][1]] = i + 1
+        bad = np.flatnonzero(first_bad)
+        if bad.size:
+            self._report(tb, rows, bad, first_bad, checks, hs_raw, cur_raw)
+        good = None if not bad.size else first_bad == 0
+        k = n - bad.size
+        self.rows_loaded += k
+        if not k:
+            return None
+
+        def pick(a: np.ndarray) -> np.ndarray:
+            return a if good is None else a[good]
+
+        def pick_arrow(a: pa.Array) -> pa.Array:
+            return a if good is None else a.filter(pa.array(good))
+
+        month_g = pick(month)
+        value_usd = pick(value / rate)
+        keys = {role: self.parties.keys[pick(p)] for role, p in party.items()}
+        for role, label in (("receiver", "buyer"), ("sender", "supplier")):
+            self._add_months(label, pick(party[role]), month_g, value_usd)
+        month_out = self._month_indices(month_g)
+        hs_g = pick(hs_row)
+        qty = pick(quantity)
+        declarant = party.get("declarant")
+        if declarant is not None:
+            d = pick(declarant)
+            declarant_key = pa.array(self.parties.keys[np.maximum(d, 0)], pa.int64(), mask=d < 0)
+        else:
+            declarant_key = pa.nulls(k, pa.int64())
+        out: dict[str, pa.Array] = {
+            "dataset": Vocabulary.constant(self.dataset, k),
+            "source": Vocabulary.constant(self.source, k),
+            "row": pa.array(pick(rows), pa.int64()),
+            "declaration_number": pick_arrow(self._text("declaration_number", col("declaration_number"), n)),
+            "date": pa.array(pick(days).astype(np.int32), pa.int32()).view(pa.date32()),
+            "month": self.months.array(month_out),
+            "sender_key": pa.array(keys["sender"], pa.int64()),
+            "receiver_key": pa.array(keys["receiver"], pa.int64()),
+            "declarant_key": declarant_key,
+            "goods_description": pick_arrow(self._text("goods_description", col("goods_description"), n)),
+            "value": pa.array(pick(value), pa.float64()),
+            "currency": self.cur_vocab.array(pick(cur)),
+            "value_usd": pa.array(value_usd, pa.float64()),
+            "quantity": pa.array(qty, pa.float64(), mask=np.isnan(qty)),
+            "unit": pick_arrow(self._text("unit", col("unit"), n)),
+        }
+        for key, vocab in self.hs_vocab.items():
+            out[key] = vocab.array(np.asarray(self.hs_dim[key], dtype=np.int64)[hs_g])
+        for name in COUNTRY_FIELDS:
+            out[name] = self.isos.array(pick(self.country_iso[country[name]]))
+        return pa.table({c: out[c] for c in RECORD_COLUMNS})
+
+    def _month_indices(self, month: np.ndarray) -> np.ndarray:
+        """Indices of the ``YYYY-MM`` labels of month numbers (a table over their range when it is short)."""
+        lo, hi = int(month.min()), int(month.max())
+        if hi - lo < 1 << 16:
+            lut = np.asarray([self.months.index(_month_label(m)) for m in range(lo, hi + 1)], dtype=np.int64)
+            out: np.ndarray = lut[month - lo]
+            return out
+        unique, inverse = np.unique(month, return_inverse=True)
+        lut = np.asarray([self.months.index(_month_label(int(m))) for m in unique], dtype=np.int64)
+        return lut[inverse.reshape(-1)]
+
+    def _report(self, tb: pa.Table, rows: np.ndarray, bad: np.ndarray, first_bad: np.ndarray,
+                checks: list[tuple[str, np.ndarray]], hs_raw: np.ndarray, cur_raw: np.ndarray) -> None:
+        """Count the bad rows and describe the first :data:`MAX_REPORTED` as ``file:row: column: reason``."""
+        self.error_count += bad.size
+        room = MAX_REPORTED - len(self.errors)
+        if room <= 0:
+            return
+        m = self.fields.mapping.columns
+        shown = bad[:room]
+        taken = pa.array(shown)
+
+        def raw(name: str) -> list[Any]:
+            out: list[Any] = tb.column(m[name]).take(taken).to_pylist()
+            return out
+
+        date_raw, value_raw = raw("date"), raw("value")
+        qty_raw = raw("quantity") if "quantity" in m else [None] * len(shown)
+        for j, i in enumerate(shown.tolist()):
+            check = checks[first_bad[i] - 1][0]
+            if check == "date":
+                column, reason = m["date"], f"not a date: {_show(date_raw[j])}"
+            elif check == "value":
+                column, reason = m["value"], f"not a number: {_show(value_raw[j])}"
+            elif check == "negative":
+                column, reason = m["value"], "negative value"
+            elif check == "hs_code":
+                column, reason = m["hs_code"], f"not an HS code: {self.hs_codes.texts[hs_raw[i]] or '(empty)'}"
+            elif check in ("sender", "receiver"):
+                column, reason = m[check], f"no {check} name"
+            elif check == "currency":
+                shown_cur = self.cur_codes.texts[cur_raw[i]] or "(empty)"
+                column, reason = m.get("currency", "currency"), f"unknown currency {shown_cur} (no exchange rate)"
+            else:
+                column, reason = m["quantity"], f"not a number: {str(qty_raw[j]).strip()}"
+            self.errors.append(InputError(reason, path=str(self.path), line=int(rows[i]), field=column))
+
+    def _add_months(self, role: str, party: np.ndarray, month: np.ndarray, value_usd: np.ndarray) -> None:
+        """Add a chunk's rows to the sums per party and month of ``role``."""
+        self.month_sums.setdefault(role, _MonthSums()).add(party, month, value_usd)
+
+    def write_months(self, target: Path) -> None:
+        """Per party key, role and month: value in USD and records (a row group per role)."""
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([("party_key", pa.int64()), ("role", coded.DICT_TEXT), ("month", coded.DICT_TEXT),
+                            ("value_usd", pa.float64()), ("records", pa.int64())])
+        with pq.ParquetWriter(target, schema, compression="none", use_dictionary=["role", "month"],
+                              write_statistics=False) as writer:
+            for role in sorted(self.month_sums):
+                party, month, value, records = self.month_sums[role].result()
+                if not len(party):
+                    continue
+                writer.write_table(pa.table({
+                    "party_key": pa.array(self.parties.keys[party], pa.int64()),
+                    "role": Vocabulary.constant(role, len(party)),
+                    "month": self.months.array(self._month_indices(month)),
+                    "value_usd": pa.array(value, pa.float64()),
+                    "records": pa.array(records, pa.int64()),
+                }, schema=schema))
+
+    def parties_table(self, schema: str) -> pa.Table:
+        """One row per party, by id: key, a name and country (the least of its spellings), schema."""
+        parties = self.parties
+        best: list[str | None] = [None] * len(parties.ids)
+        for r in self.roles.values():
+            texts = r.names.texts
+            for n, p in zip(r.spell_name, r.spell_party.tolist(), strict=True):
+                if p >= 0:
+                    name = texts[n].strip()
+                    current = best[p]
+                    if current is None or name < current:
+                        best[p] = name
+        unsorted = pa.table({
+            "party_id": pa.array(parties.ids, pa.string()),
+            "party_key": pa.array(parties.keys, pa.int64()),
+            "name": pa.array(best, pa.string()),
+            "country": pa.array(parties.countries, pa.string()),
+            "schema": pa.array([schema] * len(parties.ids), pa.string()),
+        })
+        return unsorted.take(pc.sort_indices(unsorted.column("party_id")))
+
+    def party_rows(self) -> list[PartyRow]:
+        return [p for r in self.roles.values() for p in r.party_rows(self)]
+
+
+class _MonthSums:
+    """Value and records per (party, month), summed as chunks come.
+
+    A dense table (parties x months, grown as needed) while it stays under
+    :data:`MONTH_CELLS`; past that (absurd date ranges), rows are kept and
+    summed by sorting at the end.
+    """
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.width = 0
+        self.sums = np.zeros((0, 0))
+        self.counts = np.zeros((0, 0), dtype=np.int64)
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+    def add(self, party: np.ndarray, month: np.ndarray, value: np.ndarray) -> None:
+        if not len(party):
+            return
+        if self.rows is None:
+            lo = min(int(month.min()), self.base if self.width else int(month.min()))
+            hi = max(int(month.max()), self.base + self.width - 1 if self.width else int(month.max()))
+            parties = max(int(party.max()) + 1, self.sums.shape[0])
+            if parties * (hi - lo + 1) <= MONTH_CELLS:
+                self._fit(parties, lo, hi)
+                code = party * self.width + (month - self.base)
+                np.add.at(self.sums.reshape(-1), code, value)
+                np.add.at(self.counts.reshape(-1), code, 1)
+                return
+            self.rows = [self._dense_rows()]
+        self.rows.append((party, month, value))
+
+    def _fit(self, parties: int, lo: int, hi: int) -> None:
+        """Grow the table to hold ``parties`` rows and months ``lo..hi`` (with room to spare)."""
+        if parties <= self.sums.shape[0] and self.width and lo >= self.base and hi < self.base + self.width:
+            return
+        cap = max(parties, self.sums.shape[0] * 2 if parties > self.sums.shape[0] else self.sums.shape[0])
+        base = min(lo, self.base) if self.width else lo
+        top = max(hi, self.base + self.width - 1) if self.width else hi
+        width = top - base + 1
+        if cap * width > MONTH_CELLS:
+            cap = parties
+        sums = np.zeros((cap, width))
+        counts = np.zeros((cap, width), dtype=np.int64)
+        if self.width:
+            off = self.base - base
+            sums[: self.sums.shape[0], off: off + self.width] = self.sums
+            counts[: self.counts.shape[0], off: off + self.width] = self.counts
+        self.sums, self.counts, self.base, self.width = sums, counts, base, width
+
+    def _dense_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        party, month = np.nonzero(self.counts)
+        return party, month + self.base, self.sums[party, month]
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(party, month, value, records) per pair that has records."""
+        if self.rows is None:
+            party, month = np.nonzero(self.counts)
+            return party, month + self.base, self.sums[party, month], self.counts[party, month]
+        dense = self.rows[0]
+        counts_first = self.counts[dense[0], dense[1] - self.base] if len(dense[0]) else np.zeros(0, dtype=np.int64)
+        parts = [(dense[0], dense[1], dense[2], counts_first)]
+        parts += [(p, m, v, np.ones(len(p), dtype=np.int64)) for p, m, v in self.rows[1:]]
+        party = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        month = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        value = np.concatenate([p[2] for p in parts])
+        records = np.concatenate([p[3] for p in parts])
+        keys = np.stack([party, month], axis=1)
+        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        sums = np.bincount(inverse, weights=value, minlength=len(unique))
+        counts = np.bincount(inverse, weights=records, minlength=len(unique)).astype(np.int64)
+        return unique[:, 0], unique[:, 1], sums, counts
+
+
+def _months(days: np.ndarray) -> np.ndarray:
+    """Month index (``year * 12 + month - 1``) of days since 1970 (a table over their range when it is short)."""
+    if not len(days):
+        return days
+    lo, hi = int(days.min()), int(days.max())
+    if hi - lo < len(days) // 4:
+        table_ = np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        out: np.ndarray = table_[days - lo] + EPOCH_MONTH
+        return out
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + EPOCH_MONTH
+
+
+def _show(value: Any) -> str:
+    """A raw value in a message, as SQL's CAST to text would write it; ``(empty)`` for none."""
+    return "(empty)" if value is None else str(value)
+
+
+def _days(dates: pa.Array) -> np.ndarray:
+    """Days since 1970 of a date array; the int64 minimum for null."""
+    days = pc.fill_null(dates.cast(pa.date32()).cast(pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    days[dates.is_null().to_numpy(zero_copy_only=False)] = np.iinfo(np.int64).min
+    out: np.ndarray = days
+    return out
+
+
+def _open(path: Path, mapping: Mapping, staging: Path) -> Path:
+    """The Parquet file to read: ``path`` itself, or a CSV streamed into ``staging`` (with ``__row``)."""
+    if path.suffix.lower() == ".parquet":
+        return path
+    delim = mapping.delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
+    try:
+        csv_to_parquet(path, staging, delim)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read CSV: {exc}".splitlines()[0], path=str(path)) from None
+    return staging
 
 
 def load_records(
@@ -442,89 +834,86 @@ def load_records(
 ) -> RecordLoad:
     """Validate ``path`` and write its good rows to the trade table in ``folder``.
 
-    ``con`` is any DuckDB connection (used for the work). The files of an
-    earlier load of the same dataset and source are replaced.
+    ``con`` is any DuckDB connection (its SQL cleans the distinct values).
+    The files of an earlier load of the same dataset and source are replaced.
     With ``strict``, any bad row raises :class:`redthread.errors.InputErrors`
     (listing them as ``file:row: column: reason``) and nothing is loaded;
     otherwise the good rows load and the bad ones come back in ``errors``.
     """
+    import gc
+
     staging = folder / ".staging" / f"{table.source_key(dataset + '/' + source)}.parquet"
-    try:
-        return _load(con, path, mapping, dataset=dataset, source=source, strict=strict, folder=folder,
-                     staging=staging)
-    finally:
-        staging.unlink(missing_ok=True)
-
-
-def _load(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, dataset: str, source: str, strict: bool,
-    folder: Path, staging: Path,
-) -> RecordLoad:
-    from redthread.errors import InputErrors
-
-    types = _open_raw(con, path, mapping, staging)
-    # Row numbers are explicit from here on, so output order is free (parallel writes).
-    con.execute("SET preserve_insertion_order = false")
-    cols = _Columns(mapping, types, path)
-    result = RecordLoad(path=str(path))
-    dims = _register_dims(con, cols)
-    result.parties = dims.parties
-    error = _error_expr(cols, dims.bad)
-
-    bad = con.execute(
-        f"SELECT t.__row, {error} AS err FROM raw_rows t WHERE err IS NOT NULL ORDER BY t.__row"
-    ).fetchall()
-    result.error_count = len(bad)
-    for row, err in bad[:MAX_REPORTED]:
-        column, reason = str(err).split("|", 1)
-        result.errors.append(InputError(reason, path=str(path), line=int(row), field=column))
-    if result.error_count > MAX_REPORTED:
-        result.errors.append(InputError(
-            f"... and {result.error_count - MAX_REPORTED} more bad rows", path=str(path)
-        ))
-    if strict and bad:
-        raise InputErrors(result.errors)
-    sql = _select_sql(cols, dataset, source, f"WHERE {error} IS NULL" if bad else "", dims.hashed)
     targets = table.source_files(folder, dataset, source)
-    tmps = {kind: path.with_name(path.name + ".part") for kind, path in targets.items()}
-    for tmp in tmps.values():
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-    _register(con, "party_rows", {
-        "party_id": [p.party_id for p in dims.parties],
-        "party_key": [party_key(p.party_id) for p in dims.parties],
-        "name": [p.name for p in dims.parties],
-        "country": [p.country for p in dims.parties],
-    }, {"party_key": pa.int64()})
-    written = _lit(str(tmps["records"]))
+    tmps = {kind: p.with_name(p.name + ".part") for kind, p in targets.items()}
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects (spellings, parties) and no cycles among them
     try:
-        con.execute(f"COPY ({sql}) TO {written} (FORMAT parquet, COMPRESSION snappy)")
-        con.execute(
-            "COPY (SELECT party_id, min(party_key) AS party_key, min(name) AS name, min(country) AS country, "
-            f"{_lit(mapping.party_schema)} AS schema FROM party_rows GROUP BY party_id "
-            f"ORDER BY party_id) TO {_lit(str(tmps['parties']))} (FORMAT parquet)"
-        )
-        # Per party (integer key) and month: a party's series reads this, not every
-        # record (unsorted: filtering a few million integers takes milliseconds).
-        con.execute(
-            "COPY (SELECT * FROM ("
-            "SELECT receiver_key AS party_key, 'buyer' AS role, month, sum(value_usd) AS value_usd, "
-            f"count(*) AS records FROM read_parquet({written}) GROUP BY ALL UNION ALL "
-            "SELECT sender_key, 'supplier', month, sum(value_usd), count(*) "
-            f"FROM read_parquet({written}) GROUP BY ALL)) "
-            f"TO {_lit(str(tmps['months']))} (FORMAT parquet, COMPRESSION snappy)"
-        )
-    except duckdb.Error as exc:
+        result = _load(con, path, mapping, dataset=dataset, source=source, strict=strict, staging=staging,
+                       tmps=tmps)
+    except BaseException:
         for tmp in tmps.values():
             tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot load records: {exc}".splitlines()[0], path=str(path)) from None
+        raise
+    finally:
+        staging.unlink(missing_ok=True)
+        if collecting:
+            gc.enable()
     for kind, target in targets.items():
         table.replace_file(tmps[kind], target)
-    rec_file = targets["records"]
-    row = con.execute("SELECT count(*) FROM raw_rows t").fetchone()
-    result.rows_read = int(row[0]) if row else 0
-    row = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(rec_file))})").fetchone()
-    result.rows_loaded = int(row[0]) if row else 0
-    _drop_dims(con, ("hs_dim", "country_dim", "cur_dim", "party_sender", "party_receiver", "party_declarant",
-                     "party_rows"))
-    con.execute("DROP VIEW IF EXISTS raw_rows")
+    return result
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, dataset: str, source: str,
+          strict: bool, staging: Path, tmps: dict[str, Path]) -> RecordLoad:
+    import pyarrow.parquet as pq
+
+    from redthread.errors import InputErrors
+
+    read_path = _open(path, mapping, staging)
+    try:
+        schema = pq.read_schema(read_path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
+    fields = _Fields(mapping, schema, path)
+    loader = _Loader(con, fields, dataset, source, path)
+    numbered = "__row" in schema.names
+    columns = fields.needed() + (["__row"] if numbered else [])
+    for tmp in tmps.values():
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+    writer: coded.BackgroundWriter | None = None
+    offset = 0
+    try:
+        file = coded.open_parquet(read_path, fields.coded_columns())
+        for tb in coded.chunks(file, columns):
+            if numbered:
+                rows = tb.column("__row").to_numpy().astype(np.int64)
+            else:
+                rows = np.arange(offset + 1, offset + tb.num_rows + 1, dtype=np.int64)
+            offset += tb.num_rows
+            out = loader.chunk(tb, rows)
+            if out is None or (strict and loader.error_count):
+                continue
+            if writer is None:
+                writer = coded.BackgroundWriter(tmps["records"], out.schema, list(STATISTICS))
+            writer.put(out)
+        if not (strict and loader.error_count):  # while the last chunks are written
+            pq.write_table(loader.parties_table(mapping.party_schema), tmps["parties"])
+            loader.write_months(tmps["months"])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, duckdb.Error) as exc:
+        raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
+    finally:
+        loader.pool.shutdown()
+        if writer is not None:
+            writer.close()
+    result = RecordLoad(path=str(path), rows_read=loader.rows_read, rows_loaded=loader.rows_loaded,
+                        error_count=loader.error_count, errors=loader.errors)
+    if loader.error_count > MAX_REPORTED:
+        result.errors.append(InputError(f"... and {loader.error_count - MAX_REPORTED} more bad rows", path=str(path)))
+    if strict and loader.error_count:
+        raise InputErrors(result.errors)
+    if writer is None:  # no good rows: an empty file of the right shape
+        con.execute(table.RECORDS_DDL.format(name="records_none"))
+        con.execute(f"COPY records_none TO {_lit(str(tmps['records']))} (FORMAT parquet)")
+        con.execute("DROP TABLE records_none")
+    result.parties = loader.party_rows()
     return result

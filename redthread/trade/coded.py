@@ -1,0 +1,219 @@
+"""Dictionary-coded columns: each distinct raw value is worked on once.
+
+Customs files repeat the same few thousand HS codes, currencies, countries
+and dates, and the same parties, across millions of rows. The records
+loader reads such columns as dictionaries (Parquet stores most of them that
+way), gives each distinct text a code that holds across the whole file
+(:class:`Codes`), applies every rule (HS normalisation, country codes, party
+ids, date parsing) to the distinct texts only, and carries the results to
+the rows as NumPy takes over the codes. Output text columns are written as
+dictionaries too (:class:`Vocabulary`), so no string is hashed per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+#: Rows read and worked on at a time (whole row groups; bounds memory).
+CHUNK_ROWS = 1 << 20
+
+#: An Arrow dictionary-encoded text type, as written for coded output columns.
+DICT_TEXT = pa.dictionary(pa.int32(), pa.string())
+
+
+def is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+
+
+def sql_map(con: duckdb.DuckDBPyConnection, expr: str, values: pa.Array) -> pa.Array:
+    """``expr`` (SQL over the column ``v``) applied to each of ``values``, in order.
+
+    Rules written once in SQL (DuckDB's casts and date parsing) run over the
+    distinct values of a column, not its rows.
+    """
+    con.register("__coded_values", pa.table({"v": values}))
+    try:
+        out = con.execute(f"SELECT {expr} AS r FROM __coded_values").fetch_arrow_table().column(0)
+    finally:
+        con.unregister("__coded_values")
+    return out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
+
+
+def grow(arr: np.ndarray, extra: int, fill: int | float) -> np.ndarray:
+    """``arr`` with ``extra`` more items set to ``fill``."""
+    if extra <= 0:
+        return arr
+    return np.concatenate([arr, np.full(extra, fill, dtype=arr.dtype)])
+
+
+class Codes:
+    """Codes ``0..n-1`` for the distinct texts of one field, stable across chunks.
+
+    Code 0 is the empty text, which null also gets (a missing value and an
+    empty cell are the same key). ``to_text`` turns a non-text column into
+    text first (the SQL cast, so numbers read as they did before).
+    """
+
+    def __init__(self, to_text: Callable[[pa.Array], pa.Array]) -> None:
+        self.texts: list[str] = [""]
+        self._known = pa.array([""], pa.string())
+        self._pending: list[pa.Array] = []
+        self._to_text = to_text
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def _value_set(self) -> pa.Array:
+        if self._pending:
+            self._known = pa.concat_arrays([self._known, *self._pending])
+            self._pending = []
+        return self._known
+
+    def encode(self, column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
+        """Per-row codes of ``column`` and the texts it brought that were new, in code order."""
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        parts: list[np.ndarray] = []
+        start = len(self.texts)
+        for chunk in chunks:
+            if not pa.types.is_dictionary(chunk.type):
+                chunk = pc.dictionary_encode(chunk if is_text(chunk.type) else self._to_text(chunk))
+            dictionary = chunk.dictionary
+            if not pa.types.is_string(dictionary.type):
+                dictionary = (dictionary.cast(pa.string()) if is_text(dictionary.type)
+                              else self._to_text(dictionary).cast(pa.string()))
+            found = pc.index_in(dictionary, value_set=self._value_set())
+            lookup = np.append(pc.fill_null(found, 0).to_numpy(zero_copy_only=False).astype(np.int64), 0)
+            missing = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
+            if missing.size:
+                fresh: dict[str, int] = {}
+                base = len(self.texts)
+                codes = []
+                for text in dictionary.take(pa.array(missing)).to_pylist():
+                    if text is None:  # null: the empty text, code 0
+                        codes.append(0)
+                        continue
+                    code = fresh.get(text)
+                    if code is None:
+                        code = fresh[text] = base + len(fresh)
+                    codes.append(code)
+                lookup[missing] = codes
+                if fresh:
+                    self.texts.extend(fresh)
+                    self._pending.append(pa.array(list(fresh), pa.string()))
+            indices = pc.fill_null(chunk.indices, len(lookup) - 1).to_numpy(zero_copy_only=False)
+            parts.append(lookup[indices])
+        codes_all = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return codes_all, self.texts[start:]
+
+
+class Vocabulary:
+    """The distinct texts of an output column: the dictionary it is written with."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def index(self, value: str | None) -> int:
+        """The index of ``value`` (added if new); -1 for None."""
+        if value is None:
+            return -1
+        i = self._index.get(value)
+        if i is None:
+            i = self._index[value] = len(self.values)
+            self.values.append(value)
+        return i
+
+    @staticmethod
+    def constant(value: str, n: int) -> pa.DictionaryArray:
+        """``value`` on each of ``n`` rows."""
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string()))
+
+    def array(self, idx: np.ndarray) -> pa.DictionaryArray:
+        """The column whose rows are ``idx`` (indices into :attr:`values`; -1 is null)."""
+        nulls = idx < 0
+        indices = pa.array(idx.astype(np.int32, copy=False), pa.int32(), mask=nulls if nulls.any() else None)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
+
+
+def chunks(file: pq.ParquetFile, columns: list[str], rows: int = CHUNK_ROWS) -> Iterator[pa.Table]:
+    """The file as tables of whole row groups (about ``rows`` rows each), read ahead in a thread."""
+    groups: list[list[int]] = [[]]
+    size = 0
+    for i in range(file.metadata.num_row_groups):
+        if size >= rows:
+            groups.append([])
+            size = 0
+        groups[-1].append(i)
+        size += file.metadata.row_group(i).num_rows
+    groups = [g for g in groups if g]
+    if not groups:
+        return
+
+    def read(group: list[int]) -> pa.Table:
+        return file.read_row_groups(group, columns=columns, use_threads=True)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="redthread-read") as pool:
+        ahead = pool.submit(read, groups[0])
+        for group in groups[1:]:
+            table = ahead.result()
+            ahead = pool.submit(read, group)
+            yield table
+        yield ahead.result()
+
+
+def open_parquet(path: Path, coded: list[str]) -> pq.ParquetFile:
+    """A Parquet file whose ``coded`` columns read as dictionaries."""
+    return pq.ParquetFile(path, read_dictionary=coded, pre_buffer=True)
+
+
+class BackgroundWriter:
+    """Appends tables to one Parquet file from a thread, so writing overlaps the work on the next chunk.
+
+    Text columns that are dictionaries are written as Parquet dictionaries
+    as they are (no hashing); statistics are kept for the plain columns
+    named in ``statistics`` (numbers, dates, keys: what filters prune on).
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema, statistics: list[str], compression: str = "none") -> None:
+        import queue
+        import threading
+
+        dictionaries = [f.name for f in schema if pa.types.is_dictionary(f.type)]
+        self._writer = pq.ParquetWriter(path, schema, compression=compression, use_dictionary=dictionaries,
+                                        write_statistics=[c for c in statistics if c in schema.names])
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="redthread-write", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            table = self._queue.get()
+            if table is None:
+                return
+            if self._error is None:
+                try:
+                    self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+                except BaseException as exc:  # re-raised by put() or close()
+                    self._error = exc
+
+    def put(self, table: pa.Table) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(table)
+
+    def close(self) -> None:
+        """Wait for the writes, close the file; raises what a write raised."""
+        self._queue.put(None)
+        self._thread.join()
+        self._writer.close()
+        if self._error is not None:
+            raise self._error
