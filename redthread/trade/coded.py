@@ -93,25 +93,37 @@ class Codes:
             lookup = np.append(pc.fill_null(found, 0).to_numpy(zero_copy_only=False).astype(np.int64), 0)
             missing = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
             if missing.size:
-                fresh: dict[str, int] = {}
-                base = len(self.texts)
-                codes = []
-                for text in dictionary.take(pa.array(missing)).to_pylist():
-                    if text is None:  # null: the empty text, code 0
-                        codes.append(0)
-                        continue
-                    code = fresh.get(text)
-                    if code is None:
-                        code = fresh[text] = base + len(fresh)
-                    codes.append(code)
-                lookup[missing] = codes
-                if fresh:
-                    self.texts.extend(fresh)
-                    self._pending.append(pa.array(list(fresh), pa.string()))
+                new_texts = dictionary.take(pa.array(missing))
+                if new_texts.null_count == 0 and pc.count_distinct(new_texts).as_py() == len(new_texts):
+                    # the usual case: a dictionary's values are distinct
+                    lookup[missing] = len(self.texts) + np.arange(len(missing))
+                    self.texts.extend(new_texts.to_pylist())
+                    self._pending.append(new_texts.cast(pa.string()))
+                else:
+                    self._add_one_by_one(new_texts.to_pylist(), missing, lookup)
             indices = pc.fill_null(chunk.indices, len(lookup) - 1).to_numpy(zero_copy_only=False)
             parts.append(lookup[indices])
         codes_all = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return codes_all, self.texts[start:]
+
+
+    def _add_one_by_one(self, texts: list[str | None], positions: np.ndarray, lookup: np.ndarray) -> None:
+        """Codes for new texts that may repeat or be null (null is the empty text, code 0)."""
+        fresh: dict[str, int] = {}
+        base = len(self.texts)
+        codes = []
+        for text in texts:
+            if text is None:
+                codes.append(0)
+                continue
+            code = fresh.get(text)
+            if code is None:
+                code = fresh[text] = base + len(fresh)
+            codes.append(code)
+        lookup[positions] = codes
+        if fresh:
+            self.texts.extend(fresh)
+            self._pending.append(pa.array(list(fresh), pa.string()))
 
 
 class Vocabulary:
@@ -158,7 +170,7 @@ def chunks(file: pq.ParquetFile, columns: list[str], rows: int = CHUNK_ROWS) -> 
         return
 
     def read(group: list[int]) -> pa.Table:
-        return file.read_row_groups(group, columns=columns, use_threads=True)
+        return file.read_row_groups(group, columns=columns, use_threads=False)
 
     with ThreadPoolExecutor(1, thread_name_prefix="redthread-read") as pool:
         ahead = pool.submit(read, groups[0])

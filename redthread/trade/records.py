@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import numpy as np
@@ -56,8 +56,7 @@ MAX_REPORTED = 1000
 EPOCH_MONTH = 1970 * 12
 
 
-@dataclass
-class PartyRow:
+class PartyRow(NamedTuple):
     """One spelling of one party as it appears in a file."""
 
     party_id: str
@@ -223,32 +222,20 @@ class _Parties:
 
         self.con = con.cursor()  # its own connection: roles work in parallel threads
         self.lock = threading.Lock()
-        self.index: dict[int, int] = {}
-        self.norms: dict[str, int] = {}
-        self.norm_texts: list[str] = []
+        self.norms = Codes(lambda values: values)  # code 0: nothing left of the name
+        self.known = np.zeros(0, dtype=np.int64)  # pair codes, sorted
+        self.known_party = np.zeros(0, dtype=np.int64)  # their parties
         self.ids: list[str] = []
         self.keys = np.zeros(0, dtype=np.int64)
         self.countries: list[str | None] = []
 
     def norm_ids(self, names: list[str]) -> np.ndarray:
         """Ids of the normalised forms of ``names`` (stripped); -1 where nothing is left."""
-        out = np.empty(len(names), dtype=np.int64)
-        normalised = normalise_names(names)
+        normalised = pa.array(normalise_names(names), pa.string())
         with self.lock:
-            self._norm_ids(normalised, out)
+            codes, _ = self.norms.encode(normalised)
+        out: np.ndarray = np.where(codes == 0, -1, codes)
         return out
-
-    def _norm_ids(self, normalised: list[str], out: np.ndarray) -> None:
-        norms = self.norms
-        for i, norm in enumerate(normalised):
-            if not norm:
-                out[i] = -1
-                continue
-            n = norms.get(norm)
-            if n is None:
-                n = norms[norm] = len(self.norm_texts)
-                self.norm_texts.append(norm)
-            out[i] = n
 
     def lookup(self, norm_ids: np.ndarray, isos: list[str], iso_ids: np.ndarray) -> np.ndarray:
         """Party indices for (normalised name, country) pairs, creating the new ones; -1 without a name."""
@@ -258,22 +245,30 @@ class _Parties:
         with self.lock:
             return self._lookup(codes, isos)
 
+    def _find(self, codes: np.ndarray) -> np.ndarray:
+        at = np.minimum(np.searchsorted(self.known, codes), max(len(self.known) - 1, 0))
+        if not len(self.known):
+            return np.full(len(codes), -1, dtype=np.int64)
+        out: np.ndarray = np.where(self.known[at] == codes, self.known_party[at], -1)
+        return out
+
     def _lookup(self, codes: np.ndarray, isos: list[str]) -> np.ndarray:
-        get = self.index.get
-        found = [get(c, -1) for c in codes.tolist()]
-        out = np.asarray(found, dtype=np.int64)
+        out = np.where(codes < 0, -1, self._find(codes))
         missing = np.flatnonzero((out < 0) & (codes >= 0))
         if missing.size:
             new = np.unique(codes[missing])
             start = len(self.ids)
-            for i, c in enumerate(new.tolist()):
-                self.index[c] = start + i
-            norms = [self.norm_texts[c // self.SPAN] for c in new.tolist()]
+            texts = self.norms.texts
+            norms = [texts[c // self.SPAN] for c in new.tolist()]
             countries = [isos[c % self.SPAN - 1] if c % self.SPAN else None for c in new.tolist()]
             ids, keys = party_ids_keys(norms, countries, self.con)
             self.ids.extend(ids)
             self.countries.extend(countries)
             self.keys = np.concatenate([self.keys, np.asarray(keys, dtype=np.int64)])
+            known = np.concatenate([self.known, new])
+            party = np.concatenate([self.known_party, start + np.arange(len(new), dtype=np.int64)])
+            order = np.argsort(known, kind="stable")
+            self.known, self.known_party = known[order], party[order]
             out[missing] = start + np.searchsorted(new, codes[missing])
         return out
 
@@ -689,21 +684,28 @@ class _Loader:
     def parties_table(self, schema: str) -> pa.Table:
         """One row per party, by id: key, a name and country (the least of its spellings), schema."""
         parties = self.parties
-        best: list[str | None] = [None] * len(parties.ids)
+        party: list[np.ndarray] = []
+        names: list[str] = []
         for r in self.roles.values():
+            keep = np.flatnonzero(r.spell_party >= 0)
+            party.append(r.spell_party[keep])
             texts = r.names.texts
-            for n, p in zip(r.spell_name, r.spell_party.tolist(), strict=True):
-                if p >= 0:
-                    name = texts[n].strip()
-                    current = best[p]
-                    if current is None or name < current:
-                        best[p] = name
+            names.extend(texts[n].strip() for n in np.asarray(r.spell_name, dtype=np.int64)[keep].tolist())
+        con = parties.con
+        con.register("spellings", pa.table({"p": np.concatenate(party) if party else np.zeros(0, dtype=np.int64),
+                                            "name": pa.array(names, pa.string())}))
+        try:
+            best = con.execute("SELECT p, min(name) AS name FROM spellings GROUP BY p").fetch_arrow_table()
+        finally:
+            con.unregister("spellings")
+        name = np.empty(len(parties.ids), dtype=object)
+        name[best.column("p").to_numpy()] = best.column("name").to_numpy(zero_copy_only=False)
         unsorted = pa.table({
             "party_id": pa.array(parties.ids, pa.string()),
             "party_key": pa.array(parties.keys, pa.int64()),
-            "name": pa.array(best, pa.string()),
+            "name": pa.array(name, pa.string()),
             "country": pa.array(parties.countries, pa.string()),
-            "schema": pa.array([schema] * len(parties.ids), pa.string()),
+            "schema": Vocabulary.constant(schema, len(parties.ids)).cast(pa.string()),
         })
         return unsorted.take(pc.sort_indices(unsorted.column("party_id")))
 
@@ -725,10 +727,13 @@ class _MonthSums:
         self.sums = np.zeros((0, 0))
         self.counts = np.zeros((0, 0), dtype=np.int64)
         self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self.local = np.zeros(0, dtype=np.int64)  # file party -> row of this table (-1 if none)
+        self.parties = np.zeros(0, dtype=np.int64)  # row of this table -> file party
 
     def add(self, party: np.ndarray, month: np.ndarray, value: np.ndarray) -> None:
         if not len(party):
             return
+        party = self._local(party)
         if self.rows is None:
             lo = min(int(month.min()), self.base if self.width else int(month.min()))
             hi = max(int(month.max()), self.base + self.width - 1 if self.width else int(month.max()))
@@ -741,6 +746,19 @@ class _MonthSums:
                 return
             self.rows = [self._dense_rows()]
         self.rows.append((party, month, value))
+
+    def _local(self, party: np.ndarray) -> np.ndarray:
+        """The role's own dense numbering of parties (a role sees only some of the file's parties)."""
+        top = int(party.max()) + 1
+        if top > len(self.local):
+            self.local = coded.grow(self.local, top - len(self.local), -1)
+        seen = np.bincount(party, minlength=top) > 0
+        new = np.flatnonzero(seen & (self.local[:top] < 0))
+        if new.size:
+            self.local[new] = len(self.parties) + np.arange(new.size)
+            self.parties = np.concatenate([self.parties, new])
+        out: np.ndarray = self.local[party]
+        return out
 
     def _fit(self, parties: int, lo: int, hi: int) -> None:
         """Grow the table to hold ``parties`` rows and months ``lo..hi`` (with room to spare)."""
@@ -768,7 +786,7 @@ class _MonthSums:
         """(party, month, value, records) per pair that has records."""
         if self.rows is None:
             party, month = np.nonzero(self.counts)
-            return party, month + self.base, self.sums[party, month], self.counts[party, month]
+            return self.parties[party], month + self.base, self.sums[party, month], self.counts[party, month]
         dense = self.rows[0]
         counts_first = self.counts[dense[0], dense[1] - self.base] if len(dense[0]) else np.zeros(0, dtype=np.int64)
         parts = [(dense[0], dense[1], dense[2], counts_first)]
@@ -782,7 +800,7 @@ class _MonthSums:
         inverse = inverse.reshape(-1)
         sums = np.bincount(inverse, weights=value, minlength=len(unique))
         counts = np.bincount(inverse, weights=records, minlength=len(unique)).astype(np.int64)
-        return unique[:, 0], unique[:, 1], sums, counts
+        return self.parties[unique[:, 0]], unique[:, 1], sums, counts
 
 
 def _months(days: np.ndarray) -> np.ndarray:
@@ -896,9 +914,13 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
             if writer is None:
                 writer = coded.BackgroundWriter(tmps["records"], out.schema, list(STATISTICS))
             writer.put(out)
-        if not (strict and loader.error_count):  # while the last chunks are written
-            pq.write_table(loader.parties_table(mapping.party_schema), tmps["parties"])
+        party_rows = None
+        if not (strict and loader.error_count):  # at once, while the last chunks are written
+            parties = loader.pool.submit(lambda: pq.write_table(loader.parties_table(mapping.party_schema),
+                                                                tmps["parties"]))
+            party_rows = loader.pool.submit(loader.party_rows)
             loader.write_months(tmps["months"])
+            parties.result()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, duckdb.Error) as exc:
         raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
     finally:
@@ -915,5 +937,6 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
         con.execute(table.RECORDS_DDL.format(name="records_none"))
         con.execute(f"COPY records_none TO {_lit(str(tmps['records']))} (FORMAT parquet)")
         con.execute("DROP TABLE records_none")
-    result.parties = loader.party_rows()
+    assert party_rows is not None
+    result.parties = party_rows.result()
     return result
