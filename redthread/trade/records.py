@@ -93,7 +93,6 @@ def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
     import csv as pycsv
 
     import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
 
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         header = next(pycsv.reader(fh, delimiter=delimiter), None)
@@ -110,14 +109,15 @@ def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
     rows = 0
     line = 2  # where the next record starts
     target.parent.mkdir(parents=True, exist_ok=True)
-    writer: pq.ParquetWriter | None = None
+    writer: coded.BackgroundWriter | None = None
     try:
         for batch in reader:
             numbers, line = _line_numbers(batch, line)
             block = pa.Table.from_batches([batch]).add_column(0, "__row", numbers)
             if writer is None:
-                writer = pq.ParquetWriter(target, block.schema, compression="snappy")
-            writer.write_table(block)
+                # plain and uncompressed: a scratch file, read once (the loader codes what repeats)
+                writer = coded.BackgroundWriter(target, block.schema, [])
+            writer.put(block)
             rows += batch.num_rows
     finally:
         if writer is not None:
@@ -135,13 +135,26 @@ def _line_numbers(batch: pa.RecordBatch, first: int) -> tuple[pa.Array, int]:
 
     spans = np.ones(batch.num_rows, dtype=np.int64)
     for col in batch.columns:
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        if (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)) and _has_newline(col):
             breaks = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
             if breaks.any():
                 spans += np.nan_to_num(breaks).astype(np.int64)
     ends = np.cumsum(spans)
     starts = first + ends - spans
     return pa.array(starts, pa.int64()), int(first + ends[-1]) if len(ends) else first
+
+
+def _has_newline(col: pa.Array) -> bool:
+    """Whether any value of a text column holds a line break (one scan of its bytes)."""
+    import numpy as np
+
+    buffers = col.buffers()
+    if len(buffers) < 3 or buffers[2] is None or len(col) == 0:
+        return False
+    width = np.int64 if pa.types.is_large_string(col.type) else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=width)[col.offset: col.offset + len(col) + 1]
+    data = memoryview(buffers[2])[int(offsets[0]): int(offsets[-1])]
+    return data.tobytes().find(b"\n") >= 0
 
 
 class _Fields:
