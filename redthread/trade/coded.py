@@ -25,6 +25,9 @@ import pyarrow.parquet as pq
 #: Rows read and worked on at a time (whole row groups; bounds memory).
 CHUNK_ROWS = 1 << 20
 
+#: Chunks read ahead of the one being worked on.
+AHEAD = 2
+
 #: An Arrow dictionary-encoded text type, as written for coded output columns.
 DICT_TEXT = pa.dictionary(pa.int32(), pa.string())
 
@@ -83,8 +86,10 @@ class Codes:
         parts: list[np.ndarray] = []
         start = len(self.texts)
         for chunk in chunks:
+            distinct = False  # whether the dictionary's values are known to be distinct
             if not pa.types.is_dictionary(chunk.type):
                 chunk = pc.dictionary_encode(chunk if is_text(chunk.type) else self._to_text(chunk))
+                distinct = True
             dictionary = chunk.dictionary
             if not pa.types.is_string(dictionary.type):
                 dictionary = (dictionary.cast(pa.string()) if is_text(dictionary.type)
@@ -94,7 +99,7 @@ class Codes:
             missing = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
             if missing.size:
                 new_texts = dictionary.take(pa.array(missing))
-                if new_texts.null_count == 0 and pc.count_distinct(new_texts).as_py() == len(new_texts):
+                if new_texts.null_count == 0 and (distinct or pc.count_distinct(new_texts).as_py() == len(new_texts)):
                     # the usual case: a dictionary's values are distinct
                     lookup[missing] = len(self.texts) + np.arange(len(missing))
                     self.texts.extend(new_texts.to_pylist())
@@ -169,16 +174,19 @@ def chunks(file: pq.ParquetFile, columns: list[str], rows: int = CHUNK_ROWS) -> 
     if not groups:
         return
 
-    def read(group: list[int]) -> pa.Table:
-        return file.read_row_groups(group, columns=columns, use_threads=False)
+    def read(group: list[int], threads: bool = False) -> pa.Table:
+        return file.read_row_groups(group, columns=columns, use_threads=threads)
 
+    # The first chunk with all cores (nothing else to do yet); then one reading thread
+    # keeps AHEAD chunks ready while the others work.
     with ThreadPoolExecutor(1, thread_name_prefix="redthread-read") as pool:
-        ahead = pool.submit(read, groups[0])
-        for group in groups[1:]:
-            table = ahead.result()
-            ahead = pool.submit(read, group)
+        ahead = [pool.submit(read, groups[0], True)]
+        ahead += [pool.submit(read, g) for g in groups[1: 1 + AHEAD]]
+        for i in range(len(groups)):
+            table = ahead.pop(0).result()
+            if i + 1 + AHEAD < len(groups):
+                ahead.append(pool.submit(read, groups[i + 1 + AHEAD]))
             yield table
-        yield ahead.result()
 
 
 def open_parquet(path: Path, coded: list[str]) -> pq.ParquetFile:

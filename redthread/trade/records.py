@@ -372,8 +372,10 @@ class _Role:
         party = self.spell_party[keep].tolist()
         first = self.first_row[keep].tolist()
         count = self.count[keep].tolist()
-        return [PartyRow(parties.ids[p], texts[n].strip(), parties.countries[p], self.role, r, c)
-                for n, p, r, c in zip(names, party, first, count, strict=True)]
+        ids, countries = parties.ids, parties.countries
+        return list(map(PartyRow._make, zip([ids[p] for p in party], [texts[n].strip() for n in names],
+                                            [countries[p] for p in party], [self.role] * len(party), first, count,
+                                            strict=True)))
 
 
 class _Loader:
@@ -755,7 +757,7 @@ class _MonthSums:
                 self._fit(parties, lo, hi)
                 code = party * self.width + (month - self.base)
                 np.add.at(self.sums.reshape(-1), code, value)
-                np.add.at(self.counts.reshape(-1), code, 1)
+                np.add.at(self.counts.reshape(-1), code, np.ones(len(code), dtype=np.int64))  # (a scalar is slower)
                 return
             self.rows = [self._dense_rows()]
         self.rows.append((party, month, value))
