@@ -180,6 +180,9 @@ def task_ingest_redthread(path: str, work: str) -> dict[str, Any]:
 
 
 def task_ingest_peer(tool: str, path: str, work: str) -> dict[str, Any]:
+    db = Path(work) / "plain.duckdb"
+    for old in (db, db.with_name(db.name + ".wal")):  # DuckDB loads into a fresh database, as a user would
+        old.unlink(missing_ok=True)
     t = time.perf_counter()
     if tool == "pandas":
         import pandas as pd
@@ -195,7 +198,6 @@ def task_ingest_peer(tool: str, path: str, work: str) -> dict[str, Any]:
         import duckdb
 
         con = duckdb.connect(str(Path(work) / "plain.duckdb"))
-        con.execute("DROP TABLE IF EXISTS t")
         reader = "read_parquet" if path.endswith(".parquet") else "read_csv"
         con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}('{path}')")
         n = con.execute("SELECT count(*) FROM t").fetchone()[0]  # type: ignore[index]

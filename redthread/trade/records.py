@@ -122,6 +122,11 @@ def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
     finally:
         if writer is not None:
             writer.close()
+    if writer is None:  # a header and no records
+        import pyarrow.parquet as pq
+
+        empty = pa.table({"__row": pa.array([], pa.int64()), **{n: pa.array([], pa.string()) for n in header}})
+        pq.write_table(empty, target)
     return rows
 
 

@@ -173,3 +173,21 @@ def test_vectorised_names_and_ids_match_one_at_a_time(names: list[str]) -> None:
     ids, keys = party_ids_keys(norms, countries)
     assert ids == [party_id(n, c) for n, c in zip(norms, countries, strict=True)]
     assert keys == [party_key(i) for i in ids]
+
+
+def test_files_without_records_load_nothing(tmp_path: Path) -> None:
+    mapping = parse_mapping({"currency": "USD", "columns": {"date": "d", "sender": "s", "receiver": "r",
+                                                            "hs_code": "h", "value": "v"}})
+    csv = tmp_path / "header.csv"
+    csv.write_text("d,s,r,h,v\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("d,s,r,h,v\nsoon,A,B,8501,1\n", encoding="utf-8")
+    con = duckdb.connect()
+    for path in (csv, bad):
+        result = records.load_records(con, path, mapping, dataset="e", source=path.name, strict=False,
+                                      folder=tmp_path / "o")
+        assert result.rows_loaded == 0 and result.parties == [] or path == bad
+    assert [(e.line, e.field) for e in result.errors] == [(2, "d")]
+    with table.connect(folder=tmp_path / "o") as tcon:
+        assert tcon.execute("SELECT count(*) FROM trade_records").fetchone() == (0,)
+        assert tcon.execute("SELECT count(*) FROM party_months").fetchone() == (0,)
