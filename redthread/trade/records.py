@@ -16,6 +16,7 @@ A record that fails validation is reported as ``file:row: column: reason``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -76,7 +77,18 @@ class RecordLoad:
     rows_loaded: int = 0
     error_count: int = 0
     errors: list[InputError] = field(default_factory=list)
-    parties: list[PartyRow] = field(default_factory=list)
+    spellings: list[PartyRow] | Callable[[], list[PartyRow]] = field(default_factory=list, repr=False)
+
+    @property
+    def parties(self) -> list[PartyRow]:
+        """One row per spelling of a party in the file.
+
+        Built on first use: writing parties to the store needs them, the
+        records table does not (its parties file is already written).
+        """
+        if callable(self.spellings):
+            self.spellings = self.spellings()
+        return self.spellings
 
 
 def _lit(value: str) -> str:
@@ -303,6 +315,7 @@ class _Role:
     def __init__(self, role: str, to_text: Any) -> None:
         self.role = role
         self.names = Codes(to_text)
+        self.stripped: list[str] = [""]  # per name code: the name without surrounding space
         self.norm = np.full(1, -1, dtype=np.int64)  # per name code
         self.first_country = np.full(1, -1, dtype=np.int64)  # per name code
         self.main = np.full(1, -1, dtype=np.int64)  # per name code: its main spelling
@@ -332,7 +345,9 @@ class _Role:
         """
         codes, new = self.names.encode(column)
         if new:
-            self.norm = np.concatenate([self.norm, loader.parties.norm_ids([t.strip() for t in new])])
+            stripped = [t.strip() for t in new]
+            self.stripped.extend(stripped)
+            self.norm = np.concatenate([self.norm, loader.parties.norm_ids(stripped)])
             self.first_country = coded.grow(self.first_country, len(new), -1)
             self.main = coded.grow(self.main, len(new), -1)
         fresh = np.flatnonzero(self.main[codes] < 0)
@@ -368,17 +383,16 @@ class _Role:
         out: np.ndarray = self.spell_party[spelling]
         return out
 
-    def party_rows(self, loader: _Loader) -> list[PartyRow]:
+    def party_rows(self, parties: _Parties) -> list[PartyRow]:
         """One row per spelling that names a party."""
-        parties = loader.parties
         keep = np.flatnonzero((self.spell_party >= 0) & (self.count > 0))
-        texts = self.names.texts
+        texts = self.stripped
         names = np.asarray(self.spell_name, dtype=np.int64)[keep].tolist()
         party = self.spell_party[keep].tolist()
         first = self.first_row[keep].tolist()
         count = self.count[keep].tolist()
         ids, countries = parties.ids, parties.countries
-        return list(map(PartyRow._make, zip([ids[p] for p in party], [texts[n].strip() for n in names],
+        return list(map(PartyRow._make, zip([ids[p] for p in party], [texts[n] for n in names],
                                             [countries[p] for p in party], [self.role] * len(party), first, count,
                                             strict=True)))
 
@@ -709,17 +723,20 @@ class _Loader:
         for r in self.roles.values():
             keep = np.flatnonzero(r.spell_party >= 0)
             party.append(r.spell_party[keep])
-            texts = r.names.texts
-            names.extend(texts[n].strip() for n in np.asarray(r.spell_name, dtype=np.int64)[keep].tolist())
-        con = parties.con
-        con.register("spellings", pa.table({"p": np.concatenate(party) if party else np.zeros(0, dtype=np.int64),
-                                            "name": pa.array(names, pa.string())}))
-        try:
-            best = con.execute("SELECT p, min(name) AS name FROM spellings GROUP BY p").fetch_arrow_table()
-        finally:
-            con.unregister("spellings")
+            texts = r.stripped
+            names.extend([texts[n] for n in np.asarray(r.spell_name, dtype=np.int64)[keep].tolist()])
+        spelled = np.concatenate(party) if party else np.zeros(0, dtype=np.int64)
         name = np.empty(len(parties.ids), dtype=object)
-        name[best.column("p").to_numpy()] = best.column("name").to_numpy(zero_copy_only=False)
+        if not len(spelled) or np.bincount(spelled).max() == 1:  # one spelling each: its name
+            name[spelled] = names
+        else:
+            con = parties.con
+            con.register("spellings", pa.table({"p": spelled, "name": pa.array(names, pa.string())}))
+            try:
+                best = con.execute("SELECT p, min(name) AS name FROM spellings GROUP BY p").fetch_arrow_table()
+            finally:
+                con.unregister("spellings")
+            name[best.column("p").to_numpy()] = best.column("name").to_numpy(zero_copy_only=False)
         unsorted = pa.table({
             "party_id": pa.array(parties.ids, pa.string()),
             "party_key": pa.array(parties.keys, pa.int64()),
@@ -729,8 +746,10 @@ class _Loader:
         })
         return unsorted.take(pc.sort_indices(unsorted.column("party_id")))
 
-    def party_rows(self) -> list[PartyRow]:
-        return [p for r in self.roles.values() for p in r.party_rows(self)]
+    def party_rows(self) -> Callable[[], list[PartyRow]]:
+        """The spelling rows, built when first asked for (holding only the roles and parties)."""
+        roles, parties = list(self.roles.values()), self.parties
+        return lambda: [p for r in roles for p in r.party_rows(parties)]
 
 
 class _MonthSums:
@@ -934,11 +953,9 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
             if writer is None:
                 writer = coded.BackgroundWriter(tmps["records"], out.schema, list(STATISTICS))
             writer.put(out)
-        party_rows = None
         if not (strict and loader.error_count):  # at once, while the last chunks are written
             parties = loader.pool.submit(lambda: pq.write_table(loader.parties_table(mapping.party_schema),
                                                                 tmps["parties"]))
-            party_rows = loader.pool.submit(loader.party_rows)
             loader.write_months(tmps["months"])
             parties.result()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, duckdb.Error) as exc:
@@ -957,6 +974,5 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
         con.execute(table.RECORDS_DDL.format(name="records_none"))
         con.execute(f"COPY records_none TO {_lit(str(tmps['records']))} (FORMAT parquet)")
         con.execute("DROP TABLE records_none")
-    assert party_rows is not None
-    result.parties = party_rows.result()
+    result.spellings = loader.party_rows()
     return result
