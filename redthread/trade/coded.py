@@ -160,33 +160,47 @@ class Vocabulary:
         return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
 
 
-def chunks(file: pq.ParquetFile, columns: list[str], rows: int = CHUNK_ROWS) -> Iterator[pa.Table]:
-    """The file as tables of whole row groups (about ``rows`` rows each), read ahead in a thread."""
-    groups: list[list[int]] = [[]]
-    size = 0
-    for i in range(file.metadata.num_row_groups):
-        if size >= rows:
-            groups.append([])
-            size = 0
-        groups[-1].append(i)
-        size += file.metadata.row_group(i).num_rows
-    groups = [g for g in groups if g]
-    if not groups:
-        return
+class ReadAhead:
+    """A Parquet file as tables of whole row groups (about :data:`CHUNK_ROWS` rows each).
 
-    def read(group: list[int], threads: bool = False) -> pa.Table:
-        return file.read_row_groups(group, columns=columns, use_threads=threads)
+    Reading starts at once, in a thread: the first chunk with all cores
+    (nothing else to do yet), then :data:`AHEAD` chunks are kept ready while
+    the caller works. Iterate once; :meth:`close` stops early.
+    """
 
-    # The first chunk with all cores (nothing else to do yet); then one reading thread
-    # keeps AHEAD chunks ready while the others work.
-    with ThreadPoolExecutor(1, thread_name_prefix="redthread-read") as pool:
-        ahead = [pool.submit(read, groups[0], True)]
-        ahead += [pool.submit(read, g) for g in groups[1: 1 + AHEAD]]
-        for i in range(len(groups)):
-            table = ahead.pop(0).result()
-            if i + 1 + AHEAD < len(groups):
-                ahead.append(pool.submit(read, groups[i + 1 + AHEAD]))
-            yield table
+    def __init__(self, file: pq.ParquetFile, columns: list[str], rows: int | None = None) -> None:
+        rows = rows or CHUNK_ROWS
+        groups: list[list[int]] = [[]]
+        size = 0
+        for i in range(file.metadata.num_row_groups):
+            if size >= rows:
+                groups.append([])
+                size = 0
+            groups[-1].append(i)
+            size += file.metadata.row_group(i).num_rows
+        self._groups = [g for g in groups if g]
+        self._file = file
+        self._columns = columns
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="redthread-read")
+        self._ahead = [self._pool.submit(self._read, g, i == 0) for i, g in enumerate(self._groups[: 1 + AHEAD])]
+
+    def _read(self, group: list[int], threads: bool) -> pa.Table:
+        return self._file.read_row_groups(group, columns=self._columns, use_threads=threads)
+
+    def __iter__(self) -> Iterator[pa.Table]:
+        try:
+            for i in range(len(self._groups)):
+                table = self._ahead.pop(0).result()
+                if i + 1 + AHEAD < len(self._groups):
+                    self._ahead.append(self._pool.submit(self._read, self._groups[i + 1 + AHEAD], False))
+                yield table
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for future in self._ahead:
+            future.cancel()
+        self._pool.shutdown(wait=True)
 
 
 def open_parquet(path: Path, coded: list[str]) -> pq.ParquetFile:

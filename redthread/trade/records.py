@@ -932,16 +932,19 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
     fields = _Fields(mapping, schema, path)
-    loader = _Loader(con, fields, dataset, source, path)
     numbered = "__row" in schema.names
     columns = fields.needed() + (["__row"] if numbered else [])
+    try:
+        reader = coded.ReadAhead(coded.open_parquet(read_path, fields.coded_columns()), columns)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
+    loader = _Loader(con, fields, dataset, source, path)  # while the first chunk is read
     for tmp in tmps.values():
         tmp.parent.mkdir(parents=True, exist_ok=True)
     writer: coded.BackgroundWriter | None = None
     offset = 0
     try:
-        file = coded.open_parquet(read_path, fields.coded_columns())
-        for tb in coded.chunks(file, columns):
+        for tb in reader:
             if numbered:
                 rows = tb.column("__row").to_numpy().astype(np.int64)
             else:
@@ -961,6 +964,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, duckdb.Error) as exc:
         raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
     finally:
+        reader.close()
         loader.pool.shutdown()
         if writer is not None:
             writer.close()

@@ -76,7 +76,11 @@ def test_chunks_and_month_tables_do_not_change_the_answer(tmp_path: Path, monkey
     one, got_one = _load(path, tmp_path / "one")
     monkeypatch.setattr(coded, "CHUNK_ROWS", 1)  # a chunk per row group: codes must hold across chunks
     monkeypatch.setattr(records, "MONTH_CELLS", 1)  # monthly sums by sorting instead of a dense table
+    seen: list[int] = []
+    chunk = records._Loader.chunk
+    monkeypatch.setattr(records._Loader, "chunk", lambda self, tb, rows: seen.append(tb.num_rows) or chunk(self, tb, rows))
     many, got_many = _load(path, tmp_path / "many")
+    assert seen == [250] * 12
     assert got_one == got_many
     assert (one.rows_loaded, one.error_count) == (many.rows_loaded, many.error_count)
     assert sorted(one.parties) == sorted(many.parties)
