@@ -4,11 +4,13 @@ The load is dictionary-coded (:mod:`redthread.trade.coded`): the columns
 whose values repeat (parties, countries, HS codes, currencies, dates, goods,
 units) are read as dictionaries, and every rule runs once per distinct
 value — HS normalisation and CHPL tiers (:mod:`redthread.trade.hs`),
-country codes, party ids and keys (:mod:`redthread.trade.parties`), dates,
-numbers and text as DuckDB SQL over the distinct values — while rows get the
-results by NumPy takes. Reading the next chunk, working on this one and
-writing the last one overlap (three threads). A CSV is first streamed into
-Parquet (text columns plus its line numbers).
+country codes, party spellings, ids and keys
+(:mod:`redthread.trade.spellings`), dates, numbers and text as DuckDB SQL
+over the distinct values — while rows get the results by NumPy takes.
+Reading ahead, the party roles, this chunk's other fields and writing the
+last chunk run in threads; monthly sums per party
+(:mod:`redthread.trade.monthly`) add up as chunks come. A CSV is first
+streamed into Parquet (:mod:`redthread.trade.staging`).
 
 A record that fails validation is reported as ``file:row: column: reason``
 (``row`` is the line number for CSV, the 1-based record number for Parquet).
@@ -21,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -33,8 +35,12 @@ from redthread.errors import InputError
 from redthread.trade import coded, fx, hs, table
 from redthread.trade.coded import Codes, Vocabulary
 from redthread.trade.mapping import Mapping
-from redthread.trade.parties import normalise_names, party_ids_keys
+from redthread.trade.monthly import MonthSums, month_label, months_of_days
+from redthread.trade.spellings import Parties, PartyRow, RoleSpellings
+from redthread.trade.staging import csv_to_parquet
 from redthread.trade.table import RECORD_COLUMNS
+
+__all__ = ["PartyRow", "RecordLoad", "load_records"]
 
 #: Party roles and the mapping fields that hold name and country.
 ROLES = {
@@ -49,23 +55,8 @@ CODED_FIELDS = ("date", "sender", "receiver", "declarant", "hs_code", "currency"
                 *COUNTRY_FIELDS)
 #: Record columns written with statistics (what queries filter on).
 STATISTICS = ("row", "date", "sender_key", "receiver_key", "declarant_key", "value_usd")
-#: Cells (parties x months) of a role's dense monthly sums before they fall back to sorting.
-MONTH_CELLS = 1 << 24
 #: How many bad rows are reported one by one.
 MAX_REPORTED = 1000
-#: Month index (``year * 12 + month - 1``) of 1970-01, where NumPy's months start.
-EPOCH_MONTH = 1970 * 12
-
-
-class PartyRow(NamedTuple):
-    """One spelling of one party as it appears in a file."""
-
-    party_id: str
-    name: str
-    country: str | None
-    role: str
-    first_row: int
-    records: int
 
 
 @dataclass
@@ -93,85 +84,6 @@ class RecordLoad:
 
 def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-def csv_to_parquet(path: Path, target: Path, delimiter: str) -> int:
-    """Stream a CSV into a Parquet file of text columns plus ``__row`` (its line number).
-
-    Memory stays bounded by one block however large the file. ``__row`` is
-    the line a record starts on (the header is line 1), counting the line
-    breaks inside quoted fields. Returns the row count.
-    """
-    import csv as pycsv
-
-    import pyarrow.csv as pacsv
-
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        header = next(pycsv.reader(fh, delimiter=delimiter), None)
-    if not header:
-        raise InputError("empty file: expected a header line", path=str(path))
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=16 << 20),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header}, strings_can_be_null=False
-        ),
-    )
-    rows = 0
-    line = 2  # where the next record starts
-    target.parent.mkdir(parents=True, exist_ok=True)
-    writer: coded.BackgroundWriter | None = None
-    try:
-        for batch in reader:
-            numbers, line = _line_numbers(batch, line)
-            block = pa.Table.from_batches([batch]).add_column(0, "__row", numbers)
-            if writer is None:
-                # plain and uncompressed: a scratch file, read once (the loader codes what repeats)
-                writer = coded.BackgroundWriter(target, block.schema, [])
-            writer.put(block)
-            rows += batch.num_rows
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:  # a header and no records
-        import pyarrow.parquet as pq
-
-        empty = pa.table({"__row": pa.array([], pa.int64()), **{n: pa.array([], pa.string()) for n in header}})
-        pq.write_table(empty, target)
-    return rows
-
-
-def _line_numbers(batch: pa.RecordBatch, first: int) -> tuple[pa.Array, int]:
-    """The line each record of ``batch`` starts on, and where the next batch starts.
-
-    A record spans one line plus the line breaks inside its quoted fields.
-    """
-    import numpy as np
-    import pyarrow.compute as pc
-
-    spans = np.ones(batch.num_rows, dtype=np.int64)
-    for col in batch.columns:
-        if (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)) and _has_newline(col):
-            breaks = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
-            if breaks.any():
-                spans += np.nan_to_num(breaks).astype(np.int64)
-    ends = np.cumsum(spans)
-    starts = first + ends - spans
-    return pa.array(starts, pa.int64()), int(first + ends[-1]) if len(ends) else first
-
-
-def _has_newline(col: pa.Array) -> bool:
-    """Whether any value of a text column holds a line break (one scan of its bytes)."""
-    import numpy as np
-
-    buffers = col.buffers()
-    if len(buffers) < 3 or buffers[2] is None or len(col) == 0:
-        return False
-    width = np.int64 if pa.types.is_large_string(col.type) else np.int32
-    offsets = np.frombuffer(buffers[1], dtype=width)[col.offset: col.offset + len(col) + 1]
-    data = memoryview(buffers[2])[int(offsets[0]): int(offsets[-1])]
-    return data.tobytes().find(b"\n") >= 0
 
 
 class _Fields:
@@ -237,166 +149,6 @@ def _rates() -> tuple[tuple[str, ...], int, np.ndarray]:
     return currencies, first, matrix
 
 
-def _month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-class _Parties:
-    """The parties named in a file, shared by the roles: one per normalised name and country."""
-
-    #: Pair code = normalised name id * SPAN + country id + 1 (fits while there are fewer countries).
-    SPAN = 1 << 12
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        import threading
-
-        self.con = con.cursor()  # its own connection: roles work in parallel threads
-        self.lock = threading.Lock()
-        self.norms = Codes(lambda values: values)  # code 0: nothing left of the name
-        self.known = np.zeros(0, dtype=np.int64)  # pair codes, sorted
-        self.known_party = np.zeros(0, dtype=np.int64)  # their parties
-        self.ids: list[str] = []
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.countries: list[str | None] = []
-
-    def norm_ids(self, names: list[str]) -> np.ndarray:
-        """Ids of the normalised forms of ``names`` (stripped); -1 where nothing is left."""
-        normalised = pa.array(normalise_names(names), pa.string())
-        with self.lock:
-            codes, _ = self.norms.encode(normalised)
-        out: np.ndarray = np.where(codes == 0, -1, codes)
-        return out
-
-    def lookup(self, norm_ids: np.ndarray, isos: list[str], iso_ids: np.ndarray) -> np.ndarray:
-        """Party indices for (normalised name, country) pairs, creating the new ones; -1 without a name."""
-        if len(isos) >= self.SPAN - 1:  # pragma: no cover - more distinct countries than exist
-            raise InputError(f"more than {self.SPAN - 2} distinct countries")
-        codes = np.where(norm_ids < 0, -1, norm_ids * self.SPAN + iso_ids + 1)
-        with self.lock:
-            return self._lookup(codes, isos)
-
-    def _find(self, codes: np.ndarray) -> np.ndarray:
-        at = np.minimum(np.searchsorted(self.known, codes), max(len(self.known) - 1, 0))
-        if not len(self.known):
-            return np.full(len(codes), -1, dtype=np.int64)
-        out: np.ndarray = np.where(self.known[at] == codes, self.known_party[at], -1)
-        return out
-
-    def _lookup(self, codes: np.ndarray, isos: list[str]) -> np.ndarray:
-        out = np.where(codes < 0, -1, self._find(codes))
-        missing = np.flatnonzero((out < 0) & (codes >= 0))
-        if missing.size:
-            new = np.unique(codes[missing])
-            start = len(self.ids)
-            texts = self.norms.texts
-            norms = [texts[c // self.SPAN] for c in new.tolist()]
-            countries = [isos[c % self.SPAN - 1] if c % self.SPAN else None for c in new.tolist()]
-            ids, keys = party_ids_keys(norms, countries, self.con)
-            self.ids.extend(ids)
-            self.countries.extend(countries)
-            self.keys = np.concatenate([self.keys, np.asarray(keys, dtype=np.int64)])
-            known = np.concatenate([self.known, new])
-            party = np.concatenate([self.known_party, start + np.arange(len(new), dtype=np.int64)])
-            order = np.argsort(known, kind="stable")
-            self.known, self.known_party = known[order], party[order]
-            out[missing] = start + np.searchsorted(new, codes[missing])
-        return out
-
-
-class _Role:
-    """The spellings (raw name and raw country) of one party role, and the rows they head.
-
-    A name usually comes with one country: the first country a name is seen
-    with gives its main spelling (found by array lookups); other countries
-    for the same name are looked up pair by pair, only on the rows that have
-    them.
-    """
-
-    def __init__(self, role: str, to_text: Any) -> None:
-        self.role = role
-        self.names = Codes(to_text)
-        self.stripped: list[str] = [""]  # per name code: the name without surrounding space
-        self.norm = np.full(1, -1, dtype=np.int64)  # per name code
-        self.first_country = np.full(1, -1, dtype=np.int64)  # per name code
-        self.main = np.full(1, -1, dtype=np.int64)  # per name code: its main spelling
-        self.other: dict[tuple[int, int], int] = {}
-        self.spell_name: list[int] = []
-        self.spell_country: list[int] = []
-        self.spell_party = np.zeros(0, dtype=np.int64)
-        self.first_row = np.zeros(0, dtype=np.int64)
-        self.count = np.zeros(0, dtype=np.int64)
-
-    def _add(self, names: np.ndarray, countries: np.ndarray, party: np.ndarray, first_row: np.ndarray
-             ) -> np.ndarray:
-        start = len(self.spell_name)
-        self.spell_name.extend(names.tolist())
-        self.spell_country.extend(countries.tolist())
-        self.spell_party = np.concatenate([self.spell_party, party])
-        self.first_row = np.concatenate([self.first_row, first_row.astype(np.int64)])
-        self.count = coded.grow(self.count, len(names), 0)
-        return start + np.arange(len(names), dtype=np.int64)
-
-    def rows(self, column: pa.ChunkedArray, countries: np.ndarray, loader: _Loader,
-             rows: np.ndarray) -> np.ndarray:
-        """Party index per row (-1 where the name is empty).
-
-        Rows come in file order, so a spelling's first row is where it
-        first appears in the chunk that brings it.
-        """
-        codes, new = self.names.encode(column)
-        if new:
-            stripped = [t.strip() for t in new]
-            self.stripped.extend(stripped)
-            self.norm = np.concatenate([self.norm, loader.parties.norm_ids(stripped)])
-            self.first_country = coded.grow(self.first_country, len(new), -1)
-            self.main = coded.grow(self.main, len(new), -1)
-        fresh = np.flatnonzero(self.main[codes] < 0)
-        if fresh.size:
-            first = np.full(len(self.names), np.iinfo(np.int64).max)
-            np.minimum.at(first, codes[fresh], fresh)
-            names = np.flatnonzero(first != np.iinfo(np.int64).max)
-            self.first_country[names] = countries[first[names]]
-            self.main[names] = self._add(names, self.first_country[names],
-                                         loader.party_of(self.norm[names], self.first_country[names]),
-                                         rows[first[names]])
-        spelling = self.main[codes]
-        odd = np.flatnonzero(countries != self.first_country[codes])
-        if odd.size:
-            pairs = np.stack([codes[odd], countries[odd]], axis=1)
-            unique, index, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
-            ids = np.empty(len(unique), dtype=np.int64)
-            todo = []
-            for i, (n, c) in enumerate(unique.tolist()):
-                s = self.other.get((n, c))
-                if s is None:
-                    todo.append(i)
-                else:
-                    ids[i] = s
-            if todo:
-                t = np.asarray(todo)
-                ids[t] = self._add(unique[t, 0], unique[t, 1], loader.party_of(self.norm[unique[t, 0]], unique[t, 1]),
-                                   rows[odd[index[t]]])
-                for i in todo:
-                    self.other[(int(unique[i, 0]), int(unique[i, 1]))] = int(ids[i])
-            spelling[odd] = ids[inverse.reshape(-1)]
-        self.count += np.bincount(spelling, minlength=len(self.count))
-        out: np.ndarray = self.spell_party[spelling]
-        return out
-
-    def party_rows(self, parties: _Parties) -> list[PartyRow]:
-        """One row per spelling that names a party."""
-        keep = np.flatnonzero((self.spell_party >= 0) & (self.count > 0))
-        texts = self.stripped
-        names = np.asarray(self.spell_name, dtype=np.int64)[keep].tolist()
-        party = self.spell_party[keep].tolist()
-        first = self.first_row[keep].tolist()
-        count = self.count[keep].tolist()
-        ids, countries = parties.ids, parties.countries
-        return list(map(PartyRow._make, zip([ids[p] for p in party], [texts[n] for n in names],
-                                            [countries[p] for p in party], [self.role] * len(party), first, count,
-                                            strict=True)))
-
-
 class _Loader:
     """Validates and converts one file chunk by chunk; keeps what spans chunks (codes, parties, months)."""
 
@@ -407,9 +159,9 @@ class _Loader:
         self.path = path
         self.dataset = dataset
         self.source = source
-        self.parties = _Parties(con)
+        self.parties = Parties(con)
         to_text = self.to_text
-        self.roles = {role: _Role(role, to_text) for role, (name, _) in ROLES.items() if fields.column(name)}
+        self.roles = {role: RoleSpellings(role, to_text) for role, (name, _) in ROLES.items() if fields.column(name)}
         self.pool = ThreadPoolExecutor(len(self.roles), thread_name_prefix="redthread-parties")
         # countries: raw text -> ISO code (index into self.isos, -1 for none)
         self.country_codes = Codes(to_text)
@@ -434,7 +186,7 @@ class _Loader:
         self.texts = {f: (Codes(to_text), Vocabulary(), [np.full(1, -1, dtype=np.int64)])
                       for f in ("goods_description", "unit")}
         self.months = Vocabulary()
-        self.month_sums: dict[str, _MonthSums] = {}
+        self.month_sums: dict[str, MonthSums] = {}
         self.rows_read = 0
         self.rows_loaded = 0
         self.error_count = 0
@@ -547,13 +299,13 @@ class _Loader:
             name_col = col(ROLES[role][0])
             assert name_col is not None
             cfield = ROLES[role][1]
-            pending[role] = self.pool.submit(r.rows, name_col, country[cfield] if cfield else np.zeros(n, dtype=np.int64),
-                                             self, rows)
+            countries = country[cfield] if cfield else np.zeros(n, dtype=np.int64)
+            pending[role] = self.pool.submit(r.rows, name_col, countries, rows, self.parties, self.party_of)
         date_col, value_col = col("date"), col("value")
         assert date_col is not None and value_col is not None  # required fields
         days = self._dates(date_col)
         date_ok = days != np.iinfo(np.int64).min
-        month = _months(np.where(date_ok, days, 0))
+        month = months_of_days(np.where(date_ok, days, 0))
         value = self._numbers("value", value_col, n)
         hs_col = col("hs_code")
         assert hs_col is not None
@@ -611,7 +363,7 @@ class _Loader:
         value_usd = pick(value / rate)
         keys = {role: self.parties.keys[pick(p)] for role, p in party.items()}
         for role, label in (("receiver", "buyer"), ("sender", "supplier")):
-            self._add_months(label, pick(party[role]), month_g, value_usd)
+            self._addmonths_of_days(label, pick(party[role]), month_g, value_usd)
         month_out = self._month_indices(month_g)
         hs_g = pick(hs_row)
         qty = pick(quantity)
@@ -648,11 +400,11 @@ class _Loader:
         """Indices of the ``YYYY-MM`` labels of month numbers (a table over their range when it is short)."""
         lo, hi = int(month.min()), int(month.max())
         if hi - lo < 1 << 16:
-            lut = np.asarray([self.months.index(_month_label(m)) for m in range(lo, hi + 1)], dtype=np.int64)
+            lut = np.asarray([self.months.index(month_label(m)) for m in range(lo, hi + 1)], dtype=np.int64)
             out: np.ndarray = lut[month - lo]
             return out
         unique, inverse = np.unique(month, return_inverse=True)
-        lut = np.asarray([self.months.index(_month_label(int(m))) for m in unique], dtype=np.int64)
+        lut = np.asarray([self.months.index(month_label(int(m))) for m in unique], dtype=np.int64)
         return lut[inverse.reshape(-1)]
 
     def _report(self, tb: pa.Table, rows: np.ndarray, bad: np.ndarray, first_bad: np.ndarray,
@@ -691,11 +443,11 @@ class _Loader:
                 column, reason = m["quantity"], f"not a number: {str(qty_raw[j]).strip()}"
             self.errors.append(InputError(reason, path=str(self.path), line=int(rows[i]), field=column))
 
-    def _add_months(self, role: str, party: np.ndarray, month: np.ndarray, value_usd: np.ndarray) -> None:
+    def _addmonths_of_days(self, role: str, party: np.ndarray, month: np.ndarray, value_usd: np.ndarray) -> None:
         """Add a chunk's rows to the sums per party and month of ``role``."""
-        self.month_sums.setdefault(role, _MonthSums()).add(party, month, value_usd)
+        self.month_sums.setdefault(role, MonthSums()).add(party, month, value_usd)
 
-    def write_months(self, target: Path) -> None:
+    def writemonths_of_days(self, target: Path) -> None:
         """Per party key, role and month: value in USD and records (a row group per role)."""
         import pyarrow.parquet as pq
 
@@ -750,108 +502,6 @@ class _Loader:
         """The spelling rows, built when first asked for (holding only the roles and parties)."""
         roles, parties = list(self.roles.values()), self.parties
         return lambda: [p for r in roles for p in r.party_rows(parties)]
-
-
-class _MonthSums:
-    """Value and records per (party, month), summed as chunks come.
-
-    A dense table (parties x months, grown as needed) while it stays under
-    :data:`MONTH_CELLS`; past that (absurd date ranges), rows are kept and
-    summed by sorting at the end.
-    """
-
-    def __init__(self) -> None:
-        self.base = 0
-        self.width = 0
-        self.sums = np.zeros((0, 0))
-        self.counts = np.zeros((0, 0), dtype=np.int64)
-        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
-        self.local = np.zeros(0, dtype=np.int64)  # file party -> row of this table (-1 if none)
-        self.parties = np.zeros(0, dtype=np.int64)  # row of this table -> file party
-
-    def add(self, party: np.ndarray, month: np.ndarray, value: np.ndarray) -> None:
-        if not len(party):
-            return
-        party = self._local(party)
-        if self.rows is None:
-            lo = min(int(month.min()), self.base if self.width else int(month.min()))
-            hi = max(int(month.max()), self.base + self.width - 1 if self.width else int(month.max()))
-            parties = max(int(party.max()) + 1, self.sums.shape[0])
-            if parties * (hi - lo + 1) <= MONTH_CELLS:
-                self._fit(parties, lo, hi)
-                code = party * self.width + (month - self.base)
-                np.add.at(self.sums.reshape(-1), code, value)
-                np.add.at(self.counts.reshape(-1), code, np.ones(len(code), dtype=np.int64))  # (a scalar is slower)
-                return
-            self.rows = [self._dense_rows()]
-        self.rows.append((party, month, value))
-
-    def _local(self, party: np.ndarray) -> np.ndarray:
-        """The role's own dense numbering of parties (a role sees only some of the file's parties)."""
-        top = int(party.max()) + 1
-        if top > len(self.local):
-            self.local = coded.grow(self.local, top - len(self.local), -1)
-        seen = np.bincount(party, minlength=top) > 0
-        new = np.flatnonzero(seen & (self.local[:top] < 0))
-        if new.size:
-            self.local[new] = len(self.parties) + np.arange(new.size)
-            self.parties = np.concatenate([self.parties, new])
-        out: np.ndarray = self.local[party]
-        return out
-
-    def _fit(self, parties: int, lo: int, hi: int) -> None:
-        """Grow the table to hold ``parties`` rows and months ``lo..hi`` (with room to spare)."""
-        if parties <= self.sums.shape[0] and self.width and lo >= self.base and hi < self.base + self.width:
-            return
-        cap = max(parties, self.sums.shape[0] * 2 if parties > self.sums.shape[0] else self.sums.shape[0])
-        base = min(lo, self.base) if self.width else lo
-        top = max(hi, self.base + self.width - 1) if self.width else hi
-        width = top - base + 1
-        if cap * width > MONTH_CELLS:
-            cap = parties
-        sums = np.zeros((cap, width))
-        counts = np.zeros((cap, width), dtype=np.int64)
-        if self.width:
-            off = self.base - base
-            sums[: self.sums.shape[0], off: off + self.width] = self.sums
-            counts[: self.counts.shape[0], off: off + self.width] = self.counts
-        self.sums, self.counts, self.base, self.width = sums, counts, base, width
-
-    def _dense_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        party, month = np.nonzero(self.counts)
-        return party, month + self.base, self.sums[party, month]
-
-    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(party, month, value, records) per pair that has records."""
-        if self.rows is None:
-            party, month = np.nonzero(self.counts)
-            return self.parties[party], month + self.base, self.sums[party, month], self.counts[party, month]
-        dense = self.rows[0]
-        counts_first = self.counts[dense[0], dense[1] - self.base] if len(dense[0]) else np.zeros(0, dtype=np.int64)
-        parts = [(dense[0], dense[1], dense[2], counts_first)]
-        parts += [(p, m, v, np.ones(len(p), dtype=np.int64)) for p, m, v in self.rows[1:]]
-        party = np.concatenate([p[0] for p in parts]).astype(np.int64)
-        month = np.concatenate([p[1] for p in parts]).astype(np.int64)
-        value = np.concatenate([p[2] for p in parts])
-        records = np.concatenate([p[3] for p in parts])
-        keys = np.stack([party, month], axis=1)
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        sums = np.bincount(inverse, weights=value, minlength=len(unique))
-        counts = np.bincount(inverse, weights=records, minlength=len(unique)).astype(np.int64)
-        return self.parties[unique[:, 0]], unique[:, 1], sums, counts
-
-
-def _months(days: np.ndarray) -> np.ndarray:
-    """Month index (``year * 12 + month - 1``) of days since 1970 (a table over their range when it is short)."""
-    if not len(days):
-        return days
-    lo, hi = int(days.min()), int(days.max())
-    if hi - lo < len(days) // 4:
-        table_ = np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-        out: np.ndarray = table_[days - lo] + EPOCH_MONTH
-        return out
-    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + EPOCH_MONTH
 
 
 def _show(value: Any) -> str:
@@ -959,7 +609,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
         if not (strict and loader.error_count):  # at once, while the last chunks are written
             parties = loader.pool.submit(lambda: pq.write_table(loader.parties_table(mapping.party_schema),
                                                                 tmps["parties"]))
-            loader.write_months(tmps["months"])
+            loader.writemonths_of_days(tmps["months"])
             parties.result()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, duckdb.Error) as exc:
         raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redthread.errors import InputErrors
-from redthread.trade import coded, records, table
+from redthread.trade import coded, monthly, records, table
 from redthread.trade.mapping import parse_mapping
 from redthread.trade.parties import normalise_name, normalise_names, party_id, party_ids_keys, party_key
 
@@ -75,7 +75,7 @@ def test_chunks_and_month_tables_do_not_change_the_answer(tmp_path: Path, monkey
     path = _write(tmp_path / "r.parquet", 3000, row_group=250)
     one, got_one = _load(path, tmp_path / "one")
     monkeypatch.setattr(coded, "CHUNK_ROWS", 1)  # a chunk per row group: codes must hold across chunks
-    monkeypatch.setattr(records, "MONTH_CELLS", 1)  # monthly sums by sorting instead of a dense table
+    monkeypatch.setattr(monthly, "MONTH_CELLS", 1)  # monthly sums by sorting instead of a dense table
     seen: list[int] = []
     chunk = records._Loader.chunk
     monkeypatch.setattr(records._Loader, "chunk", lambda self, tb, rows: seen.append(tb.num_rows) or chunk(self, tb, rows))

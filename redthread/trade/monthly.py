@@ -1,0 +1,124 @@
+"""Value and records per party and month: what ``party_months`` holds.
+
+Months are numbered ``year * 12 + month - 1``. Sums are added up as a
+file's chunks come, in a dense parties x months table per role (each role
+numbers its own parties), or by sorting when that table would pass
+:data:`MONTH_CELLS` (absurd date ranges).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from redthread.trade import coded
+
+#: Cells (parties x months) of a role's dense monthly sums before they fall back to sorting.
+MONTH_CELLS = 1 << 24
+#: Month number of 1970-01, where NumPy's months start.
+EPOCH_MONTH = 1970 * 12
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_of_days(days: np.ndarray) -> np.ndarray:
+    """Month index (``year * 12 + month - 1``) of days since 1970 (a table over their range when it is short)."""
+    if not len(days):
+        return days
+    lo, hi = int(days.min()), int(days.max())
+    if hi - lo < len(days) // 4:
+        table_ = np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        out: np.ndarray = table_[days - lo] + EPOCH_MONTH
+        return out
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + EPOCH_MONTH
+
+
+class MonthSums:
+    """Value and records per (party, month), summed as chunks come.
+
+    A dense table (parties x months, grown as needed) while it stays under
+    :data:`MONTH_CELLS`; past that (absurd date ranges), rows are kept and
+    summed by sorting at the end.
+    """
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.width = 0
+        self.sums = np.zeros((0, 0))
+        self.counts = np.zeros((0, 0), dtype=np.int64)
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self.local = np.zeros(0, dtype=np.int64)  # file party -> row of this table (-1 if none)
+        self.parties = np.zeros(0, dtype=np.int64)  # row of this table -> file party
+
+    def add(self, party: np.ndarray, month: np.ndarray, value: np.ndarray) -> None:
+        if not len(party):
+            return
+        party = self._local(party)
+        if self.rows is None:
+            lo = min(int(month.min()), self.base if self.width else int(month.min()))
+            hi = max(int(month.max()), self.base + self.width - 1 if self.width else int(month.max()))
+            parties = max(int(party.max()) + 1, self.sums.shape[0])
+            if parties * (hi - lo + 1) <= MONTH_CELLS:
+                self._fit(parties, lo, hi)
+                code = party * self.width + (month - self.base)
+                np.add.at(self.sums.reshape(-1), code, value)
+                np.add.at(self.counts.reshape(-1), code, np.ones(len(code), dtype=np.int64))  # (a scalar is slower)
+                return
+            self.rows = [self._dense_rows()]
+        self.rows.append((party, month, value))
+
+    def _local(self, party: np.ndarray) -> np.ndarray:
+        """The role's own dense numbering of parties (a role sees only some of the file's parties)."""
+        top = int(party.max()) + 1
+        if top > len(self.local):
+            self.local = coded.grow(self.local, top - len(self.local), -1)
+        seen = np.bincount(party, minlength=top) > 0
+        new = np.flatnonzero(seen & (self.local[:top] < 0))
+        if new.size:
+            self.local[new] = len(self.parties) + np.arange(new.size)
+            self.parties = np.concatenate([self.parties, new])
+        out: np.ndarray = self.local[party]
+        return out
+
+    def _fit(self, parties: int, lo: int, hi: int) -> None:
+        """Grow the table to hold ``parties`` rows and months ``lo..hi`` (with room to spare)."""
+        if parties <= self.sums.shape[0] and self.width and lo >= self.base and hi < self.base + self.width:
+            return
+        cap = max(parties, self.sums.shape[0] * 2 if parties > self.sums.shape[0] else self.sums.shape[0])
+        base = min(lo, self.base) if self.width else lo
+        top = max(hi, self.base + self.width - 1) if self.width else hi
+        width = top - base + 1
+        if cap * width > MONTH_CELLS:
+            cap = parties
+        sums = np.zeros((cap, width))
+        counts = np.zeros((cap, width), dtype=np.int64)
+        if self.width:
+            off = self.base - base
+            sums[: self.sums.shape[0], off: off + self.width] = self.sums
+            counts[: self.counts.shape[0], off: off + self.width] = self.counts
+        self.sums, self.counts, self.base, self.width = sums, counts, base, width
+
+    def _dense_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        party, month = np.nonzero(self.counts)
+        return party, month + self.base, self.sums[party, month]
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(party, month, value, records) per pair that has records."""
+        if self.rows is None:
+            party, month = np.nonzero(self.counts)
+            return self.parties[party], month + self.base, self.sums[party, month], self.counts[party, month]
+        dense = self.rows[0]
+        counts_first = self.counts[dense[0], dense[1] - self.base] if len(dense[0]) else np.zeros(0, dtype=np.int64)
+        parts = [(dense[0], dense[1], dense[2], counts_first)]
+        parts += [(p, m, v, np.ones(len(p), dtype=np.int64)) for p, m, v in self.rows[1:]]
+        party = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        month = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        value = np.concatenate([p[2] for p in parts])
+        records = np.concatenate([p[3] for p in parts])
+        keys = np.stack([party, month], axis=1)
+        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        sums = np.bincount(inverse, weights=value, minlength=len(unique))
+        counts = np.bincount(inverse, weights=records, minlength=len(unique)).astype(np.int64)
+        return self.parties[unique[:, 0]], unique[:, 1], sums, counts
