@@ -31,12 +31,13 @@ def now_iso() -> str:
 
 
 def make_statement_id(*parts: object) -> str:
-    """A content hash over the parts that make a statement unique."""
-    digest = hashlib.sha1()
-    for part in parts:
-        digest.update(b"" if part is None else str(part).encode("utf-8"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()
+    """A content hash over the parts that make a statement unique.
+
+    SHA-1 of each part as UTF-8 text (None as empty) followed by a unit
+    separator, hashed in one call.
+    """
+    text = "\x1f".join("" if part is None else str(part) for part in parts) + "\x1f"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(slots=True)

@@ -205,7 +205,7 @@ class SQLStore(Store):
             if stmt.last_seen is None:
                 stmt.last_seen = now
             new[stmt.id] = stmt
-        rows = [self._row(s) for s in new.values()]
+        rows = [self._row(new[k]) for k in sorted(new)]  # in key order: B-tree inserts stay local
         cols = ", ".join(STATEMENT_COLUMNS)
         marks = ", ".join("?" for _ in STATEMENT_COLUMNS)
         update = ", ".join(
