@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -129,6 +130,30 @@ class Codes:
         if fresh:
             self.texts.extend(fresh)
             self._pending.append(pa.array(list(fresh), pa.string()))
+
+
+class Lookup:
+    """A value per distinct text of one field, worked out once per text: ``derive`` maps new texts to values.
+
+    ``values[code]`` is the value of each code; code 0 (empty or null) gets
+    ``derive([""])``, so a missing cell follows the same rule as an empty one.
+    """
+
+    def __init__(self, to_text: Callable[[pa.Array], pa.Array], derive: Callable[[list[str]], Any]) -> None:
+        self.codes = Codes(to_text)
+        self._derive = derive
+        self.values = np.asarray(derive([""]), dtype=np.int64)
+
+    def rows(self, column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """(code, value) per row of ``column``."""
+        codes, new = self.codes.encode(column)
+        if new:
+            self.values = np.concatenate([self.values, np.asarray(self._derive(new), dtype=np.int64)])
+        values: np.ndarray = self.values[codes]
+        return codes, values
+
+    def text(self, code: int) -> str:
+        return self.codes.texts[code]
 
 
 class Vocabulary:

@@ -33,7 +33,7 @@ from followthemoney.types import registry
 
 from redthread.errors import InputError
 from redthread.trade import coded, fx, hs, table
-from redthread.trade.coded import Codes, Vocabulary
+from redthread.trade.coded import Vocabulary
 from redthread.trade.mapping import Mapping
 from redthread.trade.monthly import MonthSums, month_label, months_of_days
 from redthread.trade.spellings import Parties, PartyRow, RoleSpellings
@@ -163,28 +163,23 @@ class _Loader:
         to_text = self.to_text
         self.roles = {role: RoleSpellings(role, to_text) for role, (name, _) in ROLES.items() if fields.column(name)}
         self.pool = ThreadPoolExecutor(len(self.roles), thread_name_prefix="redthread-parties")
-        # countries: raw text -> ISO code (index into self.isos, -1 for none)
-        self.country_codes = Codes(to_text)
-        self.country_iso = np.full(1, -1, dtype=np.int64)
+        # Per distinct raw text: ISO country (index into isos), HS dimension row, rate-table
+        # currency, days since 1970 (dates given as text), cleaned goods and unit; -1 or the
+        # int64 minimum (dates) for none.
         self.isos = Vocabulary()
-        # HS: raw text -> row of the HS dimension (-1 for a bad code)
-        self.hs_codes = Codes(to_text)
-        self.hs_row = np.full(1, -1, dtype=np.int64)
+        self.countries = coded.Lookup(to_text, self._derive_countries)
         self.hs_vocab = {k: Vocabulary() for k in ("hs_code", "hs2", "hs4", "hs6", "chpl_tier")}
         self.hs_dim: dict[str, list[int]] = {k: [] for k in self.hs_vocab}
-        # currency: raw text -> index into the rate table's currencies (-1 unknown)
+        self.hs = coded.Lookup(to_text, self._derive_hs)
         self.currencies, self.first_month, self.rates = _rates()
-        self.cur_codes = Codes(to_text)
-        self.cur_index = np.full(1, -1, dtype=np.int64)
-        self.cur_index[0] = self._currency("")
+        self.currency = coded.Lookup(to_text, lambda texts: [self._currency(t) for t in texts])
         self.cur_vocab = Vocabulary()
         for c in self.currencies:
             self.cur_vocab.index(c)
-        # dates given as text: raw text -> days since 1970 (None: not a date)
-        self.date_codes = Codes(to_text)
-        self.date_days = np.full(1, np.iinfo(np.int64).min, dtype=np.int64)
-        self.texts = {f: (Codes(to_text), Vocabulary(), [np.full(1, -1, dtype=np.int64)])
-                      for f in ("goods_description", "unit")}
+        self.dates = coded.Lookup(to_text, lambda texts: _days(coded.sql_map(
+            self.con, self.fields.date_sql(), pa.array(texts, pa.string()))))
+        self.text_vocab = {f: Vocabulary() for f in ("goods_description", "unit")}
+        self.texts = {f: coded.Lookup(to_text, self._text_deriver(vocab)) for f, vocab in self.text_vocab.items()}
         self.months = Vocabulary()
         self.month_sums: dict[str, MonthSums] = {}
         self.rows_read = 0
@@ -201,36 +196,37 @@ class _Loader:
         return self.currencies.index(code) if code in self.currencies else -1
 
     def party_of(self, norm_ids: np.ndarray, country_codes: np.ndarray) -> np.ndarray:
-        iso_ids = self.country_iso[country_codes]
-        return self.parties.lookup(norm_ids, self.isos.values, iso_ids)
+        return self.parties.lookup(norm_ids, self.isos.values, self.countries.values[country_codes])
+
+    def _derive_countries(self, texts: list[str]) -> list[int]:
+        return [self.isos.index(registry.country.clean(t.strip()) if t.strip() else None) for t in texts]
+
+    def _derive_hs(self, texts: list[str]) -> list[int]:
+        rows = []
+        for raw in texts:
+            code = hs.normalise_hs(raw)
+            if code is None:
+                rows.append(-1)
+                continue
+            rows.append(len(self.hs_dim["hs_code"]))
+            values = {"hs_code": code, "hs2": hs.chapter(code), "hs4": hs.heading(code),
+                      "hs6": hs.subheading(code), "chpl_tier": hs.chpl_tier(code)}
+            for k, v in values.items():
+                self.hs_dim[k].append(self.hs_vocab[k].index(v))
+        return rows
+
+    def _text_deriver(self, vocab: Vocabulary) -> Callable[[list[str]], list[int]]:
+        def derive(texts: list[str]) -> list[int]:
+            cleaned = coded.sql_map(self.con, self.fields.TEXT_SQL, pa.array(texts, pa.string())).to_pylist()
+            return [vocab.index(c) for c in cleaned]
+        return derive
 
     def _countries(self, column: pa.ChunkedArray | None, n: int) -> np.ndarray:
         """Country code per row (0, the empty text, when the field is not mapped)."""
         if column is None:
             return np.zeros(n, dtype=np.int64)
-        codes, new = self.country_codes.encode(column)
-        if new:
-            isos = [registry.country.clean(t.strip()) if t.strip() else None for t in new]
-            self.country_iso = np.concatenate([self.country_iso, np.asarray([self.isos.index(i) for i in isos],
-                                                                             dtype=np.int64)])
+        codes, _ = self.countries.rows(column)
         return codes
-
-    def _hs(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-        """(raw code, HS dimension row) per row."""
-        codes, new = self.hs_codes.encode(column)
-        if new:
-            rows = np.full(len(new), -1, dtype=np.int64)
-            for i, raw in enumerate(new):
-                code = hs.normalise_hs(raw)
-                if code is None:
-                    continue
-                rows[i] = len(self.hs_dim["hs_code"])
-                values = {"hs_code": code, "hs2": hs.chapter(code), "hs4": hs.heading(code),
-                          "hs6": hs.subheading(code), "chpl_tier": hs.chpl_tier(code)}
-                for k, v in values.items():
-                    self.hs_dim[k].append(self.hs_vocab[k].index(v))
-            self.hs_row = np.concatenate([self.hs_row, rows])
-        return codes, self.hs_row[codes]
 
     def _dates(self, column: pa.ChunkedArray) -> np.ndarray:
         """Days since 1970 per row; the int64 minimum where it is not a date."""
@@ -242,12 +238,7 @@ class _Loader:
             out: np.ndarray = days
             return out
         if self.fields.text_type("date"):
-            codes, new = self.date_codes.encode(column)
-            if new:
-                parsed = coded.sql_map(self.con, self.fields.date_sql(), pa.array(new, pa.string()))
-                self.date_days = np.concatenate([self.date_days, _days(parsed)])
-            coded_days: np.ndarray = self.date_days[codes]
-            return coded_days
+            return self.dates.rows(column)[1]
         return _days(coded.sql_map(self.con, self.fields.date_sql(), column.combine_chunks()))
 
     def _numbers(self, name: str, column: pa.ChunkedArray | None, n: int) -> np.ndarray:
@@ -274,12 +265,7 @@ class _Loader:
                 empty = pc.equal(text, "")
                 return pc.if_else(empty, pa.scalar(None, pa.string()), text) if pc.any(empty).as_py() else text
             return coded.sql_map(self.con, self.fields.TEXT_SQL, column.combine_chunks()).cast(pa.string())
-        codes_, vocab, index = self.texts[name]
-        codes, new = codes_.encode(column)
-        if new:
-            cleaned = coded.sql_map(self.con, self.fields.TEXT_SQL, pa.array(new, pa.string())).to_pylist()
-            index[0] = np.concatenate([index[0], np.asarray([vocab.index(c) for c in cleaned], dtype=np.int64)])
-        return vocab.array(index[0][codes])
+        return self.text_vocab[name].array(self.texts[name].rows(column)[1])
 
     # ------------------------------------------------------------------ one chunk
     def chunk(self, tb: pa.Table, rows: np.ndarray) -> pa.Table | None:
@@ -309,16 +295,12 @@ class _Loader:
         value = self._numbers("value", value_col, n)
         hs_col = col("hs_code")
         assert hs_col is not None
-        hs_raw, hs_row = self._hs(hs_col)
+        hs_raw, hs_row = self.hs.rows(hs_col)
         cur_col = col("currency")
         if cur_col is not None:
-            cur_raw, new = self.cur_codes.encode(cur_col)
-            if new:
-                self.cur_index = np.concatenate([self.cur_index, np.asarray([self._currency(t) for t in new],
-                                                                             dtype=np.int64)])
+            cur_raw, cur = self.currency.rows(cur_col)
         else:
-            cur_raw = np.zeros(n, dtype=np.int64)
-        cur = self.cur_index[cur_raw]
+            cur_raw, cur = np.zeros(n, dtype=np.int64), np.full(n, self.currency.values[0])
         span = self.rates.shape[1]
         rate = np.where(cur >= 0, self.rates[np.maximum(cur, 0), np.clip(month - self.first_month, 0, span - 1)],
                         np.nan)
@@ -393,7 +375,7 @@ class _Loader:
         for key, vocab in self.hs_vocab.items():
             out[key] = vocab.array(np.asarray(self.hs_dim[key], dtype=np.int64)[hs_g])
         for name in COUNTRY_FIELDS:
-            out[name] = self.isos.array(pick(self.country_iso[country[name]]))
+            out[name] = self.isos.array(pick(self.countries.values[country[name]]))
         return pa.table({c: out[c] for c in RECORD_COLUMNS})
 
     def _month_indices(self, month: np.ndarray) -> np.ndarray:
@@ -433,11 +415,11 @@ class _Loader:
             elif check == "negative":
                 column, reason = m["value"], "negative value"
             elif check == "hs_code":
-                column, reason = m["hs_code"], f"not an HS code: {self.hs_codes.texts[hs_raw[i]] or '(empty)'}"
+                column, reason = m["hs_code"], f"not an HS code: {self.hs.text(hs_raw[i]) or '(empty)'}"
             elif check in ("sender", "receiver"):
                 column, reason = m[check], f"no {check} name"
             elif check == "currency":
-                shown_cur = self.cur_codes.texts[cur_raw[i]] or "(empty)"
+                shown_cur = self.currency.text(cur_raw[i]) or "(empty)"
                 column, reason = m.get("currency", "currency"), f"unknown currency {shown_cur} (no exchange rate)"
             else:
                 column, reason = m["quantity"], f"not a number: {str(qty_raw[j]).strip()}"
