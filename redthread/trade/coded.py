@@ -112,7 +112,6 @@ class Codes:
         codes_all = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return codes_all, self.texts[start:]
 
-
     def _add_one_by_one(self, texts: list[str | None], positions: np.ndarray, lookup: np.ndarray) -> None:
         """Codes for new texts that may repeat or be null (null is the empty text, code 0)."""
         fresh: dict[str, int] = {}

@@ -47,7 +47,7 @@ class MonthSums:
         self.width = 0
         self.sums = np.zeros((0, 0))
         self.counts = np.zeros((0, 0), dtype=np.int64)
-        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
         self.local = np.zeros(0, dtype=np.int64)  # file party -> row of this table (-1 if none)
         self.parties = np.zeros(0, dtype=np.int64)  # row of this table -> file party
 
@@ -66,7 +66,7 @@ class MonthSums:
                 np.add.at(self.counts.reshape(-1), code, np.ones(len(code), dtype=np.int64))  # (a scalar is slower)
                 return
             self.rows = [self._dense_rows()]
-        self.rows.append((party, month, value))
+        self.rows.append((party, month, value, np.ones(len(party), dtype=np.int64)))
 
     def _local(self, party: np.ndarray) -> np.ndarray:
         """The role's own dense numbering of parties (a role sees only some of the file's parties)."""
@@ -99,25 +99,21 @@ class MonthSums:
             counts[: self.counts.shape[0], off: off + self.width] = self.counts
         self.sums, self.counts, self.base, self.width = sums, counts, base, width
 
-    def _dense_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _dense_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(table row, month, value, records) of the dense table's filled cells."""
         party, month = np.nonzero(self.counts)
-        return party, month + self.base, self.sums[party, month]
+        return party, month + self.base, self.sums[party, month], self.counts[party, month]
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(party, month, value, records) per pair that has records."""
         if self.rows is None:
-            party, month = np.nonzero(self.counts)
-            return self.parties[party], month + self.base, self.sums[party, month], self.counts[party, month]
-        dense = self.rows[0]
-        counts_first = self.counts[dense[0], dense[1] - self.base] if len(dense[0]) else np.zeros(0, dtype=np.int64)
-        parts = [(dense[0], dense[1], dense[2], counts_first)]
-        parts += [(p, m, v, np.ones(len(p), dtype=np.int64)) for p, m, v in self.rows[1:]]
-        party = np.concatenate([p[0] for p in parts]).astype(np.int64)
-        month = np.concatenate([p[1] for p in parts]).astype(np.int64)
-        value = np.concatenate([p[2] for p in parts])
-        records = np.concatenate([p[3] for p in parts])
-        keys = np.stack([party, month], axis=1)
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+            party, month, value, records = self._dense_rows()
+            return self.parties[party], month, value, records
+        party = np.concatenate([r[0] for r in self.rows]).astype(np.int64)
+        month = np.concatenate([r[1] for r in self.rows]).astype(np.int64)
+        value = np.concatenate([r[2] for r in self.rows])
+        records = np.concatenate([r[3] for r in self.rows])
+        unique, inverse = np.unique(np.stack([party, month], axis=1), axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
         sums = np.bincount(inverse, weights=value, minlength=len(unique))
         counts = np.bincount(inverse, weights=records, minlength=len(unique)).astype(np.int64)

@@ -69,9 +69,9 @@ class Parties:
             return self._lookup(codes, isos)
 
     def _find(self, codes: np.ndarray) -> np.ndarray:
-        at = np.minimum(np.searchsorted(self.known, codes), max(len(self.known) - 1, 0))
         if not len(self.known):
             return np.full(len(codes), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.known, codes), len(self.known) - 1)
         out: np.ndarray = np.where(self.known[at] == codes, self.known_party[at], -1)
         return out
 
@@ -114,7 +114,6 @@ class RoleSpellings:
         self.main = np.full(1, -1, dtype=np.int64)  # per name code: its main spelling
         self.other: dict[tuple[int, int], int] = {}
         self.spell_name: list[int] = []
-        self.spell_country: list[int] = []
         self.spell_party = np.zeros(0, dtype=np.int64)
         self.first_row = np.zeros(0, dtype=np.int64)
         self.count = np.zeros(0, dtype=np.int64)
@@ -123,7 +122,6 @@ class RoleSpellings:
              ) -> np.ndarray:
         start = len(self.spell_name)
         self.spell_name.extend(names.tolist())
-        self.spell_country.extend(countries.tolist())
         self.spell_party = np.concatenate([self.spell_party, party])
         self.first_row = np.concatenate([self.first_row, first_row.astype(np.int64)])
         self.count = coded.grow(self.count, len(names), 0)
