@@ -45,7 +45,7 @@ def sql_map(con: duckdb.DuckDBPyConnection, expr: str, values: pa.Array) -> pa.A
     """
     con.register("__coded_values", pa.table({"v": values}))
     try:
-        out = con.execute(f"SELECT {expr} AS r FROM __coded_values").fetch_arrow_table().column(0)
+        out = con.execute(f"SELECT {expr} AS r FROM __coded_values").to_arrow_table().column(0)
     finally:
         con.unregister("__coded_values")
     return out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
@@ -58,6 +58,43 @@ def grow(arr: np.ndarray, extra: int, fill: int | float) -> np.ndarray:
     return np.concatenate([arr, np.full(extra, fill, dtype=arr.dtype)])
 
 
+class Coded:
+    """One column's rows as codes, kept in two steps: a code per dictionary entry, an entry per row.
+
+    Anything per code (a value, a flag) reaches the rows through one take
+    over the entries: :meth:`take` composes ``per_code`` with the entries'
+    codes (a small array) before indexing the rows, and :meth:`where` skips
+    the rows altogether when no entry is flagged.
+    """
+
+    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        #: (code per dictionary entry, entry per row) for each Arrow chunk
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return sum(len(rows) for _, rows in self.parts)
+
+    def take(self, per_code: np.ndarray) -> np.ndarray:
+        """``per_code[code]`` for each row."""
+        taken = [np.take(per_code[codes], rows) for codes, rows in self.parts]
+        if len(taken) == 1:
+            return taken[0]
+        return np.concatenate(taken) if taken else np.zeros(0, dtype=per_code.dtype)
+
+    def codes(self) -> np.ndarray:
+        """The code of each row (int64)."""
+        taken = [np.take(codes, rows) for codes, rows in self.parts]
+        if len(taken) == 1:
+            return taken[0]
+        return np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
+
+    def where(self, flag: np.ndarray) -> np.ndarray | None:
+        """Per row, whether ``flag[code]``; None when no row's code is flagged."""
+        if not any(flag[codes].any() for codes, _ in self.parts):
+            return None
+        return self.take(flag)
+
+
 class Codes:
     """Codes ``0..n-1`` for the distinct texts of one field, stable across chunks.
 
@@ -66,10 +103,15 @@ class Codes:
     text first (the SQL cast, so numbers read as they did before).
     """
 
+    #: A chunk whose distinct values are fewer than the known texts over this ratio is looked up
+    #: in a dict (kept once built); more, by hashing the known texts with Arrow (``index_in``).
+    DICT_RATIO = 3
+
     def __init__(self, to_text: Callable[[pa.Array], pa.Array]) -> None:
         self.texts: list[str] = [""]
         self._known = pa.array([""], pa.string())
         self._pending: list[pa.Array] = []
+        self._index: dict[str, int] | None = None
         self._to_text = to_text
 
     def __len__(self) -> int:
@@ -83,8 +125,13 @@ class Codes:
 
     def encode(self, column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
         """Per-row codes of ``column`` and the texts it brought that were new, in code order."""
+        coded, new = self.coded(column)
+        return coded.codes(), new
+
+    def coded(self, column: pa.ChunkedArray | pa.Array) -> tuple[Coded, list[str]]:
+        """``column`` as codes (see :class:`Coded`) and the texts it brought that were new, in code order."""
         chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-        parts: list[np.ndarray] = []
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
         start = len(self.texts)
         for chunk in chunks:
             distinct = False  # whether the dictionary's values are known to be distinct
@@ -95,22 +142,21 @@ class Codes:
             if not pa.types.is_string(dictionary.type):
                 dictionary = (dictionary.cast(pa.string()) if is_text(dictionary.type)
                               else self._to_text(dictionary).cast(pa.string()))
-            found = pc.index_in(dictionary, value_set=self._value_set())
-            lookup = np.append(pc.fill_null(found, 0).to_numpy(zero_copy_only=False).astype(np.int64), 0)
-            missing = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
+            lookup = np.append(self._find(dictionary), 0)  # the last: null rows, the empty text
+            missing = np.flatnonzero(lookup < 0)
             if missing.size:
                 new_texts = dictionary.take(pa.array(missing))
                 if new_texts.null_count == 0 and (distinct or pc.count_distinct(new_texts).as_py() == len(new_texts)):
                     # the usual case: a dictionary's values are distinct
                     lookup[missing] = len(self.texts) + np.arange(len(missing))
-                    self.texts.extend(new_texts.to_pylist())
-                    self._pending.append(new_texts.cast(pa.string()))
+                    self._extend(new_texts.to_pylist(), new_texts.cast(pa.string()))
                 else:
                     self._add_one_by_one(new_texts.to_pylist(), missing, lookup)
-            indices = pc.fill_null(chunk.indices, len(lookup) - 1).to_numpy(zero_copy_only=False)
-            parts.append(lookup[indices])
-        codes_all = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        return codes_all, self.texts[start:]
+            indices = chunk.indices
+            if indices.null_count:
+                indices = pc.fill_null(indices, len(lookup) - 1)
+            parts.append((lookup, indices.to_numpy(zero_copy_only=False)))
+        return Coded(parts), self.texts[start:]
 
     def _add_one_by_one(self, texts: list[str | None], positions: np.ndarray, lookup: np.ndarray) -> None:
         """Codes for new texts that may repeat or be null (null is the empty text, code 0)."""
@@ -127,8 +173,26 @@ class Codes:
             codes.append(code)
         lookup[positions] = codes
         if fresh:
-            self.texts.extend(fresh)
-            self._pending.append(pa.array(list(fresh), pa.string()))
+            self._extend(list(fresh), pa.array(list(fresh), pa.string()))
+
+    def _find(self, dictionary: pa.Array) -> np.ndarray:
+        """The code of each of ``dictionary``'s texts; -1 where it is new (or null)."""
+        if len(dictionary) * self.DICT_RATIO < len(self.texts):
+            if self._index is None:
+                self._index = {t: i for i, t in enumerate(self.texts)}
+            get = self._index.get
+            return np.fromiter((get(t, -1) for t in dictionary.to_pylist()), dtype=np.int64, count=len(dictionary))
+        found = pc.index_in(dictionary, value_set=self._value_set())
+        out: np.ndarray = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return out
+
+    def _extend(self, texts: list[str], array: pa.Array) -> None:
+        """Add new distinct texts (in code order), as a list and as an Arrow array."""
+        if self._index is not None:
+            start = len(self.texts)
+            self._index.update(zip(texts, range(start, start + len(texts)), strict=True))
+        self.texts.extend(texts)
+        self._pending.append(array)
 
 
 class Lookup:
@@ -145,11 +209,15 @@ class Lookup:
 
     def rows(self, column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
         """(code, value) per row of ``column``."""
-        codes, new = self.codes.encode(column)
+        coded = self.coded(column)
+        return coded.codes(), coded.take(self.values)
+
+    def coded(self, column: pa.ChunkedArray | pa.Array) -> Coded:
+        """``column`` as codes, with the values of its new texts worked out (in :attr:`values`)."""
+        coded, new = self.codes.coded(column)
         if new:
             self.values = np.concatenate([self.values, np.asarray(self._derive(new), dtype=np.int64)])
-        values: np.ndarray = self.values[codes]
-        return codes, values
+        return coded
 
     def text(self, code: int) -> str:
         return self.codes.texts[code]
@@ -161,6 +229,7 @@ class Vocabulary:
     def __init__(self) -> None:
         self.values: list[str] = []
         self._index: dict[str, int] = {}
+        self._arrow: pa.Array | None = None
 
     def index(self, value: str | None) -> int:
         """The index of ``value`` (added if new); -1 for None."""
@@ -177,11 +246,30 @@ class Vocabulary:
         """``value`` on each of ``n`` rows."""
         return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string()))
 
-    def array(self, idx: np.ndarray) -> pa.DictionaryArray:
-        """The column whose rows are ``idx`` (indices into :attr:`values`; -1 is null)."""
-        nulls = idx < 0
-        indices = pa.array(idx.astype(np.int32, copy=False), pa.int32(), mask=nulls if nulls.any() else None)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string()))
+    def array(self, idx: np.ndarray, nulls: bool | None = None) -> pa.DictionaryArray:
+        """The column whose rows are ``idx`` (indices into :attr:`values`; -1 is null).
+
+        ``nulls=False`` says no index is -1 (not checked row by row).
+        """
+        mask = None
+        if nulls is None or nulls:
+            negative = idx < 0
+            mask = negative if negative.any() else None
+        indices = pa.array(idx.astype(np.int32, copy=False), pa.int32(), mask=mask)
+        if self._arrow is None or len(self._arrow) != len(self.values):
+            self._arrow = pa.array(self.values, pa.string())
+        return pa.DictionaryArray.from_arrays(indices, self._arrow)
+
+    def nulls(self, n: int) -> pa.DictionaryArray:
+        """A column of ``n`` nulls."""
+        return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array(self.values, pa.string()))
+
+    def coded(self, coded: Coded, per_code: np.ndarray, keep: np.ndarray | None = None) -> pa.DictionaryArray:
+        """The column whose rows are ``per_code[code]`` of ``coded``'s rows (-1 is null), ``keep`` rows only."""
+        idx = coded.take(per_code.astype(np.int32))
+        if keep is not None:
+            idx = idx[keep]
+        return self.array(idx, nulls=bool((per_code < 0).any()))
 
 
 class ReadAhead:

@@ -11,8 +11,11 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 #: Prefix of party entity ids.
@@ -54,25 +57,72 @@ def party_key(pid: str) -> int:
 
 
 def normalise_names(names: list[str]) -> list[str]:
-    """:func:`normalise_name` of each name, vectorised for the (usual) ASCII ones.
+    """:func:`normalise_name` of each name (see :func:`normalise_array`)."""
+    import pyarrow as pa
+
+    if not names:
+        return []
+    out: list[str] = normalise_array(pa.array(names, pa.string())).to_pylist()
+    return out
+
+
+def _ascii_table() -> np.ndarray:
+    """Byte -> byte: ASCII letters lowercased, digits kept, anything else a space."""
+    table = np.full(256, ord(" "), dtype=np.uint8)
+    for ch in "abcdefghijklmnopqrstuvwxyz0123456789":
+        table[ord(ch)] = ord(ch)
+    for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(ch)] = ord(ch.lower())
+    return table
+
+
+_ASCII = _ascii_table()
+
+
+def normalise_array(names: pa.Array) -> pa.Array:
+    """:func:`normalise_name` of each of an Arrow array of names, vectorised for the (usual) ASCII ones.
 
     For ASCII text casefolding is lowercasing and ``[\\W_]`` is anything but
-    ``[a-z0-9]`` once lowercased, so Arrow's kernels give the same result;
-    other names go through :func:`normalise_name` one by one.
+    a letter or digit, so a byte table, dropping each space that follows a
+    space (or starts a name) and a right trim give the same result over the
+    whole array at once; other names go through :func:`normalise_name` one
+    by one. Nulls stay null.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not names:
-        return []
-    arr = pa.array(names, pa.string())
-    cleaned = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(arr), r"[^a-z0-9]+", " "), " ")
-    out: list[str] = cleaned.to_pylist()
-    ascii_ = pc.string_is_ascii(arr).to_pylist()
-    for i, ok in enumerate(ascii_):
-        if not ok:
-            out[i] = normalise_name(names[i])
-    return out
+    arr = names.cast(pa.string())
+    if arr.offset:
+        arr = pa.concat_arrays([arr])  # own buffers from offset 0
+    if not len(arr):
+        return arr
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1)
+    data_buf = arr.buffers()[2]
+    size = int(offsets[-1])
+    data = np.frombuffer(data_buf, dtype=np.uint8, count=size) if data_buf is not None else np.zeros(0, np.uint8)
+    mapped = np.take(_ASCII, data)
+    space = mapped == ord(" ")
+    after_space = np.empty(size, dtype=bool)
+    if size:
+        after_space[0] = True
+        after_space[1:] = space[:-1]
+        starts = offsets[:-1]
+        after_space[starts[starts < size]] = True  # a name's first byte: its leading spaces go
+    keep = ~(space & after_space)
+    kept = np.zeros(size + 1, dtype=np.int32)  # bytes kept before each position (offsets are int32)
+    np.cumsum(keep, dtype=np.int32, out=kept[1:])
+    new_offsets = kept[offsets]
+    cleaned = pa.StringArray.from_buffers(len(arr), pa.py_buffer(new_offsets), pa.py_buffer(mapped[keep]),
+                                          arr.buffers()[0], arr.null_count)
+    cleaned = pc.utf8_rtrim(cleaned, " ")
+    other = np.flatnonzero(~pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False))
+    if other.size:
+        out = cleaned.to_pylist()
+        raw = arr.take(pa.array(other)).to_pylist()
+        for i, name in zip(other.tolist(), raw, strict=True):
+            out[i] = normalise_name(name)
+        cleaned = pa.array(out, pa.string())
+    return cleaned
 
 
 def party_ids_keys(norms: list[str], countries: list[str | None],
@@ -83,7 +133,6 @@ def party_ids_keys(norms: list[str], countries: list[str | None],
     in DuckDB; ``norms`` must be non-empty normalised names.
     """
     import duckdb
-    import numpy as np
     import pyarrow as pa
 
     if not norms:
@@ -94,14 +143,12 @@ def party_ids_keys(norms: list[str], countries: list[str | None],
         con.register("names", pa.table({"n": pa.array(norms, pa.string()),
                                         "c": pa.array(countries, pa.string())}))
         table = con.execute(
-            f"SELECT '{PREFIX}' || left(sha1(n || '|' || lower(coalesce(c, ''))), 20) AS pid FROM names"
-        ).fetch_arrow_table()
-        con.register("ids", table)
-        keys = con.execute("SELECT CAST('0x' || left(sha1(pid), 16) AS UBIGINT) AS k FROM ids").fetch_arrow_table()
+            f"WITH ids AS (SELECT '{PREFIX}' || left(sha1(n || '|' || lower(coalesce(c, ''))), 20) AS pid "
+            "FROM names) SELECT pid, CAST('0x' || left(sha1(pid), 16) AS UBIGINT) AS k FROM ids"
+        ).to_arrow_table()
     finally:
         con.unregister("names")
-        con.unregister("ids")
         if own:
             con.close()
-    as_signed = keys.column(0).to_numpy().astype(np.uint64).view(np.int64)
+    as_signed = table.column(1).to_numpy().astype(np.uint64).view(np.int64)
     return table.column(0).to_pylist(), as_signed.tolist()

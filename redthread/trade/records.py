@@ -38,7 +38,7 @@ from redthread.trade.mapping import Mapping
 from redthread.trade.monthly import MonthSums, month_label, months_of_days
 from redthread.trade.spellings import Parties, PartyRow, RoleSpellings
 from redthread.trade.staging import csv_to_parquet
-from redthread.trade.table import RECORD_COLUMNS
+from redthread.trade.table import RECORD_COLUMNS, REQUIRED_COLUMNS
 
 __all__ = ["PartyRow", "RecordLoad", "load_records"]
 
@@ -221,13 +221,6 @@ class _Loader:
             return [vocab.index(c) for c in cleaned]
         return derive
 
-    def _countries(self, column: pa.ChunkedArray | None, n: int) -> np.ndarray:
-        """Country code per row (0, the empty text, when the field is not mapped)."""
-        if column is None:
-            return np.zeros(n, dtype=np.int64)
-        codes, _ = self.countries.rows(column)
-        return codes
-
     def _dates(self, column: pa.ChunkedArray) -> np.ndarray:
         """Days since 1970 per row; the int64 minimum where it is not a date."""
         bad = np.iinfo(np.int64).min
@@ -252,20 +245,24 @@ class _Loader:
         out: np.ndarray = pc.fill_null(values, np.nan).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
         return out
 
-    def _text(self, name: str, column: pa.ChunkedArray | None, n: int) -> pa.Array:
-        """A text field: trimmed, empty as null (a dictionary for goods and units)."""
+    def _text(self, name: str, column: pa.ChunkedArray | None, n: int, keep: np.ndarray | None) -> pa.Array:
+        """A text field: trimmed, empty as null (a dictionary for goods and units); ``keep`` rows only."""
+        k = n if keep is None else int(np.count_nonzero(keep))
         if column is None:
-            return pa.nulls(n, coded.DICT_TEXT if name in self.texts else pa.string())
-        if name not in self.texts:
-            if coded.is_text(column.type):
-                text = column.combine_chunks().cast(pa.string())
-                padded = pc.or_(pc.starts_with(text, " "), pc.ends_with(text, " "))
-                if pc.any(padded).as_py():
-                    text = pc.utf8_trim(text, " ")
-                empty = pc.equal(text, "")
-                return pc.if_else(empty, pa.scalar(None, pa.string()), text) if pc.any(empty).as_py() else text
-            return coded.sql_map(self.con, self.fields.TEXT_SQL, column.combine_chunks()).cast(pa.string())
-        return self.text_vocab[name].array(self.texts[name].rows(column)[1])
+            return self.text_vocab[name].nulls(k) if name in self.texts else pa.nulls(k, pa.string())
+        if name in self.texts:
+            return self.text_vocab[name].coded(self.texts[name].coded(column), self.texts[name].values, keep)
+        if coded.is_text(column.type):
+            text = column.combine_chunks().cast(pa.string())
+            padded = pc.or_(pc.starts_with(text, " "), pc.ends_with(text, " "))
+            if pc.any(padded).as_py():
+                text = pc.utf8_trim(text, " ")
+            empty = pc.equal(text, "")
+            if pc.any(empty).as_py():
+                text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
+        else:
+            text = coded.sql_map(self.con, self.fields.TEXT_SQL, column.combine_chunks()).cast(pa.string())
+        return text if keep is None else text.filter(pa.array(keep))
 
     # ------------------------------------------------------------------ one chunk
     def chunk(self, tb: pa.Table, rows: np.ndarray) -> pa.Table | None:
@@ -278,46 +275,41 @@ class _Loader:
             c = f.column(name)
             return tb.column(c) if c else None
 
-        country = {name: self._countries(col(name), n) for name in COUNTRY_FIELDS}
+        country = {name: self.countries.coded(c) for name in COUNTRY_FIELDS if (c := col(name)) is not None}
         # The roles' parties in parallel threads while this one does the other fields.
         pending = {}
         for role, r in self.roles.items():
             name_col = col(ROLES[role][0])
             assert name_col is not None
             cfield = ROLES[role][1]
-            countries = country[cfield] if cfield else np.zeros(n, dtype=np.int64)
+            countries = country[cfield].codes() if cfield in country else np.zeros(n, dtype=np.int64)
             pending[role] = self.pool.submit(r.rows, name_col, countries, rows, self.parties, self.party_of)
-        date_col, value_col = col("date"), col("value")
-        assert date_col is not None and value_col is not None  # required fields
+        date_col, value_col, hs_col = col("date"), col("value"), col("hs_code")
+        assert date_col is not None and value_col is not None and hs_col is not None  # required fields
         days = self._dates(date_col)
         date_ok = days != np.iinfo(np.int64).min
-        month = months_of_days(np.where(date_ok, days, 0))
+        month = months_of_days(days if date_ok.all() else np.where(date_ok, days, 0))
         value = self._numbers("value", value_col, n)
-        hs_col = col("hs_code")
-        assert hs_col is not None
-        hs_raw, hs_row = self.hs.rows(hs_col)
+        hs = self.hs.coded(hs_col)
         cur_col = col("currency")
-        if cur_col is not None:
-            cur_raw, cur = self.currency.rows(cur_col)
-        else:
-            cur_raw, cur = np.zeros(n, dtype=np.int64), np.full(n, self.currency.values[0])
+        currency = self.currency.coded(cur_col) if cur_col is not None else None
+        cur = currency.take(self.currency.values) if currency else np.full(n, self.currency.values[0])
         span = self.rates.shape[1]
-        rate = np.where(cur >= 0, self.rates[np.maximum(cur, 0), np.clip(month - self.first_month, 0, span - 1)],
-                        np.nan)
+        rate = self.rates[np.maximum(cur, 0), np.clip(month - self.first_month, 0, span - 1)]
         quantity = self._numbers("quantity", col("quantity"), n)
         party = {role: future.result() for role, future in pending.items()}
-        quantity_bad = np.zeros(n, dtype=bool)
+        quantity_bad = None
         if f.text_type("quantity"):
             q = col("quantity")
             assert q is not None
             text = coded.sql_map(self.con, f.TEXT_SQL, q.combine_chunks())
             quantity_bad = text.is_valid().to_numpy(zero_copy_only=False) & np.isnan(quantity)
 
-        checks = [
+        checks: list[tuple[str, np.ndarray | None]] = [
             ("date", ~date_ok),
             ("value", np.isnan(value)),
             ("negative", value < 0),
-            ("hs_code", hs_row < 0),
+            ("hs_code", hs.where(self.hs.values < 0)),
             ("sender", party["sender"] < 0),
             ("receiver", party["receiver"] < 0),
             ("currency", cur < 0),
@@ -325,10 +317,12 @@ class _Loader:
         ]
         first_bad = np.zeros(n, dtype=np.int8)
         for i in range(len(checks) - 1, -1, -1):
-            first_bad[checks[i][1]] = i + 1
+            mask = checks[i][1]
+            if mask is not None:
+                first_bad[mask] = i + 1
         bad = np.flatnonzero(first_bad)
         if bad.size:
-            self._report(tb, rows, bad, first_bad, checks, hs_raw, cur_raw)
+            self._report(tb, rows, bad, first_bad, [c for c, _ in checks], hs, currency)
         good = None if not bad.size else first_bad == 0
         k = n - bad.size
         self.rows_loaded += k
@@ -338,16 +332,11 @@ class _Loader:
         def pick(a: np.ndarray) -> np.ndarray:
             return a if good is None else a[good]
 
-        def pick_arrow(a: pa.Array) -> pa.Array:
-            return a if good is None else a.filter(pa.array(good))
-
         month_g = pick(month)
-        value_usd = pick(value / rate)
+        value_usd = pick(value) / pick(rate)
         keys = {role: self.parties.keys[pick(p)] for role, p in party.items()}
         for role, label in (("receiver", "buyer"), ("sender", "supplier")):
-            self._addmonths_of_days(label, pick(party[role]), month_g, value_usd)
-        month_out = self._month_indices(month_g)
-        hs_g = pick(hs_row)
+            self.month_sums.setdefault(label, MonthSums()).add(pick(party[role]), month_g, value_usd)
         qty = pick(quantity)
         declarant = party.get("declarant")
         if declarant is not None:
@@ -359,24 +348,28 @@ class _Loader:
             "dataset": Vocabulary.constant(self.dataset, k),
             "source": Vocabulary.constant(self.source, k),
             "row": pa.array(pick(rows), pa.int64()),
-            "declaration_number": pick_arrow(self._text("declaration_number", col("declaration_number"), n)),
+            "declaration_number": self._text("declaration_number", col("declaration_number"), n, good),
             "date": pa.array(pick(days).astype(np.int32), pa.int32()).view(pa.date32()),
-            "month": self.months.array(month_out),
+            "month": self.months.array(self._month_indices(month_g), nulls=False),
             "sender_key": pa.array(keys["sender"], pa.int64()),
             "receiver_key": pa.array(keys["receiver"], pa.int64()),
             "declarant_key": declarant_key,
-            "goods_description": pick_arrow(self._text("goods_description", col("goods_description"), n)),
+            "goods_description": self._text("goods_description", col("goods_description"), n, good),
             "value": pa.array(pick(value), pa.float64()),
-            "currency": self.cur_vocab.array(pick(cur)),
+            "currency": self.cur_vocab.array(pick(cur), nulls=False),
             "value_usd": pa.array(value_usd, pa.float64()),
             "quantity": pa.array(qty, pa.float64(), mask=np.isnan(qty)),
-            "unit": pick_arrow(self._text("unit", col("unit"), n)),
+            "unit": self._text("unit", col("unit"), n, good),
         }
+        hs_row = np.maximum(self.hs.values, 0)  # bad codes' rows are not kept
         for key, vocab in self.hs_vocab.items():
-            out[key] = vocab.array(np.asarray(self.hs_dim[key], dtype=np.int64)[hs_g])
+            out[key] = vocab.coded(hs, np.asarray(self.hs_dim[key], dtype=np.int64)[hs_row], good)
         for name in COUNTRY_FIELDS:
-            out[name] = self.isos.array(pick(self.countries.values[country[name]]))
-        return pa.table({c: out[c] for c in RECORD_COLUMNS})
+            out[name] = (self.isos.coded(country[name], self.countries.values, good) if name in country
+                         else self.isos.nulls(k))
+        # Validated columns are required in the file (no definition levels to write or read).
+        schema = pa.schema([pa.field(c, out[c].type, nullable=c not in REQUIRED_COLUMNS) for c in RECORD_COLUMNS])
+        return pa.Table.from_arrays([out[c] for c in RECORD_COLUMNS], schema=schema)
 
     def _month_indices(self, month: np.ndarray) -> np.ndarray:
         """Indices of the ``YYYY-MM`` labels of month numbers (a table over their range when it is short)."""
@@ -390,7 +383,7 @@ class _Loader:
         return lut[inverse.reshape(-1)]
 
     def _report(self, tb: pa.Table, rows: np.ndarray, bad: np.ndarray, first_bad: np.ndarray,
-                checks: list[tuple[str, np.ndarray]], hs_raw: np.ndarray, cur_raw: np.ndarray) -> None:
+                checks: list[str], hs: coded.Coded, currency: coded.Coded | None) -> None:
         """Count the bad rows and describe the first :data:`MAX_REPORTED` as ``file:row: column: reason``."""
         self.error_count += bad.size
         room = MAX_REPORTED - len(self.errors)
@@ -405,9 +398,11 @@ class _Loader:
             return out
 
         date_raw, value_raw = raw("date"), raw("value")
+        hs_raw = hs.codes()
+        cur_raw = currency.codes() if currency is not None else np.zeros(len(first_bad), dtype=np.int64)
         qty_raw = raw("quantity") if "quantity" in m else [None] * len(shown)
         for j, i in enumerate(shown.tolist()):
-            check = checks[first_bad[i] - 1][0]
+            check = checks[first_bad[i] - 1]
             if check == "date":
                 column, reason = m["date"], f"not a date: {_show(date_raw[j])}"
             elif check == "value":
@@ -425,20 +420,17 @@ class _Loader:
                 column, reason = m["quantity"], f"not a number: {str(qty_raw[j]).strip()}"
             self.errors.append(InputError(reason, path=str(self.path), line=int(rows[i]), field=column))
 
-    def _addmonths_of_days(self, role: str, party: np.ndarray, month: np.ndarray, value_usd: np.ndarray) -> None:
-        """Add a chunk's rows to the sums per party and month of ``role``."""
-        self.month_sums.setdefault(role, MonthSums()).add(party, month, value_usd)
-
-    def writemonths_of_days(self, target: Path) -> None:
+    def write_months(self, target: Path) -> None:
         """Per party key, role and month: value in USD and records (a row group per role)."""
         import pyarrow.parquet as pq
 
         schema = pa.schema([("party_key", pa.int64()), ("role", coded.DICT_TEXT), ("month", coded.DICT_TEXT),
                             ("value_usd", pa.float64()), ("records", pa.int64())])
+        sums = {role: self.pool.submit(s.result) for role, s in sorted(self.month_sums.items())}
         with pq.ParquetWriter(target, schema, compression="none", use_dictionary=["role", "month"],
                               write_statistics=False) as writer:
-            for role in sorted(self.month_sums):
-                party, month, value, records = self.month_sums[role].result()
+            for role, future in sums.items():
+                party, month, value, records = future.result()
                 if not len(party):
                     continue
                 writer.write_table(pa.table({
@@ -467,7 +459,7 @@ class _Loader:
             con = parties.con
             con.register("spellings", pa.table({"p": spelled, "name": pa.array(names, pa.string())}))
             try:
-                best = con.execute("SELECT p, min(name) AS name FROM spellings GROUP BY p").fetch_arrow_table()
+                best = con.execute("SELECT p, min(name) AS name FROM spellings GROUP BY p").to_arrow_table()
             finally:
                 con.unregister("spellings")
             name[best.column("p").to_numpy()] = best.column("name").to_numpy(zero_copy_only=False)
@@ -591,7 +583,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
         if not (strict and loader.error_count):  # at once, while the last chunks are written
             parties = loader.pool.submit(lambda: pq.write_table(loader.parties_table(mapping.party_schema),
                                                                 tmps["parties"]))
-            loader.writemonths_of_days(tmps["months"])
+            loader.write_months(tmps["months"])
             parties.result()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, duckdb.Error) as exc:
         raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None

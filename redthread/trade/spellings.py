@@ -20,7 +20,7 @@ import pyarrow as pa
 from redthread.errors import InputError
 from redthread.trade import coded
 from redthread.trade.coded import Codes
-from redthread.trade.parties import normalise_names, party_ids_keys
+from redthread.trade.parties import normalise_array, party_ids_keys
 
 
 class PartyRow(NamedTuple):
@@ -54,7 +54,7 @@ class Parties:
 
     def norm_ids(self, names: list[str]) -> np.ndarray:
         """Ids of the normalised forms of ``names`` (stripped); -1 where nothing is left."""
-        normalised = pa.array(normalise_names(names), pa.string())
+        normalised = normalise_array(pa.array(names, pa.string()))
         with self.lock:
             codes, _ = self.norms.encode(normalised)
         out: np.ndarray = np.where(codes == 0, -1, codes)

@@ -70,6 +70,11 @@ MONTHS_DDL = """
 CREATE TEMP TABLE {name} (party_key BIGINT, role VARCHAR, month VARCHAR, value_usd DOUBLE, records BIGINT)
 """
 
+#: Record columns that are never null (written as required Parquet columns: no definition levels).
+REQUIRED_COLUMNS = frozenset(
+    line.split()[0].strip('"') for line in RECORDS_DDL.strip().splitlines()[1:-1] if "NOT NULL" in line
+)
+
 #: Kinds of files per load, and the view each is seen through.
 KINDS = ("records", "parties", "months")
 
