@@ -132,7 +132,8 @@ class SparkTrade(TradeEngine):
         self.spark = session()
         self.store = store
         paths = [records] if isinstance(records, str) else records
-        self.spark.read.parquet(*paths).createOrReplaceTempView("trade_records")
+        self.spark.read.parquet(*paths).createOrReplaceTempView("stored_records")
+        self.spark.sql(self.sql(table.records_view_sql("stored_records"))).createOrReplaceTempView("trade_records")
         if parties:
             party_paths = [parties] if isinstance(parties, str) else parties
             self.spark.read.parquet(*party_paths).createOrReplaceTempView("raw_parties")
@@ -180,7 +181,7 @@ class SparkTrade(TradeEngine):
         self.has_canon = bool(mapping)
 
     def close(self) -> None:
-        for name in ("records", "trade_records", "raw_parties", "parties", "party_months", "canon"):
+        for name in ("records", "trade_records", "stored_records", "raw_parties", "parties", "party_months", "canon"):
             self.spark.catalog.dropTempView(name)
 
 

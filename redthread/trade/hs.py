@@ -2,7 +2,9 @@
 
 Pure functions: they return ``None`` for input that is not an HS code
 instead of raising. The CHPL tiers come from ``redthread/data/chpl_hs6.csv``
-(HS-6 code, tier such as ``1``, ``2``, ``3.A``, ``4.B``).
+(HS-6 code, tier such as ``1``, ``2``, ``3.A``, ``4.B``). A code's chapter,
+heading and subheading are its 2-, 4- and 6-digit prefixes (worked out in
+the trade views: :data:`redthread.trade.table.DERIVED_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -39,21 +41,6 @@ def normalise_hs(raw: object) -> str | None:
     if len(text) not in VALID_LENGTHS or text[:2] == "00":
         return None
     return text
-
-
-def chapter(code: str) -> str:
-    """The HS-2 chapter of a normalised code."""
-    return code[:2]
-
-
-def heading(code: str) -> str | None:
-    """The HS-4 heading, or None for a bare chapter."""
-    return code[:4] if len(code) >= 4 else None
-
-
-def subheading(code: str) -> str | None:
-    """The HS-6 subheading, or None for shorter codes."""
-    return code[:6] if len(code) >= 6 else None
 
 
 @lru_cache(maxsize=1)

@@ -45,8 +45,7 @@ class MonthSums:
     def __init__(self) -> None:
         self.base = 0
         self.width = 0
-        self.sums = np.zeros((0, 0))
-        self.counts = np.zeros((0, 0), dtype=np.int64)
+        self.cells = np.zeros((0, 0), dtype=np.complex128)  # value + records * 1j per (party, month)
         self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
         self.local = np.zeros(0, dtype=np.int64)  # file party -> row of this table (-1 if none)
         self.parties = np.zeros(0, dtype=np.int64)  # row of this table -> file party
@@ -58,12 +57,12 @@ class MonthSums:
         if self.rows is None:
             lo = min(int(month.min()), self.base if self.width else int(month.min()))
             hi = max(int(month.max()), self.base + self.width - 1 if self.width else int(month.max()))
-            parties = max(int(party.max()) + 1, self.sums.shape[0])
+            parties = max(int(party.max()) + 1, self.cells.shape[0])
             if parties * (hi - lo + 1) <= MONTH_CELLS:
                 self._fit(parties, lo, hi)
                 code = party * self.width + (month - self.base)
-                np.add.at(self.sums.reshape(-1), code, value)
-                np.add.at(self.counts.reshape(-1), code, np.ones(len(code), dtype=np.int64))  # (a scalar is slower)
+                # One scattered add per row: the value as the real part, one record as the imaginary.
+                np.add.at(self.cells.reshape(-1), code, value + 1j)
                 return
             self.rows = [self._dense_rows()]
         self.rows.append((party, month, value, np.ones(len(party), dtype=np.int64)))
@@ -83,26 +82,26 @@ class MonthSums:
 
     def _fit(self, parties: int, lo: int, hi: int) -> None:
         """Grow the table to hold ``parties`` rows and months ``lo..hi`` (with room to spare)."""
-        if parties <= self.sums.shape[0] and self.width and lo >= self.base and hi < self.base + self.width:
+        rows = self.cells.shape[0]
+        if parties <= rows and self.width and lo >= self.base and hi < self.base + self.width:
             return
-        cap = max(parties, self.sums.shape[0] * 2 if parties > self.sums.shape[0] else self.sums.shape[0])
+        cap = max(parties, rows * 2 if parties > rows else rows)
         base = min(lo, self.base) if self.width else lo
         top = max(hi, self.base + self.width - 1) if self.width else hi
         width = top - base + 1
         if cap * width > MONTH_CELLS:
             cap = parties
-        sums = np.zeros((cap, width))
-        counts = np.zeros((cap, width), dtype=np.int64)
+        cells = np.zeros((cap, width), dtype=np.complex128)
         if self.width:
             off = self.base - base
-            sums[: self.sums.shape[0], off: off + self.width] = self.sums
-            counts[: self.counts.shape[0], off: off + self.width] = self.counts
-        self.sums, self.counts, self.base, self.width = sums, counts, base, width
+            cells[:rows, off: off + self.width] = self.cells
+        self.cells, self.base, self.width = cells, base, width
 
     def _dense_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(table row, month, value, records) of the dense table's filled cells."""
-        party, month = np.nonzero(self.counts)
-        return party, month + self.base, self.sums[party, month], self.counts[party, month]
+        party, month = np.nonzero(self.cells.imag)
+        filled = self.cells[party, month]
+        return party, month + self.base, filled.real.copy(), filled.imag.astype(np.int64)
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(party, month, value, records) per pair that has records."""

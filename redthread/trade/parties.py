@@ -44,15 +44,25 @@ def party_id(name: str, country: str | None) -> str | None:
     return PREFIX + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
+#: Hex digits of a trade party id after :data:`PREFIX`, and how many of them make its key.
+ID_HEX, KEY_HEX = 20, 16
+_HEX = frozenset("0123456789abcdef")
+
+
 def party_key(pid: str) -> int:
     """A 64-bit integer standing for the party id ``pid`` in the columnar records.
 
     Records carry these keys instead of id strings (grouping and writing
     integers is several times faster); the ``parties`` table maps them back.
     Derived from the id alone, so the same party has the same key in every
-    load, and canonical ids (from any source) get keys the same way. Two ids
-    share a key with odds of about n²/2⁶⁵ (n parties).
+    load, and canonical ids (from any source) get keys the same way: a trade
+    party id is already a hash (:func:`party_id`), so its first 64 bits are
+    the key; any other id is hashed (SHA-1, first 64 bits). Two ids share a
+    key with odds of about n²/2⁶⁵ (n parties).
     """
+    digits = pid[len(PREFIX):]
+    if pid.startswith(PREFIX) and len(digits) == ID_HEX and _HEX.issuperset(digits):
+        return int.from_bytes(bytes.fromhex(digits[:KEY_HEX]), "big", signed=True)
     return int.from_bytes(hashlib.sha1(pid.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
@@ -143,8 +153,8 @@ def party_ids_keys(norms: list[str], countries: list[str | None],
         con.register("names", pa.table({"n": pa.array(norms, pa.string()),
                                         "c": pa.array(countries, pa.string())}))
         table = con.execute(
-            f"WITH ids AS (SELECT '{PREFIX}' || left(sha1(n || '|' || lower(coalesce(c, ''))), 20) AS pid "
-            "FROM names) SELECT pid, CAST('0x' || left(sha1(pid), 16) AS UBIGINT) AS k FROM ids"
+            f"WITH h AS (SELECT sha1(n || '|' || lower(coalesce(c, ''))) AS d FROM names) "
+            f"SELECT '{PREFIX}' || left(d, {ID_HEX}) AS pid, CAST('0x' || left(d, {KEY_HEX}) AS UBIGINT) AS k FROM h"
         ).to_arrow_table()
     finally:
         con.unregister("names")

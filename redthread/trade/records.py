@@ -38,7 +38,7 @@ from redthread.trade.mapping import Mapping
 from redthread.trade.monthly import MonthSums, month_label, months_of_days
 from redthread.trade.spellings import Parties, PartyRow, RoleSpellings
 from redthread.trade.staging import csv_to_parquet
-from redthread.trade.table import RECORD_COLUMNS, REQUIRED_COLUMNS
+from redthread.trade.table import REQUIRED_COLUMNS, STORED_COLUMNS
 
 __all__ = ["PartyRow", "RecordLoad", "load_records"]
 
@@ -168,7 +168,7 @@ class _Loader:
         # int64 minimum (dates) for none.
         self.isos = Vocabulary()
         self.countries = coded.Lookup(to_text, self._derive_countries)
-        self.hs_vocab = {k: Vocabulary() for k in ("hs_code", "hs2", "hs4", "hs6", "chpl_tier")}
+        self.hs_vocab = {k: Vocabulary() for k in ("hs_code", "chpl_tier")}  # (chapter, heading: in the views)
         self.hs_dim: dict[str, list[int]] = {k: [] for k in self.hs_vocab}
         self.hs = coded.Lookup(to_text, self._derive_hs)
         self.currencies, self.first_month, self.rates = _rates()
@@ -209,8 +209,7 @@ class _Loader:
                 rows.append(-1)
                 continue
             rows.append(len(self.hs_dim["hs_code"]))
-            values = {"hs_code": code, "hs2": hs.chapter(code), "hs4": hs.heading(code),
-                      "hs6": hs.subheading(code), "chpl_tier": hs.chpl_tier(code)}
+            values = {"hs_code": code, "chpl_tier": hs.chpl_tier(code)}
             for k, v in values.items():
                 self.hs_dim[k].append(self.hs_vocab[k].index(v))
         return rows
@@ -368,8 +367,8 @@ class _Loader:
             out[name] = (self.isos.coded(country[name], self.countries.values, good) if name in country
                          else self.isos.nulls(k))
         # Validated columns are required in the file (no definition levels to write or read).
-        schema = pa.schema([pa.field(c, out[c].type, nullable=c not in REQUIRED_COLUMNS) for c in RECORD_COLUMNS])
-        return pa.Table.from_arrays([out[c] for c in RECORD_COLUMNS], schema=schema)
+        schema = pa.schema([pa.field(c, out[c].type, nullable=c not in REQUIRED_COLUMNS) for c in STORED_COLUMNS])
+        return pa.Table.from_arrays([out[c] for c in STORED_COLUMNS], schema=schema)
 
     def _month_indices(self, month: np.ndarray) -> np.ndarray:
         """Indices of the ``YYYY-MM`` labels of month numbers (a table over their range when it is short)."""

@@ -46,9 +46,6 @@ CREATE TEMP TABLE {name} (
     sender_country VARCHAR,
     receiver_country VARCHAR,
     hs_code VARCHAR NOT NULL,
-    hs2 VARCHAR NOT NULL,
-    hs4 VARCHAR,
-    hs6 VARCHAR,
     chpl_tier VARCHAR,
     goods_description VARCHAR,
     value DOUBLE NOT NULL,
@@ -78,13 +75,30 @@ REQUIRED_COLUMNS = frozenset(
 #: Kinds of files per load, and the view each is seen through.
 KINDS = ("records", "parties", "months")
 
-#: Record columns in file order (what loaders must produce).
+#: Record columns as the views show them.
 RECORD_COLUMNS = (
     "dataset", "source", "row", "declaration_number", "date", "month", "sender_key", "receiver_key",
     "declarant_key", "sender_country", "receiver_country", "hs_code", "hs2", "hs4", "hs6", "chpl_tier",
     "goods_description", "value", "currency", "value_usd", "quantity", "unit", "origin_country",
     "destination_country", "trading_country",
 )
+
+#: Columns the views work out from the stored ones (SQL both DuckDB and Spark read): the HS chapter,
+#: heading and subheading are prefixes of the normalised code (none where it is shorter).
+DERIVED_COLUMNS = {
+    "hs2": "substr(hs_code, 1, 2)",
+    "hs4": "CASE WHEN length(hs_code) >= 4 THEN substr(hs_code, 1, 4) END",
+    "hs6": "CASE WHEN length(hs_code) >= 6 THEN substr(hs_code, 1, 6) END",
+}
+
+#: Record columns in file order (what loaders must produce).
+STORED_COLUMNS = tuple(c for c in RECORD_COLUMNS if c not in DERIVED_COLUMNS)
+
+
+def records_view_sql(source: str) -> str:
+    """The record columns (:data:`RECORD_COLUMNS`) over ``source``, a table of the stored ones."""
+    cols = ", ".join(f"{DERIVED_COLUMNS[c]} AS {c}" if c in DERIVED_COLUMNS else f'"{c}"' for c in RECORD_COLUMNS)
+    return f"SELECT {cols} FROM {source}"
 
 
 def table_dir(store_url: str | None = None) -> Path:
@@ -147,7 +161,7 @@ def attach_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     ``parties`` and ``party_months`` as stored.
     """
     for kind, view, ddl, body in (
-        ("records", "trade_records", RECORDS_DDL, "SELECT * FROM {src}"),
+        ("records", "trade_records", RECORDS_DDL, records_view_sql("{src}")),
         ("parties", "parties", PARTIES_DDL,
          "SELECT party_id, min(party_key) AS party_key, min(name) AS name, min(country) AS country, "
          "min(schema) AS schema FROM {src} GROUP BY party_id"),
