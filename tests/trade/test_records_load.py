@@ -154,7 +154,9 @@ def test_typed_and_text_columns_read_as_before(tmp_path: Path) -> None:
         records.load_records(con, path, mapping, dataset="t", source="t", strict=True, folder=tmp_path / "o")
 
 
-def test_codes_hold_across_chunks_with_repeats_and_nulls() -> None:
+@pytest.mark.parametrize("ratio", [0, 10**9], ids=["arrow-index-in", "dict"])
+def test_codes_hold_across_chunks_with_repeats_and_nulls(ratio: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(coded.Codes, "DICT_RATIO", ratio)  # each way of finding known texts
     codes = coded.Codes(lambda v: v.cast(pa.string()))
     a, new_a = codes.encode(pa.chunked_array([pa.array(["x", "y", None, "x", ""]).dictionary_encode()]))
     # a dictionary that repeats a value and holds a null: coded one by one
@@ -177,6 +179,21 @@ def test_vectorised_names_and_ids_match_one_at_a_time(names: list[str]) -> None:
     ids, keys = party_ids_keys(norms, countries)
     assert ids == [party_id(n, c) for n, c in zip(norms, countries, strict=True)]
     assert keys == [party_key(i) for i in ids]
+
+
+def test_party_keys_come_from_the_id_hash_or_sha1() -> None:
+    import hashlib
+
+    pid = party_id("Acme Parts Ltd.", "cn") or ""
+    assert party_key(pid) == int.from_bytes(bytes.fromhex(pid[3:19]), "big", signed=True)
+
+    def sha1_key(i: str) -> int:
+        return int.from_bytes(hashlib.sha1(i.encode()).digest()[:8], "big", signed=True)
+
+    # canonical ids from elsewhere, and anything only shaped like a trade id, are hashed
+    for other in ("Q123", "ofac-4567", "tp-" + "g" * 20, pid[:-1], pid + "0"):
+        assert party_key(other) == sha1_key(other)
+    assert len({party_key(pid), sha1_key(pid)}) == 2
 
 
 def test_files_without_records_load_nothing(tmp_path: Path) -> None:
