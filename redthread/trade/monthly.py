@@ -99,9 +99,10 @@ class MonthSums:
 
     def _dense_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(table row, month, value, records) of the dense table's filled cells."""
-        party, month = np.nonzero(self.cells.imag)
-        filled = self.cells[party, month]
-        return party, month + self.base, filled.real.copy(), filled.imag.astype(np.int64)
+        flat = self.cells[: len(self.parties)].reshape(-1)  # rows past the role's parties are room to grow
+        filled = np.flatnonzero(flat.imag)
+        cells = flat[filled]
+        return filled // self.width, filled % self.width + self.base, cells.real.copy(), cells.imag.astype(np.int64)
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(party, month, value, records) per pair that has records."""

@@ -441,7 +441,8 @@ class _Loader:
                 }, schema=schema))
 
     def parties_table(self, schema: str) -> pa.Table:
-        """One row per party, by id: key, a name and country (the least of its spellings), schema."""
+        """One row per party, in order of first appearance: id, key, a name and country (the least of its
+        spellings), schema."""
         parties = self.parties
         party: list[np.ndarray] = []
         names: list[str] = []
@@ -462,14 +463,13 @@ class _Loader:
             finally:
                 con.unregister("spellings")
             name[best.column("p").to_numpy()] = best.column("name").to_numpy(zero_copy_only=False)
-        unsorted = pa.table({
+        return pa.table({
             "party_id": pa.array(parties.ids, pa.string()),
             "party_key": pa.array(parties.keys, pa.int64()),
             "name": pa.array(name, pa.string()),
             "country": pa.array(parties.countries, pa.string()),
             "schema": Vocabulary.constant(schema, len(parties.ids)).cast(pa.string()),
         })
-        return unsorted.take(pc.sort_indices(unsorted.column("party_id")))
 
     def party_rows(self) -> Callable[[], list[PartyRow]]:
         """The spelling rows, built when first asked for (holding only the roles and parties)."""
