@@ -253,12 +253,11 @@ class _Loader:
             return self.text_vocab[name].coded(self.texts[name].coded(column), self.texts[name].values, keep)
         if coded.is_text(column.type):
             text = column.combine_chunks().cast(pa.string())
-            padded = pc.or_(pc.starts_with(text, " "), pc.ends_with(text, " "))
-            if pc.any(padded).as_py():
+            if _padded_or_empty(text):
                 text = pc.utf8_trim(text, " ")
-            empty = pc.equal(text, "")
-            if pc.any(empty).as_py():
-                text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
+                empty = pc.equal(text, "")
+                if pc.any(empty).as_py():
+                    text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
         else:
             text = coded.sql_map(self.con, self.fields.TEXT_SQL, column.combine_chunks()).cast(pa.string())
         return text if keep is None else text.filter(pa.array(keep))
@@ -357,7 +356,7 @@ class _Loader:
             "value": pa.array(pick(value), pa.float64()),
             "currency": self.cur_vocab.array(pick(cur), nulls=False),
             "value_usd": pa.array(value_usd, pa.float64()),
-            "quantity": pa.array(qty, pa.float64(), mask=np.isnan(qty)),
+            "quantity": _floats(qty),
             "unit": self._text("unit", col("unit"), n, good),
         }
         hs_row = np.maximum(self.hs.values, 0)  # bad codes' rows are not kept
@@ -475,6 +474,25 @@ class _Loader:
         """The spelling rows, built when first asked for (holding only the roles and parties)."""
         roles, parties = list(self.roles.values()), self.parties
         return lambda: [p for r in roles for p in r.party_rows(parties)]
+
+
+def _padded_or_empty(text: pa.StringArray) -> bool:
+    """Whether any value of ``text`` may need cleaning: empty, or starting or ending with a space."""
+    if text.null_count or text.offset:
+        padded = pc.or_(pc.starts_with(text, " "), pc.ends_with(text, " "))
+        return bool(pc.any(padded).as_py()) or bool(pc.any(pc.equal(text, "")).as_py())
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=len(text) + 1)
+    starts, ends = offsets[:-1], offsets[1:]
+    if not len(text) or bool((starts == ends).any()):
+        return bool(len(text))
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
+    return bool((np.take(data, starts) == 32).any() or (np.take(data, ends - 1) == 32).any())
+
+
+def _floats(values: np.ndarray) -> pa.Array:
+    """A float column, NaN as null."""
+    missing = np.isnan(values)
+    return pa.array(values, pa.float64(), mask=missing if missing.any() else None)
 
 
 def _show(value: Any) -> str:

@@ -154,7 +154,7 @@ def test_typed_and_text_columns_read_as_before(tmp_path: Path) -> None:
         records.load_records(con, path, mapping, dataset="t", source="t", strict=True, folder=tmp_path / "o")
 
 
-@pytest.mark.parametrize("ratio", [0, 10**9], ids=["arrow-index-in", "dict"])
+@pytest.mark.parametrize("ratio", [0, 10**9], ids=["dict", "arrow-index-in"])
 def test_codes_hold_across_chunks_with_repeats_and_nulls(ratio: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(coded.Codes, "DICT_RATIO", ratio)  # each way of finding known texts
     codes = coded.Codes(lambda v: v.cast(pa.string()))
