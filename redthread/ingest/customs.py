@@ -20,7 +20,7 @@ from pathlib import Path
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest.base import IngestContext, register
-from redthread.model import entity_statements, now_iso
+from redthread.model import bulk_statements, now_iso
 from redthread.model.statement import Statement
 from redthread.store import LoadBatch
 from redthread.trade import table
@@ -33,21 +33,17 @@ ORIGIN = f"redthread.ingest.customs/{__version__}"
 def party_statements(
     parties: list[PartyRow], *, dataset: str, source: str, file_name: str, schema: str, seen: str
 ) -> list[Statement]:
-    """FtM statements for the parties of one file (one name statement per spelling)."""
-    out: list[Statement] = []
-    for p in parties:
-        props: dict[str, list[str]] = {"name": [p.name]}
-        if p.country:
-            props["country"] = [p.country]
-        out.extend(entity_statements(
-            {"id": p.party_id, "schema": schema, "properties": props},
-            dataset,
-            source=source,
-            location=f"{file_name}:{p.first_row}",
-            origin=ORIGIN,
-            seen=seen,
-        ))
-    # A party seen in several roles or spellings repeats its id statement.
+    """FtM statements for the parties of one file (one name statement per spelling).
+
+    Each spelling's statements point to the record where it first appears
+    (``file:row``); a party seen in several roles or spellings says its id once per place.
+    """
+    out = bulk_statements(
+        schema,
+        ((p.party_id, {"name": [p.name], "country": [p.country]} if p.country else {"name": [p.name]},
+          f"{file_name}:{p.first_row}") for p in parties),
+        dataset, source=source, origin=ORIGIN, seen=seen,
+    )
     unique: dict[str, Statement] = {s.id: s for s in out}
     return list(unique.values())
 
