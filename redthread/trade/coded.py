@@ -71,9 +71,6 @@ class Coded:
         #: (code per dictionary entry, entry per row) for each Arrow chunk
         self.parts = parts
 
-    def __len__(self) -> int:
-        return sum(len(rows) for _, rows in self.parts)
-
     def take(self, per_code: np.ndarray) -> np.ndarray:
         """``per_code[code]`` for each row."""
         taken = [np.take(per_code[codes], rows) for codes, rows in self.parts]
@@ -256,13 +253,17 @@ class Vocabulary:
             negative = idx < 0
             mask = negative if negative.any() else None
         indices = pa.array(idx.astype(np.int32, copy=False), pa.int32(), mask=mask)
-        if self._arrow is None or len(self._arrow) != len(self.values):
-            self._arrow = pa.array(self.values, pa.string())
-        return pa.DictionaryArray.from_arrays(indices, self._arrow)
+        return pa.DictionaryArray.from_arrays(indices, self._dictionary())
 
     def nulls(self, n: int) -> pa.DictionaryArray:
         """A column of ``n`` nulls."""
-        return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array(self.values, pa.string()))
+        return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), self._dictionary())
+
+    def _dictionary(self) -> pa.Array:
+        """:attr:`values` as Arrow (converted again only when it has grown)."""
+        if self._arrow is None or len(self._arrow) != len(self.values):
+            self._arrow = pa.array(self.values, pa.string())
+        return self._arrow
 
     def coded(self, coded: Coded, per_code: np.ndarray, keep: np.ndarray | None = None) -> pa.DictionaryArray:
         """The column whose rows are ``per_code[code]`` of ``coded``'s rows (-1 is null), ``keep`` rows only."""

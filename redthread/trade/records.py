@@ -246,8 +246,8 @@ class _Loader:
 
     def _text(self, name: str, column: pa.ChunkedArray | None, n: int, keep: np.ndarray | None) -> pa.Array:
         """A text field: trimmed, empty as null (a dictionary for goods and units); ``keep`` rows only."""
-        k = n if keep is None else int(np.count_nonzero(keep))
         if column is None:
+            k = n if keep is None else int(np.count_nonzero(keep))
             return self.text_vocab[name].nulls(k) if name in self.texts else pa.nulls(k, pa.string())
         if name in self.texts:
             return self.text_vocab[name].coded(self.texts[name].coded(column), self.texts[name].values, keep)
