@@ -17,7 +17,8 @@ writes them as Parquet and CSV, then times, each task in its own process
   redthread's ``flows`` top 100 (named) and the full group-by over the
   stored rows (parties as the integer keys redthread stores), against the
   same group-by in each peer over the name columns they loaded;
-- one buyer's monthly series.
+- one buyer's monthly series (group-by and series: the median of three
+  calls, warm, in every tool).
 
 Peers load without validation, FX or party keys, so they do less work.
 """
@@ -161,6 +162,16 @@ class PeakMemory:
         return self.peak / 1e6
 
 
+def _median_time(fn: Any, n: int = 3) -> tuple[float, Any]:
+    """Median wall time of ``n`` calls of ``fn`` (the machine's speed drifts), and the last result."""
+    times, out = [], None
+    for _ in range(n):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return sorted(times)[n // 2], out
+
+
 def _import_pandas_if_installed() -> None:
     """Import pandas now, outside the clock, where it is installed.
 
@@ -229,17 +240,13 @@ def task_query_redthread(work: str, buyer: str) -> dict[str, Any]:
     t = time.perf_counter()
     top = flows(eng, ["supplier", "buyer", "hs4"], top=100)
     top_s = time.perf_counter() - t
-    t = time.perf_counter()
     # The stored rows keep parties as integer keys (named through ``parties``): group those.
-    full = eng.con.execute(
+    full_s, full = _median_time(lambda: eng.con.execute(
         "SELECT sender_key, receiver_key, hs4, sum(value_usd) AS v FROM trade_records GROUP BY ALL"
-    ).to_arrow_table()
-    full_s = time.perf_counter() - t
+    ).to_arrow_table())
     pid = eng.con.execute("SELECT party_id FROM parties WHERE name = ?", [buyer]).fetchone()[0]  # type: ignore[index]
     series(eng, pid)  # warm
-    t = time.perf_counter()
-    months = series(eng, pid)
-    series_s = time.perf_counter() - t
+    series_s, months = _median_time(lambda: series(eng, pid))
     eng.close()
     return {"top_seconds": top_s, "groupby_seconds": full_s, "groups": full.num_rows, "series_seconds": series_s,
             "months": len(months), "top_value": top[0]["value_usd"]}
@@ -251,13 +258,10 @@ def task_query_peer(tool: str, path: str, buyer: str) -> dict[str, Any]:
 
         df = pd.read_parquet(path, columns=["shipper", "consignee", "hs_code", "value", "date"])
         df["hs4"] = df["hs_code"].str.replace(".", "", regex=False).str[:4]
-        t = time.perf_counter()
-        g = df.groupby(["shipper", "consignee", "hs4"], sort=False, observed=True)["value"].sum()
-        groups, gs = len(g), time.perf_counter() - t
+        gs, g = _median_time(lambda: df.groupby(["shipper", "consignee", "hs4"], sort=False, observed=True)["value"].sum())
+        groups = len(g)
         df["month"] = df["date"].astype("datetime64[s]").dt.to_period("M")
-        t = time.perf_counter()
-        s = df[df["consignee"] == buyer].groupby("month")["value"].sum()
-        ss = time.perf_counter() - t
+        ss, s = _median_time(lambda: df[df["consignee"] == buyer].groupby("month")["value"].sum())
         months = len(s)
     elif tool == "polars":
         import polars as pl
@@ -266,12 +270,9 @@ def task_query_peer(tool: str, path: str, buyer: str) -> dict[str, Any]:
             pl.col("hs_code").str.replace_all(".", "", literal=True).str.slice(0, 4).alias("hs4"),
             pl.col("date").dt.strftime("%Y-%m").alias("month"),
         )
-        t = time.perf_counter()
-        g = df.group_by(["shipper", "consignee", "hs4"]).agg(pl.col("value").sum())
-        groups, gs = g.height, time.perf_counter() - t
-        t = time.perf_counter()
-        s = df.filter(pl.col("consignee") == buyer).group_by("month").agg(pl.col("value").sum())
-        ss = time.perf_counter() - t
+        gs, g = _median_time(lambda: df.group_by(["shipper", "consignee", "hs4"]).agg(pl.col("value").sum()))
+        groups = g.height
+        ss, s = _median_time(lambda: df.filter(pl.col("consignee") == buyer).group_by("month").agg(pl.col("value").sum()))
         months = s.height
     else:
         import duckdb
@@ -279,12 +280,11 @@ def task_query_peer(tool: str, path: str, buyer: str) -> dict[str, Any]:
         con = duckdb.connect()
         con.execute(f"CREATE TABLE t AS SELECT shipper, consignee, replace(hs_code, '.', '')[1:4] AS hs4, value, "
                     f"strftime(date, '%Y-%m') AS month FROM read_parquet('{path}')")
-        t = time.perf_counter()
-        g = con.execute("SELECT shipper, consignee, hs4, sum(value) FROM t GROUP BY ALL").to_arrow_table()
-        groups, gs = g.num_rows, time.perf_counter() - t
-        t = time.perf_counter()
-        s = con.execute("SELECT month, sum(value) FROM t WHERE consignee = ? GROUP BY month", [buyer]).fetchall()
-        ss = time.perf_counter() - t
+        gs, g = _median_time(lambda: con.execute("SELECT shipper, consignee, hs4, sum(value) FROM t GROUP BY ALL")
+                             .to_arrow_table())
+        groups = g.num_rows
+        ss, s = _median_time(lambda: con.execute("SELECT month, sum(value) FROM t WHERE consignee = ? GROUP BY month",
+                                                 [buyer]).fetchall())
         months = len(s)
     return {"groupby_seconds": gs, "groups": groups, "series_seconds": ss, "months": months}
 
