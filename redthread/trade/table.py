@@ -192,12 +192,26 @@ def records_with_ids_sql() -> str:
     )
 
 
-def work_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection; ``REDTHREAD_ENGINE_THREADS`` caps its threads."""
-    con = duckdb.connect(":memory:")
+def duckdb_threads() -> int:
+    """DuckDB threads for trade queries: ``REDTHREAD_ENGINE_THREADS``, else twice the cores (at most 8 more).
+
+    DuckDB's default is one thread per core. On the two-core benchmark
+    machine the 10 M-row group-by took ~2.1 s that way and ~1.3 s with four
+    threads — and half the CPU-seconds (4.3 against 2.2), so the extra
+    threads are not just taking more of the machine; more than twice the
+    cores was slower again (docs/benchmarks.md).
+    """
     threads = int(os.environ.get("REDTHREAD_ENGINE_THREADS", "0") or 0)
     if threads > 0:
-        con.execute(f"SET threads = {threads}")
+        return threads
+    cores = os.cpu_count() or 1
+    return min(2 * cores, cores + 8)
+
+
+def work_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with :func:`duckdb_threads` threads."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET threads = {duckdb_threads()}")
     return con
 
 

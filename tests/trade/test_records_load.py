@@ -212,3 +212,15 @@ def test_files_without_records_load_nothing(tmp_path: Path) -> None:
     with table.connect(folder=tmp_path / "o") as tcon:
         assert tcon.execute("SELECT count(*) FROM trade_records").fetchone() == (0,)
         assert tcon.execute("SELECT count(*) FROM party_months").fetchone() == (0,)
+
+
+def test_trade_connections_take_their_threads_from_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDTHREAD_ENGINE_THREADS", "3")
+    con = table.work_connection()
+    assert con.execute("SELECT current_setting('threads')").fetchone() == (3,)
+    con.close()
+    monkeypatch.delenv("REDTHREAD_ENGINE_THREADS")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert table.duckdb_threads() == 4  # twice the cores on a small machine
+    monkeypatch.setattr("os.cpu_count", lambda: 64)
+    assert table.duckdb_threads() == 72  # at most eight more on a big one
