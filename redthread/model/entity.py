@@ -7,7 +7,6 @@ resolution can merge entities without rewriting what any source said.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,7 +17,7 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.schema import Schema
 
 from redthread.errors import InputError
-from redthread.model.statement import BASE, META_DATASET, META_REFERENT, Statement
+from redthread.model.statement import BASE, META_DATASET, META_REFERENT, Statement, make_statement_id
 
 
 def _schema(name: str) -> Schema:
@@ -123,13 +122,13 @@ def bulk_statements(
 
     The same statements (a test holds them equal), built for bulk loads such
     as the parties of a customs file: each distinct raw value of a property
-    is cleaned by FtM once, and ids are hashed straight from the fields.
+    is cleaned by FtM once, and ids are hashed as the statements are made
+    (:func:`redthread.model.statement.make_statement_id`).
     """
     schema = _schema(schema_name)
     if schema.abstract:
         raise InputError(f"schema {schema_name!r} is abstract", field="schema")
     cleaned: dict[tuple[str, str], str] = {}
-    prefix = f"{dataset}\x1f{source}\x1f"
     out: list[Statement] = []
     for entity_id, props, location in entities:
         if not entity_id.strip():
@@ -150,12 +149,11 @@ def bulk_statements(
                     cleaned[(prop_name, text)] = value
                 rows.append((prop.name, value, text))
         for prop_name, value, original in rows:
-            key = f"{prefix}{entity_id}\x1f{schema.name}\x1f{prop_name}\x1f{value}\x1f{location}\x1f\x1f\x1f"
             out.append(Statement(
                 entity_id=entity_id, schema=schema.name, prop=prop_name, value=value, dataset=dataset,
                 source=source, location=location, original_value=original if original != value else None,
                 origin=origin, first_seen=seen, last_seen=seen,
-                id=hashlib.sha1(key.encode("utf-8")).hexdigest(),
+                id=make_statement_id(dataset, source, entity_id, schema.name, prop_name, value, location),
             ))
     return out
 

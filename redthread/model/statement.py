@@ -30,13 +30,17 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def make_statement_id(*parts: object) -> str:
-    """A content hash over the parts that make a statement unique.
+def make_statement_id(dataset: str, source: str, entity_id: str, schema: str, prop: str, value: str,
+                      location: str, span_start: int | None = None, span_end: int | None = None) -> str:
+    """A content hash over the fields that make a statement unique.
 
-    SHA-1 of each part as UTF-8 text (None as empty) followed by a unit
-    separator, hashed in one call.
+    SHA-1 of each field as UTF-8 text (None as empty) followed by a unit
+    separator, hashed in one call (fixed fields in one f-string: bulk loads
+    hash hundreds of thousands).
     """
-    text = "\x1f".join("" if part is None else str(part) for part in parts) + "\x1f"
+    start = "" if span_start is None else span_start
+    end = "" if span_end is None else span_end
+    text = f"{dataset}\x1f{source}\x1f{entity_id}\x1f{schema}\x1f{prop}\x1f{value}\x1f{location}\x1f{start}\x1f{end}\x1f"
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
