@@ -66,16 +66,6 @@ def party_key(pid: str) -> int:
     return int.from_bytes(hashlib.sha1(pid.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
-def normalise_names(names: list[str]) -> list[str]:
-    """:func:`normalise_name` of each name (see :func:`normalise_array`)."""
-    import pyarrow as pa
-
-    if not names:
-        return []
-    out: list[str] = normalise_array(pa.array(names, pa.string())).to_pylist()
-    return out
-
-
 def _ascii_table() -> np.ndarray:
     """Byte -> byte: ASCII letters lowercased, digits kept, anything else a space."""
     table = np.full(256, ord(" "), dtype=np.uint8)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from redthread.errors import InputErrors
 from redthread.trade import coded, monthly, records, table
 from redthread.trade.mapping import parse_mapping
-from redthread.trade.parties import normalise_name, normalise_names, party_id, party_ids_keys, party_key
+from redthread.trade.parties import normalise_array, normalise_name, party_id, party_ids_keys, party_key
 
 MAPPING = parse_mapping({
     "currency": "USD",
@@ -173,8 +173,9 @@ def test_codes_hold_across_chunks_with_repeats_and_nulls(ratio: int, monkeypatch
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(min_size=0, max_size=24), min_size=1, max_size=20))
 def test_vectorised_names_and_ids_match_one_at_a_time(names: list[str]) -> None:
-    assert normalise_names(names) == [normalise_name(n) for n in names]
-    norms = [n for n in normalise_names(names) if n]
+    normalised = normalise_array(pa.array(names, pa.string())).to_pylist()
+    assert normalised == [normalise_name(n) for n in names]
+    norms = [n for n in normalised if n]
     countries = [None if i % 2 else "ru" for i in range(len(norms))]
     ids, keys = party_ids_keys(norms, countries)
     assert ids == [party_id(n, c) for n, c in zip(norms, countries, strict=True)]
