@@ -2,21 +2,37 @@
 
 Every error says what went wrong *and where*: a file and line, a record, a
 field, or a URL, so that a user can fix the input and try again.
+
+Each class carries the HTTP status the API answers with (``status_code``), so
+the API maps errors in one handler (``redthread.api.app``) by type, never by
+reading the message text.
 """
 
 from __future__ import annotations
 
 
 class RedthreadError(Exception):
-    """Root of all deliberate redthread errors."""
+    """Root of all deliberate redthread errors: a bad request unless a subclass says otherwise."""
+
+    status_code: int = 400
 
 
 class ConfigError(RedthreadError):
     """A setting (environment variable, URL, option) is wrong."""
 
+    status_code = 400
+
+
+class NotFound(RedthreadError):
+    """The thing asked for (an entity, a dataset, a key, a document) is not in the store."""
+
+    status_code = 404
+
 
 class StoreError(RedthreadError):
     """The store cannot be opened or a write failed (and was rolled back)."""
+
+    status_code = 503
 
 
 class InputError(RedthreadError):
@@ -24,6 +40,8 @@ class InputError(RedthreadError):
 
     ``path:line: reason`` for line-oriented files, ``path: reason`` otherwise.
     """
+
+    status_code = 422
 
     def __init__(
         self,
@@ -53,8 +71,22 @@ class InputError(RedthreadError):
         return f"{loc}: {reason}" if loc else reason
 
 
+class TooLarge(InputError):
+    """An input or upload is over the configured size limit."""
+
+    status_code = 413
+
+
+class UnknownInput(InputError, NotFound):
+    """A value names something the store does not hold (e.g. a dataset); 404 at the API."""
+
+    status_code = 404
+
+
 class InputErrors(RedthreadError):
     """Several bad records in one input; nothing from it was stored."""
+
+    status_code = 422
 
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors

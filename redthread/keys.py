@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from redthread.errors import ConfigError, RedthreadError
+from redthread.errors import ConfigError, NotFound, RedthreadError
 from redthread.model import now_iso
 from redthread.store import Store
 
@@ -36,7 +36,15 @@ _COLUMNS = "id, name, role, created_at, revoked_at, last_used_at"
 
 
 class KeyRingError(RedthreadError):
-    """A key operation failed (unknown id, bad role)."""
+    """A key operation failed (bad role: 422)."""
+
+    status_code = 422
+
+
+class UnknownKey(KeyRingError, NotFound):
+    """No key with that id (404)."""
+
+    status_code = 404
 
 
 @dataclass
@@ -134,7 +142,7 @@ class KeyRing:
         key = self.get(key_id)
         if key is None:
             known = ", ".join(k.id for k in self.list()) or "none"
-            raise KeyRingError(f"no API key with id {key_id!r}; known ids: {known} (see `redthread keys list`)")
+            raise UnknownKey(f"no API key with id {key_id!r}; known ids: {known} (see `redthread keys list`)")
         if key.revoked_at is None:
             key.revoked_at = now_iso()
             self._exec("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (key.revoked_at, key_id))

@@ -6,11 +6,22 @@
 ``REDTHREAD_MAX_INPUT_MB``  largest single input file accepted (default 512)
 ``REDTHREAD_MAX_UPLOAD_MB``  largest file accepted by the API's upload (default 50)
 ``REDTHREAD_CORS_ORIGINS``  comma-separated origins the API admits (default none: CORS closed)
+``REDTHREAD_ENGINE``  batch engine for graph and trade analytics: ``duckdb`` (default) or ``spark``
+``REDTHREAD_ENGINE_THREADS``  DuckDB threads (default: chosen per task, see ``trade.table``)
+``REDTHREAD_SPARK_MASTER`` / ``REDTHREAD_SPARK_MEMORY``  Spark master (``local[2]``) and driver memory (``1g``)
+``REDTHREAD_SCREEN_CACHE``  keep screening indexes on disk (default on; ``0``/``off`` disables)
+``REDTHREAD_EXTRACT_BACKEND``  extraction backend for ingested documents (default ``rules``)
+``REDTHREAD_LLM_URL`` / ``_MODEL`` / ``_KEY`` / ``_TIMEOUT``  the optional OpenAI-compatible LLM backend
+``REDTHREAD_CHPL``  a CSV of HS-6 codes and CHPL tiers replacing the packaged list
+``REDTHREAD_DEBUG_TIMINGS``  log per-step timings of the columnar graph read
+
+Nothing else in the package reads the environment: modules ask here.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -44,3 +55,85 @@ def cors_origins() -> list[str]:
     """Origins allowed to call the API from a browser; empty means CORS closed."""
     raw = os.environ.get("REDTHREAD_CORS_ORIGINS", "")
     return [o.strip() for o in raw.split(",") if o.strip()]
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = _env(name).lower()
+    if not raw:
+        return default
+    return raw not in ("0", "false", "no", "off")
+
+
+def engine_name() -> str:
+    """The batch engine asked for (empty: the package default)."""
+    return _env("REDTHREAD_ENGINE")
+
+
+def engine_threads() -> int:
+    """DuckDB threads asked for; 0 lets the caller choose."""
+    raw = _env("REDTHREAD_ENGINE_THREADS", "0") or "0"
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        from redthread.errors import ConfigError
+
+        raise ConfigError(f"REDTHREAD_ENGINE_THREADS: not a whole number: {raw!r}") from None
+
+
+def spark_master() -> str:
+    return _env("REDTHREAD_SPARK_MASTER") or "local[2]"
+
+
+def spark_memory() -> str:
+    return _env("REDTHREAD_SPARK_MEMORY") or "1g"
+
+
+def screen_cache() -> bool:
+    """Whether screening indexes are kept on disk beside the store."""
+    return _flag("REDTHREAD_SCREEN_CACHE", True)
+
+
+def extract_backend() -> str:
+    """The extraction backend used when documents are ingested."""
+    return _env("REDTHREAD_EXTRACT_BACKEND") or "rules"
+
+
+def debug_timings() -> bool:
+    return _flag("REDTHREAD_DEBUG_TIMINGS", False)
+
+
+def chpl_override() -> Path | None:
+    """A CHPL list replacing the packaged one, if set."""
+    raw = _env("REDTHREAD_CHPL")
+    return Path(raw).expanduser() if raw else None
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """The optional LLM extraction backend (an OpenAI-compatible endpoint)."""
+
+    url: str
+    model: str
+    key: str | None
+    timeout: float
+
+
+def llm() -> LLMSettings:
+    """LLM settings; url and model are empty when not configured (the caller says what to set)."""
+    raw_timeout = _env("REDTHREAD_LLM_TIMEOUT") or "120"
+    try:
+        timeout = float(raw_timeout)
+    except ValueError:
+        from redthread.errors import ConfigError
+
+        raise ConfigError(f"REDTHREAD_LLM_TIMEOUT: not a number of seconds: {raw_timeout!r}") from None
+    return LLMSettings(
+        url=_env("REDTHREAD_LLM_URL").rstrip("/"),
+        model=_env("REDTHREAD_LLM_MODEL"),
+        key=_env("REDTHREAD_LLM_KEY") or None,
+        timeout=timeout,
+    )

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from redthread import settings
 from redthread.store import Store
 
 #: How long a reader waits for a lock held briefly by another connection.
@@ -145,7 +146,7 @@ def load_columns(
     canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
-    timings = bool(os.environ.get("REDTHREAD_DEBUG_TIMINGS"))
+    timings = settings.debug_timings()
 
     def run(query: str) -> Any:
         """Execute one step; with REDTHREAD_DEBUG_TIMINGS set, print its CPU time (for tuning)."""

@@ -28,7 +28,7 @@ from redthread.analyze.graph import Graph, adjacency, load_graph
 from redthread.analyze.ownership import blocked_mask
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
-from redthread.errors import RedthreadError
+from redthread.errors import NotFound, RedthreadError
 from redthread.store import Store
 
 #: Results beyond this many get no reconstructed path (ranking stays complete).
@@ -180,7 +180,7 @@ def paths(store: Store, a: str, b: str, *, graph: Graph | None = None) -> list[d
     ia, ib = graph.node(store.canonical_id(a)), graph.node(store.canonical_id(b))
     if ia is None or ib is None:
         missing = a if ia is None else b
-        raise RedthreadError(f"{missing!r} has no links in the graph; check the id with `redthread entity`")
+        raise NotFound(f"{missing!r} has no links in the graph; check the id with `redthread entity`")
     goal = np.zeros(graph.n_nodes, dtype=bool)
     goal[ib] = True
     s_nodes, s_links = _bfs_path(graph, adjacency(graph), ia, goal, None)

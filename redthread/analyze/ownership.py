@@ -26,7 +26,7 @@ import numpy as np
 from redthread.analyze.graph import KIND, Graph, load_graph
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
-from redthread.errors import RedthreadError
+from redthread.errors import NotFound, RedthreadError
 from redthread.store import Store
 
 
@@ -279,7 +279,7 @@ def owners_tree(
     graph = graph or load_graph(store)
     i = graph.node(entity_id)
     if i is None:
-        raise RedthreadError(f"no entity {entity_id!r} in the graph; try `redthread search`")
+        raise NotFound(f"no entity {entity_id!r} in the graph; try `redthread search`")
     sanctioned = graph.sanctioned(authority)
     mask = blocked_mask(graph, authority, "us")
     kinds = (KIND["Ownership"], KIND["Control"])

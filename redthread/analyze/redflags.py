@@ -11,7 +11,6 @@ register themselves with :func:`rule`; vocabularies and thresholds live in
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from redthread import settings
 from redthread.analyze.graph import KIND, Graph, load_graph
 from redthread.analyze.ownership import blocked_mask
 from redthread.model import Statement
@@ -66,8 +66,7 @@ def vocabulary() -> dict[str, Any]:
 
 def chpl_path() -> Path:
     """The CHPL HS-6 list: ``REDTHREAD_CHPL`` or the packaged copy."""
-    raw = os.environ.get("REDTHREAD_CHPL", "").strip()
-    return Path(raw) if raw else DATA / "chpl_hs6.csv"
+    return settings.chpl_override() or DATA / "chpl_hs6.csv"
 
 
 @cache

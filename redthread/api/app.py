@@ -16,11 +16,12 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from redthread import __version__, settings
 from redthread.api.auth import make_authenticator
+from redthread.errors import RedthreadError
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -45,6 +46,11 @@ def create_app(store_url: str | None = None) -> FastAPI:
                 swagger_css_url="/vendor/swagger-ui-dist/swagger-ui.css",
                 swagger_favicon_url="/vendor/swagger-ui-dist/favicon-32x32.png",
             )
+
+    @app.exception_handler(RedthreadError)
+    async def deliberate_error(request: Request, exc: RedthreadError) -> JSONResponse:
+        """The one map from our errors to HTTP: each error class carries its status."""
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

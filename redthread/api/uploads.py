@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from redthread import settings
-from redthread.errors import InputError
+from redthread.errors import InputError, TooLarge
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 CHUNK = 1024 * 1024
@@ -48,7 +48,7 @@ def save_upload(stream: BinaryIO, filename: str | None, limit: int | None = None
             if size > limit:
                 out.close()
                 target.unlink(missing_ok=True)
-                raise InputError(
+                raise TooLarge(
                     f"upload is larger than {limit // (1024 * 1024)} MB; raise REDTHREAD_MAX_UPLOAD_MB "
                     "or ingest it with the command line", path=safe_name(filename),
                 )

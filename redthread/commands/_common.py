@@ -16,7 +16,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from redthread.errors import RedthreadError
+from redthread.errors import NotFound, RedthreadError
 from redthread.store import Store, open_store
 
 console = Console()
@@ -53,7 +53,7 @@ def resolve_entity(st: Store, name_or_id: str) -> str:
         return st.canonical_id(name_or_id)
     hits = st.search(name_or_id, limit=10)
     if not hits:
-        raise RedthreadError(f"no entity with id or name {name_or_id!r}; try `redthread search`")
+        raise NotFound(f"no entity with id or name {name_or_id!r}; try `redthread search`")
     exact = []
     for hit in hits:
         ent = st.entity(hit)

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from redthread.analyze.profile import profile
 from redthread.commands._common import console, resolve_entity, store
-from redthread.errors import RedthreadError
+from redthread.errors import NotFound
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         eid = resolve_entity(st, name_or_id)
         prof = profile(st, eid)
         if prof is None:
-            raise RedthreadError(f"no entity {name_or_id!r}")
+            raise NotFound(f"no entity {name_or_id!r}")
         if json_out:
             print(orjson.dumps(prof).decode())
             return

@@ -9,9 +9,9 @@ register themselves at import, like loaders and exporters; heavy backends
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
 
+from redthread import settings
 from redthread.engines.base import BlockedResult, Engine, ExposureResult, SQLEngine
 from redthread.engines.registry import factories
 from redthread.errors import ConfigError
@@ -41,7 +41,7 @@ def engine_names() -> list[str]:
 
 def default_engine() -> str:
     """``REDTHREAD_ENGINE``, or ``duckdb``."""
-    return os.environ.get("REDTHREAD_ENGINE", "").strip() or DEFAULT
+    return settings.engine_name() or DEFAULT
 
 
 def get_engine(name: str | None = None) -> Engine:

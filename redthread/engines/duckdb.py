@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import pyarrow as pa
 
+from redthread import settings
 from redthread.engines.base import SQLEngine
 from redthread.engines.registry import register
 
@@ -21,7 +20,7 @@ class DuckDBEngine(SQLEngine):
 
         super().__init__()
         self.con = duckdb.connect(":memory:")
-        threads = threads or int(os.environ.get("REDTHREAD_ENGINE_THREADS", "0") or 0)
+        threads = threads or settings.engine_threads()
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self.con.execute("SET preserve_insertion_order = false")

@@ -7,11 +7,11 @@ partitions, no UI); set ``REDTHREAD_SPARK_MASTER`` to use a cluster.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pyarrow as pa
 
+from redthread import settings
 from redthread.engines.base import SQLEngine
 from redthread.engines.registry import register
 from redthread.errors import ConfigError
@@ -28,7 +28,7 @@ def session() -> Any:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ConfigError("the spark engine needs pyspark: pip install 'redthread[spark]'") from exc
-    master = os.environ.get("REDTHREAD_SPARK_MASTER", "local[2]")
+    master = settings.spark_master()
     _SESSION = (
         SparkSession.builder.master(master)
         .appName("redthread")
@@ -38,7 +38,7 @@ def session() -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.adaptive.enabled", "true")
-        .config("spark.driver.memory", os.environ.get("REDTHREAD_SPARK_MEMORY", "1g"))
+        .config("spark.driver.memory", settings.spark_memory())
         .getOrCreate()
     )
     _SESSION.sparkContext.setLogLevel("ERROR")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from redthread.errors import ConfigError
+from redthread.errors import InputError
 from redthread.extract.readers import SourceText, read_document
 from redthread.extract.result import ExtractionResult, slug
 
@@ -53,7 +53,8 @@ def get_backend(name: str) -> Backend:
     try:
         return backends()[name]
     except KeyError:
-        raise ConfigError(f"unknown extraction backend {name!r}; known: {', '.join(sorted(backends()))}") from None
+        known = ", ".join(sorted(backends()))
+        raise InputError(f"unknown extraction backend {name!r}; known: {known}", field="backend") from None
 
 
 def extract_text(text: str, *, doc_id: str, dataset: str, backend: str = "rules", title: str = "",

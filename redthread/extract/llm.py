@@ -14,12 +14,12 @@ documents are sent in paragraph-aligned chunks and merged by name.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 import orjson
 
+from redthread import settings as app_settings
 from redthread.errors import ConfigError, RedthreadError
 from redthread.extract.normalize import format_percentage, parse_money, parse_percentage
 from redthread.extract.parties import key
@@ -106,15 +106,14 @@ relation. Leave out denied or negated relations. When the text hedges ("possibly
 
 
 def settings() -> tuple[str, str, str | None, float]:
-    url = os.environ.get("REDTHREAD_LLM_URL", "").rstrip("/")
-    model = os.environ.get("REDTHREAD_LLM_MODEL", "")
+    conf = app_settings.llm()
+    url, model = conf.url, conf.model
     if not url or not model:
         raise ConfigError(
             "the llm backend needs REDTHREAD_LLM_URL (an OpenAI-compatible base URL, e.g. "
             "http://127.0.0.1:8080/v1) and REDTHREAD_LLM_MODEL; or use --backend rules"
         )
-    timeout = float(os.environ.get("REDTHREAD_LLM_TIMEOUT", "120"))
-    return url, model, os.environ.get("REDTHREAD_LLM_KEY") or None, timeout
+    return url, model, conf.key, conf.timeout
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:

@@ -172,8 +172,8 @@ def ingest(
     file leaves the store unchanged.
     """
     if not dataset or not dataset.replace("_", "").replace("-", "").replace(".", "").isalnum():
-        raise RedthreadError(
-            f"invalid dataset name {dataset!r}: use letters, digits, '_', '-' or '.'"
+        raise InputError(
+            f"invalid dataset name {dataset!r}: use letters, digits, '_', '-' or '.'", field="dataset"
         )
     results: list[LoadResult] = []
     all_errors: list[InputError] = []

@@ -9,10 +9,10 @@ content is HTML, PDF or a Word zip; never .csv, .jsonl, .json, .yaml or .xml.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from redthread import settings
 from redthread.errors import InputError
 from redthread.extract import doc_id_for, extract_text
 from redthread.extract.readers import read_document, sniff_reader
@@ -44,7 +44,7 @@ class DocumentLoader:
         if not src.text.strip():
             raise InputError("document has no text", path=str(path))
         source = ctx.source or path.name
-        backend = os.environ.get("REDTHREAD_EXTRACT_BACKEND", "rules")
+        backend = settings.extract_backend()
         ctx.tick(path.name, 0, 1)
         result = extract_text(
             src.text, doc_id=doc_id_for(source), dataset=ctx.dataset, backend=backend,

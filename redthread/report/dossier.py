@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from redthread import __version__
-from redthread.errors import ConfigError, RedthreadError
+from redthread.errors import ConfigError, NotFound
 from redthread.model import now_iso
 from redthread.report.sections import Section, build_sections, subject_for
 from redthread.store import Store
@@ -37,7 +37,7 @@ def build_dossier(store: Store, entity_id: str | None) -> Dossier:
     """The dossier's content for ``entity_id`` (an id; None: the whole case)."""
     subject = subject_for(store, entity_id)
     if entity_id is not None and subject.entity is None:
-        raise RedthreadError(f"no entity {entity_id!r}; try `redthread search`")
+        raise NotFound(f"no entity {entity_id!r}; try `redthread search`")
     if subject.entity is not None:
         title, subtitle = subject.entity["caption"], f"{subject.entity['schema']} · {subject.entity['id']}"
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redthread.errors import InputError, RedthreadError
+from redthread.errors import InputError
 from redthread.model import now_iso
 from redthread.store import Store
 from redthread.store.base import Judgement
@@ -31,9 +31,9 @@ def judge(store: Store, left_id: str, right_id: str, judgement: str, *, user: st
     """
     if left_id == right_id:
         raise InputError("an entity cannot be judged against itself", field="right_id")
-    for eid in (left_id, right_id):
-        if store.entity(eid) is None:
-            raise RedthreadError(f"no entity {eid!r} in the store; see `redthread search`")
+    for field, eid in (("left_id", left_id), ("right_id", right_id)):
+        if store.entity(eid) is None:  # a bad value in the request, not a missing resource: 422
+            raise InputError(f"no entity {eid!r} in the store; see `redthread search`", field=field)
     record = Judgement(left_id, right_id, verdict(judgement), user, now_iso(), score)
     store.add_judgement(record)
     return record

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from redthread.errors import InputError
+from redthread.errors import InputError, UnknownInput
 from redthread.screen.index import Candidate, ScreeningIndex, index_for
 from redthread.screen.record import Record, make_record
 from redthread.screen.scorers import DEFAULT, get_scorer, scorers
@@ -169,7 +169,7 @@ def match(
     """
     scope = None if dataset is None or dataset in ALL_DATASETS else dataset
     if scope is not None and scope not in {d.name for d in store.datasets()}:
-        raise InputError(f"no dataset {scope!r} in the store; see `redthread datasets`", field="dataset")
+        raise UnknownInput(f"no dataset {scope!r} in the store; see `redthread datasets`", field="dataset")
     index = index_for(store, scope)
     return match_index(index, queries, store=store, threshold=threshold, limit=limit, algorithm=algorithm,
                        cutoff=cutoff, exclude_entity_ids=exclude_entity_ids)

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 def enabled() -> bool:
     """Whether indexes are kept on disk (``REDTHREAD_SCREEN_CACHE``, on by default)."""
-    return os.environ.get("REDTHREAD_SCREEN_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+    return settings.screen_cache()
 
 
 def folder(store_url: str) -> Path | None:

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from redthread.errors import InputError, RedthreadError
+from redthread.errors import InputError, NotFound
 from redthread.store import Store
 from redthread.trade.engine import TradeEngine
 from redthread.trade.flows import engine_for, lit
@@ -220,7 +220,7 @@ def capacity(
     members = store.members(buyer)
     ent = store.entity(buyer)
     if ent is None:
-        raise RedthreadError(f"no entity {buyer_id!r} in the store")
+        raise NotFound(f"no entity {buyer_id!r} in the store")
     inner = _component_sql(bom, members, date_from, date_to)
     with engine_for(store_or_engine or store, engine) as eng:
         monthly = eng.fetch(

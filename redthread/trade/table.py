@@ -201,7 +201,7 @@ def duckdb_threads() -> int:
     threads are not just taking more of the machine; more than twice the
     cores was slower again (docs/benchmarks.md).
     """
-    threads = int(os.environ.get("REDTHREAD_ENGINE_THREADS", "0") or 0)
+    threads = settings.engine_threads()
     if threads > 0:
         return threads
     cores = os.cpu_count() or 1

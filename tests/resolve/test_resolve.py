@@ -121,6 +121,6 @@ def test_api_xref_and_judgements(tmp_path: Path, fixtures: Path) -> None:
     res = client.post("/judgements", json={"left_id": "reg-veter", "right_id": "sl-veter", "judgement": "positive"})
     assert res.status_code == 201 and res.json()["canonical_id"] == "reg-veter"
     assert len(client.get("/judgements").json()["judgements"]) == 1
-    assert client.post("/judgements", json={"left_id": "reg-veter", "right_id": "x", "judgement": "y"}).status_code == 400
+    assert client.post("/judgements", json={"left_id": "reg-veter", "right_id": "x", "judgement": "y"}).status_code == 422
     assert client.delete("/judgements/reg-veter/sl-veter").status_code == 200
     assert client.delete("/judgements/reg-veter/sl-veter").status_code == 404

@@ -14,7 +14,6 @@ from redthread.analyze.ownership import blocked, owners_tree
 from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline
 from redthread.api.deps import get_store, require_role
-from redthread.errors import ConfigError, RedthreadError
 from redthread.store import Store
 
 router = APIRouter(tags=["analytics"])
@@ -23,14 +22,8 @@ VIEWER = [require_role("viewer")]
 
 
 def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a library function; its deliberate errors become 400 (bad option) or 404 (unknown id)."""
-    try:
-        return fn(*args, **kwargs)
-    except ConfigError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
-    except RedthreadError as exc:
-        status = 404 if "no entity" in str(exc) or "has no links" in str(exc) else 400
-        raise HTTPException(status_code=status, detail=str(exc)) from exc
+    """Run a library function; its deliberate errors carry their status to the app's one handler."""
+    return fn(*args, **kwargs)
 
 
 def _known(store: Store, entity_id: str) -> str:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from redthread.api.deps import require_role
-from redthread.errors import RedthreadError
 from redthread.extract import extract_text
 
 router = APIRouter(tags=["extract"])
@@ -31,10 +30,7 @@ class ExtractRequest(BaseModel):
 @router.post("/extract", dependencies=[require_role("viewer")])
 def extract(req: ExtractRequest) -> dict[str, Any]:
     """Extract parties and relations from ``text`` with the chosen backend."""
-    try:
-        result = extract_text(req.text, doc_id=req.doc_id, dataset=req.dataset, backend=req.backend)
-    except RedthreadError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    result = extract_text(req.text, doc_id=req.doc_id, dataset=req.dataset, backend=req.backend)
     out: dict[str, Any] = {
         "document": {"id": result.document.id, "title": result.document.title},
         "backend": result.backend,

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
 from redthread.api.deps import authenticate, get_store, require_role
-from redthread.errors import RedthreadError
 from redthread.resolve import judge, pair_view, unjudge, xref
 from redthread.store import Store
 
@@ -59,10 +58,7 @@ def list_judgements(store: Store = Depends(get_store)) -> dict[str, Any]:
 def post_judgement(body: JudgementIn, store: Store = Depends(get_store),
                    caller: str = Depends(authenticate)) -> dict[str, Any]:
     """Record a judgement; positive merges the pair."""
-    try:
-        rec = judge(store, body.left_id, body.right_id, body.judgement, user=f"api:{caller}", score=body.score)
-    except RedthreadError as err:
-        raise HTTPException(status_code=400, detail=str(err)) from None
+    rec = judge(store, body.left_id, body.right_id, body.judgement, user=f"api:{caller}", score=body.score)
     return {"judgement": rec.__dict__, "canonical_id": store.canonical_id(body.left_id)}
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from redthread.api.deps import ROLES, get_store, require_role
-from redthread.keys import KeyRing, KeyRingError
+from redthread.keys import KeyRing
 from redthread.store import Store
 
 router = APIRouter(tags=["keys"])
@@ -35,17 +35,11 @@ def list_keys(store: Store = Depends(get_store)) -> dict[str, Any]:
 @router.post("/keys", status_code=201, dependencies=[require_role("admin")])
 def create_key(body: NewKey, store: Store = Depends(get_store)) -> dict[str, Any]:
     """A new key; ``key`` is shown only in this response."""
-    try:
-        record, key = KeyRing(store).create(body.role, body.name)
-    except KeyRingError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    record, key = KeyRing(store).create(body.role, body.name)
     return {**record.__dict__, "key": key}
 
 
 @router.delete("/keys/{key_id}", dependencies=[require_role("admin")])
 def revoke_key(key_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
     """Revoke a key; it stops working at once."""
-    try:
-        return KeyRing(store).revoke(key_id).__dict__
-    except KeyRingError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return KeyRing(store).revoke(key_id).__dict__

@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from redthread.api.deps import get_store, require_role
-from redthread.errors import InputError, RedthreadError
 from redthread.screen import algorithms as list_algorithms
 from redthread.screen import match as run_match
 from redthread.screen.scorers import DEFAULT, scorers
@@ -68,15 +67,9 @@ def match(
     """Match query entities against a dataset; yente's request and response shape."""
     queries = {name: {"id": q.id, "schema": q.schema_, "properties": q.properties}
                for name, q in body.queries.items()}
-    try:
-        return run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
-                         algorithm=_algorithm(algorithm), cutoff=cutoff,
-                         exclude_entity_ids=set(exclude_entity_ids) or None)
-    except InputError as err:
-        status = 404 if err.field == "dataset" else 400
-        raise HTTPException(status_code=status, detail=err.location_message()) from None
-    except RedthreadError as err:
-        raise HTTPException(status_code=400, detail=str(err)) from None
+    return run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
+                     algorithm=_algorithm(algorithm), cutoff=cutoff,
+                     exclude_entity_ids=set(exclude_entity_ids) or None)
 
 
 @router.get("/algorithms", dependencies=[require_role("viewer")])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from redthread.api.deps import get_store, require_role
-from redthread.errors import RedthreadError
 from redthread.report.dossier import build_dossier, pdf_bytes, render_html
 from redthread.store import Store
 
@@ -19,10 +18,7 @@ def report(entity_id: str | None = Query(None, description="The entity; omit for
            fmt: str = Query("html", alias="format", pattern="^(html|pdf)$"),
            store: Store = Depends(get_store)) -> Response:
     """An investigation dossier (the same as ``redthread report``), as HTML or PDF."""
-    try:
-        html = render_html(build_dossier(store, entity_id))
-    except RedthreadError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    html = render_html(build_dossier(store, entity_id))
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", entity_id or "case")
     if fmt == "pdf":
         return Response(pdf_bytes(html), media_type="application/pdf",

@@ -10,19 +10,14 @@ import yaml
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response
 
 from redthread.api.deps import get_store, require_role
-from redthread.errors import InputError, RedthreadError
 from redthread.store import Store
 
 router = APIRouter(prefix="/trade", tags=["trade"], dependencies=[require_role("viewer")])
 
 
 def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except InputError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
-    except RedthreadError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    """Run a library function; its deliberate errors reach the app's one handler."""
+    return fn(*args, **kwargs)
 
 
 @router.get("/flows")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
 
 from redthread.api.deps import get_store, require_role
 from redthread.api.uploads import safe_name, save_upload
-from redthread.errors import InputError, RedthreadError
+from redthread.errors import RedthreadError
 from redthread.ingest import ingest
 from redthread.store import Store
 
@@ -24,16 +24,14 @@ def upload_ingest(
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
     """Store the upload under the data folder, then ingest it like ``redthread ingest``."""
-    try:
-        path = save_upload(file.file, file.filename)
-    except InputError as exc:
-        raise HTTPException(status_code=413, detail=str(exc)) from exc
+    path = save_upload(file.file, file.filename)
     try:
         results, errors = ingest(store, [path], dataset, fmt or None, skip_errors=skip_errors,
                                  source=safe_name(file.filename))
     except RedthreadError as exc:
         path.unlink(missing_ok=True)  # nothing was stored: keep no orphan file
-        raise HTTPException(status_code=422, detail=str(exc).replace(str(path.parent) + "/", "")) from exc
+        detail = str(exc).replace(str(path.parent) + "/", "")  # the server's folders are not the caller's business
+        raise HTTPException(status_code=exc.status_code, detail=detail) from exc
     return {
         "file": path.name,
         "results": [r.__dict__ for r in results],
