@@ -43,9 +43,12 @@ def register(app: typer.Typer) -> None:
             )
         for err in errors:
             err_console.print(f"[yellow]skipped[/] {err.location_message()}", highlight=False)
-        table = Table("source", "added", "kept", "removed", "note", title=f"dataset {dataset}")
+        table = Table("source", "added", "kept", "removed", "entities new/gone/changed", "note",
+                      title=f"dataset {dataset}")
         for r in results:
-            table.add_row(r.source, str(r.added), str(r.kept), str(r.removed), "unchanged" if r.unchanged else "")
+            table.add_row(r.source, str(r.added), str(r.kept), str(r.removed),
+                          f"{r.entities_added}/{r.entities_removed}/{r.entities_changed}",
+                          "unchanged" if r.unchanged else "")
         console.print(table)
         if errors:
             err_console.print(f"[yellow]{len(errors)} bad record(s) skipped[/]")
@@ -100,11 +103,14 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def loads(dataset: str | None = typer.Option(None, "--dataset", "-d")) -> None:
         """The history of loads: what each added, kept and removed."""
-        table = Table("#", "dataset", "source", "loaded at", "added", "kept", "removed", "note")
+        table = Table("#", "dataset", "source", "loaded at", "added", "kept", "removed",
+                      "entities new/gone/changed", "note")
         for row in store().loads(dataset):
             table.add_row(
                 str(row["id"]), row["dataset"], row["source"], row["loaded_at"], str(row["added"]),
-                str(row["kept"]), str(row["removed"]), "unchanged" if row["unchanged"] else "",
+                str(row["kept"]), str(row["removed"]),
+                f"{row['entities_added']}/{row['entities_removed']}/{row['entities_changed']}",
+                "unchanged" if row["unchanged"] else "",
             )
         console.print(table)
 

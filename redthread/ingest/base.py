@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,12 +116,36 @@ def sniff_loader(path: Path) -> Loader:
     )
 
 
+#: A date or timestamp inside a file name (``-2018-10-29``, ``_20240527194702``), with its separator.
+_STAMP = re.compile(
+    r"[-_.]?(?<!\d)(?:\d{4}-\d{2}-\d{2}(?:[T_ ]?\d{2}[-:]?\d{2}(?:[-:]?\d{2})?)?|(?:19|20)\d{6}(?:\d{4,6})?)(?!\d)"
+)
+
+
+def source_name(path: Path) -> str:
+    """The default source id of a file: its name without date stamps.
+
+    Publishers (and people who download lists) date their files:
+    ``consolidated-2018-10-29.xml`` is the next version of
+    ``consolidated-2018-06-07.xml``, and history is kept per source, so both
+    must be the same source. Loaders that can tell which list a file is from
+    its content use that instead (see ``list_source`` in the list loaders).
+    """
+    stem = _STAMP.sub("", path.name).strip("-_ ")
+    return path.name if not stem or stem.startswith(".") else stem
+
+
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file, or of every file in a folder, in name order."""
+    """SHA-256 of a file's bytes, or of every file in a folder (names within it too), in name order.
+
+    A single file's name is not hashed: the same bytes saved under another
+    name are the same content.
+    """
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for f in files:
-        digest.update(f.name.encode())
+        if path.is_dir():
+            digest.update(str(f.relative_to(path)).encode())
         with f.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)

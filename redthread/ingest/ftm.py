@@ -15,7 +15,7 @@ import orjson
 
 from redthread import __version__
 from redthread.errors import InputError
-from redthread.ingest.base import IngestContext, register
+from redthread.ingest.base import IngestContext, register, source_name
 from redthread.model import entity_statements, now_iso
 from redthread.model.statement import Statement
 from redthread.store import LoadBatch
@@ -34,7 +34,7 @@ class FtMLoader:
         return b'"schema"' in first and b'"id"' in first
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
-        source = ctx.source or path.name
+        source = ctx.source or source_name(path)
         seen = now_iso()
         origin = f"redthread.ingest.ftm/{__version__}"
         statements: list[Statement] = []

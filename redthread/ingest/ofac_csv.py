@@ -156,7 +156,9 @@ class OFACCSVLoader:
         sdn = folder / "sdn.csv"
         if not sdn.is_file():
             raise InputError("an OFAC CSV folder needs sdn.csv (with alt.csv and add.csv beside it)", path=str(folder))
-        source = ctx.source or f"{folder.name}/sdn.csv"
+        # The list is the file name OFAC publishes (sdn.csv), never the folder
+        # it was saved in (often a date): the next day's list is the same source.
+        source = ctx.source or "ofac-sdn-csv"
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.ofac_csv/{__version__}", now_iso())
         schemata: dict[str, str] = {}
         by_name: dict[str, str] = {}
@@ -287,6 +289,9 @@ class OFACCSVLoader:
             link.add("subject", eid)
             link.add("object", tid)
         link.add("role", "Linked To")
+        # The name as the list writes it: when OFAC renames the target, the
+        # entry that points at it has changed too, though the link has not.
+        link.add("description", f"Linked To: {target_name}")
 
 
 def _name_key(name: str) -> str:

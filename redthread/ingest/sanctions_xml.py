@@ -107,7 +107,7 @@ class XMLListLoader:
         if root.tag != self.root.decode():
             raise InputError(f"expected a <{self.root.decode()}> document for --format {self.name}, "
                              f"found <{root.tag}>", path=str(path))
-        source = ctx.source or path.name
+        source = ctx.source or self.list_source(root)
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.sanctions_xml/{__version__}", now_iso())
         self.build(root, path.name, builder, ctx)
         if not builder.fragments:
@@ -117,6 +117,19 @@ class XMLListLoader:
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         raise NotImplementedError
+
+    #: The source id of this publisher's list, whatever the file is called.
+    list_id = ""
+
+    def list_source(self, root: Element) -> str:
+        """Which published list this file is, told from its content (not its name).
+
+        History is kept per source: the next version of the same list must
+        land on the same source however the file was saved, so a newer UN
+        list marks vanished designations removed instead of sitting beside
+        the old one.
+        """
+        return self.list_id
 
     # helpers ---------------------------------------------------------------
     def sanction(self, builder: ListBuilder, eid: str, loc: str, *, program: list[str] | None = None,
@@ -170,6 +183,7 @@ class EUFSFLoader(XMLListLoader):
     root = b"export"
     authority = "European Union"
     prefix = "eu"
+    list_id = "eu-fsf-consolidated"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return super().sniff(path, head) and (b"sanctionEntity" in head or b"fsd/export" in head)
@@ -227,6 +241,7 @@ class UNListLoader(XMLListLoader):
     root = b"CONSOLIDATED_LIST"
     authority = "United Nations Security Council"
     prefix = "un"
+    list_id = "un-sc-consolidated"
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         for kind, schema in (("INDIVIDUAL", "Person"), ("ENTITY", "Organization")):
@@ -275,6 +290,7 @@ class UKListLoader(XMLListLoader):
     root = b"Designations"
     authority = "United Kingdom"
     prefix = "uk"
+    list_id = "uk-sanctions-list"
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         for n, des in enumerate(root.findall("Designation"), start=1):
@@ -334,6 +350,20 @@ class OFACXMLLoader(XMLListLoader):
     root = b"Sanctions"
     authority = "Office of Foreign Assets Control"
     prefix = "ofac"
+
+    def list_source(self, root: Element) -> str:
+        """``ofac-sdn-advanced`` or ``ofac-cons-advanced``: the list most entries are on.
+
+        sdn_advanced.xml and cons_advanced.xml share one schema and one root;
+        what tells them apart is the list their SanctionsEntry elements name.
+        """
+        names = _refs(root, "ReferenceValueSets/ListValues/List")
+        counts: dict[str, int] = {}
+        for entry in root.findall("SanctionsEntries/SanctionsEntry"):
+            name = names.get(entry.get("ListID") or "", "")
+            counts[name] = counts.get(name, 0) + 1
+        main = max(counts, key=lambda k: counts[k], default="SDN List")
+        return "ofac-sdn-advanced" if main.upper().startswith("SDN") else "ofac-cons-advanced"
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         ref = "ReferenceValueSets/"

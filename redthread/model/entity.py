@@ -153,7 +153,7 @@ def bulk_statements(
                 entity_id=entity_id, schema=schema.name, prop=prop_name, value=value, dataset=dataset,
                 source=source, location=location, original_value=original if original != value else None,
                 origin=origin, first_seen=seen, last_seen=seen,
-                id=make_statement_id(dataset, source, entity_id, schema.name, prop_name, value, location),
+                id=make_statement_id(dataset, source, entity_id, schema.name, prop_name, value),
             ))
     return out
 

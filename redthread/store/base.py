@@ -57,6 +57,11 @@ class LoadResult:
     kept: int = 0
     removed: int = 0
     unchanged: bool = False
+    #: Entities (not values) that are new, that vanished, and that kept some
+    #: values but gained or lost others: what a list update did, in entries.
+    entities_added: int = 0
+    entities_removed: int = 0
+    entities_changed: int = 0
 
 
 @dataclass
