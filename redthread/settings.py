@@ -6,6 +6,10 @@
 ``REDTHREAD_MAX_INPUT_MB``  largest single input file accepted (default 512)
 ``REDTHREAD_MAX_UPLOAD_MB``  largest file accepted by the API's upload (default 50)
 ``REDTHREAD_CORS_ORIGINS``  comma-separated origins the API admits (default none: CORS closed)
+``REDTHREAD_MAX_BODY_MB``  largest request body the API reads, uploads aside (default 10)
+``REDTHREAD_ALLOWED_HOSTS``  comma-separated Host names the API answers (default any; keyless
+                     loopback requests must always name a loopback host)
+``REDTHREAD_LOOPBACK_WRITES``  ``1``: keyless loopback callers may write (default: read only)
 """
 
 from __future__ import annotations
@@ -44,3 +48,19 @@ def cors_origins() -> list[str]:
     """Origins allowed to call the API from a browser; empty means CORS closed."""
     raw = os.environ.get("REDTHREAD_CORS_ORIGINS", "")
     return [o.strip() for o in raw.split(",") if o.strip()]
+
+
+def max_body_bytes() -> int:
+    """Refuse API request bodies (other than uploads) larger than this (bytes)."""
+    return int(float(os.environ.get("REDTHREAD_MAX_BODY_MB", "10")) * 1024 * 1024)
+
+
+def allowed_hosts() -> list[str]:
+    """Host names the API answers; empty means any (keys still decide who is served)."""
+    raw = os.environ.get("REDTHREAD_ALLOWED_HOSTS", "")
+    return [h.strip().lower() for h in raw.split(",") if h.strip()]
+
+
+def loopback_writes() -> bool:
+    """Whether keyless loopback callers may write (an operator's opt-out; off by default)."""
+    return os.environ.get("REDTHREAD_LOOPBACK_WRITES", "").strip().lower() in ("1", "true", "yes", "on")

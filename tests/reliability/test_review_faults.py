@@ -6,12 +6,17 @@ See docs/reliability.md, "Review findings", for the case behind each test.
 from __future__ import annotations
 
 import ast
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from redthread.analyze.graph import load_graph
+from redthread.api.app import create_app
 from redthread.ingest import ingest
+from redthread.keys import KeyRing
 from redthread.store import open_store
 
 PACKAGE = Path(__file__).resolve().parents[2] / "redthread"
@@ -71,3 +76,114 @@ def test_bulk_read_gives_the_same_rows_as_statements(tmp_path: Path, fixtures: P
     with pytest.raises(ValueError, match="unknown statement column"):
         list(st.rows(("value; DROP TABLE statements",), props))
     st.close()
+
+
+# -- 4. the key before the body; bodies capped per route --------------------------------------------
+def _asgi(app: Any, method: str, path: str, headers: dict[str, str], chunks: list[bytes]) -> tuple[int, int]:
+    """Run one request through the ASGI app; returns (status, how many body chunks the app pulled)."""
+    pulled = 0
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled
+        if pulled < len(chunks):
+            pulled += 1
+            return {"type": "http.request", "body": chunks[pulled - 1], "more_body": pulled < len(chunks)}
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = status or message["status"]
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+             "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+    asyncio.run(app(scope, receive, send))
+    return status, pulled
+
+
+@pytest.fixture
+def keyed_url(tmp_path: Path, fixtures: Path) -> tuple[str, str]:
+    url = f"sqlite:///{tmp_path / 'gate.db'}"
+    st = open_store(url)
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    _, key = KeyRing(st).create("analyst", "gate")
+    st.close()
+    return url, key
+
+
+def test_anonymous_upload_is_refused_before_its_body_is_read(keyed_url: tuple[str, str]) -> None:
+    url, _ = keyed_url
+    app = create_app(url)
+    big = [b"x" * 1024 * 1024] * 64  # 64 MB offered, chunked
+    for path, ctype in (("/ingest", "multipart/form-data; boundary=zz"), ("/match/default", "application/json")):
+        status, pulled = _asgi(app, "POST", path, {"host": "localhost", "content-type": ctype}, big)
+        assert status == 401 and pulled == 0, (path, status, pulled)
+
+
+def test_bodies_over_the_route_cap_are_refused(keyed_url: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, key = keyed_url
+    monkeypatch.setenv("REDTHREAD_MAX_BODY_MB", "1")
+    app = create_app(url)
+    auth = {"host": "localhost", "authorization": f"ApiKey {key}", "content-type": "application/json"}
+    # Declared too large: refused from the header alone.
+    status, pulled = _asgi(app, "POST", "/match/default", {**auth, "content-length": str(700 * 1024 * 1024)},
+                           [b"{}"])
+    assert (status, pulled) == (413, 0)
+    # Streamed without a length: cut off at the cap, not read to the end.
+    status, pulled = _asgi(app, "POST", "/match/default", auth, [b" " * 512 * 1024] * 40)
+    assert status == 413 and pulled <= 4
+    # The upload route has its own (larger) cap: a 2 MB upload is not refused by the 1 MB JSON cap.
+    client = TestClient(app, headers={"Authorization": f"ApiKey {key}"})
+    body = b'{"id": "x1", "schema": "Person", "properties": {"name": ["Ann ' + b"a" * (2 * 1024 * 1024) + b'"]}}\n'
+    res = client.post("/ingest", data={"dataset": "up"}, files={"file": ("big.ftm.jsonl", body)})
+    assert res.status_code == 200, res.text
+
+
+# -- 5. no writes from other origins, none without a key, no rebound host names ---------------------
+def test_cross_site_writes_are_refused(keyed_url: tuple[str, str], fixtures: Path) -> None:
+    url, key = keyed_url
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
+    data = (fixtures / "starter.ftm.jsonl").read_bytes()
+    for headers in ({"Origin": "https://attacker.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}):
+        res = client.post("/ingest", data={"dataset": "planted"}, files={"file": ("x.ftm.jsonl", data)},
+                          headers=headers)
+        assert res.status_code == 403 and "cross-site" in res.json()["detail"], headers
+    assert "planted" not in {d["name"] for d in client.get("/datasets").json()["datasets"]}
+    # The UI's own origin (and a command-line client sending none) may write.
+    res = client.post("/ingest", data={"dataset": "mine"}, files={"file": ("x.ftm.jsonl", data)},
+                      headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"})
+    assert res.status_code == 200, res.text
+
+
+def test_keyless_loopback_reads_but_does_not_write(tmp_path: Path, fixtures: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'keyless.db'}"
+    st = open_store(url)
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    st.close()
+    data = (fixtures / "starter.ftm.jsonl").read_bytes()
+    local = TestClient(create_app(url))
+    assert local.get("/stats").status_code == 200
+    res = local.post("/ingest", data={"dataset": "planted"}, files={"file": ("x.ftm.jsonl", data)})
+    assert res.status_code == 403 and "REDTHREAD_LOOPBACK_WRITES" in res.json()["detail"]
+    assert local.post("/keys", json={"role": "admin"}).status_code == 403
+    # DNS rebinding: the browser connects to 127.0.0.1 but names the attacker's host.
+    assert local.get("/stats", headers={"Host": "attacker.example"}).status_code == 403
+    monkeypatch.setenv("REDTHREAD_LOOPBACK_WRITES", "1")  # the operator's explicit opt-out
+    res = local.post("/ingest", data={"dataset": "mine"}, files={"file": ("x.ftm.jsonl", data)})
+    assert res.status_code == 200, res.text
+
+
+def test_allowed_hosts_and_content_security_policy(keyed_url: tuple[str, str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    url, key = keyed_url
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
+    res = client.get("/")
+    assert "script-src 'self'" in res.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in client.get("/stats").headers["content-security-policy"]
+    monkeypatch.setenv("REDTHREAD_ALLOWED_HOSTS", "redthread.example.org")
+    assert client.get("/stats").status_code == 421
+    assert client.get("/stats", headers={"Host": "redthread.example.org:8443"}).status_code == 200
