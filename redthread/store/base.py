@@ -47,6 +47,10 @@ class LoadBatch:
     origin: str = ""
     documents: list[Document] = field(default_factory=list)
     replace_dataset: bool = False
+    #: Side files of this load (e.g. customs records) to publish once the store has committed it,
+    #: or discard if it did not: anything with ``write_journal(content_hash, after_load)``,
+    #: ``publish()`` and ``discard()`` (see :class:`redthread.trade.table.Staged`).
+    staged: Any = None
 
 
 @dataclass

@@ -15,9 +15,12 @@ from fastapi.testclient import TestClient
 
 from redthread.analyze.graph import load_graph
 from redthread.api.app import create_app
+from redthread.errors import StoreError
 from redthread.ingest import ingest
+from redthread.ingest.base import IngestContext, file_hash, get_loader
 from redthread.keys import KeyRing
 from redthread.store import open_store
+from redthread.trade import table
 
 PACKAGE = Path(__file__).resolve().parents[2] / "redthread"
 
@@ -187,3 +190,85 @@ def test_allowed_hosts_and_content_security_policy(keyed_url: tuple[str, str],
     monkeypatch.setenv("REDTHREAD_ALLOWED_HOSTS", "redthread.example.org")
     assert client.get("/stats").status_code == 421
     assert client.get("/stats", headers={"Host": "redthread.example.org:8443"}).status_code == 200
+
+
+# -- 2. a customs load is one unit of work -----------------------------------------------------------
+TRADE = Path(__file__).resolve().parents[1] / "fixtures" / "trade"
+
+
+def _trade_rows(url: str) -> int:
+    with table.connect(url) as con:
+        return table.record_count(con)
+
+
+def _leftovers(url: str) -> list[str]:
+    folder = table.table_dir(url)
+    return sorted(p.name for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".parquet"))
+
+
+def test_customs_records_are_not_published_when_the_store_refuses_the_load(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "unit.db"
+    url = f"sqlite:///{db}"
+    st = open_store(url)
+    # The store refuses the write (as when it is locked, or its disk fails) after the files were staged.
+    raw = sqlite3.connect(db)
+    raw.execute("CREATE TRIGGER refuse BEFORE INSERT ON loads BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    raw.commit()
+    with pytest.raises(StoreError, match="nothing was stored"):
+        ingest(st, [TRADE / "records.csv"], "customs")
+    assert _trade_rows(url) == 0, "trade records visible while the store knows nothing of the load"
+    assert _leftovers(url) == []
+    raw.execute("DROP TRIGGER refuse")
+    raw.commit()
+    raw.close()
+    ingest(st, [TRADE / "records.csv"], "customs")
+    assert _trade_rows(url) > 0 and [r["dataset"] for r in st.loads()] == ["customs"]
+    assert _leftovers(url) == []
+    st.close()
+
+
+def _stage_and_maybe_commit(st: Any, url: str, commit: bool) -> None:
+    """What an ingest does up to a crash: stage and journal the files, commit the store (or not)."""
+    path = TRADE / "records.csv"
+    batches = list(get_loader("customs").read(path, IngestContext(dataset="customs", store_url=url)))
+    for batch in batches:
+        batch.content_hash, batch.origin = file_hash(path), "customs"
+        batch.staged.write_journal(batch.content_hash, 0)
+    if commit:
+        st.write_many(batches)
+    # ... the process dies here: nothing is published.
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_an_interrupted_customs_load_is_completed_or_rolled_back(tmp_path: Path, fixtures: Path,
+                                                                 committed: bool) -> None:
+    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    st = open_store(url)
+    _stage_and_maybe_commit(st, url, committed)
+    assert _trade_rows(url) == 0
+    # The next ingest (of anything) first finishes or undoes the interrupted one.
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    parties = {s.entity_id for s in st.statements(dataset="customs")}
+    assert bool(parties) == committed
+    assert (_trade_rows(url) > 0) == committed
+    assert _leftovers(url) == []
+    st.close()
+
+
+def test_disk_full_while_staging_customs_records_is_a_clear_error(tmp_path: Path) -> None:
+    """A staged file that lands on a full device (``/dev/full``) fails with a one-line error."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    url = f"sqlite:///{tmp_path / 'full.db'}"
+    st = open_store(url)
+    target = table.source_files(table.table_dir(url), "customs", "records.csv")["records"]
+    target.parent.mkdir(parents=True)
+    table.part_file(target).symlink_to("/dev/full")
+    with pytest.raises(StoreError) as caught:
+        ingest(st, [TRADE / "records.csv"], "customs")
+    message = str(caught.value)
+    assert "records.csv" in message and "disk is full" in message and "nothing was stored" in message
+    assert "\n" not in message and st.stats()["statements"] == 0
+    st.close()
