@@ -14,6 +14,10 @@
 ``REDTHREAD_LLM_URL`` / ``_MODEL`` / ``_KEY`` / ``_TIMEOUT``  the optional OpenAI-compatible LLM backend
 ``REDTHREAD_CHPL``  a CSV of HS-6 codes and CHPL tiers replacing the packaged list
 ``REDTHREAD_DEBUG_TIMINGS``  log per-step timings of the columnar graph read
+``REDTHREAD_MAX_BODY_MB``  largest request body the API reads, uploads aside (default 10)
+``REDTHREAD_ALLOWED_HOSTS``  comma-separated Host names the API answers (default any; keyless
+                     loopback requests must always name a loopback host)
+``REDTHREAD_LOOPBACK_WRITES``  ``1``: keyless loopback callers may write (default: read only)
 
 Nothing else in the package reads the environment: modules ask here.
 """
@@ -137,3 +141,17 @@ def llm() -> LLMSettings:
         key=_env("REDTHREAD_LLM_KEY") or None,
         timeout=timeout,
     )
+def max_body_bytes() -> int:
+    """Refuse API request bodies (other than uploads) larger than this (bytes)."""
+    return int(float(os.environ.get("REDTHREAD_MAX_BODY_MB", "10")) * 1024 * 1024)
+
+
+def allowed_hosts() -> list[str]:
+    """Host names the API answers; empty means any (keys still decide who is served)."""
+    raw = os.environ.get("REDTHREAD_ALLOWED_HOSTS", "")
+    return [h.strip().lower() for h in raw.split(",") if h.strip()]
+
+
+def loopback_writes() -> bool:
+    """Whether keyless loopback callers may write (an operator's opt-out; off by default)."""
+    return os.environ.get("REDTHREAD_LOOPBACK_WRITES", "").strip().lower() in ("1", "true", "yes", "on")

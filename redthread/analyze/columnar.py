@@ -1,19 +1,23 @@
 """Loading very large graphs without a Python object per statement.
 
-For an SQLite store, the statements a graph needs are read straight into an
-Arrow table through ADBC (``adbc-driver-sqlite``), then pivoted, resolved to
-canonical ids and numbered by DuckDB; only the final columns reach Python as
-numpy arrays. :func:`redthread.analyze.graph.load_graph` uses this path for
-``evidence=False`` loads when the driver is installed, and falls back to a
-database-side pivot otherwise. Both give the same graph (tests check it).
+The statements a graph needs are read into Arrow tables through the store's
+bulk read (:meth:`redthread.store.Store.table`, on the store's own
+connection), then pivoted, resolved to canonical ids and numbered by DuckDB;
+only the final columns reach Python as numpy arrays.
+:func:`redthread.analyze.graph.load_graph` uses this path for
+``evidence=False`` loads, and its row-by-row path otherwise; both give the
+same graph (tests check it).
+
+Why not read the SQLite file directly (ADBC, DuckDB's scanner)? Each carries
+its own copy of SQLite: when such a connection closes, it drops the POSIX
+locks of the server's connections on the same file and deletes the WAL under
+them ("disk I/O error", then "database disk image is malformed").
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +26,6 @@ import pyarrow as pa
 
 from redthread import settings
 from redthread.store import Store
-
-#: How long a reader waits for a lock held briefly by another connection.
-BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass
@@ -47,21 +48,10 @@ class Columns:
     extra_names: dict[str, str]
 
 
-def sqlite_path(store: Store) -> str | None:
-    """The database file of an SQLite store, or None for other stores."""
-    url = getattr(store, "url", "")
-    dialect = getattr(store, "dialect", None)
-    if dialect is None or getattr(dialect, "name", "") != "sqlite" or not url.startswith("sqlite:///"):
-        return None
-    path = url[len("sqlite:///"):]
-    return None if path in ("", ":memory:") else path
-
-
 def available(store: Store) -> bool:
-    if sqlite_path(store) is None:
-        return False
+    """Whether the columnar path can run (it needs DuckDB; any store will do)."""
     try:
-        import adbc_driver_sqlite.dbapi  # noqa: F401
+        import duckdb  # noqa: F401
     except ImportError:
         return False
     return True
@@ -78,72 +68,28 @@ def load_columns(
     date_props: tuple[str, ...],
     extra_props: set[str],
 ) -> Columns:
-    """Read links (and node names/schemata) with ADBC + DuckDB.
+    """Read links (and node names/schemata) through the store's bulk read, then DuckDB.
 
     ``edge_schemata`` maps schema -> (source prop, target prop). ``extra_props``
     are props of non-edge entities returned as plain rows (``extra_rows``:
     ``(entity_id, schema, prop, value, dataset, source)``) for the caller.
     """
-    import adbc_driver_sqlite.dbapi as adbc
     import duckdb
 
-    path = sqlite_path(store)
-    assert path is not None
     srcs = {s for s, _ in edge_schemata.values()}
     tgts = {t for _, t in edge_schemata.values()}
     edge_props = srcs | tgts | {"percentage", *label_props, *date_props}
     node_props = {"id", "name"} | extra_props
-    sql = (
-        "SELECT entity_id, schema, prop, value, confidence, "
-        "CASE WHEN hedge IS NULL OR hedge = '' THEN 0 ELSE 1 END AS hedged, "
-        # provenance is only needed for the few rows handed back as plain rows
-        # (empty strings, not NULL: ADBC infers a column's type from its first rows)
-        f"CASE WHEN prop IN ({_lst(extra_props)}) THEN dataset ELSE '' END AS dataset, "
-        f"CASE WHEN prop IN ({_lst(extra_props)}) THEN source ELSE '' END AS source "
-        "FROM statements NOT INDEXED WHERE removed_at IS NULL AND ("
-        f"(schema IN ({_lst(edge_schemata)}) AND prop IN ({_lst(edge_props)})) OR "
-        f"(schema NOT IN ({_lst(edge_schemata)}) AND prop IN ({_lst(node_props)})))"
-    )
-    # ADBC infers column types from the data: make them explicit.
-    stmt_schema = pa.schema([("entity_id", pa.string()), ("schema", pa.string()), ("prop", pa.string()),
-                             ("value", pa.string()), ("confidence", pa.float64()), ("hedged", pa.int64()),
-                             ("dataset", pa.string()), ("source", pa.string())])
-
-    def read(query: str) -> pa.Table:
-        with adbc.connect(path) as conn:
-            cur = conn.cursor()
-            # Readers opening at once may meet SQLite's WAL recovery: wait, don't fail.
-            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cur.execute(query)
-            table = cur.fetch_arrow_table()
-            cur.close()
-        return table
-
-    # This connection stays open while the parts are read: closing the last
-    # connection checkpoints and removes the WAL, which readers opening at the
-    # same moment would find locked.
-    keeper = adbc.connect(path)
-    try:
-        cur = keeper.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cur.execute("SELECT MIN(rowid), MAX(rowid) FROM statements")
-        low, high = cur.fetchone() or (None, None)
-        cur.close()
-        # The scan is split into rowid ranges read in parallel (ADBC releases the GIL).
-        parts = max(1, min(os.cpu_count() or 1, 8))
-        if low is None or high is None or high - low < 200_000:
-            queries = [sql]
-        else:
-            step = (high - low) // parts + 1
-            queries = [f"{sql} AND rowid >= {low + k * step} AND rowid < {low + (k + 1) * step}"
-                       for k in range(parts)]
-        with ThreadPoolExecutor(len(queries)) as pool:
-            tables = list(pool.map(read, queries))
-        canon = read("SELECT entity_id, canonical_id FROM canonical")
-    finally:
-        keeper.close()
-    stmts = pa.concat_tables([t.cast(stmt_schema) for t in tables if t.num_rows] or [tables[0].cast(stmt_schema)])
-    canon = canon.cast(pa.schema([("entity_id", pa.string()), ("canonical_id", pa.string())]))
+    # Two bulk reads through the store's own connection (see Store.rows): the
+    # link entities' props, and the few props every other entity contributes.
+    columns = ("entity_id", "schema", "prop", "value", "confidence", "hedge", "dataset", "source")
+    edge_part = store.table(columns, edge_props, schemata=edge_schemata)
+    node_part = store.table(columns, node_props, skip_schemata=edge_schemata)
+    stmts = pa.concat_tables([edge_part, node_part])
+    del edge_part, node_part
+    cmap = store.canonical_map()
+    canon = pa.table({"entity_id": pa.array(list(cmap), pa.string()),
+                      "canonical_id": pa.array(list(cmap.values()), pa.string())})
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
     timings = settings.debug_timings()
@@ -157,7 +103,10 @@ def load_columns(
         return result
 
     try:
-        con.register("stmts", stmts)
+        con.register("stmts_read", stmts)
+        con.execute("CREATE TEMP VIEW stmts AS SELECT entity_id, schema, prop, value, confidence, "
+                    "CASE WHEN hedge IS NULL OR hedge = '' THEN 0 ELSE 1 END AS hedged, dataset, source "
+                    "FROM stmts_read")
         con.register("canon", canon)
         ends = srcs | tgts
         dates_sql = ", ".join(f"MIN(value) FILTER (WHERE prop = '{d}') AS \"{d}\"" for d in date_props)
@@ -208,8 +157,9 @@ def load_columns(
             LEFT JOIN canon AS c ON c.entity_id = x.value
             WHERE x.schema = 'Sanction' AND x.prop = 'entity'""")
         # Everything below reads DuckDB's own tables: let the statements go (peak memory).
-        con.unregister("stmts")
-        del stmts, tables
+        con.execute("DROP VIEW stmts")
+        con.unregister("stmts_read")
+        del stmts
         date_cols = ", ".join(f'e."{d}"' for d in date_props)
         run(f"""
             CREATE TEMP TABLE links AS

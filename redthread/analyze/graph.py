@@ -240,98 +240,16 @@ _COLS = (
 )
 
 
-def _sql_conn(store: Store) -> tuple[Any, Any] | None:
-    """The DB-API connection and dialect of a SQL store, or None."""
-    conn = getattr(store, "conn", None)
-    dialect = getattr(store, "dialect", None)
-    return (conn, dialect) if conn is not None and dialect is not None else None
-
-
-def _query(store: Store, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    found = _sql_conn(store)
-    assert found is not None
-    conn, dialect = found
-    cur = conn.cursor()
-    try:
-        cur.execute(sql.replace("?", dialect.param), tuple(params))
-        while True:
-            chunk = cur.fetchmany(20000)
-            if not chunk:
-                break
-            yield from chunk
-    finally:
-        cur.close()
-        conn.commit()  # end the read transaction (PostgreSQL holds one open)
-
-
-def _rows(store: Store, props: set[str], skip_schemata: set[str] = frozenset()) -> Iterator[tuple[Any, ...]]:  # type: ignore[assignment]
+def _rows(store: Store, props: set[str], skip_schemata: Iterable[str] = ()) -> Iterator[tuple[Any, ...]]:
     """Active statements of the given props as plain tuples (``_COLS`` order).
 
-    SQL stores are read with one raw query (no Statement objects: loading a
-    million-node graph must stay fast); other stores through the interface.
+    Read through the store's bulk read (:meth:`Store.rows`): no Statement
+    objects, since loading a million-node graph must stay fast.
     """
-    if _sql_conn(store) is not None:
-        sql = (f"SELECT {', '.join(_COLS)} FROM statements WHERE removed_at IS NULL "
-               f"AND prop IN ({', '.join('?' for _ in props)})")
-        params = sorted(props)
-        if skip_schemata:
-            sql += f" AND schema NOT IN ({', '.join('?' for _ in skip_schemata)})"
-            params += sorted(skip_schemata)
-        yield from _query(store, sql, params)
-        return
-    for s in store.statements():
-        if s.prop in props and s.schema not in skip_schemata:
-            yield (s.entity_id, s.schema, s.prop, s.value, s.dataset, s.source, s.location,
-                   s.span_start, s.span_end, s.quote, s.confidence, s.hedge, s.first_seen, s.id)
+    return store.rows(_COLS, props, skip_schemata=skip_schemata)
 
 
-_SEP = "\x1f"
 _NO_DATES: dict[str, str] = {}
-
-
-def _edge_pivot(store: Store) -> Iterator[tuple[str, str, list[str], list[str], float | None, float, bool,
-                                                  list[str], dict[str, str]]]:
-    """Edge entities, one row each, pivoted by the database (for graphs too big for per-row Python).
-
-    Yields ``(id, schema, sources, targets, pct, confidence, hedged, labels, dates)``.
-    Written in SQLite's dialect and transpiled by sqlglot for PostgreSQL.
-    """
-    import sqlglot
-
-    found = _sql_conn(store)
-    assert found is not None
-    schemata = sorted(_BY_SCHEMA)
-    srcs = sorted({lt.source_prop for lt in _BY_SCHEMA.values()})
-    tgts = sorted({lt.target_prop for lt in _BY_SCHEMA.values()})
-    ends = srcs + tgts
-
-    def lst(values: Sequence[str]) -> str:
-        return ", ".join(f"'{v}'" for v in values)
-
-    dates = ", ".join(f"MIN(CASE WHEN prop = '{d}' THEN value END)" for d in _DATE_PROPS)
-    sql = (
-        "SELECT entity_id, MIN(schema), "
-        f"GROUP_CONCAT(CASE WHEN prop IN ({lst(srcs)}) THEN value END, CHAR(31)), "
-        f"GROUP_CONCAT(CASE WHEN prop IN ({lst(tgts)}) THEN value END, CHAR(31)), "
-        "GROUP_CONCAT(CASE WHEN prop = 'percentage' THEN value END, CHAR(31)), "
-        f"MIN(CASE WHEN prop IN ({lst(ends)}) THEN confidence END), "
-        f"MAX(CASE WHEN prop IN ({lst(ends)}) AND hedge IS NOT NULL AND hedge <> '' THEN 1 ELSE 0 END), "
-        f"GROUP_CONCAT(CASE WHEN prop IN ({lst(_LABEL_PROPS)}) THEN value END, CHAR(31)), {dates} "
-        f"FROM statements {{hint}}WHERE removed_at IS NULL AND schema IN ({lst(schemata)}) "
-        f"AND prop IN ({lst(ends + ['percentage', *_LABEL_PROPS, *_DATE_PROPS])}) GROUP BY entity_id"
-    )
-    if found[1].name == "sqlite":
-        # A full scan and one sort beat walking the entity index with a table lookup per row.
-        sql = sql.replace("{hint}", "NOT INDEXED ")
-    else:
-        sql = sqlglot.transpile(sql.replace("{hint}", ""), read="sqlite", write="postgres")[0]
-    for row in _query(store, sql, ()):
-        pcts = [p for p in (parse_percentage(v) for v in (row[4] or "").split(_SEP) if v) if p is not None]
-        labels = sorted(set((row[7] or "").split(_SEP)) - {""})
-        dts = {d: row[8 + k] for k, d in enumerate(_DATE_PROPS) if row[8 + k]}
-        yield (row[0], row[1], (row[2] or "").split(_SEP) if row[2] else [],
-               (row[3] or "").split(_SEP) if row[3] else [], max(pcts) if pcts else None,
-               float(row[5]) if row[5] is not None else 1.0, bool(row[6]), labels, dts)
 
 
 def _ev(row: Sequence[Any]) -> dict[str, Any]:
@@ -422,8 +340,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
         )
         b.ids, b.schema, b.caption = cols.ids, cols.schema, cols.caption
         b.index = {cid: i for i, cid in enumerate(cols.ids)}
-    pivot = cols is None and not evidence and _sql_conn(store) is not None
-    if cols is None and not pivot:
+    if cols is None:
         for row in _rows(store, edge_props):
             eid, schema, prop, value = row[0], row[1], row[2], row[3]
             row_type = _BY_SCHEMA.get(schema)
@@ -501,9 +418,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     ev: dict[int, list[dict[str, Any]]] = {}
     nan = float("nan")
     if cols is None:
-        records: Iterable[Any] = (
-            _edge_pivot(store) if pivot else ((eid, *rec) for eid, rec in ends.items())
-        )
+        records: Iterable[Any] = ((eid, *rec) for eid, rec in ends.items())
         no_ev: list[dict[str, Any]] = []
         for rec in records:
             eid, schema, sources, targets, p, conf, hedged, lab, dts = rec[:9]

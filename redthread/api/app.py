@@ -21,9 +21,14 @@ from fastapi.staticfiles import StaticFiles
 
 from redthread import __version__, settings
 from redthread.api.auth import make_authenticator
+from redthread.api.gate import Gate
 from redthread.errors import RedthreadError
 
 WEB = Path(__file__).resolve().parent.parent / "web"
+#: Scripts, styles and images from this server only; no framing, no plugins, no form posts elsewhere.
+#: (``'unsafe-inline'`` styles: the UI and Swagger set element styles.)
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 def create_app(store_url: str | None = None) -> FastAPI:
@@ -33,7 +38,7 @@ def create_app(store_url: str | None = None) -> FastAPI:
         title="redthread",
         version=__version__,
         description="Sourced evidence graph API. Send `Authorization: ApiKey <key>`; "
-        "with no key created yet only loopback callers are served.",
+        "with no key created yet only loopback callers are served, read only.",
         docs_url=None if swagger.is_dir() else "/docs",
     )
     if swagger.is_dir():  # API docs from the local npm package: they work offline too
@@ -58,6 +63,9 @@ def create_app(store_url: str | None = None) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # Swagger's page starts itself with an inline script; everything else runs none.
+        csp = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") if request.url.path == "/docs" else CSP
+        response.headers.setdefault("Content-Security-Policy", csp)
         return response
 
     app.state.store_url = store_url or settings.store_url()
@@ -68,6 +76,8 @@ def create_app(store_url: str | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    # Outermost: Host, Origin, key and body size are checked before any body is read.
+    app.add_middleware(Gate, authenticate=app.state.authenticate)
     import redthread.api.routes as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):

@@ -1,9 +1,13 @@
 """Who is calling: API keys from ``Authorization: ApiKey <key>``.
 
 Plugged into the app as ``app.state.authenticate`` (see :mod:`redthread.api.deps`).
-Until the first key is created the server answers loopback callers only
-(they act as admin, so a fresh local install just works); once any key
-exists, every request must carry a valid one.
+Until the first key is created the server answers loopback callers only,
+and only to read (a page in the browser on another origin, or a DNS-rebound
+host name, must not be able to write with the machine's own address): they
+act as ``viewer``, or as ``admin`` when the operator opts in with
+``REDTHREAD_LOOPBACK_WRITES=1``. Keyless requests must also name a loopback
+host (``Host: attacker.example`` resolving to 127.0.0.1 is DNS rebinding).
+Once any key exists, every request must carry a valid one.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from collections.abc import Callable
 
 from fastapi import HTTPException, Request
 
-from redthread.api.deps import LOOPBACK, pooled_store
+from redthread import settings
+from redthread.api.deps import LOOPBACK, LOOPBACK_HOSTS, pooled_store
 from redthread.keys import KeyRing
 
 SCHEME = "apikey"
@@ -51,7 +56,15 @@ def make_authenticator(store_url: str) -> Callable[[Request], str]:
                     detail="no API keys exist yet: only loopback requests are served; "
                     "create one with `redthread keys create --role viewer`",
                 )
-            role, user = "admin", "local"
+            from redthread.api.gate import host_name
+
+            if host_name(request.headers.get("host", "")) not in LOOPBACK_HOSTS:
+                raise HTTPException(
+                    status_code=403,
+                    detail="keyless requests must name this machine (localhost, 127.0.0.1, [::1]) as Host; "
+                    "send an API key to use another host name",
+                )
+            role, user = ("admin" if settings.loopback_writes() else "viewer"), "local"
         else:
             record = ring.verify(key, touch=True)
             if record is None:

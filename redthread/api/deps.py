@@ -19,6 +19,8 @@ from redthread.store import Store, open_store
 
 ROLES = ("viewer", "analyst", "admin")
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
+#: Host names a keyless (loopback) request may use; ``testserver`` is Starlette's test client.
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
 
 
 _pool = threading.local()
@@ -65,7 +67,10 @@ def authenticate(request: Request, _header: str | None = Security(API_KEY_HEADER
     host = request.client.host if request.client else ""
     if host not in LOOPBACK:
         raise HTTPException(status_code=403, detail="no API keys exist yet: only loopback requests are served")
-    return "admin"
+    request.state.user = "local"
+    from redthread import settings
+
+    return "admin" if settings.loopback_writes() else "viewer"
 
 
 def require_role(role: str) -> Any:
@@ -73,8 +78,13 @@ def require_role(role: str) -> Any:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
 
-    def check(caller: str = Depends(authenticate)) -> str:
+    def check(request: Request, caller: str = Depends(authenticate)) -> str:
         if ROLES.index(caller) < ROLES.index(role):
+            if getattr(request.state, "user", None) == "local":
+                raise HTTPException(status_code=403, detail=(
+                    f"this needs the {role} role: writes need an API key even from this machine "
+                    f"(`redthread keys create --role {role}`), or start the server with "
+                    "REDTHREAD_LOOPBACK_WRITES=1"))
             raise HTTPException(status_code=403, detail=f"this needs the {role} role; your key is {caller}")
         return caller
 

@@ -31,8 +31,9 @@ def register(app: typer.Typer) -> None:
             console.print("API keys exist: every request must send `Authorization: ApiKey <key>`.")
         else:
             err_console.print(
-                "[yellow]no API key exists yet: only loopback requests (127.0.0.1, ::1) are served.[/] "
-                "Create one with `redthread keys create --role viewer` to open the server to others."
+                "[yellow]no API key exists yet: only loopback requests (127.0.0.1, ::1) are served, "
+                "read only.[/] Create one with `redthread keys create --role analyst` to write or to open "
+                "the server to others (or set REDTHREAD_LOOPBACK_WRITES=1 for keyless local writes)."
             )
         console.print(f"redthread at http://{host}:{port}/  (API docs at /docs)")
         uvicorn.run(application, host=host, port=port, log_level="info")

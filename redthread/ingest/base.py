@@ -178,6 +178,21 @@ def expand(paths: Iterable[Path], fmt: str | None) -> Iterator[tuple[Path, Loade
         yield path, get_loader(fmt) if fmt else sniff_loader(path)
 
 
+def recover_interrupted(store: Store) -> list[str]:
+    """Finish or undo loads a crash left half done (loaders with side files define ``recover``).
+
+    Runs before every ingest: a load interrupted between the store's commit
+    and the publication of its side files (customs records) is completed, one
+    interrupted before the commit is rolled back. Returns what was done.
+    """
+    done: list[str] = []
+    for loader in loaders().values():
+        recover = getattr(loader, "recover", None)
+        if recover is not None:
+            done.extend(recover(store))
+    return done
+
+
 def ingest(
     store: Store,
     paths: Iterable[Path | str],
@@ -202,6 +217,7 @@ def ingest(
         )
     results: list[LoadResult] = []
     all_errors: list[InputError] = []
+    recover_interrupted(store)
     for path, loader in expand([Path(p) for p in paths], fmt):
         ctx = IngestContext(
             dataset=dataset,
@@ -222,8 +238,23 @@ def ingest(
         for batch in batches:
             batch.content_hash = batch.content_hash or digest
             batch.origin = batch.origin or loader.name
-        if ctx.errors and not skip_errors:  # pragma: no cover - loaders raise first
-            raise InputErrors(ctx.errors)
-        all_errors.extend(ctx.errors)
-        results.extend(store.write_many(batches))
+        staged = [b.staged for b in batches if b.staged is not None]
+        try:
+            if ctx.errors and not skip_errors:  # pragma: no cover - loaders raise first
+                raise InputErrors(ctx.errors)
+            all_errors.extend(ctx.errors)
+            # One unit of work: side files are staged and journalled, the store commits, then they are
+            # published; a crash in between is finished or undone by the loader's ``recover``.
+            after = max((int(r["id"]) for r in store.loads()), default=0) if staged else 0
+            for batch in batches:
+                if batch.staged is not None:
+                    batch.staged.write_journal(batch.content_hash, after)
+            written = store.write_many(batches)
+        except BaseException:
+            for side in staged:
+                side.discard()
+            raise
+        for side in staged:
+            side.publish()
+        results.extend(written)
     return results, all_errors

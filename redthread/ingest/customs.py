@@ -10,19 +10,26 @@ the first record (``file:row``) where that spelling appears.
 Bad rows are reported as ``file:row: column: reason``. Without
 ``--skip-errors`` a file with a bad row is refused whole; with it, the good
 rows load.
+
+A load is one unit of work: the trade files are staged, the party statements
+committed, then the files published (:class:`redthread.trade.table.Staged`);
+if the store refuses the statements the staged files are deleted, and a crash
+in between is finished or undone by :meth:`CustomsLoader.recover` before the
+next load.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest.base import IngestContext, register
 from redthread.model import bulk_statements, now_iso
 from redthread.model.statement import Statement
-from redthread.store import LoadBatch
+from redthread.store import LoadBatch, Store
 from redthread.trade import table
 from redthread.trade.mapping import RECORD_SUFFIXES, Mapping, beside, load_mapping, record_files
 from redthread.trade.records import PartyRow, RecordLoad, load_records
@@ -50,20 +57,24 @@ def party_statements(
 
 def load_file(path: Path, mapping: Mapping, ctx: IngestContext, source: str) -> tuple[RecordLoad, LoadBatch]:
     """Load one records file into the trade table; the batch of party statements for the store."""
+    folder = table.table_dir(ctx.store_url)
     con = table.work_connection()
     try:
         result = load_records(
             con, path, mapping, dataset=ctx.dataset, source=source, strict=not ctx.skip_errors,
-            folder=table.table_dir(ctx.store_url),
+            folder=folder, publish=False,
         )
     finally:
         con.close()
+    moves = {str(table.part_file(target)): str(target)
+             for target in table.source_files(folder, ctx.dataset, source).values()}
     ctx.errors.extend(result.errors)
     stmts = party_statements(
         result.parties, dataset=ctx.dataset, source=source, file_name=path.name,
         schema=mapping.party_schema, seen=now_iso(),
     )
-    batch = LoadBatch(dataset=ctx.dataset, source=source, statements=stmts, replace_dataset=ctx.replace_dataset)
+    batch = LoadBatch(dataset=ctx.dataset, source=source, statements=stmts, replace_dataset=ctx.replace_dataset,
+                      staged=table.Staged(folder, ctx.dataset, source, moves))
     return result, batch
 
 
@@ -80,8 +91,21 @@ class CustomsLoader:
         explicit = ctx.options.get("mapping")
         files = record_files(path) if path.is_dir() else [path]
         loaded: set[str] = set()
+        batches: list[LoadBatch] = []
         if not files:
             raise InputError("no records file with a .mapping.yaml beside it in this folder", path=str(path))
+        try:
+            self._stage_all(files, explicit, path, ctx, loaded, batches)
+        except BaseException:
+            for done in batches:  # a later file failed: the earlier ones' staged files go too
+                done.staged.discard()
+            raise
+        if ctx.replace_dataset and batches:  # this load is the whole dataset: other sources' records go
+            batches[-1].staged.keep_sources = sorted(loaded)
+        yield from batches
+
+    def _stage_all(self, files: list[Path], explicit: Any, path: Path, ctx: IngestContext, loaded: set[str],
+                   batches: list[LoadBatch]) -> None:
         for records in files:
             if explicit:
                 mapping = load_mapping(Path(explicit))
@@ -97,13 +121,18 @@ class CustomsLoader:
             if ctx.source and path.is_dir():
                 source = f"{ctx.source}/{records.name}"
             result, batch = load_file(records, mapping, ctx, source)
+            batches.append(batch)  # staged: discarded with the others if anything below fails
             ctx.tick(records.name, result.rows_read, result.rows_read)
             if result.rows_loaded == 0 and not result.errors:
                 raise InputError("no records found", path=str(records))
             loaded.add(source)
-            yield batch
-        if ctx.replace_dataset:  # this load is the whole dataset: other sources' records go
-            table.drop_other_sources(table.table_dir(ctx.store_url), ctx.dataset, loaded)
+
+    def recover(self, store: Store) -> list[str]:
+        """Finish (store committed) or undo (it did not) customs loads a crash interrupted."""
+        folder = table.table_dir(getattr(store, "url", None))
+        if not (folder / table.JOURNAL).is_dir():
+            return []
+        return table.recover(folder, store.loads())
 
 
 register(CustomsLoader())

@@ -47,6 +47,10 @@ class LoadBatch:
     origin: str = ""
     documents: list[Document] = field(default_factory=list)
     replace_dataset: bool = False
+    #: Side files of this load (e.g. customs records) to publish once the store has committed it,
+    #: or discard if it did not: anything with ``write_journal(content_hash, after_load)``,
+    #: ``publish()`` and ``discard()`` (see :class:`redthread.trade.table.Staged`).
+    staged: Any = None
 
 
 @dataclass
@@ -82,6 +86,22 @@ class Judgement:
     user: str
     created_at: str
     score: float | None = None
+
+
+#: Statement columns a bulk read may ask for (``statement id`` is ``id``).
+BULK_COLUMNS = (
+    "id", "entity_id", "schema", "prop", "value", "dataset", "source", "location", "span_start",
+    "span_end", "quote", "original_value", "lang", "origin", "confidence", "hedge", "first_seen",
+    "last_seen",
+)
+
+
+def check_columns(columns: Sequence[str]) -> tuple[str, ...]:
+    """The requested columns, refusing any that is not a statement column (they reach SQL)."""
+    bad = [c for c in columns if c not in BULK_COLUMNS]
+    if bad:
+        raise ValueError(f"unknown statement column(s) {bad}; known: {', '.join(BULK_COLUMNS)}")
+    return tuple(columns)
 
 
 class Store(abc.ABC):
@@ -148,6 +168,63 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    # -- bulk reads (analytics) -------------------------------------------
+    def rows(
+        self,
+        columns: Sequence[str],
+        props: Iterable[str],
+        *,
+        schemata: Iterable[str] | None = None,
+        skip_schemata: Iterable[str] | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Active statements of ``props`` as plain tuples of ``columns``, in no particular order.
+
+        This is the one way analytics read many statements at once: through
+        the store's own connection, never by opening its database a second
+        time (a second SQLite library on the live file deletes the WAL under
+        a running server). Backends override it with one streamed query; this
+        fallback walks :meth:`statements`.
+        """
+        cols = check_columns(columns)
+        wanted = set(props)
+        only = set(schemata) if schemata is not None else None
+        skip = set(skip_schemata or ())
+        for s in self.statements():
+            if s.prop in wanted and s.schema not in skip and (only is None or s.schema in only):
+                yield tuple(getattr(s, c) for c in cols)
+
+    def table(
+        self,
+        columns: Sequence[str],
+        props: Iterable[str],
+        *,
+        schemata: Iterable[str] | None = None,
+        skip_schemata: Iterable[str] | None = None,
+        chunk: int = 50_000,
+    ) -> Any:
+        """:meth:`rows` as one Arrow table (built chunk by chunk, so no row list is ever whole)."""
+        import pyarrow as pa
+
+        cols = check_columns(columns)
+        schema = pa.schema([(c, pa.float64() if c == "confidence" else
+                             pa.int64() if c in ("span_start", "span_end") else pa.string()) for c in cols])
+        batches: list[Any] = []
+        buffer: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            if buffer:
+                arrays = [pa.array(list(col), type=f.type) for col, f in zip(zip(*buffer, strict=True), schema,
+                                                                             strict=True)]
+                batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+                buffer.clear()
+
+        for row in self.rows(cols, props, schemata=schemata, skip_schemata=skip_schemata):
+            buffer.append(row)
+            if len(buffer) >= chunk:
+                flush()
+        flush()
+        return pa.Table.from_batches(batches, schema=schema)
 
     # -- derived (backend-independent) ------------------------------------
     @contextmanager

@@ -24,6 +24,7 @@ from redthread.store.base import (
     LoadBatch,
     LoadResult,
     Store,
+    check_columns,
 )
 
 STATEMENT_COLUMNS = (
@@ -364,6 +365,37 @@ class SQLStore(Store):
                 cparams.extend(ids2)
             sql = base + " WHERE " + " AND ".join(clauses) + " ORDER BY entity_id, prop, value"
             yield from (self._to_statement(r) for r in self._query(sql, cparams))
+
+    #: Table hint for full scans in :meth:`rows` (SQLite: a scan and no index walk).
+    _scan_hint = ""
+
+    def rows(
+        self,
+        columns: Sequence[str],
+        props: Iterable[str],
+        *,
+        schemata: Iterable[str] | None = None,
+        skip_schemata: Iterable[str] | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """One streamed query on this store's own connection (see :meth:`Store.rows`)."""
+        cols = check_columns(columns)
+        params: list[Any] = sorted(set(props))
+        if not params or (schemata is not None and not set(schemata)):
+            return
+        sql = (f"SELECT {', '.join(cols)} FROM statements{self._scan_hint} WHERE removed_at IS NULL "
+               f"AND prop IN ({', '.join('?' for _ in params)})")
+        for op, names in (("IN", schemata), ("NOT IN", skip_schemata)):
+            if names is not None and (wanted := sorted(set(names))):
+                sql += f" AND schema {op} ({', '.join('?' for _ in wanted)})"
+                params += wanted
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+            while chunk := cur.fetchmany(20_000):
+                yield from chunk
+        finally:
+            cur.close()
+            self._end_read()
 
     def _stream(self, sql: str, params: Sequence[Any]) -> Iterator[Statement]:
         cur = self.conn.cursor()

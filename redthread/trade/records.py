@@ -529,6 +529,7 @@ def load_records(
     source: str,
     strict: bool = True,
     folder: Path,
+    publish: bool = True,
 ) -> RecordLoad:
     """Validate ``path`` and write its good rows to the trade table in ``folder``.
 
@@ -537,28 +538,44 @@ def load_records(
     With ``strict``, any bad row raises :class:`redthread.errors.InputErrors`
     (listing them as ``file:row: column: reason``) and nothing is loaded;
     otherwise the good rows load and the bad ones come back in ``errors``.
+    With ``publish=False`` the files stay staged (``<target>.part``) for the
+    caller to publish once the store has committed (:class:`table.Staged`).
+    A full disk raises :class:`redthread.errors.StoreError` naming the file
+    and the folder; nothing is kept.
     """
     import gc
 
+    from redthread.errors import StoreError
+
     staging = folder / ".staging" / f"{table.source_key(dataset + '/' + source)}.parquet"
     targets = table.source_files(folder, dataset, source)
-    tmps = {kind: p.with_name(p.name + ".part") for kind, p in targets.items()}
+    tmps = {kind: table.part_file(p) for kind, p in targets.items()}
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects (spellings, parties) and no cycles among them
     try:
         result = _load(con, path, mapping, dataset=dataset, source=source, strict=strict, staging=staging,
                        tmps=tmps)
-    except BaseException:
+    except BaseException as exc:
         for tmp in tmps.values():
             tmp.unlink(missing_ok=True)
+        if _disk_full(exc):  # pyarrow and DuckDB report it as a bare OSError deep in a writer
+            raise StoreError(f"{path.name}: cannot write trade records under {folder}: the disk is full; "
+                             "nothing was stored") from None
         raise
     finally:
         staging.unlink(missing_ok=True)
         if collecting:
             gc.enable()
-    for kind, target in targets.items():
-        table.replace_file(tmps[kind], target)
+    if publish:
+        for kind, target in targets.items():
+            table.replace_file(tmps[kind], target)
     return result
+
+
+def _disk_full(exc: BaseException) -> bool:
+    import errno
+
+    return getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(exc)
 
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, dataset: str, source: str,
@@ -603,6 +620,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, *, datas
             loader.write_months(tmps["months"])
             parties.result()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, duckdb.Error) as exc:
+        if _disk_full(exc):  # not the input's fault: load_records names the folder
+            raise
         raise InputError(f"cannot read records: {exc}".splitlines()[0], path=str(path)) from None
     finally:
         reader.close()

@@ -10,8 +10,9 @@ other stores, so each store (and each test) has its own::
     parties/<dataset>/<hash of source>.parquet   party id, key, name, country, schema
     months/<dataset>/<hash of source>.parquet    per party key, role and month: value, records
 
-A reload of the same dataset and source replaces its files (written beside,
-then renamed). Queries see them through DuckDB views ``trade_records`` (as
+A reload of the same dataset and source replaces its files (staged beside,
+renamed once the store has committed the load's party statements: see
+:class:`Staged`). Queries see them through DuckDB views ``trade_records`` (as
 stored), ``records`` (with party ids joined in), ``parties`` and
 ``party_months`` (:func:`connect`; the last makes one party's series a small
 read); Spark reads the same files. Parties are stored as 64-bit keys
@@ -23,10 +24,13 @@ its provenance (dataset, source file, row) and is keyed to FtM party ids.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -242,3 +246,100 @@ def record_count(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> 
     sql = "SELECT count(*) FROM trade_records" + (" WHERE dataset = ?" if dataset else "")
     row = con.execute(sql, [dataset] if dataset else []).fetchone()
     return int(row[0]) if row else 0
+
+
+# -- one unit of work with the store -------------------------------------------------------------
+# A customs load writes Parquet files here and party statements to the store. Files are staged as
+# ``<target>.part``; a journal naming the moves is written before the store commits; the moves
+# happen after it committed. A crash leaves a journal behind, and :func:`recover` finishes the
+# moves if the store holds the load, or deletes the staged files if it does not: readers never
+# see records whose parties the store does not know.
+
+JOURNAL = ".journal"
+
+
+def part_file(target: Path) -> Path:
+    """Where ``target`` is staged until its load commits."""
+    return target.with_name(target.name + ".part")
+
+
+@dataclass
+class Staged:
+    """Staged trade files of one load, published only once the store has committed it."""
+
+    folder: Path
+    dataset: str
+    source: str
+    moves: dict[str, str]
+    #: With ``ingest --replace``: after publishing, drop this dataset's files of other sources.
+    keep_sources: list[str] | None = None
+    journal: Path | None = None
+
+    def write_journal(self, content_hash: str, after_load: int) -> None:
+        """Record the pending moves (and what decides them) durably, before the store commits."""
+        folder = self.folder / JOURNAL
+        folder.mkdir(parents=True, exist_ok=True)
+        self.journal = folder / f"{source_key(self.dataset + '/' + self.source)}.json"
+        body = {"dataset": self.dataset, "source": self.source, "content_hash": content_hash,
+                "after_load": after_load, "moves": self.moves, "keep_sources": self.keep_sources}
+        tmp = self.journal.with_name(self.journal.name + ".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            json.dump(body, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.journal)
+
+    def publish(self) -> None:
+        """Move the staged files into place (the store has committed)."""
+        for tmp, target in self.moves.items():
+            if Path(tmp).exists():
+                replace_file(Path(tmp), Path(target))
+        if self.keep_sources is not None:
+            drop_other_sources(self.folder, self.dataset, set(self.keep_sources))
+        if self.journal is not None:
+            self.journal.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Delete the staged files (the store did not commit)."""
+        for tmp in self.moves:
+            Path(tmp).unlink(missing_ok=True)
+        if self.journal is not None:
+            self.journal.unlink(missing_ok=True)
+
+
+def pending(folder: Path) -> list[tuple[Staged, dict[str, Any]]]:
+    """Loads a crash left unfinished: their staged files and journal entries."""
+    out = []
+    for path in sorted((folder / JOURNAL).glob("*.json")):
+        try:
+            body = json.loads(path.read_text(encoding="utf-8"))
+            staged = Staged(folder, body["dataset"], body["source"], dict(body["moves"]),
+                            body.get("keep_sources"), journal=path)
+        except (ValueError, KeyError, TypeError):  # a journal torn before its rename never counted
+            path.unlink(missing_ok=True)
+            continue
+        out.append((staged, body))
+    return out
+
+
+def recover(folder: Path, loads: list[dict[str, Any]]) -> list[str]:
+    """Finish or undo the loads a crash interrupted; ``loads`` is the store's load log.
+
+    A load committed if the log has an entry for its dataset, source and file
+    content newer than the last entry when it was staged: then its files are
+    published; otherwise they are deleted. Returns what was done, one line each.
+    """
+    done = []
+    for staged, body in pending(folder):
+        committed = any(
+            int(row["id"]) > int(body.get("after_load", 0)) and row["dataset"] == body["dataset"]
+            and row["source"] == body["source"] and row["content_hash"] == body["content_hash"]
+            for row in loads
+        )
+        if committed:
+            staged.publish()
+            done.append(f"completed the interrupted load of {body['dataset']}/{body['source']}")
+        else:
+            staged.discard()
+            done.append(f"rolled back the interrupted load of {body['dataset']}/{body['source']}")
+    return done

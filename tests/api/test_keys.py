@@ -37,7 +37,7 @@ def test_keyring_hashes_and_verifies(store: Store) -> None:
 def test_loopback_only_until_first_key(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     local = TestClient(create_app(url))
-    assert local.get("/whoami").json()["role"] == "admin"
+    assert local.get("/whoami").json()["role"] == "viewer"  # keyless loopback reads only
     remote = TestClient(create_app(url), client=("203.0.113.9", 5000))
     res = remote.get("/stats")
     assert res.status_code == 403 and "loopback" in res.json()["detail"]

@@ -11,6 +11,7 @@ from redthread import settings
 from redthread.api.app import create_app
 from redthread.api.uploads import safe_name
 from redthread.ingest import ingest
+from redthread.keys import KeyRing
 from redthread.model import Statement
 from redthread.store import Document, LoadBatch, open_store
 
@@ -30,8 +31,9 @@ def client(tmp_path: Path, fixtures: Path) -> TestClient:
                   span_start=start, span_end=end, quote=TEXT, origin="test"),
     ]
     st.write(LoadBatch("notes", "memo-1", stmts, documents=[Document("memo-1", "notes", title="Memo", text=TEXT)]))
+    _, key = KeyRing(st).create("analyst", "tests")  # writes need a key, even from loopback
     st.close()
-    return TestClient(create_app(url))
+    return TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
 
 
 def test_document_spans(client: TestClient) -> None:

@@ -12,6 +12,7 @@ from redthread.api.app import create_app
 from redthread.cli import app as cli_app
 from redthread.errors import RedthreadError
 from redthread.ingest import ingest
+from redthread.keys import KeyRing
 from redthread.resolve import judge, pair_view, review, unjudge, xref
 from redthread.store import Store, open_store
 
@@ -113,8 +114,9 @@ def test_api_xref_and_judgements(tmp_path: Path, fixtures: Path) -> None:
     st = open_store(url)
     ingest(st, [fixtures / "lists" / "screening.ftm.jsonl"], "lists")
     ingest(st, [fixtures / "lists" / "registry.ftm.jsonl"], "registry")
+    _, key = KeyRing(st).create("analyst", "tests")  # writes need a key, even from loopback
     st.close()
-    client = TestClient(create_app(url))
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
     data = client.get("/xref").json()
     assert data["total"] >= 3 and {"left_id", "right_id", "score", "features"} <= set(data["candidates"][0])
     assert client.get("/xref/reg-veter/sl-veter").json()["left"]["id"] == "reg-veter"

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from redthread.api.app import create_app
 from redthread.ingest import ingest
+from redthread.keys import KeyRing
 from redthread.store import open_store
 from redthread.trade.parties import party_id
 
@@ -16,8 +17,9 @@ def test_trade_routes(tmp_path: Path, trade_dir: Path) -> None:
     url = f"sqlite:///{tmp_path / 'api.db'}"
     store = open_store(url)
     ingest(store, [trade_dir / "records.csv"], "customs")
+    _, key = KeyRing(store).create("analyst", "tests")  # /trade/capacity needs analyst, even from loopback
     store.close()
-    client = TestClient(create_app(url))
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
     res = client.get("/trade/flows", params={"by": "supplier,hs4", "top": 2})
     assert res.status_code == 200
     body = res.json()

@@ -230,11 +230,18 @@ def test_analytics_pages_show_what_the_analyses_found(server: str, page) -> None
     page.screenshot(path=str(ARTIFACTS / "10-timeline.png"))
 
 
-def test_api_key_dialog_and_upload(server: str, page, fixtures: Path) -> None:  # type: ignore[no-untyped-def]
+def test_api_key_dialog_and_upload(server: str, page, fixtures: Path,  # type: ignore[no-untyped-def]
+                                   tmp_path: Path) -> None:
     page.goto(server + "/")
     page.wait_for_selector("text=Evidence graph")
+    # Keyless loopback callers only read: creating a key is the operator's (CLI) job.
+    assert httpx.post(f"{server}/keys", json={"role": "analyst", "name": "browser"}).status_code == 403
+    from redthread.keys import KeyRing
+
+    st = open_store(f"sqlite:///{tmp_path / 'web.db'}")
+    _, key = KeyRing(st).create("analyst", "browser")
+    st.close()
     # Once a key exists, the UI needs one too.
-    key = httpx.post(f"{server}/keys", json={"role": "analyst", "name": "browser"}).json()["key"]
     page.reload()
     page.wait_for_selector(".error")
     assert "needs an API key" in page.inner_text("main")

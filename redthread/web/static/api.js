@@ -1,8 +1,8 @@
 // The one place the UI talks to the API: adds the key, turns errors into exceptions.
 const KEY = "redthread.apikey";
 
-export function getKey() { return localStorage.getItem(KEY) || ""; }
-export function setKey(key) { key ? localStorage.setItem(KEY, key) : localStorage.removeItem(KEY); }
+export function getKey() { return sessionStorage.getItem(KEY) || ""; }
+export function setKey(key) { key ? sessionStorage.setItem(KEY, key) : sessionStorage.removeItem(KEY); }
 
 export class ApiError extends Error {
   constructor(status, detail) { super(detail); this.status = status; }

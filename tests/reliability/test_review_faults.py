@@ -1,0 +1,274 @@
+"""Faults an outside review found (issue #16): each test failed on the code before its fix.
+
+See docs/reliability.md, "Review findings", for the case behind each test.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from redthread.analyze.graph import load_graph
+from redthread.api.app import create_app
+from redthread.errors import StoreError
+from redthread.ingest import ingest
+from redthread.ingest.base import IngestContext, file_hash, get_loader
+from redthread.keys import KeyRing
+from redthread.store import open_store
+from redthread.trade import table
+
+PACKAGE = Path(__file__).resolve().parents[2] / "redthread"
+
+
+# -- 1. one SQLite library per file ----------------------------------------------------------------
+def test_fast_graph_load_keeps_the_servers_wal(tmp_path: Path, fixtures: Path) -> None:
+    """The columnar graph read must not delete the WAL under the store's live connection."""
+    db = tmp_path / "live.db"
+    url = f"sqlite:///{db}"
+    server = open_store(url)  # a long-lived connection, as the API keeps one per thread
+    ingest(server, [fixtures / "starter.ftm.jsonl"], "starter")
+    assert Path(f"{db}-wal").exists()
+    graph = load_graph(server, evidence=False)
+    assert graph.n_nodes > 0
+    assert Path(f"{db}-wal").exists(), "a second SQLite library closed the file and removed the WAL"
+    other = open_store(url)
+    ingest(other, [fixtures / "starter.ftm.jsonl"], "again")
+    other.close()
+    assert {d.name for d in server.datasets()} >= {"starter", "again"}
+    server.close()
+
+
+def test_nothing_outside_the_store_opens_its_database() -> None:
+    """No module outside ``store/`` imports a SQLite library or reaches for a store's connection."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel.startswith("store/"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "sqlite3" or n.startswith("adbc_driver") for n in names):
+                offenders.append(f"{rel}:{node.lineno} imports {names}")
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "getattr" and len(node.args) >= 2
+                    and isinstance(node.args[1], ast.Constant) and node.args[1].value == "conn"):
+                offenders.append(f"{rel}:{node.lineno} getattr(store, 'conn')")
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize("evidence", [True, False])
+def test_bulk_read_gives_the_same_rows_as_statements(tmp_path: Path, fixtures: Path, evidence: bool) -> None:
+    st = open_store(f"sqlite:///{tmp_path / 'rows.db'}")
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    cols = ("entity_id", "schema", "prop", "value", "confidence") if evidence else ("entity_id", "prop")
+    props = {"name", "country"}
+    fast = sorted(st.rows(cols, props, skip_schemata={"Ownership"}))
+    slow = sorted(tuple(getattr(s, c) for c in cols) for s in st.statements()
+                  if s.prop in props and s.schema != "Ownership")
+    assert fast == slow and fast
+    assert st.table(cols, props, skip_schemata={"Ownership"}).num_rows == len(fast)
+    with pytest.raises(ValueError, match="unknown statement column"):
+        list(st.rows(("value; DROP TABLE statements",), props))
+    st.close()
+
+
+# -- 4. the key before the body; bodies capped per route --------------------------------------------
+def _asgi(app: Any, method: str, path: str, headers: dict[str, str], chunks: list[bytes]) -> tuple[int, int]:
+    """Run one request through the ASGI app; returns (status, how many body chunks the app pulled)."""
+    pulled = 0
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled
+        if pulled < len(chunks):
+            pulled += 1
+            return {"type": "http.request", "body": chunks[pulled - 1], "more_body": pulled < len(chunks)}
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = status or message["status"]
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+             "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+    asyncio.run(app(scope, receive, send))
+    return status, pulled
+
+
+@pytest.fixture
+def keyed_url(tmp_path: Path, fixtures: Path) -> tuple[str, str]:
+    url = f"sqlite:///{tmp_path / 'gate.db'}"
+    st = open_store(url)
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    _, key = KeyRing(st).create("analyst", "gate")
+    st.close()
+    return url, key
+
+
+def test_anonymous_upload_is_refused_before_its_body_is_read(keyed_url: tuple[str, str]) -> None:
+    url, _ = keyed_url
+    app = create_app(url)
+    big = [b"x" * 1024 * 1024] * 64  # 64 MB offered, chunked
+    for path, ctype in (("/ingest", "multipart/form-data; boundary=zz"), ("/match/default", "application/json")):
+        status, pulled = _asgi(app, "POST", path, {"host": "localhost", "content-type": ctype}, big)
+        assert status == 401 and pulled == 0, (path, status, pulled)
+
+
+def test_bodies_over_the_route_cap_are_refused(keyed_url: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, key = keyed_url
+    monkeypatch.setenv("REDTHREAD_MAX_BODY_MB", "1")
+    app = create_app(url)
+    auth = {"host": "localhost", "authorization": f"ApiKey {key}", "content-type": "application/json"}
+    # Declared too large: refused from the header alone.
+    status, pulled = _asgi(app, "POST", "/match/default", {**auth, "content-length": str(700 * 1024 * 1024)},
+                           [b"{}"])
+    assert (status, pulled) == (413, 0)
+    # Streamed without a length: cut off at the cap, not read to the end.
+    status, pulled = _asgi(app, "POST", "/match/default", auth, [b" " * 512 * 1024] * 40)
+    assert status == 413 and pulled <= 4
+    # The upload route has its own (larger) cap: a 2 MB upload is not refused by the 1 MB JSON cap.
+    client = TestClient(app, headers={"Authorization": f"ApiKey {key}"})
+    body = b'{"id": "x1", "schema": "Person", "properties": {"name": ["Ann ' + b"a" * (2 * 1024 * 1024) + b'"]}}\n'
+    res = client.post("/ingest", data={"dataset": "up"}, files={"file": ("big.ftm.jsonl", body)})
+    assert res.status_code == 200, res.text
+
+
+# -- 5. no writes from other origins, none without a key, no rebound host names ---------------------
+def test_cross_site_writes_are_refused(keyed_url: tuple[str, str], fixtures: Path) -> None:
+    url, key = keyed_url
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
+    data = (fixtures / "starter.ftm.jsonl").read_bytes()
+    for headers in ({"Origin": "https://attacker.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}):
+        res = client.post("/ingest", data={"dataset": "planted"}, files={"file": ("x.ftm.jsonl", data)},
+                          headers=headers)
+        assert res.status_code == 403 and "cross-site" in res.json()["detail"], headers
+    assert "planted" not in {d["name"] for d in client.get("/datasets").json()["datasets"]}
+    # The UI's own origin (and a command-line client sending none) may write.
+    res = client.post("/ingest", data={"dataset": "mine"}, files={"file": ("x.ftm.jsonl", data)},
+                      headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"})
+    assert res.status_code == 200, res.text
+
+
+def test_keyless_loopback_reads_but_does_not_write(tmp_path: Path, fixtures: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'keyless.db'}"
+    st = open_store(url)
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    st.close()
+    data = (fixtures / "starter.ftm.jsonl").read_bytes()
+    local = TestClient(create_app(url))
+    assert local.get("/stats").status_code == 200
+    res = local.post("/ingest", data={"dataset": "planted"}, files={"file": ("x.ftm.jsonl", data)})
+    assert res.status_code == 403 and "REDTHREAD_LOOPBACK_WRITES" in res.json()["detail"]
+    assert local.post("/keys", json={"role": "admin"}).status_code == 403
+    # DNS rebinding: the browser connects to 127.0.0.1 but names the attacker's host.
+    assert local.get("/stats", headers={"Host": "attacker.example"}).status_code == 403
+    monkeypatch.setenv("REDTHREAD_LOOPBACK_WRITES", "1")  # the operator's explicit opt-out
+    res = local.post("/ingest", data={"dataset": "mine"}, files={"file": ("x.ftm.jsonl", data)})
+    assert res.status_code == 200, res.text
+
+
+def test_allowed_hosts_and_content_security_policy(keyed_url: tuple[str, str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    url, key = keyed_url
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
+    res = client.get("/")
+    assert "script-src 'self'" in res.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in client.get("/stats").headers["content-security-policy"]
+    monkeypatch.setenv("REDTHREAD_ALLOWED_HOSTS", "redthread.example.org")
+    assert client.get("/stats").status_code == 421
+    assert client.get("/stats", headers={"Host": "redthread.example.org:8443"}).status_code == 200
+
+
+# -- 2. a customs load is one unit of work -----------------------------------------------------------
+TRADE = Path(__file__).resolve().parents[1] / "fixtures" / "trade"
+
+
+def _trade_rows(url: str) -> int:
+    with table.connect(url) as con:
+        return table.record_count(con)
+
+
+def _leftovers(url: str) -> list[str]:
+    folder = table.table_dir(url)
+    return sorted(p.name for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".parquet"))
+
+
+def test_customs_records_are_not_published_when_the_store_refuses_the_load(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "unit.db"
+    url = f"sqlite:///{db}"
+    st = open_store(url)
+    # The store refuses the write (as when it is locked, or its disk fails) after the files were staged.
+    raw = sqlite3.connect(db)
+    raw.execute("CREATE TRIGGER refuse BEFORE INSERT ON loads BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    raw.commit()
+    with pytest.raises(StoreError, match="nothing was stored"):
+        ingest(st, [TRADE / "records.csv"], "customs")
+    assert _trade_rows(url) == 0, "trade records visible while the store knows nothing of the load"
+    assert _leftovers(url) == []
+    raw.execute("DROP TRIGGER refuse")
+    raw.commit()
+    raw.close()
+    ingest(st, [TRADE / "records.csv"], "customs")
+    assert _trade_rows(url) > 0 and [r["dataset"] for r in st.loads()] == ["customs"]
+    assert _leftovers(url) == []
+    st.close()
+
+
+def _stage_and_maybe_commit(st: Any, url: str, commit: bool) -> None:
+    """What an ingest does up to a crash: stage and journal the files, commit the store (or not)."""
+    path = TRADE / "records.csv"
+    batches = list(get_loader("customs").read(path, IngestContext(dataset="customs", store_url=url)))
+    for batch in batches:
+        batch.content_hash, batch.origin = file_hash(path), "customs"
+        batch.staged.write_journal(batch.content_hash, 0)
+    if commit:
+        st.write_many(batches)
+    # ... the process dies here: nothing is published.
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_an_interrupted_customs_load_is_completed_or_rolled_back(tmp_path: Path, fixtures: Path,
+                                                                 committed: bool) -> None:
+    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    st = open_store(url)
+    _stage_and_maybe_commit(st, url, committed)
+    assert _trade_rows(url) == 0
+    # The next ingest (of anything) first finishes or undoes the interrupted one.
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    parties = {s.entity_id for s in st.statements(dataset="customs")}
+    assert bool(parties) == committed
+    assert (_trade_rows(url) > 0) == committed
+    assert _leftovers(url) == []
+    st.close()
+
+
+def test_disk_full_while_staging_customs_records_is_a_clear_error(tmp_path: Path) -> None:
+    """A staged file that lands on a full device (``/dev/full``) fails with a one-line error."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    url = f"sqlite:///{tmp_path / 'full.db'}"
+    st = open_store(url)
+    target = table.source_files(table.table_dir(url), "customs", "records.csv")["records"]
+    target.parent.mkdir(parents=True)
+    table.part_file(target).symlink_to("/dev/full")
+    with pytest.raises(StoreError) as caught:
+        ingest(st, [TRADE / "records.csv"], "customs")
+    message = str(caught.value)
+    assert "records.csv" in message and "disk is full" in message and "nothing was stored" in message
+    assert "\n" not in message and st.stats()["statements"] == 0
+    st.close()
