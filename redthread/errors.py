@@ -71,6 +71,12 @@ class InputError(RedthreadError):
         return f"{loc}: {reason}" if loc else reason
 
 
+class BadQuery(InputError):
+    """A malformed match query (shape, schema): 400, as yente answers it."""
+
+    status_code = 400
+
+
 class TooLarge(InputError):
     """An input or upload is over the configured size limit."""
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from redthread.errors import InputError, UnknownInput
+from redthread.errors import BadQuery, InputError, UnknownInput
 from redthread.screen.index import Candidate, ScreeningIndex, index_for
 from redthread.screen.record import Record, make_record
 from redthread.screen.scorers import DEFAULT, get_scorer, scorers
@@ -39,7 +39,7 @@ ALL_DATASETS = {"default", "all", ""}
 def query_record(name: str, query: Mapping[str, Any]) -> Record:
     """Validate one yente query example and turn it into a record."""
     if not isinstance(query, Mapping):
-        raise InputError("a query must be an object with 'schema' and 'properties'", field=f"queries.{name}")
+        raise BadQuery("a query must be an object with 'schema' and 'properties'", field=f"queries.{name}")
     props = query.get("properties") or {}
     if not isinstance(props, Mapping):
         raise InputError("'properties' must be an object of lists", field=f"queries.{name}.properties")
@@ -53,7 +53,7 @@ def query_record(name: str, query: Mapping[str, Any]) -> Record:
     try:
         record = make_record(query.get("schema") or "LegalEntity", clean)
     except InputError as err:
-        raise InputError(err.reason, field=f"queries.{name}.schema") from None
+        raise BadQuery(err.reason, field=f"queries.{name}.schema") from None
     if not record.names and not record.identifiers:
         raise InputError("the query has no name and no identifier to match on",
                          field=f"queries.{name}.properties.name")

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from redthread.api.app import create_app
 from redthread.errors import (
+    BadQuery,
     ConfigError,
     InputError,
     InputErrors,
@@ -53,6 +54,7 @@ def test_status_follows_the_type_not_the_message(client: TestClient) -> None:
 
 def test_classes_carry_status() -> None:
     assert InputError("bad", path="f.csv", line=3).status_code == 422
+    assert BadQuery("no schema", field="queries.q.schema").status_code == 400  # as yente answers
     assert InputErrors([InputError("bad")]).status_code == 422
     assert TooLarge("big").status_code == 413
     assert UnknownInput("no dataset", field="dataset").status_code == 404
@@ -60,7 +62,8 @@ def test_classes_carry_status() -> None:
     assert KeyRingError("bad role").status_code == 422 and UnknownKey("x").status_code == 404
 
 
-def test_real_routes_answer_with_the_error_status(client: TestClient) -> None:
+def test_real_routes_answer_with_the_error_status(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDTHREAD_LOOPBACK_WRITES", "1")  # keyless loopback callers may write (docs/api.md)
     res = client.get("/ownership/no-such-entity")
     assert res.status_code == 404 and "no-such-entity" in res.json()["detail"]
     res = client.post("/match/no-such-dataset", json={"queries": {"q": {"schema": "Person",

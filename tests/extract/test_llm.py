@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from redthread.errors import ConfigError, RedthreadError
+from redthread.errors import ConfigError, InputError, RedthreadError
 from redthread.extract import extract_text
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "extract"
@@ -109,5 +109,5 @@ def test_llm_backend_reports_server_errors(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_unknown_backend_is_a_clear_error() -> None:
-    with pytest.raises(ConfigError, match="known: llm, rules"):
+    with pytest.raises(InputError, match="known: llm, rules"):
         extract_text("x", doc_id="x", dataset="t", backend="nope")

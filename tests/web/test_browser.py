@@ -63,7 +63,9 @@ def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
     ]))
     st.close()
     port = _free_port()
-    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
+    # The review test writes a judgement as the keyless loopback user, which needs the operator's consent.
+    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home"),
+           "REDTHREAD_LOOPBACK_WRITES": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -139,7 +141,7 @@ def test_search_entity_document_graph_path(server: str, page) -> None:  # type: 
 
     page.goto(server + "/#/entity/rt-komax")
     page.click("#open-graph")
-    page.wait_for_function("window.__cy && window.__cy.nodes().length >= 3")
+    page.wait_for_function("() => window.__cy && window.__cy.nodes().length >= 3")
     ids = page.evaluate("window.__cy.nodes().map(n => n.id())")
     assert {"rt-komax", "rt-basyuk", "rt-aerohit"} <= set(ids)
     assert page.evaluate("window.__cy.getElementById('rt-aerohit').hasClass('sanctioned')")
@@ -147,7 +149,7 @@ def test_search_entity_document_graph_path(server: str, page) -> None:  # type: 
 
     # Expand a neighbour: its own links join the graph.
     page.evaluate("window.__cy.getElementById('rt-aerohit').emit('dbltap')")
-    page.wait_for_function("window.__cy.nodes().some(n => n.id() === 'rt-huasheng')")
+    page.wait_for_function("() => window.__cy.nodes().some(n => n.id() === 'rt-huasheng')")
 
     # Filter out a link type: its edges are hidden.
     page.uncheck("#type-filters input[value='Ownership']")
@@ -181,7 +183,7 @@ def test_search_entity_document_graph_path(server: str, page) -> None:  # type: 
 def test_capability_pages_are_honest(server: str, page) -> None:  # type: ignore[no-untyped-def]
     for frag in ("flows", "claims", "review", "redflags", "timeline"):
         page.goto(f"{server}/#/{frag}")
-        page.wait_for_function("!document.querySelector('main').innerText.includes('Loading')")
+        page.wait_for_function("() => !document.querySelector('main').innerText.includes('Loading')")
         page.wait_for_load_state("networkidle")
         text = page.inner_text("main")
         assert "not available in this installation" in text or "error" not in text.lower(), (frag, text)
@@ -192,7 +194,7 @@ def test_screen_page(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{server}/#/screen")
     page.fill("#screen-form input[name=name]", "Аэро-ХИТ")
     page.click("#screen-form button[type=submit]")
-    page.wait_for_function("!document.querySelector('#screen-results').innerText.includes('Screening')")
+    page.wait_for_function("() => !document.querySelector('#screen-results').innerText.includes('Screening')")
     text = page.inner_text("#screen-results")
     if "not available in this installation" in text:
         pytest.skip("screening is not installed")
@@ -202,12 +204,12 @@ def test_screen_page(server: str, page) -> None:  # type: ignore[no-untyped-def]
 
 def test_review_queue_records_a_judgement(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{server}/#/review")
-    page.wait_for_function("!document.querySelector('main').innerText.includes('Loading')")
+    page.wait_for_function("() => !document.querySelector('main').innerText.includes('Loading')")
     if "not available in this installation" in page.inner_text("main"):
         pytest.skip("resolution is not installed")
     item = page.locator("#review-list li", has_text="Komax").first
     item.locator("button", has_text="same").click()
-    page.wait_for_function("document.querySelector('#review-list .status').innerText.includes('recorded')")
+    page.wait_for_function("() => document.querySelector('#review-list .status').innerText.includes('recorded')")
     assert "recorded: positive" in item.inner_text()
     judgements = httpx.get(f"{server}/judgements").json()["judgements"]
     assert {(j["left_id"], j["right_id"], j["judgement"]) for j in judgements} == {("r2-komax", "rt-komax", "positive")}
@@ -216,7 +218,7 @@ def test_review_queue_records_a_judgement(server: str, page) -> None:  # type: i
 
 def test_analytics_pages_show_what_the_analyses_found(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{server}/#/redflags")
-    page.wait_for_function("!document.querySelector('main').innerText.includes('Loading')")
+    page.wait_for_function("() => !document.querySelector('main').innerText.includes('Loading')")
     page.wait_for_load_state("networkidle")
     text = page.inner_text("main")
     if "Red-flag rules is not available" in text:
