@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.errors import InputError
 from redthread.export import export as export_store
 from redthread.export import exporters
 from redthread.ingest import ingest as ingest_paths
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
         st = store()
         if mapping is not None:
             fmt = fmt or "customs"
-        warnings: list = []
+        warnings: list[InputError] = []
         with progress_bar("ingest") as update:
             results, errors = ingest_paths(
                 st, paths, dataset, fmt, skip_errors=skip_errors, source=source,
