@@ -36,7 +36,7 @@ from defusedxml import DefusedXmlException
 
 from redthread import __version__
 from redthread.errors import InputError
-from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, slug
+from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, period, slug
 from redthread.ingest.base import IngestContext, register
 from redthread.model import now_iso
 from redthread.store import LoadBatch
@@ -266,6 +266,9 @@ class UNListLoader(XMLListLoader):
             frag.add("position" if schema == "Person" else "notes", val)
         for dob in ent.findall(f"{kind}_DATE_OF_BIRTH"):
             frag.add("birthDate", text(dob, "DATE") or text(dob, "YEAR"))
+            # BETWEEN: both ends of the range (FtM has no range type).
+            frag.add("birthDate", text(dob, "FROM_YEAR"))
+            frag.add("birthDate", text(dob, "TO_YEAR"))
         for pob in ent.findall(f"{kind}_PLACE_OF_BIRTH"):
             frag.add("birthPlace", ", ".join(p for p in (text(pob, "CITY"), text(pob, "COUNTRY")) if p))
         for doc in ent.findall(f"{kind}_DOCUMENT"):
@@ -309,7 +312,7 @@ class UKListLoader(XMLListLoader):
                 frag.add("alias", nl)
             for ind in des.findall("IndividualDetails/Individual"):
                 for dob in texts(ind, "DOBs/DOB"):
-                    frag.add("birthDate", parse_date(dob.replace("00/", "")) or dob)
+                    frag.add("birthDate", dob)
                 for nat in texts(ind, "Nationalities/Nationality"):
                     frag.add("nationality", nat)
                 for g in texts(ind, "Genders/Gender"):
@@ -474,14 +477,25 @@ class OFACXMLLoader(XMLListLoader):
                 frag.add("notes", f"{ftype}: {detail}")
 
 
-def _ofac_date(version: Element) -> str | None:
-    start = version.find("DatePeriod/Start/From")
+def _ymd(el: Element | None) -> tuple[int, int, int] | None:
+    if el is None or not text(el, "Year"):
+        return None
+    try:
+        return int(text(el, "Year") or 0), int(text(el, "Month") or 1), int(text(el, "Day") or 1)
+    except ValueError:
+        return None
+
+
+def _ofac_dates(version: Element) -> list[str]:
+    """A feature's DatePeriod at its real precision (a year-only birth date is ``1962``; ranges keep both ends)."""
+    period_el = version.find("DatePeriod")
+    if period_el is None:
+        return []
+    start = _ymd(period_el.find("Start/From"))
+    end = _ymd(period_el.find("End/To")) or _ymd(period_el.find("End/From"))
     if start is None:
-        return None
-    parts = [text(start, "Year"), text(start, "Month"), text(start, "Day")]
-    if not parts[0]:
-        return None
-    return "-".join(f"{int(p):02d}" if i else p for i, p in enumerate(parts) if p)
+        return []
+    return period(start, end or start)
 
 
 FeatureHandler = Callable[[OFACXMLLoader, Fragment, Element, "str | None", "tuple[str, str | None] | None",
@@ -489,7 +503,8 @@ FeatureHandler = Callable[[OFACXMLLoader, Fragment, Element, "str | None", "tupl
 
 
 def _f_birthdate(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
-    frag.add("birthDate", _ofac_date(v))
+    for value in _ofac_dates(v):
+        frag.add("birthDate", value)
 
 
 def _f_birthplace(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
