@@ -25,6 +25,7 @@ that kind). XML is parsed with defusedxml: documents that declare entities
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
+import yaml
 from defusedxml import DefusedXmlException
 
 from redthread import __version__
@@ -375,6 +377,7 @@ class OFACXMLLoader(XMLListLoader):
         doc_types = _refs(root, ref + "IDRegDocTypeValues/IDRegDocType")
         part_types = _refs(root, ref + "NamePartTypeValues/NamePartType")
         relation_types = _refs(root, ref + "RelationTypeValues/RelationType")
+        details = _refs(root, ref + "DetailReferenceValues/DetailReference")
         party_types = _refs(root, ref + "PartyTypeValues/PartyType")
         subtypes = {el.get("ID") or "": (party_types.get(el.get("PartyTypeID") or "", ""), (el.text or "").strip())
                     for el in root.findall(ref + "PartySubTypeValues/PartySubType")}
@@ -383,6 +386,7 @@ class OFACXMLLoader(XMLListLoader):
         locations = {loc.get("ID") or "": self._location(loc, countries) for loc in root.findall("Locations/Location")}
         schemata: dict[str, str] = {}
         identities: dict[str, Fragment] = {}
+        determinations: dict[str, list[str]] = {}
         for n, party in enumerate(root.findall("DistinctParties/DistinctParty"), start=1):
             loc = f"{fname}#DistinctParty[{n}]"
             profile = party.find("Profile")
@@ -409,8 +413,13 @@ class OFACXMLLoader(XMLListLoader):
                             prop = "weakAlias"
                         frag.add(prop, name)
             for feature in profile.findall("Feature"):
-                self._feature(frag, feature, feature_types.get(feature.get("FeatureTypeID") or "", ""),
-                              locations, builder, loc)
+                ftype = feature_types.get(feature.get("FeatureTypeID") or "", "")
+                if ftype in _vocabulary()["sanction_features"]:
+                    for version in feature.findall("FeatureVersion"):
+                        detail = _detail(version, details)
+                        determinations.setdefault(pid, []).append(f"{ftype.rstrip(' -')}: {detail}" if detail else ftype)
+                    continue
+                self._feature(frag, feature, ftype, locations, builder, loc, details)
         for doc in root.findall("IDRegDocuments/IDRegDocument"):
             holder = identities.get(doc.get("IdentityID") or "")
             number = text(doc, "IDRegistrationNo")
@@ -422,28 +431,41 @@ class OFACXMLLoader(XMLListLoader):
             holder.add(prop, number)
             self.identification(builder, holder, holder.location, number, dtype,
                                 countries.get(doc.get("IssuedBy-CountryID") or ""))
+        relations = _vocabulary()["relations"]
         for rel in root.findall("ProfileRelationships/ProfileRelationship"):
             src, dst = rel.get("From-ProfileID") or "", rel.get("To-ProfileID") or ""
             if src not in schemata or dst not in schemata:
                 continue
             rtype = relation_types.get(rel.get("RelationTypeID") or "", "related to")
             loc = f"{fname}#ProfileRelationship[{rel.get('ID')}]"
-            link = builder.fragment(f"ofac-rel-{rel.get('ID')}", "UnknownLink", loc)
-            link.add("subject", f"ofac-{src}")
-            link.add("object", f"ofac-{dst}")
+            how = relations.get(rtype) or {"schema": "UnknownLink", "from": "subject", "to": "object"}
+            link = builder.fragment(f"ofac-rel-{rel.get('ID')}", how["schema"], loc)
+            link.add(how["from"], f"ofac-{src}")
+            link.add(how["to"], f"ofac-{dst}")
             link.add("role", rtype)
+        lists = _refs(root, ref + "ListValues/List")
+        measures = _refs(root, ref + "SanctionsTypeValues/SanctionsType")
         for n, entry in enumerate(root.findall("SanctionsEntries/SanctionsEntry"), start=1):
             pid = entry.get("ProfileID") or ""
             if pid not in schemata:
                 continue
             loc = f"{fname}#SanctionsEntry[{n}]"
-            programs = texts(entry, "SanctionsMeasure/Comment")
+            programs = [text(m, "Comment") or "" for m in entry.findall("SanctionsMeasure")
+                        if measures.get(m.get("SanctionsTypeID") or "") == "Program" and text(m, "Comment")]
+            provisions = [measures.get(m.get("SanctionsTypeID") or "", "") for m in entry.findall("SanctionsMeasure")
+                          if measures.get(m.get("SanctionsTypeID") or "") not in (None, "", "Program")]
             date = entry.find("EntryEvent/Date")
             start = None
             if date is not None and text(date, "Year"):
                 start = "-".join(f"{int(v):02d}" if i else v for i, v in enumerate(
                     t for t in (text(date, "Year"), text(date, "Month"), text(date, "Day")) if t))
-            self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
+            sanction = self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
+            # The list the entry is on (SDN, SSI, FSE, CAPTA, ...) and its measures.
+            sanction.add("program", lists.get(entry.get("ListID") or ""))
+            for provision in provisions:
+                sanction.add("provisions", provision)
+            for determination in determinations.get(pid, []):
+                sanction.add("provisions", determination)
 
     @staticmethod
     def _location(loc: Element, countries: dict[str, str]) -> tuple[str, str | None]:
@@ -465,16 +487,38 @@ class OFACXMLLoader(XMLListLoader):
         return " ".join(v for vals in parts.values() for v in vals)
 
     def _feature(self, frag: Fragment, feature: Element, ftype: str,
-                 locations: dict[str, tuple[str, str | None]], builder: ListBuilder, loc: str) -> None:
+                 locations: dict[str, tuple[str, str | None]], builder: ListBuilder, loc: str,
+                 details: dict[str, str] | None = None) -> None:
         for version in feature.findall("FeatureVersion"):
-            detail = text(version, "VersionDetail")
+            detail = _detail(version, details or {})
             where = version.find("VersionLocation")
             place = locations.get(where.get("LocationID") or "") if where is not None else None
             handler = FEATURES.get(ftype)
+            prop = _vocabulary()["features"].get(ftype)
             if handler is not None:
                 handler(self, frag, version, detail, place, builder, loc)
+            elif prop is not None:
+                values: list[str | None] = [detail] if detail else []
+                for value in values or list(_ofac_dates(version)) or [place[0] if place else None]:
+                    frag.add(prop, value)
             elif detail:
                 frag.add("notes", f"{ftype}: {detail}")
+
+
+def _detail(version: Element, details: dict[str, str]) -> str | None:
+    """A feature version's detail: its text, or the reference value it names ("Subject to Directive 1")."""
+    el = version.find("VersionDetail")
+    if el is None:
+        return None
+    return text(el) or details.get(el.get("DetailReferenceID") or "") or None
+
+
+@functools.cache
+def _vocabulary() -> dict[str, Any]:
+    """The OFAC vocabulary (data/ofac.yaml): features, sanction determinations, relations."""
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "data" / "ofac.yaml").read_text("utf-8"))
+    data["sanction_features"] = frozenset(data.get("sanction_features") or [])
+    return data
 
 
 def _ymd(el: Element | None) -> tuple[int, int, int] | None:

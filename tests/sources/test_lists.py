@@ -87,3 +87,18 @@ def test_ranges_keep_both_ends() -> None:
 def test_un_between_birth_years(store: Store, shared: Path) -> None:
     ingest(store, [shared / F / "un-list/un-consolidated-2018-08-24.xml"], "u")
     assert {"1955", "1958", "1945", "1950"} <= set(_props(store, "un-110577")["birthDate"])
+
+
+def test_ofac_xml_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "ofac-xml/ofac-cons_advanced-2020-03-17.xml"], "o")
+    stmts = list(store.statements(dataset="o"))
+    by_prop = Counter((s.schema, s.prop) for s in stmts)
+    # "Owned or Controlled By" is ownership (the 50 % rule reads it), not an unknown link.
+    assert by_prop[("Ownership", "owner")] == 276 and by_prop[("UnknownLink", "subject")] == 0
+    assert by_prop[("Organization", "website")] == 184
+    assert by_prop[("Organization", "swiftBic")] == 34
+    directives = [s for s in stmts if s.prop == "provisions" and "Subject to Directive" in s.value]
+    assert len(directives) == 310
+    programs = {s.value for s in stmts if s.prop == "program"}
+    assert {"Sectoral Sanctions Identifications List", "FSE List", "CAPTA List"} <= programs
+    assert not any(s.prop == "notes" and s.value.startswith(("Website", "Email", "SWIFT")) for s in stmts)
