@@ -150,7 +150,9 @@ class XMLListLoader:
         return frag
 
     def address(self, builder: ListBuilder, owner: Fragment, loc: str, parts: list[str | None],
-                country: str | None) -> None:
+                country: str | None, **fields: str | None) -> None:
+        """An Address entity (and the owner's address text); ``fields``: Address properties the list has
+        separately (``city``, ``region``, ``postalCode``, ``remarks``)."""
         full = ", ".join(p for p in parts if p)
         if not full and not country:
             return
@@ -158,9 +160,20 @@ class XMLListLoader:
         addr = builder.fragment(f"{self.prefix}-addr-{slug(owner.id + full)}", "Address", loc)
         addr.add("full", full)
         addr.add("country", country)
+        for prop, value in fields.items():
+            addr.add(prop, value)
         owner.add("addressEntity", addr.id)
         owner.add("address", full)
         owner.add("country", country_code(country) if country else None)
+
+    def owner(self, builder: ListBuilder, asset: Fragment, loc: str, name: str) -> None:
+        """A named owner or operator: a LegalEntity and the Ownership that says so."""
+        owner_id = f"{self.prefix}-owner-{slug(name)}"
+        builder.fragment(owner_id, "LegalEntity", loc).add("name", name)
+        own = builder.fragment(f"{asset.id}-owner-{slug(name)}", "Ownership", loc)
+        own.add("owner", owner_id)
+        own.add("asset", asset.id)
+        own.add("role", "owner or operator")
 
     def identification(self, builder: ListBuilder, holder: Fragment, loc: str, number: str | None,
                        kind: str | None, country: str | None) -> None:
@@ -266,22 +279,32 @@ class UNListLoader(XMLListLoader):
             frag.add("nationality" if schema == "Person" else "country", val)
         for val in texts(ent, "DESIGNATION/VALUE"):
             frag.add("position" if schema == "Person" else "notes", val)
+        for val in texts(ent, "TITLE/VALUE"):
+            frag.add("title", val)
+        frag.add("gender", (text(ent, "GENDER") or "").lower() or None)
         for dob in ent.findall(f"{kind}_DATE_OF_BIRTH"):
             frag.add("birthDate", text(dob, "DATE") or text(dob, "YEAR"))
             # BETWEEN: both ends of the range (FtM has no range type).
             frag.add("birthDate", text(dob, "FROM_YEAR"))
             frag.add("birthDate", text(dob, "TO_YEAR"))
         for pob in ent.findall(f"{kind}_PLACE_OF_BIRTH"):
-            frag.add("birthPlace", ", ".join(p for p in (text(pob, "CITY"), text(pob, "COUNTRY")) if p))
+            frag.add("birthPlace", ", ".join(
+                p for p in (text(pob, "CITY"), text(pob, "STATE_PROVINCE"), text(pob, "COUNTRY")) if p))
+            frag.add("birthCountry", text(pob, "COUNTRY"))
         for doc in ent.findall(f"{kind}_DOCUMENT"):
             number, dtype = text(doc, "NUMBER"), text(doc, "TYPE_OF_DOCUMENT") or ""
             frag.add("passportNumber" if "passport" in dtype.lower() else "idNumber", number)
             self.identification(builder, frag, loc, number, dtype, text(doc, "ISSUING_COUNTRY"))
         for addr in ent.findall(f"{kind}_ADDRESS"):
             country = text(addr, "COUNTRY")
-            self.address(builder, frag, loc, [text(addr, "STREET"), text(addr, "CITY"), country], country)
-        self.sanction(builder, eid, loc, program=[text(ent, "UN_LIST_TYPE") or ""],
-                      start=text(ent, "LISTED_ON"), authority_id=text(ent, "REFERENCE_NUMBER"))
+            street, city, region, zipcode = (text(addr, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE"))
+            self.address(builder, frag, loc, [street, city, region, zipcode, country], country,
+                         street=street, city=city, region=region, postalCode=zipcode, remarks=text(addr, "NOTE"))
+        sanction = self.sanction(builder, eid, loc, program=[text(ent, "UN_LIST_TYPE") or ""],
+                                 start=text(ent, "LISTED_ON"), authority_id=text(ent, "REFERENCE_NUMBER"))
+        sanction.add("unscId", text(ent, "REFERENCE_NUMBER"))
+        for updated in texts(ent, "LAST_DAY_UPDATED/VALUE"):
+            sanction.add("modifiedAt", updated)
 
 
 # -- UK ------------------------------------------------------------------------
@@ -321,6 +344,13 @@ class UKListLoader(XMLListLoader):
                     frag.add("gender", g.lower())
                 for pos in texts(ind, "Positions/Position"):
                     frag.add("position", pos)
+                for passport in ind.findall("PassportDetails/Passport"):
+                    number = text(passport, "PassportNumber")
+                    frag.add("passportNumber", number)
+                    self.identification(builder, frag, loc, number, "Passport", None)
+                    frag.add("notes", text(passport, "PassportAdditionalInformation"))
+                for nid in ind.findall("NationalIdentifierDetails/NationalIdentifier"):
+                    frag.add("idNumber", text(nid, "NationalIdentifierNumber"))
                 for loc_el in ind.findall("BirthDetails/Location"):
                     frag.add("birthPlace", ", ".join(p for p in (text(loc_el, "TownOfBirth"),
                                                                   text(loc_el, "CountryOfBirth")) if p))
@@ -331,15 +361,36 @@ class UKListLoader(XMLListLoader):
             for ship in des.findall("ShipDetails/Ship"):
                 for imo in texts(ship, "IMONumbers/IMONumber"):
                     frag.add("imoNumber", imo)
-                for flag in texts(ship, "CurrentFlags/CurrentFlag"):
+                for flag in texts(ship, "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"):
                     frag.add("flag", flag)
+                for flag in texts(ship, "PreviousFlags/PreviousFlag"):
+                    frag.add("pastFlags", flag)
+                for year in texts(ship, "YearsBuilt/YearBuilt"):
+                    frag.add("buildDate", year)
+                for kind in texts(ship, "TypeOfShips/TypeOfShip"):
+                    frag.add("type", kind)
+                for owner in texts(ship, "CurrentOwnerOperators/CurrentOwnerOperator"):
+                    self.owner(builder, frag, loc, owner)
+            for phone in texts(des, "PhoneNumbers/PhoneNumber"):
+                frag.add("phone", phone)
+            for email in texts(des, "EmailAddresses/EmailAddress"):
+                frag.add("email", email)
+            for site in texts(des, "WebsiteAddresses/WebsiteAddress"):
+                frag.add("website", site)
             for addr in des.findall("Addresses/Address"):
                 lines = [text(addr, f"AddressLine{i}") for i in range(1, 7)]
-                country = text(addr, "AddressCountry")
-                self.address(builder, frag, loc, [*lines, country], country)
-            self.sanction(builder, eid, loc, program=[text(des, "RegimeName") or ""],
-                          start=text(des, "DateDesignated"), reason=text(des, "UKStatementofReasons"),
-                          authority_id=uid)
+                country, postcode = text(addr, "AddressCountry"), text(addr, "AddressPostalCode")
+                self.address(builder, frag, loc, [*lines, postcode, country], country, postalCode=postcode)
+            sanction = self.sanction(builder, eid, loc, program=[text(des, "RegimeName") or ""],
+                                     start=text(des, "DateDesignated"), reason=text(des, "UKStatementofReasons"),
+                                     authority_id=uid)
+            sanction.add("unscId", text(des, "UNReferenceNumber"))
+            sanction.add("modifiedAt", text(des, "LastUpdated"))
+            sanction.add("recordId", text(des, "OFSIGroupID"))
+            source_list = text(des, "DesignationSource")
+            sanction.add("description", f"Designation source: {source_list}" if source_list else None)
+            for imposed in (text(des, "SanctionsImposed") or "").split("|"):
+                sanction.add("provisions", imposed)
 
 
 # -- OFAC advanced ---------------------------------------------------------------

@@ -102,3 +102,28 @@ def test_ofac_xml_every_field(store: Store, shared: Path) -> None:
     programs = {s.value for s in stmts if s.prop == "program"}
     assert {"Sectoral Sanctions Identifications List", "FSE List", "CAPTA List"} <= programs
     assert not any(s.prop == "notes" and s.value.startswith(("Website", "Email", "SWIFT")) for s in stmts)
+
+
+def test_uk_list_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "uk-list/uk-sanctions-list-2026-03-26-excerpt.xml"], "uk")
+    ship = _props(store, "uk-RUS2898")
+    assert ship["imoNumber"] == ["IMO9640528"] and ship["flag"] == ["ru"] and ship["buildDate"] == ["2012"]
+    owners = [s for s in store.referencing("uk-RUS2898") if s.schema == "Ownership"]
+    assert owners and _props(store, owners[0].entity_id)["owner"]
+    person = _props(store, "uk-RUS0621")
+    assert person["passportNumber"] == ["757318656"] and person["birthDate"] == ["1966-08-30"]
+    assert _props(store, "uk-AFG0001")["email"] == ["helmand_exchange_msp@yahoo.com"]
+    sanction = _props(store, "uk-AFG0001-sanction")
+    assert sanction["unscId"] == ["TAe.010"] and "Asset freeze" in sanction["provisions"]
+    postcodes = {s.value for s in store.statements(dataset="uk") if s.prop == "postalCode"}
+    assert "103265" in postcodes
+
+
+def test_un_list_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "un-list/un-consolidated-2018-08-24.xml"], "u")
+    akhund = _props(store, "un-110577")
+    assert {"Mullah", "Haji"} <= set(akhund["title"])
+    assert any("Kandahar Province" in p for p in akhund["birthPlace"])
+    stmts = list(store.statements(dataset="u"))
+    assert any(s.prop == "gender" for s in stmts)
+    assert any(s.schema == "Address" and s.prop == "region" for s in stmts)
