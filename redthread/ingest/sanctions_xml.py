@@ -215,9 +215,14 @@ class EUFSFLoader(XMLListLoader):
             frag = builder.fragment(eid, schema, loc)
             frag.add("topics", "sanction")
             frag.add("notes", text(ent, "remark"))
-            for k, alias in enumerate(ent.findall("nameAlias")):
+            aliases = ent.findall("nameAlias")
+            # The caption is the name in the regulation's own language (nameLanguage empty or EN),
+            # never whichever translation happens to come first.
+            main = next((a for a in aliases if (a.get("nameLanguage") or "").upper() in ("", "EN")
+                         and a.get("wholeName")), aliases[0] if aliases else None)
+            for alias in aliases:
                 whole = alias.get("wholeName")
-                frag.add("name" if k == 0 else "alias", whole)
+                frag.add("name" if alias is main else "alias", whole)
                 if schema == "Person":
                     frag.add("firstName", alias.get("firstName"))
                     frag.add("middleName", alias.get("middleName"))
@@ -226,25 +231,56 @@ class EUFSFLoader(XMLListLoader):
                     frag.add("position", alias.get("function"))
                     frag.add("title", alias.get("title"))
             for cit in ent.findall("citizenship"):
-                frag.add("nationality" if schema == "Person" else "country", cit.get("countryIso2Code"))
+                code = _eu_country(cit)
+                frag.add("nationality" if schema == "Person" else "country", code)
             for bd in ent.findall("birthdate"):
-                frag.add("birthDate", bd.get("birthdate") or bd.get("year"))
-                frag.add("birthPlace", ", ".join(p for p in (bd.get("city"), bd.get("countryDescription")) if p))
+                frag.add("birthDate", bd.get("birthdate") or _eu_partial_date(bd))
+                country = cit_name if (cit_name := bd.get("countryDescription")) and _eu_country(bd) else None
+                frag.add("birthPlace", ", ".join(p for p in (bd.get("place"), bd.get("city"), bd.get("region"),
+                                                             country) if p))
+                frag.add("birthCountry", _eu_country(bd))
             for ident in ent.findall("identification"):
                 number = ident.get("number")
                 kind = (ident.get("identificationTypeCode") or "other").lower()
                 frag.add(EU_ID_PROPS.get(kind, "idNumber"), number)
                 self.identification(builder, frag, loc, number, ident.get("identificationTypeDescription"),
-                                    ident.get("countryIso2Code"))
+                                    _eu_country(ident))
             for addr in ent.findall("address"):
+                country = _eu_country(addr)
                 self.address(builder, frag, loc, [addr.get("street"), addr.get("zipCode"), addr.get("city"),
-                                                  addr.get("countryDescription")], addr.get("countryIso2Code"))
+                                                  addr.get("region"), addr.get("countryDescription") if country
+                                                  else None], country,
+                             street=addr.get("street"), postalCode=addr.get("zipCode"), city=addr.get("city"),
+                             region=addr.get("region"), postOfficeBox=addr.get("poBox"))
             regs = ent.findall("regulation")
             programs = [r.get("programme") or "" for r in regs if r.get("programme")]
-            start = min((r.get("publicationDate") or "" for r in regs), default="") or None
+            # The designation date when the list gives it; else the earliest regulation.
+            start = ent.get("designationDate") or min((r.get("publicationDate") or "" for r in regs),
+                                                      default="") or None
             url = text(regs[0], "publicationUrl") if regs else None
-            self.sanction(builder, eid, loc, program=programs, start=start,
-                          authority_id=ent.get("euReferenceNumber"), url=url)
+            sanction = self.sanction(builder, eid, loc, program=programs, start=start,
+                                     authority_id=ent.get("euReferenceNumber"), url=url)
+            sanction.add("unscId", ent.get("unitedNationId"))
+            sanction.add("recordId", ent.get("logicalId"))
+            sanction.add("reason", ent.get("designationDetails"))
+            for reg in regs:
+                sanction.add("provisions", reg.get("numberTitle"))
+
+
+def _eu_country(el: Element) -> str | None:
+    """An element's ISO country, None for the list's "00" / UNKNOWN placeholder."""
+    code = (el.get("countryIso2Code") or "").strip()
+    if not code or code == "00" or (el.get("countryDescription") or "").upper() == "UNKNOWN":
+        return None
+    return code.lower()
+
+
+def _eu_partial_date(bd: Element) -> str | None:
+    """A birth date the list gives only in parts (year, or year and month)."""
+    year, month = bd.get("year"), bd.get("monthOfYear")
+    if not year:
+        return None
+    return f"{year}-{int(month):02d}" if month and month.isdigit() else year
 
 
 # -- UN ------------------------------------------------------------------------

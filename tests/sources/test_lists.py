@@ -127,3 +127,17 @@ def test_un_list_every_field(store: Store, shared: Path) -> None:
     stmts = list(store.statements(dataset="u"))
     assert any(s.prop == "gender" for s in stmts)
     assert any(s.schema == "Address" and s.prop == "region" for s in stmts)
+
+
+def test_eu_fsf_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "eu-fsf/eu-fsf-2022-putin-entity-wrapped.xml"], "eu1")
+    putin = store.entity("eu-135909")
+    assert putin is not None and putin["caption"] == "Vladimir Vladimirovich PUTIN"
+    assert "Vladimir Vladimirovitj PUTIN" in putin["properties"]["alias"]
+    sanction = _props(store, "eu-135909-sanction")
+    assert sanction["listingDate"] == ["2022-02-25"] and sanction["recordId"] == ["135909"]
+    ingest(store, [shared / F / "eu-fsf/eu-fsf-2018-12-21-excerpt-2entities.xml"], "eu2")
+    mugabe = _props(store, "eu-1")
+    assert mugabe["birthDate"] == ["1924-02-21"]
+    assert "birthPlace" not in mugabe  # the list's "UNKNOWN" country is no place
+    assert _props(store, "eu-1-sanction")["authorityId"] == ["EU.36.64"]
