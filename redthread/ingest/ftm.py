@@ -30,8 +30,8 @@ class FtMLoader:
         if path.is_dir():
             return False
         first = head.lstrip().split(b"\n", 1)[0]
-        if not first.startswith(b"{"):
-            return False
+        if not first.startswith(b"{") or first.replace(b" ", b"").startswith(b'{"op":'):
+            return False  # not an entity, or a delta line (see redthread.ingest.delta)
         return b'"schema"' in first and b'"id"' in first
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
