@@ -102,7 +102,9 @@ class XMLListLoader:
     prefix = ""
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return path.is_file() and path.suffix.lower() == ".xml" and root_tag(head) == self.root
+        # The content decides, not the name: lists are often saved without ".xml"
+        # (a download named "export" or "content?token=...").
+        return path.is_file() and head.lstrip().startswith(b"<") and root_tag(head) == self.root
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
         root = parse_xml(path)

@@ -141,3 +141,15 @@ def test_eu_fsf_every_field(store: Store, shared: Path) -> None:
     assert mugabe["birthDate"] == ["1924-02-21"]
     assert "birthPlace" not in mugabe  # the list's "UNKNOWN" country is no place
     assert _props(store, "eu-1-sanction")["authorityId"] == ["EU.36.64"]
+
+
+def test_a_list_saved_without_xml_suffix(store: Store, shared: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from redthread.ingest.base import sniff_loader
+
+    path = tmp_path / "export"
+    shutil.copy(shared / F / "eu-fsf/eu-fsf-2018-12-21-excerpt-2entities.xml", path)
+    assert sniff_loader(path).name == "eu-fsf"
+    (result,), _ = ingest(store, [path], "eu")
+    assert result.source == "eu-fsf-consolidated" and result.entities_added > 0
