@@ -1,0 +1,31 @@
+"""UK registers and lists: Companies House PSC snapshot lines (and the OFSI consolidated list)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from redthread.ingest import ingest
+from redthread.ingest.base import sniff_loader
+from redthread.store import Store
+
+PSC = "data/formats/uk-psc/psc-snapshot-lines.jsonl"
+
+
+def test_psc_snapshot_lines(store: Store, shared: Path) -> None:
+    assert sniff_loader(shared / PSC).name == "uk-psc"
+    (result,), errors = ingest(store, [shared / PSC], "psc")
+    assert errors == []
+    parties = {s.entity_id for s in store.statements(dataset="psc") if s.entity_id.startswith("gb-psc-")
+               and s.prop == "id"}
+    assert len(parties) == 18  # 35 lines: 16 totals, one PSC statement, 18 persons with control
+    feldman = next(e for e in store.entities(dataset="psc") if e["caption"] == "Mr Marc Anthony Feldman")
+    assert feldman["properties"]["birthDate"] == ["1961-12"] and feldman["properties"]["lastName"] == ["Feldman"]
+    stakes = [e for e in store.entities(dataset="psc", schemata=["Ownership"])
+              if e["properties"]["owner"] == [feldman["id"]]]
+    assert [s["properties"]["percentage"] for s in stakes] == [["75-100"]]
+    assert stakes[0]["properties"]["asset"] == ["gb-coh-08209948"]
+    kinds = Counter(e["schema"] for e in store.entities(dataset="psc"))
+    assert kinds["UnknownLink"] == 5  # appointing directors, significant influence
+    company = store.entity("gb-coh-08209948")
+    assert company is not None and any("no-individual-or-entity" in n for n in company["properties"]["notes"])
