@@ -24,7 +24,7 @@ import orjson
 
 from redthread import __version__
 from redthread.errors import InputError
-from redthread.ingest._listbuilder import Fragment, ListBuilder
+from redthread.ingest._listbuilder import Fragment, ListBuilder, slug
 from redthread.ingest.base import IngestContext, register, source_name
 from redthread.model import now_iso
 from redthread.store import LoadBatch
@@ -97,7 +97,8 @@ class PSCLoader:
                                  + (f" (ceased {data['ceased_on']})" if data.get("ceased_on") else ""))
             return
         link = str((data.get("links") or {}).get("self") or "")
-        pid = f"gb-psc-{link.rsplit('/', 1)[-1] or data.get('etag')}"
+        # Companies House PSC ids use "_" and may start with "-", which FtM ids may not: hash the self link.
+        pid = f"gb-psc-{slug(link or str(data.get('etag')))}"
         party = self._party(builder, pid, data, kind, loc)
         for nature in data.get("natures_of_control") or []:
             share = nature_share(str(nature))
