@@ -29,3 +29,23 @@ def test_psc_snapshot_lines(store: Store, shared: Path) -> None:
     assert kinds["UnknownLink"] == 5  # appointing directors, significant influence
     company = store.entity("gb-coh-08209948")
     assert company is not None and any("no-individual-or-entity" in n for n in company["properties"]["notes"])
+
+
+OFSI = "data/formats/uk-ofsi-csv/ofsi-conlist-2018-04-13.csv"
+
+
+def test_ofsi_consolidated_list(store: Store, shared: Path) -> None:
+    assert sniff_loader(shared / OFSI).name == "uk-ofsi"
+    (result,), errors = ingest(store, [shared / OFSI], "ofsi")
+    assert errors == [] and result.source == "uk-ofsi-conlist"
+    kinds = Counter(s.schema for s in store.statements(dataset="ofsi") if s.prop == "id")
+    assert (kinds["Person"], kinds["Organization"], kinds["Sanction"]) == (1426, 680, 2106)  # one per Group ID
+    names = [s for s in store.statements(dataset="ofsi") if s.prop == "name"]
+    assert len(names) == 2106  # the Prime Alias is the name, every other row an alias
+    person = store.entity("ofsi-13349")
+    assert person is not None
+    assert person["properties"]["birthDate"] == ["1980", "1981"]  # 00/00/1980: the year only
+    assert person["properties"]["nationality"] == ["qa", "sa"]  # "1) Saudi Arabia 2) Qatar"
+    sanction = store.entity("ofsi-13349-sanction")
+    assert sanction is not None and sanction["properties"]["unscId"] == ["QDe.004"]
+    assert sanction["properties"]["listingDate"] == ["2016-04-01"]
