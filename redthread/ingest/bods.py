@@ -23,6 +23,7 @@ parties and links are real.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,16 @@ def _share(share: Any) -> str | None:
     return low_s if low_s == high_s else f"{low_s}-{high_s}"
 
 
+@contextmanager
+def _record(ctx: IngestContext, path: Path, rec: Record) -> Iterator[None]:
+    """A field of the wrong shape (a number where a list belongs) makes this record bad, not the loader."""
+    try:
+        yield
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        ctx.fail(InputError(f"malformed BODS {rec.kind} {rec.id!r} at {rec.where} ({type(exc).__name__}: {exc})",
+                            path=str(path)))
+
+
 class BODSLoader:
     name = "bods"
     description = "Beneficial Ownership Data Standard 0.2 / 0.3 / 0.4 (JSON array or lines)"
@@ -136,14 +147,16 @@ class BODSLoader:
         records = read_records(data, path.name, ctx, path)
         schemata: dict[str, str] = {}
         for rec in records:
-            if rec.kind == "person":
-                schemata[rec.id] = "Person"
-                self._person(builder, rec)
-            elif rec.kind == "entity":
-                schemata[rec.id] = self._entity(builder, rec)
+            with _record(ctx, path, rec):
+                if rec.kind == "person":
+                    self._person(builder, rec)
+                    schemata[rec.id] = "Person"
+                elif rec.kind == "entity":
+                    schemata[rec.id] = self._entity(builder, rec)
         for rec in records:
             if rec.kind == "relationship":
-                self._relationship(builder, rec, schemata)
+                with _record(ctx, path, rec):
+                    self._relationship(builder, rec, schemata)
         if not builder.fragments:
             raise InputError("no BODS statements found", path=str(path))
         yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),

@@ -68,7 +68,10 @@ class OFSILoader:
             if not group:
                 ctx.fail(InputError("row has no Group ID", path=str(path), line=lineno, field="Group ID"))
                 continue
-            self._row(builder, rec, group, f"{path.name}:{lineno}", primary)
+            try:
+                self._row(builder, rec, group, f"{path.name}:{lineno}", primary)
+            except (TypeError, ValueError) as exc:  # pragma: no cover - defensive: cells are text
+                ctx.fail(InputError(f"malformed row ({exc})", path=str(path), line=lineno))
         if header is None:
             raise InputError("no header with 'Group ID' found (not an OFSI consolidated list CSV)", path=str(path))
         if not builder.fragments and not ctx.errors:

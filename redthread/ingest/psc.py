@@ -82,7 +82,12 @@ class PSCLoader:
                 if not isinstance(number, str) or not number:
                     ctx.fail(InputError("no company_number", path=str(path), line=lineno, field="company_number"))
                     continue
-                self._line(builder, number, data, kind, f"{path.name}:{lineno}")
+                try:
+                    self._line(builder, number, data, kind, f"{path.name}:{lineno}")
+                except (TypeError, ValueError, AttributeError, KeyError) as exc:
+                    # A field of the wrong shape (a list where an object belongs): this record is bad.
+                    ctx.fail(InputError(f"malformed PSC record ({type(exc).__name__}: {exc})",
+                                        path=str(path), line=lineno))
         if not builder.fragments and not ctx.errors:
             raise InputError("no PSC records found", path=str(path))
         yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
