@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from redthread.errors import InputError, InputErrors, RedthreadError
 from redthread.store import LoadBatch, LoadResult, Store
 
 ProgressFn = Callable[[str, int, int | None], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -25,7 +27,11 @@ class IngestContext:
     source: str | None = None
     skip_errors: bool = False
     replace_dataset: bool = False
+    #: Refuse the whole file for one bad value (otherwise the value is dropped with a warning).
+    strict: bool = False
     errors: list[InputError] = field(default_factory=list)
+    #: Values dropped because they did not parse; their records loaded.
+    warnings: list[InputError] = field(default_factory=list)
     progress: ProgressFn | None = None
     #: Loader-specific options (e.g. ``{"mapping": path}`` for customs records).
     options: dict[str, Any] = field(default_factory=dict)
@@ -37,6 +43,17 @@ class IngestContext:
         if not self.skip_errors:
             raise error
         self.errors.append(error)
+
+    def drop_value(self, error: InputError) -> None:
+        """Report a value that does not parse: refuse the file when strict, else drop it and warn.
+
+        The error names file, line or record, property and value; the rest of
+        the record loads.
+        """
+        if self.strict:
+            raise error
+        self.warnings.append(error)
+        log.warning("dropped %s", error.location_message())
 
     def tick(self, label: str, done: int, total: int | None = None) -> None:
         if self.progress is not None:
@@ -204,12 +221,16 @@ def ingest(
     replace_dataset: bool = False,
     progress: ProgressFn | None = None,
     options: dict[str, Any] | None = None,
+    strict: bool = False,
+    warnings: list[InputError] | None = None,
 ) -> tuple[list[LoadResult], list[InputError]]:
     """Load each path into ``dataset``; one transaction per path.
 
     Returns the load results and, with ``skip_errors``, the bad records that
     were left out. Without it, the first bad record raises and that path's
-    file leaves the store unchanged.
+    file leaves the store unchanged. A single value that does not parse is
+    dropped and reported in ``warnings`` (when given; always logged); with
+    ``strict`` it refuses the file like a bad record.
     """
     if not dataset or not dataset.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise InputError(
@@ -224,6 +245,7 @@ def ingest(
             source=source,
             skip_errors=skip_errors,
             replace_dataset=replace_dataset,
+            strict=strict,
             progress=progress,
             options=dict(options or {}),
             store_url=getattr(store, "url", None),
@@ -243,6 +265,8 @@ def ingest(
             if ctx.errors and not skip_errors:  # pragma: no cover - loaders raise first
                 raise InputErrors(ctx.errors)
             all_errors.extend(ctx.errors)
+            if warnings is not None:
+                warnings.extend(ctx.warnings)
             # One unit of work: side files are staged and journalled, the store commits, then they are
             # published; a crash in between is finished or undone by the loader's ``recover``.
             after = max((int(r["id"]) for r in store.loads()), default=0) if staged else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -29,8 +30,8 @@ class FtMLoader:
         if path.is_dir():
             return False
         first = head.lstrip().split(b"\n", 1)[0]
-        if not first.startswith(b"{"):
-            return False
+        if not first.startswith(b"{") or first.replace(b" ", b"").startswith(b'{"op":'):
+            return False  # not an entity, or a delta line (see redthread.ingest.delta)
         return b'"schema"' in first and b'"id"' in first
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
@@ -51,6 +52,12 @@ class FtMLoader:
                 if not isinstance(data, dict):
                     ctx.fail(InputError("expected a JSON object (one FtM entity)", path=str(path), line=lineno))
                     continue
+                record = data.get("id")
+
+                def dropped(err: InputError, lineno: int = lineno, record: Any = record) -> None:
+                    ctx.drop_value(InputError(f"record {record!r}: {err.reason}", path=str(path), line=lineno,
+                                              field=err.field))
+
                 try:
                     stmts = entity_statements(
                         data,
@@ -59,6 +66,7 @@ class FtMLoader:
                         location=f"{path.name}:{lineno}",
                         origin=origin,
                         seen=seen,
+                        on_invalid=dropped,
                     )
                 except InputError as err:
                     ctx.fail(InputError(err.reason, path=str(path), line=lineno, field=err.field))

@@ -23,6 +23,10 @@ BASE = "id"
 #: Pseudo-properties that carry entity metadata from FtM exports.
 META_REFERENT = "$referent"
 META_DATASET = "$dataset"
+#: When the publisher last changed the entity, and whether it is a target of
+#: sanctions (OpenSanctions' ``last_change`` and ``target``).
+META_LAST_CHANGE = "$last_change"
+META_TARGET = "$target"
 
 
 def now_iso() -> str:

@@ -51,6 +51,13 @@ class LoadBatch:
     #: or discard if it did not: anything with ``write_journal(content_hash, after_load)``,
     #: ``publish()`` and ``discard()`` (see :class:`redthread.trade.table.Staged`).
     staged: Any = None
+    #: A change set, not a snapshot (OpenSanctions delta files): history is
+    #: scoped to the entities the batch names, in any source of the dataset,
+    #: and ``deleted`` entities have every live statement marked removed.
+    #: Values of an entity already stored keep that entity's source, so an
+    #: unchanged value stays one live statement with its first_seen.
+    entity_scope: bool = False
+    deleted: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from followthemoney.statement.util import get_prop_type
@@ -211,7 +211,9 @@ class SQLStore(Store):
                 result.unchanged = True
                 self._log_load(cur, batch, result, now)
                 return result
-        if batch.replace_dataset:
+        if batch.entity_scope:
+            active = self._entity_scope(cur, batch)
+        elif batch.replace_dataset:
             cur.execute(
                 self._sql("SELECT id, entity_id FROM statements WHERE dataset = ? AND removed_at IS NULL"),
                 (batch.dataset,),
@@ -223,7 +225,8 @@ class SQLStore(Store):
                 ),
                 (batch.dataset, batch.source),
             )
-        active: dict[str, str] = {r[0]: r[1] for r in cur.fetchall()}
+        if not batch.entity_scope:
+            active = {r[0]: r[1] for r in cur.fetchall()}
         new: dict[str, Statement] = {}
         for stmt in batch.statements:
             if stmt.first_seen is None:
@@ -263,6 +266,29 @@ class SQLStore(Store):
             self._put_document(cur, doc)
         self._log_load(cur, batch, result, now)
         return result
+
+    def _entity_scope(self, cur: Any, batch: LoadBatch) -> dict[str, str]:
+        """Live statements of the entities a change set names; its values adopt their entity's stored source."""
+        ids = sorted({s.entity_id for s in batch.statements} | set(batch.deleted))
+        rows: list[tuple[str, str, str]] = []
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            cur.execute(
+                self._sql(
+                    "SELECT id, entity_id, source FROM statements WHERE dataset = ? AND removed_at IS NULL "
+                    f"AND entity_id IN ({', '.join('?' for _ in chunk)})"
+                ),
+                (batch.dataset, *chunk),
+            )
+            rows.extend(cur.fetchall())
+        sources: dict[str, str] = {}
+        for _, entity_id, source in sorted(rows, key=lambda r: (r[1], r[2])):
+            sources.setdefault(entity_id, source)
+        batch.statements = [
+            replace(s, source=sources[s.entity_id], id="") if sources.get(s.entity_id, s.source) != s.source else s
+            for s in batch.statements
+        ]
+        return {r[0]: r[1] for r in rows}
 
     def _same_content(self, cur: Any, batch: LoadBatch) -> str | None:
         """The source whose latest load in this dataset had these very bytes, if any."""
