@@ -244,6 +244,13 @@ class SQLStore(Store):
         )
 
     def _put_document(self, cur: Any, doc: Document) -> None:
+        # A document belongs to one dataset: never let another dataset's load overwrite its text
+        # (its statements' spans point into that text).
+        cur.execute(self._sql("SELECT dataset FROM documents WHERE id = ?"), (doc.id,))
+        row = cur.fetchone()
+        if row is not None and row[0] != doc.dataset:
+            raise StoreError(f"document {doc.id!r} belongs to dataset {row[0]!r}; a load into {doc.dataset!r} "
+                             "may not replace it (give the document another id); nothing was stored")
         cur.execute(
             self._sql(
                 "INSERT INTO documents (id, dataset, title, path, mime, publisher, published_at, text) "

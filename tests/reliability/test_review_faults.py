@@ -19,7 +19,8 @@ from redthread.errors import StoreError
 from redthread.ingest import ingest
 from redthread.ingest.base import IngestContext, file_hash, get_loader
 from redthread.keys import KeyRing
-from redthread.store import open_store
+from redthread.model import Statement
+from redthread.store import Document, LoadBatch, open_store
 from redthread.trade import table
 
 PACKAGE = Path(__file__).resolve().parents[2] / "redthread"
@@ -271,4 +272,30 @@ def test_disk_full_while_staging_customs_records_is_a_clear_error(tmp_path: Path
     message = str(caught.value)
     assert "records.csv" in message and "disk is full" in message and "nothing was stored" in message
     assert "\n" not in message and st.stats()["statements"] == 0
+    st.close()
+
+
+# -- 3. documents of the same name in two datasets ---------------------------------------------------
+def test_same_file_name_in_two_datasets_keeps_both_documents(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = "Orion Parts LLC shipped valves to Tellus Freight Ltd in 2022."
+    second = "An unrelated note about the weather and some quiet harbour mornings."
+    (tmp_path / "a" / "memo.txt").write_text(first, encoding="utf-8")
+    (tmp_path / "b" / "memo.txt").write_text(second, encoding="utf-8")
+    st = open_store(f"sqlite:///{tmp_path / 'docs.db'}")
+    ingest(st, [tmp_path / "a" / "memo.txt"], "alpha")
+    ingest(st, [tmp_path / "b" / "memo.txt"], "beta")
+    docs = {d.dataset: d for d in st.documents()}
+    assert set(docs) == {"alpha", "beta"} and docs["alpha"].id != docs["beta"].id
+    assert docs["alpha"].text == first and docs["beta"].text == second
+    spans = [s for s in st.statements(dataset="alpha") if s.span_start is not None and s.span_end is not None]
+    assert spans and all(s.source == docs["alpha"].id for s in spans)
+    assert all(first[s.span_start:s.span_end] == s.value for s in spans if s.prop == "name")
+    # The store itself refuses to let one dataset's load overwrite another's document.
+    before = st.stats()["statements"]
+    with pytest.raises(StoreError, match="belongs to dataset 'alpha'"):
+        st.write(LoadBatch("beta", "other", [Statement("x1", "Company", "id", "x1", "beta", source="other")],
+                           documents=[Document(docs["alpha"].id, "beta", text="overwritten")]))
+    assert st.document(docs["alpha"].id).text == first and st.stats()["statements"] == before
     st.close()
