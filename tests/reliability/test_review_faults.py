@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -299,3 +300,50 @@ def test_same_file_name_in_two_datasets_keeps_both_documents(tmp_path: Path) -> 
                            documents=[Document(docs["alpha"].id, "beta", text="overwritten")]))
     assert st.document(docs["alpha"].id).text == first and st.stats()["statements"] == before
     st.close()
+
+
+# -- 7. CSV formula injection --------------------------------------------------------------------------
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1+1)", "@SUM(1+1)", '=HYPERLINK("http://x.example","click")',
+            "-2+3+cmd|' /C calc'!A0"]
+
+
+def _formula_entities(path: Path) -> None:
+    lines = [json.dumps({"id": f"f{i}", "schema": "Company", "properties": {"name": [name]}})
+             for i, name in enumerate(FORMULAS)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_csv_outputs_escape_formulas(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from redthread.export import export
+    from redthread.screen.screening import screen_file
+
+    src = tmp_path / "formulas.ftm.jsonl"
+    _formula_entities(src)
+    st = open_store(f"sqlite:///{tmp_path / 'csv.db'}")
+    ingest(st, [src], "lists")
+    out = io.StringIO()
+    export(st, "csv", out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    names = {r["value"] for r in rows if r["prop"] == "name"}
+    assert names == {"'" + f for f in FORMULAS}
+    assert all(not str(v).startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())
+    # Screening results: the query name and the matched list names come from untrusted files.
+    people = tmp_path / "counterparties.csv"
+    people.write_text("id,name\n1,=cmd|' /C calc'!A0\n2,@SUM(1+1)\n", encoding="utf-8")
+    result = tmp_path / "hits.csv"
+    screen_file(st, people, result, threshold=0.5)
+    cells = [c for row in csv.reader(result.open(encoding="utf-8")) for c in row]
+    assert "'=cmd|' /C calc'!A0" in cells
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for c in cells)
+    assert not any(c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit() for c in cells)
+    st.close()
+
+
+def test_numbers_are_not_escaped() -> None:
+    from redthread.export.safe_csv import cell
+
+    assert [cell(v) for v in ("-0.5", "+7", "-3e2", -1.5, "=1", "\t=1", "\r@x")] == [
+        "-0.5", "+7", "-3e2", -1.5, "'=1", "'\t=1", "'\r@x"]
