@@ -9,7 +9,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.commands._common import console, err_console, esc, progress_bar, store
 from redthread.export import export as export_store
 from redthread.export import exporters
 from redthread.ingest import ingest as ingest_paths
@@ -42,10 +42,10 @@ def register(app: typer.Typer) -> None:
                 options={"mapping": str(mapping)} if mapping is not None else None,
             )
         for err in errors:
-            err_console.print(f"[yellow]skipped[/] {err.location_message()}", highlight=False)
-        table = Table("source", "added", "kept", "removed", "note", title=f"dataset {dataset}")
+            err_console.print(f"[yellow]skipped[/] {esc(err.location_message())}", highlight=False)
+        table = Table("source", "added", "kept", "removed", "note", title=f"dataset {esc(dataset)}")
         for r in results:
-            table.add_row(r.source, str(r.added), str(r.kept), str(r.removed), "unchanged" if r.unchanged else "")
+            table.add_row(esc(r.source), str(r.added), str(r.kept), str(r.removed), "unchanged" if r.unchanged else "")
         console.print(table)
         if errors:
             err_console.print(f"[yellow]{len(errors)} bad record(s) skipped[/]")
@@ -79,7 +79,8 @@ def register(app: typer.Typer) -> None:
             return
         table = Table("dataset", "entities", "statements", "removed", "sources", "last load")
         for i in infos:
-            table.add_row(i.name, str(i.entities), str(i.statements), str(i.removed), str(i.sources), i.last_load or "")
+            table.add_row(esc(i.name), str(i.entities), str(i.statements), str(i.removed), str(i.sources),
+                          esc(i.last_load or ""))
         console.print(table)
 
     @app.command()
@@ -94,7 +95,7 @@ def register(app: typer.Typer) -> None:
             if key != "schemata":
                 table.add_row(key.replace("_", " "), str(value))
         for schema, n in data["schemata"].items():
-            table.add_row(f"  {schema}", str(n))
+            table.add_row(f"  {esc(schema)}", str(n))
         console.print(table)
 
     @app.command()
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
         table = Table("#", "dataset", "source", "loaded at", "added", "kept", "removed", "note")
         for row in store().loads(dataset):
             table.add_row(
-                str(row["id"]), row["dataset"], row["source"], row["loaded_at"], str(row["added"]),
+                str(row["id"]), esc(row["dataset"]), esc(row["source"]), esc(row["loaded_at"]), str(row["added"]),
                 str(row["kept"]), str(row["removed"]), "unchanged" if row["unchanged"] else "",
             )
         console.print(table)
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
         for eid in st.search(text, limit=limit):
             ent = st.entity(eid)
             if ent:
-                table.add_row(eid, ent["schema"], ent["caption"], ", ".join(ent["datasets"]))
+                table.add_row(esc(eid), esc(ent["schema"]), esc(ent["caption"]), esc(", ".join(ent["datasets"])))
         console.print(table)
 
     @app.command(name="formats")

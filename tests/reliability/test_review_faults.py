@@ -347,3 +347,46 @@ def test_numbers_are_not_escaped() -> None:
 
     assert [cell(v) for v in ("-0.5", "+7", "-3e2", -1.5, "=1", "\t=1", "\r@x")] == [
         "-0.5", "+7", "-3e2", -1.5, "'=1", "'\t=1", "'\r@x"]
+
+
+# -- 12. Rich markup in data; mistyped options ------------------------------------------------------------
+def test_cli_prints_markup_in_names_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from redthread.cli import app as cli_app
+
+    monkeypatch.setenv("REDTHREAD_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("REDTHREAD_STORE", f"sqlite:///{tmp_path / 'markup.db'}")
+    monkeypatch.setenv("COLUMNS", "250")
+    names = ["[/] Broken Markup Ltd", "[link=https://attacker.example]Click Trading[/link]", "[bold red]Loud LLC"]
+    src = tmp_path / "markup.ftm.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"m{i}", "schema": "Company", "properties": {
+        "name": [name], "country": ["ru"]}}) for i, name in enumerate(names)) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(cli_app, ["ingest", str(src), "-d", "lists"])
+    assert res.exit_code == 0, res.output
+    for args in (["search", "Markup"], ["search", "Click"], ["entity", "m0"], ["entity", "m1"], ["claims"],
+                 ["loads"], ["datasets"]):
+        res = runner.invoke(cli_app, args)
+        assert res.exit_code == 0 and res.exception is None, (args, res.output, res.exception)
+    out = runner.invoke(cli_app, ["search", "Click"]).output
+    assert "[link=https://attacker.example]Click Trading[/link]" in out
+    assert "[/] Broken Markup Ltd" in runner.invoke(cli_app, ["entity", "m0"]).output
+
+
+def test_mistyped_option_is_a_one_line_error(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REDTHREAD_HOME": str(tmp_path), "PYTHONPATH": str(PACKAGE.parent)}
+    for args in (["stats", "--foo"], ["review", "--within"]):
+        proc = subprocess.run([sys.executable, "-m", "redthread.cli", *args], capture_output=True, text=True,
+                              env=env, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr and "No such option" in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) <= 4, proc.stderr
+    # An error message quoting input with markup in it is printed as it is.
+    proc = subprocess.run([sys.executable, "-m", "redthread.cli", "ingest", str(tmp_path), "-d", "[/]bad"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2 and "'[/]bad'" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
