@@ -129,7 +129,7 @@ class SparkTrade(TradeEngine):
     ) -> None:
         from redthread.engines.spark import session
 
-        self.spark = session()
+        self.spark = session().newSession()  # its own temporary views: concurrent calls don't collide
         self.store = store
         paths = [records] if isinstance(records, str) else records
         self.spark.read.parquet(*paths).createOrReplaceTempView("stored_records")

@@ -390,3 +390,29 @@ def test_mistyped_option_is_a_one_line_error(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "redthread.cli", "ingest", str(tmp_path), "-d", "[/]bad"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 2 and "'[/]bad'" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+# -- 9. engines are the operator's setting; Spark views are per call ---------------------------------------
+def test_requests_cannot_choose_the_engine(keyed_url: tuple[str, str]) -> None:
+    url, key = keyed_url
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
+    for path in ("/blocked", "/exposure"):
+        res = client.get(path, params={"engine": "spark"})
+        assert res.status_code == 400 and "REDTHREAD_ENGINE" in res.json()["detail"], res.text
+        assert client.get(path).status_code == 200
+        assert client.get(path, params={"engine": "duckdb"}).status_code == 200  # the configured one
+
+
+def test_spark_engines_at_once_keep_their_own_views() -> None:
+    pytest.importorskip("pyspark")
+    import pyarrow as pa
+
+    from redthread.engines import get_engine
+
+    with get_engine("spark") as one, get_engine("spark") as two:
+        one.load("rt_links", pa.table({"v": pa.array([1, 2, 3], pa.int64())}))
+        two.load("rt_links", pa.table({"v": pa.array([7], pa.int64())}))
+        assert one.fetch("SELECT SUM(v) AS s FROM rt_links").column("s").to_pylist() == [6]
+        assert two.fetch("SELECT SUM(v) AS s FROM rt_links").column("s").to_pylist() == [7]
+        two.drop("rt_links")
+        assert one.fetch("SELECT COUNT(*) AS n FROM rt_links").column("n").to_pylist() == [3]
