@@ -416,3 +416,19 @@ def test_spark_engines_at_once_keep_their_own_views() -> None:
         assert two.fetch("SELECT SUM(v) AS s FROM rt_links").column("s").to_pylist() == [7]
         two.drop("rt_links")
         assert one.fetch("SELECT COUNT(*) AS n FROM rt_links").column("n").to_pylist() == [3]
+
+
+# -- 10. /match batches are bounded --------------------------------------------------------------------------
+def test_match_batches_and_values_are_capped(keyed_url: tuple[str, str]) -> None:
+    from redthread.api.routes.match import MAX_QUERIES, MAX_VALUES
+
+    url, key = keyed_url
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
+    one = {"schema": "Company", "properties": {"name": ["Komax"]}}
+    ok = client.post("/match/default", json={"queries": {f"q{i}": one for i in range(MAX_QUERIES)}})
+    assert ok.status_code == 200 and len(ok.json()["responses"]) == MAX_QUERIES
+    res = client.post("/match/default", json={"queries": {f"q{i}": one for i in range(MAX_QUERIES + 1)}})
+    assert res.status_code == 413 and str(MAX_QUERIES) in res.json()["detail"]
+    many = {"schema": "Company", "properties": {"name": [f"Name {i}" for i in range(MAX_VALUES + 1)]}}
+    res = client.post("/match/default", json={"queries": {"q": many}})
+    assert res.status_code == 422 and "'name'" in res.json()["detail"]
