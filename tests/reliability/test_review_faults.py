@@ -432,3 +432,48 @@ def test_match_batches_and_values_are_capped(keyed_url: tuple[str, str]) -> None
     many = {"schema": "Company", "properties": {"name": [f"Name {i}" for i in range(MAX_VALUES + 1)]}}
     res = client.post("/match/default", json={"queries": {"q": many}})
     assert res.status_code == 422 and "'name'" in res.json()["detail"]
+
+
+# -- low: LIKE wildcards, absolute paths, SQL in errors; 11. passwords in store URLs ----------------------
+def test_search_matches_wildcards_literally(tmp_path: Path, fixtures: Path) -> None:
+    st = open_store(f"sqlite:///{tmp_path / 'like.db'}")
+    ingest(st, [fixtures / "starter.ftm.jsonl"], "starter")
+    assert st.search("%") == [] and st.search("_") == []
+    assert st.search("komax")  # ordinary text still matches
+    src = tmp_path / "pct.ftm.jsonl"
+    src.write_text(json.dumps({"id": "p1", "schema": "Company", "properties": {"name": ["100% Parts_Co"]}}) + "\n",
+                   encoding="utf-8")
+    ingest(st, [src], "pct")
+    assert st.search("0% parts_") == ["p1"] and st.search("%") == ["p1"]
+    st.close()
+
+
+def test_documents_do_not_reveal_server_paths(keyed_url: tuple[str, str], tmp_path: Path) -> None:
+    url, key = keyed_url
+    client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
+    text = b"Orion Parts LLC shipped valves to Tellus Freight Ltd in 2022."
+    assert client.post("/ingest", data={"dataset": "notes"}, files={"file": ("memo.txt", text)}).status_code == 200
+    (doc,) = client.get("/documents", params={"dataset": "notes"}).json()["documents"]
+    body = client.get(f"/documents/{doc['id']}").json()
+    assert body["path"].endswith("memo.txt") and "/" not in body["path"] and str(tmp_path) not in str(body)
+
+
+def test_trade_query_errors_do_not_echo_sql(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tsql.db'}"
+    st = open_store(url)
+    ingest(st, [TRADE / "records.csv"], "customs")
+    st.close()
+    client = TestClient(create_app(url))
+    res = client.get("/trade/entrants", params={"since": "2024-13-45"})
+    assert res.status_code == 400 and "2024-13-45" in res.json()["detail"]
+    assert not any(w in res.json()["detail"] for w in ("SELECT", "LINE 1", "SQL:", "\n"))
+
+
+def test_store_urls_never_show_passwords() -> None:
+    from redthread.store.sql import redact_url
+
+    assert redact_url("postgresql://rt:hunter2@db.example/rt") == "postgresql://rt:***@db.example/rt"
+    assert redact_url("postgresql://rt@db.example/rt?password=hunter2&sslmode=require") == (
+        "postgresql://rt@db.example/rt?password=***&sslmode=require")
+    assert "hunter2" not in redact_url("postgresql:///rt?host=/run/pg&PASSWORD=hunter2")
+    assert redact_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
