@@ -477,3 +477,43 @@ def test_store_urls_never_show_passwords() -> None:
         "postgresql://rt@db.example/rt?password=***&sslmode=require")
     assert "hunter2" not in redact_url("postgresql:///rt?host=/run/pg&PASSWORD=hunter2")
     assert redact_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+# -- 6. PDF decompression bombs -------------------------------------------------------------------------
+def _pdf_bomb(inflated_mb: int) -> bytes:
+    """A small PDF whose one content stream inflates to ``inflated_mb`` MB of spaces."""
+    import zlib
+
+    deflate = zlib.compressobj(9)
+    block = b" " * (1024 * 1024)
+    stream = b"".join(deflate.compress(block) for _ in range(inflated_mb)) + deflate.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def test_pdf_decompression_bomb_is_refused() -> None:
+    from redthread.errors import InputError
+    from redthread.extract.readers import MAX_PDF_UNPACKED, read_bytes
+
+    bomb = _pdf_bomb(MAX_PDF_UNPACKED // (1024 * 1024) + 8)
+    assert len(bomb) < 1024 * 1024  # well under any upload or input size limit
+    with pytest.raises(InputError, match="decompression bomb") as caught:
+        read_bytes(bomb, "bomb.pdf")
+    assert "bomb.pdf" in str(caught.value)
+    # An ordinary compressed PDF (a few MB inflated) is still read.
+    with pytest.raises(InputError, match="no text layer"):
+        read_bytes(_pdf_bomb(2), "blank.pdf")
