@@ -517,3 +517,32 @@ def test_pdf_decompression_bomb_is_refused() -> None:
     # An ordinary compressed PDF (a few MB inflated) is still read.
     with pytest.raises(InputError, match="no text layer"):
         read_bytes(_pdf_bomb(2), "blank.pdf")
+
+
+# -- low: NUL bytes (PostgreSQL text cannot hold them) ------------------------------------------------------
+def test_nul_bytes_cost_only_their_value(tmp_path: Path) -> None:
+    from redthread.errors import InputError
+    from redthread.ingest.base import NUL_STAND_IN, _nul_free
+
+    memo = tmp_path / "nul.txt"
+    text = "Orion\x00 Parts LLC shipped valves to Tellus Freight Ltd in 2022."
+    memo.write_text(text, encoding="utf-8")
+    st = open_store(f"sqlite:///{tmp_path / 'nul.db'}")
+    ingest(st, [memo], "docs")
+    (doc,) = st.documents("docs")
+    assert "\x00" not in doc.text and len(doc.text) == len(text) and NUL_STAND_IN in doc.text
+    stored = list(st.statements(dataset="docs"))
+    assert stored and not any("\x00" in (s.quote or "") + s.value for s in stored)
+    st.close()
+    # A value with a NUL: refused naming file, line and property; with skip_errors only it goes.
+    def batch() -> LoadBatch:
+        return LoadBatch("d", "s.csv", [
+            Statement("e1", "Company", "name", "Good Name Ltd", "d", source="s.csv", location="s.csv:7"),
+            Statement("e1", "Company", "alias", "Bad\x00Name", "d", source="s.csv", location="s.csv:7"),
+        ])
+    with pytest.raises(InputError) as caught:
+        _nul_free(batch(), Path("s.csv"), skip_errors=False)
+    assert caught.value.line == 7 and caught.value.field == "alias" and "NUL" in str(caught.value)
+    kept = batch()
+    errors = _nul_free(kept, Path("s.csv"), skip_errors=True)
+    assert [s.prop for s in kept.statements] == ["name"] and len(errors) == 1
