@@ -546,3 +546,33 @@ def test_nul_bytes_cost_only_their_value(tmp_path: Path) -> None:
     kept = batch()
     errors = _nul_free(kept, Path("s.csv"), skip_errors=True)
     assert [s.prop for s in kept.statements] == ["name"] and len(errors) == 1
+
+
+# -- low: a second writer queues and says so ---------------------------------------------------------------
+def test_second_writer_waits_with_a_message(tmp_path: Path, fixtures: Path, caplog: pytest.LogCaptureFixture,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    url = f"sqlite:///{tmp_path / 'queue.db'}"
+    first, second = open_store(url), open_store(url)
+    first.conn.execute("BEGIN IMMEDIATE")  # a load in progress holds the write lock
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(ingest(second, [fixtures / "starter.ftm.jsonl"], "q")))
+    with caplog.at_level("WARNING", logger="redthread.store"):
+        worker.start()
+        time.sleep(2.5)
+        assert not done  # queued, not failed
+        first.conn.execute("COMMIT")
+        worker.join(60)
+    assert done and done[0][0][0].added > 0
+    assert any("waiting for it to finish" in r.getMessage() for r in caplog.records)
+    # With a limit, it gives up with a clear error and stores nothing.
+    monkeypatch.setenv("REDTHREAD_WRITE_WAIT_S", "1")
+    first.conn.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StoreError, match="another writer .* REDTHREAD_WRITE_WAIT_S"):
+        ingest(second, [fixtures / "starter.ftm.jsonl"], "r")
+    first.conn.execute("ROLLBACK")
+    assert "r" not in {d.name for d in second.datasets()}
+    first.close()
+    second.close()
