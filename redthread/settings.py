@@ -18,6 +18,7 @@
 ``REDTHREAD_ALLOWED_HOSTS``  comma-separated Host names the API answers (default any; keyless
                      loopback requests must always name a loopback host)
 ``REDTHREAD_LOOPBACK_WRITES``  ``1``: keyless loopback callers may write (default: read only)
+``REDTHREAD_WRITE_WAIT_S``  how long a SQLite writer queues behind another (default 3600 s)
 
 Nothing else in the package reads the environment: modules ask here.
 """
@@ -155,3 +156,8 @@ def allowed_hosts() -> list[str]:
 def loopback_writes() -> bool:
     """Whether keyless loopback callers may write (an operator's opt-out; off by default)."""
     return os.environ.get("REDTHREAD_LOOPBACK_WRITES", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def write_wait_seconds() -> float:
+    """How long a writer waits for another writer to finish before giving up (seconds)."""
+    return float(os.environ.get("REDTHREAD_WRITE_WAIT_S", "3600"))

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,6 +22,12 @@ from redthread.store import Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def esc(value: object) -> str:
+    """``value`` as text Rich prints literally: names, quotes and ids come from data, and a name
+    like ``[/]`` or ``[link=...]`` must neither crash the command nor become markup."""
+    return escape(str(value))
 
 
 def store() -> Store:

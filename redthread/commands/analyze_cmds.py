@@ -17,7 +17,7 @@ from redthread.analyze.ownership import blocked as blocked_fn
 from redthread.analyze.ownership import owners_tree
 from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline as timeline_fn
-from redthread.commands._common import console, progress_bar, resolve_entity, store
+from redthread.commands._common import console, esc, progress_bar, resolve_entity, store
 from redthread.errors import RedthreadError
 from redthread.store import Store
 
@@ -48,12 +48,12 @@ def _where(ev: dict[str, Any]) -> str:
         line += f" · hedged: {ev['hedge']}"
     if ev.get("quote"):
         line += f"\n  “{ev['quote']}”"
-    return line
+    return esc(line)  # all of it comes from data
 
 
 def _link_text(link: dict[str, Any]) -> str:
     pct = f" {link['percentage']:g}%" if link.get("percentage") is not None else ""
-    return f"{link['source_name']} —{link['label']}{pct}→ {link['target_name']}"
+    return esc(f"{link['source_name']} —{link['label']}{pct}→ {link['target_name']}")
 
 
 def _evidence_lines(evidence: list[dict[str, Any]], limit: int = 2) -> str:
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         if tree["ultimate_owners"]:
             table = Table("ultimate owner", "effective share", "chains", title="ultimate beneficial owners")
             for o in tree["ultimate_owners"]:
-                table.add_row(o["name"], f"{o['effective_share']:.2f}%", str(len(o["chains"])))
+                table.add_row(esc(o["name"]), f"{o['effective_share']:.2f}%", str(len(o["chains"])))
             console.print(table)
 
     @app.command()
@@ -103,12 +103,12 @@ def register(app: typer.Typer) -> None:
         table = Table("entity", "blocked share", "blocked owners", "chain", "sources", show_lines=True,
                       title=f"blocked by the {variant.upper()} rule ({authority} sanctions)")
         for item in result:
-            owners = "\n".join(f"{o['name']} {o['share']:g}%" + (" (sanctioned)" if o["sanctioned"] else "")
+            owners = "\n".join(f"{esc(o['name'])} {o['share']:g}%" + (" (sanctioned)" if o["sanctioned"] else "")
                                for o in item["owners"])
-            owners += "".join(f"\ncontrolled by {c['name']}" for c in item["controllers"])
+            owners += "".join(f"\ncontrolled by {esc(c['name'])}" for c in item["controllers"])
             chain = "\n".join(_link_text(link) for link in item["chain"])
             sources = "\n".join(_evidence_lines(link["evidence"], 1) for link in item["chain"][:3])
-            table.add_row(f"{item['name']}\n[dim]{item['id']}[/]", f"{item['blocked_share']:g}%", owners, chain, sources)
+            table.add_row(f"{esc(item['name'])}\n[dim]{esc(item['id'])}[/]", f"{item['blocked_share']:g}%", owners, chain, sources)
         console.print(table)
         console.print(f"{len(result)} blocked entit{'y' if len(result) == 1 else 'ies'}")
 
@@ -156,8 +156,8 @@ def register(app: typer.Typer) -> None:
         for item in result:
             path_text = "\n".join(_link_text(link) for link in item.get("path", []))
             nearest = item.get("nearest") or {}
-            name = item["name"] + (" [red](blocked)[/]" if item["blocked"] else "")
-            table.add_row(name, str(item["hops"]), f"{item['strength']:.3f}", nearest.get("name", ""), path_text)
+            name = esc(item["name"]) + (" [red](blocked)[/]" if item["blocked"] else "")
+            table.add_row(name, str(item["hops"]), f"{item['strength']:.3f}", esc(nearest.get("name", "")), path_text)
         console.print(table)
 
     @app.command()
@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
         table = Table("rule", "entity", "what", "evidence", show_lines=True, title="red flags")
         for f in flags:
             sev = "[red]" if f["severity"] == "high" else "[yellow]"
-            table.add_row(f"{sev}{f['title']}[/]\n[dim]{f['rule']}[/]", f["entity"]["name"], f["detail"],
+            table.add_row(f"{sev}{esc(f['title'])}[/]\n[dim]{esc(f['rule'])}[/]", esc(f["entity"]["name"]), esc(f["detail"]),
                           _evidence_lines(f["evidence"]))
         console.print(table)
         console.print(f"{len(flags)} flag(s)")
@@ -200,13 +200,13 @@ def register(app: typer.Typer) -> None:
         if conflicts:
             table = Table("about", "property", "values and sources", show_lines=True, title="contradictions")
             for c in result:
-                values = "\n".join(f"{v['value']}: {', '.join(v['publishers'])}" for v in c["values"])
-                table.add_row(", ".join(e["name"] for e in c["entities"]), c["prop"], values)
+                values = "\n".join(esc(f"{v['value']}: {', '.join(v['publishers'])}") for v in c["values"])
+                table.add_row(esc(", ".join(e["name"] for e in c["entities"])), esc(c["prop"]), values)
         else:
             table = Table("entity", "property", "value", "sources", "publishers", title="claims")
             for f in result:
-                table.add_row(f["entity"]["name"], f["prop"], f["value"], str(f["source_count"]),
-                              ", ".join(f["publishers"]))
+                table.add_row(esc(f["entity"]["name"]), esc(f["prop"]), esc(f["value"]), str(f["source_count"]),
+                              esc(", ".join(f["publishers"])))
         console.print(table)
 
     @app.command()
@@ -225,17 +225,17 @@ def register(app: typer.Typer) -> None:
         table = Table("date", "event", "source", title="timeline")
         for e in events:
             style = "[red]" if e["kind"] == "removed" else ""
-            table.add_row(e["date"], f"{style}{e['event']}", _evidence_lines(e["evidence"], 1))
+            table.add_row(esc(e["date"]), f"{style}{esc(e['event'])}", _evidence_lines(e["evidence"], 1))
         console.print(table)
 
 
 def _render_tree(tree: dict[str, Any]) -> Tree:
     def label(node: dict[str, Any], link: dict[str, Any] | None = None) -> str:
         flags = " [red](sanctioned)[/]" if node["sanctioned"] else " [red](blocked)[/]" if node["blocked"] else ""
-        text = f"[bold]{node['name']}[/]{flags} [dim]{node['schema']}[/]"
+        text = f"[bold]{esc(node['name'])}[/]{flags} [dim]{esc(node['schema'])}[/]"
         if link is not None:
             pct = f"{link['percentage']:g}% " if link.get("percentage") is not None else ""
-            text = f"{pct}[dim]{link['type'].lower()}[/] {text}"
+            text = f"{pct}[dim]{esc(link['type'].lower())}[/] {text}"
             if link["evidence"]:
                 text += f" [dim]· {_where(link['evidence'][0]).splitlines()[0]}[/]"
         if node.get("cycle"):

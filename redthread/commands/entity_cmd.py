@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from redthread.analyze.profile import profile
-from redthread.commands._common import console, resolve_entity, store
+from redthread.commands._common import console, esc, resolve_entity, store
 from redthread.errors import NotFound
 
 
@@ -28,9 +28,9 @@ def register(app: typer.Typer) -> None:
             print(orjson.dumps(prof).decode())
             return
         ent = prof["entity"] or {}
-        console.print(f"[bold]{ent.get('caption', eid)}[/]  [dim]{ent.get('schema', '')} · {eid}[/]")
+        console.print(f"[bold]{esc(ent.get('caption', eid))}[/]  [dim]{esc(ent.get('schema', ''))} · {esc(eid)}[/]")
         if len(prof["members"]) > 1:
-            console.print(f"[dim]merged from: {', '.join(prof['members'])}[/]")
+            console.print(f"[dim]merged from: {esc(', '.join(prof['members']))}[/]")
         table = Table("property", "value", "sources", show_lines=True)
         for prop in prof["properties"]:
             for val in prop["values"]:
@@ -42,18 +42,19 @@ def register(app: typer.Typer) -> None:
                         line += f" · hedged: {src['hedge']}"
                     if src["quote"]:
                         line += f"\n  “{src['quote']}”"
+                    line = esc(line)
                     if src["removed_at"]:
                         line += f"\n  [red]removed {src['removed_at']}[/]"
                     srcs.append(line)
                 value = Text(val["value"], style="strike red" if val["removed"] else "")
-                table.add_row(prop["label"], value, "\n".join(srcs))
+                table.add_row(esc(prop["label"]), value, "\n".join(srcs))
         console.print(table)
         if prof["links"]:
             links = Table("direction", "via", "entity", "schema", "other party", title="links")
             for link in prof["links"]:
                 other = link.get("counterpart")
                 links.add_row(
-                    link["direction"], link["prop"], link["caption"], link["schema"] or "",
-                    f"{other['prop']}: {other['caption']}" if other else "",
+                    esc(link["direction"]), esc(link["prop"]), esc(link["caption"]), esc(link["schema"] or ""),
+                    esc(f"{other['prop']}: {other['caption']}") if other else "",
                 )
             console.print(links)

@@ -9,7 +9,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, progress_bar
+from redthread.commands._common import console, err_console, esc, progress_bar
 
 
 def register(app: typer.Typer) -> None:
@@ -70,4 +70,4 @@ def register(app: typer.Typer) -> None:
         if verbose:
             for s in scores:
                 for miss in s.misses:
-                    console.print(f"[dim]{s.name}[/] {miss}", highlight=False)
+                    console.print(f"[dim]{esc(s.name)}[/] {esc(miss)}", highlight=False)

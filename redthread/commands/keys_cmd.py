@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, store
+from redthread.commands._common import console, esc, store
 from redthread.keys import ROLES, KeyRing
 
 
@@ -36,7 +36,8 @@ def register(app: typer.Typer) -> None:
             st.close()
         table = Table("id", "name", "role", "created", "last used", "revoked")
         for k in records:
-            table.add_row(k.id, k.name, k.role, k.created_at, k.last_used_at or "", k.revoked_at or "")
+            table.add_row(esc(k.id), esc(k.name), esc(k.role), esc(k.created_at), esc(k.last_used_at or ""),
+                          esc(k.revoked_at or ""))
         console.print(table)
 
     @keys.command("revoke")

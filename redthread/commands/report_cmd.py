@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, progress_bar, resolve_entity, store
+from redthread.commands._common import console, esc, progress_bar, resolve_entity, store
 from redthread.errors import RedthreadError
 
 
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
                 dossier = write_dossier(st, entity_id, output)
         finally:
             st.close()
-        table = Table("section", "content", "note", title=f"{dossier.title} -> {output}")
+        table = Table("section", "content", "note", title=esc(f"{dossier.title} -> {output}"))
         for row in section_summary(dossier):
-            table.add_row(row["section"], "yes" if row["content"] else "-", row["note"])
+            table.add_row(esc(row["section"]), "yes" if row["content"] else "-", esc(row["note"]))
         console.print(table)

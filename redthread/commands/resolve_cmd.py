@@ -6,7 +6,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.commands._common import console, err_console, esc, progress_bar, store
 from redthread.resolve import judge as judge_pair
 from redthread.resolve import review as review_pairs
 from redthread.resolve import unjudge as unjudge_pair
@@ -17,7 +17,7 @@ from redthread.resolve.xref import Candidate
 def _why(cand: Candidate) -> str:
     name = cand.explanations.get("name", {})
     extra = [k for k in cand.features if k != "name"]
-    return f"{name.get('query', '')} ~ {name.get('candidate', '')}" + (f" (+{', '.join(extra)})" if extra else "")
+    return esc(f"{name.get('query', '')} ~ {name.get('candidate', '')}" + (f" (+{', '.join(extra)})" if extra else ""))
 
 
 def register(app: typer.Typer) -> None:
@@ -39,8 +39,10 @@ def register(app: typer.Typer) -> None:
             return
         table = Table("score", "left", "right", "why")
         for c in cands:
-            table.add_row(f"{c.score:.3f}", f"{c.left_caption}\n[dim]{c.left_id} · {', '.join(c.left_datasets)}[/]",
-                          f"{c.right_caption}\n[dim]{c.right_id} · {', '.join(c.right_datasets)}[/]", _why(c))
+            table.add_row(f"{c.score:.3f}",
+                          f"{esc(c.left_caption)}\n[dim]{esc(c.left_id)} · {esc(', '.join(c.left_datasets))}[/]",
+                          f"{esc(c.right_caption)}\n[dim]{esc(c.right_id)} · {esc(', '.join(c.right_datasets))}[/]",
+                          _why(c))
         console.print(table)
         err_console.print(f"{len(cands)} candidate pair(s); judge them with `redthread review`")
 
@@ -60,12 +62,12 @@ def register(app: typer.Typer) -> None:
             return
 
         def ask(cand: Candidate, view: dict[str, object]) -> str:
-            table = Table("property", cand.left_id, cand.right_id, title=f"score {cand.score:.3f}: {_why(cand)}")
+            table = Table("property", esc(cand.left_id), esc(cand.right_id), title=f"score {cand.score:.3f}: {_why(cand)}")
             props = view["properties"]
             assert isinstance(props, list)
             for row in props:
                 mark = "[green]=[/] " if row["shared"] else ""
-                table.add_row(mark + row["prop"], "\n".join(row["left"]), "\n".join(row["right"]))
+                table.add_row(mark + esc(row["prop"]), esc("\n".join(row["left"])), esc("\n".join(row["right"])))
             console.print(table)
             answer: str = typer.prompt("same party? [y/n/u/s/q]", default="s", show_default=False)
             return answer
@@ -83,15 +85,15 @@ def register(app: typer.Typer) -> None:
         """Record that two entities are (positive) or are not (negative) the same party."""
         st = store()
         rec = judge_pair(st, left, right, judgement, user=user)
-        console.print(f"{rec.judgement}: {left} / {right}; canonical id {st.canonical_id(left)}")
+        console.print(esc(f"{rec.judgement}: {left} / {right}; canonical id {st.canonical_id(left)}"))
 
     @app.command()
     def unjudge(left: str = typer.Argument(...), right: str = typer.Argument(...)) -> None:
         """Undo the judgement on a pair (and the merge it made)."""
         if unjudge_pair(store(), left, right):
-            console.print(f"removed the judgement on {left} / {right}")
+            console.print(esc(f"removed the judgement on {left} / {right}"))
         else:
-            err_console.print(f"no judgement on {left} / {right}")
+            err_console.print(esc(f"no judgement on {left} / {right}"))
             raise typer.Exit(1)
 
     @app.command()
@@ -103,6 +105,6 @@ def register(app: typer.Typer) -> None:
             return
         table = Table("left", "right", "judgement", "user", "at", "score")
         for j in rows:
-            table.add_row(j.left_id, j.right_id, j.judgement, j.user, j.created_at,
+            table.add_row(esc(j.left_id), esc(j.right_id), esc(j.judgement), esc(j.user), esc(j.created_at),
                           "" if j.score is None else f"{j.score:.3f}")
         console.print(table)

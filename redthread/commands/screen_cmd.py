@@ -8,7 +8,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.commands._common import console, err_console, esc, progress_bar, store
 from redthread.errors import RedthreadError
 from redthread.screen import index_for
 from redthread.screen import screen as screen_name
@@ -27,7 +27,7 @@ def _explain(result: dict[str, object]) -> str:
             parts.append(f"name: {detail.get('candidate')} ({detail.get('method')}: {toks})")
         else:
             parts.append(f"{feature}: {detail.get('query')} / {detail.get('candidate')}")
-    return "\n".join(parts)
+    return esc("\n".join(parts))
 
 
 def register(app: typer.Typer) -> None:
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
                 stats = screen_file(st, file, output, dataset=dataset, threshold=threshold, limit=min(limit, 3),
                                     algorithm=algorithm, progress=update)
             err_console.print(f"screened {stats['rows']} row(s): {stats['matched']} with a match; "
-                              f"{stats['lines']} result line(s) in {output}")
+                              f"{stats['lines']} result line(s) in {esc(output)}")
             return
         if not name:
             raise RedthreadError("give a NAME to screen, or --file counterparties.csv -o results.csv")
@@ -69,12 +69,13 @@ def register(app: typer.Typer) -> None:
             print(orjson.dumps(results).decode())
             return
         if not results:
-            console.print(f"no candidates for {name!r}")
+            console.print(esc(f"no candidates for {name!r}"))
             return
         table = Table("score", "match", "entity", "schema", "datasets", "why", show_lines=True)
         for r in results:
             table.add_row(f"{r['score']:.3f}", "[bold red]MATCH[/]" if r["match"] else "",
-                          f"{r['caption']}\n[dim]{r['id']}[/]", r["schema"], ", ".join(r["datasets"]), _explain(r))
+                          f"{esc(r['caption'])}\n[dim]{esc(r['id'])}[/]", esc(r["schema"]), esc(", ".join(r["datasets"])),
+                          _explain(r))
         console.print(table)
 
     @app.command()

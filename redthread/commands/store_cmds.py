@@ -9,7 +9,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.commands._common import console, err_console, esc, progress_bar, store
 from redthread.errors import InputError
 from redthread.export import export as export_store
 from redthread.export import exporters
@@ -50,11 +50,11 @@ def register(app: typer.Typer) -> None:
         for warn in warnings:
             err_console.print(f"[yellow]dropped value[/] {warn.location_message()}", highlight=False)
         for err in errors:
-            err_console.print(f"[yellow]skipped[/] {err.location_message()}", highlight=False)
+            err_console.print(f"[yellow]skipped[/] {esc(err.location_message())}", highlight=False)
         table = Table("source", "added", "kept", "removed", "entities new/gone/changed", "note",
-                      title=f"dataset {dataset}")
+                      title=f"dataset {esc(dataset)}")
         for r in results:
-            table.add_row(r.source, str(r.added), str(r.kept), str(r.removed),
+            table.add_row(esc(r.source), str(r.added), str(r.kept), str(r.removed),
                           f"{r.entities_added}/{r.entities_removed}/{r.entities_changed}",
                           "unchanged" if r.unchanged else "")
         console.print(table)
@@ -92,7 +92,8 @@ def register(app: typer.Typer) -> None:
             return
         table = Table("dataset", "entities", "statements", "removed", "sources", "last load")
         for i in infos:
-            table.add_row(i.name, str(i.entities), str(i.statements), str(i.removed), str(i.sources), i.last_load or "")
+            table.add_row(esc(i.name), str(i.entities), str(i.statements), str(i.removed), str(i.sources),
+                          esc(i.last_load or ""))
         console.print(table)
 
     @app.command()
@@ -107,7 +108,7 @@ def register(app: typer.Typer) -> None:
             if key != "schemata":
                 table.add_row(key.replace("_", " "), str(value))
         for schema, n in data["schemata"].items():
-            table.add_row(f"  {schema}", str(n))
+            table.add_row(f"  {esc(schema)}", str(n))
         console.print(table)
 
     @app.command()
@@ -117,7 +118,7 @@ def register(app: typer.Typer) -> None:
                       "entities new/gone/changed", "note")
         for row in store().loads(dataset):
             table.add_row(
-                str(row["id"]), row["dataset"], row["source"], row["loaded_at"], str(row["added"]),
+                str(row["id"]), esc(row["dataset"]), esc(row["source"]), esc(row["loaded_at"]), str(row["added"]),
                 str(row["kept"]), str(row["removed"]),
                 f"{row['entities_added']}/{row['entities_removed']}/{row['entities_changed']}",
                 "unchanged" if row["unchanged"] else "",
@@ -132,7 +133,7 @@ def register(app: typer.Typer) -> None:
         for eid in st.search(text, limit=limit):
             ent = st.entity(eid)
             if ent:
-                table.add_row(eid, ent["schema"], ent["caption"], ", ".join(ent["datasets"]))
+                table.add_row(esc(eid), esc(ent["schema"]), esc(ent["caption"]), esc(", ".join(ent["datasets"])))
         console.print(table)
 
     @app.command(name="formats")

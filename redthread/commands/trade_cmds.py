@@ -11,7 +11,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, resolve_entity, store
+from redthread.commands._common import console, err_console, esc, resolve_entity, store
 
 
 def _fmt(value: Any) -> str:
@@ -21,7 +21,7 @@ def _fmt(value: Any) -> str:
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return str(value)
+    return esc(value)  # party names come from customs files
 
 
 def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> None:
@@ -112,23 +112,23 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(result)
             return
-        console.print(f"[bold]{result['buyer_name']}[/] · {result['product']} · "
-                      f"{result['months']} month(s) {result['period'] or ''}")
+        console.print(f"[bold]{esc(result['buyer_name'])}[/] · {esc(result['product'])} · "
+                      f"{result['months']} month(s) {esc(result['period'] or '')}")
         print_rows(result["components"], ["name", "per_unit", "records", "value_usd", "units_per_month",
                                           "supported_per_month", "recent_supported_per_month", "peak_month",
                                           "peak_supported"], "components")
         if result["missing"]:
-            console.print(f"[yellow]no recorded flows for: {', '.join(result['missing'])}[/] "
+            console.print(f"[yellow]no recorded flows for: {esc(', '.join(result['missing']))}[/] "
                           "(they may come from other suppliers or stock)")
         if result["binding"]:
-            console.print(f"binding component: [bold]{result['binding']}[/] → about "
+            console.print(f"binding component: [bold]{esc(result['binding'])}[/] → about "
                           f"{result['supported_per_month']:,.0f} units/month on average, "
                           f"{result['recent_supported_per_month']:,.0f} recently, "
                           f"at most {result['peak_supported']:,.0f} in the best month")
         for claim in result["claims"]:
             ratio = f"{claim['ratio']:.1f}× the supported rate" if claim["ratio"] else "no flows to compare"
             near = "" if claim["near"] else " [dim](buyer not named nearby)[/]"
-            console.print(f"claim: “{claim['quote']}” — {claim['title'] or claim['document']}: {ratio}{near}")
+            console.print(esc(f"claim: “{claim['quote']}” — {claim['title'] or claim['document']}: {ratio}") + near)
 
     @app.command()
     def impact(

@@ -53,7 +53,9 @@ class SparkEngine(SQLEngine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.spark = session()
+        # A session of its own (sharing the one JVM and context): temporary views are per session,
+        # so engines working at once never see, replace or drop each other's tables.
+        self.spark = session().newSession()
         self.frames: dict[str, Any] = {}
 
     def load(self, name: str, table: pa.Table) -> None:

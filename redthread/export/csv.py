@@ -1,11 +1,14 @@
-"""CSV of statements with their provenance: one row per property value."""
+"""CSV of statements with their provenance: one row per property value.
+
+Cells that a spreadsheet would run as formulas are escaped (:mod:`redthread.export.safe_csv`).
+"""
 
 from __future__ import annotations
 
-import csv
 from typing import TextIO
 
 from redthread.export.base import register
+from redthread.export.safe_csv import SafeWriter
 from redthread.store import Store
 
 COLUMNS = [
@@ -17,7 +20,7 @@ COLUMNS = [
 
 @register("csv")
 def export_csv(store: Store, out: TextIO, dataset: str | None = None) -> int:
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(COLUMNS)
     cmap = store.canonical_map()
     count = 0

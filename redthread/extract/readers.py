@@ -11,8 +11,10 @@ file.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,11 @@ from redthread.errors import InputError
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024
 #: Largest compression ratio accepted for a .docx member (zip-bomb guard).
 MAX_DOCX_RATIO = 200
+#: Largest total size of a PDF's Flate streams once inflated (decompression-bomb guard):
+#: pdfminer inflates every stream whole, so a 1.46 MB PDF took 3 GB and 24 s.
+MAX_PDF_UNPACKED = 200 * 1024 * 1024
+#: Where a PDF stream's data starts ("stream" + EOL, not the end of "endstream").
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer "
@@ -101,6 +108,7 @@ def read_pdf(data: bytes, path: str) -> SourceText:
     from pdfminer.high_level import extract_text
     from pdfminer.pdfparser import PDFSyntaxError
 
+    _check_pdf_streams(data, path)
     try:
         text = extract_text(io.BytesIO(data))
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
@@ -111,6 +119,34 @@ def read_pdf(data: bytes, path: str) -> SourceText:
     if not text:
         raise InputError("PDF has no text layer (scanned image?); run OCR first", path=path)
     return SourceText(text=text, mime="application/pdf", path=path)
+
+
+def _check_pdf_streams(data: bytes, path: str, limit: int = MAX_PDF_UNPACKED) -> None:
+    """Refuse a PDF whose compressed streams inflate past ``limit`` bytes, before pdfminer inflates them.
+
+    Each stream is inflated in 1 MB steps and discarded, so the check itself
+    needs little memory and stops as soon as the total passes the limit.
+    Streams that are not zlib data (images, encrypted streams) count nothing.
+    """
+    total = 0
+    for match in _PDF_STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0:
+            break
+        inflater = zlib.decompressobj()
+        pending = data[start:end]
+        try:
+            while pending and not inflater.eof:
+                total += len(inflater.decompress(pending, 1024 * 1024))
+                pending = inflater.unconsumed_tail
+                if total > limit:
+                    raise InputError(
+                        f"refused: PDF streams inflate to more than {limit} bytes (possible decompression bomb)",
+                        path=path,
+                    )
+        except zlib.error:
+            continue
 
 
 def _check_zip(data: bytes, path: str) -> None:

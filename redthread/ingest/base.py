@@ -195,6 +195,43 @@ def expand(paths: Iterable[Path], fmt: str | None) -> Iterator[tuple[Path, Loade
         yield path, get_loader(fmt) if fmt else sniff_loader(path)
 
 
+NUL = "\x00"
+#: Stands in for a NUL byte in document text and quotes: one character for one, so spans still fit.
+NUL_STAND_IN = "\ufffd"
+
+
+def _nul_free(batch: LoadBatch, path: Path, skip_errors: bool) -> list[InputError]:
+    """Take NUL bytes out of a batch before it reaches the store (PostgreSQL text cannot hold them).
+
+    Document text and quotes keep their length (a NUL becomes U+FFFD), so spans
+    still point at the right characters. A value with a NUL is a bad value: it
+    raises naming the file, line and property, or with ``skip_errors`` only
+    that value is left out and reported.
+    """
+    errors: list[InputError] = []
+    for doc in batch.documents:
+        if NUL in doc.text or NUL in (doc.title or ""):
+            doc.text = doc.text.replace(NUL, NUL_STAND_IN)
+            doc.title = (doc.title or "").replace(NUL, NUL_STAND_IN)
+    kept = []
+    for stmt in batch.statements:
+        if stmt.quote and NUL in stmt.quote:
+            stmt.quote = stmt.quote.replace(NUL, NUL_STAND_IN)
+        bad = [name for name in ("value", "original_value", "hedge", "location")
+               if NUL in (getattr(stmt, name) or "")]
+        if not bad:
+            kept.append(stmt)
+            continue
+        where, _, line = stmt.location.replace(NUL, "").rpartition(":")
+        error = InputError(f"a NUL byte in the {bad[0].replace('_', ' ')}", path=str(path),
+                           line=int(line) if where and line.isdigit() else None, field=stmt.prop)
+        if not skip_errors:
+            raise error
+        errors.append(error)
+    batch.statements = kept
+    return errors
+
+
 def recover_interrupted(store: Store) -> list[str]:
     """Finish or undo loads a crash left half done (loaders with side files define ``recover``).
 
@@ -257,11 +294,12 @@ def ingest(
             if err.path is None:
                 err = InputError(err.reason, path=str(path), line=err.line, field=err.field)
             raise err from None
-        for batch in batches:
-            batch.content_hash = batch.content_hash or digest
-            batch.origin = batch.origin or loader.name
         staged = [b.staged for b in batches if b.staged is not None]
         try:
+            for batch in batches:
+                batch.content_hash = batch.content_hash or digest
+                batch.origin = batch.origin or loader.name
+                ctx.errors.extend(_nul_free(batch, path, skip_errors))
             if ctx.errors and not skip_errors:  # pragma: no cover - loaders raise first
                 raise InputErrors(ctx.errors)
             all_errors.extend(ctx.errors)

@@ -1,5 +1,6 @@
 """Prose documents (.txt, .html, .pdf, .docx): extract parties and relations, store them.
 
+Each document's id is its dataset and file name (:func:`document_id`).
 The text is read by :mod:`redthread.extract.readers` and run through the
 default offline extractor; every statement keeps its character span and
 quote, and the document's text is stored so spans can be highlighted. The
@@ -25,6 +26,18 @@ CLAIMED = frozenset({".txt", ".html", ".htm", ".xhtml", ".pdf", ".docx"})
 REFUSED = frozenset({".csv", ".tsv", ".jsonl", ".json", ".ndjson", ".yaml", ".yml", ".xml", ".parquet", ".zip"})
 
 
+def document_id(dataset: str, source: str) -> str:
+    """A document's id: its dataset and file name (``dataset/memo.txt``).
+
+    File names alone collided: ``a/memo.txt`` loaded into one dataset and
+    ``b/memo.txt`` into another shared one document row, so the first
+    dataset's evidence spans pointed into the second file's text. Within a
+    dataset the file name is the source: loading a changed ``memo.txt`` again
+    is a new version of that source (its old statements are marked removed).
+    """
+    return f"{dataset}/{doc_id_for(source)}"
+
+
 class DocumentLoader:
     name = "document"
     description = "prose documents (.txt, .html, .pdf, .docx): parties and relations extracted with spans"
@@ -47,7 +60,7 @@ class DocumentLoader:
         backend = settings.extract_backend()
         ctx.tick(path.name, 0, 1)
         result = extract_text(
-            src.text, doc_id=doc_id_for(source), dataset=ctx.dataset, backend=backend,
+            src.text, doc_id=document_id(ctx.dataset, source), dataset=ctx.dataset, backend=backend,
             title=src.title, mime=src.mime, path=str(path),
         )
         ctx.tick(path.name, 1, 1)

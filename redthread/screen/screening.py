@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from redthread.errors import InputError
+from redthread.export.safe_csv import SafeWriter
 from redthread.screen.index import index_for
 from redthread.screen.matching import DEFAULT_THRESHOLD, match_index
 from redthread.screen.scorers import DEFAULT
@@ -108,7 +109,7 @@ def screen_file(
     stats = {"rows": len(rows), "matched": 0, "lines": 0}
     tmp = output.with_name(output.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = SafeWriter(fh)  # names from lists may start with '=' or '@': no formulas in Excel
         writer.writerow(RESULT_COLUMNS)
         for done, (line, rid, query) in enumerate(rows, start=1):
             try:

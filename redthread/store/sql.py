@@ -84,6 +84,29 @@ def schema_tables(d: Dialect) -> list[str]:
     return [m.group(1) for ddl in schema_ddl(d) if (m := re.match(r"\s*CREATE TABLE IF NOT EXISTS (\w+)", ddl))]
 
 
+#: Query parameters of a store URL that hold secrets (libpq accepts ``?password=``).
+SECRET_PARAMS = frozenset({"password", "passwd", "pwd", "sslpassword", "passfile", "sslkey"})
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the password in ``user:password@`` and in secret query parameters blanked."""
+    if "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    rest, _, query = rest.partition("?")
+    if "@" in rest:
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        rest = f"{user}:***@{host}" if ":" in creds else f"{user}@{host}"
+    if query:
+        parts = []
+        for item in query.split("&"):
+            key, eq, _value = item.partition("=")
+            parts.append(f"{key}=***" if eq and key.lower() in SECRET_PARAMS else item)
+        rest += "?" + "&".join(parts)
+    return f"{scheme}://{rest}"
+
+
 class SQLStore(Store):
     """Statement store over a DB-API connection (see the subclasses)."""
 
@@ -150,12 +173,7 @@ class SQLStore(Store):
     @property
     def safe_url(self) -> str:
         """The URL with any password blanked, for messages."""
-        if "@" in self.url and "://" in self.url:
-            scheme, rest = self.url.split("://", 1)
-            creds, host = rest.rsplit("@", 1)
-            user = creds.split(":", 1)[0]
-            return f"{scheme}://{user}:***@{host}"
-        return self.url
+        return redact_url(self.url)
 
     def _sql(self, sql: str) -> str:
         return sql if self.dialect.param == "?" else sql.replace("?", "%s")
@@ -330,6 +348,13 @@ class SQLStore(Store):
         )
 
     def _put_document(self, cur: Any, doc: Document) -> None:
+        # A document belongs to one dataset: never let another dataset's load overwrite its text
+        # (its statements' spans point into that text).
+        cur.execute(self._sql("SELECT dataset FROM documents WHERE id = ?"), (doc.id,))
+        row = cur.fetchone()
+        if row is not None and row[0] != doc.dataset:
+            raise StoreError(f"document {doc.id!r} belongs to dataset {row[0]!r}; a load into {doc.dataset!r} "
+                             "may not replace it (give the document another id); nothing was stored")
         cur.execute(
             self._sql(
                 "INSERT INTO documents (id, dataset, title, path, mime, publisher, published_at, text) "
@@ -450,10 +475,13 @@ class SQLStore(Store):
         return {r[0]: r[1] for r in self._query("SELECT entity_id, canonical_id FROM canonical")}
 
     def search(self, text: str, limit: int = 20) -> list[str]:
-        like = f"%{text.lower()}%"
+        # The text is matched literally: '%' and '_' in it are escaped, not wildcards ('%' matched all).
+        escaped = text.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        like = f"%{escaped}%"
         rows = self._query(
             "SELECT entity_id, MIN(LENGTH(value)) AS l FROM statements WHERE removed_at IS NULL "
-            "AND prop_type = 'name' AND LOWER(value) LIKE ? GROUP BY entity_id ORDER BY l, entity_id LIMIT ?",
+            "AND prop_type = 'name' AND LOWER(value) LIKE ? ESCAPE '!' GROUP BY entity_id ORDER BY l, entity_id "
+            "LIMIT ?",
             (like, limit * 3),
         )
         cmap = self._cmap()

@@ -1,16 +1,20 @@
 """SQLite backend: the embedded default, one file under ``REDTHREAD_HOME``.
 
-WAL journal, so readers never block a loading writer, and a busy timeout so
-two writers queue instead of failing.
+WAL journal, so readers never block a loading writer; a second writer queues
+behind the first, saying so on the ``redthread.store`` logger (printed on
+stderr when nothing else is configured), for up to ``REDTHREAD_WRITE_WAIT_S``.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
-from redthread.errors import ConfigError
+from redthread import settings
+from redthread.errors import ConfigError, StoreError
 from redthread.store.sql import Dialect, SQLStore, schema_tables
 
 
@@ -56,7 +60,30 @@ class SQLiteStore(SQLStore):
     def _begin(self) -> None:
         # IMMEDIATE takes the write lock up front: two loaders serialise
         # cleanly instead of one failing half-way with "database is locked".
-        self.conn.execute("BEGIN IMMEDIATE")
+        # Tried a second at a time, so a queued writer can say that it waits and for how long.
+        log = logging.getLogger("redthread.store")
+        limit = settings.write_wait_seconds()
+        started = time.monotonic()
+        told = -1.0
+        self.conn.execute("PRAGMA busy_timeout=1000")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                waited = time.monotonic() - started
+                if waited >= limit:
+                    raise StoreError(f"another writer has held {self.safe_url} for {waited:.0f} s; gave up "
+                                     "(raise REDTHREAD_WRITE_WAIT_S to wait longer); nothing was stored")
+                if told < 0 or waited - told >= 30:
+                    log.warning("another load is writing to %s: waiting for it to finish (%.0f s so far, "
+                                "up to %.0f s)", self.safe_url, waited, limit)
+                    told = waited
+        finally:
+            self.conn.execute("PRAGMA busy_timeout=60000")
 
     def _end_read(self) -> None:
         # Autocommit mode (isolation_level=None): reads hold no transaction.

@@ -13,6 +13,7 @@ data beyond one machine), the SQL transpiled by sqlglot.
 from __future__ import annotations
 
 import abc
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,11 @@ class TradeEngine(abc.ABC):
             rows: list[dict[str, Any]] = self._fetch(sql).to_pylist()
             return rows
         except Exception as exc:  # the backend's own error types
-            raise RedthreadError(f"trade query failed on {self.name}: {exc}\nSQL: {sql}") from exc
+            # The first line says what was wrong (a bad date, ...); the SQL (and DuckDB's "LINE 1: ..."
+            # excerpt of it) reaches API callers through this message, so it goes to the log only.
+            logging.getLogger(__name__).debug("trade query failed on %s: %s\nSQL: %s", self.name, exc, sql)
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise RedthreadError(f"trade query failed on {self.name}: {first}") from None
 
     @abc.abstractmethod
     def _fetch(self, sql: str) -> pa.Table: ...
@@ -129,7 +134,7 @@ class SparkTrade(TradeEngine):
     ) -> None:
         from redthread.engines.spark import session
 
-        self.spark = session()
+        self.spark = session().newSession()  # its own temporary views: concurrent calls don't collide
         self.store = store
         paths = [records] if isinstance(records, str) else records
         self.spark.read.parquet(*paths).createOrReplaceTempView("stored_records")

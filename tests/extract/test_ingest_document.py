@@ -21,7 +21,7 @@ def test_ingest_document_keeps_spans_and_text(store: Store, tmp_path: Path) -> N
     assert results[0].added > 0
     text = path.read_text(encoding="utf-8")
     (doc,) = store.documents("docs")
-    assert doc.text == text and doc.id == "report.txt"
+    assert doc.text == text and doc.id == "docs/report.txt"
     stmts = [s for s in store.statements(dataset="docs") if s.prop == "name"]
     assert stmts
     for s in stmts:

@@ -26,6 +26,20 @@ def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return fn(*args, **kwargs)
 
 
+def _engine(requested: str | None) -> None:
+    """The engine is the operator's setting (``REDTHREAD_ENGINE``), never a caller's choice.
+
+    ``?engine=spark`` from a viewer started an 845 MB JVM inside the server; the
+    parameter stays accepted only when it names the engine already configured.
+    """
+    from redthread.engines import default_engine
+
+    if requested is not None and requested != default_engine():
+        raise HTTPException(status_code=400, detail=(
+            f"the engine is set by the server's operator (REDTHREAD_ENGINE={default_engine()}); "
+            "a request cannot choose another"))
+
+
 def _known(store: Store, entity_id: str) -> str:
     if store.entity(entity_id) is None:
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
@@ -43,7 +57,8 @@ def get_ownership(entity_id: str, depth: int = Query(6, ge=1, le=20), authority:
 def get_blocked(authority: str = "OFAC", variant: str = Query("us", pattern="^(us|eu)$"),
                 engine: str | None = None, store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """Entities blocked by the 50 % rule: id, name, blocked_share, owners, chain with sources."""
-    return _call(blocked, store, authority, variant, engine=engine)
+    _engine(engine)
+    return _call(blocked, store, authority, variant)
 
 
 @router.get("/exposure", dependencies=VIEWER)
@@ -51,7 +66,8 @@ def get_exposure(max_hops: int = Query(3, ge=1, le=6), top: int | None = Query(N
                  authority: str = "OFAC", engine: str | None = None,
                  store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """Parties ranked by exposure to sanctioned parties, each with its path and evidence."""
-    return _call(exposure, store, max_hops, top, authority=authority, engine=engine)
+    _engine(engine)
+    return _call(exposure, store, max_hops, top, authority=authority)
 
 
 @router.get("/paths", dependencies=VIEWER)

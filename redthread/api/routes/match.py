@@ -24,6 +24,11 @@ from redthread.store import Store
 
 router = APIRouter(tags=["matching"])
 
+#: Queries per request (yente's own batch limit is 100) and values per query property: an
+#: unbounded batch (10,000 queries) held a worker for 30 s and answered 18 MB.
+MAX_QUERIES = 100
+MAX_VALUES = 50
+
 #: yente algorithm names (and aliases) answered by redthread's default scorer.
 YENTE_ALIASES = {"best", "default", "logic-v1", "logic-v2", "regression-v1", "regression-v2", "name-based",
                  "name-qualified", "ofac-249", "erun-v1"}
@@ -65,6 +70,14 @@ def match(
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
     """Match query entities against a dataset; yente's request and response shape."""
+    if len(body.queries) > MAX_QUERIES:
+        raise HTTPException(status_code=413, detail=f"{len(body.queries)} queries in one request; "
+                            f"send at most {MAX_QUERIES} per request")
+    for qname, q in body.queries.items():
+        for prop, values in q.properties.items():
+            if isinstance(values, list) and len(values) > MAX_VALUES:
+                raise HTTPException(status_code=422, detail=f"query {qname!r}: {len(values)} values for "
+                                    f"{prop!r}; at most {MAX_VALUES} per property")
     queries = {name: {"id": q.id, "schema": q.schema_, "properties": q.properties}
                for name, q in body.queries.items()}
     return run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
