@@ -15,6 +15,11 @@ from redthread.store import LoadBatch, LoadResult, Store
 
 ProgressFn = Callable[[str, int, int | None], None]
 
+#: Called after every :func:`ingest` with the store and the load results:
+#: capabilities that follow list updates (monitoring) register here, so the
+#: CLI, the API upload and ``refresh`` all trigger them.
+AFTER_LOAD: list[Callable[[Store, list[LoadResult]], None]] = []
+
 
 @dataclass
 class IngestContext:
@@ -201,4 +206,6 @@ def ingest(
             raise InputErrors(ctx.errors)
         all_errors.extend(ctx.errors)
         results.extend(store.write_many(batches))
+    for hook in AFTER_LOAD:
+        hook(store, results)
     return results, all_errors
