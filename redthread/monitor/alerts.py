@@ -32,7 +32,7 @@ import orjson
 from redthread.errors import RedthreadError
 from redthread.model import now_iso
 from redthread.monitor import audit
-from redthread.monitor.snapshot import Snapshot
+from redthread.monitor.snapshot import Snapshot, details_diff
 from redthread.monitor.tables import MonitorDB
 
 KINDS = ("new_match", "match_gone", "score_crossed", "blocked", "unblocked", "details_changed")
@@ -46,7 +46,7 @@ _COLUMNS = ("id", "watchlist", "row_id", "row_name", "kind", "entity_id", "entit
 
 
 def _pair_fp(row_fp: str, snap: Snapshot | None) -> str:
-    ent = f"{snap.match_fp}:{snap.details_fp}" if snap is not None else "gone"
+    ent = f"{snap.match_fp}:{hashlib.sha1(snap.details_fp.encode()).hexdigest()}" if snap is not None else "gone"
     return hashlib.sha1(f"{row_fp}|{ent}".encode()).hexdigest()
 
 
@@ -102,7 +102,7 @@ def diff(
         elif pm and cm:
             assert prev is not None
             if entity_changed and snap is not None and before is not None and before[1] != snap.details_fp:
-                kind, extra = "details_changed", {"changes": snap.sanction_changes(since)}
+                kind, extra = "details_changed", {"changes": details_diff(before[1], snap.details_fp)}
             elif cur.blocked != prev[2]:
                 kind = "blocked" if cur.blocked else "unblocked"
         if kind is None:

@@ -44,7 +44,6 @@ class Snapshot:
     record: Record
     sanctions: list[dict[str, list[str]]]
     statements: list[Statement] = field(default_factory=list)
-    sanction_statements: list[Statement] = field(default_factory=list)
 
     @property
     def caption(self) -> str:
@@ -59,31 +58,9 @@ class Snapshot:
 
     @property
     def details_fp(self) -> str:
+        """The sanction details themselves, as canonical JSON (kept, so a change can be shown)."""
         topics = sorted(self.entity.get("properties", {}).get("topics", []))
-        body = [topics, sorted(orjson.dumps(s, option=orjson.OPT_SORT_KEYS).decode() for s in self.sanctions)]
-        return hashlib.sha1(orjson.dumps(body)).hexdigest()
-
-    def sanction_changes(self, since: str | None) -> dict[str, dict[str, list[str]]]:
-        """Sanction values added or removed at or after ``since``, by property.
-
-        A value re-stated under a new statement id (same content) is neither.
-        """
-        if since is None:
-            return {}
-        active: dict[str, set[str]] = defaultdict(set)
-        before: dict[str, set[str]] = defaultdict(set)
-        for s in self.sanction_statements:
-            if s.removed_at is None:
-                active[s.prop].add(s.value)
-            if (s.first_seen or "") < since and (s.removed_at is None or s.removed_at >= since):
-                before[s.prop].add(s.value)  # active when the last run looked
-        out: dict[str, dict[str, list[str]]] = {}
-        for prop in sorted(set(active) | set(before)):
-            added = sorted(active[prop] - before[prop])
-            removed = sorted(before[prop] - active[prop])
-            if added or removed:
-                out[prop] = {"added": added, "removed": removed}
-        return out
+        return orjson.dumps({"topics": topics, "sanctions": self.sanctions}, option=orjson.OPT_SORT_KEYS).decode()
 
     def name_sources(self, name: str) -> list[dict[str, Any]]:
         """Where the matched name was stated: dataset, source, record location, first seen."""
@@ -149,20 +126,17 @@ def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str],
     for s in store.statements(entity_ids=list(members)):
         if dataset is None or s.dataset == dataset:
             groups[members[s.entity_id]].append(s)
-    # Sanctions pointing at any member (removed ones too: what a change took away).
+    # Sanctions pointing at any member.
     targets: dict[str, str] = {}
-    for s in store.statements(prop_type="entity", values=list(members), include_removed=True):
+    for s in store.statements(prop_type="entity", values=list(members)):
         if s.schema == "Sanction" and s.prop == "entity":
             targets[s.entity_id] = members[s.value]
     sanctions: dict[str, list[dict[str, list[str]]]] = defaultdict(list)
-    history: dict[str, list[Statement]] = defaultdict(list)
     if targets:
         props: dict[str, dict[str, list[str]]] = defaultdict(dict)
-        for s in store.statements(entity_ids=list(targets), include_removed=True):
+        for s in store.statements(entity_ids=list(targets)):
             if s.prop in SANCTION_PROPS:
-                history[targets[s.entity_id]].append(s)
-                if s.removed_at is None:
-                    props[s.entity_id].setdefault(s.prop, []).append(s.value)
+                props[s.entity_id].setdefault(s.prop, []).append(s.value)
         for sid, cid in targets.items():
             if sid in props:
                 sanctions[cid].append({k: sorted(set(v)) for k, v in sorted(props[sid].items())})
@@ -178,5 +152,26 @@ def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str],
             out[cid] = None
             continue
         out[cid] = Snapshot(cid, ent, record, sorted(sanctions.get(cid, []), key=lambda d: orjson.dumps(
-            d, option=orjson.OPT_SORT_KEYS)), stmts, history.get(cid, []))
+            d, option=orjson.OPT_SORT_KEYS)), stmts)
     return out
+
+
+def details_diff(before: str, after: str) -> dict[str, dict[str, list[str]]]:
+    """Sanction values (and topics) added or removed between two details fingerprints, by property."""
+
+    def values(text: str) -> dict[str, set[str]]:
+        data = orjson.loads(text) if text else {}
+        out: dict[str, set[str]] = defaultdict(set)
+        out["topics"].update(data.get("topics", []))
+        for sanction in data.get("sanctions", []):
+            for prop, vals in sanction.items():
+                out[prop].update(vals)
+        return out
+
+    old, new = values(before), values(after)
+    diff: dict[str, dict[str, list[str]]] = {}
+    for prop in sorted(set(old) | set(new)):
+        added, removed = sorted(new[prop] - old[prop]), sorted(old[prop] - new[prop])
+        if added or removed:
+            diff[prop] = {"added": added, "removed": removed}
+    return diff

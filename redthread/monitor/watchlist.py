@@ -179,7 +179,7 @@ def read_counterparties(path: Path) -> tuple[list[str], list[Counterparty], list
             cp.name = next(iter(v[0] for v in cp.properties.values() if v), cp.row_id)
         seen.add(cp.row_id)
         out.append(cp)
-    return columns, out, errors
+    return columns, out, sorted(errors, key=lambda e: e.line or 0)
 
 
 def add(
