@@ -11,11 +11,11 @@ from rich.table import Table
 
 from redthread.commands._common import console, err_console, store
 from redthread.errors import RedthreadError
-from redthread.monitor import MonitorDB
+from redthread.ingest.base import AFTER_LOAD
+from redthread.monitor import MonitorDB, hook
 from redthread.monitor import alerts as alerts_mod
 from redthread.monitor import audit as audit_mod
 from redthread.monitor import decisions as decisions_mod
-from redthread.monitor import hook
 from redthread.monitor import rescreen as rescreen_mod
 from redthread.monitor import watchlist as watchlist_mod
 from redthread.screen.matching import DEFAULT_THRESHOLD
@@ -143,6 +143,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Re-read the configured list files, load what changed, re-screen every watchlist (for cron)."""
         result = hook.refresh(store(), config, actor=user)
+        hook.LAST.clear()
         for load in result.loads:
             note = "unchanged" if load["unchanged"] else f"+{load['added']} -{load['removed']} ={load['kept']}"
             console.print(f"{load['dataset']} {load['source']}: {note}", highlight=False)
@@ -216,7 +217,10 @@ def register(app: typer.Typer) -> None:
             raise RedthreadError(f"audit trail altered: {len(problems)} problem(s)")
         console.print("audit trail intact")
 
-    # A load from this process re-screens; say what it did after `ingest`.
-    import atexit
+    # A load from this process re-screens (the hook); say what it did.
+    if _report_after_load not in AFTER_LOAD:
+        AFTER_LOAD.append(_report_after_load)
 
-    atexit.register(_report_hook)
+
+def _report_after_load(_store: object, _results: object) -> None:
+    _report_hook()

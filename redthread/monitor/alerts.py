@@ -100,7 +100,7 @@ def diff(
                 kind, extra = "match_gone", {"reason": "counterparty changed" if row_id in affected_rows
                                              else "changed"}
         elif pm and cm:
-            assert prev is not None
+            assert prev is not None and cur is not None
             if entity_changed and snap is not None and before is not None and before[1] != snap.details_fp:
                 kind, extra = "details_changed", {"changes": details_diff(before[1], snap.details_fp)}
             elif cur.blocked != prev[2]:
@@ -109,7 +109,7 @@ def diff(
             continue
         out.append(_alert(kind, extra, row, eid, snap, cur, prev, threshold, block_info, version_of, scorer,
                           captions))
-        if kind == "details_changed" and cur.blocked != prev[2]:  # type: ignore[index]
+        if kind == "details_changed" and cur is not None and prev is not None and cur.blocked != prev[2]:
             out.append(_alert("blocked" if cur.blocked else "unblocked", {}, row, eid, snap, cur, prev,
                               threshold, block_info, version_of, scorer, captions))
     return out

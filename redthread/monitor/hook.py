@@ -50,7 +50,7 @@ def has_watchlists(store: Store) -> bool:
     try:
         return bool(query("SELECT COUNT(*) FROM monitor_watchlists")[0][0])
     except Exception:
-        getattr(store, "conn").rollback()
+        store.conn.rollback()  # type: ignore[attr-defined]
         return False
 
 
@@ -82,6 +82,7 @@ def rescreen_all(store: Store, trigger: str, actor: str = "") -> list[Any]:
 
 
 def after_load(store: Store, results: list[LoadResult]) -> None:
+    LAST.clear()
     if not enabled() or getattr(_STATE, "suspended", False):
         return
     if not any(not r.unchanged and (r.added or r.removed) for r in results):

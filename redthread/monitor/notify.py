@@ -35,7 +35,8 @@ TIMEOUT = 10.0
 
 
 def _pause(attempt: int) -> float:
-    return float(os.environ.get("REDTHREAD_MONITOR_RETRY_PAUSE", "0.5")) * (2 ** attempt)
+    base = float(os.environ.get("REDTHREAD_MONITOR_RETRY_PAUSE", "0.5"))
+    return base * 2.0 ** attempt
 
 
 def dead_letter_path() -> Path:

@@ -105,10 +105,11 @@ class MonitorDB:
     def __init__(self, store: Store) -> None:
         if not hasattr(store, "conn") or not hasattr(store, "_query"):
             raise ConfigError(f"monitoring needs a SQL store; {store.url!r} is not one")
-        self.store: Any = store
+        sql_store: Any = store
+        self.store: Any = sql_store
         if not self._ready():  # a read first: opening never takes the write lock when tables exist
             with self.tx() as cur:
-                for ddl in _ddl(store.dialect.serial, store.dialect.name):
+                for ddl in _ddl(sql_store.dialect.serial, sql_store.dialect.name):
                     cur.execute(ddl)
 
     def _ready(self) -> bool:
