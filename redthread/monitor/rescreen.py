@@ -79,6 +79,7 @@ class RunResult:
     changed_entities: int
     screened_rows: int
     pairs_scored: int
+    screened_entities: int = 0
     alerts: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -304,7 +305,7 @@ def run(
 
     # -- write it all at once -------------------------------------------------
     result = RunResult(name, 0, mode, len(changed), len(new_rows) if mode == "incremental" else len(rows),
-                       scored)
+                       scored, len(to_screen))
     with db.tx() as cur:
         run_id = db.insert_id(cur, (
             "INSERT INTO monitor_runs (watchlist, started_at, finished_at, actor, trigger, mode, since, upto_load, "
