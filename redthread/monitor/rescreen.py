@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +56,8 @@ log = logging.getLogger(__name__)
 FLOOR = 0.5
 #: Counterparty names scored per changed entity (blocking ranks them).
 REVERSE_CANDIDATES = 200
+#: Schemata whose change can move the 50 % rule's answer.
+OWNERSHIP_SCHEMATA = frozenset({"Ownership", "Sanction", "Directorship", "Membership", "UnknownLink"})
 #: Entities scored per new counterparty.
 FORWARD_CANDIDATES = 10
 
@@ -112,7 +115,9 @@ def counterparty_index(db: MonitorDB, name: str, rows: list[wl_mod.Counterparty]
         path = folder / "monitor" / f"{name}-{sig}-{persist.code_digest()}.pkl" if folder is not None else None
         idx = persist.load(path) if path is not None else None
         if idx is None:
-            idx = ScreeningIndex.build([cp.entity() for cp in rows])
+            # Name analysis in worker processes for big portfolios (the index is assembled here).
+            workers = min(os.cpu_count() or 1, 4) if len(rows) >= 20_000 else 1
+            idx = ScreeningIndex.build([cp.entity() for cp in rows], workers=workers)
             if path is not None:
                 persist.save(path, idx)
         positions = {rid: i for i, rid in enumerate(idx.ids)}
@@ -173,16 +178,23 @@ def run(
     t = time.perf_counter()
 
     # -- which entities changed ---------------------------------------------
-    prev_fp = {r[0]: (r[1], r[2]) for r in db.query(
-        "SELECT entity_id, fingerprint, details FROM monitor_entities WHERE watchlist = ?", (name,))}
+    prev_fp: dict[str, tuple[str, str]] = {}
+    prev_content: dict[str, str] = {}
+    for r in db.query("SELECT entity_id, fingerprint, details, content FROM monitor_entities WHERE watchlist = ?",
+                      (name,)):
+        prev_fp[r[0]] = (r[1], r[2])
+        prev_content[r[0]] = r[3]
+    changed_schemata: set[str] = set()
     if mode == "full":
         candidates = all_entity_ids(store, wl.dataset) | set(prev_fp)
     else:
         assert since is not None
-        candidates = changed_since(store, since, wl.dataset)
+        candidates, changed_schemata = changed_since(store, since, wl.dataset)
         candidates |= {eid for eid, (fp, _) in prev_fp.items() if fp == ""}  # gone before: relisted?
     candidates = {cmap.get(e, e) for e in candidates}
-    snaps = snapshots(store, candidates, cmap, wl.dataset) if candidates else {}
+    # Incremental: entities whose values and sanctions are as the last run saw them drop out unread.
+    snaps = snapshots(store, candidates, cmap, wl.dataset,
+                      known=prev_content if mode == "incremental" else None) if candidates else {}
     t = lap("changes", t)
     changed: dict[str, tuple[tuple[str, str] | None, Snapshot | None]] = {}
     for cid, snap in snaps.items():
@@ -282,9 +294,17 @@ def run(
         if not in_scope(key) and key[0] in by_row:
             current[key] = Hit(key[0], key[1], score, matched, blocked)
     current.update(hits)
-    block_info = _blocked(store) if any(h.matched for h in current.values()) else {}
-    for h in current.values():
-        h.blocked = h.matched and h.entity_id in block_info
+    # The 50 % rule reads the whole ownership graph: worked out again only when ownership or
+    # sanctions changed, or a pair newly matches; otherwise each pair keeps its blocked flag.
+    newly = any(h.matched and not prev_pairs.get(k, (0.0, False, False))[1] for k, h in current.items())
+    if mode == "full" or newly or changed_schemata & OWNERSHIP_SCHEMATA:
+        block_info = _blocked(store) if any(h.matched for h in current.values()) else {}
+        for h in current.values():
+            h.blocked = h.matched and h.entity_id in block_info
+    else:
+        block_info = {}
+        for k, h in current.items():
+            h.blocked = h.matched and prev_pairs.get(k, (0.0, False, False))[2]
     t = lap("blocked", t)
 
     # -- alerts ---------------------------------------------------------------
@@ -315,15 +335,15 @@ def run(
              orjson.dumps(versions).decode(), wl.algorithm, wl.threshold, len(changed), result.screened_rows,
              len(current), len(raised)))
         result.run_id = run_id
-        ent_rows = [(name, cid, snap.match_fp if snap else "", snap.details_fp if snap else "")
-                    for cid, (_, snap) in changed.items()]
+        # Every entity read (changed or not) keeps its fingerprints, so the next run can skip it unread.
+        ent_rows = [(name, cid, s.match_fp, s.details_fp, s.content) if s is not None else (name, cid, "", "", "")
+                    for cid, s in snaps.items() if s is not None or cid in changed]
         if mode == "full":
             cur.execute(db.sql("DELETE FROM monitor_entities WHERE watchlist = ?"), (name,))
-            ent_rows += [(name, cid, s.match_fp, s.details_fp) for cid, s in snaps.items()
-                         if s is not None and cid not in changed]
-        upsert = db.sql("INSERT INTO monitor_entities (watchlist, entity_id, fingerprint, details) "
-                        "VALUES (?, ?, ?, ?) ON CONFLICT (watchlist, entity_id) DO UPDATE SET "
-                        "fingerprint = excluded.fingerprint, details = excluded.details")
+        upsert = db.sql("INSERT INTO monitor_entities (watchlist, entity_id, fingerprint, details, content) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (watchlist, entity_id) DO UPDATE SET "
+                        "fingerprint = excluded.fingerprint, details = excluded.details, "
+                        "content = excluded.content")
         for i in range(0, len(ent_rows), 1000):
             cur.executemany(upsert, ent_rows[i:i + 1000])
         gone_pairs = [k for k in prev_pairs if k not in current]

@@ -44,6 +44,7 @@ class Snapshot:
     record: Record
     sanctions: list[dict[str, list[str]]]
     statements: list[Statement] = field(default_factory=list)
+    content: str = ""
 
     @property
     def caption(self) -> str:
@@ -78,12 +79,13 @@ class Snapshot:
         }
 
 
-def changed_since(store: Any, since: str, dataset: str | None = None) -> set[str]:
+def changed_since(store: Any, since: str, dataset: str | None = None) -> tuple[set[str], set[str]]:
     """Ids (as stored) of entities with a statement added or removed at or after ``since``.
 
     Inclusive: a load in the same second as the last run is looked at again
     (fingerprints tell whether anything changed). A changed Sanction counts
-    for the entity it sanctions.
+    for the entity it sanctions. Also returns the schemata that changed (an
+    Ownership change means the 50 % rule must be worked out again).
     """
     sql = "SELECT DISTINCT entity_id, schema FROM statements WHERE (first_seen >= ? OR removed_at >= ?)"
     params: list[Any] = [since, since]
@@ -92,12 +94,13 @@ def changed_since(store: Any, since: str, dataset: str | None = None) -> set[str
         params.append(dataset)
     rows = store._query(sql, params)
     ids = {r[0] for r in rows if r[1] in _MATCHABLE}
+    schemata = {r[1] for r in rows}
     sanctions = {r[0] for r in rows if r[1] == "Sanction"}
     if sanctions:
         for s in store.statements(entity_ids=sanctions, include_removed=True):
             if s.prop == "entity":
                 ids.add(s.value)
-    return ids
+    return ids, schemata
 
 
 def all_entity_ids(store: Any, dataset: str | None = None) -> set[str]:
@@ -110,9 +113,22 @@ def all_entity_ids(store: Any, dataset: str | None = None) -> set[str]:
     return {r[0] for r in store._query(sql, params) if r[1] in _MATCHABLE}
 
 
-def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str],
-              dataset: str | None = None) -> dict[str, Snapshot | None]:
-    """Canonical id -> its snapshot now (None: gone, or no longer screenable)."""
+def content_fingerprint(stmts: Iterable[Statement], sanctions: list[dict[str, list[str]]]) -> str:
+    """A digest of an entity's active values and sanctions, cheap to compute (no name analysis)."""
+    parts = sorted({f"{s.schema}\x1f{s.prop}\x1f{s.value}" for s in stmts if s.removed_at is None})
+    parts.append(orjson.dumps(sanctions, option=orjson.OPT_SORT_KEYS).decode())
+    return hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
+def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str], dataset: str | None = None,
+              known: dict[str, str] | None = None) -> dict[str, Snapshot | None]:
+    """Canonical id -> its snapshot now (None: gone, or no longer screenable).
+
+    With ``known`` (canonical id -> content fingerprint of the last run), an
+    entity whose values and sanctions are the same is left out of the
+    answer without being assembled or analysed: a reload that re-issued
+    statements without changing them costs one read.
+    """
     members: dict[str, str] = {}
     by_canonical: dict[str, list[str]] = defaultdict(list)
     for member, cid in cmap.items():
@@ -143,6 +159,10 @@ def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str],
     out: dict[str, Snapshot | None] = {}
     for cid in {members[m] for m in members}:
         stmts = groups.get(cid, [])
+        cid_sanctions = sorted(sanctions.get(cid, []), key=lambda d: orjson.dumps(d, option=orjson.OPT_SORT_KEYS))
+        content = content_fingerprint(stmts, cid_sanctions) if stmts else ""
+        if known is not None and content and known.get(cid) == content:
+            continue
         ent = assemble(stmts, entity_id=cid) if stmts else None
         if ent is None or ent.get("schema") not in _MATCHABLE:
             out[cid] = None
@@ -151,8 +171,7 @@ def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str],
         if not record.names and not record.identifiers:
             out[cid] = None
             continue
-        out[cid] = Snapshot(cid, ent, record, sorted(sanctions.get(cid, []), key=lambda d: orjson.dumps(
-            d, option=orjson.OPT_SORT_KEYS)), stmts)
+        out[cid] = Snapshot(cid, ent, record, cid_sanctions, stmts, content)
     return out
 
 

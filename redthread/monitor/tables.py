@@ -54,7 +54,7 @@ def _ddl(serial: str, dialect: str) -> list[str]:
         "CREATE INDEX IF NOT EXISTS ix_monitor_runs ON monitor_runs (watchlist)",
         """CREATE TABLE IF NOT EXISTS monitor_entities (
             watchlist TEXT NOT NULL, entity_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
-            details TEXT NOT NULL, PRIMARY KEY (watchlist, entity_id))""",
+            details TEXT NOT NULL, content TEXT NOT NULL DEFAULT '', PRIMARY KEY (watchlist, entity_id))""",
         """CREATE TABLE IF NOT EXISTS monitor_pairs (
             watchlist TEXT NOT NULL, row_id TEXT NOT NULL, entity_id TEXT NOT NULL, score REAL NOT NULL,
             matched INTEGER NOT NULL, blocked INTEGER NOT NULL DEFAULT 0, run_id INTEGER,

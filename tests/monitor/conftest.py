@@ -65,9 +65,9 @@ def write_jsonl(path: Path, entities: list[dict[str, Any]]) -> Path:
 
 
 class Case:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, url: str | None = None) -> None:
         self.tmp = tmp
-        self.url = f"sqlite:///{tmp / 'store.db'}"
+        self.url = url or f"sqlite:///{tmp / 'store.db'}"
         self.store = open_store(self.url)
         self.db = MonitorDB(self.store)
         self.v1 = write_jsonl(tmp / "v1.ftm.json", list_v1())
@@ -81,6 +81,15 @@ class Case:
 
 @pytest.fixture
 def case(tmp_path: Path) -> Iterator[Case]:
+    """The case on SQLite (CLI and API tests)."""
     c = Case(tmp_path)
+    yield c
+    c.store.close()
+
+
+@pytest.fixture
+def any_case(tmp_path: Path, store_url: str) -> Iterator[Case]:
+    """The case on each backend (SQLite, PostgreSQL)."""
+    c = Case(tmp_path, store_url)
     yield c
     c.store.close()

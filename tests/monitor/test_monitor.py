@@ -16,7 +16,8 @@ def _kinds(run: rescreen.RunResult) -> set[tuple[str, str, str]]:
     return {(a["row_id"], a["kind"], a["entity_id"]) for a in run.alerts}
 
 
-def test_each_kind_of_change_raises_its_alert(case: Case) -> None:
+def test_each_kind_of_change_raises_its_alert(any_case: Case) -> None:
+    case = any_case
     case.load(case.v1)
     watchlist.add(case.db, "book", case.watchlist, actor="alice")
     first = rescreen.run(case.db, "book", actor="alice", notify=False)
@@ -35,6 +36,16 @@ def test_each_kind_of_change_raises_its_alert(case: Case) -> None:
     blocked = by["blocked"]["evidence"]["blocked_by_ownership"]
     assert blocked["blocked_share"] == pytest.approx(55.0)
     assert {o["id"] for o in blocked["owners"]} == {"t-halvorsk", "t-solvetz"}
+    # Nothing changed since: no alert (a blocked pair stays blocked without the rule being run again).
+    again = rescreen.run(case.db, "book", actor="alice", notify=False)
+    assert again.alerts == [] and again.changed_entities == 0
+    # A counterparty added to the watchlist that matches a blocked entity: blocked from the start.
+    extra = case.tmp / "more.csv"
+    extra.write_text(case.watchlist.read_text() + "c6,Brightwater Components Limited,Company,\n")
+    watchlist.add(case.db, "book", extra, actor="alice")
+    added = rescreen.run(case.db, "book", actor="alice", notify=False)
+    (alert,) = [a for a in added.alerts if a["row_id"] == "c6"]
+    assert alert["kind"] == "new_match" and alert["evidence"]["blocked_by_ownership"]["blocked_share"] == 55.0
 
 
 def test_score_crossing_and_rename(case: Case, tmp_path: Path) -> None:
@@ -68,7 +79,8 @@ def case_list(case: Case) -> list[dict[str, object]]:
     return list_v1()
 
 
-def test_false_positive_stays_dismissed_until_the_entity_changes(case: Case, tmp_path: Path) -> None:
+def test_false_positive_stays_dismissed_until_the_entity_changes(any_case: Case, tmp_path: Path) -> None:
+    case = any_case
     case.load(case.v1)
     watchlist.add(case.db, "book", case.watchlist, actor="alice")
     first = rescreen.run(case.db, "book", actor="alice", notify=False)
@@ -93,7 +105,8 @@ def test_false_positive_stays_dismissed_until_the_entity_changes(case: Case, tmp
     assert a3["status"] == "open" and a3["reused_from"] is None
 
 
-def test_four_eyes(case: Case) -> None:
+def test_four_eyes(any_case: Case) -> None:
+    case = any_case
     case.load(case.v1)
     watchlist.add(case.db, "book", case.watchlist, actor="alice", four_eyes=True)
     run = rescreen.run(case.db, "book", actor="alice", notify=False)
@@ -113,7 +126,8 @@ def test_four_eyes(case: Case) -> None:
         decisions.decide(case.db, other, "maybe", actor="alice")
 
 
-def test_audit_trail_is_append_only_and_complete(case: Case, tmp_path: Path) -> None:
+def test_audit_trail_is_append_only_and_complete(any_case: Case, tmp_path: Path) -> None:
+    case = any_case
     case.load(case.v1)
     watchlist.add(case.db, "book", case.watchlist, actor="alice")
     run = rescreen.run(case.db, "book", actor="alice", notify=False)
@@ -129,9 +143,13 @@ def test_audit_trail_is_append_only_and_complete(case: Case, tmp_path: Path) -> 
                 "UPDATE monitor_decisions SET decision = 'true_match'"):
         with pytest.raises(Exception, match="append-only"):
             conn.execute(sql)
+        conn.rollback()
     # Behind the store's back (triggers dropped), an edit still shows.
-    conn.execute("DROP TRIGGER monitor_audit_no_update")
+    sqlite = case.url.startswith("sqlite")
+    conn.execute("DROP TRIGGER monitor_audit_no_update" if sqlite else
+                 "ALTER TABLE monitor_audit DISABLE TRIGGER monitor_audit_append_only")
     conn.execute("UPDATE monitor_audit SET actor = 'mallory' WHERE action = 'decide'")
+    conn.commit()
     assert any("edited" in p for p in audit.verify(case.db))
     out = tmp_path / "audit.csv"
     n = audit.export_file(case.db, out)
