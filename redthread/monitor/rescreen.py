@@ -215,6 +215,11 @@ def run(
     for r in db.query("SELECT row_id, entity_id, score, matched, blocked FROM monitor_pairs WHERE watchlist = ?",
                       (name,)):
         prev_pairs[(r[0], r[1])] = (float(r[2]), bool(r[3]), bool(r[4]))
+    prev_by_entity: dict[str, list[str]] = {}
+    prev_by_row: dict[str, list[str]] = {}
+    for r_id, e_id in prev_pairs:
+        prev_by_entity.setdefault(e_id, []).append(r_id)
+        prev_by_row.setdefault(r_id, []).append(e_id)
     hits: dict[tuple[str, str], Hit] = {}
     scored = 0
     cp_records: dict[str, Record] = {}
@@ -230,9 +235,22 @@ def run(
     def cp_record(row_id: str) -> Record:
         rec = cp_records.get(row_id)
         if rec is None:
-            assert idx is not None and positions is not None
-            rec = cp_records[row_id] = idx.record(positions[row_id])
+            pos = positions.get(row_id) if positions is not None else None
+            if idx is not None and pos is not None:
+                rec = idx.record(pos)
+            else:  # a row with identifiers only is not in the name index
+                cp = by_row[row_id]
+                rec = make_record(cp.schema, cp.properties)
+            cp_records[row_id] = rec
         return rec
+
+    # Rows without a name are met through their identifiers only.
+    nameless: dict[str, list[str]] = {}
+    if to_screen:
+        for cp in rows:
+            if not cp.properties.get("name"):
+                for value in cp_record(cp.row_id).id_values:
+                    nameless.setdefault(value, []).append(cp.row_id)
 
     allowed_cache: dict[str, frozenset[str]] = {}
 
@@ -252,9 +270,11 @@ def run(
     done = 0
     for cid, snap in to_screen.items():
         if idx is None:
-            break
+            break  # the watchlist has no rows
         rids = {idx.ids[i] for i in idx.candidates(snap.record, limit=REVERSE_CANDIDATES)}
-        rids.update(r for (r, e) in prev_pairs if e == cid)
+        for value in snap.record.id_values:
+            rids.update(nameless.get(value, ()))
+        rids.update(prev_by_entity.get(cid, ()))
         for rid in rids:
             if rid in by_row:
                 score_pair(rid, snap)
@@ -272,7 +292,7 @@ def run(
             found[cp.row_id] = [c.id for c in main.search(rec, algorithm=wl.algorithm, limit=FORWARD_CANDIDATES,
                                                             cutoff=FLOOR)]
             found[cp.row_id] = [cmap.get(e, e) for e in found[cp.row_id]]
-            found[cp.row_id] += [e for (r, e) in prev_pairs if r == cp.row_id]
+            found[cp.row_id] += prev_by_row.get(cp.row_id, [])
         need = {e for ids in found.values() for e in ids} - set(entity_snaps)
         for cid, snap in (snapshots(store, need, cmap, wl.dataset) if need else {}).items():
             if snap is not None:

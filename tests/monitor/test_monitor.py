@@ -186,3 +186,20 @@ def test_watchlist_from_ftm_json_lines(case: Case, tmp_path: Path) -> None:
     with pytest.raises(RedthreadError, match="no watchlist"):
         watchlist.get(case.db, "j")
     assert alerts.list_alerts(case.db, watchlist="j")  # the record stays
+
+
+def test_counterparty_known_by_identifier_only(case: Case, tmp_path: Path) -> None:
+    from tests.monitor.conftest import list_v1, write_jsonl
+
+    case.load(case.v1)
+    path = tmp_path / "ids.csv"
+    path.write_text("id,name,inn\nx1,,7701234567\nx2,Quiet Harbour Foods,\n", encoding="utf-8")
+    watchlist.add(case.db, "ids", path, actor="alice")
+    assert rescreen.run(case.db, "ids", actor="alice", notify=False).alerts == []
+    listed = list_v1() + [{"id": "t-inn", "schema": "Company",
+                           "properties": {"name": ["Volna Trade House"], "innCode": ["7701234567"]}}]
+    case.load(write_jsonl(tmp_path / "v1-inn.json", listed))
+    (run,) = hook.LAST["runs"]
+    (alert,) = run.alerts
+    assert (alert["row_id"], alert["kind"], alert["entity_id"]) == ("x1", "new_match", "t-inn")
+    assert alert["evidence"]["features"]["identifier_match"] == 1.0
