@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from followthemoney import model
+from followthemoney import model, registry
 
 from redthread.errors import InputError, RedthreadError
 from redthread.model import now_iso
 from redthread.monitor import audit
 from redthread.monitor.tables import MonitorDB
 from redthread.screen.matching import DEFAULT_THRESHOLD
-from redthread.screen.record import make_record
 from redthread.screen.scorers import DEFAULT, get_scorer
 from redthread.screen.screening import COLUMN_PROPS
 
@@ -96,8 +95,15 @@ def _schema(value: str, path: Path, line: int, errors: list[InputError]) -> str:
 
 
 def _screenable(cp: Counterparty) -> bool:
-    rec = make_record(cp.schema, cp.properties)
-    return bool(rec.names or rec.identifiers)
+    """A name or an identifier to screen on (checked by property type: no name analysis per row)."""
+    schema = model.get(cp.schema)
+    if schema is None:
+        return False
+    for prop, values in cp.properties.items():
+        p = schema.get(prop)
+        if p is not None and values and p.type in (registry.name, registry.identifier):
+            return True
+    return False
 
 
 def read_csv(path: Path, errors: list[InputError]) -> tuple[list[str], Iterator[Counterparty]]:

@@ -166,5 +166,8 @@ def test_api_watchlist_alerts_decision_audit(case: Case) -> None:
     trail = client.get("/audit", params={"format": "csv"})
     assert trail.status_code == 200 and trail.text.splitlines()[0].startswith("id,at,actor")
     assert client.get("/watchlists/book").json()["rows"] == 5
+    page = client.get("/alerts.html")
+    assert page.status_code == 200 and 'src="alerts.js"' in page.text
+    assert "/alerts/${alert.id}/decision" in client.get("/alerts.js").text
     assert client.delete("/watchlists/book").status_code == 200
     assert client.get("/watchlists/book").status_code == 404
