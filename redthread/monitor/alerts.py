@@ -103,6 +103,8 @@ def diff(
             assert prev is not None and cur is not None
             if entity_changed and snap is not None and before is not None and before[1] != snap.details_fp:
                 kind, extra = "details_changed", {"changes": details_diff(before[1], snap.details_fp)}
+                if _sanctioned(before[1]) and not snap.sanctions:
+                    extra["reason"] = "delisted"  # still in the store (another source), no longer sanctioned
             elif cur.blocked != prev[2]:
                 kind = "blocked" if cur.blocked else "unblocked"
         if kind is None:
@@ -113,6 +115,10 @@ def diff(
             out.append(_alert("blocked" if cur.blocked else "unblocked", {}, row, eid, snap, cur, prev,
                               threshold, block_info, version_of, scorer, captions))
     return out
+
+
+def _sanctioned(details: str) -> bool:
+    return bool(details and orjson.loads(details).get("sanctions"))
 
 
 def _alert(kind: str, extra: dict[str, Any], row: Any, eid: str, snap: Snapshot | None, cur: Any,

@@ -203,3 +203,17 @@ def test_counterparty_known_by_identifier_only(case: Case, tmp_path: Path) -> No
     (alert,) = run.alerts
     assert (alert["row_id"], alert["kind"], alert["entity_id"]) == ("x1", "new_match", "t-inn")
     assert alert["evidence"]["features"]["identifier_match"] == 1.0
+
+
+def test_sanctions_lifted_while_the_entity_stays(case: Case, tmp_path: Path) -> None:
+    from tests.monitor.conftest import list_v1, write_jsonl
+
+    case.load(case.v1)
+    watchlist.add(case.db, "book", case.watchlist, actor="alice")
+    rescreen.run(case.db, "book", actor="alice", notify=False)
+    lifted = [e for e in list_v1() if e["id"] != "s-vantorin"]
+    case.load(write_jsonl(tmp_path / "lifted.json", lifted))
+    (run,) = hook.LAST["runs"]
+    (alert,) = run.alerts
+    assert (alert["row_id"], alert["kind"], alert["evidence"]["reason"]) == ("c1", "details_changed", "delisted")
+    assert alert["evidence"]["changes"]["program"] == {"added": [], "removed": ["UKRAINE-EO13661"]}
