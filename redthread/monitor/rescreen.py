@@ -172,7 +172,7 @@ def run(
     mode = "full" if full or not last or last[0][0] is None else "incremental"
     since = None if mode == "full" else last[0][0]
 
-    rows = wl_mod.rows(db, name)
+    rows = wl_mod.rows(db, name, columns=False)
     by_row = {cp.row_id: cp for cp in rows}
     cmap = store.canonical_map()
     t = time.perf_counter()
@@ -208,7 +208,8 @@ def run(
         changed[cid] = (before, snap)
 
     # -- the pairs to score ---------------------------------------------------
-    unscreened = {cp.row_id for cp in wl_mod.rows(db, name, unscreened=True)} if mode == "incremental" else set()
+    unscreened = {r[0] for r in db.query("SELECT row_id FROM monitor_rows WHERE watchlist = ? AND screened = 0",
+                                         (name,))} if mode == "incremental" else set()
     new_rows = [cp for cp in rows if cp.row_id in unscreened]
     affected_rows = {cp.row_id for cp in new_rows}
     prev_pairs: dict[tuple[str, str], tuple[float, bool, bool]] = {}

@@ -47,9 +47,12 @@ class Counterparty:
     properties: dict[str, list[str]]
     columns: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
+    stored_fingerprint: str | None = None
 
     @property
     def fingerprint(self) -> str:
+        if self.stored_fingerprint is not None:
+            return self.stored_fingerprint
         body = orjson.dumps([self.schema, {k: sorted(v) for k, v in sorted(self.properties.items())}],
                             option=orjson.OPT_SORT_KEYS)
         return hashlib.sha1(body).hexdigest()
@@ -278,17 +281,15 @@ def get(db: MonitorDB, name: str) -> Watchlist:
     return _watchlist(rows[0])
 
 
-def rows(db: MonitorDB, name: str, row_ids: list[str] | None = None, unscreened: bool = False) -> list[Counterparty]:
-    sql = "SELECT row_id, name, schema, properties, columns, line FROM monitor_rows WHERE watchlist = ?"
-    params: list[Any] = [name]
+def rows(db: MonitorDB, name: str, *, unscreened: bool = False, columns: bool = True) -> list[Counterparty]:
+    """A watchlist's rows; ``columns=False`` leaves the original columns out (screening never reads them)."""
+    cols = "columns" if columns else "''"
+    sql = (f"SELECT row_id, name, schema, properties, {cols}, line, fingerprint FROM monitor_rows "
+           "WHERE watchlist = ?")
     if unscreened:
         sql += " AND screened = 0"
-    out = []
-    for r in db.query(sql + " ORDER BY row_id", params):
-        if row_ids is not None and r[0] not in row_ids:
-            continue
-        out.append(Counterparty(r[0], r[1], r[2], orjson.loads(r[3]), orjson.loads(r[4]), r[5]))
-    return out
+    return [Counterparty(r[0], r[1], r[2], orjson.loads(r[3]), orjson.loads(r[4]) if columns else {}, r[5], r[6])
+            for r in db.query(sql + " ORDER BY row_id", (name,))]
 
 
 def remove(db: MonitorDB, name: str, *, actor: str) -> dict[str, int]:
