@@ -137,6 +137,10 @@ def test_un_alert_carries_evidence_and_versions(un_case: dict[str, Any]) -> None
 def test_un_nothing_changed_nothing_raised(un_case: dict[str, Any]) -> None:
     again = rescreen.run(un_case["db"], "portfolio", actor="alice", notify=False)
     assert again.alerts == [] and again.changed_entities == 0
+    # The incremental runs left the same hits as screening everything again would.
+    full = rescreen.run(un_case["db"], "portfolio", actor="alice", full=True, notify=False)
+    assert full.mode == "full" and full.alerts == []
+    assert full.screened_entities > 1000
 
 
 @pytest.fixture(scope="module")
