@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from redthread.commands._common import console, err_console, progress_bar, store
+from redthread.errors import InputError
 from redthread.export import export as export_store
 from redthread.export import exporters
 from redthread.ingest import ingest as ingest_paths
@@ -23,6 +24,9 @@ def register(app: typer.Typer) -> None:
         dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset the load belongs to."),
         fmt: str | None = typer.Option(None, "--format", "-f", help="Input format (detected when omitted)."),
         skip_errors: bool = typer.Option(False, "--skip-errors", help="Load good records, report bad ones."),
+        strict: bool = typer.Option(
+            False, "--strict", help="Refuse a file for one value that does not parse (default: drop it, warn)."
+        ),
         source: str | None = typer.Option(None, "--source", help="Source id (default: the file name)."),
         replace: bool = typer.Option(
             False, "--replace", help="Treat this load as the whole dataset: mark all else removed."
@@ -35,20 +39,29 @@ def register(app: typer.Typer) -> None:
         st = store()
         if mapping is not None:
             fmt = fmt or "customs"
+        warnings: list[InputError] = []
         with progress_bar("ingest") as update:
             results, errors = ingest_paths(
                 st, paths, dataset, fmt, skip_errors=skip_errors, source=source,
                 replace_dataset=replace, progress=update,
                 options={"mapping": str(mapping)} if mapping is not None else None,
+                strict=strict, warnings=warnings,
             )
+        for warn in warnings:
+            err_console.print(f"[yellow]dropped value[/] {warn.location_message()}", highlight=False)
         for err in errors:
             err_console.print(f"[yellow]skipped[/] {err.location_message()}", highlight=False)
-        table = Table("source", "added", "kept", "removed", "note", title=f"dataset {dataset}")
+        table = Table("source", "added", "kept", "removed", "entities new/gone/changed", "note",
+                      title=f"dataset {dataset}")
         for r in results:
-            table.add_row(r.source, str(r.added), str(r.kept), str(r.removed), "unchanged" if r.unchanged else "")
+            table.add_row(r.source, str(r.added), str(r.kept), str(r.removed),
+                          f"{r.entities_added}/{r.entities_removed}/{r.entities_changed}",
+                          "unchanged" if r.unchanged else "")
         console.print(table)
         if errors:
             err_console.print(f"[yellow]{len(errors)} bad record(s) skipped[/]")
+        if warnings:
+            err_console.print(f"[yellow]{len(warnings)} value(s) that do not parse dropped (--strict refuses the file)[/]")
 
     @app.command()
     def export(
@@ -100,11 +113,14 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def loads(dataset: str | None = typer.Option(None, "--dataset", "-d")) -> None:
         """The history of loads: what each added, kept and removed."""
-        table = Table("#", "dataset", "source", "loaded at", "added", "kept", "removed", "note")
+        table = Table("#", "dataset", "source", "loaded at", "added", "kept", "removed",
+                      "entities new/gone/changed", "note")
         for row in store().loads(dataset):
             table.add_row(
                 str(row["id"]), row["dataset"], row["source"], row["loaded_at"], str(row["added"]),
-                str(row["kept"]), str(row["removed"]), "unchanged" if row["unchanged"] else "",
+                str(row["kept"]), str(row["removed"]),
+                f"{row['entities_added']}/{row['entities_removed']}/{row['entities_changed']}",
+                "unchanged" if row["unchanged"] else "",
             )
         console.print(table)
 

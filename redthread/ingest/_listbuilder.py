@@ -25,14 +25,17 @@ _DMY = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 _MY = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 _Y = re.compile(r"^(\d{4})$")
 _ISO = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?(?![\d-])")
-_DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_DOTTED = re.compile(r"^(\d{1,2}|dd|DD)[./](\d{1,2}|mm|MM)[./](\d{4})$")
+_RANGE = re.compile(r"^(.+?)\s+(?:to|-|–|until)\s+(.+)$", re.I)
 
 
 def parse_date(text: str | None) -> str | None:
     """An ISO date (or year / year-month) from list spellings, else None.
 
     Understands ``10 Dec 1948``, ``Dec 1948``, ``1948``, ``circa 1955``,
-    ``1948-12-10`` and ``10.12.1948`` / ``10/12/1948`` (day first).
+    ``1948-12-10`` and ``10.12.1948`` / ``10/12/1948`` (day first). A day or
+    month the source does not know (``00/05/1980``, ``dd/mm/1957``) keeps the
+    precision it has (``1980-05``, ``1957``), never an invalid ``-00``.
     """
     if not text:
         return None
@@ -49,10 +52,59 @@ def parse_date(text: str | None) -> str | None:
     if m := _Y.match(value):
         return m.group(1)
     if m := _DOTTED.match(value):
-        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        dd, mm = str(m.group(1)), str(m.group(2))
+        if not mm.isdigit() or not 1 <= int(mm) <= 12:
+            return m.group(3)
+        if not dd.isdigit() or not 1 <= int(dd) <= 31:
+            return f"{m.group(3)}-{int(mm):02d}"
+        return f"{m.group(3)}-{int(mm):02d}-{int(dd):02d}"
     if m := _ISO.match(value):
         return m.group(0)
     return None
+
+
+def parse_dates(text: str | None) -> list[str]:
+    """Dates from a spelling that may be a range: both ends of ``1929 to 1930``, else one date.
+
+    FtM has no range type; a range is kept as its two ends (the values
+    OpenSanctions stores), never cut to its start.
+    """
+    if not text:
+        return []
+    if not _RANGE.match(text.strip()) or re.match(r"^\d{4}-\d{2}-\d{2}$", text.strip()):
+        one = parse_date(text)
+        return [one] if one is not None else []
+    if m := _RANGE.match(text.strip()):
+        first, last = parse_date(m.group(1)), parse_date(m.group(2))
+        if first and last:
+            if len(first) == len(last) == 10:  # two days: at the precision the span really has
+                return period(_ymd(first), _ymd(last))
+            return [first, last]
+    return []
+
+
+def _ymd(iso: str) -> tuple[int, int, int]:
+    return int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+
+
+def period(start: tuple[int, int, int], end: tuple[int, int, int]) -> list[str]:
+    """A date period as FtM values at the precision it really has.
+
+    Lists write "born in 1962" as the period 1962-01-01..1962-12-31; that is
+    the year ``1962``, not the day 1962-01-01. A whole month is ``YYYY-MM``;
+    a span of whole years or of days keeps both ends.
+    """
+    import calendar
+
+    (y1, m1, d1), (y2, m2, d2) = start, end
+    if start == end:
+        return [f"{y1:04d}-{m1:02d}-{d1:02d}"]
+    whole_years = (m1, d1) == (1, 1) and (m2, d2) == (12, 31)
+    if whole_years:
+        return [f"{y1:04d}"] if y1 == y2 else [f"{y1:04d}", f"{y2:04d}"]
+    if (y1, m1) == (y2, m2) and d1 == 1 and d2 == calendar.monthrange(y2, m2)[1]:
+        return [f"{y1:04d}-{m1:02d}"]
+    return [f"{y1:04d}-{m1:02d}-{d1:02d}", f"{y2:04d}-{m2:02d}-{d2:02d}"]
 
 
 def country_code(text: str | None) -> str | None:
@@ -81,6 +133,12 @@ class Fragment:
         schema = model.get(self.schema)
         assert schema is not None
         prop_obj = schema.get(prop)
+        if prop_obj is not None and prop_obj.type == registry.date and _RANGE.match(text):
+            ends = parse_dates(text)
+            if len(ends) > 1:  # a range: FtM's parser would keep only its start
+                for iso in ends:
+                    self.add(prop, iso)
+                return
         if prop_obj is None:
             if prop != "notes" and schema.get("notes") is not None:
                 self.properties.setdefault("notes", []).append(f"{prop}: {text}")
@@ -93,9 +151,11 @@ class Fragment:
                     self.properties.setdefault(prop, []).append(code)
                     return
             if prop_obj.type == registry.date:
-                iso = parse_date(text)
-                if iso is not None:
-                    self.properties.setdefault(prop, []).append(iso)
+                isos = parse_dates(text)
+                if isos:
+                    for iso in isos:
+                        if iso not in self.properties.setdefault(prop, []):
+                            self.properties[prop].append(iso)
                     return
             notes = schema.get("notes")
             if notes is not None:

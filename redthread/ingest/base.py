@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,7 @@ from redthread.errors import InputError, InputErrors, RedthreadError
 from redthread.store import LoadBatch, LoadResult, Store
 
 ProgressFn = Callable[[str, int, int | None], None]
+log = logging.getLogger(__name__)
 
 #: Called after every :func:`ingest` with the store and the load results:
 #: capabilities that follow list updates (monitoring) register here, so the
@@ -29,7 +32,11 @@ class IngestContext:
     source: str | None = None
     skip_errors: bool = False
     replace_dataset: bool = False
+    #: Refuse the whole file for one bad value (otherwise the value is dropped with a warning).
+    strict: bool = False
     errors: list[InputError] = field(default_factory=list)
+    #: Values dropped because they did not parse; their records loaded.
+    warnings: list[InputError] = field(default_factory=list)
     progress: ProgressFn | None = None
     #: Loader-specific options (e.g. ``{"mapping": path}`` for customs records).
     options: dict[str, Any] = field(default_factory=dict)
@@ -41,6 +48,17 @@ class IngestContext:
         if not self.skip_errors:
             raise error
         self.errors.append(error)
+
+    def drop_value(self, error: InputError) -> None:
+        """Report a value that does not parse: refuse the file when strict, else drop it and warn.
+
+        The error names file, line or record, property and value; the rest of
+        the record loads.
+        """
+        if self.strict:
+            raise error
+        self.warnings.append(error)
+        log.warning("dropped %s", error.location_message())
 
     def tick(self, label: str, done: int, total: int | None = None) -> None:
         if self.progress is not None:
@@ -120,12 +138,36 @@ def sniff_loader(path: Path) -> Loader:
     )
 
 
+#: A date or timestamp inside a file name (``-2018-10-29``, ``_20240527194702``), with its separator.
+_STAMP = re.compile(
+    r"[-_.]?(?<!\d)(?:\d{4}-\d{2}-\d{2}(?:[T_ ]?\d{2}[-:]?\d{2}(?:[-:]?\d{2})?)?|(?:19|20)\d{6}(?:\d{4,6})?)(?!\d)"
+)
+
+
+def source_name(path: Path) -> str:
+    """The default source id of a file: its name without date stamps.
+
+    Publishers (and people who download lists) date their files:
+    ``consolidated-2018-10-29.xml`` is the next version of
+    ``consolidated-2018-06-07.xml``, and history is kept per source, so both
+    must be the same source. Loaders that can tell which list a file is from
+    its content use that instead (see ``list_source`` in the list loaders).
+    """
+    stem = _STAMP.sub("", path.name).strip("-_ ")
+    return path.name if not stem or stem.startswith(".") else stem
+
+
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file, or of every file in a folder, in name order."""
+    """SHA-256 of a file's bytes, or of every file in a folder (names within it too), in name order.
+
+    A single file's name is not hashed: the same bytes saved under another
+    name are the same content.
+    """
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for f in files:
-        digest.update(f.name.encode())
+        if path.is_dir():
+            digest.update(str(f.relative_to(path)).encode())
         with f.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
@@ -169,12 +211,16 @@ def ingest(
     replace_dataset: bool = False,
     progress: ProgressFn | None = None,
     options: dict[str, Any] | None = None,
+    strict: bool = False,
+    warnings: list[InputError] | None = None,
 ) -> tuple[list[LoadResult], list[InputError]]:
     """Load each path into ``dataset``; one transaction per path.
 
     Returns the load results and, with ``skip_errors``, the bad records that
     were left out. Without it, the first bad record raises and that path's
-    file leaves the store unchanged.
+    file leaves the store unchanged. A single value that does not parse is
+    dropped and reported in ``warnings`` (when given; always logged); with
+    ``strict`` it refuses the file like a bad record.
     """
     if not dataset or not dataset.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise RedthreadError(
@@ -188,6 +234,7 @@ def ingest(
             source=source,
             skip_errors=skip_errors,
             replace_dataset=replace_dataset,
+            strict=strict,
             progress=progress,
             options=dict(options or {}),
             store_url=getattr(store, "url", None),
@@ -205,6 +252,8 @@ def ingest(
         if ctx.errors and not skip_errors:  # pragma: no cover - loaders raise first
             raise InputErrors(ctx.errors)
         all_errors.extend(ctx.errors)
+        if warnings is not None:
+            warnings.extend(ctx.warnings)
         results.extend(store.write_many(batches))
     for hook in AFTER_LOAD:
         hook(store, results)

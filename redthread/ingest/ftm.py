@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from redthread import __version__
 from redthread.errors import InputError
-from redthread.ingest.base import IngestContext, register
+from redthread.ingest.base import IngestContext, register, source_name
 from redthread.model import entity_statements, now_iso
 from redthread.model.statement import Statement
 from redthread.store import LoadBatch
@@ -29,12 +30,12 @@ class FtMLoader:
         if path.is_dir():
             return False
         first = head.lstrip().split(b"\n", 1)[0]
-        if not first.startswith(b"{"):
-            return False
+        if not first.startswith(b"{") or first.replace(b" ", b"").startswith(b'{"op":'):
+            return False  # not an entity, or a delta line (see redthread.ingest.delta)
         return b'"schema"' in first and b'"id"' in first
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
-        source = ctx.source or path.name
+        source = ctx.source or source_name(path)
         seen = now_iso()
         origin = f"redthread.ingest.ftm/{__version__}"
         statements: list[Statement] = []
@@ -51,6 +52,12 @@ class FtMLoader:
                 if not isinstance(data, dict):
                     ctx.fail(InputError("expected a JSON object (one FtM entity)", path=str(path), line=lineno))
                     continue
+                record = data.get("id")
+
+                def dropped(err: InputError, lineno: int = lineno, record: Any = record) -> None:
+                    ctx.drop_value(InputError(f"record {record!r}: {err.reason}", path=str(path), line=lineno,
+                                              field=err.field))
+
                 try:
                     stmts = entity_statements(
                         data,
@@ -59,6 +66,7 @@ class FtMLoader:
                         location=f"{path.name}:{lineno}",
                         origin=origin,
                         seen=seen,
+                        on_invalid=dropped,
                     )
                 except InputError as err:
                     ctx.fail(InputError(err.reason, path=str(path), line=lineno, field=err.field))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from redthread import __version__
 from redthread.errors import InputError
-from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, slug
+from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, parse_dates, slug
 from redthread.ingest.base import IngestContext, register
 from redthread.model import now_iso
 from redthread.store import LoadBatch
@@ -80,6 +80,17 @@ def _date(value: str) -> str | None:
     return parse_date(value) or value
 
 
+def _dates(prop: str) -> RemarkHandler:
+    """A date remark that may be a range (``DOB 1929 to 1930``): both ends are kept."""
+
+    def handle(frag: Fragment, match: re.Match[str]) -> None:
+        value = match.group(1).strip().rstrip(".")
+        for iso in parse_dates(value) or [value]:
+            frag.add(prop, iso)
+
+    return handle
+
+
 def _gender(value: str) -> str:
     return value.strip().lower()
 
@@ -93,7 +104,7 @@ REMARK_RULES: list[RemarkRule] = [
     _rule(r"a\.k\.a\.,?\s+'(.+)'", _setter("alias")),
     _rule(r"n\.k\.a\.,?\s+'(.+)'", _setter("alias")),
     _rule(r"f\.k\.a\.,?\s+'(.+)'", _setter("previousName")),
-    _rule(r"DOB\s+(.+)", _setter("birthDate", transform=_date)),
+    _rule(r"DOB\s+(.+)", _dates("birthDate")),
     _rule(r"POB\s+(.+)", _setter("birthPlace")),
     _rule(r"nationality\s+(.+)", _setter("nationality")),
     _rule(r"citizen\s+(.+)", _setter("citizenship")),
@@ -144,42 +155,80 @@ def apply_remark(frag: Fragment, item: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class CSVList:
+    """One OFAC legacy-CSV list: its file names and the source id it loads as.
+
+    The consolidated (non-SDN) list is the SDN CSV layout under other names.
+    """
+
+    main: str
+    alt: str
+    add: str
+    comments: str
+    source: str
+
+
+CSV_LISTS = (
+    CSVList("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv", "ofac-sdn-csv"),
+    CSVList("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv", "ofac-cons-csv"),
+)
+
+
+def _which(path: Path) -> tuple[Path, CSVList] | None:
+    """The folder and list a path is (a folder holding a main file, or the main file itself)."""
+    folder = path if path.is_dir() else path.parent
+    for kind in CSV_LISTS:
+        if (path.is_dir() and (path / kind.main).is_file()) or (path.is_file() and path.name.lower() == kind.main):
+            return folder, kind
+    return None
+
+
 class OFACCSVLoader:
     name = "ofac-csv"
-    description = "OFAC SDN list, legacy CSV (a folder with sdn.csv, alt.csv, add.csv)"
+    description = ("OFAC legacy CSV: SDN (sdn.csv, alt.csv, add.csv, sdn_comments.csv) or consolidated "
+                   "non-SDN (cons_prim.csv, cons_alt.csv, ...): a folder, or its main file")
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return path.is_dir() and (path / "sdn.csv").is_file()
+        return _which(path) is not None
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
-        folder = path if path.is_dir() else path.parent
-        sdn = folder / "sdn.csv"
-        if not sdn.is_file():
-            raise InputError("an OFAC CSV folder needs sdn.csv (with alt.csv and add.csv beside it)", path=str(folder))
-        source = ctx.source or f"{folder.name}/sdn.csv"
+        found = _which(path)
+        if found is None:
+            raise InputError("an OFAC CSV folder needs sdn.csv or cons_prim.csv (with alt, add and comments files "
+                             "beside it)", path=str(path))
+        folder, kind = found
+        sdn = folder / kind.main
+        # The list is what OFAC publishes (sdn.csv), never the folder it was
+        # saved in (often a date): the next day's list is the same source.
+        source = ctx.source or kind.source
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.ofac_csv/{__version__}", now_iso())
         schemata: dict[str, str] = {}
         by_name: dict[str, str] = {}
         links: list[tuple[str, str, str]] = []
+        comments = _comments(folder / kind.comments, ctx)
         for lineno, row in _rows(sdn, 12, ctx):
             ent_num, name = _clean(row[0]), _clean(row[1])
             if ent_num is None or name is None:
                 ctx.fail(InputError("missing ent_num or name", path=str(sdn), line=lineno))
                 continue
-            links.extend(self._entry(builder, row, lineno, schemata, by_name))
-            ctx.tick("sdn.csv", lineno)
-        alt = folder / "alt.csv"
+            if ent_num in comments:
+                # sdn.csv cuts remarks at 1,000 characters; the comments file holds the rest.
+                row[11] = (row[11] if _clean(row[11]) else "") + comments[ent_num]
+            links.extend(self._entry(builder, row, lineno, schemata, by_name, kind.main))
+            ctx.tick(kind.main, lineno)
+        alt = folder / kind.alt
         if alt.is_file():
             for lineno, row in _rows(alt, 5, ctx):
                 ent_num, alt_type, alt_name = _clean(row[0]), (_clean(row[2]) or "aka"), _clean(row[3])
                 if ent_num is None or alt_name is None or ent_num not in schemata:
                     continue
-                frag = builder.fragment(f"ofac-{ent_num}", schemata[ent_num], f"alt.csv:{lineno}")
+                frag = builder.fragment(f"ofac-{ent_num}", schemata[ent_num], f"{kind.alt}:{lineno}")
                 frag.add(ALT_PROPS.get(alt_type.lower().replace(".", ""), "alias"), alt_name)
-        add = folder / "add.csv"
+        add = folder / kind.add
         if add.is_file():
             for lineno, row in _rows(add, 6, ctx):
-                self._address(builder, row, lineno, schemata)
+                self._address(builder, row, lineno, schemata, kind.add)
         for ent_num, target_name, location in links:
             self._link(builder, ent_num, target_name, location, schemata, by_name)
         yield LoadBatch(
@@ -189,7 +238,7 @@ class OFACCSVLoader:
 
     def _entry(
         self, builder: ListBuilder, row: list[str], lineno: int,
-        schemata: dict[str, str], by_name: dict[str, str],
+        schemata: dict[str, str], by_name: dict[str, str], fname: str = "sdn.csv",
     ) -> list[tuple[str, str, str]]:
         ent_num, name = str(_clean(row[0])), str(_clean(row[1]))
         kind = (_clean(row[2]) or "").lower()
@@ -197,7 +246,7 @@ class OFACCSVLoader:
         schemata[ent_num] = schema
         by_name.setdefault(_name_key(name), ent_num)
         by_name.setdefault(_name_key(name.split(",")[0]), ent_num)
-        location = f"sdn.csv:{lineno}"
+        location = f"{fname}:{lineno}"
         eid = f"ofac-{ent_num}"
         frag = builder.fragment(eid, schema, location)
         frag.add("name", name)
@@ -247,7 +296,8 @@ class OFACCSVLoader:
         own.add("asset", vessel_id)
         own.add("role", "registered owner")
 
-    def _address(self, builder: ListBuilder, row: list[str], lineno: int, schemata: dict[str, str]) -> None:
+    def _address(self, builder: ListBuilder, row: list[str], lineno: int, schemata: dict[str, str],
+                 fname: str = "add.csv") -> None:
         ent_num, add_num = _clean(row[0]), _clean(row[1])
         if ent_num is None or add_num is None or ent_num not in schemata:
             return
@@ -255,7 +305,7 @@ class OFACCSVLoader:
         full = ", ".join(p for p in (street, city, country) if p)
         if not full:
             return
-        location = f"add.csv:{lineno}"
+        location = f"{fname}:{lineno}"
         addr_id = f"ofac-addr-{add_num}"
         addr = builder.fragment(addr_id, "Address", location)
         addr.add("full", full)
@@ -287,11 +337,26 @@ class OFACCSVLoader:
             link.add("subject", eid)
             link.add("object", tid)
         link.add("role", "Linked To")
+        # The name as the list writes it: when OFAC renames the target, the
+        # entry that points at it has changed too, though the link has not.
+        link.add("description", f"Linked To: {target_name}")
 
 
 def _name_key(name: str) -> str:
     """How Linked To names are looked up: case, spaces and punctuation ignored."""
     return re.sub(r"[^0-9A-Z]", "", name.upper())
+
+
+def _comments(path: Path, ctx: IngestContext) -> dict[str, str]:
+    """ent_num -> the rest of its remarks (sdn_comments.csv: ent_num, remarks continued)."""
+    if not path.is_file():
+        return {}
+    out: dict[str, str] = {}
+    for _lineno, row in _rows(path, 2, ctx):
+        ent_num = _clean(row[0])
+        if ent_num is not None and row[1] and row[1].strip() != EMPTY:
+            out[ent_num] = out.get(ent_num, "") + row[1]
+    return out
 
 
 def _rows(path: Path, width: int, ctx: IngestContext) -> Iterator[tuple[int, list[str]]]:

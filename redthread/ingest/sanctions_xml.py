@@ -25,6 +25,7 @@ that kind). XML is parsed with defusedxml: documents that declare entities
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,11 +33,12 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
+import yaml
 from defusedxml import DefusedXmlException
 
 from redthread import __version__
 from redthread.errors import InputError
-from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, slug
+from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, period, slug
 from redthread.ingest.base import IngestContext, register
 from redthread.model import now_iso
 from redthread.store import LoadBatch
@@ -100,14 +102,16 @@ class XMLListLoader:
     prefix = ""
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return path.is_file() and path.suffix.lower() == ".xml" and root_tag(head) == self.root
+        # The content decides, not the name: lists are often saved without ".xml"
+        # (a download named "export" or "content?token=...").
+        return path.is_file() and head.lstrip().startswith(b"<") and root_tag(head) == self.root
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
         root = parse_xml(path)
         if root.tag != self.root.decode():
             raise InputError(f"expected a <{self.root.decode()}> document for --format {self.name}, "
                              f"found <{root.tag}>", path=str(path))
-        source = ctx.source or path.name
+        source = ctx.source or self.list_source(root)
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.sanctions_xml/{__version__}", now_iso())
         self.build(root, path.name, builder, ctx)
         if not builder.fragments:
@@ -117,6 +121,19 @@ class XMLListLoader:
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         raise NotImplementedError
+
+    #: The source id of this publisher's list, whatever the file is called.
+    list_id = ""
+
+    def list_source(self, root: Element) -> str:
+        """Which published list this file is, told from its content (not its name).
+
+        History is kept per source: the next version of the same list must
+        land on the same source however the file was saved, so a newer UN
+        list marks vanished designations removed instead of sitting beside
+        the old one.
+        """
+        return self.list_id
 
     # helpers ---------------------------------------------------------------
     def sanction(self, builder: ListBuilder, eid: str, loc: str, *, program: list[str] | None = None,
@@ -135,7 +152,9 @@ class XMLListLoader:
         return frag
 
     def address(self, builder: ListBuilder, owner: Fragment, loc: str, parts: list[str | None],
-                country: str | None) -> None:
+                country: str | None, **fields: str | None) -> None:
+        """An Address entity (and the owner's address text); ``fields``: Address properties the list has
+        separately (``city``, ``region``, ``postalCode``, ``remarks``)."""
         full = ", ".join(p for p in parts if p)
         if not full and not country:
             return
@@ -143,9 +162,20 @@ class XMLListLoader:
         addr = builder.fragment(f"{self.prefix}-addr-{slug(owner.id + full)}", "Address", loc)
         addr.add("full", full)
         addr.add("country", country)
+        for prop, value in fields.items():
+            addr.add(prop, value)
         owner.add("addressEntity", addr.id)
         owner.add("address", full)
         owner.add("country", country_code(country) if country else None)
+
+    def owner(self, builder: ListBuilder, asset: Fragment, loc: str, name: str) -> None:
+        """A named owner or operator: a LegalEntity and the Ownership that says so."""
+        owner_id = f"{self.prefix}-owner-{slug(name)}"
+        builder.fragment(owner_id, "LegalEntity", loc).add("name", name)
+        own = builder.fragment(f"{asset.id}-owner-{slug(name)}", "Ownership", loc)
+        own.add("owner", owner_id)
+        own.add("asset", asset.id)
+        own.add("role", "owner or operator")
 
     def identification(self, builder: ListBuilder, holder: Fragment, loc: str, number: str | None,
                        kind: str | None, country: str | None) -> None:
@@ -170,6 +200,7 @@ class EUFSFLoader(XMLListLoader):
     root = b"export"
     authority = "European Union"
     prefix = "eu"
+    list_id = "eu-fsf-consolidated"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return super().sniff(path, head) and (b"sanctionEntity" in head or b"fsd/export" in head)
@@ -186,9 +217,14 @@ class EUFSFLoader(XMLListLoader):
             frag = builder.fragment(eid, schema, loc)
             frag.add("topics", "sanction")
             frag.add("notes", text(ent, "remark"))
-            for k, alias in enumerate(ent.findall("nameAlias")):
+            aliases = ent.findall("nameAlias")
+            # The caption is the name in the regulation's own language (nameLanguage empty or EN),
+            # never whichever translation happens to come first.
+            main = next((a for a in aliases if (a.get("nameLanguage") or "").upper() in ("", "EN")
+                         and a.get("wholeName")), aliases[0] if aliases else None)
+            for alias in aliases:
                 whole = alias.get("wholeName")
-                frag.add("name" if k == 0 else "alias", whole)
+                frag.add("name" if alias is main else "alias", whole)
                 if schema == "Person":
                     frag.add("firstName", alias.get("firstName"))
                     frag.add("middleName", alias.get("middleName"))
@@ -197,25 +233,56 @@ class EUFSFLoader(XMLListLoader):
                     frag.add("position", alias.get("function"))
                     frag.add("title", alias.get("title"))
             for cit in ent.findall("citizenship"):
-                frag.add("nationality" if schema == "Person" else "country", cit.get("countryIso2Code"))
+                code = _eu_country(cit)
+                frag.add("nationality" if schema == "Person" else "country", code)
             for bd in ent.findall("birthdate"):
-                frag.add("birthDate", bd.get("birthdate") or bd.get("year"))
-                frag.add("birthPlace", ", ".join(p for p in (bd.get("city"), bd.get("countryDescription")) if p))
+                frag.add("birthDate", bd.get("birthdate") or _eu_partial_date(bd))
+                country = cit_name if (cit_name := bd.get("countryDescription")) and _eu_country(bd) else None
+                frag.add("birthPlace", ", ".join(p for p in (bd.get("place"), bd.get("city"), bd.get("region"),
+                                                             country) if p))
+                frag.add("birthCountry", _eu_country(bd))
             for ident in ent.findall("identification"):
                 number = ident.get("number")
                 kind = (ident.get("identificationTypeCode") or "other").lower()
                 frag.add(EU_ID_PROPS.get(kind, "idNumber"), number)
                 self.identification(builder, frag, loc, number, ident.get("identificationTypeDescription"),
-                                    ident.get("countryIso2Code"))
+                                    _eu_country(ident))
             for addr in ent.findall("address"):
+                country = _eu_country(addr)
                 self.address(builder, frag, loc, [addr.get("street"), addr.get("zipCode"), addr.get("city"),
-                                                  addr.get("countryDescription")], addr.get("countryIso2Code"))
+                                                  addr.get("region"), addr.get("countryDescription") if country
+                                                  else None], country,
+                             street=addr.get("street"), postalCode=addr.get("zipCode"), city=addr.get("city"),
+                             region=addr.get("region"), postOfficeBox=addr.get("poBox"))
             regs = ent.findall("regulation")
             programs = [r.get("programme") or "" for r in regs if r.get("programme")]
-            start = min((r.get("publicationDate") or "" for r in regs), default="") or None
+            # The designation date when the list gives it; else the earliest regulation.
+            start = ent.get("designationDate") or min((r.get("publicationDate") or "" for r in regs),
+                                                      default="") or None
             url = text(regs[0], "publicationUrl") if regs else None
-            self.sanction(builder, eid, loc, program=programs, start=start,
-                          authority_id=ent.get("euReferenceNumber"), url=url)
+            sanction = self.sanction(builder, eid, loc, program=programs, start=start,
+                                     authority_id=ent.get("euReferenceNumber"), url=url)
+            sanction.add("unscId", ent.get("unitedNationId"))
+            sanction.add("recordId", ent.get("logicalId"))
+            sanction.add("reason", ent.get("designationDetails"))
+            for reg in regs:
+                sanction.add("provisions", reg.get("numberTitle"))
+
+
+def _eu_country(el: Element) -> str | None:
+    """An element's ISO country, None for the list's "00" / UNKNOWN placeholder."""
+    code = (el.get("countryIso2Code") or "").strip()
+    if not code or code == "00" or (el.get("countryDescription") or "").upper() == "UNKNOWN":
+        return None
+    return code.lower()
+
+
+def _eu_partial_date(bd: Element) -> str | None:
+    """A birth date the list gives only in parts (year, or year and month)."""
+    year, month = bd.get("year"), bd.get("monthOfYear")
+    if not year:
+        return None
+    return f"{year}-{int(month):02d}" if month and month.isdigit() else year
 
 
 # -- UN ------------------------------------------------------------------------
@@ -227,6 +294,7 @@ class UNListLoader(XMLListLoader):
     root = b"CONSOLIDATED_LIST"
     authority = "United Nations Security Council"
     prefix = "un"
+    list_id = "un-sc-consolidated"
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         for kind, schema in (("INDIVIDUAL", "Person"), ("ENTITY", "Organization")):
@@ -249,19 +317,32 @@ class UNListLoader(XMLListLoader):
             frag.add("nationality" if schema == "Person" else "country", val)
         for val in texts(ent, "DESIGNATION/VALUE"):
             frag.add("position" if schema == "Person" else "notes", val)
+        for val in texts(ent, "TITLE/VALUE"):
+            frag.add("title", val)
+        frag.add("gender", (text(ent, "GENDER") or "").lower() or None)
         for dob in ent.findall(f"{kind}_DATE_OF_BIRTH"):
             frag.add("birthDate", text(dob, "DATE") or text(dob, "YEAR"))
+            # BETWEEN: both ends of the range (FtM has no range type).
+            frag.add("birthDate", text(dob, "FROM_YEAR"))
+            frag.add("birthDate", text(dob, "TO_YEAR"))
         for pob in ent.findall(f"{kind}_PLACE_OF_BIRTH"):
-            frag.add("birthPlace", ", ".join(p for p in (text(pob, "CITY"), text(pob, "COUNTRY")) if p))
+            frag.add("birthPlace", ", ".join(
+                p for p in (text(pob, "CITY"), text(pob, "STATE_PROVINCE"), text(pob, "COUNTRY")) if p))
+            frag.add("birthCountry", text(pob, "COUNTRY"))
         for doc in ent.findall(f"{kind}_DOCUMENT"):
             number, dtype = text(doc, "NUMBER"), text(doc, "TYPE_OF_DOCUMENT") or ""
             frag.add("passportNumber" if "passport" in dtype.lower() else "idNumber", number)
             self.identification(builder, frag, loc, number, dtype, text(doc, "ISSUING_COUNTRY"))
         for addr in ent.findall(f"{kind}_ADDRESS"):
             country = text(addr, "COUNTRY")
-            self.address(builder, frag, loc, [text(addr, "STREET"), text(addr, "CITY"), country], country)
-        self.sanction(builder, eid, loc, program=[text(ent, "UN_LIST_TYPE") or ""],
-                      start=text(ent, "LISTED_ON"), authority_id=text(ent, "REFERENCE_NUMBER"))
+            street, city, region, zipcode = (text(addr, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE"))
+            self.address(builder, frag, loc, [street, city, region, zipcode, country], country,
+                         street=street, city=city, region=region, postalCode=zipcode, remarks=text(addr, "NOTE"))
+        sanction = self.sanction(builder, eid, loc, program=[text(ent, "UN_LIST_TYPE") or ""],
+                                 start=text(ent, "LISTED_ON"), authority_id=text(ent, "REFERENCE_NUMBER"))
+        sanction.add("unscId", text(ent, "REFERENCE_NUMBER"))
+        for updated in texts(ent, "LAST_DAY_UPDATED/VALUE"):
+            sanction.add("modifiedAt", updated)
 
 
 # -- UK ------------------------------------------------------------------------
@@ -275,6 +356,7 @@ class UKListLoader(XMLListLoader):
     root = b"Designations"
     authority = "United Kingdom"
     prefix = "uk"
+    list_id = "uk-sanctions-list"
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         for n, des in enumerate(root.findall("Designation"), start=1):
@@ -293,13 +375,20 @@ class UKListLoader(XMLListLoader):
                 frag.add("alias", nl)
             for ind in des.findall("IndividualDetails/Individual"):
                 for dob in texts(ind, "DOBs/DOB"):
-                    frag.add("birthDate", parse_date(dob.replace("00/", "")) or dob)
+                    frag.add("birthDate", dob)
                 for nat in texts(ind, "Nationalities/Nationality"):
                     frag.add("nationality", nat)
                 for g in texts(ind, "Genders/Gender"):
                     frag.add("gender", g.lower())
                 for pos in texts(ind, "Positions/Position"):
                     frag.add("position", pos)
+                for passport in ind.findall("PassportDetails/Passport"):
+                    number = text(passport, "PassportNumber")
+                    frag.add("passportNumber", number)
+                    self.identification(builder, frag, loc, number, "Passport", None)
+                    frag.add("notes", text(passport, "PassportAdditionalInformation"))
+                for nid in ind.findall("NationalIdentifierDetails/NationalIdentifier"):
+                    frag.add("idNumber", text(nid, "NationalIdentifierNumber"))
                 for loc_el in ind.findall("BirthDetails/Location"):
                     frag.add("birthPlace", ", ".join(p for p in (text(loc_el, "TownOfBirth"),
                                                                   text(loc_el, "CountryOfBirth")) if p))
@@ -310,15 +399,36 @@ class UKListLoader(XMLListLoader):
             for ship in des.findall("ShipDetails/Ship"):
                 for imo in texts(ship, "IMONumbers/IMONumber"):
                     frag.add("imoNumber", imo)
-                for flag in texts(ship, "CurrentFlags/CurrentFlag"):
+                for flag in texts(ship, "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"):
                     frag.add("flag", flag)
+                for flag in texts(ship, "PreviousFlags/PreviousFlag"):
+                    frag.add("pastFlags", flag)
+                for year in texts(ship, "YearsBuilt/YearBuilt"):
+                    frag.add("buildDate", year)
+                for kind in texts(ship, "TypeOfShips/TypeOfShip"):
+                    frag.add("type", kind)
+                for owner in texts(ship, "CurrentOwnerOperators/CurrentOwnerOperator"):
+                    self.owner(builder, frag, loc, owner)
+            for phone in texts(des, "PhoneNumbers/PhoneNumber"):
+                frag.add("phone", phone)
+            for email in texts(des, "EmailAddresses/EmailAddress"):
+                frag.add("email", email)
+            for site in texts(des, "WebsiteAddresses/WebsiteAddress"):
+                frag.add("website", site)
             for addr in des.findall("Addresses/Address"):
                 lines = [text(addr, f"AddressLine{i}") for i in range(1, 7)]
-                country = text(addr, "AddressCountry")
-                self.address(builder, frag, loc, [*lines, country], country)
-            self.sanction(builder, eid, loc, program=[text(des, "RegimeName") or ""],
-                          start=text(des, "DateDesignated"), reason=text(des, "UKStatementofReasons"),
-                          authority_id=uid)
+                country, postcode = text(addr, "AddressCountry"), text(addr, "AddressPostalCode")
+                self.address(builder, frag, loc, [*lines, postcode, country], country, postalCode=postcode)
+            sanction = self.sanction(builder, eid, loc, program=[text(des, "RegimeName") or ""],
+                                     start=text(des, "DateDesignated"), reason=text(des, "UKStatementofReasons"),
+                                     authority_id=uid)
+            sanction.add("unscId", text(des, "UNReferenceNumber"))
+            sanction.add("modifiedAt", text(des, "LastUpdated"))
+            sanction.add("recordId", text(des, "OFSIGroupID"))
+            source_list = text(des, "DesignationSource")
+            sanction.add("description", f"Designation source: {source_list}" if source_list else None)
+            for imposed in (text(des, "SanctionsImposed") or "").split("|"):
+                sanction.add("provisions", imposed)
 
 
 # -- OFAC advanced ---------------------------------------------------------------
@@ -335,6 +445,20 @@ class OFACXMLLoader(XMLListLoader):
     authority = "Office of Foreign Assets Control"
     prefix = "ofac"
 
+    def list_source(self, root: Element) -> str:
+        """``ofac-sdn-advanced`` or ``ofac-cons-advanced``: the list most entries are on.
+
+        sdn_advanced.xml and cons_advanced.xml share one schema and one root;
+        what tells them apart is the list their SanctionsEntry elements name.
+        """
+        names = _refs(root, "ReferenceValueSets/ListValues/List")
+        counts: dict[str, int] = {}
+        for entry in root.findall("SanctionsEntries/SanctionsEntry"):
+            name = names.get(entry.get("ListID") or "", "")
+            counts[name] = counts.get(name, 0) + 1
+        main = max(counts, key=lambda k: counts[k], default="SDN List")
+        return "ofac-sdn-advanced" if main.upper().startswith("SDN") else "ofac-cons-advanced"
+
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         ref = "ReferenceValueSets/"
         alias_types = _refs(root, ref + "AliasTypeValues/AliasType")
@@ -342,6 +466,7 @@ class OFACXMLLoader(XMLListLoader):
         doc_types = _refs(root, ref + "IDRegDocTypeValues/IDRegDocType")
         part_types = _refs(root, ref + "NamePartTypeValues/NamePartType")
         relation_types = _refs(root, ref + "RelationTypeValues/RelationType")
+        details = _refs(root, ref + "DetailReferenceValues/DetailReference")
         party_types = _refs(root, ref + "PartyTypeValues/PartyType")
         subtypes = {el.get("ID") or "": (party_types.get(el.get("PartyTypeID") or "", ""), (el.text or "").strip())
                     for el in root.findall(ref + "PartySubTypeValues/PartySubType")}
@@ -350,6 +475,7 @@ class OFACXMLLoader(XMLListLoader):
         locations = {loc.get("ID") or "": self._location(loc, countries) for loc in root.findall("Locations/Location")}
         schemata: dict[str, str] = {}
         identities: dict[str, Fragment] = {}
+        determinations: dict[str, list[str]] = {}
         for n, party in enumerate(root.findall("DistinctParties/DistinctParty"), start=1):
             loc = f"{fname}#DistinctParty[{n}]"
             profile = party.find("Profile")
@@ -376,8 +502,13 @@ class OFACXMLLoader(XMLListLoader):
                             prop = "weakAlias"
                         frag.add(prop, name)
             for feature in profile.findall("Feature"):
-                self._feature(frag, feature, feature_types.get(feature.get("FeatureTypeID") or "", ""),
-                              locations, builder, loc)
+                ftype = feature_types.get(feature.get("FeatureTypeID") or "", "")
+                if ftype in _vocabulary()["sanction_features"]:
+                    for version in feature.findall("FeatureVersion"):
+                        detail = _detail(version, details)
+                        determinations.setdefault(pid, []).append(f"{ftype.rstrip(' -')}: {detail}" if detail else ftype)
+                    continue
+                self._feature(frag, feature, ftype, locations, builder, loc, details)
         for doc in root.findall("IDRegDocuments/IDRegDocument"):
             holder = identities.get(doc.get("IdentityID") or "")
             number = text(doc, "IDRegistrationNo")
@@ -389,28 +520,41 @@ class OFACXMLLoader(XMLListLoader):
             holder.add(prop, number)
             self.identification(builder, holder, holder.location, number, dtype,
                                 countries.get(doc.get("IssuedBy-CountryID") or ""))
+        relations = _vocabulary()["relations"]
         for rel in root.findall("ProfileRelationships/ProfileRelationship"):
             src, dst = rel.get("From-ProfileID") or "", rel.get("To-ProfileID") or ""
             if src not in schemata or dst not in schemata:
                 continue
             rtype = relation_types.get(rel.get("RelationTypeID") or "", "related to")
             loc = f"{fname}#ProfileRelationship[{rel.get('ID')}]"
-            link = builder.fragment(f"ofac-rel-{rel.get('ID')}", "UnknownLink", loc)
-            link.add("subject", f"ofac-{src}")
-            link.add("object", f"ofac-{dst}")
+            how = relations.get(rtype) or {"schema": "UnknownLink", "from": "subject", "to": "object"}
+            link = builder.fragment(f"ofac-rel-{rel.get('ID')}", how["schema"], loc)
+            link.add(how["from"], f"ofac-{src}")
+            link.add(how["to"], f"ofac-{dst}")
             link.add("role", rtype)
+        lists = _refs(root, ref + "ListValues/List")
+        measures = _refs(root, ref + "SanctionsTypeValues/SanctionsType")
         for n, entry in enumerate(root.findall("SanctionsEntries/SanctionsEntry"), start=1):
             pid = entry.get("ProfileID") or ""
             if pid not in schemata:
                 continue
             loc = f"{fname}#SanctionsEntry[{n}]"
-            programs = texts(entry, "SanctionsMeasure/Comment")
+            programs = [text(m, "Comment") or "" for m in entry.findall("SanctionsMeasure")
+                        if measures.get(m.get("SanctionsTypeID") or "") == "Program" and text(m, "Comment")]
+            provisions = [measures.get(m.get("SanctionsTypeID") or "", "") for m in entry.findall("SanctionsMeasure")
+                          if measures.get(m.get("SanctionsTypeID") or "") not in (None, "", "Program")]
             date = entry.find("EntryEvent/Date")
             start = None
             if date is not None and text(date, "Year"):
                 start = "-".join(f"{int(v):02d}" if i else v for i, v in enumerate(
                     t for t in (text(date, "Year"), text(date, "Month"), text(date, "Day")) if t))
-            self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
+            sanction = self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
+            # The list the entry is on (SDN, SSI, FSE, CAPTA, ...) and its measures.
+            sanction.add("program", lists.get(entry.get("ListID") or ""))
+            for provision in provisions:
+                sanction.add("provisions", provision)
+            for determination in determinations.get(pid, []):
+                sanction.add("provisions", determination)
 
     @staticmethod
     def _location(loc: Element, countries: dict[str, str]) -> tuple[str, str | None]:
@@ -432,26 +576,59 @@ class OFACXMLLoader(XMLListLoader):
         return " ".join(v for vals in parts.values() for v in vals)
 
     def _feature(self, frag: Fragment, feature: Element, ftype: str,
-                 locations: dict[str, tuple[str, str | None]], builder: ListBuilder, loc: str) -> None:
+                 locations: dict[str, tuple[str, str | None]], builder: ListBuilder, loc: str,
+                 details: dict[str, str] | None = None) -> None:
         for version in feature.findall("FeatureVersion"):
-            detail = text(version, "VersionDetail")
+            detail = _detail(version, details or {})
             where = version.find("VersionLocation")
             place = locations.get(where.get("LocationID") or "") if where is not None else None
             handler = FEATURES.get(ftype)
+            prop = _vocabulary()["features"].get(ftype)
             if handler is not None:
                 handler(self, frag, version, detail, place, builder, loc)
+            elif prop is not None:
+                values: list[str | None] = [detail] if detail else []
+                for value in values or list(_ofac_dates(version)) or [place[0] if place else None]:
+                    frag.add(prop, value)
             elif detail:
                 frag.add("notes", f"{ftype}: {detail}")
 
 
-def _ofac_date(version: Element) -> str | None:
-    start = version.find("DatePeriod/Start/From")
+def _detail(version: Element, details: dict[str, str]) -> str | None:
+    """A feature version's detail: its text, or the reference value it names ("Subject to Directive 1")."""
+    el = version.find("VersionDetail")
+    if el is None:
+        return None
+    return text(el) or details.get(el.get("DetailReferenceID") or "") or None
+
+
+@functools.cache
+def _vocabulary() -> dict[str, Any]:
+    """The OFAC vocabulary (data/ofac.yaml): features, sanction determinations, relations."""
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "data" / "ofac.yaml").read_text("utf-8"))
+    data["sanction_features"] = frozenset(data.get("sanction_features") or [])
+    return data
+
+
+def _ymd(el: Element | None) -> tuple[int, int, int] | None:
+    if el is None or not text(el, "Year"):
+        return None
+    try:
+        return int(text(el, "Year") or 0), int(text(el, "Month") or 1), int(text(el, "Day") or 1)
+    except ValueError:
+        return None
+
+
+def _ofac_dates(version: Element) -> list[str]:
+    """A feature's DatePeriod at its real precision (a year-only birth date is ``1962``; ranges keep both ends)."""
+    period_el = version.find("DatePeriod")
+    if period_el is None:
+        return []
+    start = _ymd(period_el.find("Start/From"))
+    end = _ymd(period_el.find("End/To")) or _ymd(period_el.find("End/From"))
     if start is None:
-        return None
-    parts = [text(start, "Year"), text(start, "Month"), text(start, "Day")]
-    if not parts[0]:
-        return None
-    return "-".join(f"{int(p):02d}" if i else p for i, p in enumerate(parts) if p)
+        return []
+    return period(start, end or start)
 
 
 FeatureHandler = Callable[[OFACXMLLoader, Fragment, Element, "str | None", "tuple[str, str | None] | None",
@@ -459,7 +636,8 @@ FeatureHandler = Callable[[OFACXMLLoader, Fragment, Element, "str | None", "tupl
 
 
 def _f_birthdate(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:
-    frag.add("birthDate", _ofac_date(v))
+    for value in _ofac_dates(v):
+        frag.add("birthDate", value)
 
 
 def _f_birthplace(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder, loc: str) -> None:

@@ -8,7 +8,7 @@ resolution can merge entities without rewriting what any source said.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from followthemoney import model
@@ -17,7 +17,18 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.schema import Schema
 
 from redthread.errors import InputError
-from redthread.model.statement import BASE, META_DATASET, META_REFERENT, Statement, make_statement_id
+from redthread.model.statement import (
+    BASE,
+    META_DATASET,
+    META_LAST_CHANGE,
+    META_REFERENT,
+    META_TARGET,
+    Statement,
+    make_statement_id,
+)
+
+#: Called with a bad value's error instead of raising: the value is dropped, the entity kept.
+InvalidValueFn = Callable[[InputError], None]
 
 
 def _schema(name: str) -> Schema:
@@ -36,13 +47,22 @@ def entity_statements(
     origin: str = "",
     confidence: float = 1.0,
     seen: str | None = None,
+    on_invalid: InvalidValueFn | None = None,
 ) -> list[Statement]:
     """Split one FtM entity (JSON form) into statements.
 
     Values are cleaned by FtM's type system (dates, countries, ...); when the
     cleaned form differs from the input the raw value is kept as
-    ``original_value``. Unknown schemata or properties raise ``InputError``
-    naming the field.
+    ``original_value``. An unknown schema or a missing id raises
+    ``InputError``: without them there is no entity; so does a property the
+    schema lacks (a wrong mapping). A value that does not parse raises too,
+    unless ``on_invalid`` is given: then that one value is reported to it and dropped, and the
+    entity loads with all its good values (one bad phone number must not cost
+    a sanctioned company its 41 sanctions).
+
+    OpenSanctions fields are kept: ``referents``, ``datasets`` (a single
+    string is one dataset), ``first_seen``/``last_seen``, ``last_change`` and
+    ``target`` (as ``$last_change`` / ``$target`` statements).
     """
     entity_id = data.get("id")
     if not isinstance(entity_id, str) or not entity_id.strip():
@@ -75,38 +95,73 @@ def entity_statements(
             last_seen=last_seen,
         )
 
+    def bad(error: InputError) -> None:
+        if on_invalid is None:
+            raise error
+        on_invalid(error)
+
     out = [make(BASE, entity_id)]
     for prop_name, values in props.items():
+        field_name = f"properties.{prop_name}"
         prop = schema.get(prop_name)
         if prop is None:
-            raise InputError(
-                f"schema {schema.name} has no property {prop_name!r}",
-                field=f"properties.{prop_name}",
-            )
+            # A property the schema lacks is a wrong mapping, not a bad value: the record is refused.
+            raise InputError(f"schema {schema.name} has no property {prop_name!r}", field=field_name)
         if isinstance(values, (str, int, float)):
             values = [values]
         if not isinstance(values, list):
-            raise InputError("property values must be a list", field=f"properties.{prop_name}")
+            bad(InputError(f"property values must be a list, not {type(values).__name__}", field=field_name))
+            continue
         for raw in values:
             if raw is None:
                 continue
+            if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+                bad(InputError(f"invalid {prop.type.name} value {raw!r}: not a text value", field=field_name))
+                continue
             text = str(raw)
-            try:
-                cleaned = prop.type.clean(text, proxy=None, fuzzy=False)
-            except (InvalidData, ValueError) as exc:  # pragma: no cover - defensive
-                raise InputError(str(exc), field=f"properties.{prop_name}") from exc
-            if cleaned is None:
-                raise InputError(
-                    f"invalid {prop.type.name} value {text!r}",
-                    field=f"properties.{prop_name}",
-                )
-            out.append(make(prop.name, cleaned, text))
-    for ref in data.get("referents") or []:
-        out.append(make(META_REFERENT, str(ref)))
-    for ds in data.get("datasets") or []:
+            cleaned = _clean(prop.type, text)
+            if cleaned is not None:
+                out.append(make(prop.name, cleaned, text))
+                continue
+            parts = [p.strip() for p in text.split(";")] if ";" in text else []
+            parsed = [_clean(prop.type, p) for p in parts if p]
+            if parsed and all(parsed):
+                # Several values in one ("+7 ...; +7 ..."): each is kept with the text as given.
+                out.extend(make(prop.name, str(c), text) for c in parsed)
+                continue
+            bad(InputError(f"invalid {prop.type.name} value {text!r}", field=field_name))
+    for ref in _text_list(data.get("referents")):
+        out.append(make(META_REFERENT, ref))
+    for ds in _text_list(data.get("datasets")):
         if ds != dataset:
-            out.append(make(META_DATASET, str(ds)))
+            out.append(make(META_DATASET, ds))
+    last_change = _str_or_none(data.get("last_change"))
+    if last_change is not None:
+        out.append(make(META_LAST_CHANGE, last_change))
+    target = data.get("target")
+    if isinstance(target, bool):
+        out.append(make(META_TARGET, "true" if target else "false"))
     return out
+
+
+def _clean(prop_type: Any, text: str) -> str | None:
+    """FtM's cleaning of one value; None when it does not parse."""
+    try:
+        cleaned: str | None = prop_type.clean(text, proxy=None, fuzzy=False)
+    except (InvalidData, ValueError):  # pragma: no cover - defensive
+        return None
+    return cleaned
+
+
+def _text_list(value: Any) -> list[str]:
+    """A JSON list of texts; one text is a list of one (never its characters)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, (str, int, float)) and str(v)]
+    return []
 
 
 def bulk_statements(
@@ -153,7 +208,7 @@ def bulk_statements(
                 entity_id=entity_id, schema=schema.name, prop=prop_name, value=value, dataset=dataset,
                 source=source, location=location, original_value=original if original != value else None,
                 origin=origin, first_seen=seen, last_seen=seen,
-                id=make_statement_id(dataset, source, entity_id, schema.name, prop_name, value, location),
+                id=make_statement_id(dataset, source, entity_id, schema.name, prop_name, value),
             ))
     return out
 
@@ -178,6 +233,8 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
     referents: set[str] = set()
     first_seen: str | None = None
     last_seen: str | None = None
+    last_change: str | None = None
+    target: bool | None = None
     ids = {s.entity_id for s in stmts}
     eid = entity_id or sorted(ids)[0]
     for s in stmts:
@@ -193,6 +250,12 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
             continue
         if s.prop == META_DATASET:
             datasets.add(s.value)
+            continue
+        if s.prop == META_LAST_CHANGE:
+            last_change = max(last_change or s.value, s.value)
+            continue
+        if s.prop == META_TARGET:
+            target = bool(target) or s.value == "true"
             continue
         if schema.get(s.prop) is None:
             continue
@@ -214,6 +277,10 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
         data["first_seen"] = first_seen
     if last_seen:
         data["last_seen"] = last_seen
+    if last_change:
+        data["last_change"] = last_change
+    if target is not None:
+        data["target"] = target
     return data
 
 

@@ -23,6 +23,10 @@ BASE = "id"
 #: Pseudo-properties that carry entity metadata from FtM exports.
 META_REFERENT = "$referent"
 META_DATASET = "$dataset"
+#: When the publisher last changed the entity, and whether it is a target of
+#: sanctions (OpenSanctions' ``last_change`` and ``target``).
+META_LAST_CHANGE = "$last_change"
+META_TARGET = "$target"
 
 
 def now_iso() -> str:
@@ -31,8 +35,15 @@ def now_iso() -> str:
 
 
 def make_statement_id(dataset: str, source: str, entity_id: str, schema: str, prop: str, value: str,
-                      location: str, span_start: int | None = None, span_end: int | None = None) -> str:
-    """A content hash over the fields that make a statement unique.
+                      span_start: int | None = None, span_end: int | None = None) -> str:
+    """A content hash over what a statement says: never over where a file put it.
+
+    The id covers dataset, source, entity, schema, property and value. A
+    record's position (``file:line``, an XML path) is provenance only: a newer
+    version of a list that inserts one entry shifts every later line, and an
+    id that included the line would turn every shifted value into "removed
+    and re-added", wiping history. Character spans stay in the id because in
+    prose each sentence that says a fact is its own evidence.
 
     SHA-1 of each field as UTF-8 text (None as empty) followed by a unit
     separator, hashed in one call (fixed fields in one f-string: bulk loads
@@ -40,7 +51,7 @@ def make_statement_id(dataset: str, source: str, entity_id: str, schema: str, pr
     """
     start = "" if span_start is None else span_start
     end = "" if span_end is None else span_end
-    text = f"{dataset}\x1f{source}\x1f{entity_id}\x1f{schema}\x1f{prop}\x1f{value}\x1f{location}\x1f{start}\x1f{end}\x1f"
+    text = f"{dataset}\x1f{source}\x1f{entity_id}\x1f{schema}\x1f{prop}\x1f{value}\x1f{start}\x1f{end}\x1f"
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -73,10 +84,11 @@ class Statement:
             self.id = self.key()
 
     def key(self) -> str:
-        """Identity of a statement: what is said, by which source, where.
+        """Identity of a statement: what is said, by which source.
 
-        Two loads of the same record produce the same key, so a reload can
-        tell kept, new and vanished values apart.
+        Two loads of the same record produce the same key wherever the record
+        sits in the file, so a reload can tell kept, new and vanished values
+        apart; ``location`` is provenance, not identity.
         """
         return make_statement_id(
             self.dataset,
@@ -85,7 +97,6 @@ class Statement:
             self.schema,
             self.prop,
             self.value,
-            self.location,
             self.span_start,
             self.span_end,
         )

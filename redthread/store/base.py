@@ -47,6 +47,13 @@ class LoadBatch:
     origin: str = ""
     documents: list[Document] = field(default_factory=list)
     replace_dataset: bool = False
+    #: A change set, not a snapshot (OpenSanctions delta files): history is
+    #: scoped to the entities the batch names, in any source of the dataset,
+    #: and ``deleted`` entities have every live statement marked removed.
+    #: Values of an entity already stored keep that entity's source, so an
+    #: unchanged value stays one live statement with its first_seen.
+    entity_scope: bool = False
+    deleted: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +64,11 @@ class LoadResult:
     kept: int = 0
     removed: int = 0
     unchanged: bool = False
+    #: Entities (not values) that are new, that vanished, and that kept some
+    #: values but gained or lost others: what a list update did, in entries.
+    entities_added: int = 0
+    entities_removed: int = 0
+    entities_changed: int = 0
 
 
 @dataclass

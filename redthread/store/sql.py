@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from followthemoney.statement.util import get_prop_type
@@ -59,7 +59,9 @@ def schema_ddl(d: Dialect) -> list[str]:
             id {d.serial}, dataset TEXT NOT NULL, source TEXT NOT NULL,
             content_hash TEXT NOT NULL DEFAULT '', origin TEXT NOT NULL DEFAULT '',
             loaded_at TEXT NOT NULL, added INTEGER NOT NULL, kept INTEGER NOT NULL,
-            removed INTEGER NOT NULL, unchanged INTEGER NOT NULL DEFAULT 0)""",
+            removed INTEGER NOT NULL, unchanged INTEGER NOT NULL DEFAULT 0,
+            entities_added INTEGER NOT NULL DEFAULT 0, entities_removed INTEGER NOT NULL DEFAULT 0,
+            entities_changed INTEGER NOT NULL DEFAULT 0)""",
         "CREATE INDEX IF NOT EXISTS ix_loads_scope ON loads (dataset, source)",
         """CREATE TABLE IF NOT EXISTS documents (
             id TEXT PRIMARY KEY, dataset TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
@@ -96,6 +98,7 @@ class SQLStore(Store):
             # opens one per request, and readers must never queue behind DDL.
             self.schema_done = self._schema_ready()
             if self.schema_done:
+                self._migrate()
                 return
             with self._tx() as cur:
                 for ddl in schema_ddl(self.dialect):
@@ -105,6 +108,31 @@ class SQLStore(Store):
             raise
         except Exception as exc:
             raise StoreError(f"cannot initialise store at {self.safe_url}: {exc}") from exc
+
+    #: Columns added to tables after their first release: (table, column, DDL type).
+    _ADDED_COLUMNS = (
+        ("loads", "entities_added", "INTEGER NOT NULL DEFAULT 0"),
+        ("loads", "entities_removed", "INTEGER NOT NULL DEFAULT 0"),
+        ("loads", "entities_changed", "INTEGER NOT NULL DEFAULT 0"),
+    )
+
+    def _migrate(self) -> None:
+        """Add columns a store made by an older version lacks (the write lock only then)."""
+        columns: dict[str, set[str]] = {}
+        for table in sorted({t for t, _, _ in self._ADDED_COLUMNS}):
+            cur = self.conn.cursor()
+            try:
+                cur.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+                columns[table] = {d[0] for d in cur.description}
+            finally:
+                cur.close()
+            self._end_read()
+        missing = [f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"
+                   for table, column, ddl in self._ADDED_COLUMNS if column not in columns[table]]
+        if missing:
+            with self._tx() as cur:
+                for ddl in missing:
+                    cur.execute(ddl)
 
     # -- backend hooks ------------------------------------------------------
     @abc.abstractmethod
@@ -173,73 +201,131 @@ class SQLStore(Store):
         now = now_iso()
         result = LoadResult(batch.dataset, batch.source)
         if batch.content_hash:
-            cur.execute(
-                self._sql(
-                    "SELECT content_hash FROM loads WHERE dataset = ? AND source = ? "
-                    "AND unchanged = 0 ORDER BY id DESC LIMIT 1"
-                ),
-                (batch.dataset, batch.source),
-            )
-            row = cur.fetchone()
-            if row is not None and row[0] == batch.content_hash:
+            same = self._same_content(cur, batch)
+            if same is not None:
+                # The same bytes again, under this source or another name: the
+                # store already holds exactly this; a second copy would double
+                # every statement.
+                result.source = same
                 result.unchanged = True
                 self._log_load(cur, batch, result, now)
                 return result
-        if batch.replace_dataset:
+        if batch.entity_scope:
+            active = self._entity_scope(cur, batch)
+        elif batch.replace_dataset:
             cur.execute(
-                self._sql("SELECT id FROM statements WHERE dataset = ? AND removed_at IS NULL"),
+                self._sql("SELECT id, entity_id FROM statements WHERE dataset = ? AND removed_at IS NULL"),
                 (batch.dataset,),
             )
         else:
             cur.execute(
                 self._sql(
-                    "SELECT id FROM statements WHERE dataset = ? AND source = ? AND removed_at IS NULL"
+                    "SELECT id, entity_id FROM statements WHERE dataset = ? AND source = ? AND removed_at IS NULL"
                 ),
                 (batch.dataset, batch.source),
             )
-        active = {r[0] for r in cur.fetchall()}
+        if not batch.entity_scope:
+            active = {r[0]: r[1] for r in cur.fetchall()}
         new: dict[str, Statement] = {}
         for stmt in batch.statements:
             if stmt.first_seen is None:
                 stmt.first_seen = now
             if stmt.last_seen is None:
                 stmt.last_seen = now
-            new[stmt.id] = stmt
-        rows = [self._row(new[k]) for k in sorted(new)]  # in key order: B-tree inserts stay local
+            # The first place a value is said stays its location (a list may
+            # repeat a value in several parts of one entry).
+            new.setdefault(stmt.id, stmt)
         cols = ", ".join(STATEMENT_COLUMNS)
         marks = ", ".join("?" for _ in STATEMENT_COLUMNS)
         update = ", ".join(
             f"{c} = excluded.{c}"
-            for c in ("last_seen", "quote", "original_value", "lang", "origin", "confidence", "hedge")
+            for c in ("location", "last_seen", "quote", "original_value", "lang", "origin", "confidence", "hedge")
         )
+        # first_seen is never overwritten: a value seen again keeps the date
+        # it was first seen, and one that comes back after removal is live again.
         sql = self._sql(
             f"INSERT INTO statements ({cols}) VALUES ({marks}) "
             f"ON CONFLICT (id) DO UPDATE SET {update}, removed_at = NULL"
         )
-        for i in range(0, len(rows), _CHUNK):
-            cur.executemany(sql, rows[i : i + _CHUNK])
-        result.kept = len(active & new.keys())
+        keys = sorted(new)  # in key order: B-tree inserts stay local
+        for i in range(0, len(keys), _CHUNK):
+            cur.executemany(sql, [self._row(new[k]) for k in keys[i : i + _CHUNK]])
+        kept = active.keys() & new.keys()
+        result.kept = len(kept)
         result.added = len(new) - result.kept
-        gone = sorted(active - new.keys())
+        gone = sorted(active.keys() - new.keys())
         result.removed = len(gone)
         for i in range(0, len(gone), _CHUNK):
             cur.executemany(
                 self._sql("UPDATE statements SET removed_at = ? WHERE id = ?"),
                 [(now, g) for g in gone[i : i + _CHUNK]],
             )
+        self._count_entities(result, active, new, gone)
         for doc in batch.documents:
             self._put_document(cur, doc)
         self._log_load(cur, batch, result, now)
         return result
 
+    def _entity_scope(self, cur: Any, batch: LoadBatch) -> dict[str, str]:
+        """Live statements of the entities a change set names; its values adopt their entity's stored source."""
+        ids = sorted({s.entity_id for s in batch.statements} | set(batch.deleted))
+        rows: list[tuple[str, str, str]] = []
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            cur.execute(
+                self._sql(
+                    "SELECT id, entity_id, source FROM statements WHERE dataset = ? AND removed_at IS NULL "
+                    f"AND entity_id IN ({', '.join('?' for _ in chunk)})"
+                ),
+                (batch.dataset, *chunk),
+            )
+            rows.extend(cur.fetchall())
+        sources: dict[str, str] = {}
+        for _, entity_id, source in sorted(rows, key=lambda r: (r[1], r[2])):
+            sources.setdefault(entity_id, source)
+        batch.statements = [
+            replace(s, source=sources[s.entity_id], id="") if sources.get(s.entity_id, s.source) != s.source else s
+            for s in batch.statements
+        ]
+        return {r[0]: r[1] for r in rows}
+
+    def _same_content(self, cur: Any, batch: LoadBatch) -> str | None:
+        """The source whose latest load in this dataset had these very bytes, if any."""
+        cur.execute(
+            self._sql(
+                "SELECT source, content_hash FROM loads WHERE id IN ("
+                "SELECT MAX(id) FROM loads WHERE dataset = ? AND unchanged = 0 GROUP BY source)"
+            ),
+            (batch.dataset,),
+        )
+        latest = {r[0]: r[1] for r in cur.fetchall()}
+        if latest.get(batch.source) == batch.content_hash:
+            return batch.source
+        if batch.replace_dataset:
+            return None
+        return next((src for src, digest in sorted(latest.items()) if digest == batch.content_hash), None)
+
+    @staticmethod
+    def _count_entities(result: LoadResult, active: dict[str, str], new: dict[str, Statement],
+                        gone: list[str]) -> None:
+        """Entity-level history: new, vanished, and changed (some value added or removed)."""
+        before = set(active.values())
+        after = {s.entity_id for s in new.values()}
+        touched = {active[g] for g in gone}
+        touched.update(s.entity_id for k, s in new.items() if k not in active)
+        result.entities_added = len(after - before)
+        result.entities_removed = len(before - after)
+        result.entities_changed = len(touched & before & after)
+
     def _log_load(self, cur: Any, batch: LoadBatch, result: LoadResult, now: str) -> None:
         cur.execute(
             self._sql(
-                "INSERT INTO loads (dataset, source, content_hash, origin, loaded_at, added, kept, removed, unchanged) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO loads (dataset, source, content_hash, origin, loaded_at, added, kept, removed, unchanged, "
+                "entities_added, entities_removed, entities_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ),
-            (batch.dataset, batch.source, batch.content_hash, batch.origin, now,
-             result.added, result.kept, result.removed, int(result.unchanged)),
+            (batch.dataset, result.source, batch.content_hash, batch.origin, now,
+             result.added, result.kept, result.removed, int(result.unchanged),
+             result.entities_added, result.entities_removed, result.entities_changed),
         )
 
     def _put_document(self, cur: Any, doc: Document) -> None:
@@ -360,12 +446,13 @@ class SQLStore(Store):
         ]
 
     def loads(self, dataset: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT id, dataset, source, content_hash, origin, loaded_at, added, kept, removed, unchanged FROM loads"
+        keys = ("id", "dataset", "source", "content_hash", "origin", "loaded_at", "added", "kept", "removed",
+                "unchanged", "entities_added", "entities_removed", "entities_changed")
+        sql = f"SELECT {', '.join(keys)} FROM loads"
         params: tuple[Any, ...] = ()
         if dataset is not None:
             sql += " WHERE dataset = ?"
             params = (dataset,)
-        keys = ("id", "dataset", "source", "content_hash", "origin", "loaded_at", "added", "kept", "removed", "unchanged")
         return [dict(zip(keys, r, strict=False)) for r in self._query(sql + " ORDER BY id", params)]
 
     def stats(self) -> dict[str, Any]:

@@ -1,0 +1,260 @@
+"""Beneficial Ownership Data Standard (BODS) 0.2, 0.3 and 0.4: persons, entities, relationships.
+
+Open Ownership's standard for who owns and controls companies. A file is a
+JSON array of statements (or JSON lines). 0.2/0.3 statements carry a
+``statementType`` and point at each other by ``statementID``; 0.4 statements
+describe *records* (``recordId``, ``recordType``, ``recordDetails``) that
+later statements update or close. The latest statement of each record
+(by ``statementDate``, then file order) is its state; a closed relationship
+ends at its closing statement's date.
+
+- person → Person (names, birth/death date, nationalities, addresses, identifiers, PEP status);
+- entity → Company (registered), Organization (legal entity), PublicBody (state, state body) or
+  LegalEntity (arrangements such as trusts, anonymous or unknown entities; the subtype as legal form);
+- relationship → one link per interest: shareholding and voting rights become Ownership with the
+  share as ``percentage`` (exact, or ``min-max`` when the standard gives a range), board and
+  management roles become Directorship, anything else UnknownLink; the interest type, direct or
+  indirect, start and end dates are kept on the link.
+
+Statements that are components of another (0.4 ``isComponent``) load like any other: their
+parties and links are real.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from redthread import __version__
+from redthread.errors import InputError
+from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code
+from redthread.ingest.base import IngestContext, register, source_name
+from redthread.model import now_iso
+from redthread.store import LoadBatch
+
+#: Interest types that are stakes (the 50 % rule reads their share).
+OWNERSHIP = {"shareholding", "votingRights"}
+#: Interest types that are seats on, or management of, the subject.
+DIRECTORSHIP = {"boardMember", "boardChair", "seniorManagingOfficial", "appointmentOfBoard"}
+ENTITY_SCHEMA = {"registeredEntity": "Company", "legalEntity": "Organization", "state": "PublicBody",
+                 "stateBody": "PublicBody"}
+IDENTIFIER_PROPS = {"GB-COH": "registrationNumber", "XI-LEI": "leiCode", "US-EIN": "taxNumber"}
+
+
+class Record:
+    """One BODS record's latest state, whatever the version."""
+
+    def __init__(self, kind: str, rid: str, date: str, status: str, details: dict[str, Any], where: str) -> None:
+        self.kind, self.id, self.date, self.status, self.details, self.where = kind, rid, date, status, details, where
+
+
+def _party(ref: Any) -> str | None:
+    """A 0.2/0.3 ``{"describedBy...Statement": id}`` or a 0.4 record id."""
+    if isinstance(ref, str):
+        return ref
+    if isinstance(ref, dict):
+        for key in ("describedByPersonStatement", "describedByEntityStatement"):
+            if isinstance(ref.get(key), str):
+                return str(ref[key])
+    return None
+
+
+def read_records(statements: list[Any], fname: str, ctx: IngestContext, path: Path) -> list[Record]:
+    """Normalise statements of any version to records, the latest state of each."""
+    latest: dict[str, tuple[tuple[str, int], Record]] = {}
+    for n, st in enumerate(statements, start=1):
+        where = f"{fname}#statement[{n}]"
+        if not isinstance(st, dict):
+            ctx.fail(InputError("a BODS statement must be a JSON object", path=str(path), line=n))
+            continue
+        date = str(st.get("statementDate") or "")
+        if "recordDetails" in st:  # 0.4
+            kind, rid = str(st.get("recordType") or ""), st.get("recordId") or st.get("statementId")
+            details = st.get("recordDetails") or {}
+            status = str(st.get("recordStatus") or "new")
+        else:  # 0.2 / 0.3
+            kind = {"personStatement": "person", "entityStatement": "entity",
+                    "ownershipOrControlStatement": "relationship"}.get(str(st.get("statementType")), "")
+            rid, details, status = st.get("statementID"), st, "new"
+            if st.get("replacesStatements"):
+                for old in st["replacesStatements"]:
+                    latest.pop(str(old), None)
+        if kind not in ("person", "entity", "relationship") or not isinstance(rid, str) or not isinstance(details, dict):
+            ctx.fail(InputError("not a BODS person, entity or relationship statement (no type or id)",
+                                path=str(path), line=n, field="recordType"))
+            continue
+        key = (date, n)
+        if rid not in latest or latest[rid][0] <= key:
+            latest[rid] = (key, Record(kind, rid, date, status, details, where))
+    return [rec for _, rec in latest.values()]
+
+
+def _share(share: Any) -> str | None:
+    """A BODS share as an FtM percentage text: ``50``, or ``25-50`` for a range."""
+    if not isinstance(share, dict):
+        return None
+    if share.get("exact") is not None:
+        return f"{share['exact']:g}" if isinstance(share["exact"], (int, float)) else str(share["exact"])
+    low = share.get("minimum", share.get("exclusiveMinimum"))
+    high = share.get("maximum", share.get("exclusiveMaximum"))
+    if low is None and high is None:
+        return None
+    low_s = f"{low:g}" if isinstance(low, (int, float)) else "0"
+    high_s = f"{high:g}" if isinstance(high, (int, float)) else "100"
+    return low_s if low_s == high_s else f"{low_s}-{high_s}"
+
+
+class BODSLoader:
+    name = "bods"
+    description = "Beneficial Ownership Data Standard 0.2 / 0.3 / 0.4 (JSON array or lines)"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if path.is_dir() or head.lstrip()[:1] not in (b"[", b"{"):
+            return False
+        return (b'"statementType"' in head and b'"statementID"' in head) or (
+            b'"recordDetails"' in head or (b'"recordType"' in head and b'"recordId"' in head))
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        raw = path.read_bytes()
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = []
+            for lineno, line in enumerate(raw.splitlines(), start=1):
+                if line.strip():
+                    try:
+                        data.append(orjson.loads(line))
+                    except orjson.JSONDecodeError as exc:
+                        ctx.fail(InputError(f"not valid JSON ({exc})", path=str(path), line=lineno))
+        if isinstance(data, dict):
+            data = [data]
+        source = ctx.source or source_name(path)
+        builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.bods/{__version__}", now_iso())
+        records = read_records(data, path.name, ctx, path)
+        schemata: dict[str, str] = {}
+        for rec in records:
+            if rec.kind == "person":
+                schemata[rec.id] = "Person"
+                self._person(builder, rec)
+            elif rec.kind == "entity":
+                schemata[rec.id] = self._entity(builder, rec)
+        for rec in records:
+            if rec.kind == "relationship":
+                self._relationship(builder, rec, schemata)
+        if not builder.fragments:
+            raise InputError("no BODS statements found", path=str(path))
+        yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
+                        replace_dataset=ctx.replace_dataset)
+
+    @staticmethod
+    def _common(frag: Fragment, d: dict[str, Any], nationality_prop: str) -> None:
+        for ident in d.get("identifiers") or []:
+            if isinstance(ident, dict) and ident.get("id"):
+                frag.add(IDENTIFIER_PROPS.get(str(ident.get("scheme") or ""), "idNumber"), ident["id"])
+        for addr in d.get("addresses") or []:
+            if isinstance(addr, dict) and addr.get("address"):
+                frag.add("address", ", ".join(str(p) for p in (addr.get("address"), addr.get("postCode"),
+                                                               addr.get("country")) if p))
+                frag.add("country", addr.get("country") if isinstance(addr.get("country"), str)
+                         else (addr.get("country") or {}).get("code"))
+        for nat in d.get("nationalities") or []:
+            if isinstance(nat, dict):
+                frag.add(nationality_prop, nat.get("code") or country_code(nat.get("name")))
+
+    def _person(self, builder: ListBuilder, rec: Record) -> None:
+        d = rec.details
+        frag = builder.fragment(f"bods-{rec.id}", "Person", rec.where)
+        names = [n for n in d.get("names") or [] if isinstance(n, dict)]
+        main = next((n for n in names if n.get("type") in ("legal", "individual")), names[0] if names else None)
+        for n in names:
+            frag.add("name" if n is main else "alias", n.get("fullName") or " ".join(
+                str(n[k]) for k in ("givenName", "familyName") if n.get(k)))
+            if n is main:
+                frag.add("firstName", n.get("givenName"))
+                frag.add("lastName", n.get("familyName"))
+        frag.add("birthDate", d.get("birthDate"))
+        frag.add("deathDate", d.get("deathDate"))
+        self._common(frag, d, "nationality")
+        for pep in d.get("politicalExposure", {}).get("details", []) if isinstance(d.get("politicalExposure"),
+                                                                                   dict) else []:
+            frag.add("topics", "role.pep")
+            if isinstance(pep, dict):
+                frag.add("position", pep.get("reason"))
+        unspecified = d.get("unspecifiedPersonDetails")
+        if isinstance(unspecified, dict):
+            frag.add("notes", f"{d.get('personType')}: {unspecified.get('reason', '')} "
+                              f"{unspecified.get('description', '')}".strip())
+            if not names:
+                frag.add("name", unspecified.get("description") or d.get("personType"))
+
+    def _entity(self, builder: ListBuilder, rec: Record) -> str:
+        d = rec.details
+        etype = d.get("entityType")
+        kind, subtype = (etype.get("type"), etype.get("subtype")) if isinstance(etype, dict) else (etype, None)
+        schema = ENTITY_SCHEMA.get(str(kind), "LegalEntity")
+        frag = builder.fragment(f"bods-{rec.id}", schema, rec.where)
+        frag.add("name", d.get("name"))
+        for alt in d.get("alternateNames") or []:
+            frag.add("alias", alt)
+        frag.add("legalForm", subtype or (kind if schema == "LegalEntity" else None))
+        if isinstance(etype, dict):
+            frag.add("notes", etype.get("details"))
+        jur = d.get("jurisdiction") or d.get("incorporatedInJurisdiction")
+        if isinstance(jur, dict):
+            code = str(jur.get("code") or "")
+            frag.add("jurisdiction", code[:2] if code else country_code(jur.get("name")))
+        frag.add("incorporationDate", d.get("foundingDate"))
+        frag.add("dissolutionDate", d.get("dissolutionDate"))
+        frag.add("website", d.get("uri"))
+        self._common(frag, d, "country")
+        if rec.status == "closed":
+            frag.add("status", "closed")
+        return schema
+
+    def _relationship(self, builder: ListBuilder, rec: Record, schemata: dict[str, str]) -> None:
+        d = rec.details
+        subject, party = _party(d.get("subject")), _party(d.get("interestedParty"))
+        if subject is None or subject not in schemata:
+            return
+        if party is None or party not in schemata:
+            unspecified = d.get("interestedParty")
+            note = unspecified.get("unspecified", unspecified) if isinstance(unspecified, dict) else unspecified
+            builder.fragment(f"bods-{subject}", schemata[subject], rec.where).add(
+                "notes", f"interested party not identified: {note}")
+            return
+        for interest in d.get("interests") or []:
+            if not isinstance(interest, dict):
+                continue
+            itype = str(interest.get("type") or "unknownInterest")
+            level = interest.get("directOrIndirect") or interest.get("interestLevel")
+            key = f"bods-{rec.id}-{itype}-{level or ''}-{interest.get('startDate') or ''}"
+            if itype in OWNERSHIP:
+                link = builder.fragment(key, "Ownership", rec.where)
+                link.add("owner", f"bods-{party}")
+                link.add("asset", f"bods-{subject}")
+                link.add("percentage", _share(interest.get("share")))
+                link.add("ownershipType", itype)
+            elif itype in DIRECTORSHIP:
+                if schemata[subject] == "Person":
+                    continue
+                link = builder.fragment(key, "Directorship", rec.where)
+                link.add("director", f"bods-{party}")
+                link.add("organization", f"bods-{subject}")
+            else:
+                link = builder.fragment(key, "UnknownLink", rec.where)
+                link.add("subject", f"bods-{party}")
+                link.add("object", f"bods-{subject}")
+            link.add("role", itype if not level else f"{itype} ({level})")
+            link.add("startDate", interest.get("startDate"))
+            end = interest.get("endDate") or (rec.date if rec.status == "closed" else None)
+            link.add("endDate", end)
+            link.add("recordId", rec.id)
+            link.add("description", interest.get("details"))
+            if interest.get("beneficialOwnershipOrControl") is True:
+                link.add("summary", "beneficial ownership or control")
+
+
+register(BODSLoader())

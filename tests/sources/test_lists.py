@@ -1,0 +1,155 @@
+"""Real published sanctions lists in ../shared/data/formats: counts from SOURCES.md and spot values."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from redthread.ingest import ingest
+from redthread.ingest._listbuilder import Fragment, parse_date, parse_dates, period
+from redthread.store import Store
+
+F = "data/formats"
+
+
+def _schemata(store: Store, dataset: str) -> Counter[str]:
+    return Counter(s.schema for s in store.statements(dataset=dataset) if s.prop == "id")
+
+
+def _props(store: Store, entity_id: str) -> dict[str, list[str]]:
+    ent = store.entity(entity_id)
+    assert ent is not None, entity_id
+    props: dict[str, list[str]] = ent["properties"]
+    return props
+
+
+@pytest.mark.parametrize(("path", "source", "counts"), [
+    ("un-list/un-consolidated-2018-06-07.xml", "un-sc-consolidated", {"Person": 693, "Organization": 405}),
+    ("un-list/opendatalabcz-un-data.xml", "un-sc-consolidated", {"Person": 130, "Organization": 109}),
+    ("ofac-xml/ofac-cons_advanced-2020-03-17.xml", "ofac-cons-advanced",
+     {"Person": 82, "Sanction": 375, "Identification": 573}),
+    ("ofac-csv/sdn-2019", "ofac-sdn-csv", {"Person": 3845, "Vessel": 323, "Airplane": 217, "Sanction": 7379}),
+    ("ofac-csv/cons-nonsdn", "ofac-cons-csv", {"Sanction": 442}),
+    ("uk-list/uk-sanctions-list-2026-03-26-excerpt.xml", "uk-sanctions-list",
+     {"Person": 3, "Organization": 1, "Vessel": 4, "Sanction": 8}),
+    ("eu-fsf/eu-fsf-2018-12-21-excerpt-2entities.xml", "eu-fsf-consolidated", {"Sanction": 2}),
+])
+def test_lists_load_with_their_counts(store: Store, shared: Path, path: str, source: str,
+                                      counts: dict[str, int]) -> None:
+    (result,), errors = ingest(store, [shared / F / path], "l")
+    assert errors == [] and result.source == source
+    found = _schemata(store, "l")
+    assert {k: found[k] for k in counts} == counts
+
+
+def test_ofac_xml_year_only_birth_date_is_a_year(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "ofac-xml/ofac-cons_advanced-2020-03-17.xml"], "o")
+    assert _props(store, "ofac-9639")["birthDate"] == ["1962"]
+
+
+def test_ofac_csv_ranges_and_comments(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "ofac-csv/sdn-2019"], "o")
+    assert sorted(_props(store, "ofac-15496")["birthDate"]) == ["1929", "1930"]
+    # Remarks cut at 1,000 characters in sdn.csv continue in sdn_comments.csv.
+    links = [s for s in store.referencing("ofac-12300") if s.prop == "subject"]
+    said = {v for s in links for v in _props(store, s.entity_id).get("description", [])}
+    said |= set(_props(store, "ofac-12300").get("notes", []))
+    assert "Linked To: R D I S.A" in said  # the last item of the continuation
+    assert "Linked To: PROMO RAIZ S.A.S" in said  # the item cut in two
+
+
+def test_a_single_main_file_is_its_folder(store: Store, shared: Path) -> None:
+    (result,), _ = ingest(store, [shared / F / "ofac-csv/history/2022-02-24/sdn.csv"], "o")
+    assert result.source == "ofac-sdn-csv" and result.entities_added > 9000
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("00/05/1980", "1980-05"), ("dd/mm/1957", "1957"), ("30/08/1966", "1966-08-30"),
+    ("10 Dec 1948", "1948-12-10"), ("Dec 1948", "1948-12"), ("circa 1955", "1955"),
+])
+def test_dates_keep_source_precision(text: str, expected: str) -> None:
+    assert parse_date(text) == expected
+
+
+def test_ranges_keep_both_ends() -> None:
+    assert parse_dates("1929 to 1930") == ["1929", "1930"]
+    assert parse_dates("01 Jan 1953 to 31 Dec 1954") == ["1953", "1954"]
+    assert period((1962, 1, 1), (1962, 12, 31)) == ["1962"]
+    assert period((1962, 5, 1), (1962, 5, 31)) == ["1962-05"]
+    assert period((1962, 5, 2), (1962, 5, 31)) == ["1962-05-02", "1962-05-31"]
+    frag = Fragment("x", "Person", "here")
+    frag.add("birthDate", "1929 to 1930")
+    assert frag.properties["birthDate"] == ["1929", "1930"]
+
+
+def test_un_between_birth_years(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "un-list/un-consolidated-2018-08-24.xml"], "u")
+    assert {"1955", "1958", "1945", "1950"} <= set(_props(store, "un-110577")["birthDate"])
+
+
+def test_ofac_xml_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "ofac-xml/ofac-cons_advanced-2020-03-17.xml"], "o")
+    stmts = list(store.statements(dataset="o"))
+    by_prop = Counter((s.schema, s.prop) for s in stmts)
+    # "Owned or Controlled By" is ownership (the 50 % rule reads it), not an unknown link.
+    assert by_prop[("Ownership", "owner")] == 276 and by_prop[("UnknownLink", "subject")] == 0
+    assert by_prop[("Organization", "website")] == 184
+    assert by_prop[("Organization", "swiftBic")] == 34
+    directives = [s for s in stmts if s.prop == "provisions" and "Subject to Directive" in s.value]
+    assert len(directives) == 310
+    programs = {s.value for s in stmts if s.prop == "program"}
+    assert {"Sectoral Sanctions Identifications List", "FSE List", "CAPTA List"} <= programs
+    assert not any(s.prop == "notes" and s.value.startswith(("Website", "Email", "SWIFT")) for s in stmts)
+
+
+def test_uk_list_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "uk-list/uk-sanctions-list-2026-03-26-excerpt.xml"], "uk")
+    ship = _props(store, "uk-RUS2898")
+    assert ship["imoNumber"] == ["IMO9640528"] and ship["flag"] == ["ru"] and ship["buildDate"] == ["2012"]
+    owners = [s for s in store.referencing("uk-RUS2898") if s.schema == "Ownership"]
+    assert owners and _props(store, owners[0].entity_id)["owner"]
+    person = _props(store, "uk-RUS0621")
+    assert person["passportNumber"] == ["757318656"] and person["birthDate"] == ["1966-08-30"]
+    assert _props(store, "uk-AFG0001")["email"] == ["helmand_exchange_msp@yahoo.com"]
+    sanction = _props(store, "uk-AFG0001-sanction")
+    assert sanction["unscId"] == ["TAe.010"] and "Asset freeze" in sanction["provisions"]
+    postcodes = {s.value for s in store.statements(dataset="uk") if s.prop == "postalCode"}
+    assert "103265" in postcodes
+
+
+def test_un_list_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "un-list/un-consolidated-2018-08-24.xml"], "u")
+    akhund = _props(store, "un-110577")
+    assert {"Mullah", "Haji"} <= set(akhund["title"])
+    assert any("Kandahar Province" in p for p in akhund["birthPlace"])
+    stmts = list(store.statements(dataset="u"))
+    assert any(s.prop == "gender" for s in stmts)
+    assert any(s.schema == "Address" and s.prop == "region" for s in stmts)
+
+
+def test_eu_fsf_every_field(store: Store, shared: Path) -> None:
+    ingest(store, [shared / F / "eu-fsf/eu-fsf-2022-putin-entity-wrapped.xml"], "eu1")
+    putin = store.entity("eu-135909")
+    assert putin is not None and putin["caption"] == "Vladimir Vladimirovich PUTIN"
+    assert "Vladimir Vladimirovitj PUTIN" in putin["properties"]["alias"]
+    sanction = _props(store, "eu-135909-sanction")
+    assert sanction["listingDate"] == ["2022-02-25"] and sanction["recordId"] == ["135909"]
+    ingest(store, [shared / F / "eu-fsf/eu-fsf-2018-12-21-excerpt-2entities.xml"], "eu2")
+    mugabe = _props(store, "eu-1")
+    assert mugabe["birthDate"] == ["1924-02-21"]
+    assert "birthPlace" not in mugabe  # the list's "UNKNOWN" country is no place
+    assert _props(store, "eu-1-sanction")["authorityId"] == ["EU.36.64"]
+
+
+def test_a_list_saved_without_xml_suffix(store: Store, shared: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from redthread.ingest.base import sniff_loader
+
+    path = tmp_path / "export"
+    shutil.copy(shared / F / "eu-fsf/eu-fsf-2018-12-21-excerpt-2entities.xml", path)
+    assert sniff_loader(path).name == "eu-fsf"
+    (result,), _ = ingest(store, [path], "eu")
+    assert result.source == "eu-fsf-consolidated" and result.entities_added > 0
