@@ -62,7 +62,6 @@ def diff(
     block_info: Mapping[str, dict[str, Any]],
     version_of: Mapping[str, dict[str, Any]],
     scorer: str,
-    since: str | None,
     first_run: bool,
     captions: Mapping[str, tuple[str, str]],
 ) -> list[dict[str, Any]]:

@@ -339,7 +339,7 @@ def run(
     raised = alerts_mod.diff(
         prev_pairs=prev_pairs, current=current, changed=changed, entity_snaps=entity_snaps,
         affected_rows=affected_rows, by_row=by_row, threshold=wl.threshold, block_info=block_info,
-        version_of=version_of, scorer=f"{wl.algorithm} (redthread {__version__})", since=since,
+        version_of=version_of, scorer=f"{wl.algorithm} (redthread {__version__})",
         first_run=not last, captions=captions,
     )
     t = lap("diff", t)
