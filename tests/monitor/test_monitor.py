@@ -217,3 +217,14 @@ def test_sanctions_lifted_while_the_entity_stays(case: Case, tmp_path: Path) -> 
     (alert,) = run.alerts
     assert (alert["row_id"], alert["kind"], alert["evidence"]["reason"]) == ("c1", "details_changed", "delisted")
     assert alert["evidence"]["changes"]["program"] == {"added": [], "removed": ["UKRAINE-EO13661"]}
+
+
+def test_relisted_entity_matches_again(case: Case) -> None:
+    case.load(case.v1)
+    watchlist.add(case.db, "book", case.watchlist, actor="alice")
+    rescreen.run(case.db, "book", actor="alice", notify=False)
+    case.load(case.v2)  # Kestrel delisted
+    case.load(case.v1)  # and back: the same statements come back to life with their old first_seen
+    (run,) = hook.LAST["runs"]
+    back = [(a["kind"], a["entity_id"]) for a in run.alerts if a["row_id"] == "c2"]
+    assert back == [("new_match", "t-kestrel")]
