@@ -18,6 +18,11 @@ from redthread.store import LoadBatch, LoadResult, Store
 ProgressFn = Callable[[str, int, int | None], None]
 log = logging.getLogger(__name__)
 
+#: Called after every :func:`ingest` with the store and the load results:
+#: capabilities that follow list updates (monitoring) register here, so the
+#: CLI, the API upload and ``refresh`` all trigger them.
+AFTER_LOAD: list[Callable[[Store, list[LoadResult]], None]] = []
+
 
 @dataclass
 class IngestContext:
@@ -319,4 +324,6 @@ def ingest(
         for side in staged:
             side.publish()
         results.extend(written)
+    for hook in AFTER_LOAD:
+        hook(store, results)
     return results, all_errors

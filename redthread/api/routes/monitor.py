@@ -1,0 +1,160 @@
+"""Monitoring over HTTP: watchlists, re-screening, alerts, triage, the audit trail.
+
+``GET /watchlists`` (viewer); ``POST /watchlists/{name}`` uploads a CSV or FtM
+JSON lines file and screens it (analyst); ``GET/DELETE /watchlists/{name}``;
+``POST /rescreen`` (analyst); ``GET /alerts`` and ``GET /alerts/{id}``
+(viewer); ``POST /alerts/{id}/decision`` (analyst; four eyes: a second
+caller confirms); ``GET /audit`` (admin: JSON lines or CSV). Importing this
+module also turns on re-screening after ``POST /ingest``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
+
+import redthread.monitor.hook  # noqa: F401 - registers the after-load re-screen
+from redthread.api.deps import authenticate, get_store, require_role
+from redthread.api.uploads import save_upload
+from redthread.errors import InputError, RedthreadError
+from redthread.monitor import MonitorDB, alerts, audit, decisions, rescreen, watchlist
+from redthread.screen.matching import DEFAULT_THRESHOLD
+from redthread.screen.scorers import DEFAULT
+from redthread.store import Store
+
+router = APIRouter(tags=["monitoring"])
+
+
+def _actor(caller: str, user: str | None) -> str:
+    return f"api:{caller}" + (f":{user}" if user else "")
+
+
+def _fail(exc: RedthreadError) -> HTTPException:
+    code = 404 if str(exc).startswith(("no watchlist", "no alert")) else 400
+    return HTTPException(status_code=code, detail=str(exc))
+
+
+class DecisionIn(BaseModel):
+    decision: str
+    note: str = ""
+    user: str | None = None
+    confirm: bool = False
+
+
+@router.get("/watchlists", dependencies=[require_role("viewer")])
+def list_watchlists(store: Store = Depends(get_store)) -> dict[str, Any]:
+    return {"watchlists": [w.to_dict() for w in watchlist.list_all(MonitorDB(store))]}
+
+
+@router.post("/watchlists/{name}", status_code=201, dependencies=[require_role("analyst")])
+def put_watchlist(
+    name: str,
+    file: UploadFile = File(..., description="counterparties CSV (column 'name') or FtM JSON lines"),
+    dataset: str | None = Form(None),
+    threshold: float = Form(DEFAULT_THRESHOLD),
+    algorithm: str = Form(DEFAULT),
+    four_eyes: bool = Form(False),
+    user: str | None = Form(None),
+    store: Store = Depends(get_store),
+    caller: str = Depends(authenticate),
+) -> dict[str, Any]:
+    """Create or update a watchlist from an upload, then screen its new or changed rows."""
+    try:
+        path = save_upload(file.file, file.filename)
+    except InputError as exc:
+        raise HTTPException(status_code=413, detail=str(exc)) from exc
+    db = MonitorDB(store)
+    try:
+        counts, errors = watchlist.add(db, name, path, actor=_actor(caller, user), dataset=dataset,
+                                       threshold=threshold, algorithm=algorithm, four_eyes=four_eyes)
+        run = rescreen.run(db, name, actor=_actor(caller, user), trigger="watchlist")
+    except RedthreadError as exc:
+        raise HTTPException(status_code=422, detail=str(exc).replace(str(path.parent) + "/", "")) from exc
+    finally:
+        path.unlink(missing_ok=True)
+    return {"watchlist": name, "rows": counts, "run": run.to_dict(),
+            "skipped": [e.location_message().replace(str(path.parent) + "/", "") for e in errors]}
+
+
+@router.get("/watchlists/{name}", dependencies=[require_role("viewer")])
+def get_watchlist(name: str, limit: int = Query(500, ge=1, le=100_000),
+                  store: Store = Depends(get_store)) -> dict[str, Any]:
+    db = MonitorDB(store)
+    try:
+        wl = watchlist.get(db, name)
+    except RedthreadError as exc:
+        raise _fail(exc) from None
+    rows = watchlist.rows(db, name)[:limit]
+    return {**wl.to_dict(), "counterparties": [{"id": r.row_id, "name": r.name, "schema": r.schema,
+                                                 "columns": r.columns} for r in rows]}
+
+
+@router.delete("/watchlists/{name}", dependencies=[require_role("analyst")])
+def delete_watchlist(name: str, store: Store = Depends(get_store),
+                     caller: str = Depends(authenticate)) -> dict[str, Any]:
+    try:
+        return watchlist.remove(MonitorDB(store), name, actor=_actor(caller, None))
+    except RedthreadError as exc:
+        raise _fail(exc) from None
+
+
+@router.post("/rescreen", dependencies=[require_role("analyst")])
+def post_rescreen(name: str | None = Query(None), full: bool = Query(False), store: Store = Depends(get_store),
+                  caller: str = Depends(authenticate)) -> dict[str, Any]:
+    db = MonitorDB(store)
+    try:
+        names = [name] if name else [w.name for w in watchlist.list_all(db)]
+        runs = [rescreen.run(db, n, actor=_actor(caller, None), full=full) for n in names]
+    except RedthreadError as exc:
+        raise _fail(exc) from None
+    return {"runs": [r.to_dict() for r in runs]}
+
+
+@router.get("/alerts", dependencies=[require_role("viewer")])
+def get_alerts(
+    watchlist_name: str | None = Query(None, alias="watchlist"),
+    status: str | None = Query(None),
+    kind: str | None = Query(None),
+    limit: int = Query(200, ge=1, le=10_000),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    try:
+        items = alerts.list_alerts(MonitorDB(store), watchlist=watchlist_name, status=status, kind=kind,
+                                   limit=limit)
+    except RedthreadError as exc:
+        raise _fail(exc) from None
+    return {"alerts": items, "total": len(items)}
+
+
+@router.get("/alerts/{alert_id}", dependencies=[require_role("viewer")])
+def get_alert(alert_id: int, store: Store = Depends(get_store)) -> dict[str, Any]:
+    try:
+        return alerts.get_alert(MonitorDB(store), alert_id)
+    except RedthreadError as exc:
+        raise _fail(exc) from None
+
+
+@router.post("/alerts/{alert_id}/decision", dependencies=[require_role("analyst")])
+def post_decision(alert_id: int, body: DecisionIn, store: Store = Depends(get_store),
+                  caller: str = Depends(authenticate)) -> dict[str, Any]:
+    """Record a decision; with four eyes on, another reviewer confirms it (``confirm: true``)."""
+    try:
+        return decisions.decide(MonitorDB(store), alert_id, body.decision, actor=_actor(caller, body.user),
+                                note=body.note, confirm=body.confirm)
+    except RedthreadError as exc:
+        raise _fail(exc) from None
+
+
+@router.get("/audit", dependencies=[require_role("admin")], response_class=PlainTextResponse)
+def get_audit(fmt: str = Query("jsonl", alias="format", pattern="^(jsonl|csv)$"),
+              watchlist_name: str | None = Query(None, alias="watchlist"),
+              store: Store = Depends(get_store)) -> PlainTextResponse:
+    """The audit trail (append-only), as JSON lines or CSV."""
+    out = io.StringIO()
+    audit.export(MonitorDB(store), out, fmt, watchlist_name)
+    media = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    return PlainTextResponse(out.getvalue(), media_type=media)

@@ -1,0 +1,161 @@
+"""Re-screening after every load, and the scheduled ``refresh``.
+
+Importing this module registers :func:`after_load` with the ingest driver
+(:data:`redthread.ingest.base.AFTER_LOAD`); the CLI and the API import it, so
+a load through either re-screens every watchlist incrementally. A store
+without watchlists pays one cheap read. The load itself is committed before
+the hook runs: a failing re-screen is logged and reported, never a reason
+to lose the load. ``REDTHREAD_MONITOR=off`` turns the hook off.
+
+:func:`refresh` re-reads the list files or folders named in a YAML file
+(``<home>/refresh.yaml`` by default), loads what changed (unchanged files
+are recognised by their content hash) and re-screens once at the end; run
+it from cron or a systemd timer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from redthread import settings
+from redthread.errors import ConfigError
+from redthread.ingest import base as ingest_base
+from redthread.store import LoadResult, Store
+
+log = logging.getLogger(__name__)
+_STATE = threading.local()
+
+#: The runs of the last hook call in this thread (the CLI prints them).
+LAST: dict[str, Any] = {}
+
+
+def enabled() -> bool:
+    return os.environ.get("REDTHREAD_MONITOR", "on").strip().lower() not in ("0", "off", "false", "no")
+
+
+def has_watchlists(store: Store) -> bool:
+    """True when the store has a watchlist (never creates the tables)."""
+    query = getattr(store, "_query", None)
+    if query is None:
+        return False
+    try:
+        return bool(query("SELECT COUNT(*) FROM monitor_watchlists")[0][0])
+    except Exception:
+        store.conn.rollback()  # type: ignore[attr-defined]
+        return False
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Loads inside the block do not re-screen (a refresh re-screens once at the end)."""
+    before = getattr(_STATE, "suspended", False)
+    _STATE.suspended = True
+    try:
+        yield
+    finally:
+        _STATE.suspended = before
+
+
+def rescreen_all(store: Store, trigger: str, actor: str = "") -> list[Any]:
+    """Re-screen every watchlist; errors are logged and returned, not raised."""
+    from redthread.monitor.rescreen import run_all
+    from redthread.monitor.tables import MonitorDB
+
+    LAST.clear()
+    try:
+        runs = run_all(MonitorDB(store), actor=actor or default_actor(), trigger=trigger)
+    except Exception as exc:  # the load is committed; say so rather than fail it
+        log.error("re-screening after %s failed: %s", trigger, exc)
+        LAST["error"] = str(exc)
+        return []
+    LAST["runs"] = runs
+    return runs
+
+
+def after_load(store: Store, results: list[LoadResult]) -> None:
+    LAST.clear()
+    if not enabled() or getattr(_STATE, "suspended", False):
+        return
+    if not any(not r.unchanged and (r.added or r.removed) for r in results):
+        return
+    if not has_watchlists(store):
+        return
+    rescreen_all(store, trigger="load")
+
+
+def default_actor() -> str:
+    return os.environ.get("REDTHREAD_USER") or os.environ.get("USER") or "redthread"
+
+
+@dataclass
+class ListSource:
+    path: Path
+    dataset: str
+    format: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class RefreshResult:
+    loads: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    runs: list[Any] = field(default_factory=list)
+
+
+def default_config() -> Path:
+    return Path(os.environ.get("REDTHREAD_REFRESH_CONFIG") or settings.home() / "refresh.yaml")
+
+
+def read_config(path: Path) -> list[ListSource]:
+    """The list sources of a refresh YAML: ``lists: [{path, dataset, format?, source?}, ...]``."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no refresh configuration (see docs/monitoring.md)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    items = data.get("lists") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{path}: needs a non-empty 'lists:' sequence")
+    out = []
+    for n, item in enumerate(items):
+        if not isinstance(item, dict) or not item.get("path") or not item.get("dataset"):
+            raise ConfigError(f"{path}: lists[{n}] needs 'path' and 'dataset'")
+        raw = Path(str(item["path"])).expanduser()
+        out.append(ListSource(raw if raw.is_absolute() else path.parent / raw, str(item["dataset"]),
+                              item.get("format"), item.get("source")))
+    return out
+
+
+def refresh(store: Store, config: Path | None = None, actor: str = "") -> RefreshResult:
+    """Re-read every configured list, then re-screen every watchlist once.
+
+    A list that fails to load is reported and skipped (its previous version
+    stays); the others still load.
+    """
+    result = RefreshResult()
+    with suspended():
+        for src in read_config(config or default_config()):
+            try:
+                loads, _ = ingest_base.ingest(store, [src.path], src.dataset, src.format, source=src.source)
+            except Exception as exc:
+                result.errors.append(f"{src.path}: {exc}")
+                continue
+            result.loads.extend({"dataset": r.dataset, "source": r.source, "added": r.added, "kept": r.kept,
+                                 "removed": r.removed, "unchanged": r.unchanged} for r in loads)
+    if has_watchlists(store):
+        result.runs = rescreen_all(store, trigger="refresh", actor=actor)
+    return result
+
+
+if after_load not in ingest_base.AFTER_LOAD:
+    ingest_base.AFTER_LOAD.append(after_load)
