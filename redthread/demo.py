@@ -209,6 +209,14 @@ def _candidate_fields(cand: Any) -> tuple[str, str, float]:
     return str(get("left_id")), str(get("right_id")), float(get("score") or 0.0)
 
 
+@step("consolidate", "one node per party: merge same-named parties of the case",
+      ("redthread.resolve.consolidate:consolidate",))
+def consolidate_parties(ctx: DemoContext) -> str:
+    result = _module("redthread.resolve.consolidate").consolidate(ctx.store)
+    ctx.summary["consolidation"] = {"merged": len(result.merged), "proposed": len(result.proposed)}
+    return f"{len(result.merged)} same-named pair(s) merged, {len(result.proposed)} proposed for review"
+
+
 @step("resolve", "resolve parties across sources", ("redthread.resolve:xref",))
 def resolve_parties(ctx: DemoContext) -> str:
     xref = _module("redthread.resolve").xref
