@@ -9,7 +9,7 @@ evidence:
 
 - events (FtM ``Event``): ``summary`` is the kind (order, delivery,
   registration, visit, talks, capacity, registry removal), ``name`` the
-  comparable label ("order: 5000 Veles drones" — kind, count, product),
+  comparable label ("order: 5000 Veles" — kind, count, and the product or else the counted noun),
   ``date`` (explicit, or "Aug. 29 that year" with the year of the text
   before), ``involved`` the parties named in the sentence, ``description``
   the figures in words;
@@ -54,6 +54,8 @@ CONFIDENCE = 0.75
 DERIVED_CONFIDENCE = 0.65
 #: Words that end a counted phrase: "2024 for procuring drones" counts nothing.
 _STOP = "for|to|of|in|on|at|by|from|with|or|the|a|an|was|were|is|are|that|which|who|per|each"
+_REGISTERED = re.compile(r"\b(?:was|were|been|is|got)\s+(?:newly\s+)?(?:registered|incorporated|founded|established)\b"
+                         r"(?!\s+at\b)", re.IGNORECASE)
 _YEARLIKE = re.compile(r"(?:19|20)\d{2}")
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ean|can|ch|ic)$", re.IGNORECASE)
 
@@ -288,8 +290,7 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
         noun = m.group("what").split()[-1]
         product = products[0].name if products else (doc._product_before(a + m.end("what") - len(noun), start) or "")
         quantity = _number(m.group("q"))
-        what = f"{product} {noun}".strip() if product else noun
-        label = f"{kind}: {quantity} {what}"
+        label = f"{kind}: {quantity} {product or noun}"
         figures = []
         total = None
         for mm in MONEY_RE.finditer(sent):
@@ -312,6 +313,8 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
     kind = _kind(doc, sent, len(sent))
     if kind is None or kind in v["goods_events"] or not (date or len(involved) >= 2):
         return
+    if kind == "registration" and not _REGISTERED.search(sent):
+        return  # "registered at the same address" says where, not that it was set up
     if not involved:
         return
     _event(doc, a, e, kind, kind, date, involved, [])
@@ -408,9 +411,9 @@ def _subject(doc: _Doc, i: int, a: int, e: int) -> str | None:
     for _, _, eid in doc.parties_in(a, e):
         return eid
     for j in range(i - 1, max(-1, i - 3), -1):
-        found = [eid for _, _, eid in doc.parties_in(*doc.sents[j]) if doc.schema(eid) != "Person"]
+        found = [eid for _, _, eid in doc.parties_in(*doc.sents[j]) if doc.schema(eid) not in ("Person", "PublicBody")]
         if found:
-            return found[-1]
+            return found[0]  # "its" points back at what the sentence before was about: its first party
     return None
 
 
@@ -443,12 +446,23 @@ def _family(doc: _Doc, a: int, e: int) -> None:
         if not before:
             continue
         other = before[-1][2]
+        if _has_family(b, other, eid):
+            continue  # relation extraction already read this tie
         hedge = m.group("hedge")
         ev = Evidence(a, e, doc.text[a:e], 0.5 if hedge else CONFIDENCE, hedge.lower() if hedge else None)
         fid = b.entity(make_id(b.doc_id, "Family", other, eid), "Family", ev)
         b.add(fid, "person", other, ev)
         b.add(fid, "relative", eid, ev)
         b.add(fid, "relationship", m.group("rel").lower(), ev)
+
+
+def _has_family(b: Builder, x: str, y: str) -> bool:
+    for eid, schema in b.schemata.items():
+        if schema == "Family":
+            ends = {v.value for prop in ("person", "relative") for v in b.values[eid].get(prop, [])}
+            if ends == {x, y}:
+                return True
+    return False
 
 
 def _same_address(doc: _Doc, a: int, e: int) -> None:
