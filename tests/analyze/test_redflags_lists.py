@@ -1,0 +1,54 @@
+"""Red flags do not flag what a sanctions list itself says (issue #17): parties
+listed together on one list, at one address or one acting for the other, are
+listed for that reason; the same facts from a registry or a report are findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redthread.analyze.redflags import evaluate
+from redthread.model import entity_statements
+from redthread.store import Document, LoadBatch, Store
+
+
+def put(store: Store, dataset: str, source: str, *entities: dict[str, Any], document: bool = False) -> None:
+    stmts = [s for e in entities for s in entity_statements(e, dataset, source=source, origin="test")]
+    docs = [Document(id=source, dataset=dataset, title=source, path=source, mime="text/plain", text="x")] \
+        if document else []
+    store.write(LoadBatch(dataset=dataset, source=source, statements=stmts, documents=docs))
+
+
+def listed(eid: str, name: str, address: str) -> list[dict[str, Any]]:
+    return [
+        {"id": eid, "schema": "Company", "properties": {"name": [name], "address": [address]}},
+        {"id": f"{eid}-sanction", "schema": "Sanction",
+         "properties": {"entity": [eid], "authority": ["Office of Foreign Assets Control"]}},
+    ]
+
+
+def test_co_listed_parties_at_one_address_are_not_a_flag(store: Store) -> None:
+    put(store, "sdn", "sdn.csv", *listed("l-1", "Amber Holding", "Office 4, 15 Quay Street, Limassol"),
+        *listed("l-2", "Amber Shipping", "Office 4, 15 Quay Street, Limassol"))
+    assert evaluate(store, rules=["shared-address"]) == []
+
+
+def test_a_list_saying_one_acts_for_the_other_is_not_a_flag(store: Store) -> None:
+    put(store, "sdn", "sdn.csv", *listed("l-1", "Amber Holding", "1 Pier Road, Limassol"),
+        *listed("l-2", "Amber Shipping", "2 Pier Road, Limassol"),
+        {"id": "l-rep", "schema": "Representation", "properties": {"agent": ["l-2"], "client": ["l-1"]}})
+    assert evaluate(store, rules=["agent-for-sanctioned"]) == []
+
+
+def test_the_same_facts_from_a_registry_or_report_are_flags(store: Store) -> None:
+    put(store, "sdn", "sdn.csv", *listed("l-1", "Amber Holding", "Office 4, 15 Quay Street, Limassol"))
+    put(store, "registry", "reg.csv",
+        {"id": "r-1", "schema": "Company",
+         "properties": {"name": ["Amber Holding"], "address": ["Office 4, 15 Quay Street, Limassol"]}},
+        {"id": "r-2", "schema": "Company",
+         "properties": {"name": ["Coral Trading"], "address": ["Office 4, 15 Quay Street, Limassol"]}})
+    put(store, "press", "story.txt",
+        {"id": "p-rep", "schema": "Representation", "properties": {"agent": ["r-2"], "client": ["l-1"]}},
+        document=True)
+    fired = {(f["rule"], f["entity"]["id"]) for f in evaluate(store, rules=["shared-address", "agent-for-sanctioned"])}
+    assert ("agent-for-sanctioned", "r-2") in fired
+    assert any(rule == "shared-address" for rule, _ in fired)
