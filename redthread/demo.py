@@ -209,14 +209,6 @@ def _candidate_fields(cand: Any) -> tuple[str, str, float]:
     return str(get("left_id")), str(get("right_id")), float(get("score") or 0.0)
 
 
-@step("consolidate", "one node per party: merge same-named parties of the case",
-      ("redthread.resolve.consolidate:consolidate",))
-def consolidate_parties(ctx: DemoContext) -> str:
-    result = _module("redthread.resolve.consolidate").consolidate(ctx.store)
-    ctx.summary["consolidation"] = {"merged": len(result.merged), "proposed": len(result.proposed)}
-    return f"{len(result.merged)} same-named pair(s) merged, {len(result.proposed)} proposed for review"
-
-
 @step("resolve", "resolve parties across sources", ("redthread.resolve:xref",))
 def resolve_parties(ctx: DemoContext) -> str:
     xref = _module("redthread.resolve").xref
@@ -231,6 +223,16 @@ def resolve_parties(ctx: DemoContext) -> str:
     ctx.summary["resolution"] = {"candidates": len(candidates), "auto_accepted": accepted,
                                  "threshold": AUTO_ACCEPT}
     return f"{len(candidates)} candidate pairs, {accepted} accepted (score ≥ {AUTO_ACCEPT})"
+
+
+# After xref: its pairs come from different datasets, and before consolidation an
+# entity's stray alias (a bare legal form read as a name) stays within its own.
+@step("consolidate", "one node per party: merge same-named parties of the case",
+      ("redthread.resolve.consolidate:consolidate",))
+def consolidate_parties(ctx: DemoContext) -> str:
+    result = _module("redthread.resolve.consolidate").consolidate(ctx.store)
+    ctx.summary["consolidation"] = {"merged": len(result.merged), "proposed": len(result.proposed)}
+    return f"{len(result.merged)} same-named pair(s) merged, {len(result.proposed)} proposed for review"
 
 
 @step("blocked", "derive blocked parties (OFAC 50 % rule)", ("redthread.analyze.ownership:blocked",))

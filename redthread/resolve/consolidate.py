@@ -78,6 +78,8 @@ def _strong_alias(alias: str) -> bool:
     words = alias.strip().split()
     if not words or words[0].lower() in vocab["descriptive_starts"]:
         return False
+    if " ".join(tokens(alias)) in LEGAL_FORMS:
+        return False  # a bare legal form ("LLC", "ОсОО") names no one
     return len(re.sub(r"[^\w]", "", alias)) >= int(vocab["min_alias_letters"])
 
 
