@@ -17,7 +17,7 @@ same deal, two makers for the same product. Keys:
 - for trades (EconomicActivity) and Payments: the two parties and the goods
   or purpose, so two reports of the same deal are compared;
 - for events read from prose (``Event``, see :mod:`redthread.extract.facts`):
-  the label of kind, count and product ("order: 5000 Veles"), so two reports
+  its label of kind, count and product ("order: 5000 Veles"), so two reports
   of the same order compare their dates; an event without a label: its kind
   and the parties involved;
 - for unit prices (``Asset`` with an amount): the product and the currency,
@@ -207,12 +207,12 @@ def _fact_keys(facts: _Facts) -> dict[tuple[str, ...], list[str]]:
                 for y in facts.refs(eid, b):
                     keys[(schema, x, y, goods)].append(eid)
         elif schema == "Event":
-            labels = [v for v in facts.values(eid, "name") if ":" in v]
+            labels = [v for v in facts.values(eid, "summary") if ":" in v]
             if labels:
                 for label in labels:
                     keys[("Event", normalize(label) or label)].append(eid)
             else:
-                kinds = "|".join(facts.values(eid, "summary"))
+                kinds = "|".join(facts.values(eid, "keywords"))
                 keys[("Event", kinds, *facts.refs(eid, "involved"))].append(eid)
         elif schema == "Asset" and facts.values(eid, "amount"):
             for name in facts.values(eid, "name"):
@@ -238,7 +238,8 @@ def _reason(key: tuple[str, ...], prop: str, facts: _Facts, members: list[str]) 
     if key[0] == "Asset":
         return f"different prices of one {facts.caption(members[0])} ({key[2]}) from different sources"
     if key[0] == "Event":
-        return f"different {prop} values for {facts.caption(members[0])} from different sources"
+        label = (facts.values(members[0], "summary") or [facts.caption(members[0])])[0]
+        return f"different {prop} values for {label} from different sources"
     return f"different {prop} values from different sources"
 
 

@@ -172,7 +172,7 @@ class Case:
     def events(self, *kinds: str) -> list[dict[str, Any]]:
         """Events read from prose (:mod:`redthread.extract.facts`), of the given kinds."""
         return [e for e in self.of_schema("Event")
-                if not kinds or set(e["properties"].get("summary", [])) & set(kinds)]
+                if not kinds or set(e["properties"].get("keywords", [])) & set(kinds)]
 
     def listed_by(self, eid: str) -> set[str]:
         """Datasets holding a sanction on ``eid``: the lists that name it."""
@@ -276,7 +276,7 @@ def unrelated_business(case: Case) -> Iterator[Flag]:
     # Orders and deliveries told in prose: any party to them with an unrelated line of business.
     for event in case.events(*_GOODS_EVENTS):
         eid = event["id"]
-        goods_hits = [(p, v, m.group(1).lower()) for p in ("name", "description")
+        goods_hits = [(p, v, m.group(1).lower()) for p in ("name", "summary", "description")
                       for v in case.props(eid, p) for m in goods.finditer(v)]
         if not goods_hits:
             continue

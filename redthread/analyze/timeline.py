@@ -92,7 +92,7 @@ def _ownership(case: _Case, ent: dict[str, Any], prop: str) -> str:
 @describes("Event")
 def _event(case: _Case, ent: dict[str, Any], prop: str) -> str:
     """An event told in prose: its label and who took part."""
-    label = case.first(ent, "name") or case.first(ent, "summary") or "event"
+    label = case.first(ent, "summary") or case.first(ent, "name") or "event"
     who = ent["properties"].get("involved", [])
     return f"{label} ({case.names(ent, 'involved')})" if who else label
 

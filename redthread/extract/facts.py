@@ -7,9 +7,10 @@ signs reports describe in words. This module adds, to one document's
 :class:`~redthread.extract.result.Builder`, each with its sentence as
 evidence:
 
-- events (FtM ``Event``): ``summary`` is the kind (order, delivery,
+- events (FtM ``Event``): ``keywords`` is the kind (order, delivery,
   registration, visit, talks, capacity, registry removal), ``name`` the
-  comparable label ("order: 5000 Veles" — kind, count, and the product or else the counted noun),
+  words of the text that tell it ("order 5,000 FPV Veles drones"),
+  ``summary`` the comparable label ("order: 5000 Veles" — kind, count, and the product or else the counted noun),
   ``date`` (explicit, or "Aug. 29 that year" with the year of the text
   before), ``involved`` the parties named in the sentence, ``description``
   the figures in words;
@@ -18,7 +19,7 @@ evidence:
   order's total and count ("100 for 8 million rubles");
 - a party's line of business (``sector``), also of a party the text does
   not name ("via a company that normally operates in real estate"), kept
-  as an unnamed Company;
+  as a Company named by the words that describe it;
 - registry removals (``status`` and a "registry removal" event);
 - family ties written as appositions, with their hedge ("Y, possibly his
   brother");
@@ -97,8 +98,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "business_before": re.compile(
             rf"^\s*,\s*(?:a|an)\s+(?P<biz>(?:[\w-]+\s+){{1,3}}?)(?:{_words(v['business_nouns'])})\b", re.IGNORECASE),
         "unnamed": re.compile(
-            rf"\b(?:via|through|by|from|to|with)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?(?:{_words(v['business_nouns'])})"
-            rf"\s+(?:that|which)\s+(?:[^.;]{{0,60}}?\s)?(?:{_words(v['business_verbs'])})\s+(?P<biz>[^.;]+)",
+            rf"\b(?:via|through|by|from|to|with)\s+(?P<desc>(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?(?:{_words(v['business_nouns'])})"
+            rf"\s+(?:that|which)\s+(?:[^.;]{{0,60}}?\s)?(?:{_words(v['business_verbs'])})\s+(?P<biz>[^.;]+))",
             re.IGNORECASE),
         "sector": re.compile(rf"\b(?:{_words(v['sectors'])})", re.IGNORECASE),
         "removal": re.compile("|".join(f"(?:{p})" for p in v["removal_patterns"]), re.IGNORECASE),
@@ -205,6 +206,18 @@ class _Doc:
                 out.append(_Product(name, s, e))
         return sorted(out, key=lambda p: p.start)
 
+    def product_at(self, pos: int, sent_start: int) -> _Product | None:
+        """The product named right before the counting noun at ``pos``, with its span."""
+        name = self._product_before(pos, sent_start)
+        if not name:
+            return None
+        start = self.text.rfind(name, sent_start, pos)
+        return _Product(name, start, start + len(name)) if start >= 0 else None
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        i = max(0, bisect.bisect_right(self.starts, pos) - 1)
+        return self.sents[i] if self.sents else (0, len(self.text))
+
     def recent_product(self, sent_index: int, back: int = 2) -> _Product | None:
         for i in range(sent_index - 1, max(-1, sent_index - 1 - back), -1):
             found = self.products_in(*self.sents[i])
@@ -255,14 +268,14 @@ def add_facts(b: Builder, sents: list[tuple[int, int]], spans: list[Span]) -> No
         _same_address(doc, a, e)
 
 
-def _kind(doc: _Doc, sent: str, before: int) -> str | None:
-    """The event kind whose word comes last before ``before`` in the sentence."""
-    best: tuple[int, str] | None = None
+def _kind(doc: _Doc, sent: str, before: int) -> tuple[str, int, int] | None:
+    """The event kind whose word comes last before ``before`` in the sentence, with the word's span."""
+    best: tuple[str, int, int] | None = None
     for kind, words in vocabulary()["events"].items():
         for m in re.finditer(rf"\b(?:{_words(words)})\b", sent[:before], re.IGNORECASE):
-            if best is None or m.start() > best[0]:
-                best = (m.start(), kind)
-    return best[1] if best else None
+            if best is None or m.start() > best[1]:
+                best = (kind, m.start(), m.end())
+    return best
 
 
 def _events(doc: _Doc, i: int, a: int, e: int) -> None:
@@ -276,21 +289,23 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
         qty = rate.group("q") + (f"-{rate.group('q2')}" if rate.group("q2") else "")
         what = rate.group("what").split()[-1]
         label = f"capacity: {qty.replace(',', '')} {what} per {rate.group('per').lower()}"
-        _event(doc, a, e, "capacity", label, date, involved, [])
+        _event(doc, a, e, "capacity", label, (a + rate.start(), a + rate.end()), date, involved, [])
     for m in doc.p["quantity"].finditer(sent):
         if rate and rate.start() <= m.start() < rate.end():
             continue
         if _YEARLIKE.fullmatch(m.group("q")) and not m.group("q2"):
             continue  # "in 2024 drones were ..." is a year, not a count
-        kind = _kind(doc, sent, m.start()) or _kind(doc, sent, len(sent))
-        if kind not in v["goods_events"]:
+        found = _kind(doc, sent, m.start()) or _kind(doc, sent, len(sent))
+        if found is None or found[0] not in v["goods_events"]:
             continue
+        kind = found[0]
         start = a + m.start("what")
-        products = [p for p in doc.products_in(start, a + m.end("what") + 1)]
+        products = doc.products_in(start, a + m.end("what") + 1)
         noun = m.group("what").split()[-1]
-        product = products[0].name if products else (doc._product_before(a + m.end("what") - len(noun), start) or "")
+        product = products[0] if products else doc.product_at(a + m.end("what") - len(noun), start)
         quantity = _number(m.group("q"))
-        label = f"{kind}: {quantity} {product or noun}"
+        label = f"{kind}: {quantity} {product.name if product else noun}"
+        span = (a + min(found[1], m.start()), a + max(found[2], m.end()))
         figures = []
         total = None
         for mm in MONEY_RE.finditer(sent):
@@ -302,7 +317,7 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
                 break
         if total is not None:
             figures.append(f"price {_amount(total.amount)} {total.currency}")
-        _event(doc, a, e, kind, label, date, involved, figures)
+        _event(doc, a, e, kind, label, span, date, involved, figures)
         done_goods = True
         if total is not None and product:
             _unit_price(doc, a, e, product, total.amount / quantity, total.currency, derived=True,
@@ -310,14 +325,15 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
     _unit_prices(doc, i, a, e)
     if done_goods:
         return
-    kind = _kind(doc, sent, len(sent))
-    if kind is None or kind in v["goods_events"] or not (date or len(involved) >= 2):
+    found = _kind(doc, sent, len(sent))
+    if found is None or found[0] in v["goods_events"] or not (date or len(involved) >= 2):
         return
+    kind = found[0]
     if kind == "registration" and not _REGISTERED.search(sent):
         return  # "registered at the same address" says where, not that it was set up
     if not involved:
         return
-    _event(doc, a, e, kind, kind, date, involved, [])
+    _event(doc, a, e, kind, kind, (a + found[1], a + found[2]), date, involved, [])
 
 
 def _is_unit(doc: _Doc, sent: str, m: re.Match[str]) -> bool:
@@ -345,15 +361,16 @@ def _unit_prices(doc: _Doc, i: int, a: int, e: int) -> None:
         product = products[-1] if products else doc.recent_product(i)
         if product is None:
             continue
-        _unit_price(doc, a, e, product.name, money.amount, money.currency, derived=False, note=None)
+        _unit_price(doc, a, e, product, money.amount, money.currency, derived=False, note=None)
 
 
-def _unit_price(doc: _Doc, a: int, e: int, product: str, amount: float, currency: str, *, derived: bool,
+def _unit_price(doc: _Doc, a: int, e: int, product: _Product, amount: float, currency: str, *, derived: bool,
                 note: str | None) -> None:
     b = doc.b
     ev = Evidence(a, e, doc.text[a:e], DERIVED_CONFIDENCE if derived else CONFIDENCE)
-    aid = b.entity(make_id(b.doc_id, "Asset", product.lower(), currency), "Asset", ev)
-    b.add(aid, "name", product, ev)
+    aid = b.entity(make_id(b.doc_id, "Asset", product.key, currency), "Asset", ev)
+    ps, pe = doc.sentence_of(product.start)
+    b.add(aid, "name", product.name, Evidence(product.start, product.end, doc.text[ps:pe], CONFIDENCE))
     b.add(aid, "amount", _amount(amount), ev)
     b.add(aid, "currency", currency, ev)
     b.add(aid, "summary", "price of one unit", ev)
@@ -361,13 +378,16 @@ def _unit_price(doc: _Doc, a: int, e: int, product: str, amount: float, currency
         b.add(aid, "description", f"unit price worked out from {note}", ev)
 
 
-def _event(doc: _Doc, a: int, e: int, kind: str, label: str, date: str | None, involved: list[str],
-           figures: list[str]) -> str:
+def _event(doc: _Doc, a: int, e: int, kind: str, label: str, span: tuple[int, int], date: str | None,
+           involved: list[str], figures: list[str]) -> str:
+    """An Event: ``name`` the words of the text that tell it, ``summary`` the
+    comparable label, ``keywords`` the kind."""
     b = doc.b
     ev = doc.quote(a, e)
     eid = b.entity(make_id(b.doc_id, "Event", label, date or "", a), "Event", ev)
-    b.add(eid, "name", label, ev)
-    b.add(eid, "summary", kind, ev)
+    b.add(eid, "name", doc.text[span[0]:span[1]], Evidence(span[0], span[1], doc.text[a:e], CONFIDENCE))
+    b.add(eid, "summary", label, ev)
+    b.add(eid, "keywords", kind, ev)
     if date:
         b.add(eid, "date", date, ev)
     for party in dict.fromkeys(involved):
@@ -397,12 +417,13 @@ def _business(doc: _Doc, a: int, e: int) -> None:
         if not biz or doc.parties_in(a + m.start(), a + m.end("biz")):
             continue
         ev = doc.quote(a, e)
-        uid = b.entity(make_id(b.doc_id, "unnamed", a + m.start()), "Company", ev)
-        b.add(uid, "name", f"unnamed company ({biz})", ev)
+        ns, ne = a + m.start("desc"), a + m.start("biz") + len(biz)
+        uid = b.entity(make_id(b.doc_id, "unnamed", ns), "Company", ev)
+        b.add(uid, "name", doc.text[ns:ne], Evidence(ns, ne, doc.text[a:e], CONFIDENCE))  # the words that describe it
         b.add(uid, "sector", biz, ev)
         b.add(uid, "description", "not named in the source; described by its line of business", ev)
         for eid in b.schemata:
-            if b.schemata[eid] == "Event" and any(x.evidence[0].start == a for x in b.values[eid].get("name", [])):
+            if b.schemata[eid] == "Event" and any(x.evidence[0].start == a for x in b.values[eid].get("summary", [])):
                 b.add(eid, "involved", uid, ev)
 
 
@@ -431,7 +452,7 @@ def _removal(doc: _Doc, i: int, a: int, e: int) -> None:
     date = doc.date_in(a, e)
     if date:
         doc.b.add(party, "dissolutionDate", date, ev)
-    _event(doc, a, e, "registry removal", "registry removal", date, [party], [])
+    _event(doc, a, e, "registry removal", "registry removal", (a + m.start(), a + m.end()), date, [party], [])
 
 
 def _family(doc: _Doc, a: int, e: int) -> None:

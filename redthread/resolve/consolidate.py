@@ -182,8 +182,8 @@ def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True)
     by_address: dict[str, list[str]] = defaultdict(list)
     for cid, ent in ents.items():
         if any(_is_party(s) for s in ent.schemata):
-            for key in {name_key(n) for n in ent.values("name")} - {""}:
-                by_name[key].append(cid)
+            for key in {name_key(n) for n in ent.values("name") if _strong_alias(n)} - {""}:
+                by_name[key].append(cid)  # "a company that ..." describes a party; it names none
             for key in {name_key(a) for a in ent.values("alias") if _strong_alias(a)} - {""}:
                 by_alias[key].append(cid)
         elif "Address" in ent.schemata:

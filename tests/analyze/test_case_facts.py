@@ -36,7 +36,7 @@ def _entities(path: Path, schema: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_events_carry_kind_count_product_date_and_price() -> None:
-    events = {e["properties"]["name"][0]: e["properties"] for e in _entities(MEMO, "Event")}
+    events = {e["properties"]["summary"][0]: e["properties"] for e in _entities(MEMO, "Event")}
     assert events["order: 40 Kestrel"]["date"] == ["2023-02"]
     assert events["order: 12 Kestrel"]["description"] == ["price 3600000 RUB"]
     assert events["delivery: 15 drones"]["date"] == ["2024-04"]
@@ -44,7 +44,7 @@ def test_events_carry_kind_count_product_date_and_price() -> None:
 
 
 def test_a_date_that_year_takes_the_year_written_before() -> None:
-    removal = [e for e in _entities(MEMO, "Event") if e["properties"]["summary"] == ["registry removal"]]
+    removal = [e for e in _entities(MEMO, "Event") if e["properties"]["keywords"] == ["registry removal"]]
     assert removal and removal[0]["properties"]["date"] == ["2024-09-02"]
 
 
@@ -57,7 +57,7 @@ def test_unit_prices_stated_and_worked_out() -> None:
 def test_line_of_business_of_named_and_unnamed_firms() -> None:
     companies = {e["properties"]["name"][0]: e["properties"] for e in _entities(MEMO, "Company")}
     assert companies["Bluefin Foods LLC"]["sector"] == ["frozen seafood"]
-    unnamed = [p for n, p in companies.items() if n.startswith("unnamed company")]
+    unnamed = [p for n, p in companies.items() if n.startswith("a firm that")]  # named by its description
     assert unnamed and unnamed[0]["sector"] == ["hotel management and tourism"]
 
 
@@ -95,4 +95,4 @@ def test_prose_fires_the_registry_rules(notes: Store) -> None:
     assert ("relatives-both-sides", "Ivan Sorokin") in fired or ("relatives-both-sides", "Pavel Sorokin") in fired
     assert ("removed-after-exposure", "Northwind Trading LLC") in fired
     assert any(rule == "shared-address" for rule, _ in fired)
-    assert any(rule == "unrelated-business" and name.startswith("unnamed company") for rule, name in fired)
+    assert any(rule == "unrelated-business" and name.startswith("a firm that") for rule, name in fired)

@@ -78,7 +78,7 @@ def test_the_unit_price_contradiction(case: Store) -> None:
 
 def test_what_both_reports_say_is_corroborated(case: Store) -> None:
     facts = claims(case)
-    capacity = [f for f in facts if f["prop"] == "name" and f["value"].startswith("capacity: 10000")]
+    capacity = [f for f in facts if f["prop"] == "summary" and f["value"].startswith("capacity: 10000")]
     assert capacity and capacity[0]["source_count"] == 2
 
 
