@@ -283,13 +283,13 @@ def unrelated_business(case: Case) -> Iterator[Flag]:
         for party in case.refs(eid, "involved"):
             if party in flagged:
                 continue
-            biz = [(p, v) for p in _BUSINESS_PROPS for v in case.props(party, p) if business.search(v)]
-            if not biz:
+            lines = [(p, v) for p in _BUSINESS_PROPS for v in case.props(party, p) if business.search(v)]
+            if not lines:
                 continue
             flagged.add(party)
             name = case.party(party)["name"]
-            line = "; ".join(sorted({v for _, v in biz if v not in name}))
-            ev = [e for p, v in biz for e in case.evidence(party, p, [v])] + case.evidence(eid, "name")
+            line = "; ".join(sorted({v for _, v in lines if v not in name}))
+            ev = [e for p, v in lines for e in case.evidence(party, p, [v])] + case.evidence(eid, "name")
             others = [x for x in case.refs(eid, "involved") if x != party]
             yield _flag(case, "unrelated-business", party,
                         f"{name}{f' ({line})' if line else ''} is party to {event['caption']}", ev, others, "high")
