@@ -14,6 +14,8 @@ looks at every party of the case together:
   statements that make the match as evidence;
 - addresses written the same way are merged, so parties at one address
   share one Address node;
+- names of two words or more that differ only in transliteration
+  ("Zelenskiy" / "Zelenskyy") are proposed, never merged;
 - the merged party's type is then decided from all its mentions:
   :func:`redthread.model.entity.assemble` keeps the schema most statements
   use when two schemata cannot be combined (Person vs Company).
@@ -35,7 +37,7 @@ from followthemoney import model
 
 from redthread.model import Statement, now_iso
 from redthread.model.statement import BASE
-from redthread.screen.names import tokens
+from redthread.screen.names import skeleton, tokens
 from redthread.screen.vocabulary import LEGAL_FORMS
 from redthread.store import Store
 from redthread.store.base import Judgement
@@ -70,6 +72,11 @@ def name_key(name: str) -> str:
                 changed = True
                 break
     return " ".join(toks)
+
+
+def spelling_key(name: str) -> str:
+    """A looser key: each token's transliteration skeleton ("Zelenskiy" ~ "Zelenskyy")."""
+    return " ".join(skeleton(t) for t in name_key(name).split())
 
 
 def _strong_alias(alias: str) -> bool:
@@ -180,10 +187,13 @@ def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True)
     by_name: dict[str, list[str]] = defaultdict(list)
     by_alias: dict[str, list[str]] = defaultdict(list)
     by_address: dict[str, list[str]] = defaultdict(list)
+    by_spelling: dict[str, list[str]] = defaultdict(list)
     for cid, ent in ents.items():
         if any(_is_party(s) for s in ent.schemata):
             for key in {name_key(n) for n in ent.values("name") if _strong_alias(n)} - {""}:
                 by_name[key].append(cid)  # "a company that ..." describes a party; it names none
+            for key in {spelling_key(n) for n in ent.values("name") if _strong_alias(n)} - {""}:
+                by_spelling[key].append(cid)
             for key in {name_key(a) for a in ent.values("alias") if _strong_alias(a)} - {""}:
                 by_alias[key].append(cid)
         elif "Address" in ent.schemata:
@@ -233,6 +243,19 @@ def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True)
     for key, ids in sorted(by_address.items()):
         for other in ids[1:]:
             consider(ids[0], other, key, "same address", ("full", "full"))
+    for key, ids in sorted(by_spelling.items()):  # spelled differently: only ever proposed
+        for other in ids[1:]:
+            a, b = ids[0], other
+            if find(a) == find(b) or tuple(sorted((a, b))) in negative or len(key.split()) < 2:
+                continue
+            if dataset is not None and dataset not in ents[a].datasets | ents[b].datasets:
+                continue
+            if any({p.left_id, p.right_id} == {a, b} for p in result.proposed):
+                continue
+            ea, eb = ents[a], ents[b]
+            evidence = [ev for e in (ea, eb) for ev in e.evidence(("name",), name_key(e.caption))]
+            result.proposed.append(Pair(a, b, ea.caption, eb.caption, key,
+                                        "names spelled alike (a transliteration variant?)", False, evidence))
     if apply:
         for pair in result.merged:
             store.add_judgement(Judgement(pair.left_id, pair.right_id, "positive", USER, now_iso(), 1.0))

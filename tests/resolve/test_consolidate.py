@@ -3,12 +3,18 @@ decided from all mentions, merges undoable (redthread.resolve.consolidate)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
+from redthread.cli import app
 from redthread.model import entity_statements
 from redthread.resolve import judge, unjudge
 from redthread.resolve.consolidate import consolidate, decide_type, name_key
-from redthread.store import LoadBatch, Store
+from redthread.store import LoadBatch, Store, open_store
 
 
 def put(store: Store, dataset: str, source: str, *entities: dict[str, Any]) -> None:
@@ -95,3 +101,29 @@ def test_decide_type_keeps_compatible_schemata_specific(store: Store) -> None:
     put(store, "notes", "a.txt", ent("a-1", "LegalEntity", name=["Mira Group"]))
     put(store, "notes", "b.txt", ent("b-1", "Company", name=["Mira Group"]))
     assert decide_type(list(store.statements())) == "Company"
+
+
+def test_transliteration_variants_are_proposed_never_merged(store: Store) -> None:
+    put(store, "notes", "a.txt", ent("a-1", "Person", name=["Oleksandr Zhytomyrskiy"]))
+    put(store, "notes", "b.txt", ent("b-1", "Person", name=["Oleksandr Zhytomyrskyy"]))
+    result = consolidate(store)
+    assert result.merged == []
+    assert [(p.left_id, p.right_id) for p in result.proposed] == [("a-1", "b-1")]
+    assert "transliteration" in result.proposed[0].reason and result.proposed[0].evidence
+
+
+def test_consolidate_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("REDTHREAD_STORE", url)
+    store = open_store(url)
+    put(store, "notes", "a.txt", ent("a-1", "Company", name=["Kite Works"]))
+    put(store, "notes", "b.txt", ent("b-1", "Company", name=["Kite Works"]))
+    store.close()
+    runner = CliRunner()
+    dry = runner.invoke(app, ["consolidate", "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert len(json.loads(dry.stdout)["merged"]) == 1
+    assert open_store(url).canonical_id("a-1") == "a-1"
+    done = runner.invoke(app, ["consolidate"])
+    assert done.exit_code == 0 and "Kite Works" in done.output
+    assert open_store(url).canonical_id("a-1") == open_store(url).canonical_id("b-1")
