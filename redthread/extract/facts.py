@@ -45,6 +45,7 @@ from typing import Any
 import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redthread.extract.lexicon import lexicon
 from redthread.extract.normalize import DATE_RE, MONEY_RE, MONTHS, money_from_match, period_from_match
 from redthread.extract.result import Builder, Evidence, make_id
 
@@ -95,16 +96,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "business": re.compile(
             rf"^\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_words(v['business_nouns'])})\s+(?:that|which)\s+"
             rf"(?:[^.;]{{0,60}}?\s)?(?:{_words(v['business_verbs'])})\s+(?P<biz>[^.;]+)", re.IGNORECASE),
-        "business_before": re.compile(
-            rf"^\s*,\s*(?:a|an)\s+(?P<biz>(?:[\w-]+\s+){{1,3}}?)(?:{_words(v['business_nouns'])})\b", re.IGNORECASE),
+        "business_from": re.compile(
+            rf"^\s*(?:,|\(|–|—)\s*(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:{_words(v['business_nouns'])})\s+"
+            rf"(?:{_words(v['business_connectors'])})\s+(?P<biz>[^.;)]+)", re.IGNORECASE),
+        "business_appos": re.compile(r"^\s*(?:,|\(|–|—)\s*(?:a|an)\s+(?P<biz>[^,.;()]{3,80})", re.IGNORECASE),
         "unnamed": re.compile(
-            rf"\b(?:via|through|by|from|to|with)\s+(?P<desc>(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?(?:{_words(v['business_nouns'])})"
-            rf"\s+(?:that|which)\s+(?:[^.;]{{0,60}}?\s)?(?:{_words(v['business_verbs'])})\s+(?P<biz>[^.;]+))",
-            re.IGNORECASE),
+            rf"\b(?:via|through|by|from|to|with)\s+(?P<desc>(?:a|an)\s+(?P<pre>(?:[\w-]+\s+){{0,3}}?)"
+            rf"(?:{_words(v['business_nouns'])})\b(?:\s+(?:that|which)\s+(?:[^.;]{{0,60}}?\s)?"
+            rf"(?:{_words(v['business_verbs'])})\s+(?P<biz>[^.;]+)|\s+(?:{_words(v['business_connectors'])})\s+"
+            rf"(?P<biz2>[^.;)]+))?)", re.IGNORECASE),
         "sector": re.compile(rf"\b(?:{_words(v['sectors'])})", re.IGNORECASE),
         "removal": re.compile("|".join(f"(?:{p})" for p in v["removal_patterns"]), re.IGNORECASE),
         "family": re.compile(
-            rf"^\s*(?:,|\()\s*(?:(?P<hedge>{_words(v['hedges'])})\s+)?(?P<whose>his|her|their)\s+"
+            rf"^\s*(?:,|\(|–|—)\s*(?:who\s+(?:is|was|may\s+be|might\s+be)\s+)?(?:(?P<hedge>{_words(v['hedges'])})\s+)?"
+            rf"(?:also\s+)?(?P<whose>his|her|their)\s+"
             rf"(?P<rel>{_words(v['relatives'])})\b", re.IGNORECASE),
         "same_address": re.compile("|".join(v["same_address"]), re.IGNORECASE),
         "that_year": re.compile(
@@ -403,21 +408,19 @@ def _business(doc: _Doc, a: int, e: int) -> None:
     for _start, end, eid in doc.parties_in(a, e):
         if doc.schema(eid) == "Person":
             continue
-        rest = doc.text[end:e]
-        m = doc.p["business"].match(rest)
-        biz = _clip_business(m.group("biz")) if m else None
-        if not biz:
-            m2 = doc.p["business_before"].match(rest)
-            if m2 and doc.p["sector"].search(m2.group("biz")):
-                biz = m2.group("biz").strip()
+        biz = _line_of_business(doc, doc.text[end:e])
         if biz:
             b.add(eid, "sector", biz, doc.quote(a, e))
     for m in doc.p["unnamed"].finditer(sent):
-        biz = _clip_business(m.group("biz"))
-        if not biz or doc.parties_in(a + m.start(), a + m.end("biz")):
+        said = m.group("biz") or m.group("biz2")
+        biz = _clip_business(said) if said else (m.group("pre") or "").strip()
+        if not biz or (not m.group("biz") and not doc.p["sector"].search(biz)):
+            continue  # "from a company in Shenzhen" says where, not what it does
+        if doc.parties_in(a + m.start(), a + m.end()):
             continue
         ev = doc.quote(a, e)
-        ns, ne = a + m.start("desc"), a + m.start("biz") + len(biz)
+        ns = a + m.start("desc")
+        ne = (a + m.start("biz" if m.group("biz") else "biz2") + len(biz)) if said else a + m.end("desc")
         uid = b.entity(make_id(b.doc_id, "unnamed", ns), "Company", ev)
         b.add(uid, "name", doc.text[ns:ne], Evidence(ns, ne, doc.text[a:e], CONFIDENCE))  # the words that describe it
         b.add(uid, "sector", biz, ev)
@@ -425,6 +428,24 @@ def _business(doc: _Doc, a: int, e: int) -> None:
         for eid in b.schemata:
             if b.schemata[eid] == "Event" and any(x.evidence[0].start == a for x in b.values[eid].get("summary", [])):
                 b.add(eid, "involved", uid, ev)
+
+
+def _line_of_business(doc: _Doc, rest: str) -> str | None:
+    """What the words right after a party's name say it does, if they say it.
+
+    ", a company that provides catering services" (a business verb: taken as
+    said); ", a firm from real estate and seafood" and ", an airline caterer"
+    (taken when a sector word is in them)."""
+    m = doc.p["business"].match(rest)
+    if m:
+        return _clip_business(m.group("biz")) or None
+    m = doc.p["business_from"].match(rest)
+    if m and doc.p["sector"].search(m.group("biz")):
+        return _clip_business(m.group("biz")) or None
+    m = doc.p["business_appos"].match(rest)
+    if m and doc.p["sector"].search(m.group("biz")):
+        return _clip_business(m.group("biz")) or None
+    return None
 
 
 def _subject(doc: _Doc, i: int, a: int, e: int) -> str | None:
@@ -455,18 +476,39 @@ def _removal(doc: _Doc, i: int, a: int, e: int) -> None:
     _event(doc, a, e, "registry removal", "registry removal", (a + m.start(), a + m.end()), date, [party], [])
 
 
+def _personlike(doc: _Doc, eid: str) -> bool:
+    """A person, or a party typed otherwise whose names carry no legal form or
+    business word: "his brother" says the one it points back at is a person."""
+    schema = doc.schema(eid)
+    if schema == "Person":
+        return True
+    if schema not in ("LegalEntity", "Company", "Organization"):
+        return False
+    lex = lexicon()
+    business = {w.lower() for w in (*lex.legal_suffix, *lex.legal_prefix, *lex.company_words,
+                                    *lex.organization_words, *lex.public_body_words)}
+    for v in doc.b.values[eid].get("name", []):
+        words = re.findall(r"[\w.]+", v.value)
+        if not 2 <= len(words) <= 4 or any(w.lower().rstrip(".") in business or w.lower() in business
+                                           or not w[0].isupper() for w in words):
+            return False
+    return True
+
+
 def _family(doc: _Doc, a: int, e: int) -> None:
     b = doc.b
     for start, end, eid in doc.parties_in(a, e):
-        if doc.schema(eid) != "Person":
+        if not _personlike(doc, eid):
             continue
         m = doc.p["family"].match(doc.text[end:e])
         if not m:
             continue
-        before = [s for s in doc.spans if s[1] <= start and s[2] != eid and doc.schema(s[2]) == "Person"]
+        before = [s for s in doc.spans if s[1] <= start and s[2] != eid and _personlike(doc, s[2])]
         if not before:
             continue
         other = before[-1][2]
+        for person in (other, eid):
+            b.schemata[person] = "Person"  # a family tie is between people
         if _has_family(b, other, eid):
             continue  # relation extraction already read this tie
         hedge = m.group("hedge")

@@ -96,3 +96,24 @@ def test_prose_fires_the_registry_rules(notes: Store) -> None:
     assert ("removed-after-exposure", "Northwind Trading LLC") in fired
     assert any(rule == "shared-address" for rule, _ in fired)
     assert any(rule == "unrelated-business" and name.startswith("a firm that") for rule, name in fired)
+
+
+def test_other_phrasings_of_the_same_facts() -> None:
+    path = FIXTURES / "analyze" / "case-variants.txt"
+    result = extract_text(path.read_text(encoding="utf-8"), doc_id=path.name, dataset="t")
+    companies = {e["properties"]["name"][0]: e for e in result.by_schema("Company")}
+    assert companies["Nordsee Holding"]["properties"]["sector"] == ["real estate and seafood"]
+    unnamed = [e for n, e in companies.items() if n == "a seafood company"]
+    assert unnamed and unnamed[0]["properties"]["sector"] == ["seafood"]
+    assert not any("Shenzhen" in n for n in companies)  # a place says where, not what a firm does
+    delivery = [e for e in result.by_schema("Event") if e["properties"]["keywords"] == ["delivery"]]
+    assert unnamed[0]["id"] in delivery[0]["properties"]["involved"]
+    removed = companies["Severin Trade LLC"]["properties"]
+    assert removed["status"] == ["removed from the registry"] and removed["dissolutionDate"] == ["2024-08"]
+    people = {e["id"]: e["properties"]["name"][0] for e in result.by_schema("Person")}
+    family = result.by_schema("Family")
+    assert len(family) == 1
+    ends = {people.get(family[0]["properties"][p][0]) for p in ("person", "relative")}
+    assert ends == {"Pavel Grom", "Igor Grom"}  # "his brother": both are people
+    hedges = {s.hedge for s in result.statements if s.schema == "Family" and s.prop == "relative"}
+    assert hedges == {"possibly"}
