@@ -518,7 +518,7 @@ def _exposure_dates(case: Case) -> dict[str, tuple[date, str, list[dict[str, Any
 )
 def relatives_both_sides(case: Case) -> Iterator[Flag]:
     g = case.graph
-    behind = _people_behind(g)
+    behind = _people_behind(g, case)
     family: dict[int, set[int]] = defaultdict(set)
     for j in np.flatnonzero(g.kind == KIND["Family"]).tolist():
         a, b = int(g.src[j]), int(g.dst[j])
@@ -570,15 +570,22 @@ def _link_ev(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _people_behind(g: Graph) -> Callable[[int], dict[int, list[int]]]:
+def _people_behind(g: Graph, case: Case) -> Callable[[int], dict[int, list[int]]]:
     """For a party: the persons owning, controlling or directing it (two levels up), with links."""
     up: dict[int, list[int]] = defaultdict(list)
+
+    def is_person(i: int) -> bool:
+        # the type decided from all the party's statements (a merged party may have been a
+        # Company in one source), else the graph's
+        ent = case.entities.get(g.ids[i])
+        return (ent["schema"] if ent else g.schema[i]) == "Person"
+
     for j in np.flatnonzero(g.mask(*_PEOPLE_LINKS)).tolist():
         up[int(g.dst[j])].append(j)
 
     def behind(i: int) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
-        if g.schema[i] == "Person":
+        if is_person(i):
             out[i] = []
         frontier = [(i, [])]  # type: list[tuple[int, list[int]]]
         for _ in range(2):
@@ -587,7 +594,7 @@ def _people_behind(g: Graph) -> Callable[[int], dict[int, list[int]]]:
                 for j in up.get(node, []):
                     owner = int(g.src[j])
                     if owner not in out and owner != i:
-                        if g.schema[owner] == "Person":
+                        if is_person(owner):
                             out[owner] = [*path, j]
                         nxt.append((owner, [*path, j]))
             frontier = nxt

@@ -52,3 +52,25 @@ def test_the_same_facts_from_a_registry_or_report_are_flags(store: Store) -> Non
     fired = {(f["rule"], f["entity"]["id"]) for f in evaluate(store, rules=["shared-address", "agent-for-sanctioned"])}
     assert ("agent-for-sanctioned", "r-2") in fired
     assert any(rule == "shared-address" for rule, _ in fired)
+
+
+def test_a_person_typed_company_in_one_source_is_still_behind_both_sides(store: Store) -> None:
+    """After consolidation the party is a Person (most of its statements say so), even
+    when its canonical record (the smallest id) was typed Company by one source."""
+    from redthread.resolve.consolidate import consolidate
+
+    put(store, "notes", "a.txt",
+        {"id": "a-lin", "schema": "Company", "properties": {"name": ["Lin Wei"]}},
+        {"id": "a-seller", "schema": "Company", "properties": {"name": ["Jade Motors Ltd"]}},
+        {"id": "a-own", "schema": "Ownership", "properties": {"owner": ["a-lin"], "asset": ["a-seller"]}})
+    put(store, "notes", "b.txt",
+        {"id": "b-lin", "schema": "Person", "properties": {"name": ["Lin Wei"], "birthDate": ["1975"],
+                                                           "nationality": ["cn"]}},
+        {"id": "b-buyer", "schema": "Company", "properties": {"name": ["Pearl Drones Ltd"]}},
+        {"id": "b-dir", "schema": "Directorship", "properties": {"director": ["b-lin"], "organization": ["b-buyer"]}},
+        {"id": "b-trade", "schema": "EconomicActivity",
+         "properties": {"sender": ["a-seller"], "receiver": ["b-buyer"], "goodsDescription": ["drone motors"]}})
+    consolidate(store)
+    assert store.entity("a-lin")["schema"] == "Person"  # type: ignore[index]
+    flags = evaluate(store, rules=["relatives-both-sides"])
+    assert [f["detail"] for f in flags] == ["Lin Wei is behind both Jade Motors Ltd and Pearl Drones Ltd"]
