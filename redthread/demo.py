@@ -225,6 +225,16 @@ def resolve_parties(ctx: DemoContext) -> str:
     return f"{len(candidates)} candidate pairs, {accepted} accepted (score ≥ {AUTO_ACCEPT})"
 
 
+# After xref: its pairs come from different datasets, and before consolidation an
+# entity's stray alias (a bare legal form read as a name) stays within its own.
+@step("consolidate", "one node per party: merge same-named parties of the case",
+      ("redthread.resolve.consolidate:consolidate",))
+def consolidate_parties(ctx: DemoContext) -> str:
+    result = _module("redthread.resolve.consolidate").consolidate(ctx.store)
+    ctx.summary["consolidation"] = {"merged": len(result.merged), "proposed": len(result.proposed)}
+    return f"{len(result.merged)} same-named pair(s) merged, {len(result.proposed)} proposed for review"
+
+
 @step("blocked", "derive blocked parties (OFAC 50 % rule)", ("redthread.analyze.ownership:blocked",))
 def derive_blocked(ctx: DemoContext) -> str:
     rows = list(_module("redthread.analyze.ownership").blocked(ctx.store, authority="OFAC", variant="us"))

@@ -16,8 +16,21 @@ same deal, two makers for the same product. Keys:
   records of the same designation are compared;
 - for trades (EconomicActivity) and Payments: the two parties and the goods
   or purpose, so two reports of the same deal are compared;
+- for events read from prose (``Event``, see :mod:`redthread.extract.facts`):
+  its label of kind, count and product ("order: 5000 Veles"), so two reports
+  of the same order compare their dates; an event without a label: its kind
+  and the parties involved;
+- for unit prices (``Asset`` with an amount): the product and the currency,
+  so two prices of one unit compare (an order's total over its count
+  counts as a unit price too);
+- for other links (ownership, control, directorship, family...): the two
+  ends, so two stakes of one owner in one company compare;
 - for "maker" links (an edge whose role says it makes, manufactures or
   produces): the product, so two different makers conflict.
+
+When several entities state one fact key, :func:`claims` lists their
+values once per key with every source behind them: that is agreement
+across sources (corroboration), as conflicts are disagreement.
 """
 
 from __future__ import annotations
@@ -121,26 +134,58 @@ def claims(
             found = [c for c in found if any(e["id"] == target for e in c["entities"])]
         return found
     out = []
+    shared = _shared_keys(facts)
+    groups: dict[tuple[str, tuple[str, ...]], dict[tuple[str, str], list[Statement]]] = defaultdict(
+        lambda: defaultdict(list))
     for eid in sorted(facts.stmts):
-        if target and eid != target:
+        key = shared.get(eid)
+        if target and eid != target and not (key and target in key[1]):
             continue
-        groups: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         for s in facts.stmts[eid]:
             if s.is_meta:
                 continue
-            groups[(s.prop, s.value)].append(s)
-        for (prop, value), stmts in sorted(groups.items()):
+            groups[key or (eid, (eid,))][(s.prop, s.value)].append(s)
+    for (first, members), by_value in sorted(groups.items()):
+        for (prop, value), stmts in sorted(by_value.items()):
             sources = [_fact_source(s, facts.publishers) for s in stmts]
             publishers = sorted({src["publisher"] for src in sources})
             item = {
-                "entity": facts.party(eid), "prop": prop, "value": value, "sources": sources,
+                "entity": facts.party(first), "prop": prop, "value": value, "sources": sources,
                 "source_count": len({(src["dataset"], src["source"]) for src in sources}),
                 "publishers": publishers, "independent": len(publishers),
                 "single_source": len(publishers) == 1,
             }
+            if len(members) > 1:
+                item["entities"] = [facts.party(m) for m in members]
             if single_source and not item["single_source"]:
                 continue
             out.append(item)
+    return out
+
+
+def fact_groups(store: Store) -> dict[str, tuple[str, ...]]:
+    """Canonical entity id -> the fact key it states (see the module docstring).
+
+    Entities stating the same key (four Sanction records of one
+    designation, two reports of one order) share it, so a timeline can show
+    one event per fact with every source behind it.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for key, members in sorted(_fact_keys(_Facts(store)).items()):
+        for m in members:
+            out.setdefault(m, key)
+    return out
+
+
+def _shared_keys(facts: _Facts) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Entities that state one fact together (events, prices, links): each to its group."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for key, members in sorted(_fact_keys(facts).items()):
+        group = tuple(sorted(set(members)))
+        if key[0] == "entity" or len(group) < 2 or any(m in out for m in group):
+            continue
+        for m in group:
+            out[m] = (group[0], group)
     return out
 
 
@@ -161,9 +206,41 @@ def _fact_keys(facts: _Facts) -> dict[tuple[str, ...], list[str]]:
             for x in facts.refs(eid, a):
                 for y in facts.refs(eid, b):
                     keys[(schema, x, y, goods)].append(eid)
+        elif schema == "Event":
+            labels = [v for v in facts.values(eid, "summary") if ":" in v]
+            if labels:
+                for label in labels:
+                    keys[("Event", normalize(label) or label)].append(eid)
+            else:
+                kinds = "|".join(facts.values(eid, "keywords"))
+                keys[("Event", kinds, *facts.refs(eid, "involved"))].append(eid)
+        elif schema == "Asset" and facts.values(eid, "amount"):
+            for name in facts.values(eid, "name"):
+                for currency in facts.values(eid, "currency") or [""]:
+                    keys[("Asset", normalize(name) or name, currency)].append(eid)
+        elif (edge := _edge_ends(schema)) is not None:
+            for x in facts.refs(eid, edge[0]):
+                for y in facts.refs(eid, edge[1]):
+                    keys[(schema, x, y)].append(eid)
         else:
             keys[("entity", eid)].append(eid)
     return keys
+
+
+def _edge_ends(schema_name: str) -> tuple[str, str] | None:
+    schema = model.get(schema_name)
+    if schema is None or not schema.edge or schema.source_prop is None or schema.target_prop is None:
+        return None
+    return schema.source_prop.name, schema.target_prop.name
+
+
+def _reason(key: tuple[str, ...], prop: str, facts: _Facts, members: list[str]) -> str:
+    if key[0] == "Asset":
+        return f"different prices of one {facts.caption(members[0])} ({key[2]}) from different sources"
+    if key[0] == "Event":
+        label = (facts.values(members[0], "summary") or [facts.caption(members[0])])[0]
+        return f"different {prop} values for {label} from different sources"
+    return f"different {prop} values from different sources"
 
 
 def conflicts(facts: _Facts) -> list[dict[str, Any]]:
@@ -180,8 +257,7 @@ def conflicts(facts: _Facts) -> list[dict[str, Any]]:
             type_name = p.type.name if p else "string"
             conflict = _incompatible(stmts, type_name)
             if conflict:
-                out.append(_conflict(facts, key, members, prop, conflict,
-                                     f"different {prop} values from different sources"))
+                out.append(_conflict(facts, key, members, prop, conflict, _reason(key, prop, facts, members)))
     out.extend(_maker_conflicts(facts))
     return out
 
@@ -206,6 +282,7 @@ def _incompatible(stmts: list[Statement], type_name: str) -> dict[str, list[Stat
 def _conflict(facts: _Facts, key: tuple[str, ...], members: list[str], prop: str,
               values: dict[str, list[Statement]], reason: str) -> dict[str, Any]:
     subjects = [m for m in members] if key[0] == "entity" else [k for k in key[1:3] if k in facts.schema]
+    subjects += [p for m in members for p in facts.refs(m, "involved")]  # the parties of an event
     return {
         "kind": "conflict",
         "key": list(key),

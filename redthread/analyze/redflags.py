@@ -113,6 +113,8 @@ def parse_date(value: str | None) -> date | None:
 _BUSINESS_PROPS = ("sector", "notes", "description", "classification", "summary", "keywords")
 _GOODS_PROPS = ("goodsDescription", "description", "vedCodeDescription")
 _PEOPLE_LINKS = ("Ownership", "Control", "Directorship")
+#: Kinds of prose events that move goods (see redthread.extract.facts).
+_GOODS_EVENTS = ("order", "delivery")
 
 
 class Case:
@@ -125,6 +127,8 @@ class Case:
         self.graph = graph or load_graph(store)
         self.vocab = vocabulary()
         self._stmts: dict[str, list[Statement]] = {}
+        self.documents = {d.id for d in store.documents()}
+        self._listed: dict[str, set[str]] | None = None
 
     def cid(self, raw: str) -> str:
         return self.cmap.get(raw, raw)
@@ -163,6 +167,38 @@ class Case:
 
     def trades(self) -> list[dict[str, Any]]:
         return self.of_schema("EconomicActivity")
+
+    def events(self, *kinds: str) -> list[dict[str, Any]]:
+        """Events read from prose (:mod:`redthread.extract.facts`), of the given kinds."""
+        return [e for e in self.of_schema("Event")
+                if not kinds or set(e["properties"].get("keywords", [])) & set(kinds)]
+
+    def listed_by(self, eid: str) -> set[str]:
+        """Datasets holding a sanction on ``eid``: the lists that name it."""
+        if self._listed is None:
+            listed: dict[str, set[str]] = defaultdict(set)
+            for sanc in self.of_schema("Sanction"):
+                lists = {s.dataset for s in self.statements(sanc["id"]) if s.source not in self.documents}
+                for target in self.refs(sanc["id"], "entity"):
+                    listed[target].update(lists)
+            self._listed = listed
+        return self._listed.get(eid, set())
+
+    def list_says(self, parties: Iterable[str], evidence: Iterable[dict[str, Any]]) -> bool:
+        """Whether every piece of evidence comes from a sanctions list naming all ``parties``.
+
+        What a list says about the parties it lists (that they share an
+        address, that one acts for another) is why they are listed, not a
+        sign of evasion found beyond the list.
+        """
+        evidence = list(evidence)
+        datasets = {e.get("dataset") for e in evidence}
+        if not datasets or None in datasets or any(e.get("source") in self.documents for e in evidence):
+            return False  # a report or a registry saying so is a finding
+        common: set[str] | None = None
+        for p in parties:
+            common = self.listed_by(p) if common is None else common & self.listed_by(p)
+        return bool(common) and datasets <= (common or set())
 
     def country(self, eid: str) -> list[str]:
         out: list[str] = []
@@ -214,6 +250,7 @@ def _trade_date(case: Case, trade: dict[str, Any]) -> tuple[date | None, str | N
 def unrelated_business(case: Case) -> Iterator[Flag]:
     business = _terms_regex(case.vocab["unrelated_business"])
     goods = _terms_regex(case.vocab["sensitive_goods"])
+    flagged: set[str] = set()
     for trade in case.trades():
         goods_hits = [(p, v, m.group(1).lower()) for p in _GOODS_PROPS for v in case.props(trade["id"], p)
                       for m in goods.finditer(v)]
@@ -232,8 +269,29 @@ def unrelated_business(case: Case) -> Iterator[Flag]:
                 ev += case.evidence(trade["id"], p, [v])
             ev += [e for v, _ in hs_hits for e in case.evidence(trade["id"], "vedCode", [v])]
             senders = case.refs(trade["id"], "sender")
+            flagged.add(buyer)
             yield _flag(case, "unrelated-business", buyer,
                         f"{case.party(buyer)['name']} ({line}) receives {what}", ev, senders, "high")
+    # Orders and deliveries told in prose: any party to them with an unrelated line of business.
+    for event in case.events(*_GOODS_EVENTS):
+        eid = event["id"]
+        goods_hits = [(p, v, m.group(1).lower()) for p in ("name", "summary", "description")
+                      for v in case.props(eid, p) for m in goods.finditer(v)]
+        if not goods_hits:
+            continue
+        for party in case.refs(eid, "involved"):
+            if party in flagged:
+                continue
+            lines = [(p, v) for p in _BUSINESS_PROPS for v in case.props(party, p) if business.search(v)]
+            if not lines:
+                continue
+            flagged.add(party)
+            name = case.party(party)["name"]
+            line = "; ".join(sorted({v for _, v in lines if v not in name}))
+            ev = [e for p, v in lines for e in case.evidence(party, p, [v])] + case.evidence(eid, "name")
+            others = [x for x in case.refs(eid, "involved") if x != party]
+            yield _flag(case, "unrelated-business", party,
+                        f"{name}{f' ({line})' if line else ''} is party to {event['caption']}", ev, others, "high")
 
 
 @rule(
@@ -254,9 +312,12 @@ def shared_address(case: Case) -> Iterator[Flag]:
         if pairs[(a, b)] != {k_addr}:
             continue  # they are tied anyway: a shared address is no surprise
         ia, ib = g.ids[a], g.ids[b]
+        evidence = g.link_evidence(j)
+        if case.list_says((ia, ib), evidence):
+            continue  # co-listed parties at one address: the list's own statement (issue #17)
         yield _flag(case, "shared-address", ia,
                     f"{g.caption[a]} and {g.caption[b]} share the address {g.link_labels[j]}",
-                    g.link_evidence(j), [ib])
+                    evidence, [ib])
 
 
 @rule(
@@ -323,15 +384,21 @@ def transshipment(case: Case) -> Iterator[Flag]:
     # Parties in free or bonded zones that trade or are tied to anyone.
     g = case.graph
     linked = set(np.unique(np.concatenate([g.src, g.dst])).tolist()) if g.n_links else set()
+    partners: dict[str, set[str]] = defaultdict(set)  # parties that take part in one event told in prose
+    for event in case.events():
+        involved = case.refs(event["id"], "involved")
+        for x in involved:
+            partners[x].update(y for y in involved if y != x)
     for ent in case.entities.values():
         eid = ent["id"]
-        if eid in flagged_zone or g.node(eid) not in linked:
+        if eid in flagged_zone or (g.node(eid) not in linked and not partners.get(eid)):
             continue
         for prop in ("name", "address", "notes", "description", "alias"):
             hits = [v for v in ent["properties"].get(prop, []) if zones.search(v)]
             if hits:
                 flagged_zone.add(eid)
-                neighbours = _neighbours(g, g.index[eid])
+                node = g.node(eid)
+                neighbours = sorted(set(_neighbours(g, node) if node is not None else []) | partners.get(eid, set()))
                 yield _flag(case, "transshipment", eid,
                             f"{ent['caption']} is in a free or bonded zone ({hits[0]})",
                             case.evidence(eid, prop, hits), neighbours)
@@ -388,6 +455,15 @@ def removed_after_exposure(case: Case) -> Iterator[Flag]:
             yield _flag(case, "removed-after-exposure", eid,
                         f"{len(late)} record(s) removed from {first[:10]} on, after {why} on {when.isoformat()}",
                         ev0 + [statement_evidence(s) for s in late], {s.entity_id for s in refs}, "high")
+        told = [ev for ev in case.events("registry removal") if eid in case.refs(ev["id"], "involved")]
+        for event in told:
+            dates = [d for v in case.props(event["id"], "date") if (d := parse_date(v)) is not None]
+            designated = why.startswith("designation")
+            if (dates and max(dates) >= when) or (not dates and designated):
+                said = f"on {max(dates).isoformat()}" if dates else "(no date given)"
+                yield _flag(case, "removed-after-exposure", eid,
+                            f"a source reports its registry record removed {said}, after {why} on "
+                            f"{when.isoformat()}", ev0 + case.evidence(event["id"], "summary"), [], "high")
         changes = []
         for s in refs:
             if s.schema not in _PEOPLE_LINKS or s.removed_at:
@@ -441,7 +517,7 @@ def _exposure_dates(case: Case) -> dict[str, tuple[date, str, list[dict[str, Any
 )
 def relatives_both_sides(case: Case) -> Iterator[Flag]:
     g = case.graph
-    behind = _people_behind(g)
+    behind = _people_behind(g, case)
     family: dict[int, set[int]] = defaultdict(set)
     for j in np.flatnonzero(g.kind == KIND["Family"]).tolist():
         a, b = int(g.src[j]), int(g.dst[j])
@@ -450,6 +526,9 @@ def relatives_both_sides(case: Case) -> Iterator[Flag]:
     deals = [(t["id"], case.refs(t["id"], "sender"), case.refs(t["id"], "receiver")) for t in case.trades()]
     deals += [(p["id"], case.refs(p["id"], "payer"), case.refs(p["id"], "beneficiary"))
               for p in case.of_schema("Payment")]
+    for event in case.events(*_GOODS_EVENTS):  # prose names the parties, not always their sides
+        involved = case.refs(event["id"], "involved")
+        deals += [(event["id"], [x], [y]) for i, x in enumerate(involved) for y in involved[i + 1:]]
     for deal_id, left_ids, right_ids in deals:
         for x in left_ids:
             for y in right_ids:
@@ -490,15 +569,22 @@ def _link_ev(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _people_behind(g: Graph) -> Callable[[int], dict[int, list[int]]]:
+def _people_behind(g: Graph, case: Case) -> Callable[[int], dict[int, list[int]]]:
     """For a party: the persons owning, controlling or directing it (two levels up), with links."""
     up: dict[int, list[int]] = defaultdict(list)
+
+    def is_person(i: int) -> bool:
+        # the type decided from all the party's statements (a merged party may have been a
+        # Company in one source), else the graph's
+        ent = case.entities.get(g.ids[i])
+        return (ent["schema"] if ent else g.schema[i]) == "Person"
+
     for j in np.flatnonzero(g.mask(*_PEOPLE_LINKS)).tolist():
         up[int(g.dst[j])].append(j)
 
     def behind(i: int) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
-        if g.schema[i] == "Person":
+        if is_person(i):
             out[i] = []
         frontier = [(i, [])]  # type: list[tuple[int, list[int]]]
         for _ in range(2):
@@ -507,7 +593,7 @@ def _people_behind(g: Graph) -> Callable[[int], dict[int, list[int]]]:
                 for j in up.get(node, []):
                     owner = int(g.src[j])
                     if owner not in out and owner != i:
-                        if g.schema[owner] == "Person":
+                        if is_person(owner):
                             out[owner] = [*path, j]
                         nxt.append((owner, [*path, j]))
             frontier = nxt
@@ -575,11 +661,15 @@ def agent_for_sanctioned(case: Case) -> Iterator[Flag]:
     bad = blocked_mask(g, None, "us")
     for j in np.flatnonzero(g.kind == KIND["Representation"]).tolist():
         agent, client = int(g.src[j]), int(g.dst[j])
-        if bad[client] and not bad[agent]:
-            link = g.link(j)
-            yield _flag(case, "agent-for-sanctioned", g.ids[agent],
-                        f"{g.caption[agent]} acts for {g.caption[client]}, which is sanctioned or blocked",
-                        _link_ev([link]), [g.ids[client]], "high")
+        if not bad[client]:
+            continue
+        evidence = _link_ev([g.link(j)])
+        if case.list_says((g.ids[agent], g.ids[client]), evidence):
+            continue  # the list that names both says so: not a finding beyond it (issue #17)
+        also = " (and is itself sanctioned or blocked)" if bad[agent] else ""
+        yield _flag(case, "agent-for-sanctioned", g.ids[agent],
+                    f"{g.caption[agent]} acts for {g.caption[client]}, which is sanctioned or blocked{also}",
+                    evidence, [g.ids[client]], "high")
 
 
 def evaluate(

@@ -5,6 +5,12 @@ shipment, a payment, a stake acquired, an incorporation), described in words
 from the entity's schema and its parties; document publications and values
 removed by a later load (with their removal date) are events too. Each event
 carries its evidence.
+
+One fact is one event: entities that state the same fact (four Sanction
+records of one designation, two reports of one order — the fact keys of
+:mod:`redthread.analyze.claims`) give one event with every source behind it;
+a partial date joins the precise one it fits. When sources date one fact
+differently, each date is an event and lists the others as ``disputed``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 from followthemoney import model
 
+from redthread.analyze.claims import fact_groups
 from redthread.model import Statement
 from redthread.store import Store
 
@@ -82,6 +89,14 @@ def _ownership(case: _Case, ent: dict[str, Any], prop: str) -> str:
     return f"{case.names(ent, 'owner')} {verb} {share}{case.names(ent, 'asset')}"
 
 
+@describes("Event")
+def _event(case: _Case, ent: dict[str, Any], prop: str) -> str:
+    """An event told in prose: its label and who took part."""
+    label = case.first(ent, "summary") or case.first(ent, "name") or "event"
+    who = ent["properties"].get("involved", [])
+    return f"{label} ({case.names(ent, 'involved')})" if who else label
+
+
 def _edge(case: _Case, ent: dict[str, Any], prop: str) -> str:
     schema = model.get(ent["schema"])
     if schema is None or schema.source_prop is None or schema.target_prop is None:
@@ -128,6 +143,44 @@ def _involved(case: _Case, ent: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _same_dates(stmts: list[Statement]) -> list[tuple[str, list[Statement]]]:
+    """Statements grouped by date, a partial date joining the precise one it fits
+    ("2024-06" with "2024-06-12"), so one fact is one event."""
+    groups: list[tuple[str, list[Statement]]] = []
+    for value in sorted({s.value for s in stmts}, key=len, reverse=True):
+        for when, members in groups:
+            if when.startswith(value):
+                members.extend(s for s in stmts if s.value == value)
+                break
+        else:
+            groups.append((value, [s for s in stmts if s.value == value]))
+    return groups
+
+
+def _fact_event(case: _Case, prop: str, when: str, stmts: list[Statement],
+                disputed: list[str]) -> list[dict[str, Any]]:
+    """One event for one dated fact, however many entities and sources state it."""
+    members = list(dict.fromkeys(case.cid(s.entity_id) for s in stmts))
+    ents = [case.entities[m] for m in members if m in case.entities]
+    if not ents:
+        return []
+    ent = ents[0]
+    parties = list(dict.fromkeys(p for e in ents for p in _involved(case, e)))
+    event = {
+        "date": when, "event": _describe(case, ent, prop), "kind": "fact",
+        "entity": {"id": ent["id"], "name": ent["caption"], "schema": ent["schema"]},
+        "prop": prop, "value": when,
+        "parties": [{"id": p, "name": case.name(p)} for p in parties],
+        "evidence": [_evidence(s) for s in stmts],
+        "sources": sorted({s.source for s in stmts}),
+    }
+    if len(members) > 1:
+        event["entities"] = [{"id": e["id"], "name": e["caption"], "schema": e["schema"]} for e in ents]
+    if disputed:
+        event["disputed"] = sorted(disputed)  # other sources date the same fact otherwise
+    return [event]
+
+
 def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
     """Events in date order: ``{date, event, kind, entity, prop, value, parties, evidence}``.
 
@@ -137,7 +190,8 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
     """
     case = _Case(store)
     target = case.cid(entity_id) if entity_id else None
-    grouped: dict[tuple[str, str, str, str], list[Statement]] = defaultdict(list)
+    keys = fact_groups(store)
+    by_fact: dict[tuple[tuple[str, ...], str], list[Statement]] = defaultdict(list)
     removed: list[Statement] = []
     for s in store.statements(include_removed=True):
         if s.removed_at is not None:
@@ -147,20 +201,12 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
         schema = model.get(s.schema)
         ftm_prop = schema.get(s.prop) if schema and not s.is_meta else None
         if ftm_prop is not None and ftm_prop.type.name == "date":
-            grouped[(s.value, case.cid(s.entity_id), s.prop, s.value)].append(s)
+            cid = case.cid(s.entity_id)
+            by_fact[(keys.get(cid, ("entity", cid)), s.prop)].append(s)
     out: list[dict[str, Any]] = []
-    for (when, eid, prop, value), stmts in grouped.items():
-        ent = case.entities.get(eid)
-        if ent is None:
-            continue
-        parties = _involved(case, ent)
-        out.append({
-            "date": when, "event": _describe(case, ent, prop), "kind": "fact",
-            "entity": {"id": eid, "name": ent["caption"], "schema": ent["schema"]},
-            "prop": prop, "value": value,
-            "parties": [{"id": p, "name": case.name(p)} for p in parties],
-            "evidence": [_evidence(s) for s in stmts],
-        })
+    for (_key, prop), stmts in by_fact.items():
+        for when, group in _same_dates(stmts):
+            out.extend(_fact_event(case, prop, when, group, disputed=[w for w, _ in _same_dates(stmts) if w != when]))
     for doc in store.documents():
         if not doc.published_at:
             continue

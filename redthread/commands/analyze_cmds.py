@@ -200,8 +200,10 @@ def register(app: typer.Typer) -> None:
         if conflicts:
             table = Table("about", "property", "values and sources", show_lines=True, title="contradictions")
             for c in result:
-                values = "\n".join(esc(f"{v['value']}: {', '.join(v['publishers'])}") for v in c["values"])
-                table.add_row(esc(", ".join(e["name"] for e in c["entities"])), esc(c["prop"]), values)
+                values = "\n".join(esc(f"{v['value']}: {', '.join(sorted({s['source'] for s in v['sources']}))}")
+                                    for v in c["values"])
+                about = esc(", ".join(dict.fromkeys(e["name"] for e in c["entities"])))
+                table.add_row(f"{about}\n[dim]{esc(c['reason'])}[/]", esc(c["prop"]), values)
         else:
             table = Table("entity", "property", "value", "sources", "publishers", title="claims")
             for f in result:

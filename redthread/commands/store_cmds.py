@@ -15,6 +15,7 @@ from redthread.export import export as export_store
 from redthread.export import exporters
 from redthread.ingest import ingest as ingest_paths
 from redthread.ingest import loaders
+from redthread.resolve.consolidate import consolidate as consolidate_case
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +35,9 @@ def register(app: typer.Typer) -> None:
         mapping: Path | None = typer.Option(
             None, "--mapping", help="Column mapping YAML for customs records (implies --format customs)."
         ),
+        consolidate: bool = typer.Option(
+            True, "--consolidate/--no-consolidate", help="After loading documents, merge same-named parties of the case."
+        ),
     ) -> None:
         """Load files into a dataset (one transaction per file; re-loads keep history)."""
         st = store()
@@ -51,6 +55,10 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"[yellow]dropped value[/] {warn.location_message()}", highlight=False)
         for err in errors:
             err_console.print(f"[yellow]skipped[/] {esc(err.location_message())}", highlight=False)
+        if consolidate and any(st.document(r.source) is not None for r in results):
+            merged = consolidate_case(st, dataset).merged
+            if merged:
+                err_console.print(f"merged {len(merged)} same-named pair(s); see `redthread consolidate`")
         table = Table("source", "added", "kept", "removed", "entities new/gone/changed", "note",
                       title=f"dataset {esc(dataset)}")
         for r in results:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from redthread.extract import nlp
 from redthread.extract.addresses import address_key, find_addresses
+from redthread.extract.facts import add_facts
 from redthread.extract.mentions import find_mentions
 from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
 from redthread.extract.relations import ENDS, Relation, find_relations
@@ -127,5 +128,6 @@ def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: st
         pid = party_ids.get(party.index)
         if pid:
             b.schemata[pid] = party.schema
+    add_facts(b, sents, [(m.start, m.end, party_ids[p.index]) for p in parties if p.index in party_ids for m in p.mentions])
     document = Document(id=doc_id, dataset=dataset, title=title or doc_id, path=path, mime=mime, text=text)
     return ExtractionResult(entities=b.entities(), statements=b.statements(), document=document, backend="rules")

@@ -226,8 +226,10 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
     stmts = [s for s in statements if s.removed_at is None]
     if not stmts:
         return None
-    schemata = {s.schema for s in stmts}
-    schema = _common_schema(schemata)
+    weights: dict[str, int] = defaultdict(int)
+    for s in stmts:
+        weights[s.schema] += 1
+    schema = _common_schema(set(weights), weights)
     props: dict[str, list[str]] = defaultdict(list)
     datasets: set[str] = set()
     referents: set[str] = set()
@@ -300,14 +302,18 @@ def assemble_many(
     return out
 
 
-def _common_schema(names: set[str]) -> Schema:
+def _common_schema(names: set[str], weights: Mapping[str, int] | None = None) -> Schema:
+    """The most specific schema all ``names`` share; when two cannot be combined
+    (a party typed Person in one source, Company in another) the one with more
+    statements (``weights``: mentions across the case) wins, then the deeper one."""
     schemata = [_schema(n) for n in sorted(names)]
+    weight = weights or {}
     result = schemata[0]
     for other in schemata[1:]:
         try:
             result = model.common_schema(result, other)
         except InvalidData:
-            # Incompatible schemata on one id: keep the more specific by depth.
-            if len(other.schemata) > len(result.schemata):
+            mine, theirs = weight.get(result.name, 0), weight.get(other.name, 0)
+            if theirs > mine or (theirs == mine and len(other.schemata) > len(result.schemata)):
                 result = other
     return result

@@ -272,7 +272,11 @@ def timeline(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.timeline", "timeline")
     rows = fn(subject.store, entity_id=subject.entity_id)
     for r in rows:
-        r["sources"] = evidence_text(r.get("evidence"), limit=2)
+        # one event per fact: every source that states it, then a quote or two
+        names = r.get("sources") or sorted({str(ev.get("source")) for ev in r.get("evidence") or []})
+        r["sources"] = f"{len(names)} source(s): {', '.join(names)} — {evidence_text(r.get('evidence'), limit=2)}"
+        if r.get("disputed"):
+            r["event"] = f"{r['event']} (other sources date it {', '.join(r['disputed'])})"
     table(sec, rows, ["date", "event", "kind", "sources"], limit=80)
 
 
@@ -286,7 +290,7 @@ def claims(subject: Subject, sec: Section) -> None:
         if subject.entity_id is not None:
             rows = [r for r in rows if _mentions(r, subject.ids)]
     for r in rows:
-        r["entities"] = ", ".join(cell(e) for e in r.get("entities") or [])
+        r["entities"] = ", ".join(dict.fromkeys(cell(e) for e in r.get("entities") or []))
         r["values"] = "; ".join(
             f"{v.get('value')} (said by {', '.join(v.get('publishers') or []) or '?'}: {evidence_text(v.get('sources'), 2)})"
             for v in r.get("values") or [])
