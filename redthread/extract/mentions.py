@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from followthemoney.types import registry
-
+from redthread.extract.countries import country_code
 from redthread.extract.lexicon import Lexicon, lexicon
 from redthread.extract.spans import SpanIndex
 
@@ -109,7 +108,7 @@ def patterns() -> Patterns:
 
 @lru_cache(maxsize=16384)
 def _is_country(text: str) -> bool:
-    return registry.country.clean(text) is not None
+    return country_code(text) is not None
 
 
 @cache
@@ -139,7 +138,7 @@ def trim(text: str, start: int) -> tuple[str, int, str | None]:
             break
         word = m.group(1)
         if m.group(2) and (_is_country(word) or word in stops):
-            country = registry.country.clean(word) or country
+            country = country_code(word) or country
         elif word in demonyms and len(text.split()) > 1:
             country = demonyms[word]
         elif word in stops or word.lower() == "the":
@@ -188,7 +187,7 @@ def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> No
         mention.vote("Person", 3.0)
     based = re.match(r"\s*(?:\([^)]*\))?,\s+(?:a|an|the)\s+([A-Z][\w ]*?)-based\b", after)
     if based and _is_country(based.group(1)):
-        mention.country = registry.country.clean(based.group(1))
+        mention.country = country_code(based.group(1))
     m = p.appositive.search(after)
     if m:
         noun = m.group("noun").lower()

@@ -140,6 +140,13 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
     generic = {w.lower() for w in lexicon().company_words | lexicon().organization_words | lexicon().public_body_words}
     parties: list[Party] = []
     by_key: dict[str, list[Party]] = defaultdict(list)
+    # Parties by the first and last word and the initials of their name: a shorter form can only
+    # join a party sharing its first word (a prefix), its last (a surname) or its initials, so
+    # each mention looks at those few parties instead of all of them (a list of thousands of
+    # names stays linear).
+    by_first: dict[str, set[int]] = defaultdict(set)
+    by_last: dict[str, set[int]] = defaultdict(set)
+    by_acronym: dict[str, set[int]] = defaultdict(set)
 
     def new_party(m: Mention) -> Party:
         party = Party(len(parties))
@@ -154,6 +161,11 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
         k = key(m.text)
         if party not in by_key[k]:
             by_key[k].append(party)
+        pk = key(party.name).split()
+        if pk:  # where later, shorter forms look for this party (see ``pool`` below)
+            by_first[pk[0]].add(party.index)
+            by_last[pk[-1]].add(party.index)
+            by_acronym[acronym(party.name)].add(party.index)
 
     aliases: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -179,7 +191,12 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
             continue
         tokens = k.split()
         candidates: list[Party] = []
-        for party in parties:
+        pool = set(by_first.get(tokens[0], ()))
+        if len(tokens) == 1:
+            pool |= by_last.get(tokens[0], set())
+        if _is_acronym(m.text):
+            pool |= by_acronym.get(m.text, set())
+        for party in (parties[i] for i in sorted(pool)):
             pk = key(party.name)
             ptoks = pk.split()
             if len(tokens) >= len(ptoks):

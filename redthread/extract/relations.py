@@ -13,11 +13,13 @@ Rules register with :func:`rule`; the registry order is the file order.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
+from redthread.extract import budget
 from redthread.extract.lexicon import lexicon
 from redthread.extract.mentions import Mention
 from redthread.extract.normalize import (
@@ -30,6 +32,10 @@ from redthread.extract.normalize import (
 )
 
 CONFIDENCE = 0.8
+#: Characters of context a rule reads around a mention, and the widest gap between two related mentions.
+WINDOW = 400
+#: How many mentions back a pair may reach (a list between the two ends breaks any phrase rule).
+MAX_BACK = 12
 HEDGED_CONFIDENCE = 0.5
 
 
@@ -78,7 +84,10 @@ class SentenceContext:
     end: int
     mentions: list[Mention]
 
-    @property
+    def __post_init__(self) -> None:
+        self._starts = [m.start for m in self.mentions]
+
+    @cached_property
     def sentence(self) -> str:
         return self.text[self.start : self.end]
 
@@ -103,22 +112,35 @@ class SentenceContext:
         return self.text[self.core_start(a, b) : b.start]
 
     def after(self, m: Mention) -> str:
-        return self.text[m.end : self.end]
+        """The rest of the sentence after ``m``, at most :data:`WINDOW` characters of it."""
+        return self.text[m.end : min(self.end, m.end + WINDOW)]
 
     def before(self, m: Mention) -> str:
-        return self.text[self.start : m.start]
+        """The sentence before ``m``, at most :data:`WINDOW` characters of it."""
+        return self.text[max(self.start, m.start - WINDOW) : m.start]
 
     def pairs(self) -> Iterator[tuple[Mention, Mention]]:
-        """Ordered pairs (a before b) of mentions of different parties, nearest first."""
+        """Ordered pairs (a before b) of mentions of different parties, nearest first.
+
+        Only pairs at most :data:`WINDOW` characters and :data:`MAX_BACK`
+        mentions apart: every rule reads a bounded phrase between the two,
+        and this keeps a sentence holding a list of thousands of names linear.
+        """
         ms = self.mentions
         for j in range(len(ms)):
-            for i in range(j - 1, -1, -1):
+            if j % 64 == 63:
+                budget.check("reading relations", ms[j].start)
+            for i in range(j - 1, max(-1, j - 1 - MAX_BACK), -1):
+                if ms[j].start - ms[i].end > WINDOW:
+                    break
                 if ms[i].party != ms[j].party and ms[i].end <= ms[j].start:
                     yield ms[i], ms[j]
 
     def inside(self, a: Mention, b: Mention) -> list[Mention]:
         start = self.core_start(a, b)
-        return [m for m in self.mentions if start <= m.start and m.end <= b.start]
+        lo = bisect.bisect_left(self._starts, start)
+        hi = bisect.bisect_left(self._starts, b.start)
+        return [m for m in self.mentions[lo:hi] if m.end <= b.start]
 
     def in_appositive(self, a: Mention) -> bool:
         """``a`` sits in a ", a firm that ... a," clause describing an earlier mention."""
@@ -152,7 +174,9 @@ def _negated(text: str) -> bool:
     return bool(lexicon().negation_re.search(text))
 
 
+@lru_cache(maxsize=256)
 def _hedge(sentence: str) -> str | None:
+    """Cached: every relation of a sentence asks about the same sentence."""
     m = lexicon().hedge_re.search(sentence)
     return m.group(1).lower() if m else None
 
@@ -167,15 +191,23 @@ def _finish(rel: Relation, ctx: SentenceContext, dates: bool = True) -> Relation
 
 
 def _add_dates(rel: Relation, text: str) -> None:
+    period = _first_period(text)
+    if period is not None:
+        rel.add("startDate", period[0])
+        rel.add("endDate", period[1])
+
+
+@lru_cache(maxsize=256)
+def _first_period(text: str) -> tuple[str, str | None] | None:
+    """The first date or period of ``text`` that is not a birth date (cached per sentence)."""
     for m in DATE_RE.finditer(text):
         if re.search(r"\b(?:born|b\.|birth|aged|died)\s*(?:on|in)?\s*$", text[max(0, m.start() - 14) : m.start()], re.I):
             continue  # a birth date is not the date of the relation
         period = period_from_match(m)
         if period is None:
             continue
-        rel.add("startDate", period.start)
-        rel.add("endDate", period.end)
-        return
+        return period.start, period.end
+    return None
 
 
 def _subject_ok(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
@@ -276,7 +308,7 @@ def ownership(ctx: SentenceContext) -> Iterator[Relation]:
         if not _no_party_between(ctx, a, b) or key in done:
             continue
         if _SHARES_BELONG.fullmatch(between):
-            lead = _SHARES_IN.search(ctx.before(a))
+            lead = _SHARES_IN.search(ctx.before(a)[-120:])
             if lead:  # "half of the shares in A belong to B"
                 rel = _ownership(ctx, b, a, lead.group(0) + between, "shares-belong")
                 if rel:
@@ -415,7 +447,7 @@ def roles(ctx: SentenceContext) -> Iterator[Relation]:
             a.vote("Person", 1.0)
             yield _finish(rel, ctx)
             continue
-        lead = re.search(rf"(?:the\s+)?(?P<role>{lexicon().role_re})\s+of\s+(?:the\s+)?$", ctx.before(a), re.I)
+        lead = re.search(rf"(?:the\s+)?(?P<role>{lexicon().role_re})\s+of\s+(?:the\s+)?$", ctx.before(a)[-120:], re.I)
         if lead and re.fullmatch(r"[\"»”']?\s*(?:is|was|has been)\s+", between):
             seen.add((b.party, a.party))  # "the general director of A is B"
             yield _role_relation(ctx, b, a, lead.group("role"), "role-of-is")
@@ -755,9 +787,10 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
         um = under.match(after)
         if um and not _other_party(ctx, m, m.end, m.end + um.start("auth")) and not _negated(um.group("gap")):
             found.append((um.group("auth"), m.end + um.start(), m.end + um.end()))
-        am = active.search(ctx.before(m))
+        lead = ctx.before(m)[-200:]
+        am = active.search(lead)
         if am and not _negated(am.group(0)):
-            found.append((am.group("auth"), ctx.start + am.start(), m.end))
+            found.append((am.group("auth"), m.start - len(lead) + am.start(), m.end))
         for form, cstart, _cend in found:
             form = " ".join(form.split())  # a name wrapped across lines
             authority = lex.authority(form)
@@ -769,11 +802,11 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
             rel.add("authority", name)
             if authority and authority.country:
                 rel.add("country", authority.country)
-            prog = _PROGRAM.search(ctx.text[cstart : ctx.end])
+            prog = _PROGRAM.search(ctx.text[cstart : min(ctx.end, cstart + WINDOW)])
             if prog:
                 rel.add("program", prog.group("prog"))
             rel = _finish(rel, ctx, dates=False)
-            _add_dates(rel, ctx.text[cstart : ctx.end] + " " + ctx.sentence)
+            _add_dates(rel, ctx.text[cstart : min(ctx.end, cstart + WINDOW)] + " " + ctx.sentence)
             yield rel
 
 
@@ -852,6 +885,7 @@ def find_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
             j += 1
         if not inside:
             continue
+        budget.check("reading relations", start)
         ctx = SentenceContext(text, start, end, inside)
         for name, fn in RULES.items():
             if name == "supply-breakdown":

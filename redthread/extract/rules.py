@@ -13,6 +13,7 @@ from pathlib import Path
 
 from redthread.extract import nlp
 from redthread.extract.addresses import address_key, find_addresses
+from redthread.extract.budget import budget, check
 from redthread.extract.mentions import find_mentions
 from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
 from redthread.extract.relations import ENDS, Relation, find_relations
@@ -36,18 +37,22 @@ class RulesBackend:
 
     def extract(self, text: str, *, doc_id: str, dataset: str, title: str = "", mime: str = "text/plain",
                 path: str = "") -> ExtractionResult:
-        sents = sentences(text)
-        skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b]) or is_headline(text[a:b])]
-        mentions = find_mentions(text, lambda spans: nlp.entities_in(text, spans), skip, sents)
-        parties = cluster(mentions, text)
-        mentions += propagate(text, parties, mentions, skip)
-        parties = drop_products(text, parties)
-        named = [m for m in mentions if m.party >= 0]
-        refs = resolve_references(text, sents, named, parties)
-        every = named + refs
-        relations = find_relations(text, sents, every)
-        addresses = find_addresses(text, sents, every)
-        return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+        with budget(path or doc_id, len(text)):
+            sents = sentences(text)
+            skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b]) or is_headline(text[a:b])]
+            mentions = find_mentions(text, lambda spans: nlp.entities_in(text, spans), skip, sents)
+            check("finding names")
+            parties = cluster(mentions, text)
+            mentions += propagate(text, parties, mentions, skip)
+            parties = drop_products(text, parties)
+            check("grouping names into parties")
+            named = [m for m in mentions if m.party >= 0]
+            refs = resolve_references(text, sents, named, parties)
+            every = named + refs
+            relations = find_relations(text, sents, every)
+            addresses = find_addresses(text, sents, every)
+            check("finding addresses")
+            return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
 
 
 def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: str,
