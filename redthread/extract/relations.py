@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 
 from redthread.extract import budget
-from redthread.extract.lexicon import lexicon
+from redthread.extract.lexicon import Authority, lexicon
 from redthread.extract.mentions import Mention
 from redthread.extract.normalize import (
     DATE_RE,
@@ -83,6 +83,7 @@ class SentenceContext:
     start: int
     end: int
     mentions: list[Mention]
+    issuer: Authority | None = None  # the body the document speaks for (see sanctions.issuer)
 
     def __post_init__(self) -> None:
         self._starts = [m.start for m in self.mentions]
@@ -870,8 +871,31 @@ def _other_party(ctx: SentenceContext, m: Mention, start: int, end: int, coordin
     return _COORDINATION.fullmatch("".join(gap)) is None
 
 
+@rule("sanction-phrase")
+def sanction_phrase(ctx: SentenceContext) -> Iterator[Relation]:
+    """Sanctions worded as releases and news word them (see :mod:`redthread.extract.sanctions`)."""
+    from redthread.extract import sanctions
+
+    seen: set[tuple[int, str]] = set()
+    for target, authority, pos in sanctions.find(ctx.text, ctx.start, ctx.end, ctx.mentions, ctx.issuer):
+        if (target.party, authority.name) in seen or _negated(ctx.text[max(ctx.start, pos - 40) : pos + 40]):
+            continue
+        seen.add((target.party, authority.name))
+        rel = Relation("Sanction", target, None, (ctx.start, ctx.end), "sanction-phrase")
+        rel.add("authority", authority.name)
+        if authority.country:
+            rel.add("country", authority.country)
+        prog = _PROGRAM.search(ctx.text[pos : min(ctx.end, pos + WINDOW)])
+        if prog:
+            rel.add("program", prog.group("prog"))
+        yield _finish(rel, ctx)
+
+
 def find_relations(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Relation]:
     """Every relation the registered rules find, sentence by sentence."""
+    from redthread.extract.sanctions import issuer
+
+    doc_issuer = issuer(text)
     ordered = sorted((m for m in mentions if m.party >= 0), key=lambda m: m.start)
     out: list[Relation] = []
     idx = 0
@@ -886,7 +910,7 @@ def find_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
         if not inside:
             continue
         budget.check("reading relations", start)
-        ctx = SentenceContext(text, start, end, inside)
+        ctx = SentenceContext(text, start, end, inside, doc_issuer)
         for name, fn in RULES.items():
             if name == "supply-breakdown":
                 continue
