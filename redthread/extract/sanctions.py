@@ -99,7 +99,7 @@ def issuer(text: str) -> Authority | None:
 def _is_target(m: Mention) -> bool:
     if m.source in ("authority", "pronoun") or m.party < 0:
         return False
-    return lexicon().authority(m.text) is None
+    return lexicon().authority(" ".join(m.text.split())) is None
 
 
 def _gap_ok(gap: str, limit: int, stops: re.Pattern[str]) -> bool:
