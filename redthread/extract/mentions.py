@@ -122,6 +122,19 @@ def _role_lead() -> re.Pattern[str]:
     return re.compile(rf"(?:(?:former|deputy|acting)\s+)?(?:{lexicon().role_re})\s+(?:of|at)\s+(?:the\s+)?", re.I)
 
 
+@cache
+def _name_adjectives() -> frozenset[str]:
+    return frozenset(lexicon().data["name_adjectives"])
+
+
+def _names_a_body(rest: str) -> bool:
+    """The words after a leading adjective hold a body's head noun (Division, Bank, Ministry...)."""
+    lex = lexicon()
+    words = set(rest.split())
+    return bool(words & (lex.public_body_words | lex.organization_words | lex.company_words)) or bool(
+        words & set(lex.data["body_heads"]))
+
+
 _STRIP_TAIL = re.compile(r"(?:['’]s?|[,;:])$")
 
 
@@ -141,6 +154,8 @@ def trim(text: str, start: int) -> tuple[str, int, str | None]:
             country = country_code(word) or country
         elif word in demonyms and len(text.split()) > 1:
             country = demonyms[word]
+        elif word in _name_adjectives() and _names_a_body(text[m.end():]):
+            break  # "National Security Division", "Central Bank of X": the adjective is part of the name
         elif word in stops or word.lower() == "the":
             pass
         else:
@@ -235,6 +250,13 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
                     add(start, start + len(head), "legal", schema, weight)
                 start += len(head) + len(sep)
                 raw = tail
+        poss = re.search(r"['’]s\s+(?=[A-Z])", raw) if source != "authority" else None
+        if poss:  # "the Justice Department's National Security Division": two bodies, the owner first
+            head = raw[: poss.start()]
+            if any(w in lex.public_body_words for w in head.split()) or lex.authority(head) is not None:
+                add(start, start + len(head), source, schema, weight)
+                start += poss.end()
+                raw = raw[poss.end():]
         if source == "authority":
             clean, cstart, country = raw, start, None
         else:

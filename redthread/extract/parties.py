@@ -104,6 +104,14 @@ def _legal_tail() -> re.Pattern[str]:
     return re.compile(r"(?:,?\s+(?:" + "|".join(re.escape(f) for f in forms) + r")\.?)+$")
 
 
+@cache
+def _country_words() -> frozenset[str]:
+    """Key words that only say whose a body is ("us", "russian"): "U.S. X Department" is "X Department"."""
+    lex = lexicon()
+    words = {key(d) for d in lex.data["demonyms"]} | {"us", "u s", "usa", "uk", "eu", "un"}
+    return frozenset(w for w in words if " " not in w)
+
+
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """A comparison key: case, punctuation, legal forms and spelling variants removed."""
@@ -192,6 +200,8 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
         tokens = k.split()
         candidates: list[Party] = []
         pool = set(by_first.get(tokens[0], ()))
+        for word in _country_words() & set(by_first):
+            pool |= by_first[word]
         if len(tokens) == 1:
             pool |= by_last.get(tokens[0], set())
         if _is_acronym(m.text):
@@ -213,6 +223,9 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
                 candidates.append(party)
             elif ptoks[: len(tokens)] == tokens and not all(t in generic for t in tokens):
                 candidates.append(party)
+            elif ptoks[len(ptoks) - len(tokens):] == tokens and len(tokens) >= 2 and all(
+                    t in _country_words() for t in ptoks[: len(ptoks) - len(tokens)]):
+                candidates.append(party)  # "Commerce Department" is "U.S. Commerce Department"
         if len(candidates) > 1 and len(tokens) == 1:
             # a bare surname shared by several people means the one introduced first
             earlier = [c for c in candidates if c.mentions and min(x.start for x in c.mentions) < m.start]

@@ -14,11 +14,12 @@ from pathlib import Path
 from redthread.extract import nlp
 from redthread.extract.addresses import address_key, find_addresses
 from redthread.extract.budget import budget, check
-from redthread.extract.mentions import find_mentions
+from redthread.extract.mentions import Mention, find_mentions
 from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
 from redthread.extract.relations import ENDS, Relation, find_relations
 from redthread.extract.result import Builder, Evidence, ExtractionResult, make_id
 from redthread.extract.text import is_boilerplate, is_headline, sentences
+from redthread.extract.titles import body_of, find_offices, office_spans
 from redthread.store import Document
 
 VERSION = "1"
@@ -49,10 +50,38 @@ class RulesBackend:
             named = [m for m in mentions if m.party >= 0]
             refs = resolve_references(text, sents, named, parties)
             every = named + refs
-            relations = find_relations(text, sents, every)
+            offices, parties = _offices(text, sents, named, parties)
+            relations = find_relations(text, sents, every) + offices
             addresses = find_addresses(text, sents, every)
             check("finding addresses")
             return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+
+
+def _offices(text: str, sents: list[tuple[int, int]], named: list[Mention],
+             parties: list[Party]) -> tuple[list[Relation], list[Party]]:
+    """Employments from office titles; parties made only of an office's words are dropped."""
+    by_index = {p.index: p for p in parties}
+    persons = [m for m in named if m.party in by_index and by_index[m.party].schema == "Person"]
+    offices = find_offices(text, sents, persons)
+    spans = office_spans(offices, text)
+    if spans:
+        def remnant(p: Party) -> bool:
+            return p.schema != "Person" and all(any(a <= m.start and m.end <= b for a, b in spans) for m in p.names)
+
+        parties = [p for p in parties if not remnant(p)]
+    out: list[Relation] = []
+    done: set[int] = set()
+    for office in offices:
+        if id(office.person) in done:
+            continue
+        body = body_of(office, text, named, parties)
+        if body is None or body.index == office.person.party or not body.mentions:
+            continue
+        done.add(id(office.person))
+        rel = Relation("Employment", office.person, body.mentions[0], office.sentence, "office")
+        rel.add("role", office.title)
+        out.append(rel)
+    return out, parties
 
 
 def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: str,
