@@ -135,6 +135,9 @@ def _names_a_body(rest: str) -> bool:
         words & set(lex.data["body_heads"]))
 
 
+#: "-based " and its kin after a place name that describes the party named next.
+_BASED = re.compile(r"-(?:based|headquartered|registered|incorporated|designated|sanctioned|listed|blacklisted)\b\s*")
+
 _STRIP_TAIL = re.compile(r"(?:['’]s?|[,;:])$")
 
 
@@ -250,6 +253,19 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
                     add(start, start + len(head), "legal", schema, weight)
                 start += len(head) + len(sep)
                 raw = tail
+        based = _BASED.search(raw)
+        if based:  # "Hong Kong-based Foo Ltd", "OFAC-designated Foo Ltd": a descriptor, not part of the name
+            country = country_code(raw[: based.start()])
+            start += based.end()
+            raw = raw[based.end():]
+            if not raw.strip():
+                return None
+            mention = add(start, start + len(raw), source, schema, weight)
+            if mention is not None and country and not mention.country:
+                mention.country = country
+            return mention
+        if _BASED.match(text, end):  # "Foo-based": a place, never a party
+            return None
         poss = re.search(r"['’]s\s+(?=[A-Z])", raw) if source != "authority" else None
         if poss:  # "the Justice Department's National Security Division": two bodies, the owner first
             head = raw[: poss.start()]

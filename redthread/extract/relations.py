@@ -110,7 +110,10 @@ class SentenceContext:
         return a.end
 
     def between(self, a: Mention, b: Mention) -> str:
-        return self.text[self.core_start(a, b) : b.start]
+        """The words linking ``a`` to ``b``, without a descriptor glued to ``b`` ("... to Oslo-based B")."""
+        raw = self.text[self.core_start(a, b) : b.start]
+        d = _TRAILING_DESCRIPTOR.search(raw)
+        return raw[: d.start()] if d else raw
 
     def after(self, m: Mention) -> str:
         """The rest of the sentence after ``m``, at most :data:`WINDOW` characters of it."""
@@ -234,6 +237,9 @@ def _no_party_between(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
 
 
 _GAP = r"[^;]{0,160}?"
+_TRAILING_DESCRIPTOR = re.compile(r"(?<=\s)(?:[A-Z][\w.]*\s+)?[\w.]+-(?:based|owned|run|controlled|registered|headquartered)\s+$")
+#: Words that describe a party before its name without being part of it: "Washington-based", "state-owned".
+_DESCRIPTOR = r"(?:(?:[A-Z][\w.]*\s+)?[\w.]+-(?:based|owned|run|controlled|registered|headquartered)\s+)?"
 
 # -- ownership ------------------------------------------------------------------
 
@@ -370,7 +376,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
         r"\s*,?\s*(?:who\s+is\s+|who\s+was\s+|who\s+became\s+|is\s+|was\s+|became\s+|has been\s+|had been\s+|"
         r"serves as\s+|served as\s+|acts as\s+|acted as\s+|was appointed\s+(?:as\s+)?|has been appointed\s+(?:as\s+)?)?"
         r"(?:also\s+)?(?:the\s+|a\s+|an\s+|its\s+)?(?P<prefix>former\s+|then\s+|current\s+|acting\s+|new\s+|longtime\s+)?"
-        rf"(?P<role>{roles})\s+(?:of|at|for|in|with)\s+(?:the\s+)?",
+        rf"(?P<role>{roles})\s+(?:of|at|for|in|with)\s+(?:the\s+)?{_DESCRIPTOR}",
         re.IGNORECASE,
     )
     org_person = re.compile(
@@ -384,7 +390,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
     )
     by = re.compile(
         rf"{_GAP}\b(?:is|was|are|were|has been|had been|,)?\s*(?:also\s+|now\s+|currently\s+|previously\s+)?"
-        r"(?P<verb>headed|led|founded|co-founded|chaired|directed|run)\s+by\s+(?:the\s+)?",
+        r"(?P<verb>headed|led|founded|co-founded|chaired|co-chaired|co-led|co-headed|directed|run)\s+by\s+(?:the\s+)?",
         re.IGNORECASE,
     )
     works = re.compile(
@@ -397,6 +403,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
 
 _VERB_ROLES = {"heads": "head", "headed": "head", "leads": "head", "led": "head", "founded": "founder", "run": "head",
                "co-founded": "co-founder", "chairs": "chairman", "chaired": "chairman", "directs": "director",
+               "co-chaired": "co-chair", "co-led": "co-head", "co-headed": "co-head",
                "directed": "director", "runs": "head", "ran": "head"}
 
 

@@ -68,7 +68,7 @@ def phrases() -> Phrases:
         after=re.compile(rf"\b(?:{alt(data['after'])})\b", re.I),
         added=re.compile(rf"\b(?:{alt(data['added'])})\b", re.I),
         list_noun=re.compile(data["list_noun"]),
-        before=re.compile(rf"^\s*,?\s*(?:{alt(data['before'])})", re.I),
+        before=re.compile(rf"\s*,?\s*(?:{alt(data['before'])})", re.I),  # used with .match(text, pos)
         prenominal=re.compile(rf"(?<![\w])(?P<auth>{auth})[\s-]+(?:{data['prenominal']})\b"),
         stops=re.compile(data["clause_stops"], re.I),
     )
