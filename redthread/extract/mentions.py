@@ -123,6 +123,24 @@ def _role_lead() -> re.Pattern[str]:
 
 
 @cache
+def _titled_name() -> re.Pattern[str]:
+    """A personal name followed by an office title: "Jane Q. Roe, Deputy Secretary of ..."."""
+    data = lexicon().data["official_titles"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    title = rf"(?:(?:{alt(data['modifiers'])})\s+)*(?:{alt(data['titles'])})"
+    return re.compile(rf"(?<![\w.])(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){{1,2}})"
+                      rf",\s+(?:the\s+|a\s+|an\s+)?(?:former\s+)?{title}\s+(?:of|for|at)\s+(?:the\s+)?[A-Z]")
+
+
+@cache
+def _instrument_heads() -> frozenset[str]:
+    return frozenset(lexicon().data["instrument_heads"])
+
+
+@cache
 def _name_adjectives() -> frozenset[str]:
     return frozenset(lexicon().data["name_adjectives"])
 
@@ -271,8 +289,10 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
             head = raw[: poss.start()]
             if any(w in lex.public_body_words for w in head.split()) or lex.authority(head) is not None:
                 add(start, start + len(head), source, schema, weight)
-                start += poss.end()
-                raw = raw[poss.end():]
+                tail = add(start + poss.end(), start + len(raw), source, schema, weight)
+                if tail is not None:
+                    tail.vote("PublicBody", 2.0)  # a public body's division is a public body
+                return tail
         if source == "authority":
             clean, cstart, country = raw, start, None
         else:
@@ -321,6 +341,8 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
         if len(m.group().split()) >= 2 or text[m.start() - 1 : m.start()] == "(":
             add(m.start(), m.end(), "native", None)
     _slot_candidates(text, p, add)
+    for m in _titled_name().finditer(text):  # "Jane Roe, Assistant Secretary of Commerce": a person
+        add(m.start("name"), m.end("name"), "intro", "Person", 3.0)
     if callable(ner):
         spans = _needs_ner(text, sentences or [(0, len(text))], skip, found, p)
         ner = ner(spans)
@@ -451,6 +473,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False
     if m.source in ("legal", "prefix", "authority", "intro"):
         return True
+    if text.split()[-1] in _instrument_heads():
+        return False  # "Temporary Denial Order", "Entity List", "Federal Register": instruments, not parties
     if _is_country(text) or text in lex.data["demonyms"] or lex.authority(text) and len(text) <= 3:
         return False
     if m.source in ("ner", "slot") and len(text.split()) == 1 and (

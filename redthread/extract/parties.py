@@ -125,6 +125,10 @@ def key(text: str) -> str:
     m = re.fullmatch(r"(\w+) ministry", k)
     if m:
         k = f"ministry of {m.group(1)}"
+    # "Justice Department", "Department of the Treasury": one body, two word orders
+    m = re.fullmatch(r"((?:\w+ )*?)(?:(\w+) department|department of (?:the )?(\w+))", k)
+    if m:
+        k = f"{m.group(1)}department of {m.group(2) or m.group(3)}"
     return k
 
 
@@ -253,6 +257,18 @@ def propagate(text: str, parties: list[Party], mentions: list[Mention], skip: li
         for m in party.names:
             if len(m.text) >= 3 or _is_acronym(m.text):
                 forms.setdefault(m.text, party)
+    # A person's surname alone ("Roe said") names them when no other party shares it.
+    surnames: dict[str, list[Party]] = defaultdict(list)
+    stops = {w.lower() for w in lexicon().data["stop_caps"]}
+    for party in parties:
+        if party.schema == "Person":
+            words = party.name.split()
+            if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?", words[-1]) and len(words[-1]) >= 4 \
+                    and words[-1].lower() not in stops:
+                surnames[words[-1]].append(party)
+    for surname, owners in surnames.items():
+        if len(owners) == 1 and surname not in forms:
+            forms[surname] = owners[0]
     if not forms:
         return []
     alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))

@@ -41,10 +41,11 @@ class Office:
     org_start: int
     org_end: int
     sentence: tuple[int, int]
+    office_end: int = -1  # where the office's words end (before the person, or after for "X, Title of Y")
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = lexicon().data["official_titles"]
 
     def alt(words: list[str]) -> str:
@@ -64,7 +65,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     appos = re.compile(rf"^\s*,\s*(?:the|a|an|its)\s+(?:(?:former|senior|top|deputy|acting)\s+)?"
                        rf"(?P<org>{_CAPS}(?:\s+{_CAPS}){{0,3}})\s+(?:[a-z][\w-]*\s+){{0,5}}?"
                        rf"(?P<title>{alt(data['nouns'])})\b")
-    return of_body, body_title, bare_title, appos
+    # after the name: "Jane Roe, Assistant Secretary of Commerce for Export Enforcement"
+    after_title = re.compile(rf"^\s*,\s*(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?P<title>{title})\s+(?:of|for|at)\s+(?:the\s+)?"
+                             rf"(?P<org>{_CAPS}(?:\s+{_CAPS})*?)(?P<rest>(?:\s+(?:of|for|and|on)\s+(?:the\s+)?{_ORGSEQ})*)"
+                             rf"(?=\s*[,.;)]|\s*$)")
+    return of_body, body_title, bare_title, appos, after_title
 
 
 def _is_title_word(word: str) -> bool:
@@ -74,7 +79,7 @@ def _is_title_word(word: str) -> bool:
 
 def find_offices(text: str, sentences: list[tuple[int, int]], persons: list[Mention]) -> list[Office]:
     """Every title next to a person mention, in the order to try them (the first whose body resolves wins)."""
-    of_body, body_title, bare_title, appos = _patterns()
+    of_body, body_title, bare_title, appos, after_title = _patterns()
     starts = [a for a, _ in sentences]
     out: list[Office] = []
     for p in persons:
@@ -91,6 +96,10 @@ def find_offices(text: str, sentences: list[tuple[int, int]], persons: list[Ment
             out.append(Office(p, " ".join(m.group("title").split()), lead_start + m.start("org"),
                               lead_start + m.end("org"), s))
         after = text[p.end : min(s[1], p.end + 160)]
+        m = after_title.match(after)
+        if m and not _is_title_word(m.group("org").split()[0]):
+            out.append(Office(p, " ".join(m.group("title").split()), p.end + m.start("org"), p.end + m.end("org"), s,
+                              p.end + m.end()))
         m = appos.match(after)
         if m:
             out.append(Office(p, m.group("title"), p.end + m.start("org"), p.end + m.end("org"), s))
@@ -133,7 +142,13 @@ def body_of(office: Office, text: str, mentions: list[Mention], parties: list[Pa
 
 def office_spans(offices: list[Office], text: str) -> list[tuple[int, int]]:
     """Spans of office words that are not a body's name: from the title's body word to the person."""
-    return [(o.org_start, o.person.start) for o in offices if o.org_end <= o.person.start]
+    spans = []
+    for o in offices:
+        if o.office_end > o.org_start:
+            spans.append((o.org_start, o.office_end))
+        elif o.org_end <= o.person.start:
+            spans.append((o.org_start, o.person.start))
+    return spans
 
 
 __all__ = ["Office", "body_of", "find_offices", "key", "office_spans"]
