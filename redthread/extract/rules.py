@@ -11,13 +11,14 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from redthread.extract import nlp
+from redthread.extract import nlp, sanctions
 from redthread.extract.addresses import address_key, find_addresses
 from redthread.extract.budget import budget, check
 from redthread.extract.mentions import Mention, find_mentions
 from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
 from redthread.extract.relations import ENDS, Relation, find_relations
 from redthread.extract.result import Builder, Evidence, ExtractionResult, make_id
+from redthread.extract.tables import find_table_flows
 from redthread.extract.text import is_boilerplate, is_headline, sentences
 from redthread.extract.titles import body_of, find_offices, office_spans
 from redthread.store import Document
@@ -40,7 +41,8 @@ class RulesBackend:
                 path: str = "") -> ExtractionResult:
         with budget(path or doc_id, len(text)):
             sents = sentences(text)
-            skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b]) or is_headline(text[a:b])]
+            skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b])
+                    or (is_headline(text[a:b]) and not sanctions.is_list_item(text[a:b]))]
             mentions = find_mentions(text, lambda spans: nlp.entities_in(text, spans), skip, sents)
             check("finding names")
             parties = cluster(mentions, text)
@@ -51,10 +53,23 @@ class RulesBackend:
             refs = resolve_references(text, sents, named, parties)
             every = named + refs
             offices, parties = _offices(text, sents, named, parties)
-            relations = find_relations(text, sents, every) + offices
+            relations = find_relations(text, sents, every) + offices + list(find_table_flows(text, every))
+            relations += _listed_sanctions(text, every)
             addresses = find_addresses(text, sents, every)
             check("finding addresses")
             return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+
+
+def _listed_sanctions(text: str, mentions: list[Mention]) -> list[Relation]:
+    """Sanctions announced as a bulleted list after "... designating the following entities:"."""
+    out = []
+    for target, authority, line in sanctions.listed(text, mentions, sanctions.issuer(text)):
+        rel = Relation("Sanction", target, None, line, "sanction-list")
+        rel.add("authority", authority.name)
+        if authority.country:
+            rel.add("country", authority.country)
+        out.append(rel)
+    return out
 
 
 def _offices(text: str, sents: list[tuple[int, int]], named: list[Mention],

@@ -24,6 +24,7 @@ wording is a line of YAML, not code.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -219,3 +220,48 @@ def find(text: str, start: int, end: int, mentions: list[Mention],
             listed += targets_before(text, ms, a - len(back.group(0)), start, p.stops)
         for t in listed:
             yield t, authority, a
+
+
+_BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*–—-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
+def is_list_item(line: str) -> bool:
+    """A bulleted or numbered line (a name alone on one is an item of a list, not a headline)."""
+    return bool(_BULLET.match(line))
+
+
+_LIST_INTRO = re.compile(r"\bthe\s+following\b|:\s*$", re.I)
+
+
+def listed(text: str, mentions: list[Mention], doc_issuer: Authority | None) -> Iterator[tuple[Mention, Authority, tuple[int, int]]]:
+    """Designations announced as a bulleted list: "OFAC is designating the following entities:".
+
+    The line that introduces the list holds a sanction phrase and ends with a
+    colon; each bullet (or numbered) line after it names one target, the
+    first party on the line. The list ends at the first line that is not an
+    item (blank lines between items are allowed).
+    """
+    p = phrases()
+    lex = lexicon()
+    ordered = sorted((m for m in mentions if m.party >= 0), key=lambda m: m.start)
+    starts = [m.start for m in ordered]
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        lines.append((pos, raw.rstrip("\r\n")))
+        pos += len(raw)
+    authority: Authority | None = None
+    for start, line in lines:
+        if not line.strip():
+            continue
+        if authority is not None and _BULLET.match(line):
+            i = bisect.bisect_left(starts, start)
+            first = next((m for m in ordered[i:] if m.start < start + len(line) and _is_target(m)), None)
+            if first is not None:
+                yield first, authority, (start, start + len(line))
+            continue
+        authority = None
+        phrase = p.after.search(line)
+        if phrase and line.rstrip().endswith(":") and _LIST_INTRO.search(line):
+            found = None
+            for m in lex.authority_re.finditer(line, 0, phrase.start()):
+                found = lex.authority(" ".join(m.group(1).split())) or found
+            authority = found or doc_issuer
