@@ -17,7 +17,6 @@ import unicodedata
 from functools import cache, lru_cache
 
 _SKIP = re.compile(r"[.()\[\],;:_\-/ʻ'’]+")
-_LATIN = re.compile(r"^[\x00-\u024f\u1e00-\u1eff\s]*$")
 
 
 def _norm(name: str) -> str:
@@ -37,7 +36,7 @@ def _index() -> dict[str, str]:
         strong = [*data.get("names_strong", []), data.get("name", ""), data.get("full_name", "")]
         for tier, names in enumerate((strong, data.get("names_weak", []), data.get("places", []))):
             for name in names:
-                if name and _LATIN.match(name):
+                if name and not _other_script(name):
                     tiers[tier].setdefault(_norm(name), code)
             tiers[0].setdefault(code, code)
             if data.get("alpha3"):
@@ -49,13 +48,18 @@ def _index() -> dict[str, str]:
     return out
 
 
+def _other_script(text: str) -> bool:
+    """Letters outside the Latin script ("Россия", "中国"); punctuation such as ’ does not count."""
+    return any(c.isalpha() and not (c <= "\u024f" or "\u1e00" <= c <= "\u1eff") for c in text)
+
+
 @lru_cache(maxsize=4096)
 def country_code(text: str) -> str | None:
     """The ISO code of the territory ``text`` names ("China" → "cn"), else None."""
     text = text.strip()
     if not text:
         return None
-    if not _LATIN.match(text):
+    if _other_script(text):
         from followthemoney.types import registry
 
         return registry.country.clean(text)

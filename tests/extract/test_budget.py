@@ -76,3 +76,17 @@ def test_clustering_a_long_list_keeps_names_apart() -> None:
     result = extract_text(_list_text(50) + " Zorbaa Trading was founded in 2020.", doc_id="d", dataset="t")
     names = [e["properties"]["name"][0] for e in result.entities if e["schema"] == "Company"]
     assert len(names) == len(set(names)) == 50
+
+
+def test_country_names_need_no_full_territory_index() -> None:
+    # FtM's country lookup builds an index of every script on first use (seconds in a fresh process);
+    # Latin-script text, curly apostrophes included, must stay on our index
+    from redthread.extract import countries
+
+    countries.country_code.cache_clear()
+    assert countries.country_code("China") == "cn"
+    assert countries.country_code("Hong Kong") == "hk"
+    assert countries.country_code("Shi’ite") is None
+    assert countries.country_code("Côte d’Ivoire") == "ci"
+    assert not countries._other_script("Shi’ite militias")
+    assert countries._other_script("Россия")
