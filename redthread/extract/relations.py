@@ -87,6 +87,8 @@ class SentenceContext:
 
     def __post_init__(self) -> None:
         self._starts = [m.start for m in self.mentions]
+        self._between: dict[tuple[int, int], str] = {}
+        self._core: dict[tuple[int, int], int] = {}
 
     @cached_property
     def sentence(self) -> str:
@@ -98,6 +100,13 @@ class SentenceContext:
         In "X, a company that serves Y, bought Z from W" the clause between
         the commas describes X; the verb that links X to W comes after it.
         """
+        k = (id(a), id(b))
+        hit = self._core.get(k)
+        if hit is None:
+            hit = self._core[k] = self._core_start(a, b)
+        return hit
+
+    def _core_start(self, a: Mention, b: Mention) -> int:
         raw = self.text[a.end : b.start]
         paren = re.match(r"\s*\([^()]*\)", raw)
         if paren:  # "Foo (Фу) is the owner of": the parenthesis names a again
@@ -110,10 +119,19 @@ class SentenceContext:
         return a.end
 
     def between(self, a: Mention, b: Mention) -> str:
-        """The words linking ``a`` to ``b``, without a descriptor glued to ``b`` ("... to Oslo-based B")."""
+        """The words linking ``a`` to ``b``, without a descriptor glued to ``b`` ("... to Oslo-based B").
+
+        Memoised per pair: every rule asks for the same pairs.
+        """
+        k = (id(a), id(b))
+        hit = self._between.get(k)
+        if hit is not None:
+            return hit
         raw = self.text[self.core_start(a, b) : b.start]
-        d = _TRAILING_DESCRIPTOR.search(raw)
-        return raw[: d.start()] if d else raw
+        d = _TRAILING_DESCRIPTOR.search(raw, max(0, len(raw) - 80))
+        out = raw[: d.start()] if d else raw
+        self._between[k] = out
+        return out
 
     def after(self, m: Mention) -> str:
         """The rest of the sentence after ``m``, at most :data:`WINDOW` characters of it."""
