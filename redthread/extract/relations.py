@@ -13,12 +13,14 @@ Rules register with :func:`rule`; the registry order is the file order.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
-from redthread.extract.lexicon import lexicon
+from redthread.extract import budget
+from redthread.extract.lexicon import Authority, lexicon
 from redthread.extract.mentions import Mention
 from redthread.extract.normalize import (
     DATE_RE,
@@ -30,6 +32,10 @@ from redthread.extract.normalize import (
 )
 
 CONFIDENCE = 0.8
+#: Characters of context a rule reads around a mention, and the widest gap between two related mentions.
+WINDOW = 400
+#: How many mentions back a pair may reach (a list between the two ends breaks any phrase rule).
+MAX_BACK = 12
 HEDGED_CONFIDENCE = 0.5
 
 
@@ -77,8 +83,14 @@ class SentenceContext:
     start: int
     end: int
     mentions: list[Mention]
+    issuer: Authority | None = None  # the body the document speaks for (see sanctions.issuer)
 
-    @property
+    def __post_init__(self) -> None:
+        self._starts = [m.start for m in self.mentions]
+        self._between: dict[tuple[int, int], str] = {}
+        self._core: dict[tuple[int, int], int] = {}
+
+    @cached_property
     def sentence(self) -> str:
         return self.text[self.start : self.end]
 
@@ -88,6 +100,13 @@ class SentenceContext:
         In "X, a company that serves Y, bought Z from W" the clause between
         the commas describes X; the verb that links X to W comes after it.
         """
+        k = (id(a), id(b))
+        hit = self._core.get(k)
+        if hit is None:
+            hit = self._core[k] = self._core_start(a, b)
+        return hit
+
+    def _core_start(self, a: Mention, b: Mention) -> int:
         raw = self.text[a.end : b.start]
         paren = re.match(r"\s*\([^()]*\)", raw)
         if paren:  # "Foo (Фу) is the owner of": the parenthesis names a again
@@ -100,25 +119,50 @@ class SentenceContext:
         return a.end
 
     def between(self, a: Mention, b: Mention) -> str:
-        return self.text[self.core_start(a, b) : b.start]
+        """The words linking ``a`` to ``b``, without a descriptor glued to ``b`` ("... to Oslo-based B").
+
+        Memoised per pair: every rule asks for the same pairs.
+        """
+        k = (id(a), id(b))
+        hit = self._between.get(k)
+        if hit is not None:
+            return hit
+        raw = self.text[self.core_start(a, b) : b.start]
+        d = _TRAILING_DESCRIPTOR.search(raw, max(0, len(raw) - 80))
+        out = raw[: d.start()] if d else raw
+        self._between[k] = out
+        return out
 
     def after(self, m: Mention) -> str:
-        return self.text[m.end : self.end]
+        """The rest of the sentence after ``m``, at most :data:`WINDOW` characters of it."""
+        return self.text[m.end : min(self.end, m.end + WINDOW)]
 
     def before(self, m: Mention) -> str:
-        return self.text[self.start : m.start]
+        """The sentence before ``m``, at most :data:`WINDOW` characters of it."""
+        return self.text[max(self.start, m.start - WINDOW) : m.start]
 
     def pairs(self) -> Iterator[tuple[Mention, Mention]]:
-        """Ordered pairs (a before b) of mentions of different parties, nearest first."""
+        """Ordered pairs (a before b) of mentions of different parties, nearest first.
+
+        Only pairs at most :data:`WINDOW` characters and :data:`MAX_BACK`
+        mentions apart: every rule reads a bounded phrase between the two,
+        and this keeps a sentence holding a list of thousands of names linear.
+        """
         ms = self.mentions
         for j in range(len(ms)):
-            for i in range(j - 1, -1, -1):
+            if j % 64 == 63:
+                budget.check("reading relations", ms[j].start)
+            for i in range(j - 1, max(-1, j - 1 - MAX_BACK), -1):
+                if ms[j].start - ms[i].end > WINDOW:
+                    break
                 if ms[i].party != ms[j].party and ms[i].end <= ms[j].start:
                     yield ms[i], ms[j]
 
     def inside(self, a: Mention, b: Mention) -> list[Mention]:
         start = self.core_start(a, b)
-        return [m for m in self.mentions if start <= m.start and m.end <= b.start]
+        lo = bisect.bisect_left(self._starts, start)
+        hi = bisect.bisect_left(self._starts, b.start)
+        return [m for m in self.mentions[lo:hi] if m.end <= b.start]
 
     def in_appositive(self, a: Mention) -> bool:
         """``a`` sits in a ", a firm that ... a," clause describing an earlier mention."""
@@ -152,7 +196,9 @@ def _negated(text: str) -> bool:
     return bool(lexicon().negation_re.search(text))
 
 
+@lru_cache(maxsize=256)
 def _hedge(sentence: str) -> str | None:
+    """Cached: every relation of a sentence asks about the same sentence."""
     m = lexicon().hedge_re.search(sentence)
     return m.group(1).lower() if m else None
 
@@ -167,15 +213,23 @@ def _finish(rel: Relation, ctx: SentenceContext, dates: bool = True) -> Relation
 
 
 def _add_dates(rel: Relation, text: str) -> None:
+    period = _first_period(text)
+    if period is not None:
+        rel.add("startDate", period[0])
+        rel.add("endDate", period[1])
+
+
+@lru_cache(maxsize=256)
+def _first_period(text: str) -> tuple[str, str | None] | None:
+    """The first date or period of ``text`` that is not a birth date (cached per sentence)."""
     for m in DATE_RE.finditer(text):
         if re.search(r"\b(?:born|b\.|birth|aged|died)\s*(?:on|in)?\s*$", text[max(0, m.start() - 14) : m.start()], re.I):
             continue  # a birth date is not the date of the relation
         period = period_from_match(m)
         if period is None:
             continue
-        rel.add("startDate", period.start)
-        rel.add("endDate", period.end)
-        return
+        return period.start, period.end
+    return None
 
 
 def _subject_ok(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
@@ -201,6 +255,9 @@ def _no_party_between(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
 
 
 _GAP = r"[^;]{0,160}?"
+_TRAILING_DESCRIPTOR = re.compile(r"(?<=\s)(?:[A-Z][\w.]*\s+)?[\w.]+-(?:based|owned|run|controlled|registered|headquartered)\s+$")
+#: Words that describe a party before its name without being part of it: "Washington-based", "state-owned".
+_DESCRIPTOR = r"(?:(?:[A-Z][\w.]*\s+)?[\w.]+-(?:based|owned|run|controlled|registered|headquartered)\s+)?"
 
 # -- ownership ------------------------------------------------------------------
 
@@ -276,7 +333,7 @@ def ownership(ctx: SentenceContext) -> Iterator[Relation]:
         if not _no_party_between(ctx, a, b) or key in done:
             continue
         if _SHARES_BELONG.fullmatch(between):
-            lead = _SHARES_IN.search(ctx.before(a))
+            lead = _SHARES_IN.search(ctx.before(a)[-120:])
             if lead:  # "half of the shares in A belong to B"
                 rel = _ownership(ctx, b, a, lead.group(0) + between, "shares-belong")
                 if rel:
@@ -337,7 +394,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
         r"\s*,?\s*(?:who\s+is\s+|who\s+was\s+|who\s+became\s+|is\s+|was\s+|became\s+|has been\s+|had been\s+|"
         r"serves as\s+|served as\s+|acts as\s+|acted as\s+|was appointed\s+(?:as\s+)?|has been appointed\s+(?:as\s+)?)?"
         r"(?:also\s+)?(?:the\s+|a\s+|an\s+|its\s+)?(?P<prefix>former\s+|then\s+|current\s+|acting\s+|new\s+|longtime\s+)?"
-        rf"(?P<role>{roles})\s+(?:of|at|for|in|with)\s+(?:the\s+)?",
+        rf"(?P<role>{roles})\s+(?:of|at|for|in|with)\s+(?:the\s+)?{_DESCRIPTOR}",
         re.IGNORECASE,
     )
     org_person = re.compile(
@@ -351,7 +408,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
     )
     by = re.compile(
         rf"{_GAP}\b(?:is|was|are|were|has been|had been|,)?\s*(?:also\s+|now\s+|currently\s+|previously\s+)?"
-        r"(?P<verb>headed|led|founded|co-founded|chaired|directed|run)\s+by\s+(?:the\s+)?",
+        r"(?P<verb>headed|led|founded|co-founded|chaired|co-chaired|co-led|co-headed|directed|run)\s+by\s+(?:the\s+)?",
         re.IGNORECASE,
     )
     works = re.compile(
@@ -364,6 +421,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
 
 _VERB_ROLES = {"heads": "head", "headed": "head", "leads": "head", "led": "head", "founded": "founder", "run": "head",
                "co-founded": "co-founder", "chairs": "chairman", "chaired": "chairman", "directs": "director",
+               "co-chaired": "co-chair", "co-led": "co-head", "co-headed": "co-head",
                "directed": "director", "runs": "head", "ran": "head"}
 
 
@@ -415,7 +473,7 @@ def roles(ctx: SentenceContext) -> Iterator[Relation]:
             a.vote("Person", 1.0)
             yield _finish(rel, ctx)
             continue
-        lead = re.search(rf"(?:the\s+)?(?P<role>{lexicon().role_re})\s+of\s+(?:the\s+)?$", ctx.before(a), re.I)
+        lead = re.search(rf"(?:the\s+)?(?P<role>{lexicon().role_re})\s+of\s+(?:the\s+)?$", ctx.before(a)[-120:], re.I)
         if lead and re.fullmatch(r"[\"»”']?\s*(?:is|was|has been)\s+", between):
             seen.add((b.party, a.party))  # "the general director of A is B"
             yield _role_relation(ctx, b, a, lead.group("role"), "role-of-is")
@@ -755,9 +813,10 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
         um = under.match(after)
         if um and not _other_party(ctx, m, m.end, m.end + um.start("auth")) and not _negated(um.group("gap")):
             found.append((um.group("auth"), m.end + um.start(), m.end + um.end()))
-        am = active.search(ctx.before(m))
+        lead = ctx.before(m)[-200:]
+        am = active.search(lead)
         if am and not _negated(am.group(0)):
-            found.append((am.group("auth"), ctx.start + am.start(), m.end))
+            found.append((am.group("auth"), m.start - len(lead) + am.start(), m.end))
         for form, cstart, _cend in found:
             form = " ".join(form.split())  # a name wrapped across lines
             authority = lex.authority(form)
@@ -769,11 +828,11 @@ def sanction(ctx: SentenceContext) -> Iterator[Relation]:
             rel.add("authority", name)
             if authority and authority.country:
                 rel.add("country", authority.country)
-            prog = _PROGRAM.search(ctx.text[cstart : ctx.end])
+            prog = _PROGRAM.search(ctx.text[cstart : min(ctx.end, cstart + WINDOW)])
             if prog:
                 rel.add("program", prog.group("prog"))
             rel = _finish(rel, ctx, dates=False)
-            _add_dates(rel, ctx.text[cstart : ctx.end] + " " + ctx.sentence)
+            _add_dates(rel, ctx.text[cstart : min(ctx.end, cstart + WINDOW)] + " " + ctx.sentence)
             yield rel
 
 
@@ -837,8 +896,31 @@ def _other_party(ctx: SentenceContext, m: Mention, start: int, end: int, coordin
     return _COORDINATION.fullmatch("".join(gap)) is None
 
 
+@rule("sanction-phrase")
+def sanction_phrase(ctx: SentenceContext) -> Iterator[Relation]:
+    """Sanctions worded as releases and news word them (see :mod:`redthread.extract.sanctions`)."""
+    from redthread.extract import sanctions
+
+    seen: set[tuple[int, str]] = set()
+    for target, authority, pos in sanctions.find(ctx.text, ctx.start, ctx.end, ctx.mentions, ctx.issuer):
+        if (target.party, authority.name) in seen or _negated(ctx.text[max(ctx.start, pos - 40) : pos + 40]):
+            continue
+        seen.add((target.party, authority.name))
+        rel = Relation("Sanction", target, None, (ctx.start, ctx.end), "sanction-phrase")
+        rel.add("authority", authority.name)
+        if authority.country:
+            rel.add("country", authority.country)
+        prog = _PROGRAM.search(ctx.text[pos : min(ctx.end, pos + WINDOW)])
+        if prog:
+            rel.add("program", prog.group("prog"))
+        yield _finish(rel, ctx)
+
+
 def find_relations(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Relation]:
     """Every relation the registered rules find, sentence by sentence."""
+    from redthread.extract.sanctions import issuer
+
+    doc_issuer = issuer(text)
     ordered = sorted((m for m in mentions if m.party >= 0), key=lambda m: m.start)
     out: list[Relation] = []
     idx = 0
@@ -852,7 +934,8 @@ def find_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
             j += 1
         if not inside:
             continue
-        ctx = SentenceContext(text, start, end, inside)
+        budget.check("reading relations", start)
+        ctx = SentenceContext(text, start, end, inside, doc_issuer)
         for name, fn in RULES.items():
             if name == "supply-breakdown":
                 continue

@@ -11,14 +11,17 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from redthread.extract import nlp
+from redthread.extract import nlp, sanctions
 from redthread.extract.addresses import address_key, find_addresses
+from redthread.extract.budget import budget, check
 from redthread.extract.facts import add_facts
-from redthread.extract.mentions import find_mentions
+from redthread.extract.mentions import Mention, find_mentions
 from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
 from redthread.extract.relations import ENDS, Relation, find_relations
 from redthread.extract.result import Builder, Evidence, ExtractionResult, make_id
+from redthread.extract.tables import find_table_flows
 from redthread.extract.text import is_boilerplate, is_headline, sentences
+from redthread.extract.titles import body_of, find_offices, office_spans
 from redthread.store import Document
 
 VERSION = "1"
@@ -37,18 +40,64 @@ class RulesBackend:
 
     def extract(self, text: str, *, doc_id: str, dataset: str, title: str = "", mime: str = "text/plain",
                 path: str = "") -> ExtractionResult:
-        sents = sentences(text)
-        skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b]) or is_headline(text[a:b])]
-        mentions = find_mentions(text, lambda spans: nlp.entities_in(text, spans), skip, sents)
-        parties = cluster(mentions, text)
-        mentions += propagate(text, parties, mentions, skip)
-        parties = drop_products(text, parties)
-        named = [m for m in mentions if m.party >= 0]
-        refs = resolve_references(text, sents, named, parties)
-        every = named + refs
-        relations = find_relations(text, sents, every)
-        addresses = find_addresses(text, sents, every)
-        return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+        with budget(path or doc_id, len(text)):
+            sents = sentences(text)
+            skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b])
+                    or (is_headline(text[a:b]) and not sanctions.is_list_item(text[a:b]))]
+            mentions = find_mentions(text, lambda spans: nlp.entities_in(text, spans), skip, sents)
+            check("finding names")
+            parties = cluster(mentions, text)
+            mentions += propagate(text, parties, mentions, skip)
+            parties = drop_products(text, parties)
+            check("grouping names into parties")
+            named = [m for m in mentions if m.party >= 0]
+            refs = resolve_references(text, sents, named, parties)
+            every = named + refs
+            offices, parties = _offices(text, sents, named, parties)
+            relations = find_relations(text, sents, every) + offices + list(find_table_flows(text, every))
+            relations += _listed_sanctions(text, every)
+            addresses = find_addresses(text, sents, every)
+            check("finding addresses")
+            return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+
+
+def _listed_sanctions(text: str, mentions: list[Mention]) -> list[Relation]:
+    """Sanctions announced as a bulleted list after "... designating the following entities:"."""
+    out = []
+    for target, authority, line in sanctions.listed(text, mentions, sanctions.issuer(text)):
+        rel = Relation("Sanction", target, None, line, "sanction-list")
+        rel.add("authority", authority.name)
+        if authority.country:
+            rel.add("country", authority.country)
+        out.append(rel)
+    return out
+
+
+def _offices(text: str, sents: list[tuple[int, int]], named: list[Mention],
+             parties: list[Party]) -> tuple[list[Relation], list[Party]]:
+    """Employments from office titles; parties made only of an office's words are dropped."""
+    by_index = {p.index: p for p in parties}
+    persons = [m for m in named if m.party in by_index and by_index[m.party].schema == "Person"]
+    offices = find_offices(text, sents, persons)
+    spans = office_spans(offices, text)
+    if spans:
+        def remnant(p: Party) -> bool:
+            return p.schema != "Person" and all(any(a <= m.start and m.end <= b for a, b in spans) for m in p.names)
+
+        parties = [p for p in parties if not remnant(p)]
+    out: list[Relation] = []
+    done: set[int] = set()
+    for office in offices:
+        if id(office.person) in done:
+            continue
+        body = body_of(office, text, named, parties)
+        if body is None or body.index == office.person.party or not body.mentions:
+            continue
+        done.add(id(office.person))
+        rel = Relation("Employment", office.person, body.mentions[0], office.sentence, "office")
+        rel.add("role", office.title)
+        out.append(rel)
+    return out, parties
 
 
 def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: str,

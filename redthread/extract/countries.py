@@ -1,0 +1,66 @@
+"""Country names to ISO codes, fast enough for the first document of a process.
+
+FtM's ``registry.country.clean`` builds rigour's full territory index on its
+first call, transliterating some 30,000 names in every script; in a fresh
+process that alone costs seconds, and the extractor asks "is this word a
+country?" for nearly every document. English prose names countries in Latin
+script, so this index keeps rigour's territory data (strong names, then weak
+names, then places, in that priority, as rigour does) but normalises only
+the Latin-script names, with a cheap casefold instead of transliteration.
+Names in other scripts fall back to FtM (rare, and only then paid for).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+_SKIP = re.compile(r"[.()\[\],;:_\-/ʻ'’]+")
+
+
+def _norm(name: str) -> str:
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c)).casefold()
+    return " ".join(_SKIP.sub(" ", name).split())
+
+
+@cache
+def _index() -> dict[str, str]:
+    from rigour._core import territories_jsonl
+    from rigour.data import iter_jsonl_text
+
+    tiers: list[dict[str, str]] = [{}, {}, {}]
+    for data in iter_jsonl_text(territories_jsonl()):
+        code = data["code"]
+        strong = [*data.get("names_strong", []), data.get("name", ""), data.get("full_name", "")]
+        for tier, names in enumerate((strong, data.get("names_weak", []), data.get("places", []))):
+            for name in names:
+                if name and not _other_script(name):
+                    tiers[tier].setdefault(_norm(name), code)
+            tiers[0].setdefault(code, code)
+            if data.get("alpha3"):
+                tiers[0].setdefault(data["alpha3"], code)
+    out: dict[str, str] = {}
+    for tier in reversed(tiers):
+        out.update(tier)
+    out.pop("", None)
+    return out
+
+
+def _other_script(text: str) -> bool:
+    """Letters outside the Latin script ("Россия", "中国"); punctuation such as ’ does not count."""
+    return any(c.isalpha() and not (c <= "\u024f" or "\u1e00" <= c <= "\u1eff") for c in text)
+
+
+@lru_cache(maxsize=4096)
+def country_code(text: str) -> str | None:
+    """The ISO code of the territory ``text`` names ("China" → "cn"), else None."""
+    text = text.strip()
+    if not text:
+        return None
+    if _other_script(text):
+        from followthemoney.types import registry
+
+        return registry.country.clean(text)
+    return _index().get(_norm(text))

@@ -1,0 +1,231 @@
+"""Score extraction on a folder of gold in the published format (``gold/*.json`` + ``texts/``).
+
+The shared real corpus (and held-out sets like it) keeps one JSON file per
+document under ``gold/``: ``text`` (a file under ``texts/``), ``entities``
+(``key``, ``class`` person|org, ``names``), ``relations`` (``class``,
+``source``, ``target``; sanctions carry a list of acceptable ``authority``
+names instead of a source; ownership may carry ``percentage``), and
+optional entities and relations that count neither way. Relation classes
+are coarse on purpose: ``employment`` is any of Employment, Directorship and
+Membership; ``ownership`` is Ownership or Control; ``associate`` also takes
+UnknownLink; ``address`` is two parties sharing an address.
+
+Matching follows that format's rules so ``redthread eval --set`` reports the
+same figures as the published scorer: names compared after dropping case,
+punctuation, hyphens and legal forms; each gold entity matched once (a second
+entity for it is a false positive); a relation matches on its class and both
+ends (family, associate and address in either order) and, for a sanction,
+an authority whose normalised name occurs in the edge's authority, country
+or programme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from redthread.errors import InputError
+from redthread.extract.evaluate import Counts, DocScore
+
+LEGAL = frozenset({
+    "ooo", "llc", "ltd", "limited", "co", "company", "jsc", "pjsc", "ao", "zao", "oao", "fze", "llp", "inc",
+    "corp", "corporation", "gmbh", "plc", "the", "ооо", "ао", "пао", "有限公司", "有限责任公司", "股份有限公司",
+})
+PERSON = frozenset({"Person"})
+ORG = frozenset({"Company", "Organization", "PublicBody", "LegalEntity"})
+NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
+#: FtM edge schema → (gold class, source property, target property).
+EDGES: dict[str, tuple[str, str, str]] = {
+    "Ownership": ("ownership", "owner", "asset"),
+    "Control": ("ownership", "controller", "controlled"),
+    "Family": ("family", "person", "relative"),
+    "Associate": ("associate", "person", "associate"),
+    "UnknownLink": ("associate", "subject", "object"),
+    "Employment": ("employment", "employee", "employer"),
+    "Directorship": ("employment", "director", "organization"),
+    "Membership": ("employment", "member", "organization"),
+    "Representation": ("agent", "agent", "client"),
+    "EconomicActivity": ("supply", "sender", "receiver"),
+    "Payment": ("payment", "payer", "beneficiary"),
+}
+UNORDERED = frozenset({"family", "associate", "address"})
+
+
+def norm(name: str) -> str:
+    """The comparison form of a name in this gold format."""
+    s = unicodedata.normalize("NFKC", name).lower()
+    s = re.sub(r"[«»\"“”'’`.,()\[\]]", " ", s).replace("-", " ")
+    toks = [t for t in s.split() if t not in LEGAL]
+    for suffix in ("有限公司", "有限责任公司"):
+        toks = [t[: -len(suffix)] if t.endswith(suffix) and len(t) > len(suffix) else t for t in toks]
+    return " ".join(toks)
+
+
+def _canon(cls: str, a: str | None, b: str | None) -> tuple[str, str | None, str | None]:
+    if cls in UNORDERED and a and b:
+        a, b = sorted((a, b))
+    return (cls, a, b)
+
+
+def load(path: Path) -> dict[str, Any]:
+    """One gold file; errors name the file and the field."""
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read gold file ({exc})", path=str(path)) from None
+    if not isinstance(gold, dict):
+        raise InputError("a gold file is one JSON object", path=str(path))
+    for field in ("text", "entities", "relations"):
+        if field not in gold:
+            raise InputError("missing", path=str(path), field=field)
+    for i, e in enumerate(gold["entities"]):
+        if not isinstance(e, dict) or not e.get("key") or e.get("class") not in ("person", "org") or not e.get("names"):
+            raise InputError("needs key, class (person|org) and names", path=str(path), field=f"entities[{i}]")
+    keys = {e["key"] for e in gold["entities"]}
+    for i, r in enumerate(gold["relations"]):
+        ends = [r.get("target")] + ([] if r.get("class") == "sanction" else [r.get("source")])
+        if not isinstance(r, dict) or not r.get("class") or any(k not in keys for k in ends):
+            raise InputError("needs a class and ends that are entity keys", path=str(path), field=f"relations[{i}]")
+    return gold
+
+
+def score(gold: dict[str, Any], entities: list[dict[str, Any]], name: str = "") -> DocScore:
+    """Compare extracted FtM ``entities`` with one gold document."""
+    ds = DocScore(name or str(gold["text"]), "set")
+    by_id = {e.get("id"): e for e in entities}
+    name_to_key = {norm(n): g["key"] for g in gold["entities"] for n in g["names"]}
+    optional = {norm(n) for n in gold.get("optional_entities", [])}
+    gold_class = {g["key"]: g["class"] for g in gold["entities"]}
+
+    def names(e: dict[str, Any]) -> list[str]:
+        props = e.get("properties", {})
+        return [v for p in NAME_PROPS for v in props.get(p, [])]
+
+    def key_of(e: dict[str, Any] | None) -> str | None:
+        for n in names(e) if e else []:
+            k = name_to_key.get(norm(n))
+            if k:
+                return k
+        return None
+
+    def is_optional(e: dict[str, Any] | None) -> bool:
+        return e is not None and any(norm(n) in optional for n in names(e))
+
+    seen: set[str] = set()
+    for e in entities:
+        schema = e.get("schema")
+        if schema not in PERSON | ORG:
+            continue
+        k = key_of(e)
+        if k and k not in seen and (gold_class[k] == "person") == (schema in PERSON):
+            seen.add(k)
+            ds.parties.tp += 1
+        elif k is None and is_optional(e):
+            continue
+        else:
+            ds.parties.fp += 1
+            ds.misses.append(f"party FP: {schema} {names(e)[:1]}" + (f" (gold {k}: {gold_class[k]})" if k else ""))
+    ds.parties.fn = len(gold["entities"]) - len(seen)
+    for g in gold["entities"]:
+        if g["key"] not in seen:
+            ds.misses.append(f"party FN: {g['class']} {g['names'][0]}")
+
+    out: list[tuple[tuple[str, str | None, str | None], dict[str, Any]]] = []
+    for e in entities:
+        schema, props = e.get("schema"), e.get("properties", {})
+        if schema in EDGES:
+            cls, sp, tp = EDGES[schema]
+            for s in props.get(sp, []):
+                for t in props.get(tp, []):
+                    se, te = by_id.get(s), by_id.get(t)
+                    out.append((_canon(cls, key_of(se), key_of(te)),
+                                {"props": props, "opt": is_optional(se) or is_optional(te)}))
+        elif schema == "Sanction":
+            for t in props.get("entity", []):
+                te = by_id.get(t)
+                auth = " ".join(props.get("authority", []) + props.get("country", []) + props.get("program", []))
+                out.append((("sanction", None, key_of(te)), {"authority": norm(auth), "opt": is_optional(te)}))
+    shared: dict[str, list[str]] = {}
+    for e in entities:
+        if e.get("schema") in PERSON | ORG:
+            k = key_of(e)
+            props = e.get("properties", {})
+            for a in props.get("addressEntity", []) + [norm(x) for x in props.get("address", [])]:
+                if k:
+                    shared.setdefault(a, []).append(k)
+    for ks in shared.values():
+        uniq = sorted(set(ks))
+        for i, a in enumerate(uniq):
+            for b in uniq[i + 1:]:
+                out.append((_canon("address", a, b), {"opt": False}))
+
+    def pct_ok(g: dict[str, Any], o: dict[str, Any]) -> bool:
+        if "percentage" not in g:
+            return True
+        vals = []
+        for v in o.get("props", {}).get("percentage", []):
+            try:
+                vals.append(float(str(v).strip("% ")))
+            except ValueError:
+                pass
+        return any(abs(v - float(g["percentage"])) <= 0.5 for v in vals)
+
+    def matches(g: dict[str, Any], k: tuple[str, str | None, str | None], o: dict[str, Any]) -> bool:
+        if g["class"] == "sanction":
+            return k[0] == "sanction" and k[2] == g["target"] and any(
+                f" {norm(a)} " in f" {o.get('authority', '')} " for a in g.get("authority", []) if norm(a))
+        return k == _canon(g["class"], g.get("source"), g.get("target")) and pct_ok(g, o)
+
+    golds = gold["relations"]
+    opts = gold.get("optional_relations", [])
+    matched: set[int] = set()
+    for k, o in out:
+        cls_counts = ds.relations[k[0]]
+        hit = next((i for i, g in enumerate(golds) if i not in matched and matches(g, k, o)), None)
+        if hit is not None:
+            matched.add(hit)
+            cls_counts.tp += 1
+            continue
+        if any(matches(g, k, o) for g in golds) or any(
+                k[0] == g["class"] and (g["class"] == "sanction" and k[2] == g.get("target")
+                                        or k == _canon(g["class"], g.get("source"), g.get("target")))
+                for g in opts):
+            continue  # a duplicate of a matched relation, or an optional one
+        if o.get("opt"):
+            continue
+        cls_counts.fp += 1
+        ds.misses.append(f"relation FP: {k}")
+    for i, g in enumerate(golds):
+        if i not in matched:
+            ds.relations[g["class"]].fn += 1
+            ds.misses.append(f"relation FN: {g['class']} {g.get('source')} -> {g['target']}")
+    return ds
+
+
+def evaluate_set(folder: Path, backend: str = "rules") -> list[DocScore]:
+    """Extract every text of a ``gold/`` + ``texts/`` folder and score it."""
+    from redthread.extract import extract_path
+
+    files = sorted((folder / "gold").glob("*.json"))
+    if not files:
+        raise InputError("no gold files (gold/*.json) here", path=str(folder))
+    scores = []
+    for path in files:
+        gold = load(path)
+        text = folder / "texts" / str(gold["text"])
+        if not text.is_file():
+            raise InputError(f"the text it scores is missing: {text}", path=str(path), field="text")
+        result = extract_path(text, dataset="eval")
+        scores.append(score(gold, result.entities, path.stem))
+    return scores
+
+
+def is_gold_set(folder: Path) -> bool:
+    """Whether ``folder`` is in this format (rather than our YAML gold)."""
+    return (folder / "gold").is_dir() and any((folder / "gold").glob("*.json"))
+
+
+__all__ = ["Counts", "evaluate_set", "is_gold_set", "load", "norm", "score"]
