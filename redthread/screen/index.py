@@ -172,7 +172,8 @@ class ScreeningIndex:
     schemata: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     datasets: list[tuple[str, ...]] = field(default_factory=list)
-    extras: list[tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]] | None] = field(default_factory=list)
+    extras: list[tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]], tuple[tuple[str, str], ...]] | None] = (
+        field(default_factory=list))
     name_text: list[str] = field(default_factory=list)
     name_data: list[str] = field(default_factory=list)
     name_entity: Any = None
@@ -251,7 +252,7 @@ class ScreeningIndex:
         schema = self.schemata[int(self._schema_codes[eidx])]
         if extra is None:
             return Record(schema, names)
-        return Record(schema, names, extra[0], extra[1], extra[2])
+        return Record(schema, names, extra[0], extra[1], extra[2], extra[3])
 
     def candidates(self, query: Record, limit: int = CANDIDATE_NAMES, skip: int | None = None) -> list[int]:
         """Entity indexes worth scoring for a query, best blocking score first."""
@@ -415,12 +416,12 @@ def analyze_entity(ent: Mapping[str, Any]) -> Row | None:
     if ent.get("schema") not in _MATCHABLE:
         return None
     rec = entity_record(ent)
-    if not rec.names:
-        return None
-    extras = (rec.countries, rec.birth_dates, rec.identifiers) if (
-        rec.countries or rec.birth_dates or rec.identifiers) else None
+    if not rec.names and not rec.id_values:
+        return None  # nothing to find it by (an entity with only an IMO number is found by that)
+    extras = (rec.countries, rec.birth_dates, rec.identifiers, rec.parts) if (
+        rec.countries or rec.birth_dates or rec.identifiers or rec.parts) else None
     names = [(f.text, f.encode(), list(name_keys(f))) for f in rec.names]
-    caption = str(ent.get("caption") or rec.names[0].text)
+    caption = str(ent.get("caption") or (rec.names[0].text if rec.names else sorted(rec.id_values)[0]))
     return (str(ent["id"]), rec.schema, caption, tuple(ent.get("datasets") or ()), extras, names,
             sorted(rec.id_values))
 
@@ -469,7 +470,7 @@ class _Builder:
         idx.captions.append(caption)
         idx.datasets.append(self.interned.setdefault(datasets, datasets))
         if extras is not None:
-            extras = (self.interned.setdefault(extras[0], extras[0]), extras[1], extras[2])
+            extras = (self.interned.setdefault(extras[0], extras[0]), extras[1], extras[2], extras[3])
         idx.extras.append(extras)
         for value in id_values:
             idx.identifiers.setdefault(value, []).append(eidx)
