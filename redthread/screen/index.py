@@ -55,6 +55,10 @@ SHORT_TOKEN = 8
 #: Names tied near the top that are ranked again with the common keys.
 POOL_FACTOR = 4
 POOL_MAX = 4096
+#: Candidates given the scorer's costly second opinion (when it has one):
+#: the first few in blocking order and the best few by the first score.
+SECOND_OPINION_BLOCKED = 4
+SECOND_OPINION_BEST = 3
 
 ProgressFn = Callable[[str, int, int | None], None]
 
@@ -360,7 +364,8 @@ class ScreeningIndex:
         scorer = get_scorer(algorithm)
         qschema = model.get(query.schema)
         allowed = {s.name for s in qschema.matchable_schemata} | {qschema.name} if qschema else None
-        results: list[Candidate] = []
+        deep = getattr(scorer, "second_opinion", False)
+        scored: list[tuple[int, str, Score, Record]] = []
         for eidx in self.candidates(query, skip=skip):
             if eidx == skip:
                 continue
@@ -371,11 +376,18 @@ class ScreeningIndex:
                 continue
             if exclude and self.ids[eidx] in exclude:
                 continue
-            score = scorer.score(query, self.record(eidx))
-            if score.score < cutoff or score.score <= 0:
-                continue
-            results.append(Candidate(eidx, self.ids[eidx], schema, self.captions[eidx],
-                                     self.datasets[eidx], score))
+            rec = self.record(eidx)
+            score = scorer.score(query, rec, second_opinion=False) if deep else scorer.score(query, rec)
+            scored.append((eidx, schema, score, rec))
+        if deep and scored:
+            # The costly second opinion only for the best few by blocking
+            # rank and by the first score: bounded work per query.
+            by_score = sorted(range(len(scored)), key=lambda k: -scored[k][2].score)[:SECOND_OPINION_BEST]
+            for k in sorted(set(range(min(len(scored), SECOND_OPINION_BLOCKED))) | set(by_score)):
+                eidx, schema, _, rec = scored[k]
+                scored[k] = (eidx, schema, scorer.score(query, rec), rec)
+        results = [Candidate(eidx, self.ids[eidx], schema, self.captions[eidx], self.datasets[eidx], score)
+                   for eidx, schema, score, _ in scored if score.score >= cutoff and score.score > 0]
         results.sort(key=lambda c: (-c.score.score, c.id))
         return results[:limit]
 
@@ -512,17 +524,19 @@ _CACHE: dict[tuple[str, str | None], tuple[str, ScreeningIndex]] = {}
 _LOCK = threading.Lock()
 
 
-def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | None = None) -> ScreeningIndex:
+def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | None = None,
+              digest: str | None = None) -> ScreeningIndex:
     """The screening index of a store, or of one dataset in it.
 
     Cached in the process until the store changes (a new load or judgement),
     and kept on disk beside the store (:mod:`redthread.screen.persist`), so
-    the next process loads it instead of building it again.
+    the next process loads it instead of building it again. ``digest``: the
+    store's content digest, when the caller has read it already.
     """
     from redthread.screen import persist
 
     key = (store.url, dataset)
-    sig = persist.content_digest(store)  # one read of the loads and judgements serves both caches
+    sig = digest or persist.content_digest(store)  # one read of the loads and judgements serves both caches
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == sig:

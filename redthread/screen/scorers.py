@@ -197,14 +197,17 @@ class RedthreadV2(RedthreadV1):
     BIRTH_DATE_MISMATCH = 0.6
     LEGAL_FORM_MISMATCH = 0.68
     NAME_PARTS_SWAPPED = 0.6
+    #: The index may ask for a score without the symbolic opinion first
+    #: (``second_opinion=False``) and then again for its best candidates.
+    second_opinion = True
 
-    def score(self, query: Record, cand: Record) -> Score:
+    def score(self, query: Record, cand: Record, second_opinion: bool = True) -> Score:
         base = super().score(query, cand)
         name = base.features["name"]
         features = dict(base.features)
         expl = dict(base.explanations)
         best = name
-        if name < SETTLED:
+        if second_opinion and name < SETTLED:
             sym, detail = symbolic_score(query.schema, query.name_props, cand.schema, cand.name_props)
             if sym > name:
                 best = sym
