@@ -47,7 +47,11 @@ def listing_status(store: Store) -> ListingStatus:
     from redthread.analyze.graph import load_graph
     from redthread.analyze.ownership import blocked
 
-    graph = load_graph(store, evidence=False)
+    # Not the columnar fast path (``evidence=False``): it opens the SQLite file
+    # through ADBC's own copy of SQLite, and a second SQLite library closing
+    # the file in a serving process drops the locks of the store's own
+    # connections (their next write fails with "disk I/O error").
+    graph = load_graph(store, evidence=True)
     status = ListingStatus()
     for node, items in graph.sanctions.items():
         status.sanctions[graph.ids[node]] = [
