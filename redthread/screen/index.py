@@ -387,7 +387,7 @@ class ScreeningIndex:
                 eidx, schema, _, rec = scored[k]
                 scored[k] = (eidx, schema, scorer.score(query, rec), rec)
         results = [Candidate(eidx, self.ids[eidx], schema, self.captions[eidx], self.datasets[eidx], score)
-                   for eidx, schema, score, _ in scored if score.score >= cutoff and score.score > 0]
+                   for eidx, schema, score, _ in scored if score.score > cutoff and score.score > 0]
         results.sort(key=lambda c: (-c.score.score, c.id))
         return results[:limit]
 

@@ -34,7 +34,9 @@ from redthread.store import Store
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
 #: Dataset names that mean "everything in the store" (yente's collection names).
-ALL_DATASETS = {"default", "all", ""}
+ALL_DATASETS = {"default", "all", "sanctions", ""}
+#: Properties that carry a name to screen.
+NAME_PROPS = ("name", "alias", "previousName", "firstName", "lastName", "weakAlias")
 
 
 def query_record(name: str, query: Mapping[str, Any]) -> Record:
@@ -55,7 +57,9 @@ def query_record(name: str, query: Mapping[str, Any]) -> Record:
         record = make_record(query.get("schema") or "LegalEntity", clean)
     except InputError as err:
         raise InputError(err.reason, field=f"queries.{name}.schema") from None
-    if not record.names and not record.identifiers:
+    if not record.names and not record.identifiers and not any(clean.get(p) for p in NAME_PROPS):
+        # A name in a script we cannot read (Khmer, say) is a valid query that
+        # finds nothing; it must not fail the other queries of the request.
         raise InputError("the query has no name and no identifier to match on",
                          field=f"queries.{name}.properties.name")
     return record
@@ -67,7 +71,9 @@ def matcher_info(algorithm: str) -> dict[str, Any]:
     return {
         "name": scorer.name,
         "description": scorer.description,
-        "features": {k: {"description": v, "coefficient": None, "url": ""} for k, v in scorer.features.items()},
+        # yente's FeatureDoc needs a number: ours are not linear weights, so 1.0.
+        "features": {k: {"description": v, "coefficient": 1.0, "url": ""} for k, v in scorer.features.items()},
+        "config": {},
     }
 
 
@@ -155,7 +161,8 @@ def match_index(
         responses[name] = {
             "status": 200,
             "results": [result_body(c, threshold, store, state) for c in found],
-            "total": {"value": len(found), "relation": "eq"},
+            # yente counts the matches, not the results returned.
+            "total": {"value": sum(1 for c in found if c.score.score >= threshold), "relation": "eq"},
             "query": query,
         }
     return {"responses": responses, "matcher": matcher_info(algorithm), "limit": limit}
@@ -176,7 +183,7 @@ def match(
 
     ``queries`` is the request's ``queries`` object (or the whole request
     body). ``dataset`` limits candidates to one dataset (``default``/``all``
-    or None: everything). Results scoring below ``cutoff`` are left out;
+    or None: everything). Results scoring at or below ``cutoff`` are left out (as yente);
     ``match`` is true at or above ``threshold``. Bad queries raise
     ``InputError`` naming the query and field.
     """

@@ -118,3 +118,12 @@ def test_peer_pairs_accuracy(shared: Path) -> None:
         right += got == p["match"]
     # redthread-v1 had 0.746 on these pairs.
     assert right / len(pairs) >= 0.85
+
+
+def test_unreadable_name_does_not_fail_the_batch() -> None:
+    """One query in a script we cannot analyse answers with no results; the others still run."""
+    index = ScreeningIndex.build([{"id": "p1", "schema": "Person", "properties": {"name": ["Ilse Marwick"]}}])
+    body = match_index(index, {"a": {"schema": "Person", "properties": {"name": ["ប៉ុល ពត"]}},
+                               "b": {"schema": "Person", "properties": {"name": ["Ilse Marwick"]}}})
+    assert body["responses"]["a"]["results"] == []
+    assert body["responses"]["b"]["results"][0]["id"] == "p1"
