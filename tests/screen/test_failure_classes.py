@@ -127,3 +127,11 @@ def test_unreadable_name_does_not_fail_the_batch() -> None:
                                "b": {"schema": "Person", "properties": {"name": ["Ilse Marwick"]}}})
     assert body["responses"]["a"]["results"] == []
     assert body["responses"]["b"]["results"][0]["id"] == "p1"
+
+
+def test_dotted_initials_are_one_word_in_order() -> None:
+    index = ScreeningIndex.build([{"id": "o1", "schema": "Company", "properties": {"name": ["K.L.M. Shipping"]}}])
+    body = match_index(index, {"a": {"schema": "Company", "properties": {"name": ["KLM Shipping"]}},
+                               "b": {"schema": "Company", "properties": {"name": ["M.L.K. Shipping"]}}})
+    assert body["responses"]["a"]["results"][0]["match"] is True
+    assert not any(r["match"] for r in body["responses"]["b"]["results"])
