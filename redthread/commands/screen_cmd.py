@@ -30,6 +30,14 @@ def _explain(result: dict[str, object]) -> str:
     return esc("\n".join(parts))
 
 
+def _listed(result: dict) -> str:
+    """Sanctioned (authority, program, since) or blocked by a 50 % rule (share), for the table."""
+    lines = [f"sanction: {s['authority']} {s['program']} {s['listing_date'] or ''}".strip()
+             for s in result.get("sanctions") or []]
+    lines += [f"sanction.linked: {b['authority']} {b['blocked_share']:g} %" for b in result.get("blocked") or []]
+    return "\n".join(lines)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def screen(
@@ -71,11 +79,11 @@ def register(app: typer.Typer) -> None:
         if not results:
             console.print(esc(f"no candidates for {name!r}"))
             return
-        table = Table("score", "match", "entity", "schema", "datasets", "why", show_lines=True)
+        table = Table("score", "match", "entity", "schema", "datasets", "listed", "why", show_lines=True)
         for r in results:
             table.add_row(f"{r['score']:.3f}", "[bold red]MATCH[/]" if r["match"] else "",
                           f"{esc(r['caption'])}\n[dim]{esc(r['id'])}[/]", esc(r["schema"]), esc(", ".join(r["datasets"])),
-                          _explain(r))
+                          esc(_listed(r)), _explain(r))
         console.print(table)
 
     @app.command()

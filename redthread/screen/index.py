@@ -55,6 +55,10 @@ SHORT_TOKEN = 8
 #: Names tied near the top that are ranked again with the common keys.
 POOL_FACTOR = 4
 POOL_MAX = 4096
+#: Candidates given the scorer's costly second opinion (when it has one):
+#: the first few in blocking order and the best few by the first score.
+SECOND_OPINION_BLOCKED = 4
+SECOND_OPINION_BEST = 3
 
 ProgressFn = Callable[[str, int, int | None], None]
 
@@ -172,7 +176,8 @@ class ScreeningIndex:
     schemata: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     datasets: list[tuple[str, ...]] = field(default_factory=list)
-    extras: list[tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]] | None] = field(default_factory=list)
+    extras: list[tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]], tuple[tuple[str, str], ...]] | None] = (
+        field(default_factory=list))
     name_text: list[str] = field(default_factory=list)
     name_data: list[str] = field(default_factory=list)
     name_entity: Any = None
@@ -251,7 +256,7 @@ class ScreeningIndex:
         schema = self.schemata[int(self._schema_codes[eidx])]
         if extra is None:
             return Record(schema, names)
-        return Record(schema, names, extra[0], extra[1], extra[2])
+        return Record(schema, names, extra[0], extra[1], extra[2], extra[3])
 
     def candidates(self, query: Record, limit: int = CANDIDATE_NAMES, skip: int | None = None) -> list[int]:
         """Entity indexes worth scoring for a query, best blocking score first."""
@@ -359,7 +364,8 @@ class ScreeningIndex:
         scorer = get_scorer(algorithm)
         qschema = model.get(query.schema)
         allowed = {s.name for s in qschema.matchable_schemata} | {qschema.name} if qschema else None
-        results: list[Candidate] = []
+        deep = getattr(scorer, "second_opinion", False)
+        scored: list[tuple[int, str, Score, Record]] = []
         for eidx in self.candidates(query, skip=skip):
             if eidx == skip:
                 continue
@@ -370,11 +376,18 @@ class ScreeningIndex:
                 continue
             if exclude and self.ids[eidx] in exclude:
                 continue
-            score = scorer.score(query, self.record(eidx))
-            if score.score < cutoff or score.score <= 0:
-                continue
-            results.append(Candidate(eidx, self.ids[eidx], schema, self.captions[eidx],
-                                     self.datasets[eidx], score))
+            rec = self.record(eidx)
+            score = scorer.score(query, rec, second_opinion=False) if deep else scorer.score(query, rec)
+            scored.append((eidx, schema, score, rec))
+        if deep and scored:
+            # The costly second opinion only for the best few by blocking
+            # rank and by the first score: bounded work per query.
+            by_score = sorted(range(len(scored)), key=lambda k: -scored[k][2].score)[:SECOND_OPINION_BEST]
+            for k in sorted(set(range(min(len(scored), SECOND_OPINION_BLOCKED))) | set(by_score)):
+                eidx, schema, _, rec = scored[k]
+                scored[k] = (eidx, schema, scorer.score(query, rec), rec)
+        results = [Candidate(eidx, self.ids[eidx], schema, self.captions[eidx], self.datasets[eidx], score)
+                   for eidx, schema, score, _ in scored if score.score > cutoff and score.score > 0]
         results.sort(key=lambda c: (-c.score.score, c.id))
         return results[:limit]
 
@@ -415,12 +428,12 @@ def analyze_entity(ent: Mapping[str, Any]) -> Row | None:
     if ent.get("schema") not in _MATCHABLE:
         return None
     rec = entity_record(ent)
-    if not rec.names:
-        return None
-    extras = (rec.countries, rec.birth_dates, rec.identifiers) if (
-        rec.countries or rec.birth_dates or rec.identifiers) else None
+    if not rec.names and not rec.id_values:
+        return None  # nothing to find it by (an entity with only an IMO number is found by that)
+    extras = (rec.countries, rec.birth_dates, rec.identifiers, rec.parts) if (
+        rec.countries or rec.birth_dates or rec.identifiers or rec.parts) else None
     names = [(f.text, f.encode(), list(name_keys(f))) for f in rec.names]
-    caption = str(ent.get("caption") or rec.names[0].text)
+    caption = str(ent.get("caption") or (rec.names[0].text if rec.names else sorted(rec.id_values)[0]))
     return (str(ent["id"]), rec.schema, caption, tuple(ent.get("datasets") or ()), extras, names,
             sorted(rec.id_values))
 
@@ -469,7 +482,7 @@ class _Builder:
         idx.captions.append(caption)
         idx.datasets.append(self.interned.setdefault(datasets, datasets))
         if extras is not None:
-            extras = (self.interned.setdefault(extras[0], extras[0]), extras[1], extras[2])
+            extras = (self.interned.setdefault(extras[0], extras[0]), extras[1], extras[2], extras[3])
         idx.extras.append(extras)
         for value in id_values:
             idx.identifiers.setdefault(value, []).append(eidx)
@@ -511,17 +524,19 @@ _CACHE: dict[tuple[str, str | None], tuple[str, ScreeningIndex]] = {}
 _LOCK = threading.Lock()
 
 
-def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | None = None) -> ScreeningIndex:
+def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | None = None,
+              digest: str | None = None) -> ScreeningIndex:
     """The screening index of a store, or of one dataset in it.
 
     Cached in the process until the store changes (a new load or judgement),
     and kept on disk beside the store (:mod:`redthread.screen.persist`), so
-    the next process loads it instead of building it again.
+    the next process loads it instead of building it again. ``digest``: the
+    store's content digest, when the caller has read it already.
     """
     from redthread.screen import persist
 
     key = (store.url, dataset)
-    sig = persist.content_digest(store)  # one read of the loads and judgements serves both caches
+    sig = digest or persist.content_digest(store)  # one read of the loads and judgements serves both caches
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == sig:

@@ -28,12 +28,15 @@ from redthread.errors import BadQuery, InputError, UnknownInput
 from redthread.screen.index import Candidate, ScreeningIndex, index_for
 from redthread.screen.record import Record, make_record
 from redthread.screen.scorers import DEFAULT, get_scorer, scorers
+from redthread.screen.state import StoreState, store_state
 from redthread.store import Store
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
 #: Dataset names that mean "everything in the store" (yente's collection names).
-ALL_DATASETS = {"default", "all", ""}
+ALL_DATASETS = {"default", "all", "sanctions", ""}
+#: Properties that carry a name to screen.
+NAME_PROPS = ("name", "alias", "previousName", "firstName", "lastName", "weakAlias")
 
 
 def query_record(name: str, query: Mapping[str, Any]) -> Record:
@@ -54,7 +57,9 @@ def query_record(name: str, query: Mapping[str, Any]) -> Record:
         record = make_record(query.get("schema") or "LegalEntity", clean)
     except InputError as err:
         raise BadQuery(err.reason, field=f"queries.{name}.schema") from None
-    if not record.names and not record.identifiers:
+    if not record.names and not record.identifiers and not any(clean.get(p) for p in NAME_PROPS):
+        # A name in a script we cannot read (Khmer, say) is a valid query that
+        # finds nothing; it must not fail the other queries of the request.
         raise InputError("the query has no name and no identifier to match on",
                          field=f"queries.{name}.properties.name")
     return record
@@ -66,7 +71,9 @@ def matcher_info(algorithm: str) -> dict[str, Any]:
     return {
         "name": scorer.name,
         "description": scorer.description,
-        "features": {k: {"description": v, "coefficient": None, "url": ""} for k, v in scorer.features.items()},
+        # yente's FeatureDoc needs a number: ours are not linear weights, so 1.0.
+        "features": {k: {"description": v, "coefficient": 1.0, "url": ""} for k, v in scorer.features.items()},
+        "config": {},
     }
 
 
@@ -79,29 +86,38 @@ def algorithms() -> dict[str, Any]:
     }
 
 
-def _is_target(entity: Mapping[str, Any], store: Store | None) -> bool:
-    topics = entity.get("properties", {}).get("topics", [])
-    if any(str(t).startswith("sanction") for t in topics):
-        return True
-    if store is None:
-        return False
-    return any(s.schema == "Sanction" for s in store.referencing(str(entity["id"])))
+def result_body(cand: Candidate, threshold: float, store: Store | None,
+                state: StoreState | None = None) -> dict[str, Any]:
+    """One yente ``ScoredEntityResponse`` (with redthread's explanations and listing status).
 
-
-def result_body(cand: Candidate, threshold: float, store: Store | None) -> dict[str, Any]:
-    """One yente ``ScoredEntityResponse`` (with redthread's explanations)."""
-    entity: dict[str, Any] | None = store.entity(cand.id) if store is not None else None
+    ``properties.topics`` gains ``sanction`` (listed) and ``sanction.linked``
+    (blocked by a 50 % rule) from our own analytics; ``sanctions`` and
+    ``blocked`` say by whom, under which program, since when and with which
+    blocked share. ``target`` is true for both.
+    """
+    entity: dict[str, Any] | None = None
+    if store is not None:
+        state = state or store_state(store)
+        entity = state.entity(store, cand.id)
     if entity is None:
         entity = {"id": cand.id, "schema": cand.schema, "caption": cand.caption, "properties": {},
                   "datasets": list(cand.datasets), "referents": []}
+    props = dict(entity.get("properties", {}))
+    listing: dict[str, Any] = {"topics": [], "sanctions": [], "blocked": []}
+    if store is not None and state is not None:
+        listing = state.status(store).of(str(entity["id"]))
+    own_topics = [str(t) for t in props.get("topics", [])]
+    topics = list(dict.fromkeys(own_topics + listing["topics"]))
+    if topics:
+        props["topics"] = topics
     return {
         "id": entity["id"],
         "caption": entity.get("caption", cand.caption),
         "schema": entity["schema"],
-        "properties": entity.get("properties", {}),
+        "properties": props,
         "datasets": entity.get("datasets", list(cand.datasets)),
         "referents": entity.get("referents", []),
-        "target": _is_target(entity, store),
+        "target": any(t.startswith("sanction") for t in topics),
         "first_seen": entity.get("first_seen"),
         "last_seen": entity.get("last_seen"),
         "last_change": entity.get("last_seen"),
@@ -109,6 +125,8 @@ def result_body(cand: Candidate, threshold: float, store: Store | None) -> dict[
         "match": cand.score.score >= threshold,
         "features": cand.score.features,
         "explanations": cand.score.explanations,
+        "sanctions": listing["sanctions"],
+        "blocked": listing["blocked"],
     }
 
 
@@ -123,6 +141,7 @@ def match_index(
     cutoff: float = 0.0,
     datasets: set[str] | None = None,
     exclude_entity_ids: set[str] | None = None,
+    state: StoreState | None = None,
 ) -> dict[str, Any]:
     """Run yente-shaped queries against a prepared index (see :func:`match`)."""
     if "queries" in queries and isinstance(queries["queries"], Mapping):
@@ -141,8 +160,9 @@ def match_index(
         query.setdefault("id", None)
         responses[name] = {
             "status": 200,
-            "results": [result_body(c, threshold, store) for c in found],
-            "total": {"value": len(found), "relation": "eq"},
+            "results": [result_body(c, threshold, store, state) for c in found],
+            # yente counts the matches, not the results returned.
+            "total": {"value": sum(1 for c in found if c.score.score >= threshold), "relation": "eq"},
             "query": query,
         }
     return {"responses": responses, "matcher": matcher_info(algorithm), "limit": limit}
@@ -163,13 +183,15 @@ def match(
 
     ``queries`` is the request's ``queries`` object (or the whole request
     body). ``dataset`` limits candidates to one dataset (``default``/``all``
-    or None: everything). Results scoring below ``cutoff`` are left out;
+    or None: everything). Results scoring at or below ``cutoff`` are left out (as yente);
     ``match`` is true at or above ``threshold``. Bad queries raise
     ``InputError`` naming the query and field.
     """
     scope = None if dataset is None or dataset in ALL_DATASETS else dataset
-    if scope is not None and scope not in {d.name for d in store.datasets()}:
+    state = store_state(store)  # per store content: no recount of datasets per request
+    if (scope is not None and scope not in state.datasets
+            and scope not in {d.name for d in store.datasets()}):
         raise UnknownInput(f"no dataset {scope!r} in the store; see `redthread datasets`", field="dataset")
-    index = index_for(store, scope)
+    index = index_for(store, scope, digest=state.digest)
     return match_index(index, queries, store=store, threshold=threshold, limit=limit, algorithm=algorithm,
-                       cutoff=cutoff, exclude_entity_ids=exclude_entity_ids)
+                       cutoff=cutoff, exclude_entity_ids=exclude_entity_ids, state=state)

@@ -42,6 +42,10 @@ PERSON = "person"
 ORG = "org"
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
+#: Dotted initials in an organisation's name ("A.B.C.", "L.X.C"): one word
+#: written with dots, so "A.B.C. Company" is "ABC Company" and the letters
+#: keep their order ("C.B.A." is another name).
+_DOTTED = re.compile(r"(?<!\w)(?:\w\.){2,}\w?(?!\w)")
 _MAX_FORM_TOKENS = max(len(k.split()) for k in LEGAL_FORMS)
 _MAX_GENERIC_TOKENS = max(len(k.split()) for k in GENERIC_WORDS if k.isascii())
 _GENERIC_ASCII = {k: v for k, v in GENERIC_WORDS.items() if k.isascii()}
@@ -212,7 +216,8 @@ def analyze(text: str, kind: str = ORG) -> NameForm | None:
     if kind == PERSON:
         # No stop words here: "Y. I. Petrov" has initials that look like them.
         return _person(text, tokens(text), cjk=False)
-    toks = [t for t in tokens(text) if t not in STOPWORDS] or tokens(text)
+    joined = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    toks = [t for t in tokens(joined) if t not in STOPWORDS] or tokens(joined)
     return _org(text, toks)
 
 

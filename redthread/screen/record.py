@@ -23,6 +23,8 @@ from redthread.screen.names import ORG, PERSON, NameForm, analyze
 #: Identifier properties that say "not the same party" when both sides have
 #: one and none agree (a company has one INN; a vessel one IMO number).
 EXCLUSIVE_IDS = frozenset({"innCode", "ogrnCode", "leiCode", "imoNumber", "uscCode", "swiftBic"})
+#: Person name-part properties, kept with their role.
+NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "motherName", "lastName")
 #: Identifier-typed properties that do not identify a party.
 IGNORED_IDS = frozenset({"okvedCode", "programId", "callSign"})
 _ALNUM = re.compile(r"[^0-9A-Z]")
@@ -51,10 +53,22 @@ class Record:
     countries: frozenset[str] = frozenset()
     birth_dates: frozenset[str] = frozenset()
     identifiers: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Name-part values (``firstName``, ``lastName``, ...) as (property, value)
+    #: pairs: which part of a name a word is, when the source says so.
+    parts: tuple[tuple[str, str], ...] = ()
 
     @property
     def id_values(self) -> set[str]:
         return {v for vals in self.identifiers.values() for v in vals}
+
+    @property
+    def name_props(self) -> tuple[tuple[str, str], ...]:
+        """Names and name parts as FtM (property, value) pairs (for the symbolic matcher)."""
+        return tuple(("name", n.text) for n in self.names) + self.parts
+
+    def part_values(self, *props: str) -> frozenset[str]:
+        """Lower-case words of the given name-part properties."""
+        return frozenset(w for p, v in self.parts if p in props for w in v.lower().split())
 
 
 @lru_cache(maxsize=512)
@@ -103,6 +117,7 @@ def make_record(schema_name: str | None, properties: Mapping[str, Iterable[Any]]
     countries: set[str] = set()
     dates: set[str] = set()
     ids: dict[str, set[str]] = {}
+    parts: list[tuple[str, str]] = []
 
     def add_name(text: str) -> None:
         if text in seen:
@@ -128,13 +143,19 @@ def make_record(schema_name: str | None, properties: Mapping[str, Iterable[Any]]
             norm = {n for n in (normalize_identifier(v) for v in vals) if n}
             if norm:
                 ids.setdefault(prop_name, set()).update(norm)
-    if kind == PERSON and not names:
-        first = " ".join(str(v) for p in ("firstName", "secondName", "middleName", "fatherName", "lastName")
-                         for v in properties.get(p, []) or [])
-        if first.strip():
-            add_name(first)
+    if kind == PERSON:
+        for prop_name in NAME_PARTS:
+            raw = properties.get(prop_name) or []
+            for v in [raw] if isinstance(raw, str) else raw:
+                if v is not None and str(v).strip():
+                    parts.append((prop_name, str(v).strip()))
+        if not names:
+            first = " ".join(v for p in ("firstName", "secondName", "middleName", "fatherName", "lastName")
+                             for k, v in parts if k == p)
+            if first.strip():
+                add_name(first)
     return Record(schema.name, names, frozenset(countries), frozenset(dates),
-                  {k: frozenset(v) for k, v in ids.items()})
+                  {k: frozenset(v) for k, v in ids.items()}, tuple(parts))
 
 
 def entity_record(entity: Mapping[str, Any]) -> Record:

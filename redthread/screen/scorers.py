@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from redthread.errors import RedthreadError
 from redthread.screen.compare import NameMatch, compare_names
 from redthread.screen.record import EXCLUSIVE_IDS, Record
+from redthread.screen.symbolic import org_classes, symbolic_score
 
 
 @dataclass
@@ -54,7 +55,7 @@ def scorers() -> dict[str, Scorer]:
     return dict(_SCORERS)
 
 
-DEFAULT = "redthread-v1"
+DEFAULT = "redthread-v2"
 
 
 def best_name(query: Record, cand: Record) -> tuple[NameMatch, str, str]:
@@ -160,5 +161,86 @@ class RedthreadV1:
         return Score(round(min(score, 1.0), 4), features, expl)
 
 
+#: A name score at or above this is settled by our own comparison; below it
+#: the symbolic matcher is asked for a second opinion.
+SETTLED = 0.97
+
+
+def _name_parts_swapped(query: Record, cand: Record) -> bool:
+    """Both sides say which word is the given name and which the family name, and they say it crosswise."""
+    q_first, q_last = query.part_values("firstName"), query.part_values("lastName")
+    c_first, c_last = cand.part_values("firstName"), cand.part_values("lastName")
+    if not (q_first and q_last and c_first and c_last) or q_last & c_last:
+        return False
+    return bool(q_last & c_first or q_first & c_last)
+
+
+class RedthreadV2(RedthreadV1):
+    """redthread-v1's name comparison with a symbolic second opinion and firmer evidence penalties."""
+
+    name = "redthread-v2"
+    description = (
+        "redthread-v1's name similarity, with a second opinion from name symbols (rigour's given-name "
+        "groups across scripts and nicknames, numbers written out, organisation types; nomenklatura "
+        "logic-v2's name matcher) taken when it is higher; a shared identifier raises the score; "
+        "conflicting identifiers, birth years, legal forms, countries or swapped first and last names "
+        "lower it."
+    )
+    features = {
+        **RedthreadV1.features,
+        "name_symbolic": "Name similarity from shared symbols (logic-v2's name matcher), when it beats ours.",
+        "name_parts_swapped": "firstName and lastName given on both sides, crosswise.",
+        "legal_form_mismatch": "Different organisation types by rigour's database (AG is JSC, GmbH is LLC).",
+    }
+    #: Penalties (multipliers): evidence against, strong enough to take a
+    #: perfect name under the usual 0.7 threshold on its own.
+    BIRTH_DATE_MISMATCH = 0.6
+    LEGAL_FORM_MISMATCH = 0.68
+    NAME_PARTS_SWAPPED = 0.6
+    #: The index may ask for a score without the symbolic opinion first
+    #: (``second_opinion=False``) and then again for its best candidates.
+    second_opinion = True
+
+    def score(self, query: Record, cand: Record, second_opinion: bool = True) -> Score:
+        base = super().score(query, cand)
+        name = base.features["name"]
+        features = dict(base.features)
+        expl = dict(base.explanations)
+        best = name
+        if second_opinion and name < SETTLED:
+            sym, detail = symbolic_score(query.schema, query.name_props, cand.schema, cand.name_props)
+            if sym > name:
+                best = sym
+                features["name_symbolic"] = round(sym, 4)
+                expl["name_symbolic"] = {"detail": detail}
+        # The evidence found by v1 (its features), weighed again on the better name score.
+        score = best
+        if "identifier_match" in features:
+            score = max(score, 0.95) if score >= 0.5 else max(score, 0.85)
+        elif "identifier_mismatch" in features:
+            score *= 0.6
+        if features.get("birth_date_match"):
+            score = min(1.0, score + 0.05 * (1 - score) + 0.02)
+        elif features.get("birth_date_mismatch"):
+            score *= self.BIRTH_DATE_MISMATCH
+        if features.get("country_mismatch"):
+            score *= 0.9
+        features.pop("legal_form_mismatch", None)
+        expl.pop("legal_form_mismatch", None)
+        if query.schema != "Person" and cand.schema != "Person":
+            q_cls = frozenset().union(*(org_classes(n.text) for n in query.names))
+            c_cls = frozenset().union(*(org_classes(n.text) for n in cand.names))
+            if q_cls and c_cls and not q_cls & c_cls:
+                features["legal_form_mismatch"] = 1.0
+                expl["legal_form_mismatch"] = {"query": sorted(q_cls), "candidate": sorted(c_cls)}
+                score *= self.LEGAL_FORM_MISMATCH
+        if _name_parts_swapped(query, cand):
+            features["name_parts_swapped"] = 1.0
+            expl["name_parts_swapped"] = {"query": query.parts, "candidate": cand.parts}
+            score *= self.NAME_PARTS_SWAPPED
+        return Score(round(min(score, 1.0), 4), features, expl)
+
+
 register(RedthreadV1())
+register(RedthreadV2())
 register(NameV1())

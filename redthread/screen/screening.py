@@ -12,6 +12,7 @@ from redthread.export.safe_csv import SafeWriter
 from redthread.screen.index import index_for
 from redthread.screen.matching import DEFAULT_THRESHOLD, match_index
 from redthread.screen.scorers import DEFAULT
+from redthread.screen.state import store_state
 from redthread.store import Store
 
 ProgressFn = Callable[[str, int, int | None], None]
@@ -84,8 +85,29 @@ def read_counterparties(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]
             yield n, rid or str(n - 1), {"schema": schema or "LegalEntity", "properties": props}
 
 
+#: One line per hit. Beside the match itself, what an analyst files: whether
+#: the hit is listed (``sanctioned``: authority, program, listing date) or
+#: blocked by a 50 % rule (``blocked_share``, the rule's authority and the
+#: blocked owners), as ``topics`` the way OpenSanctions shows them.
 RESULT_COLUMNS = ["row", "query_name", "rank", "match", "score", "entity_id", "caption", "schema",
-                  "datasets", "matched_name", "features"]
+                  "datasets", "matched_name", "topics", "sanctioned", "authority", "program", "listing_date",
+                  "blocked_share", "blocked_authority", "blocked_owners", "features"]
+
+
+def status_columns(result: dict[str, Any]) -> list[str]:
+    """The listing-status cells of one hit (see :data:`RESULT_COLUMNS`)."""
+    sanctions = result.get("sanctions") or []
+    blocked = result.get("blocked") or []
+
+    def joined(key: str) -> str:
+        return "; ".join(dict.fromkeys(str(s[key]) for s in sanctions if s.get(key)))
+
+    share = max((b["blocked_share"] for b in blocked), default=None)
+    owners = dict.fromkeys(o["name"] for b in blocked for o in b["owners"])
+    return [";".join(result["properties"].get("topics", [])), str(bool(sanctions)).lower(), joined("authority"),
+            joined("program"), min((str(s["listing_date"]) for s in sanctions if s.get("listing_date")), default=""),
+            "" if share is None else f"{share:g}", ";".join(dict.fromkeys(b["authority"] for b in blocked)),
+            "; ".join(owners)]
 
 
 def screen_file(
@@ -105,7 +127,8 @@ def screen_file(
     (rows, rows with a match, result lines).
     """
     rows = list(read_counterparties(path))
-    index = index_for(store, dataset)
+    state = store_state(store)
+    index = index_for(store, dataset, digest=state.digest)
     stats = {"rows": len(rows), "matched": 0, "lines": 0}
     tmp = output.with_name(output.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
@@ -113,8 +136,8 @@ def screen_file(
         writer.writerow(RESULT_COLUMNS)
         for done, (line, rid, query) in enumerate(rows, start=1):
             try:
-                body = match_index(index, {"q": query}, store=None, threshold=threshold, limit=limit,
-                                   algorithm=algorithm, cutoff=0.3)
+                body = match_index(index, {"q": query}, store=store, threshold=threshold, limit=limit,
+                                   algorithm=algorithm, cutoff=0.3, state=state)
             except InputError as err:
                 raise InputError(err.reason, path=str(path), line=line, field=err.field) from None
             results = body["responses"]["q"]["results"]
@@ -122,12 +145,12 @@ def screen_file(
             if any(r["match"] for r in results):
                 stats["matched"] += 1
             if not results:
-                writer.writerow([rid, qname, "", "false", "", "", "", "", "", "", ""])
+                writer.writerow([rid, qname, "", "false"] + [""] * (len(RESULT_COLUMNS) - 4))
             for rank, r in enumerate(results, start=1):
                 feats = ";".join(f"{k}={v}" for k, v in r["features"].items())
                 writer.writerow([rid, qname, rank, str(r["match"]).lower(), r["score"], r["id"], r["caption"],
                                  r["schema"], ";".join(r["datasets"]),
-                                 r["explanations"]["name"]["candidate"], feats])
+                                 r["explanations"]["name"]["candidate"], *status_columns(r), feats])
                 stats["lines"] += 1
             if progress is not None:
                 progress("rows", done, len(rows))

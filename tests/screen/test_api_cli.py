@@ -31,7 +31,7 @@ def test_post_match_yente_shape(url: str) -> None:
     res = client.post("/match/lists", json=body, params={"limit": 2, "threshold": 0.8, "algorithm": "logic-v1"})
     assert res.status_code == 200, res.text
     data = res.json()
-    assert data["limit"] == 2 and data["matcher"]["name"] == "redthread-v1"
+    assert data["limit"] == 2 and data["matcher"]["name"] == "redthread-v2"
     r1 = data["responses"]["q1"]
     assert r1["status"] == 200 and r1["results"][0]["id"] == "sl-beihai" and r1["results"][0]["match"]
     assert data["responses"]["q2"]["results"][0]["id"] == "sl-petrov"
@@ -47,7 +47,7 @@ def test_post_match_yente_shape(url: str) -> None:
 def test_get_algorithms(url: str) -> None:
     client = TestClient(create_app(url))
     data = client.get("/algorithms").json()
-    assert data["default"] == "redthread-v1"
+    assert data["default"] == "redthread-v2"
     assert "identifier_match" in {f for a in data["algorithms"] for f in a["features"]}
 
 
@@ -68,4 +68,4 @@ def test_screen_cli(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert res.exit_code == 0, res.output
     assert "sl-gulf" in out.read_text(encoding="utf-8")
     res = runner.invoke(cli_app, ["algorithms"])
-    assert res.exit_code == 0 and "redthread-v1" in res.output
+    assert res.exit_code == 0 and "redthread-v2" in res.output

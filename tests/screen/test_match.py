@@ -28,7 +28,7 @@ def test_match_has_the_yente_shape(loaded: Store) -> None:
         "q2": {"schema": "Company", "properties": {"name": ["Xiamen Beihai Electronics Co., Ltd."]}},
     }}, threshold=0.7, limit=3)
     assert set(body) == {"responses", "matcher", "limit"}
-    assert body["limit"] == 3 and body["matcher"]["name"] == "redthread-v1"
+    assert body["limit"] == 3 and body["matcher"]["name"] == "redthread-v2"
     assert "name" in body["matcher"]["features"]
     q1 = body["responses"]["q1"]
     assert q1["status"] == 200 and q1["total"]["relation"] == "eq"
@@ -110,5 +110,5 @@ def test_bulk_screen_file(loaded: Store, tmp_path: Path) -> None:
 
 def test_algorithms_listing() -> None:
     body = algorithms()
-    assert body["default"] == "redthread-v1"
-    assert {a["name"] for a in body["algorithms"]} >= {"redthread-v1", "name-v1"}
+    assert body["default"] == "redthread-v2"
+    assert {a["name"] for a in body["algorithms"]} >= {"redthread-v1", "redthread-v2", "name-v1"}

@@ -64,7 +64,7 @@ def match(
     body: EntityMatchQuery,
     limit: int = Query(5, ge=1, le=500, description="Results per query."),
     threshold: float = Query(0.7, ge=0.0, le=1.0, description="Score at which a result is a match."),
-    cutoff: float = Query(0.0, ge=0.0, le=1.0, description="Results scoring lower are left out."),
+    cutoff: float = Query(0.0, ge=0.0, le=1.0, description="Results scoring at or below are left out."),
     algorithm: str = Query(DEFAULT, description="Scoring algorithm (GET /algorithms)."),
     exclude_entity_ids: list[str] = Query([], description="Entity ids never to return."),
     store: Store = Depends(get_store),

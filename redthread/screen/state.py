@@ -1,0 +1,82 @@
+"""What screening knows about a store's current content, worked out once per change.
+
+A one-query ``/match`` must not recount every dataset's entities and
+statements to check a dataset name, assemble each hit's entity from its
+statements again, or reload the graph to tell whether a hit is sanctioned.
+All of that depends only on the store's content, which
+:func:`~redthread.screen.persist.content_digest` names (every load and
+judgement): so it is kept here per store URL and digest, and a new load or
+judgement starts afresh. Entities are kept in a bounded LRU.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from redthread.screen.status import ListingStatus, listing_status
+from redthread.store import Store
+
+#: Assembled hit entities kept per store.
+ENTITY_CACHE = 20_000
+
+
+@dataclass
+class StoreState:
+    """Per-content facts of one store."""
+
+    digest: str
+    datasets: frozenset[str]
+    _entities: OrderedDict[str, dict[str, Any] | None] = field(default_factory=OrderedDict)
+    _status: ListingStatus | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def entity(self, store: Store, entity_id: str) -> dict[str, Any] | None:
+        """The assembled entity (from the cache while the content stays the same)."""
+        with self._lock:
+            if entity_id in self._entities:
+                self._entities.move_to_end(entity_id)
+                return self._entities[entity_id]
+        ent = store.entity(entity_id)
+        with self._lock:
+            self._entities[entity_id] = ent
+            while len(self._entities) > ENTITY_CACHE:
+                self._entities.popitem(last=False)
+        return ent
+
+    def status(self, store: Store) -> ListingStatus:
+        """Sanctions and 50 %-rule blocks (computed on first use)."""
+        if self._status is None:
+            computed = listing_status(store)
+            with self._lock:
+                if self._status is None:
+                    self._status = computed
+        assert self._status is not None
+        return self._status
+
+
+_STATES: dict[str, StoreState] = {}
+_LOCK = threading.Lock()
+
+
+def store_state(store: Store) -> StoreState:
+    """The state of ``store``'s current content (one read of its loads and judgements)."""
+    from redthread.screen.persist import content_digest
+
+    digest = content_digest(store)
+    with _LOCK:
+        state = _STATES.get(store.url)
+        if state is not None and state.digest == digest:
+            return state
+    datasets = frozenset(str(row["dataset"]) for row in store.loads())
+    state = StoreState(digest, datasets)
+    with _LOCK:
+        _STATES[store.url] = state
+    return state
+
+
+def clear() -> None:
+    with _LOCK:
+        _STATES.clear()
