@@ -110,13 +110,16 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def search(text: str, limit: int = typer.Option(20, "--limit", "-n")) -> None:
-        """Find entities by name."""
+        """Find entities by name: any script, case or transliteration, forgiving typos."""
+        from redthread.search import search as find
+
         st = store()
         table = Table("id", "schema", "name", "datasets")
-        for eid in st.search(text, limit=limit):
-            ent = st.entity(eid)
+        for hit in find(st, text, limit=limit):
+            ent = st.entity(str(hit["id"]))
             if ent:
-                table.add_row(eid, ent["schema"], ent["caption"], ", ".join(ent["datasets"]))
+                matched = "" if hit["name"] == ent["caption"] else f"\n[dim]{hit['name']}[/]"
+                table.add_row(str(hit["id"]), ent["schema"], ent["caption"] + matched, ", ".join(ent["datasets"]))
         console.print(table)
 
     @app.command(name="formats")

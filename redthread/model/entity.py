@@ -17,7 +17,14 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.schema import Schema
 
 from redthread.errors import InputError
-from redthread.model.statement import BASE, META_DATASET, META_REFERENT, Statement, make_statement_id
+from redthread.model.statement import (
+    ANALYST_ORIGIN,
+    BASE,
+    META_DATASET,
+    META_REFERENT,
+    Statement,
+    make_statement_id,
+)
 
 
 def _schema(name: str) -> Schema:
@@ -171,8 +178,11 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
     stmts = [s for s in statements if s.removed_at is None]
     if not stmts:
         return None
-    schemata = {s.schema for s in stmts}
-    schema = _common_schema(schemata)
+    retyped = [s for s in stmts if s.prop == BASE and s.origin.startswith(ANALYST_ORIGIN)]
+    if retyped:  # an analyst corrected the type: the latest correction wins over the sources
+        schema = _schema(max(retyped, key=lambda s: (s.first_seen or "", s.id)).schema)
+    else:
+        schema = _common_schema({s.schema for s in stmts})
     props: dict[str, list[str]] = defaultdict(list)
     datasets: set[str] = set()
     referents: set[str] = set()
