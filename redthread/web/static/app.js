@@ -4,6 +4,7 @@ import { h, download, entityLink, errorBox, notAvailable, table } from "./dom.js
 import { attachSuggest } from "./suggest.js";
 import { graphPage } from "./graph.js";
 import { barChart, sankey, timelineChart } from "./charts.js";
+import { AUTHORITIES, editsPanel, readableTitle, resolvePanel, reviewPage as workbenchReview, statusBanner, tradePanel } from "./workbench.js";
 
 const main = document.getElementById("main");
 const enc = encodeURIComponent;
@@ -13,7 +14,7 @@ const enc = encodeURIComponent;
 const ROUTES = {
   ownership: (id) => discover(["owner"], id).then((d) => [...d, `/ownership/${enc(id)}`]),
   blocked: () => discover(["blocked"]).then((d) => [...d, "/blocked"]),
-  exposure: () => discover(["exposure"], null, { top: 50 }).then((d) => [...d, "/exposure"]),
+  exposure: (authority = "all") => discover(["exposure"], null, { top: 50, authority }).then((d) => [...d, `/exposure?authority=${enc(authority)}`]),
   redflags: (id) => discover(["redflag"], id).then((d) => [...d, id ? `/redflags?entity_id=${enc(id)}` : "/redflags"]),
   claims: (c) => discover(["claim"], null, { conflicts: c, conflicts_only: c }).then((d) => [...d, `/claims?conflicts=${c}`]),
   timeline: (id) => discover(["timeline"], id).then((d) => [...d, id ? `/timeline?entity_id=${enc(id)}` : "/timeline"]),
@@ -64,7 +65,17 @@ async function home() {
   main.replaceChildren(
     h("h1", {}, "Evidence graph"),
     h("p", {}, `${stats.entities} entities · ${stats.statements} statements · ${stats.documents} documents · ${stats.datasets} datasets`),
-    h("p", { class: "muted" }, "Start typing a name in the search box above."),
+    stats.entities ? h("div", { class: "start", id: "start" },
+      h("p", {}, h("b", {}, "Start here: "), "type a name in the search box above — any script, any case, typos forgiven (",
+        h("code", {}, "Стриж"), ", ", h("code", {}, "strizh"), ", ", h("code", {}, "stirzh"), ")."),
+      h("ul", {},
+        h("li", {}, h("a", { href: "#/redflags" }, "Red flags"), " — what looks like evasion, with why and the sources"),
+        h("li", {}, h("a", { href: "#/review" }, "Review"), " — records that may be the same party: merge or keep apart"),
+        h("li", {}, h("a", { href: "#/flows" }, "Trade flows"), " — who ships what to whom"),
+        h("li", {}, h("a", { href: "#/screen" }, "Screen"), " — check a counterparty against the store"),
+        h("li", {}, h("a", { href: "#/upload" }, "Upload"), " — add a document, a list or customs records")))
+      : h("div", { class: "start", id: "start" }, h("p", {}, h("b", {}, "The store is empty. "),
+        h("a", { href: "#/upload" }, "Upload"), " a document, a sanctions list or customs records, or run ", h("code", {}, "redthread demo"), " for the example case.")),
     h("h2", {}, "Datasets"),
     table(["dataset", "entities", "statements", "removed", "sources", "last load"],
       sets.datasets.map((d) => [d.name, d.entities, d.statements, d.removed, d.sources, d.last_load || ""])),
@@ -93,29 +104,48 @@ function sourceLine(src) {
 
 async function entityPage(id) {
   const prof = await api(`/entities/${enc(id)}`);
-  const ent = prof.entity || { caption: id, schema: "?", datasets: [] };
+  const ent = prof.entity || { caption: id, schema: "?", datasets: [], properties: {} };
+  const eid = prof.entity ? prof.entity.id : id;
   const captions = Object.fromEntries(prof.links.filter((l) => l.direction === "out").map((l) => [l.id, l.caption]));
   const props = prof.properties.map((p) => h("tr", {},
     h("th", {}, p.label),
     h("td", {}, h("ul", { class: "values" }, p.values.map((v) => h("li", { class: v.removed ? "removed" : "" },
       p.type === "entity" ? entityLink(v.value, captions[v.value] || v.value) : h("span", { class: "value" }, v.value),
       h("details", { open: v.sources.length <= 2 }, h("summary", {}, `${v.sources.length} source(s)`), h("ul", { class: "sources" }, v.sources.map(sourceLine)))))))));
+  // A link reads as a sentence: "receiver of brushless motors from Kowloon Bright (EconomicActivity)".
   const links = prof.links.map((l) => h("li", {},
-    l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `), entityLink(l.id, l.caption), ` (${l.schema || "?"})`,
-    l.counterpart ? h("span", {}, " · ", h("span", { class: "muted" }, `${l.counterpart.prop} `), entityLink(l.counterpart.id, l.counterpart.caption)) : null));
+    l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `),
+    l.counterpart ? [entityLink(l.counterpart.id, l.counterpart.caption), h("span", { class: "muted" }, ` (${l.counterpart.prop}) · `), entityLink(l.id, l.caption)]
+      : entityLink(l.id, l.caption), ` (${l.schema || "?"})`));
   const flags = h("div", {}, h("p", { class: "muted" }, "…"));
   const own = h("div", {}, h("p", { class: "muted" }, "…"));
+  const trade = h("div", {}, h("p", { class: "muted" }, "…"));
+  const resolve = h("div", {}, h("p", { class: "muted" }, "…"));
+  const edits = h("div", {}, h("p", { class: "muted" }, "…"));
+  const merged = prof.members.length > 1 ? h("details", { class: "members" }, h("summary", {}, `merged from ${prof.members.length} records`),
+    h("ul", {}, prof.members.map((m) => h("li", {}, h("code", {}, m))))) : null;
+  const title = readableTitle(ent);
   main.replaceChildren(...[
-    h("h1", { id: "entity-title" }, ent.caption, " ", h("small", { class: "muted" }, ent.schema)),
-    h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(prof.entity ? prof.entity.id : id)}` }, "Network graph"), " ",
+    h("h1", { id: "entity-title" }, title, " ", h("small", { class: "muted" }, ent.schema)),
+    title !== ent.caption ? h("p", { class: "muted aka" }, `also written ${ent.caption}`) : null,
+    statusBanner(eid),
+    h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(eid)}` }, "Network graph"), " ",
       h("a", { class: "button", href: `#/timeline/${enc(id)}` }, "Timeline"), " ",
-      h("button", { id: "dossier-pdf", onclick: () => downloadReport(prof.entity ? prof.entity.id : id, "pdf") }, "Dossier (PDF)"), " ",
-      h("button", { onclick: () => downloadReport(prof.entity ? prof.entity.id : id, "html") }, "Dossier (HTML)"), " ",
-      h("span", { class: "muted" }, `datasets: ${ent.datasets.join(", ")}`, prof.members.length > 1 ? ` · merged from ${prof.members.join(", ")}` : "")),
+      h("button", { id: "dossier-pdf", onclick: () => downloadReport(eid, "pdf") }, "Dossier (PDF)"), " ",
+      h("button", { onclick: () => downloadReport(eid, "html") }, "Dossier (HTML)"), " ",
+      h("span", { class: "muted" }, `datasets: ${ent.datasets.join(", ")}`), merged),
     prof.removed ? h("div", { class: "notice" }, "Every value of this entity was removed by a later load.") : null,
+    h("h2", {}, "Trade"), trade,
     h("h2", {}, "Properties and sources"), h("table", { class: "props" }, h("tbody", {}, props)),
     h("h2", {}, "Links"), links.length ? h("ul", { class: "links" }, links) : h("p", { class: "muted" }, "No links."),
-    h("h2", {}, "Ownership"), own, h("h2", {}, "Red flags"), flags].filter(Boolean));
+    h("h2", {}, "Ownership"), own, h("h2", {}, "Red flags"), flags,
+    h("h2", {}, "Same party?"), resolve, h("h2", {}, "Manual edits"), edits].filter(Boolean));
+  const again = () => entityPage(id);
+  trade.replaceChildren(await tradePanel(eid));
+  if (prof.entity) {
+    resolve.replaceChildren(await resolvePanel(eid, prof.members, again));
+    edits.replaceChildren(await editsPanel(prof.entity, again));
+  }
   own.replaceChildren(await capability("Ownership analysis", ROUTES.ownership(id), renderOwnership));
   flags.replaceChildren(await capability("Red flags", ROUTES.redflags(id), renderFlags));
 }
@@ -266,24 +296,7 @@ async function claimsPage() {
 }
 
 async function reviewPage() {
-  await listPage("Review: same party?", "The resolution review queue", ROUTES.candidates(), (data) => {
-    const rows = rowsOf(data, "candidates", "results");
-    if (!rows.length) return h("p", { class: "muted" }, "No candidates waiting for review.");
-    return h("ul", { class: "review", id: "review-list" }, rows.map((c) => {
-      const left = c.left_id || (c.left && c.left.id), right = c.right_id || (c.right && c.right.id);
-      const lcap = c.left_caption || (c.left && c.left.caption) || left, rcap = c.right_caption || (c.right && c.right.caption) || right;
-      const status = h("span", { class: "muted status" });
-      const judge = (j) => async () => {
-        try { await api(ROUTES.judgement()[0], { method: "POST", body: { left_id: left, right_id: right, judgement: j, score: c.score } }); status.textContent = ` recorded: ${j}`; }
-        catch (e) { status.replaceChildren(e.missing ? notAvailable("Recording judgements") : errorBox(e)); }
-      };
-      return h("li", {}, entityLink(left, lcap), h("span", { class: "muted" }, ` (${(c.left_datasets || []).join(", ")})`), " ≟ ",
-        entityLink(right, rcap), h("span", { class: "muted" }, ` (${(c.right_datasets || []).join(", ")})`),
-        c.score !== undefined ? h("span", { class: "muted" }, ` score ${Number(c.score).toFixed(2)} `) : " ",
-        h("button", { onclick: judge("positive") }, "same"), h("button", { onclick: judge("negative") }, "different"), h("button", { onclick: judge("unsure") }, "unsure"), status,
-        c.explanations && Object.keys(c.explanations).length ? h("details", {}, h("summary", {}, "why"), explain(c.explanations)) : null);
-    }));
-  });
+  await workbenchReview(main);
 }
 
 // A match explanation: one line per feature ("name: query ≈ candidate (method)").
@@ -340,10 +353,16 @@ function uploadPage() {
 async function redflagsPage() {
   await listPage("Red flags", "Red-flag rules", ROUTES.redflags(null), renderFlags);
   main.append(h("h2", {}, "Blocked by ownership"), await capability("The 50 % rule analysis", ROUTES.blocked(), (d) => genericTable(rowsOf(d, "blocked", "results"))));
-  main.append(h("h2", {}, "Exposure to sanctioned parties"), await capability("Exposure analysis", ROUTES.exposure(), (d) => genericTable(rowsOf(d, "exposure", "results").map((r) => ({
+  // Whose lists count is a visible choice (default: every authority's).
+  const expo = h("div", { id: "exposure" });
+  const showExposure = async (authority) => expo.replaceChildren(await capability("Exposure analysis", ROUTES.exposure(authority), (d) => genericTable(rowsOf(d, "exposure", "results").map((r) => ({
     id: r.id, name: r.name, schema: r.schema, hops: r.hops, strength: r.strength, blocked: r.blocked, nearest: r.nearest,
     path: (r.path || []).map((l) => `${l.source_name} —${l.label || l.type}→ ${l.target_name}`).join("; "),
   })))));
+  const pick = h("select", { id: "exposure-authority", onchange: () => showExposure(pick.value) },
+    AUTHORITIES.map((a) => h("option", { value: a }, a === "all" ? "all authorities" : a)));
+  main.append(h("h2", {}, "Exposure to sanctioned parties"), h("p", {}, h("label", {}, "sanctioned by ", pick)), expo);
+  await showExposure("all");
 }
 
 const PAGES = [
