@@ -117,6 +117,7 @@ export async function resolvePanel(id, members, onChange) {
 // ------------------------------------------------------------ manual edits
 const LINKS = ["Ownership", "Directorship", "Representation", "Employment", "Membership", "Family", "Associate", "UnknownLink"];
 const PARTIES = ["Company", "Person", "Organization", "LegalEntity", "PublicBody"];
+let formsOpen = false; // the forms stay open while an analyst adds several facts (the page is drawn again after each)
 
 function editForm(kind, fields, submit) {
   const status = h("span", { class: "muted status" });
@@ -171,7 +172,7 @@ export async function editsPanel(ent, onChange) {
   other.addEventListener("input", () => { otherId = null; });
   await refresh();
   return h("div", { id: "edits-panel" }, list,
-    h("details", { class: "edit-forms" }, h("summary", {}, "Add or correct a fact by hand"),
+    h("details", { class: "edit-forms", open: formsOpen, ontoggle: (ev) => { formsOpen = ev.target.open; } }, h("summary", {}, "Add or correct a fact by hand"),
       h("p", {}, h("b", {}, "Property "), propForm), h("p", {}, h("b", {}, "Link "), linkForm), h("p", {}, h("b", {}, "Type "), retypeForm),
       h("p", { class: "muted" }, "Each edit is stored as a statement with you as its origin and your note as its source; undo keeps it in the history.")));
 }
