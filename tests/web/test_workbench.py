@@ -117,6 +117,7 @@ def test_search_any_script_then_entity_banner_and_trade(server: str, page) -> No
     trade = page.inner_text("#trade-panel")
     assert "Bought" in trade and "Lingxi Motor" in trade and "CHPL" in trade
     assert page.inner_text("#entity-title").startswith("Tundra Trading")
+    page.wait_for_selector("text=No owners, holdings or controllers are known.")  # no links: said plainly
     fits(page)
     page.screenshot(path=str(ARTIFACTS / "wb-03-trade.png"), full_page=True)
 
@@ -157,6 +158,7 @@ def test_manual_fact_with_note_and_undo(server: str, page) -> None:  # type: ign
     form.locator("input[name=note]").fill("board minutes")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("ul.links :text('Лоскутов')")
+    page.wait_for_selector("#edits-list table")
     page.screenshot(path=str(ARTIFACTS / "wb-05-edits.png"), full_page=True)
     page.locator("#edits-list tr", has_text="website").locator("button.undo").click()
     page.wait_for_selector("#edits-list :text('undone')")
@@ -187,3 +189,54 @@ def test_exposure_authority_is_a_visible_choice(server: str, page) -> None:  # t
     page.select_option("#exposure-authority", "UN")
     page.wait_for_function("!document.querySelector('#exposure').innerText.includes('Komax')")
     page.screenshot(path=str(ARTIFACTS / "wb-07-exposure.png"))
+
+
+def test_flows_page_controls_and_labels(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/#/flows?by=month,chpl_tier")
+    page.wait_for_selector("#flow-controls")
+    page.wait_for_selector("main svg.chart")
+    text = page.inner_text("main")
+    assert "not on CHPL" in text and "CHPL tier" in text
+    assert "→ ?" not in text and "Sankey" not in text  # a Sankey only between parties
+    page.select_option("#flow-controls select[name=first]", "supplier")
+    page.select_option("#flow-controls select[name=second]", "buyer")
+    page.check("#flow-controls input[name=chpl]")
+    page.click("#flow-controls button[type=submit]")
+    page.wait_for_selector("text=Sankey: supplier → buyer")
+    assert "chpl_only=true" in page.url
+    fits(page)
+    page.screenshot(path=str(ARTIFACTS / "wb-08-flows.png"), full_page=True)
+
+
+def test_long_lists_filter_group_and_page(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/#/redflags")
+    page.wait_for_selector("#flag-list")
+    total = page.locator("#flag-list ul.flags li.flag").count()
+    assert total >= 1
+    rules = page.locator("#flag-list select[name=rule_title] option").all_inner_texts()
+    assert rules[0].startswith("every") and len(rules) >= 2
+    page.select_option("#flag-list select[name=rule_title]", index=1)
+    chosen = rules[1].rsplit(" (", 1)[0]
+    heads = page.locator("#flag-list .group h3").all_inner_texts()
+    assert heads and all(hd.startswith(chosen) for hd in heads)  # grouped by rule, the why said once
+    page.fill("#flag-list input.filter", "no party has this name")
+    page.wait_for_selector("#flag-list :text('nothing matches')")
+    page.screenshot(path=str(ARTIFACTS / "wb-09-redflags.png"))
+    page.goto(server + "/#/timeline")
+    page.wait_for_selector("#timeline-list")
+    assert page.locator("#timeline-list tbody tr").count() <= 50
+    fits(page)
+
+
+def test_upload_customs_records_with_their_mapping(server: str, page, fixtures: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/#/upload")
+    page.set_input_files("#upload-form input[name=file]", str(fixtures / "trade" / "records.csv"))
+    page.set_input_files("#upload-form input[name=mapping]", str(fixtures / "trade" / "records.mapping.yaml"))
+    page.fill("#upload-form input[name=dataset]", "customs2")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-result table")
+    text = page.inner_text("#upload-result")
+    assert "records.csv" in text and "null" not in text
+    page.screenshot(path=str(ARTIFACTS / "wb-10-upload.png"))
+    names = {d["name"] for d in httpx.get(f"{server}/datasets").json()["datasets"]}
+    assert "customs2" in names

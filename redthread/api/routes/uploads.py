@@ -11,6 +11,7 @@ from redthread.api.uploads import safe_name, save_upload
 from redthread.errors import InputError, RedthreadError
 from redthread.ingest import ingest
 from redthread.store import Store
+from redthread.trade.mapping import beside
 
 router = APIRouter(tags=["ingest"])
 
@@ -21,11 +22,20 @@ def upload_ingest(
     dataset: str = Form(..., description="dataset the load belongs to"),
     fmt: str | None = Form(None, alias="format", description="input format (detected when omitted)"),
     skip_errors: bool = Form(False),
+    mapping: UploadFile | None = File(None, description="column mapping YAML for customs records (CSV, Parquet)"),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
-    """Store the upload under the data folder, then ingest it like ``redthread ingest``."""
+    """Store the upload under the data folder, then ingest it like ``redthread ingest``.
+
+    Customs records need their column mapping: sent as ``mapping``, it is
+    kept beside the records (``<records>.mapping.yaml``), as on disk.
+    """
     try:
         path = save_upload(file.file, file.filename)
+        if mapping is not None and mapping.filename:
+            saved = save_upload(mapping.file, mapping.filename)
+            saved.replace(beside(path))
+            fmt = fmt or "customs"
     except InputError as exc:
         raise HTTPException(status_code=413, detail=str(exc)) from exc
     try:
@@ -33,6 +43,7 @@ def upload_ingest(
                                  source=safe_name(file.filename))
     except RedthreadError as exc:
         path.unlink(missing_ok=True)  # nothing was stored: keep no orphan file
+        beside(path).unlink(missing_ok=True)
         raise HTTPException(status_code=422, detail=str(exc).replace(str(path.parent) + "/", "")) from exc
     return {
         "file": path.name,

@@ -33,4 +33,5 @@ export function attachSuggest(input, onPick) {
     else if (ev.key === "Escape") close();
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
+  window.addEventListener("hashchange", () => { clearTimeout(timer); seq++; hits = []; close(); });
 }

@@ -227,3 +227,40 @@ function explainPair(ex) {
   return h("ul", { class: "explain" }, Object.entries(ex).map(([feature, v]) => h("li", {}, h("b", {}, feature), ": ",
     v && typeof v === "object" ? `${v.query ?? ""} ≈ ${v.candidate ?? ""}${v.method ? ` (${v.method})` : ""}` : String(v))));
 }
+
+// ------------------------------------------------------------ long lists: filter, group, pages
+// A list of rows shown a page at a time, with a text filter and optional selects
+// (`choices`: {field: label}); `render(rowsOfPage)` draws one page.
+export function pagedList(rows, render, { pageSize = 25, id = "paged", choices = {}, text = (r) => JSON.stringify(r), groupBy = null } = {}) {
+  const state = { page: 0, q: "", pick: {} };
+  const body = h("div", { class: "paged-body" });
+  const info = h("span", { class: "muted" });
+  const prev = h("button", { type: "button", class: "prev", onclick: () => { state.page--; draw(); } }, "← previous");
+  const next = h("button", { type: "button", class: "next", onclick: () => { state.page++; draw(); } }, "next →");
+  const search = h("input", { type: "search", placeholder: "filter…", class: "filter", oninput: () => { state.q = search.value.toLowerCase(); state.page = 0; draw(); } });
+  const selects = Object.entries(choices).map(([field, label]) => {
+    const values = [...new Set(rows.map((r) => r[field]).filter((v) => v !== undefined && v !== null && v !== ""))].sort();
+    const counts = Object.fromEntries(values.map((v) => [v, rows.filter((r) => r[field] === v).length]));
+    const sel = h("select", { name: field, onchange: () => { state.pick[field] = sel.value; state.page = 0; draw(); } },
+      h("option", { value: "" }, `every ${label}`), values.map((v) => h("option", { value: v }, `${v} (${counts[v]})`)));
+    return sel;
+  });
+  const draw = () => {
+    const kept = rows.filter((r) => Object.entries(state.pick).every(([f, v]) => !v || r[f] === v) && (!state.q || text(r).toLowerCase().includes(state.q)));
+    const pages = Math.max(1, Math.ceil(kept.length / pageSize));
+    state.page = Math.min(Math.max(0, state.page), pages - 1);
+    const slice = kept.slice(state.page * pageSize, (state.page + 1) * pageSize);
+    info.textContent = kept.length ? ` ${state.page * pageSize + 1}–${state.page * pageSize + slice.length} of ${kept.length}${kept.length < rows.length ? ` (filtered from ${rows.length})` : ""} ` : " nothing matches ";
+    prev.disabled = state.page === 0; next.disabled = state.page >= pages - 1;
+    body.replaceChildren(groupBy ? groups(slice, groupBy, render) : render(slice));
+  };
+  draw();
+  return h("div", { id, class: "paged" }, h("p", { class: "paged-controls" }, search, " ", selects, " ", prev, info, next), body);
+}
+
+function groups(rows, key, render) {
+  const order = [];
+  const by = new Map();
+  for (const r of rows) { const k = key(r); if (!by.has(k)) { by.set(k, []); order.push(k); } by.get(k).push(r); }
+  return h("div", {}, order.map((k) => h("div", { class: "group" }, h("h3", {}, k), render(by.get(k)))));
+}
