@@ -240,3 +240,22 @@ def test_upload_customs_records_with_their_mapping(server: str, page, fixtures: 
     page.screenshot(path=str(ARTIFACTS / "wb-10-upload.png"))
     names = {d["name"] for d in httpx.get(f"{server}/datasets").json()["datasets"]}
     assert "customs2" in names
+
+
+def test_impact_and_capacity_pages(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/#/impact")
+    page.wait_for_function("!document.querySelector('main').innerText.includes('Loading')")
+    page.wait_for_selector("#impact-table, main .muted >> nth=1")
+    text = page.inner_text("main")
+    assert "Designation impact" in text and "error" not in text.lower()
+    page.screenshot(path=str(ARTIFACTS / "wb-11-impact.png"), full_page=True)
+    page.goto(server + "/#/capacity")
+    page.fill("#capacity-form input[name=buyer_name]", "Tundra")
+    page.wait_for_selector("#capacity-form .suggest li")
+    page.click("#capacity-form .suggest li >> nth=0")
+    page.click("#capacity-form button[type=submit]")
+    page.wait_for_function("!document.querySelector('#capacity-result').innerText.includes('Computing')")
+    result = page.inner_text("#capacity-result")
+    assert "error" not in result.lower() and result.strip()
+    fits(page)
+    page.screenshot(path=str(ARTIFACTS / "wb-12-capacity.png"), full_page=True)

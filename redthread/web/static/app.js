@@ -4,7 +4,7 @@ import { h, download, entityLink, errorBox, notAvailable, table } from "./dom.js
 import { attachSuggest } from "./suggest.js";
 import { graphPage } from "./graph.js";
 import { barChart, sankey, timelineChart } from "./charts.js";
-import { AUTHORITIES, editsPanel, pagedList, readableTitle, resolvePanel, reviewPage as workbenchReview, statusBanner, tradePanel } from "./workbench.js";
+import { AUTHORITIES, capacityPage, editsPanel, impactPage, pagedList, readableTitle, resolvePanel, reviewPage as workbenchReview, statusBanner, tradePanel } from "./workbench.js";
 
 const main = document.getElementById("main");
 const enc = encodeURIComponent;
@@ -439,6 +439,8 @@ const PAGES = [
   [/^#\/review$/, () => reviewPage()],
   [/^#\/upload$/, () => uploadPage()],
   [/^#\/screen$/, () => screenPage()],
+  [/^#\/impact$/, () => impactPage(main)],
+  [/^#\/capacity$/, () => capacityPage(main)],
 ];
 
 async function route() {

@@ -264,3 +264,55 @@ function groups(rows, key, render) {
   for (const r of rows) { const k = key(r); if (!by.has(k)) { by.set(k, []); order.push(k); } by.get(k).push(r); }
   return h("div", {}, order.map((k) => h("div", { class: "group" }, h("h3", {}, k), render(by.get(k)))));
 }
+
+// ------------------------------------------------------------ impact and capacity
+// Impact: not-yet-sanctioned parties ranked by the (CHPL-weighted) flow a designation would
+// cut, each with the shipments behind its rank.
+export async function impactPage(main) {
+  main.replaceChildren(h("h1", {}, "Designation impact"), h("p", { class: "muted" },
+    "Parties not yet sanctioned, ranked by the flow to sanctioned buyers a designation would cut (CHPL goods weighted). Open a row for the shipments behind it."));
+  let rows;
+  try { rows = await api("/trade/impact?top=50"); } catch (e) { main.append(e.missing ? notAvailable("Designation impact") : errorBox(e)); return; }
+  if (!rows.length) { main.append(h("p", { class: "muted" }, "No flow to sanctioned buyers in the trade records.")); return; }
+  main.append(h("table", { id: "impact-table" }, h("thead", {}, h("tr", {}, ["#", "party", "would cut", "share of its flow", "in the min cut", "sanctioned buyers", "evidence"].map((c) => h("th", {}, c)))),
+    h("tbody", {}, rows.map((r, i) => h("tr", {}, h("td", {}, i + 1), h("td", {}, entityLink(r.id, r.name)), h("td", {}, usd(r.cut_usd)),
+      h("td", {}, `${Math.round((r.cut_share || 0) * 100)} %`), h("td", {}, r.in_min_cut ? "yes" : ""),
+      h("td", {}, (r.sanctioned_buyers || []).join(", ")),
+      h("td", {}, h("details", {}, h("summary", {}, `${[...(r.evidence.in || []), ...(r.evidence.out || [])].length} flow(s)`),
+        table(["from", "to", "value", "CHPL-weighted", "records", "largest record"], [...(r.evidence.in || []), ...(r.evidence.out || [])].map((e) => [
+          entityLink(e.supplier, e.supplier_name), entityLink(e.buyer, e.buyer_name), usd(e.value_usd), usd(e.weighted_usd), e.records, e.largest_record || ""])))))))));
+}
+
+// Capacity: units a month the component flows into a buyer could support, from a bill of materials.
+const BOM_EXAMPLE = "# one unit: each component, how many per unit, its HS codes, words in the goods description, a unit price\nproduct: FPV quadcopter\ncomponents:\n  motor: {per_unit: 4, hs: [\"8501.31\"], keywords: [brushless motor], unit_price_usd: 15}\n  flight_controller: {per_unit: 1, hs: [\"8542.31\"], keywords: [flight controller], unit_price_usd: 30}\n  esc: {per_unit: 1, hs: [\"8504.40\"], keywords: [speed controller], unit_price_usd: 25}\n";
+export function capacityPage(main) {
+  const out = h("div", { id: "capacity-result" });
+  const buyer = h("input", { name: "buyer_name", placeholder: "buyer: type a name", autocomplete: "off", required: true, size: 36 });
+  let buyerId = null;
+  const form = h("form", { id: "capacity-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    if (!buyerId) { out.replaceChildren(errorBox(new Error("pick the buyer from the suggestions"))); return; }
+    out.replaceChildren(h("p", { class: "muted" }, "Computing…"));
+    try {
+      const r = await api("/trade/capacity", { method: "POST", body: { buyer: buyerId, bom: new FormData(form).get("bom") } });
+      out.replaceChildren(capacityResult(r));
+    } catch (e) { out.replaceChildren(e.missing ? notAvailable("Capacity") : errorBox(e)); }
+  } },
+  h("p", {}, h("span", { class: "search-box inline" }, buyer, h("ul", { class: "suggest", hidden: true }))),
+  h("p", {}, h("label", {}, "Bill of materials (YAML, see docs/trade.md)", h("br"), h("textarea", { name: "bom", rows: 7, cols: 80 }, BOM_EXAMPLE))),
+  h("p", {}, h("button", { type: "submit" }, "Compute capacity")));
+  attachSuggest(buyer, (hit) => { buyerId = hit.id; });
+  buyer.addEventListener("input", () => { buyerId = null; });
+  main.replaceChildren(h("h1", {}, "Production capacity"), h("p", { class: "muted" },
+    "How many units a month the components shipped to a buyer could build, which component binds, and what documents claim."), form, out);
+}
+
+function capacityResult(r) {
+  const rows = Object.entries(r).filter(([, v]) => typeof v !== "object" || v === null).map(([k, v]) => [k.replaceAll("_", " "), typeof v === "number" ? v.toLocaleString("en", { maximumFractionDigits: 1 }) : String(v ?? "")]);
+  const lists = Object.entries(r).filter(([, v]) => Array.isArray(v) && v.length && typeof v[0] === "object");
+  return h("div", {}, table(["", ""], rows), lists.map(([k, v]) => h("div", {}, h("h3", {}, k.replaceAll("_", " ")),
+    table(Object.keys(v[0]).slice(0, 8), v.slice(0, 50).map((x) => Object.keys(v[0]).slice(0, 8).map((c) => {
+      const val = x[c];
+      return val && typeof val === "object" ? JSON.stringify(val).slice(0, 120) : typeof val === "number" ? val.toLocaleString("en", { maximumFractionDigits: 1 }) : String(val ?? "");
+    }))))));
+}
