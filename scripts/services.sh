@@ -18,6 +18,8 @@ services_install() {
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
   dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+  # Chinese, Japanese and Korean names in dossiers (embedded in the PDF).
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing Debian packages: ${need[*]}"
     _sudo apt-get update -qq

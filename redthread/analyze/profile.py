@@ -122,10 +122,15 @@ def links(store: Store, cid: str, own: list[Statement] | None = None) -> list[di
 def _counterpart(store: Store, edge: dict[str, Any], via: str) -> dict[str, Any] | None:
     """For an edge entity (Ownership, Control, ...), the party at its other end."""
     schema = model.get(edge["schema"])
-    if schema is None or not schema.edge or schema.source_prop is None or schema.target_prop is None:
+    if schema is None:
         return None
-    src, tgt = schema.source_prop.name, schema.target_prop.name
-    other_prop = tgt if via == src else src if via == tgt else None
+    if schema.edge and schema.source_prop is not None and schema.target_prop is not None:
+        src, tgt = schema.source_prop.name, schema.target_prop.name
+        other_prop = tgt if via == src else src if via == tgt else None
+    else:  # not an FtM edge (a shipment: sender -> receiver): the first other featured party property
+        other_prop = next((name for name in schema.featured if name != via and schema.get(name) is not None
+                           and schema.properties[name].type.name == "entity"
+                           and edge["properties"].get(name)), None)
     if other_prop is None:
         return None
     for value in edge["properties"].get(other_prop, []):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,8 +22,22 @@ from rich.progress import (
 from redthread.errors import NotFound, RedthreadError
 from redthread.store import Store, open_store
 
-console = Console()
-err_console = Console(stderr=True)
+#: Width of tables written to a pipe or file. Rich falls back to 80 columns
+#: when it cannot ask a terminal, which cut names and ids in piped tables;
+#: ``COLUMNS`` still wins when set.
+PIPE_WIDTH = 400
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console as wide as the terminal, or :data:`PIPE_WIDTH` when piped."""
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not (hasattr(stream, "isatty") and stream.isatty())
+    width = PIPE_WIDTH if piped and not os.environ.get("COLUMNS") else None
+    return Console(stderr=stderr, width=width)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 def esc(value: object) -> str:

@@ -26,20 +26,25 @@ def register(app: typer.Typer) -> None:
         dataset: str | None = typer.Option(None, "--dataset", "-d", help="Only pairs with an entity from this dataset."),
         threshold: float = typer.Option(0.7, "--threshold", help="Lowest score proposed."),
         limit: int = typer.Option(100, "--limit", "-n", help="At most this many pairs."),
-        within: bool = typer.Option(False, "--within", help="Also pairs inside one dataset."),
+        offset: int = typer.Option(0, "--offset", help="Skip this many pairs (the next page)."),
+        within: bool = typer.Option(True, "--within/--across", help="Also pairs inside one dataset (default), or only across datasets."),
         json_out: bool = typer.Option(False, "--json", help="JSON lines output."),
     ) -> None:
-        """Propose entities that may be the same party (across datasets), with scores."""
+        """Propose entities that may be the same party (in one dataset or across), with scores.
+
+        Computed once per store content, then read from the kept set (see docs/web.md, Review).
+        """
         st = store()
         with progress_bar("xref") as update:
-            cands = xref_pairs(st, dataset, threshold=threshold, limit=limit, within=within, progress=update)
+            cands = xref_pairs(st, dataset, threshold=threshold, limit=limit, offset=offset, within=within,
+                               progress=update)
         if json_out:
             for c in cands:
                 print(orjson.dumps(c.to_dict()).decode())
             return
         table = Table("score", "left", "right", "why")
         for c in cands:
-            table.add_row(f"{c.score:.3f}",
+            table.add_row(f"{c.score:.3f}" + (f"\n[dim]{esc(c.reason)}[/]" if c.reason else ""),
                           f"{esc(c.left_caption)}\n[dim]{esc(c.left_id)} · {esc(', '.join(c.left_datasets))}[/]",
                           f"{esc(c.right_caption)}\n[dim]{esc(c.right_id)} · {esc(', '.join(c.right_datasets))}[/]",
                           _why(c))
@@ -51,12 +56,13 @@ def register(app: typer.Typer) -> None:
         dataset: str | None = typer.Option(None, "--dataset", "-d", help="Only pairs with an entity from this dataset."),
         threshold: float = typer.Option(0.7, "--threshold", help="Lowest score shown."),
         limit: int = typer.Option(50, "--limit", "-n", help="At most this many pairs."),
+        within: bool = typer.Option(True, "--within/--across", help="Also pairs inside one dataset (default)."),
         user: str = typer.Option("cli", "--user", help="Who is judging (kept with each judgement)."),
     ) -> None:
         """Judge proposed pairs one by one: y(es) n(o) u(nsure) s(kip) q(uit)."""
         st = store()
         with progress_bar("xref") as update:
-            cands = xref_pairs(st, dataset, threshold=threshold, limit=limit, progress=update)
+            cands = xref_pairs(st, dataset, threshold=threshold, limit=limit, within=within, progress=update)
         if not cands:
             console.print("nothing to review")
             return

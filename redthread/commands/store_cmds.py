@@ -135,13 +135,17 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def search(text: str, limit: int = typer.Option(20, "--limit", "-n")) -> None:
-        """Find entities by name."""
+        """Find entities by name: any script, case or transliteration, forgiving typos."""
+        from redthread.search import search as find
+
         st = store()
         table = Table("id", "schema", "name", "datasets")
-        for eid in st.search(text, limit=limit):
-            ent = st.entity(eid)
+        for hit in find(st, text, limit=limit):
+            ent = st.entity(str(hit["id"]))
             if ent:
-                table.add_row(esc(eid), esc(ent["schema"]), esc(ent["caption"]), esc(", ".join(ent["datasets"])))
+                matched = "" if hit["name"] == ent["caption"] else f"\n[dim]{esc(str(hit['name']))}[/]"
+                table.add_row(esc(str(hit["id"])), esc(ent["schema"]), esc(ent["caption"]) + matched,
+                              esc(", ".join(ent["datasets"])))
         console.print(table)
 
     @app.command(name="formats")

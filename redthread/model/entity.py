@@ -18,6 +18,7 @@ from followthemoney.schema import Schema
 
 from redthread.errors import InputError
 from redthread.model.statement import (
+    ANALYST_ORIGIN,
     BASE,
     META_DATASET,
     META_LAST_CHANGE,
@@ -226,10 +227,14 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
     stmts = [s for s in statements if s.removed_at is None]
     if not stmts:
         return None
-    weights: dict[str, int] = defaultdict(int)
-    for s in stmts:
-        weights[s.schema] += 1
-    schema = _common_schema(set(weights), weights)
+    retyped = [s for s in stmts if s.prop == BASE and s.origin.startswith(ANALYST_ORIGIN)]
+    if retyped:  # an analyst corrected the type: the latest correction wins over the sources
+        schema = _schema(max(retyped, key=lambda s: (s.first_seen or "", s.id)).schema)
+    else:
+        weights: dict[str, int] = defaultdict(int)
+        for s in stmts:
+            weights[s.schema] += 1
+        schema = _common_schema(set(weights), weights)
     props: dict[str, list[str]] = defaultdict(list)
     datasets: set[str] = set()
     referents: set[str] = set()

@@ -20,6 +20,8 @@ from followthemoney.statement import Statement as FtMStatement
 
 #: The pseudo-property that says "this entity exists, with this schema".
 BASE = "id"
+#: Origin prefix of facts an analyst stated by hand (``analyst:<user>``); see redthread/resolve/edits.py.
+ANALYST_ORIGIN = "analyst:"
 #: Pseudo-properties that carry entity metadata from FtM exports.
 META_REFERENT = "$referent"
 META_DATASET = "$dataset"

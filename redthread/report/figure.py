@@ -44,20 +44,40 @@ def network_svg(net: Network, center: str | None = None, width: int = 900, heigh
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        'font-family="DejaVu Sans, sans-serif">',
+        'font-family="DejaVu Sans, Noto Sans CJK SC, sans-serif">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="20" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8896a5"/></marker></defs>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
     ]
+    # Labels never overlap: node labels are placed first (the centre first), each at the first
+    # free spot around its node; an edge label is drawn only where it is free (the legend's
+    # colours carry the link type anyway).
+    boxes: list[Box] = [_node_box(*xy(n)) for n in net.nodes]
+    order = sorted(net.nodes.values(), key=lambda n: (n.id != center, n.caption))
+    node_labels: dict[str, tuple[float, float, str]] = {}
+    for node in order:
+        x, y = xy(node.id)
+        text = _short(node.caption)
+        spot = _free_spot(x, y, _text_width(text, 11), 13, boxes, width, height)
+        if spot is None:
+            text = _short(node.caption, 14)
+            spot = _free_spot(x, y, _text_width(text, 11), 13, boxes, width, height)
+        if spot is not None:
+            node_labels[node.id] = (spot[0], spot[1], text)
+            boxes.append(spot[2])
     for e in net.edges:
         (x1, y1), (x2, y2) = xy(e.source), xy(e.target)
         color = EDGE_COLORS.get(e.schema, "#a9b4c2")
         dash = ' stroke-dasharray="6 4"' if e.schema in ("EconomicActivity", "Payment") else ""
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{color}" '
                      f'stroke-width="1.6"{dash} marker-end="url(#arrow)"/>')
-        if len(net.edges) <= 40:  # beyond that, labels pile up: colours (legend) carry the type
-            parts.append(f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="9" fill="#4a5561" '
-                         f'text-anchor="middle">{escape(_short(e.label, 24))}</text>')
+        label = _short(e.label, 24)
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2 - 3
+        box = _text_box(mx, my, _text_width(label, 9), 11)
+        if label and not any(_overlaps(box, b) for b in boxes):
+            boxes.append(box)
+            parts.append(f'<text x="{mx:.1f}" y="{my:.1f}" font-size="9" fill="#4a5561" '
+                         f'text-anchor="middle">{escape(label)}</text>')
     for node in net.nodes.values():
         x, y = xy(node.id)
         fill = "#c0392b" if node.sanctioned else "#e67e22" if node.blocked else COLORS.get(node.schema, "#6b7f99")
@@ -69,9 +89,10 @@ def network_svg(net: Network, center: str | None = None, width: int = 900, heigh
             shape = (f'<rect x="{x - 11:.1f}" y="{y - 11:.1f}" width="22" height="22" rx="4" fill="{fill}" '
                      f'stroke="{stroke}" stroke-width="{width_}"/>')
         weight = ' font-weight="bold"' if node.id == center else ""
-        parts.append(f"<g><title>{escape(node.caption)} ({escape(node.schema)})</title>{shape}"
-                     f'<text x="{x:.1f}" y="{y + 25:.1f}" font-size="11" text-anchor="middle" fill="#1d232b"{weight}>'
-                     f"{escape(_short(node.caption))}</text></g>")
+        placed = node_labels.get(node.id)
+        text = (f'<text x="{placed[0]:.1f}" y="{placed[1]:.1f}" font-size="11" text-anchor="middle" '
+                f'fill="#1d232b"{weight}>{escape(placed[2])}</text>') if placed else ""
+        parts.append(f"<g><title>{escape(node.caption)} ({escape(node.schema)})</title>{shape}{text}</g>")
     legend = [("#c0392b", "sanctioned"), ("#e67e22", "blocked by ownership"), ("#6b7f99", "company"),
               ("#7a6bb0", "person")]
     lx = 10
@@ -85,6 +106,41 @@ def network_svg(net: Network, center: str | None = None, width: int = 900, heigh
         lx += 22 + len(schema) * 6 + 18
     parts.append("</svg>")
     return "".join(parts)
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough width of a label: wide (CJK) characters count double."""
+    return sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in text) * size
+
+
+def _text_box(x: float, baseline: float, w: float, h: float) -> Box:
+    """The box of a centred label whose baseline is at ``baseline``."""
+    return (x - w / 2, baseline - h + 2, x + w / 2, baseline + 3)
+
+
+def _node_box(x: float, y: float) -> Box:
+    return (x - 12, y - 12, x + 12, y + 12)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _free_spot(x: float, y: float, w: float, h: float, boxes: list[Box], width: float,
+               height: float) -> tuple[float, float, Box] | None:
+    """The first spot around a node (below, above, right, left, then further out) where a label fits."""
+    for dy in (25, -17, 38, -30, 51, -43):
+        for dx in (0.0, w / 2 + 16, -(w / 2 + 16)):
+            bx, by = x + dx, y + dy
+            box = _text_box(bx, by, w, h)
+            if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height - 22:
+                continue
+            if not any(_overlaps(box, b) for b in boxes):
+                return bx, by, box
+    return None
 
 
 def packed_layout(net: Network) -> dict[str, tuple[float, float]]:
@@ -133,7 +189,7 @@ def bar_svg(rows: Sequence[dict[str, Any]], label: Callable[[dict[str, Any]], st
     bar, left = 18, 280
     height = len(data) * (bar + 6) + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif">']
+             f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Noto Sans CJK SC, sans-serif">']
     for i, (name, v) in enumerate(data):
         y = 5 + i * (bar + 6)
         w = max(1.0, (width - left - 90) * v / top)

@@ -57,6 +57,8 @@ class Section:
     rows: list[list[str]] = field(default_factory=list)
     tree: dict[str, Any] | None = None
     quotes: list[dict[str, Any]] = field(default_factory=list)
+    #: Plain sentences (the first page's brief).
+    sentences: list[str] = field(default_factory=list)
 
 
 Builder = Callable[[Subject, Section], None]
@@ -140,6 +142,15 @@ def _mentions(row: dict[str, Any], ids: set[str]) -> bool:
 
 
 # ---------------------------------------------------------------- sections
+@section("brief", "In brief")
+def brief(subject: Subject, sec: Section) -> None:
+    from redthread.report.brief import brief as sentences
+
+    sec.sentences = sentences(subject)
+    if not sec.sentences:
+        sec.note = "Nothing to report yet: no sanctions, ownership, trade or red flags found."
+
+
 @section("summary", "Summary")
 def summary(subject: Subject, sec: Section) -> None:
     st = subject.store

@@ -106,3 +106,20 @@ def test_report_cli(tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPa
     assert "Case dossier" in (tmp_path / "case.html").read_text()
     res = runner.invoke(cli_app, ["report", "Komax", "-o", str(tmp_path / "k.docx")])
     assert res.exit_code != 0
+
+
+@pytest.mark.slow
+def test_pdf_embeds_a_cjk_font_for_chinese_names(loaded: Store, tmp_path: Path) -> None:
+    if shutil.which("pdffonts") is None or shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing: run `bash scripts/services.sh install`")
+    loaded.write(LoadBatch("notes", "note-2", [
+        Statement("rt-komax", "Company", "alias", "科马克斯控股", "notes", source="note-2", origin="test"),
+    ]))
+    pdf = tmp_path / "cjk.pdf"
+    write_dossier(loaded, "rt-komax", pdf)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk, f"no CJK font in the PDF (install fonts-noto-cjk):\n{fonts}"
+    assert all(" yes " in line for line in cjk)  # embedded, so the reader needs no font of its own
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "科马克斯控股" in text

@@ -117,7 +117,7 @@ def test_api_xref_and_judgements(tmp_path: Path, fixtures: Path) -> None:
     _, key = KeyRing(st).create("analyst", "tests")  # writes need a key, even from loopback
     st.close()
     client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
-    data = client.get("/xref").json()
+    data = client.get("/xref", params={"wait": True}).json()
     assert data["total"] >= 3 and {"left_id", "right_id", "score", "features"} <= set(data["candidates"][0])
     assert client.get("/xref/reg-veter/sl-veter").json()["left"]["id"] == "reg-veter"
     res = client.post("/judgements", json={"left_id": "reg-veter", "right_id": "sl-veter", "judgement": "positive"})

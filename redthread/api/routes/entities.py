@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.analyze.profile import profile
 from redthread.api.deps import get_store, require_role
+from redthread.search import search as find
 from redthread.store import Store
 
 router = APIRouter(tags=["entities"])
@@ -25,13 +26,13 @@ def get_entity(entity_id: str, store: Store = Depends(get_store)) -> dict[str, A
 @router.get("/search", dependencies=[require_role("viewer")])
 def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=200),
            store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Entities whose names contain ``q``."""
+    """Entities whose names match ``q`` in any script, case or transliteration, forgiving typos."""
     results = []
-    for eid in store.search(q, limit=limit):
-        ent = store.entity(eid)
+    for hit in find(store, q, limit=limit):
+        ent = store.entity(str(hit["id"]))
         if ent:
-            results.append({"id": eid, "schema": ent["schema"], "caption": ent["caption"],
-                            "datasets": ent["datasets"]})
+            results.append({"id": hit["id"], "schema": ent["schema"], "caption": ent["caption"],
+                            "datasets": ent["datasets"], "matched": hit["name"], "score": hit["score"]})
     return {"query": q, "results": results}
 
 

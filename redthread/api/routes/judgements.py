@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
 from redthread.api.deps import authenticate, get_store, require_role
-from redthread.resolve import judge, pair_view, unjudge, xref
+from redthread.resolve import judge, pair_view, unjudge
+from redthread.resolve.xref import compute, compute_in_background, fresh, select
 from redthread.store import Store
 
 router = APIRouter(tags=["resolution"])
@@ -33,11 +34,24 @@ def get_xref(
     dataset: str | None = Query(None, description="Only pairs with an entity from this dataset."),
     threshold: float = Query(0.7, ge=0.0, le=1.0),
     limit: int = Query(50, ge=1, le=1000),
+    offset: int = Query(0, ge=0, description="Skip this many pairs (pages of ``limit``)."),
+    within: bool = Query(True, description="Also pairs inside one dataset."),
+    entity_id: str | None = Query(None, description="Only pairs about this entity."),
+    wait: bool = Query(False, description="Compute the candidates now instead of in the background."),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
-    """Proposed same-party pairs, best first, with per-feature scores."""
-    cands = xref(store, dataset, threshold=threshold, limit=limit)
-    return {"candidates": [c.to_dict() for c in cands], "total": len(cands)}
+    """Proposed same-party pairs, best first, with per-feature scores, one page at a time.
+
+    Candidates are computed once per store content. While they are being
+    computed (after a load) the answer is ``{"status": "computing", "done",
+    "total"}``: ask again; ``wait=true`` computes them in the request.
+    """
+    cset = compute(store) if wait else fresh(store)
+    if cset is None:
+        return compute_in_background(store).to_dict() | {"candidates": [], "total": None}
+    cands = select(store, cset, dataset, threshold=threshold, within=within, entity_id=entity_id)
+    return {"status": "ready", "candidates": [c.to_dict() for c in cands[offset:offset + limit]],
+            "total": len(cands), "offset": offset, "limit": limit}
 
 
 @router.get("/xref/{left_id}/{right_id}", dependencies=[require_role("viewer")])

@@ -11,6 +11,7 @@ from redthread.api.uploads import safe_name, save_upload
 from redthread.errors import RedthreadError
 from redthread.ingest import ingest
 from redthread.store import Store
+from redthread.trade.mapping import beside
 
 router = APIRouter(tags=["ingest"])
 
@@ -21,15 +22,29 @@ def upload_ingest(
     dataset: str = Form(..., description="dataset the load belongs to"),
     fmt: str | None = Form(None, alias="format", description="input format (detected when omitted)"),
     skip_errors: bool = Form(False),
+    mapping: UploadFile | None = File(None, description="column mapping YAML for customs records (CSV, Parquet)"),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
-    """Store the upload under the data folder, then ingest it like ``redthread ingest``."""
-    path = save_upload(file.file, file.filename)
+    """Store the upload under the data folder, then ingest it like ``redthread ingest``.
+
+    Customs records need their column mapping: sent as ``mapping``, it is
+    kept beside the records (``<records>.mapping.yaml``), as on disk.
+    """
+    path = save_upload(file.file, file.filename)  # too large: TooLarge, 413 by the app's handler
+    if mapping is not None and mapping.filename:
+        try:
+            saved = save_upload(mapping.file, mapping.filename)
+        except RedthreadError:
+            path.unlink(missing_ok=True)  # keep no orphan records without their mapping
+            raise
+        saved.replace(beside(path))
+        fmt = fmt or "customs"
     try:
         results, errors = ingest(store, [path], dataset, fmt or None, skip_errors=skip_errors,
                                  source=safe_name(file.filename))
     except RedthreadError as exc:
         path.unlink(missing_ok=True)  # nothing was stored: keep no orphan file
+        beside(path).unlink(missing_ok=True)
         detail = str(exc).replace(str(path.parent) + "/", "")  # the server's folders are not the caller's business
         raise HTTPException(status_code=exc.status_code, detail=detail) from exc
     return {

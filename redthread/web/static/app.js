@@ -4,6 +4,7 @@ import { h, download, entityLink, errorBox, notAvailable, table } from "./dom.js
 import { attachSuggest } from "./suggest.js";
 import { graphPage } from "./graph.js";
 import { barChart, sankey, timelineChart } from "./charts.js";
+import { AUTHORITIES, capacityPage, editsPanel, impactPage, pagedList, readableTitle, resolvePanel, reviewPage as workbenchReview, statusBanner, tradePanel } from "./workbench.js";
 
 const main = document.getElementById("main");
 const enc = encodeURIComponent;
@@ -13,7 +14,7 @@ const enc = encodeURIComponent;
 const ROUTES = {
   ownership: (id) => discover(["owner"], id).then((d) => [...d, `/ownership/${enc(id)}`]),
   blocked: () => discover(["blocked"]).then((d) => [...d, "/blocked"]),
-  exposure: () => discover(["exposure"], null, { top: 50 }).then((d) => [...d, "/exposure"]),
+  exposure: (authority = "all") => discover(["exposure"], null, { top: 50, authority }).then((d) => [...d, `/exposure?authority=${enc(authority)}`]),
   redflags: (id) => discover(["redflag"], id).then((d) => [...d, id ? `/redflags?entity_id=${enc(id)}` : "/redflags"]),
   claims: (c) => discover(["claim"], null, { conflicts: c, conflicts_only: c }).then((d) => [...d, `/claims?conflicts=${c}`]),
   timeline: (id) => discover(["timeline"], id).then((d) => [...d, id ? `/timeline?entity_id=${enc(id)}` : "/timeline"]),
@@ -64,7 +65,17 @@ async function home() {
   main.replaceChildren(
     h("h1", {}, "Evidence graph"),
     h("p", {}, `${stats.entities} entities · ${stats.statements} statements · ${stats.documents} documents · ${stats.datasets} datasets`),
-    h("p", { class: "muted" }, "Start typing a name in the search box above."),
+    stats.entities ? h("div", { class: "start", id: "start" },
+      h("p", {}, h("b", {}, "Start here: "), "type a name in the search box above — any script, any case, typos forgiven (",
+        h("code", {}, "Стриж"), ", ", h("code", {}, "strizh"), ", ", h("code", {}, "stirzh"), ")."),
+      h("ul", {},
+        h("li", {}, h("a", { href: "#/redflags" }, "Red flags"), " — what looks like evasion, with why and the sources"),
+        h("li", {}, h("a", { href: "#/review" }, "Review"), " — records that may be the same party: merge or keep apart"),
+        h("li", {}, h("a", { href: "#/flows" }, "Trade flows"), " — who ships what to whom"),
+        h("li", {}, h("a", { href: "#/screen" }, "Screen"), " — check a counterparty against the store"),
+        h("li", {}, h("a", { href: "#/upload" }, "Upload"), " — add a document, a list or customs records")))
+      : h("div", { class: "start", id: "start" }, h("p", {}, h("b", {}, "The store is empty. "),
+        h("a", { href: "#/upload" }, "Upload"), " a document, a sanctions list or customs records, or run ", h("code", {}, "redthread demo"), " for the example case.")),
     h("h2", {}, "Datasets"),
     table(["dataset", "entities", "statements", "removed", "sources", "last load"],
       sets.datasets.map((d) => [d.name, d.entities, d.statements, d.removed, d.sources, d.last_load || ""])),
@@ -93,30 +104,52 @@ function sourceLine(src) {
 
 async function entityPage(id) {
   const prof = await api(`/entities/${enc(id)}`);
-  const ent = prof.entity || { caption: id, schema: "?", datasets: [] };
+  const ent = prof.entity || { caption: id, schema: "?", datasets: [], properties: {} };
+  const eid = prof.entity ? prof.entity.id : id;
   const captions = Object.fromEntries(prof.links.filter((l) => l.direction === "out").map((l) => [l.id, l.caption]));
   const props = prof.properties.map((p) => h("tr", {},
     h("th", {}, p.label),
     h("td", {}, h("ul", { class: "values" }, p.values.map((v) => h("li", { class: v.removed ? "removed" : "" },
       p.type === "entity" ? entityLink(v.value, captions[v.value] || v.value) : h("span", { class: "value" }, v.value),
       h("details", { open: v.sources.length <= 2 }, h("summary", {}, `${v.sources.length} source(s)`), h("ul", { class: "sources" }, v.sources.map(sourceLine)))))))));
+  // A link reads as a sentence: "receiver of brushless motors from Kowloon Bright (EconomicActivity)".
   const links = prof.links.map((l) => h("li", {},
-    l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `), entityLink(l.id, l.caption), ` (${l.schema || "?"})`,
-    l.counterpart ? h("span", {}, " · ", h("span", { class: "muted" }, `${l.counterpart.prop} `), entityLink(l.counterpart.id, l.counterpart.caption)) : null));
+    l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `),
+    l.counterpart ? [entityLink(l.counterpart.id, l.counterpart.caption), h("span", { class: "muted" }, ` (${l.counterpart.prop}) · `), entityLink(l.id, l.caption)]
+      : entityLink(l.id, l.caption), ` (${l.schema || "?"})`));
   const flags = h("div", {}, h("p", { class: "muted" }, "…"));
   const own = h("div", {}, h("p", { class: "muted" }, "…"));
+  const trade = h("div", {}, h("p", { class: "muted" }, "…"));
+  const resolve = h("div", {}, h("p", { class: "muted" }, "…"));
+  const edits = h("div", {}, h("p", { class: "muted" }, "…"));
+  const merged = prof.members.length > 1 ? h("details", { class: "members" }, h("summary", {}, `merged from ${prof.members.length} records`),
+    h("ul", {}, prof.members.map((m) => h("li", {}, h("code", {}, m))))) : null;
+  const title = readableTitle(ent);
   main.replaceChildren(...[
-    h("h1", { id: "entity-title" }, ent.caption, " ", h("small", { class: "muted" }, ent.schema)),
-    h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(prof.entity ? prof.entity.id : id)}` }, "Network graph"), " ",
+    h("h1", { id: "entity-title" }, title, " ", h("small", { class: "muted" }, ent.schema)),
+    title !== ent.caption ? h("p", { class: "muted aka" }, `also written ${ent.caption}`) : null,
+    statusBanner(eid),
+    h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(eid)}` }, "Network graph"), " ",
       h("a", { class: "button", href: `#/timeline/${enc(id)}` }, "Timeline"), " ",
-      h("button", { id: "dossier-pdf", onclick: () => downloadReport(prof.entity ? prof.entity.id : id, "pdf") }, "Dossier (PDF)"), " ",
-      h("button", { onclick: () => downloadReport(prof.entity ? prof.entity.id : id, "html") }, "Dossier (HTML)"), " ",
-      h("span", { class: "muted" }, `datasets: ${ent.datasets.join(", ")}`, prof.members.length > 1 ? ` · merged from ${prof.members.join(", ")}` : "")),
+      h("button", { id: "dossier-pdf", onclick: () => downloadReport(eid, "pdf") }, "Dossier (PDF)"), " ",
+      h("button", { onclick: () => downloadReport(eid, "html") }, "Dossier (HTML)"), " ",
+      h("span", { class: "muted" }, `datasets: ${ent.datasets.join(", ")}`), merged),
     prof.removed ? h("div", { class: "notice" }, "Every value of this entity was removed by a later load.") : null,
+    h("h2", {}, "Trade"), trade,
     h("h2", {}, "Properties and sources"), h("table", { class: "props" }, h("tbody", {}, props)),
     h("h2", {}, "Links"), links.length ? h("ul", { class: "links" }, links) : h("p", { class: "muted" }, "No links."),
-    h("h2", {}, "Ownership"), own, h("h2", {}, "Red flags"), flags].filter(Boolean));
-  own.replaceChildren(await capability("Ownership analysis", ROUTES.ownership(id), renderOwnership));
+    h("h2", {}, "Ownership"), own, h("h2", {}, "Red flags"), flags,
+    h("h2", {}, "Same party?"), resolve, h("h2", {}, "Manual edits"), edits].filter(Boolean));
+  const again = () => entityPage(id);
+  trade.replaceChildren(await tradePanel(eid));
+  if (prof.entity) {
+    resolve.replaceChildren(await resolvePanel(eid, prof.members, again));
+    edits.replaceChildren(await editsPanel(prof.entity, again));
+  }
+  // A party with no ownership or control links is not an error: say so plainly.
+  own.replaceChildren(await capability("Ownership analysis", ROUTES.ownership(id), renderOwnership).then((el) =>
+    (el.classList && el.classList.contains("error") && /in the graph|has no links/.test(el.textContent)
+      ? h("p", { class: "muted" }, "No owners, holdings or controllers are known.") : el)));
   flags.replaceChildren(await capability("Red flags", ROUTES.redflags(id), renderFlags));
 }
 
@@ -201,20 +234,47 @@ async function documentsPage() {
     res.documents.map((d) => [h("a", { href: `#/document/${enc(d.id)}` }, d.title || d.id), d.dataset, d.publisher, d.published_at, d.length])));
 }
 
+// Dimensions the flows route groups by (docs/trade.md); parties get names, others their value.
+const FLOW_DIMS = ["supplier", "buyer", "declarant", "month", "year", "chpl_tier", "hs2", "hs4", "hs6", "route", "origin", "destination", "sender_country", "receiver_country", "dataset"];
+const PARTY_DIMS = new Set(["supplier", "buyer", "declarant"]);
+const usd = (v) => `$${Number(v || 0).toLocaleString("en", { maximumFractionDigits: 0 })}`;
+
 async function flowsPage() {
-  const by = new URLSearchParams(location.hash.split("?")[1] || "").get("by") || "supplier,buyer";
-  main.replaceChildren(h("h1", {}, "Trade flows"), h("p", { class: "muted" }, `grouped by ${by}`),
-    await capability("Trade flow analysis", ROUTES.flows(by), (data) => {
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const by = params.get("by") || "supplier,buyer";
+  const keys = by.split(",").filter(Boolean);
+  const chpl = params.get("chpl_only") === "true";
+  const top = params.get("top") || "50";
+  // Controls: two grouping dimensions, CHPL goods only, how many rows.
+  const dimSelect = (name, value, blank) => h("select", { name }, blank ? h("option", { value: "" }, "(none)") : null,
+    FLOW_DIMS.map((d) => h("option", { value: d, selected: d === value }, d.replace("_", " "))));
+  const form = h("form", { id: "flow-controls", class: "edit-form", onsubmit: (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(form);
+    const dims = [fd.get("first"), fd.get("second")].filter(Boolean);
+    location.hash = `#/flows?by=${[...new Set(dims)].join(",")}&chpl_only=${fd.get("chpl") === "on"}&top=${fd.get("top")}`;
+  } }, h("label", {}, "group by ", dimSelect("first", keys[0])), h("label", {}, " then ", dimSelect("second", keys[1] || "", true)),
+  h("label", {}, h("input", { type: "checkbox", name: "chpl", checked: chpl }), " CHPL goods only"),
+  h("label", {}, " rows ", h("input", { name: "top", type: "number", min: 1, max: 1000, value: top, size: 4 })),
+  h("button", { type: "submit" }, "show"));
+  const paths = discover(["flows"], null, { by, chpl_only: chpl, top }).then((d) => [...d.filter((p) => !p.includes("chart")), `/trade/flows?by=${by}&chpl_only=${chpl}&top=${top}`]);
+  main.replaceChildren(h("h1", {}, "Trade flows"), form,
+    await capability("Trade flow analysis", paths, (data) => {
       const rows = rowsOf(data, "flows", "results", "rows");
       if (!rows.length) return h("p", { class: "muted" }, "No trade records.");
-      const keys = by.split(",");
-      const num = Object.keys(rows[0]).find((k) => /usd|value|amount|total/i.test(k) && typeof rows[0][k] === "number");
       const name = (v) => (v && typeof v === "object" ? v.caption || v.name || v.id : v);
-      const pick = (r, k) => name(r[`${k}_name`]) ?? name(r[k]) ?? "?";
-      const label = (r) => keys.map((k) => pick(r, k)).join(" → ");
-      const links = keys.length >= 2 ? rows.map((r) => ({ source: String(pick(r, keys[0])), target: String(pick(r, keys[1])), value: Number(r[num]) || 0 })) : [];
-      return h("div", {}, num ? barChart(rows.slice(0, 25), { label, value: (r) => r[num] }) : null,
-        links.length ? h("h2", {}, "Sankey: supplier → buyer") : null, links.length ? sankey(links.slice(0, 40)) : null, genericTable(rows.slice(0, 200)));
+      // An empty value has a meaning per dimension: not on the CHPL, or not declared.
+      const pick = (r, k) => name(r[`${k}_name`]) ?? name(r[k]) ?? (k === "chpl_tier" ? "not on CHPL" : "not declared");
+      const shown = (r, k) => (k === "chpl_tier" && r[k] ? `CHPL tier ${r[k]}` : String(pick(r, k)));
+      const label = (r) => keys.map((k) => shown(r, k)).join(" · ");
+      const sankeyOk = keys.length >= 2 && PARTY_DIMS.has(keys[0]) && PARTY_DIMS.has(keys[1]);
+      const links = sankeyOk ? rows.map((r) => ({ source: shown(r, keys[0]), target: ` ${shown(r, keys[1])}`, value: Number(r.value_usd) || 0 })) : [];
+      const tableRows = rows.slice(0, 200).map((r) => [...keys.map((k) => (PARTY_DIMS.has(k) && r[k] ? entityLink(r[k], shown(r, k)) : shown(r, k))),
+        usd(r.value_usd), (r.records ?? 0).toLocaleString("en"), r.first_date || "", r.last_date || ""]);
+      return h("div", {}, h("p", { class: "muted" }, `value in US dollars, grouped by ${keys.join(" and ")}${chpl ? ", CHPL goods only" : ""}`),
+        barChart(rows.slice(0, 25), { label, value: (r) => r.value_usd }),
+        links.length ? h("h2", {}, `Sankey: ${keys[0]} → ${keys[1]}`) : null, links.length ? sankey(links.slice(0, 40)) : null,
+        table([...keys, "value (USD)", "records", "first", "last"], tableRows));
     }));
   // Re-export chains (supplier → intermediary → buyer), when the trade capability has them.
   main.append(h("h2", {}, "Re-export chains"), await capability("Re-export chain analysis", ROUTES.chains(), (data) => {
@@ -238,9 +298,12 @@ async function timelinePage(id) {
   await listPage(id ? `Timeline of ${id}` : "Timeline", "The timeline", ROUTES.timeline(id), (data) => {
     const rows = rowsOf(data, "events", "timeline", "results");
     const events = rows.map((r) => ({ date: r.date || r.start || r.when, label: r.event || r.title || r.label || r.summary || r.prop || "" }));
-    return h("div", {}, timelineChart(events), table(["date", "event", "kind", "parties", "sources"], rows.map((r) => [
+    // The axis shows every event; the table a page at a time, filtered by kind or text.
+    return h("div", {}, timelineChart(events.slice(0, 400)), pagedList(rows, (page) => table(["date", "event", "kind", "parties", "sources"], page.map((r) => [
       r.date, r.event || r.title || "", r.kind || "", (r.parties || (r.entity ? [r.entity] : [])).map((p, i) => h("span", {}, i ? ", " : "", entityLink(p.id, p.name))),
-      (r.evidence || []).length ? h("details", {}, h("summary", {}, `${r.evidence.length}`), h("ul", { class: "sources" }, r.evidence.map(evidenceLine))) : ""])));
+      (r.evidence || []).length ? h("details", {}, h("summary", {}, `${r.evidence.length}`), h("ul", { class: "sources" }, r.evidence.map(evidenceLine))) : ""])),
+    { id: "timeline-list", pageSize: 50, choices: { kind: "kind" },
+      text: (r) => `${r.date} ${r.event || r.title || ""} ${(r.parties || []).map((p) => p.name).join(" ")}` }));
   });
 }
 
@@ -266,24 +329,7 @@ async function claimsPage() {
 }
 
 async function reviewPage() {
-  await listPage("Review: same party?", "The resolution review queue", ROUTES.candidates(), (data) => {
-    const rows = rowsOf(data, "candidates", "results");
-    if (!rows.length) return h("p", { class: "muted" }, "No candidates waiting for review.");
-    return h("ul", { class: "review", id: "review-list" }, rows.map((c) => {
-      const left = c.left_id || (c.left && c.left.id), right = c.right_id || (c.right && c.right.id);
-      const lcap = c.left_caption || (c.left && c.left.caption) || left, rcap = c.right_caption || (c.right && c.right.caption) || right;
-      const status = h("span", { class: "muted status" });
-      const judge = (j) => async () => {
-        try { await api(ROUTES.judgement()[0], { method: "POST", body: { left_id: left, right_id: right, judgement: j, score: c.score } }); status.textContent = ` recorded: ${j}`; }
-        catch (e) { status.replaceChildren(e.missing ? notAvailable("Recording judgements") : errorBox(e)); }
-      };
-      return h("li", {}, entityLink(left, lcap), h("span", { class: "muted" }, ` (${(c.left_datasets || []).join(", ")})`), " ≟ ",
-        entityLink(right, rcap), h("span", { class: "muted" }, ` (${(c.right_datasets || []).join(", ")})`),
-        c.score !== undefined ? h("span", { class: "muted" }, ` score ${Number(c.score).toFixed(2)} `) : " ",
-        h("button", { onclick: judge("positive") }, "same"), h("button", { onclick: judge("negative") }, "different"), h("button", { onclick: judge("unsure") }, "unsure"), status,
-        c.explanations && Object.keys(c.explanations).length ? h("details", {}, h("summary", {}, "why"), explain(c.explanations)) : null);
-    }));
-  });
+  await workbenchReview(main);
 }
 
 // A match explanation: one line per feature ("name: query ≈ candidate (method)").
@@ -320,30 +366,64 @@ function screenPage() {
   main.replaceChildren(h("h1", {}, "Screen a counterparty"), h("p", { class: "muted" }, "Names in Latin, Cyrillic or Chinese; scored against the store with explanations."), form, out);
 }
 
+const FORMATS = ["", "document", "ftm", "customs", "ofac-csv", "ofac-xml", "eu-fsf", "uk-list", "un-list"];
+
 function uploadPage() {
-  const out = h("div", {});
+  const out = h("div", { id: "upload-result" });
   const form = h("form", { id: "upload-form", onsubmit: async (ev) => {
     ev.preventDefault();
     out.replaceChildren(h("p", { class: "muted" }, "Uploading…"));
+    const fd = new FormData(form);
+    if (!fd.get("format")) fd.delete("format");
+    if (!(fd.get("mapping") && fd.get("mapping").size)) fd.delete("mapping");
     try {
-      const res = await api("/ingest", { method: "POST", form: new FormData(form) });
-      out.replaceChildren(table(["source", "added", "kept", "removed"], res.results.map((r) => [r.source, r.added, r.kept, r.removed])),
-        res.skipped.length ? h("pre", {}, res.skipped.join("\n")) : null);
+      const res = await api("/ingest", { method: "POST", form: fd });
+      const results = (res && res.results) || [];
+      // replaceChildren writes a null child as the text "null": leave empty parts out.
+      out.replaceChildren(...[
+        results.length ? table(["source", "added", "kept", "removed", "unchanged"], results.map((r) => [r.source, r.added ?? 0, r.kept ?? 0, r.removed ?? 0, r.unchanged ? "yes" : ""]))
+          : h("p", { class: "muted" }, "Nothing was loaded from this file."),
+        (res.skipped || []).length ? h("div", {}, h("p", {}, `${res.skipped.length} value(s) skipped:`), h("pre", {}, res.skipped.join("\n"))) : null,
+        h("p", {}, h("a", { href: "#/" }, "Back to the overview"), " · search the new names in the box above.")].filter(Boolean));
     } catch (e) { out.replaceChildren(errorBox(e)); }
   } },
   h("p", {}, h("label", {}, "File ", h("input", { type: "file", name: "file", required: true }))),
-  h("p", {}, h("label", {}, "Dataset ", h("input", { name: "dataset", required: true, pattern: "[A-Za-z0-9_.\\-]+" }))),
+  h("p", {}, h("label", {}, "Dataset ", h("input", { name: "dataset", required: true, pattern: "[A-Za-z0-9_.\\-]+" })), " ",
+    h("label", {}, "Format ", h("select", { name: "format" }, FORMATS.map((f) => h("option", { value: f }, f || "detect"))))),
+  h("p", {}, h("label", {}, "Column mapping (customs records) ", h("input", { type: "file", name: "mapping", accept: ".yaml,.yml" })),
+    h("span", { class: "muted" }, " — the YAML that says which column is the shipper, the consignee, the HS code… (docs/trade.md)")),
+  h("p", {}, h("label", {}, h("input", { type: "checkbox", name: "skip_errors", value: "true" }), " skip bad values (each is listed) instead of refusing the file")),
   h("p", {}, h("button", { type: "submit" }, "Upload and ingest")));
-  main.replaceChildren(h("h1", {}, "Upload"), h("p", { class: "muted" }, "Needs the analyst role. Files are kept in the server's data folder."), form, out);
+  main.replaceChildren(h("h1", {}, "Upload"), h("p", { class: "muted" }, "Needs the analyst role. Files are kept in the server's data folder: documents (.txt, .html, .pdf, .docx), FtM JSON lines, sanctions lists, customs records with their mapping."), form, out);
 }
 
+// Red flags at list scale: a summary per rule, then the flags filtered by rule, severity or
+// text, grouped by rule (the rule's "why" said once per group), a page at a time.
 async function redflagsPage() {
-  await listPage("Red flags", "Red-flag rules", ROUTES.redflags(null), renderFlags);
+  await listPage("Red flags", "Red-flag rules", ROUTES.redflags(null), (data) => {
+    const rows = rowsOf(data, "flags", "results", "redflags").map((f) => ({ ...f, rule_title: f.title || f.rule }));
+    if (!rows.length) return h("p", { class: "muted" }, "No red flags raised.");
+    const byRule = new Map();
+    for (const f of rows) byRule.set(f.rule_title, (byRule.get(f.rule_title) || 0) + 1);
+    const names = (f) => (f.parties || (f.entity ? [f.entity] : [])).map((p) => p.name || p.caption || p.id || p).join(" ");
+    return h("div", {}, h("p", { class: "muted" }, `${rows.length} flag(s) from ${byRule.size} rule(s): `,
+      [...byRule].map(([t, n], i) => h("span", {}, i ? " · " : "", `${t} ${n}`))),
+    pagedList(rows, (page) => renderFlags(page.map((f) => ({ ...f, why: undefined, title: undefined, rule: undefined }))), {
+      id: "flag-list", pageSize: 25, choices: { rule_title: "rule", severity: "severity" },
+      text: (f) => `${f.rule_title} ${names(f)} ${f.detail || ""}`,
+      groupBy: (f) => `${f.rule_title}${f.why ? ` — ${f.why}` : ""}` }));
+  });
   main.append(h("h2", {}, "Blocked by ownership"), await capability("The 50 % rule analysis", ROUTES.blocked(), (d) => genericTable(rowsOf(d, "blocked", "results"))));
-  main.append(h("h2", {}, "Exposure to sanctioned parties"), await capability("Exposure analysis", ROUTES.exposure(), (d) => genericTable(rowsOf(d, "exposure", "results").map((r) => ({
+  // Whose lists count is a visible choice (default: every authority's).
+  const expo = h("div", { id: "exposure" });
+  const showExposure = async (authority) => expo.replaceChildren(await capability("Exposure analysis", ROUTES.exposure(authority), (d) => genericTable(rowsOf(d, "exposure", "results").map((r) => ({
     id: r.id, name: r.name, schema: r.schema, hops: r.hops, strength: r.strength, blocked: r.blocked, nearest: r.nearest,
     path: (r.path || []).map((l) => `${l.source_name} —${l.label || l.type}→ ${l.target_name}`).join("; "),
   })))));
+  const pick = h("select", { id: "exposure-authority", onchange: () => showExposure(pick.value) },
+    AUTHORITIES.map((a) => h("option", { value: a }, a === "all" ? "all authorities" : a)));
+  main.append(h("h2", {}, "Exposure to sanctioned parties"), h("p", {}, h("label", {}, "sanctioned by ", pick)), expo);
+  await showExposure("all");
 }
 
 const PAGES = [
@@ -359,6 +439,8 @@ const PAGES = [
   [/^#\/review$/, () => reviewPage()],
   [/^#\/upload$/, () => uploadPage()],
   [/^#\/screen$/, () => screenPage()],
+  [/^#\/impact$/, () => impactPage(main)],
+  [/^#\/capacity$/, () => capacityPage(main)],
 ];
 
 async function route() {

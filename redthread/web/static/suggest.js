@@ -9,7 +9,8 @@ export function attachSuggest(input, onPick) {
   const render = () => {
     list.replaceChildren(...hits.map((r, i) => h("li", {
       role: "option", class: i === active ? "active" : "", onmousedown: (ev) => { ev.preventDefault(); pick(i); },
-    }, h("b", {}, r.caption), " ", h("span", { class: "muted" }, `${r.schema} · ${r.datasets.join(", ")}`))));
+    }, h("b", {}, r.caption), r.matched && r.matched !== r.caption ? h("span", {}, ` “${r.matched}”`) : null, " ",
+    h("span", { class: "muted" }, `${r.schema} · ${r.datasets.join(", ")}`))));
     list.hidden = hits.length === 0;
   };
   const pick = (i) => { const hit = hits[i]; if (!hit) return; input.value = hit.caption; close(); onPick(hit); };
@@ -32,4 +33,5 @@ export function attachSuggest(input, onPick) {
     else if (ev.key === "Escape") close();
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
+  window.addEventListener("hashchange", () => { clearTimeout(timer); seq++; hits = []; close(); });
 }
