@@ -127,3 +127,16 @@ def test_counted_goods_make_an_order_whatever_the_noun(tmp_path: Path) -> None:
     assert events["order: 5000 Heron"]["date"] == ["2023-06"]  # "June of that year": the year written before
     assert events["order: 100 Heron"]["description"] == ["price 8000000 RUB"]
     assert {a["properties"]["amount"][0] for a in result.by_schema("Asset")} == {"80000"}
+
+
+def test_a_firm_registered_shortly_before_its_first_order_is_flagged(tmp_path: Path) -> None:
+    note = tmp_path / "setup.txt"
+    note.write_text("Set-up note\n\nKestrel Works LLC was registered in Omsk in March 2024. "
+                    "In May 2024, Kestrel Works LLC ordered 300 Falke drones.\n", encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 'setup.db'}")
+    ingest(store, [note], "notes")
+    company = [e for e in store.entities() if e["caption"] == "Kestrel Works LLC"][0]
+    assert company["properties"]["incorporationDate"] == ["2024-03"]
+    flags = evaluate(store, rules=["new-company"])
+    assert [f["entity"]["name"] for f in flags] == ["Kestrel Works LLC"]
+    store.close()
