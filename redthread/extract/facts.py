@@ -346,11 +346,7 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
     if not involved:
         return
     _event(doc, a, e, kind, kind, (a + found[1], a + found[2]), date, involved, [])
-    if kind == "registration" and date:
-        # "X was registered in May 2023": the one party named before the verb was set up then
-        named = [eid for _, _, eid in doc.parties_in(a, a + found[1]) if doc.schema(eid) != "Person"]
-        if len(set(named)) == 1:
-            doc.b.add(named[0], "incorporationDate", date, doc.quote(a, e))
+
 
 
 def _is_unit(doc: _Doc, sent: str, m: re.Match[str]) -> bool:
