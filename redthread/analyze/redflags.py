@@ -336,6 +336,12 @@ def new_company(case: Case) -> Iterator[Flag]:
         for party in case.refs(trade["id"], "sender") + case.refs(trade["id"], "receiver"):
             if party not in first or d < first[party][0]:
                 first[party] = (d, trade, prop, value)
+    for event in case.events(*_GOODS_EVENTS):  # orders and deliveries told in reports
+        for value in case.props(event["id"], "date"):
+            d = parse_date(value)
+            for party in case.refs(event["id"], "involved") if d is not None else []:
+                if d is not None and (party not in first or d < first[party][0]):
+                    first[party] = (d, event, "date", value)
     for party, (d, trade, prop, value) in sorted(first.items()):
         for inc in case.props(party, "incorporationDate"):
             born = parse_date(inc)
@@ -345,7 +351,7 @@ def new_company(case: Case) -> Iterator[Flag]:
             if 0 <= days <= limit:
                 ev = case.evidence(party, "incorporationDate", [inc]) + case.evidence(trade["id"], prop, [value])
                 yield _flag(case, "new-company", party,
-                            f"incorporated {inc}, first shipment {value} ({days} days later)", ev)
+                            f"incorporated {inc}, first shipment or order {value} ({days} days later)", ev)
 
 
 @rule(

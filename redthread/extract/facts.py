@@ -88,6 +88,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<q>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\s*(?:-|–|to)\s*(?P<q2>\d{{1,3}}(?:,\d{{3}})+|\d+))?\s+"
             rf"(?P<what>(?:[\w-]+\s+){{0,3}}?(?:{goods}))\s+(?:a|per|each)\s+(?P<per>{_words(v['rate_periods'])})\b",
             re.IGNORECASE),
+        "goods_kind": re.compile(
+            rf"\b(?:{_words(w for k in v['goods_events'] for w in v['events'][k])})\b", re.IGNORECASE),
         "rate_word": re.compile(rf"\b(?:{_words(v['rate_words'])})", re.IGNORECASE),
         "unit_after": re.compile(rf"^\)?\s*,?\s*(?:VAT included,?\s*)?(?:{_words(v['unit_price_after'])})\b",
                                  re.IGNORECASE),
@@ -114,8 +116,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "same_address": re.compile("|".join(v["same_address"]), re.IGNORECASE),
         "that_year": re.compile(
             r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|December|"
-            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+"
-            r"(?:that|the same)\s+year"),
+            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?:\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?)?,?\s+"
+            r"(?:of\s+)?(?:that|the same)\s+year"),
     }
 
 
@@ -239,7 +241,7 @@ class _Doc:
             year = self.year_before(a)
             month = MONTHS.get(m.group("m").lower().rstrip("."))
             if year and month:
-                return f"{year}-{month:02d}-{int(m.group('d')):02d}"
+                return f"{year}-{month:02d}" + (f"-{int(m.group('d')):02d}" if m.group("d") else "")
         for dm in DATE_RE.finditer(sent):
             period = period_from_match(dm)
             if period is not None:
@@ -273,10 +275,14 @@ def add_facts(b: Builder, sents: list[tuple[int, int]], spans: list[Span]) -> No
         _same_address(doc, a, e)
 
 
-def _kind(doc: _Doc, sent: str, before: int) -> tuple[str, int, int] | None:
-    """The event kind whose word comes last before ``before`` in the sentence, with the word's span."""
+def _kind(doc: _Doc, sent: str, before: int, goods: bool) -> tuple[str, int, int] | None:
+    """The event kind whose word comes last before ``before`` in the sentence, with the
+    word's span: among kinds that move goods (``goods``) or among the others."""
     best: tuple[str, int, int] | None = None
+    goods_kinds = set(vocabulary()["goods_events"])
     for kind, words in vocabulary()["events"].items():
+        if (kind in goods_kinds) != goods:
+            continue
         for m in re.finditer(rf"\b(?:{_words(words)})\b", sent[:before], re.IGNORECASE):
             if best is None or m.start() > best[1]:
                 best = (kind, m.start(), m.end())
@@ -285,7 +291,6 @@ def _kind(doc: _Doc, sent: str, before: int) -> tuple[str, int, int] | None:
 
 def _events(doc: _Doc, i: int, a: int, e: int) -> None:
     sent = doc.text[a:e]
-    v = vocabulary()
     involved = [eid for _, _, eid in doc.parties_in(a, e)]
     date = doc.date_in(a, e)
     done_goods = False
@@ -300,8 +305,8 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
             continue
         if _YEARLIKE.fullmatch(m.group("q")) and not m.group("q2"):
             continue  # "in 2024 drones were ..." is a year, not a count
-        found = _kind(doc, sent, m.start()) or _kind(doc, sent, len(sent))
-        if found is None or found[0] not in v["goods_events"]:
+        found = _kind(doc, sent, m.start(), True) or _kind(doc, sent, len(sent), True)
+        if found is None:
             continue
         kind = found[0]
         start = a + m.start("what")
@@ -330,8 +335,10 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
     _unit_prices(doc, i, a, e)
     if done_goods:
         return
-    found = _kind(doc, sent, len(sent))
-    if found is None or found[0] in v["goods_events"] or not (date or len(involved) >= 2):
+    if doc.p["goods_kind"].search(sent):
+        return  # a sentence about an order or delivery without a count is not another kind of event
+    found = _kind(doc, sent, len(sent), False)
+    if found is None or not (date or len(involved) >= 2):
         return
     kind = found[0]
     if kind == "registration" and not _REGISTERED.search(sent):
@@ -339,6 +346,7 @@ def _events(doc: _Doc, i: int, a: int, e: int) -> None:
     if not involved:
         return
     _event(doc, a, e, kind, kind, (a + found[1], a + found[2]), date, involved, [])
+
 
 
 def _is_unit(doc: _Doc, sent: str, m: re.Match[str]) -> bool:

@@ -24,6 +24,9 @@ from redthread.store import Store
 
 #: Schemata that annotate their entity instead of being drawn as a node.
 ANNOTATIONS = {"Sanction"}
+#: Facts read from prose (events, unit prices: redthread.extract.facts) belong to the
+#: timeline and claims; drawn as nodes they would crowd out the parties.
+NOT_DRAWN = {"Event", "Asset"}
 #: Non-edge FtM schemata drawn as an edge between two of their properties.
 PAIRS = {"EconomicActivity": ("sender", "receiver")}
 
@@ -100,7 +103,7 @@ def build_network(store: Store, dataset: str | None = None) -> Network:
     pending: list[dict[str, Any]] = []
     for ent in store.entities(dataset=dataset):
         schema = model.get(ent["schema"])
-        if schema is None:
+        if schema is None or ent["schema"] in NOT_DRAWN:
             continue
         if schema.edge or ent["schema"] in ANNOTATIONS or ent["schema"] in PAIRS:
             pending.append(ent)

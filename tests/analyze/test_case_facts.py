@@ -117,3 +117,26 @@ def test_other_phrasings_of_the_same_facts() -> None:
     assert ends == {"Pavel Grom", "Igor Grom"}  # "his brother": both are people
     hedges = {s.hedge for s in result.statements if s.schema == "Family" and s.prop == "relative"}
     assert hedges == {"possibly"}
+
+
+def test_counted_goods_make_an_order_whatever_the_noun(tmp_path: Path) -> None:
+    text = ("Supply note\n\nOn 3 May 2023 the agency asked for bids. In June of that year, it signed a contract "
+            "for 5,000 Heron drones.\nA batch of 100 Heron drones cost 8 million roubles.\n")
+    result = extract_text(text, doc_id="supply.txt", dataset="t")
+    events = {e["properties"]["summary"][0]: e["properties"] for e in result.by_schema("Event")}
+    assert events["order: 5000 Heron"]["date"] == ["2023-06"]  # "June of that year": the year written before
+    assert events["order: 100 Heron"]["description"] == ["price 8000000 RUB"]
+    assert {a["properties"]["amount"][0] for a in result.by_schema("Asset")} == {"80000"}
+
+
+def test_a_firm_registered_shortly_before_its_first_order_is_flagged(tmp_path: Path) -> None:
+    note = tmp_path / "setup.txt"
+    note.write_text("Set-up note\n\nKestrel Works LLC was registered in Omsk in March 2024. "
+                    "In May 2024, Kestrel Works LLC ordered 300 Falke drones.\n", encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 'setup.db'}")
+    ingest(store, [note], "notes")
+    company = [e for e in store.entities() if e["caption"] == "Kestrel Works LLC"][0]
+    assert company["properties"]["incorporationDate"] == ["2024-03"]
+    flags = evaluate(store, rules=["new-company"])
+    assert [f["entity"]["name"] for f in flags] == ["Kestrel Works LLC"]
+    store.close()

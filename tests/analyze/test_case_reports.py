@@ -105,3 +105,13 @@ def test_timeline_has_one_event_per_fact(case: Store) -> None:
     disputed = [e for e in events if e.get("disputed")]
     assert {e["date"] for e in disputed} >= {"2024-03", "2024-08-29"}
 
+
+
+def test_the_network_draws_each_party_once_and_no_prose_facts(case: Store) -> None:
+    from redthread.report.network import build_network
+
+    net = build_network(case)
+    schemata = Counter(n.schema for n in net.nodes.values())
+    assert not {"Event", "Asset"} & set(schemata)
+    names = Counter(name_key(n.caption) for n in net.nodes.values() if n.schema in PARTY_SCHEMATA)
+    assert [k for k, n in names.items() if n > 1] == []
