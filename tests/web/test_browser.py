@@ -104,6 +104,9 @@ def page(tmp_path: Path) -> Iterator[object]:
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
             viewport={"width": 1400, "height": 900},
             accept_downloads=True,
+            # wait_for_function evaluates its string in the page, which the server's CSP forbids;
+            # test_the_ui_runs_under_its_content_security_policy checks the UI with the CSP enforced.
+            bypass_csp=True,
         )
         pg = context.pages[0] if context.pages else context.new_page()
         errors: list[str] = []
@@ -202,7 +205,17 @@ def test_screen_page(server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / "07-screen.png"))
 
 
-def test_review_queue_records_a_judgement(server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_review_queue_records_a_judgement(server: str, page,  # type: ignore[no-untyped-def]
+                                          tmp_path: Path) -> None:
+    from redthread.keys import KeyRing
+
+    st = open_store(f"sqlite:///{tmp_path / 'web.db'}")
+    _, key = KeyRing(st).create("analyst", "reviewer")  # judging is a write: it needs a key
+    st.close()
+    page.goto(server + "/")
+    page.click("#key-btn")
+    page.fill("#key-input", key)
+    page.click("#key-dialog button[value=save]")
     page.goto(f"{server}/#/review")
     page.wait_for_function("() => !document.querySelector('main').innerText.includes('Loading')")
     if "not available in this installation" in page.inner_text("main"):
@@ -211,7 +224,7 @@ def test_review_queue_records_a_judgement(server: str, page) -> None:  # type: i
     item.locator("button", has_text="same").click()
     page.wait_for_function("() => document.querySelector('#review-list .status').innerText.includes('recorded')")
     assert "recorded: positive" in item.inner_text()
-    judgements = httpx.get(f"{server}/judgements").json()["judgements"]
+    judgements = httpx.get(f"{server}/judgements", headers={"Authorization": f"ApiKey {key}"}).json()["judgements"]
     assert {(j["left_id"], j["right_id"], j["judgement"]) for j in judgements} == {("r2-komax", "rt-komax", "positive")}
     page.screenshot(path=str(ARTIFACTS / "08-review.png"))
 
@@ -261,3 +274,27 @@ def test_api_key_dialog_and_upload(server: str, page, fixtures: Path,  # type: i
     names = {d["name"] for d in httpx.get(f"{server}/datasets", headers={"Authorization": f"ApiKey {key}"}).json()["datasets"]}
     assert "uploaded" in names
     page.screenshot(path=str(ARTIFACTS / "11-upload.png"))
+
+
+def test_the_ui_runs_under_its_content_security_policy(server: str, tmp_path: Path) -> None:
+    """The UI's own scripts, styles and graph drawing break no rule of the server's CSP."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
+        pg = browser.new_page(viewport={"width": 1400, "height": 900})
+        problems: list[str] = []
+        pg.on("pageerror", lambda exc: problems.append(str(exc)))
+        pg.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
+        response = pg.goto(server + "/")
+        assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+        pg.wait_for_selector("text=Evidence graph")
+        pg.goto(server + "/#/entity/rt-komax")
+        pg.wait_for_selector("#entity-title")
+        pg.wait_for_load_state("networkidle")
+        pg.goto(server + "/#/graph/rt-komax")
+        pg.wait_for_load_state("networkidle")
+        pg.wait_for_timeout(1500)
+        browser.close()
+    assert not problems, problems
