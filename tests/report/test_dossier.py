@@ -49,7 +49,7 @@ def test_entity_dossier_html(loaded: Store) -> None:
     html = render_html(dossier)
     assert "<svg" in html and "The holding firm Komax directs the plant" in html
     for sec in dossier.sections:  # every section has content or says why not
-        assert sec.facts or sec.svg or sec.rows or sec.tree or sec.quotes or sec.note, sec.key
+        assert sec.facts or sec.svg or sec.rows or sec.tree or sec.quotes or sec.sentences or sec.note, sec.key
 
 
 def test_missing_capability_is_noted_not_faked(loaded: Store, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -259,3 +259,13 @@ def test_impact_and_capacity_pages(server: str, page) -> None:  # type: ignore[n
     assert "error" not in result.lower() and result.strip()
     fits(page)
     page.screenshot(path=str(ARTIFACTS / "wb-12-capacity.png"), full_page=True)
+
+
+def test_graph_labels_stay_readable_when_zoomed_out(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/#/graph/rt-komax")
+    page.wait_for_function("window.__cy && window.__cy.nodes().length >= 3")
+    page.evaluate("window.__cy.zoom(0.3)")
+    page.wait_for_timeout(300)
+    size = page.evaluate("parseFloat(window.__cy.nodes()[0].renderedStyle('font-size'))")
+    assert size >= 10, size  # on screen, not 11 px times the zoom
+    page.screenshot(path=str(ARTIFACTS / "wb-13-graph-zoomed-out.png"))

@@ -5,7 +5,7 @@ import { attachSuggest } from "./suggest.js";
 
 const STYLE = [
   { selector: "node", style: {
-      "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
+      "label": "data(label)", "font-size": (ele) => Math.min(11 / ele.cy().zoom(), 40), "text-wrap": "wrap", "text-max-width": 120,
       "text-valign": "bottom", "text-margin-y": 4, "background-color": "#6b7f99", "width": 26, "height": 26,
       "border-width": 2, "border-color": "#fff", "color": "#1d232b" } },
   { selector: "node[schema = 'Person']", style: { "shape": "ellipse", "background-color": "#7a6bb0" } },
@@ -15,7 +15,7 @@ const STYLE = [
   { selector: "node.blocked", style: { "background-color": "#e67e22", "border-color": "#a04000", "border-width": 4, "border-style": "dashed" } },
   { selector: "node.center", style: { "width": 36, "height": 36, "font-weight": "bold" } },
   { selector: "edge", style: {
-      "label": "data(label)", "font-size": 9, "curve-style": "bezier", "target-arrow-shape": "triangle",
+      "label": "data(label)", "font-size": (ele) => Math.min(9 / ele.cy().zoom(), 30), "curve-style": "bezier", "target-arrow-shape": "triangle",
       "width": 1.6, "line-color": "#a9b4c2", "target-arrow-color": "#a9b4c2", "text-rotation": "autorotate",
       "text-background-color": "#fff", "text-background-opacity": 0.8, "color": "#4a5561" } },
   { selector: "edge[schema = 'Ownership']", style: { "line-color": "#2e86de", "target-arrow-color": "#2e86de" } },
@@ -82,6 +82,10 @@ export async function graphPage(main, entityId) {
 
   const cy = cytoscape({ container: canvas, style: STYLE, wheelSensitivity: 0.3, elements: [], minZoom: 0.1, maxZoom: 1.6 });
   window.__cy = cy; // for tests and the console
+  // Labels stay readable when the view zooms out to fit a bigger network: their size is
+  // divided by the zoom (see STYLE: about 11 px on screen for names, 9 px for links).
+  let pending = false;
+  cy.on("zoom", () => { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; cy.style().update(); }); } });
   const expanded = new Set();
 
   const relayout = () => cy.layout({
