@@ -111,7 +111,7 @@ class XMLListLoader:
         if root.tag != self.root.decode():
             raise InputError(f"expected a <{self.root.decode()}> document for --format {self.name}, "
                              f"found <{root.tag}>", path=str(path))
-        source = ctx.source or self.list_source(root)
+        source = ctx.source or self.list_source(root, path)
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.sanctions_xml/{__version__}", now_iso())
         self.build(root, path.name, builder, ctx)
         if not builder.fragments:
@@ -125,7 +125,7 @@ class XMLListLoader:
     #: The source id of this publisher's list, whatever the file is called.
     list_id = ""
 
-    def list_source(self, root: Element) -> str:
+    def list_source(self, root: Element, path: Path) -> str:
         """Which published list this file is, told from its content (not its name).
 
         History is kept per source: the next version of the same list must
@@ -445,7 +445,7 @@ class OFACXMLLoader(XMLListLoader):
     authority = "Office of Foreign Assets Control"
     prefix = "ofac"
 
-    def list_source(self, root: Element) -> str:
+    def list_source(self, root: Element, path: Path) -> str:
         """``ofac-sdn-advanced`` or ``ofac-cons-advanced``: the list most entries are on.
 
         sdn_advanced.xml and cons_advanced.xml share one schema and one root;

@@ -153,3 +153,19 @@ def test_a_list_saved_without_xml_suffix(store: Store, shared: Path, tmp_path: P
     assert sniff_loader(path).name == "eu-fsf"
     (result,), _ = ingest(store, [path], "eu")
     assert result.source == "eu-fsf-consolidated" and result.entities_added > 0
+
+
+def test_ofac_legacy_sdnlist_xml(store: Store, shared: Path) -> None:
+    from redthread.ingest.base import sniff_loader
+
+    path = shared / F / "ofac-legacy-xml/ofac-consolidated-nonsdn-2018-04-06.xml"
+    assert sniff_loader(path).name == "ofac-legacy-xml"
+    (result,), errors = ingest(store, [path], "leg")
+    assert errors == [] and result.source == "ofac-cons-legacy-xml"
+    found = _schemata(store, "leg")
+    assert found["Sanction"] == 639  # Record_Count
+    assert found["Person"] + found["Organization"] + found["Company"] + found["Vessel"] == 639
+    haniya = _props(store, "ofac-9639")
+    assert haniya["birthDate"] == ["1962"] and haniya["birthPlace"] == ["Shati"]
+    assert "HANIYYA, Ismaeel" in haniya["alias"]
+    assert _props(store, "ofac-9639-sanction")["program"] == ["NS-PLC"]
