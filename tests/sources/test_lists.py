@@ -169,3 +169,18 @@ def test_ofac_legacy_sdnlist_xml(store: Store, shared: Path) -> None:
     assert haniya["birthDate"] == ["1962"] and haniya["birthPlace"] == ["Shati"]
     assert "HANIYYA, Ismaeel" in haniya["alias"]
     assert _props(store, "ofac-9639-sanction")["program"] == ["NS-PLC"]
+
+
+def test_eu_legacy_whole_xml(store: Store, shared: Path) -> None:
+    from redthread.ingest.base import sniff_loader
+
+    path = shared / F / "eu-fsf-legacy/eu-legacy-whole-2016-11-02.xml"
+    assert sniff_loader(path).name == "eu-fsf-legacy"
+    (result,), errors = ingest(store, [path], "eu0")
+    assert errors == [] and result.source == "eu-fsf-consolidated"  # the same list as FSF 1.1
+    found = _schemata(store, "eu0")
+    assert (found["Person"], found["Organization"], found["Sanction"]) == (319, 276, 595)
+    mugabe = _props(store, "eu-1")  # the same id as in FSF 1.1 (logicalId 1)
+    assert mugabe["name"] == ["Robert Gabriel Mugabe"] and "alias" not in mugabe
+    assert mugabe["birthDate"] == ["1924-02-21"] and mugabe["passportNumber"] == ["AD001095"]
+    assert _props(store, "eu-1-sanction")["program"] == ["ZWE"]
