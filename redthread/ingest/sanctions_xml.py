@@ -539,8 +539,11 @@ class OFACXMLLoader(XMLListLoader):
             if pid not in schemata:
                 continue
             loc = f"{fname}#SanctionsEntry[{n}]"
+            # A measure of type "Program" names the programme in its comment; a file without
+            # the SanctionsType reference set is read the same way (its commented measures).
             programs = [text(m, "Comment") or "" for m in entry.findall("SanctionsMeasure")
-                        if measures.get(m.get("SanctionsTypeID") or "") == "Program" and text(m, "Comment")]
+                        if measures.get(m.get("SanctionsTypeID") or "", "Program") == "Program"
+                        and text(m, "Comment")]
             provisions = [measures.get(m.get("SanctionsTypeID") or "", "") for m in entry.findall("SanctionsMeasure")
                           if measures.get(m.get("SanctionsTypeID") or "") not in (None, "", "Program")]
             date = entry.find("EntryEvent/Date")
