@@ -52,6 +52,11 @@ class Record:
         self.kind, self.id, self.date, self.status, self.details, self.where = kind, rid, date, status, details, where
 
 
+def _eid(record_id: str) -> str:
+    """The FtM id of a BODS record (records written by our own export already carry it)."""
+    return record_id if record_id.startswith("bods-") else f"bods-{record_id}"
+
+
 def _party(ref: Any) -> str | None:
     """A 0.2/0.3 ``{"describedBy...Statement": id}`` or a 0.4 record id."""
     if isinstance(ref, str):
@@ -179,7 +184,7 @@ class BODSLoader:
 
     def _person(self, builder: ListBuilder, rec: Record) -> None:
         d = rec.details
-        frag = builder.fragment(f"bods-{rec.id}", "Person", rec.where)
+        frag = builder.fragment(_eid(rec.id), "Person", rec.where)
         names = [n for n in d.get("names") or [] if isinstance(n, dict)]
         main = next((n for n in names if n.get("type") in ("legal", "individual")), names[0] if names else None)
         for n in names:
@@ -208,7 +213,7 @@ class BODSLoader:
         etype = d.get("entityType")
         kind, subtype = (etype.get("type"), etype.get("subtype")) if isinstance(etype, dict) else (etype, None)
         schema = ENTITY_SCHEMA.get(str(kind), "LegalEntity")
-        frag = builder.fragment(f"bods-{rec.id}", schema, rec.where)
+        frag = builder.fragment(_eid(rec.id), schema, rec.where)
         frag.add("name", d.get("name"))
         for alt in d.get("alternateNames") or []:
             frag.add("alias", alt)
@@ -235,7 +240,7 @@ class BODSLoader:
         if party is None or party not in schemata:
             unspecified = d.get("interestedParty")
             note = unspecified.get("unspecified", unspecified) if isinstance(unspecified, dict) else unspecified
-            builder.fragment(f"bods-{subject}", schemata[subject], rec.where).add(
+            builder.fragment(_eid(subject), schemata[subject], rec.where).add(
                 "notes", f"interested party not identified: {note}")
             return
         for interest in d.get("interests") or []:
@@ -243,23 +248,23 @@ class BODSLoader:
                 continue
             itype = str(interest.get("type") or "unknownInterest")
             level = interest.get("directOrIndirect") or interest.get("interestLevel")
-            key = f"bods-{rec.id}-{itype}-{level or ''}-{interest.get('startDate') or ''}"
+            key = f"{_eid(rec.id)}-{itype}-{level or ''}-{interest.get('startDate') or ''}"
             if itype in OWNERSHIP:
                 link = builder.fragment(key, "Ownership", rec.where)
-                link.add("owner", f"bods-{party}")
-                link.add("asset", f"bods-{subject}")
+                link.add("owner", _eid(party))
+                link.add("asset", _eid(subject))
                 link.add("percentage", _share(interest.get("share")))
                 link.add("ownershipType", itype)
             elif itype in DIRECTORSHIP:
                 if schemata[subject] == "Person":
                     continue
                 link = builder.fragment(key, "Directorship", rec.where)
-                link.add("director", f"bods-{party}")
-                link.add("organization", f"bods-{subject}")
+                link.add("director", _eid(party))
+                link.add("organization", _eid(subject))
             else:
                 link = builder.fragment(key, "UnknownLink", rec.where)
-                link.add("subject", f"bods-{party}")
-                link.add("object", f"bods-{subject}")
+                link.add("subject", _eid(party))
+                link.add("object", _eid(subject))
             link.add("role", itype if not level else f"{itype} ({level})")
             link.add("startDate", interest.get("startDate"))
             end = interest.get("endDate") or (rec.date if rec.status == "closed" else None)
