@@ -46,8 +46,8 @@ def _index(latin: bool = True) -> dict[str, str]:
             if data.get("alpha3"):
                 tiers[0].setdefault(data["alpha3"], code)
     out: dict[str, str] = {}
-    for tier in reversed(tiers):
-        out.update(tier)
+    for table in reversed(tiers):
+        out.update(table)
     out.pop("", None)
     return out
 

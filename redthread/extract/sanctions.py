@@ -199,16 +199,16 @@ def find(text: str, start: int, end: int, mentions: list[Mention],
             continue
         for t in listed:
             yield t, authority, a
-    for i, m in enumerate(ms):
-        bm = p.before.match(text, m.end, end)
-        if bm is None or not _is_target(m):
+    for i, last in enumerate(ms):
+        bm = p.before.match(text, last.end, end)
+        if bm is None or not _is_target(last):
             continue
         auth_form = bm.groupdict().get("auth")
-        authority = (lex.authority(auth_form) if auth_form else None) or authority_before(m.start)
+        authority = (lex.authority(auth_form) if auth_form else None) or authority_before(last.start)
         if authority is None:
             continue
-        for t in targets_before(text, ms[: i + 1], m.end, start, p.stops):
-            yield t, authority, m.end
+        for t in targets_before(text, ms[: i + 1], last.end, start, p.stops):
+            yield t, authority, last.end
     for m in p.prenominal.finditer(sentence):
         a, b = start + m.start(), start + m.end()
         authority = lex.authority(" ".join(m.group("auth").split()))
