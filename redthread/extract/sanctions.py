@@ -39,6 +39,7 @@ NEXT_GAP = 90
 #: Words a gap may hold (descriptors such as "Hong Kong-based trading company").
 GAP_WORDS = 9
 
+_FOLLOWING = re.compile(r"\b(?:the\s+)?following(?:\s+[\w-]+){0,3}\s*:", re.I)
 _JOINER = re.compile(r",|\band\b|&|\bas well as\b|\bor\b|\bplus\b", re.I)
 _PAREN = re.compile(r"\([^()]{0,80}\)|[“”\"«»]")
 _BACKREF = re.compile(r"(?:,\s*)?(?:(?:all|both|each|either|some|one|two|three|four|five|six)\s+of\s+(?:which|whom|them)\s+"
@@ -122,6 +123,8 @@ def targets_after(text: str, mentions: list[Mention], pos: int, end: int, stops:
             cur = max(cur, m.end)
             continue
         gap = text[cur : m.start]
+        if not out:  # "designated the following entities: A, B and C": the colon opens the list
+            gap = _FOLLOWING.sub(" ", gap)
         if not _gap_ok(gap, NEXT_GAP if out else FIRST_GAP, stops):
             break
         if out and not _JOINER.search(_PAREN.sub(" ", gap)):

@@ -123,3 +123,8 @@ def test_initials_do_not_end_a_sentence() -> None:
             "U.S.-designated entities. Then it stopped.")
     assert len(sentences(text)) == 2  # "R.K." used to end the first sentence
     assert ("Corvel Chemicals Ltd", "United States") in targets(text)
+
+
+def test_an_inline_list_after_the_following_colon() -> None:
+    text = "OFAC designated the following entities: Merlo Tech LLC, Quist Avia JSC and Danvers Parts Ltd."
+    assert {t for t, _ in targets(text)} == {"Merlo Tech LLC", "Quist Avia JSC", "Danvers Parts Ltd."}
