@@ -24,8 +24,10 @@ def register(app: typer.Typer) -> None:
         """Extract parties and relations from documents as FtM entities (JSON lines)."""
         from redthread.extract import extract_path
 
-        out = sys.stdout if output is None else output.with_name(output.name + ".part").open("w", encoding="utf-8")
+        part = None if output is None else output.with_name(output.name + ".part")
+        out = sys.stdout if part is None else part.open("w", encoding="utf-8")
         count = 0
+        done = False
         try:
             with progress_bar("extract") as update:
                 for i, path in enumerate(paths):
@@ -35,11 +37,14 @@ def register(app: typer.Typer) -> None:
                     for row in rows:
                         out.write(orjson.dumps(row).decode() + "\n")
                     count += len(rows)
+            done = True
         finally:
-            if output is not None:
+            if part is not None:
                 out.close()
-        if output is not None:
-            output.with_name(output.name + ".part").replace(output)
+                if not done:  # a failed document leaves no half-written output behind
+                    part.unlink(missing_ok=True)
+        if part is not None and output is not None:
+            part.replace(output)
         err_console.print(f"extracted {count} {'statement' if statements else 'entit'}{'s' if statements else 'ies'} from {len(paths)} document(s)")
 
     @app.command(name="eval")

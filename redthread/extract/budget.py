@@ -51,7 +51,7 @@ class Budget:
             return
         where = f" at character {position:,} of {self.size:,}" if position is not None else ""
         raise ExtractionTimeout(
-            f"extraction stopped after {self.seconds:.0f} s (the per-document budget) in {stage}{where}; "
+            f"extraction stopped after {self.seconds:g} s (the per-document budget) in {stage}{where}; "
             f"split the document or raise REDTHREAD_EXTRACT_SECONDS (0 = no limit)",
             path=self.doc_id,
         )

@@ -3,11 +3,13 @@
 FtM's ``registry.country.clean`` builds rigour's full territory index on its
 first call, transliterating some 30,000 names in every script; in a fresh
 process that alone costs seconds, and the extractor asks "is this word a
-country?" for nearly every document. English prose names countries in Latin
-script, so this index keeps rigour's territory data (strong names, then weak
-names, then places, in that priority, as rigour does) but normalises only
-the Latin-script names, with a cheap casefold instead of transliteration.
-Names in other scripts fall back to FtM (rare, and only then paid for).
+country?" for nearly every document. This index keeps rigour's territory
+data (strong names, then weak names, then places, in that priority, as
+rigour does) but keys every name with a cheap normalisation (accents
+dropped, casefolded, punctuation squashed) instead of transliterating it:
+"Côte d’Ivoire", "Россия" and "中国" are found as written, and a
+transliterated spelling that rigour would also accept ("Rossiya") is not,
+which English prose does not need.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def _norm(name: str) -> str:
 
 
 @cache
-def _index() -> dict[str, str]:
+def _index(latin: bool = True) -> dict[str, str]:
+    """Names → codes; Latin-script names and the others in two tables, each built when first asked."""
     from rigour._core import territories_jsonl
     from rigour.data import iter_jsonl_text
 
@@ -36,14 +39,15 @@ def _index() -> dict[str, str]:
         strong = [*data.get("names_strong", []), data.get("name", ""), data.get("full_name", "")]
         for tier, names in enumerate((strong, data.get("names_weak", []), data.get("places", []))):
             for name in names:
-                if name and not _other_script(name):
+                if name and _other_script(name) != latin:
                     tiers[tier].setdefault(_norm(name), code)
+        if latin:
             tiers[0].setdefault(code, code)
             if data.get("alpha3"):
                 tiers[0].setdefault(data["alpha3"], code)
     out: dict[str, str] = {}
-    for tier in reversed(tiers):
-        out.update(tier)
+    for table in reversed(tiers):
+        out.update(table)
     out.pop("", None)
     return out
 
@@ -59,8 +63,4 @@ def country_code(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
-    if _other_script(text):
-        from followthemoney.types import registry
-
-        return registry.country.clean(text)
-    return _index().get(_norm(text))
+    return _index(not _other_script(text)).get(_norm(text))

@@ -106,9 +106,9 @@ def score(gold: dict[str, Any], entities: list[dict[str, Any]], name: str = "") 
 
     def key_of(e: dict[str, Any] | None) -> str | None:
         for n in names(e) if e else []:
-            k = name_to_key.get(norm(n))
-            if k:
-                return k
+            found = name_to_key.get(norm(n))
+            if found:
+                return str(found)
         return None
 
     def is_optional(e: dict[str, Any] | None) -> bool:
@@ -182,22 +182,22 @@ def score(gold: dict[str, Any], entities: list[dict[str, Any]], name: str = "") 
     golds = gold["relations"]
     opts = gold.get("optional_relations", [])
     matched: set[int] = set()
-    for k, o in out:
-        cls_counts = ds.relations[k[0]]
-        hit = next((i for i, g in enumerate(golds) if i not in matched and matches(g, k, o)), None)
+    for rk, o in out:
+        cls_counts = ds.relations[rk[0]]
+        hit = next((i for i, g in enumerate(golds) if i not in matched and matches(g, rk, o)), None)
         if hit is not None:
             matched.add(hit)
             cls_counts.tp += 1
             continue
-        if any(matches(g, k, o) for g in golds) or any(
-                k[0] == g["class"] and (g["class"] == "sanction" and k[2] == g.get("target")
-                                        or k == _canon(g["class"], g.get("source"), g.get("target")))
+        if any(matches(g, rk, o) for g in golds) or any(
+                rk[0] == g["class"] and (g["class"] == "sanction" and rk[2] == g.get("target")
+                                         or rk == _canon(g["class"], g.get("source"), g.get("target")))
                 for g in opts):
             continue  # a duplicate of a matched relation, or an optional one
         if o.get("opt"):
             continue
         cls_counts.fp += 1
-        ds.misses.append(f"relation FP: {k}")
+        ds.misses.append(f"relation FP: {rk}")
     for i, g in enumerate(golds):
         if i not in matched:
             ds.relations[g["class"]].fn += 1

@@ -289,10 +289,10 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
             head = raw[: poss.start()]
             if any(w in lex.public_body_words for w in head.split()) or lex.authority(head) is not None:
                 add(start, start + len(head), source, schema, weight)
-                tail = add(start + poss.end(), start + len(raw), source, schema, weight)
-                if tail is not None:
-                    tail.vote("PublicBody", 2.0)  # a public body's division is a public body
-                return tail
+                division = add(start + poss.end(), start + len(raw), source, schema, weight)
+                if division is not None:
+                    division.vote("PublicBody", 2.0)  # a public body's division is a public body
+                return division
         if source == "authority":
             clean, cstart, country = raw, start, None
         else:

@@ -39,6 +39,7 @@ NEXT_GAP = 90
 #: Words a gap may hold (descriptors such as "Hong Kong-based trading company").
 GAP_WORDS = 9
 
+_FOLLOWING = re.compile(r"\b(?:the\s+)?following(?:\s+[\w-]+){0,3}\s*:", re.I)
 _JOINER = re.compile(r",|\band\b|&|\bas well as\b|\bor\b|\bplus\b", re.I)
 _PAREN = re.compile(r"\([^()]{0,80}\)|[“”\"«»]")
 _BACKREF = re.compile(r"(?:,\s*)?(?:(?:all|both|each|either|some|one|two|three|four|five|six)\s+of\s+(?:which|whom|them)\s+"
@@ -122,6 +123,8 @@ def targets_after(text: str, mentions: list[Mention], pos: int, end: int, stops:
             cur = max(cur, m.end)
             continue
         gap = text[cur : m.start]
+        if not out:  # "designated the following entities: A, B and C": the colon opens the list
+            gap = _FOLLOWING.sub(" ", gap)
         if not _gap_ok(gap, NEXT_GAP if out else FIRST_GAP, stops):
             break
         if out and not _JOINER.search(_PAREN.sub(" ", gap)):
@@ -199,16 +202,16 @@ def find(text: str, start: int, end: int, mentions: list[Mention],
             continue
         for t in listed:
             yield t, authority, a
-    for i, m in enumerate(ms):
-        bm = p.before.match(text, m.end, end)
-        if bm is None or not _is_target(m):
+    for i, last in enumerate(ms):
+        bm = p.before.match(text, last.end, end)
+        if bm is None or not _is_target(last):
             continue
         auth_form = bm.groupdict().get("auth")
-        authority = (lex.authority(auth_form) if auth_form else None) or authority_before(m.start)
+        authority = (lex.authority(auth_form) if auth_form else None) or authority_before(last.start)
         if authority is None:
             continue
-        for t in targets_before(text, ms[: i + 1], m.end, start, p.stops):
-            yield t, authority, m.end
+        for t in targets_before(text, ms[: i + 1], last.end, start, p.stops):
+            yield t, authority, last.end
     for m in p.prenominal.finditer(sentence):
         a, b = start + m.start(), start + m.end()
         authority = lex.authority(" ".join(m.group("auth").split()))

@@ -85,8 +85,8 @@ def find_table_flows(text: str, mentions: list[Mention]) -> Iterator[Relation]:
         roles = _roles(header)
         if "sender" not in roles or "receiver" not in roles:
             continue
-        currency_hint = re.search(r"\b(USD|EUR|RUB|CNY|GBP|AED|HKD)\b", header[roles["value"]][2]).group(1) \
-            if "value" in roles and re.search(r"\b(USD|EUR|RUB|CNY|GBP|AED|HKD)\b", header[roles["value"]][2]) else None
+        hint = re.search(r"\b(USD|EUR|RUB|CNY|GBP|AED|HKD)\b", header[roles["value"]][2]) if "value" in roles else None
+        currency_hint = hint.group(1) if hint else None
         for start, line in block[1:]:
             cells = _cells(line, start)
             if len(cells) != len(header):

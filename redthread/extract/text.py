@@ -27,7 +27,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if m.group().strip(" \t") == "" or "\n" not in m.group():
             before = text[start : m.start()]
             last = _LAST_WORD.search(before)
-            if last and (last.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", last.group(1))):
+            # an abbreviation, an initial ("J. Roe") or initials ("P.B. Sadr") never end a sentence
+            if last and (last.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", last.group(1))):
                 continue
         _push(text, start, m.start(), out)
         start = m.end()

@@ -5,6 +5,8 @@ Speed itself is measured in bench/extract; here we count work, not seconds.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from redthread.errors import InputError
@@ -90,3 +92,18 @@ def test_country_names_need_no_full_territory_index() -> None:
     assert countries.country_code("Côte d’Ivoire") == "ci"
     assert not countries._other_script("Shi’ite militias")
     assert countries._other_script("Россия")
+
+
+def test_cli_reports_the_budget_and_leaves_no_partial_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from redthread.cli import app
+
+    doc = tmp_path / "list.txt"
+    doc.write_text(_list_text(100), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    monkeypatch.setenv("REDTHREAD_EXTRACT_SECONDS", "0.000001")
+    res = CliRunner().invoke(app, ["extract", str(doc), "-o", str(out)])
+    assert res.exit_code != 0
+    assert "per-document budget" in res.output + str(res.exception)  # the CLI's main() prints it
+    assert not out.exists() and not (tmp_path / "out.jsonl.part").exists()

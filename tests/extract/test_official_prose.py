@@ -114,3 +114,17 @@ def test_short_form_of_a_country_prefixed_body_is_the_same_party() -> None:
     text = "The U.S. Commerce Department issued a rule. The Commerce Department said it would act."
     parties, _, _ = _run(text)
     assert [n for s, n in parties if "Commerce" in n] == ["U.S. Commerce Department"]
+
+
+def test_initials_do_not_end_a_sentence() -> None:
+    from redthread.extract.text import sentences
+
+    text = ("The Department acted against buyers for Corvel Chemicals Ltd and R.K. Venn Ltd, all of which are "
+            "U.S.-designated entities. Then it stopped.")
+    assert len(sentences(text)) == 2  # "R.K." used to end the first sentence
+    assert ("Corvel Chemicals Ltd", "United States") in targets(text)
+
+
+def test_an_inline_list_after_the_following_colon() -> None:
+    text = "OFAC designated the following entities: Merlo Tech LLC, Quist Avia JSC and Danvers Parts Ltd."
+    assert {t for t, _ in targets(text)} == {"Merlo Tech LLC", "Quist Avia JSC", "Danvers Parts Ltd."}
