@@ -17,13 +17,14 @@ counts once, with the largest stated percentage.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from redthread.analyze.graph import KIND, Graph, load_graph
+from redthread.analyze.graph import KIND, Graph, load_graph, parse_percentage
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import RedthreadError
@@ -314,3 +315,145 @@ def owners_tree(
     root["holdings"] = expand(i, 0, False, {i})
     root["ultimate_owners"] = [o for o in effective_owners(graph, i) if o["ultimate"]]
     return root
+
+
+# -- percentages that come as ranges ------------------------------------------------
+
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_RANGE_PCT = re.compile(rf"^\D*?{_NUMBER}\s*%?[\s-]*(?:-|–|to|and)[\s-]*{_NUMBER}\s*%?\D*$", re.I)
+_MORE_THAN = re.compile(rf"(?:more|greater)[-\s]than[-\s]{_NUMBER}", re.I)
+
+
+def percentage_bounds(value: str) -> tuple[float, float] | None:
+    """A stated stake as (lowest, highest) percent: ``50`` → (50, 50); ``25-50``, ``25 to 50 %``,
+    ``ownership-of-shares-25-to-50-percent`` → (25, 50); ``more-than-25-percent`` → (25, 100).
+
+    Registers publish bands, not numbers (UK PSC, BODS min/max); a band is
+    kept as its two ends so the 50 % rule can say what holds at each.
+    """
+    exact = parse_percentage(value)
+    if exact is not None:
+        return exact, exact
+    text = value.strip()
+    if m := _RANGE_PCT.match(text):
+        low, high = (float(g.replace(",", ".")) for g in m.groups())
+        if 0 <= low <= high:
+            return low, min(high, 100.0)
+    if m := _MORE_THAN.search(text):
+        return min(float(m.group(1).replace(",", ".")), 100.0), 100.0
+    return None
+
+
+def stake_bounds(graph: Graph, store: Store | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every ownership stake with bounds: (owner, asset, low, high, link index), one per owner → asset pair.
+
+    Exact percentages are their own bounds; stakes stated only as a band
+    (which :func:`ownership_links` leaves out) come from the store's
+    ``percentage`` values. Several statements of one pair: the largest of
+    each bound counts, as for exact stakes.
+    """
+    cached = graph.cache.get("stake_bounds")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    owner, asset, pct, idx = ownership_links(graph)
+    rows: dict[tuple[int, int], list[float]] = {}
+    for o, a, p, j in zip(owner.tolist(), asset.tolist(), pct.tolist(), idx.tolist(), strict=True):
+        rows[(o, a)] = [p, p, j]
+    banded = np.flatnonzero((graph.kind == KIND["Ownership"]) & np.isnan(graph.pct))
+    store = store or graph.store
+    if banded.size and store is not None:
+        by_link = {graph.link_ids[j]: j for j in banded.tolist()}
+        for stmt in store.statements(entity_ids=list(by_link)):
+            bounds = percentage_bounds(stmt.value) if stmt.prop == "percentage" else None
+            if bounds is None:
+                continue
+            j = by_link[stmt.entity_id]
+            key = (int(graph.src[j]), int(graph.dst[j]))
+            old = rows.get(key)
+            if old is None:
+                rows[key] = [bounds[0], bounds[1], j]
+            else:
+                old[0], old[1] = max(old[0], bounds[0]), max(old[1], bounds[1])
+    keys = sorted(rows)
+    result = (
+        np.array([k[0] for k in keys], dtype=np.int64),
+        np.array([k[1] for k in keys], dtype=np.int64),
+        np.array([rows[k][0] for k in keys], dtype=np.float64),
+        np.array([rows[k][1] for k in keys], dtype=np.float64),
+        np.array([int(rows[k][2]) for k in keys], dtype=np.int64),
+    )
+    graph.cache["stake_bounds"] = result
+    return result
+
+
+def _mask_with(graph: Graph, owner: np.ndarray, asset: np.ndarray, pct: np.ndarray, sanctioned: np.ndarray,
+               var: Variant, engine: str | Engine | None) -> np.ndarray:
+    controller = controlled = None
+    if var.control:
+        cm = graph.kind == KIND["Control"]
+        controller, controlled = graph.src[cm], graph.dst[cm]
+    eng = _engine(engine)
+    try:
+        kwargs: dict[str, Any] = {}
+        if isinstance(eng, MemoryEngine):
+            kwargs = {"n": graph.n_nodes, "csr": CSR(owner, asset, pct, graph.n_nodes)}
+        result = eng.blocked(owner, asset, pct, np.flatnonzero(sanctioned), threshold=var.threshold,
+                             strict=var.strict, controller=controller, controlled=controlled, **kwargs)
+    finally:
+        if not isinstance(engine, Engine):
+            eng.close()
+    mask = sanctioned.copy()
+    mask[result.ids] = True
+    return mask
+
+
+def blocked_bounds(
+    store: Store,
+    authority: str | None = "OFAC",
+    variant: str = "us",
+    *,
+    engine: str | Engine | None = None,
+    graph: Graph | None = None,
+) -> list[dict[str, Any]]:
+    """The 50 % rule when stakes are bands: blocked, possibly blocked, with the bounds and evidence.
+
+    The fixed point runs twice: with every stake at its lowest and at its
+    highest. ``blocked`` holds at the lowest (so whatever the true numbers
+    are); ``possibly blocked`` holds only if the upper bounds hold. Each item:
+    ``id``, ``name``, ``schema``, ``status``, ``share_min`` / ``share_max``
+    (the blocked owners' direct stakes added up in each case), ``owners``
+    (each with ``min``, ``max`` and the link with its evidence). Entities not
+    blocked even at the upper bounds are not listed.
+    """
+    graph = graph or load_graph(store)
+    var = get_variant(variant)
+    sanctioned = graph.sanctioned(authority)
+    owner, asset, low, high, link_idx = stake_bounds(graph, store)
+    lo_mask = _mask_with(graph, owner, asset, low, sanctioned, var, engine)
+    hi_mask = _mask_with(graph, owner, asset, high, sanctioned, var, engine)
+    into: dict[int, list[int]] = {}
+    for k, a in enumerate(asset.tolist()):
+        into.setdefault(a, []).append(k)
+    out: list[dict[str, Any]] = []
+    for i in np.flatnonzero(hi_mask & ~sanctioned).tolist():
+        status = "blocked" if lo_mask[i] else "possibly blocked"
+        owners = []
+        share_min = share_max = 0.0
+        for k in into.get(i, []):
+            o = int(owner[k])
+            if lo_mask[o]:
+                share_min += float(low[k])
+            if hi_mask[o]:
+                share_max += float(high[k])
+                owners.append({"id": graph.ids[o], "name": graph.caption[o], "min": float(low[k]),
+                               "max": float(high[k]), "sanctioned": bool(sanctioned[o]),
+                               "link": graph.link(int(link_idx[k]))})
+        out.append({
+            "id": graph.ids[i], "name": graph.caption[i], "schema": graph.schema[i], "status": status,
+            "share_min": round(min(share_min, 100.0), 6), "share_max": round(min(share_max, 100.0), 6),
+            "variant": var.name, "authority": authority,
+            "owners": sorted(owners, key=lambda o: (-o["max"], o["name"])),
+        })
+    out.sort(key=lambda e: (e["status"] != "blocked", e["name"].lower(), e["id"]))
+    return out

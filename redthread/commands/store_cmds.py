@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        fmt: str = typer.Option("ftm", "--format", "-f", help="ftm (JSON lines), csv (statements), graphml, gexf, neo4j (a folder)."),
+        fmt: str = typer.Option("ftm", "--format", "-f", help="ftm (JSON lines), csv (statements), bods (BODS 0.4), graphml, gexf, neo4j (a folder)."),
         output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default stdout); a folder for neo4j."),
         dataset: str | None = typer.Option(None, "--dataset", "-d", help="Only this dataset."),
     ) -> None:

@@ -23,6 +23,7 @@ parties and links are real.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,11 @@ class Record:
 
     def __init__(self, kind: str, rid: str, date: str, status: str, details: dict[str, Any], where: str) -> None:
         self.kind, self.id, self.date, self.status, self.details, self.where = kind, rid, date, status, details, where
+
+
+def _eid(record_id: str) -> str:
+    """The FtM id of a BODS record (records written by our own export already carry it)."""
+    return record_id if record_id.startswith("bods-") else f"bods-{record_id}"
 
 
 def _party(ref: Any) -> str | None:
@@ -107,6 +113,16 @@ def _share(share: Any) -> str | None:
     return low_s if low_s == high_s else f"{low_s}-{high_s}"
 
 
+@contextmanager
+def _record(ctx: IngestContext, path: Path, rec: Record) -> Iterator[None]:
+    """A field of the wrong shape (a number where a list belongs) makes this record bad, not the loader."""
+    try:
+        yield
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        ctx.fail(InputError(f"malformed BODS {rec.kind} {rec.id!r} at {rec.where} ({type(exc).__name__}: {exc})",
+                            path=str(path)))
+
+
 class BODSLoader:
     name = "bods"
     description = "Beneficial Ownership Data Standard 0.2 / 0.3 / 0.4 (JSON array or lines)"
@@ -136,14 +152,16 @@ class BODSLoader:
         records = read_records(data, path.name, ctx, path)
         schemata: dict[str, str] = {}
         for rec in records:
-            if rec.kind == "person":
-                schemata[rec.id] = "Person"
-                self._person(builder, rec)
-            elif rec.kind == "entity":
-                schemata[rec.id] = self._entity(builder, rec)
+            with _record(ctx, path, rec):
+                if rec.kind == "person":
+                    self._person(builder, rec)
+                    schemata[rec.id] = "Person"
+                elif rec.kind == "entity":
+                    schemata[rec.id] = self._entity(builder, rec)
         for rec in records:
             if rec.kind == "relationship":
-                self._relationship(builder, rec, schemata)
+                with _record(ctx, path, rec):
+                    self._relationship(builder, rec, schemata)
         if not builder.fragments:
             raise InputError("no BODS statements found", path=str(path))
         yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
@@ -166,7 +184,7 @@ class BODSLoader:
 
     def _person(self, builder: ListBuilder, rec: Record) -> None:
         d = rec.details
-        frag = builder.fragment(f"bods-{rec.id}", "Person", rec.where)
+        frag = builder.fragment(_eid(rec.id), "Person", rec.where)
         names = [n for n in d.get("names") or [] if isinstance(n, dict)]
         main = next((n for n in names if n.get("type") in ("legal", "individual")), names[0] if names else None)
         for n in names:
@@ -195,7 +213,7 @@ class BODSLoader:
         etype = d.get("entityType")
         kind, subtype = (etype.get("type"), etype.get("subtype")) if isinstance(etype, dict) else (etype, None)
         schema = ENTITY_SCHEMA.get(str(kind), "LegalEntity")
-        frag = builder.fragment(f"bods-{rec.id}", schema, rec.where)
+        frag = builder.fragment(_eid(rec.id), schema, rec.where)
         frag.add("name", d.get("name"))
         for alt in d.get("alternateNames") or []:
             frag.add("alias", alt)
@@ -222,7 +240,7 @@ class BODSLoader:
         if party is None or party not in schemata:
             unspecified = d.get("interestedParty")
             note = unspecified.get("unspecified", unspecified) if isinstance(unspecified, dict) else unspecified
-            builder.fragment(f"bods-{subject}", schemata[subject], rec.where).add(
+            builder.fragment(_eid(subject), schemata[subject], rec.where).add(
                 "notes", f"interested party not identified: {note}")
             return
         for interest in d.get("interests") or []:
@@ -230,23 +248,23 @@ class BODSLoader:
                 continue
             itype = str(interest.get("type") or "unknownInterest")
             level = interest.get("directOrIndirect") or interest.get("interestLevel")
-            key = f"bods-{rec.id}-{itype}-{level or ''}-{interest.get('startDate') or ''}"
+            key = f"{_eid(rec.id)}-{itype}-{level or ''}-{interest.get('startDate') or ''}"
             if itype in OWNERSHIP:
                 link = builder.fragment(key, "Ownership", rec.where)
-                link.add("owner", f"bods-{party}")
-                link.add("asset", f"bods-{subject}")
+                link.add("owner", _eid(party))
+                link.add("asset", _eid(subject))
                 link.add("percentage", _share(interest.get("share")))
                 link.add("ownershipType", itype)
             elif itype in DIRECTORSHIP:
                 if schemata[subject] == "Person":
                     continue
                 link = builder.fragment(key, "Directorship", rec.where)
-                link.add("director", f"bods-{party}")
-                link.add("organization", f"bods-{subject}")
+                link.add("director", _eid(party))
+                link.add("organization", _eid(subject))
             else:
                 link = builder.fragment(key, "UnknownLink", rec.where)
-                link.add("subject", f"bods-{party}")
-                link.add("object", f"bods-{subject}")
+                link.add("subject", _eid(party))
+                link.add("object", _eid(subject))
             link.add("role", itype if not level else f"{itype} ({level})")
             link.add("startDate", interest.get("startDate"))
             end = interest.get("endDate") or (rec.date if rec.status == "closed" else None)

@@ -111,7 +111,7 @@ class XMLListLoader:
         if root.tag != self.root.decode():
             raise InputError(f"expected a <{self.root.decode()}> document for --format {self.name}, "
                              f"found <{root.tag}>", path=str(path))
-        source = ctx.source or self.list_source(root)
+        source = ctx.source or self.list_source(root, path)
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.sanctions_xml/{__version__}", now_iso())
         self.build(root, path.name, builder, ctx)
         if not builder.fragments:
@@ -125,7 +125,7 @@ class XMLListLoader:
     #: The source id of this publisher's list, whatever the file is called.
     list_id = ""
 
-    def list_source(self, root: Element) -> str:
+    def list_source(self, root: Element, path: Path) -> str:
         """Which published list this file is, told from its content (not its name).
 
         History is kept per source: the next version of the same list must
@@ -445,7 +445,7 @@ class OFACXMLLoader(XMLListLoader):
     authority = "Office of Foreign Assets Control"
     prefix = "ofac"
 
-    def list_source(self, root: Element) -> str:
+    def list_source(self, root: Element, path: Path) -> str:
         """``ofac-sdn-advanced`` or ``ofac-cons-advanced``: the list most entries are on.
 
         sdn_advanced.xml and cons_advanced.xml share one schema and one root;
@@ -668,7 +668,64 @@ FEATURES: dict[str, FeatureHandler] = {
 }
 
 
+class EULegacyLoader(XMLListLoader):
+    """The old EU consolidated list, XML 1.0 (``WHOLE/ENTITY``), the same list as FSF 1.1 (same ids)."""
+
+    name = "eu-fsf-legacy"
+    description = "EU consolidated financial sanctions list, old XML 1.0 (WHOLE/ENTITY)"
+    root = b"WHOLE"
+    authority = "European Union"
+    prefix = "eu"
+    list_id = "eu-fsf-consolidated"
+
+    def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
+        for n, ent in enumerate(root.findall("ENTITY"), start=1):
+            lid = ent.get("Id") or str(n)
+            loc = f"{fname}#ENTITY[{n}]"
+            schema = "Person" if ent.get("Type") == "P" else "Organization"
+            eid = f"eu-{lid}"
+            frag = builder.fragment(eid, schema, loc)
+            frag.add("topics", "sanction")
+            names = ent.findall("NAME")
+            main = next((el for el in names if (text(el, "LANGUAGE") or "").upper() in ("", "EN")
+                         and text(el, "WHOLENAME")), names[0] if names else None)
+            main_name = text(main, "WHOLENAME") if main is not None else None
+            for el in names:
+                whole = text(el, "WHOLENAME")
+                frag.add("name" if el is main else "alias", whole if el is main or whole != main_name else None)
+                if schema == "Person":
+                    if el is main:
+                        frag.add("firstName", text(el, "FIRSTNAME"))
+                        frag.add("middleName", text(el, "MIDDLENAME"))
+                        frag.add("lastName", text(el, "LASTNAME"))
+                    frag.add("gender", {"M": "male", "F": "female"}.get(text(el, "GENDER") or ""))
+                    frag.add("title", text(el, "TITLE"))
+                    frag.add("position", text(el, "FUNCTION"))
+            for birth in ent.findall("BIRTH"):
+                frag.add("birthDate", text(birth, "DATE"))
+                frag.add("birthPlace", ", ".join(p for p in (text(birth, "PLACE"), text(birth, "COUNTRY")) if p))
+                frag.add("birthCountry", text(birth, "COUNTRY"))
+            for cit in texts(ent, "CITIZEN/COUNTRY"):
+                frag.add("nationality" if schema == "Person" else "country", cit)
+            for passport in ent.findall("PASSPORT"):
+                raw = text(passport, "NUMBER")
+                number = re.split(r"\s*\(", raw, maxsplit=1)[0].strip() if raw else None
+                frag.add("passportNumber", number)
+                self.identification(builder, frag, loc, number, raw, text(passport, "COUNTRY"))
+            for addr in ent.findall("ADDRESS"):
+                parts = [text(addr, t) for t in ("NUMBER", "STREET", "ZIPCODE", "CITY")]
+                country = text(addr, "COUNTRY")
+                self.address(builder, frag, loc, [*parts, country], country, street=text(addr, "STREET"),
+                             postalCode=text(addr, "ZIPCODE"), city=text(addr, "CITY"), remarks=text(addr, "OTHER"))
+            sanction = self.sanction(builder, eid, loc, program=[ent.get("programme") or ""],
+                                     start=ent.get("reg_date"), url=ent.get("pdf_link"))
+            sanction.add("recordId", lid)
+            sanction.add("provisions", ent.get("legal_basis"))
+            sanction.add("summary", ent.get("remark"))
+
+
 register(EUFSFLoader())
+register(EULegacyLoader())
 register(OFACXMLLoader())
 register(UKListLoader())
 register(UNListLoader())

@@ -153,3 +153,34 @@ def test_a_list_saved_without_xml_suffix(store: Store, shared: Path, tmp_path: P
     assert sniff_loader(path).name == "eu-fsf"
     (result,), _ = ingest(store, [path], "eu")
     assert result.source == "eu-fsf-consolidated" and result.entities_added > 0
+
+
+def test_ofac_legacy_sdnlist_xml(store: Store, shared: Path) -> None:
+    from redthread.ingest.base import sniff_loader
+
+    path = shared / F / "ofac-legacy-xml/ofac-consolidated-nonsdn-2018-04-06.xml"
+    assert sniff_loader(path).name == "ofac-legacy-xml"
+    (result,), errors = ingest(store, [path], "leg")
+    assert errors == [] and result.source == "ofac-cons-legacy-xml"
+    found = _schemata(store, "leg")
+    assert found["Sanction"] == 639  # Record_Count
+    assert found["Person"] + found["Organization"] + found["Company"] + found["Vessel"] == 639
+    haniya = _props(store, "ofac-9639")
+    assert haniya["birthDate"] == ["1962"] and haniya["birthPlace"] == ["Shati"]
+    assert "HANIYYA, Ismaeel" in haniya["alias"]
+    assert _props(store, "ofac-9639-sanction")["program"] == ["NS-PLC"]
+
+
+def test_eu_legacy_whole_xml(store: Store, shared: Path) -> None:
+    from redthread.ingest.base import sniff_loader
+
+    path = shared / F / "eu-fsf-legacy/eu-legacy-whole-2016-11-02.xml"
+    assert sniff_loader(path).name == "eu-fsf-legacy"
+    (result,), errors = ingest(store, [path], "eu0")
+    assert errors == [] and result.source == "eu-fsf-consolidated"  # the same list as FSF 1.1
+    found = _schemata(store, "eu0")
+    assert (found["Person"], found["Organization"], found["Sanction"]) == (319, 276, 595)
+    mugabe = _props(store, "eu-1")  # the same id as in FSF 1.1 (logicalId 1)
+    assert mugabe["name"] == ["Robert Gabriel Mugabe"] and "alias" not in mugabe
+    assert mugabe["birthDate"] == ["1924-02-21"] and mugabe["passportNumber"] == ["AD001095"]
+    assert _props(store, "eu-1-sanction")["program"] == ["ZWE"]

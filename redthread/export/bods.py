@@ -1,0 +1,188 @@
+"""BODS 0.4 out: the store's people, entities and ownership/control links as BODS statements.
+
+One JSON array (Open Ownership's Beneficial Ownership Data Standard 0.4):
+persons and entities first, then relationships, each a statement about a
+record whose ``recordId`` is the entity id, so a later export of the same
+store describes the same records. Ownership becomes a relationship with a
+``shareholding`` (or its ``ownershipType`` when that is a BODS interest type)
+interest, the share exact or as ``minimum``/``maximum`` when the store holds
+a band; Directorship becomes a board or management interest; UnknownLinks
+whose role is a BODS interest type become that interest. Other links have
+no BODS meaning and are left out. Reading the file back with the ``bods``
+loader gives the same parties, stakes and dates (a test holds them equal).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from redthread import __version__
+from redthread.export.base import register
+from redthread.store import Store
+
+BODS_VERSION = "0.4"
+#: BODS 0.4 interest types (codelist interestType).
+INTEREST_TYPES = {
+    "shareholding", "votingRights", "appointmentOfBoard", "otherInfluenceOrControl", "seniorManagingOfficial",
+    "settlor", "trustee", "protector", "beneficiaryOfLegalArrangement", "rightsToSurplusAssetsOnDissolution",
+    "rightsToProfitOrIncome", "rightsGrantedByContract", "conditionalRightsGrantedByContract",
+    "controlViaCompanyRulesOrArticles", "controlByLegalFramework", "boardMember", "boardChair",
+    "unknownInterest", "unpublishedInterest", "enjoymentAndUseOfAssets", "rightToProfitOrIncomeFromAssets",
+    "nominee", "nominator",
+}
+PARTY_SCHEMATA = {"Person", "Company", "Organization", "LegalEntity", "PublicBody"}
+ENTITY_TYPE = {"Company": "registeredEntity", "Organization": "legalEntity", "LegalEntity": "legalEntity",
+               "PublicBody": "stateBody"}
+ARRANGEMENT_FORMS = {"trust", "arrangement"}
+
+
+def _first(props: dict[str, list[str]], name: str) -> str | None:
+    values = props.get(name) or []
+    return values[0] if values else None
+
+
+def _statement_id(record: dict[str, Any]) -> str:
+    """A stable id (BODS asks for 32-64 characters) from the record's content."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _share(text: str) -> dict[str, float] | None:
+    from redthread.analyze.ownership import percentage_bounds
+
+    bounds = percentage_bounds(text)
+    if bounds is None:
+        return None
+    low, high = bounds
+    return {"exact": low} if low == high else {"minimum": low, "maximum": high}
+
+
+def _interest_type(role: str | None, fallback: str) -> tuple[str, str]:
+    """(BODS interest type, direct/indirect/unknown) from a stored role such as ``shareholding (direct)``."""
+    if not role:
+        return fallback, "unknown"
+    word, _, rest = role.partition(" (")
+    level = rest.rstrip(")") if rest.rstrip(")") in ("direct", "indirect") else "unknown"
+    return (word if word in INTEREST_TYPES else fallback), level
+
+
+def _party_details(entity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    props = entity["properties"]
+    ids = [{"id": v, "scheme": "XI-LEI"} for v in props.get("leiCode", [])]
+    ids += [{"id": v, "schemeName": p} for p in ("registrationNumber", "idNumber", "taxNumber", "passportNumber")
+            for v in props.get(p, [])]
+    addresses = [{"type": "registered" if entity["schema"] != "Person" else "residence", "address": a}
+                 for a in props.get("address", [])]
+    if entity["schema"] == "Person":
+        names = [{"type": "legal", "fullName": n} for n in props.get("name", [])]
+        names += [{"type": "alternative", "fullName": n} for n in props.get("alias", [])]
+        details: dict[str, Any] = {"isComponent": False, "personType": "knownPerson", "names": names}
+        if birth := _first(props, "birthDate"):
+            details["birthDate"] = birth
+        if death := _first(props, "deathDate"):
+            details["deathDate"] = death
+        if nats := props.get("nationality"):
+            details["nationalities"] = [{"code": c.upper()} for c in nats]
+        if "role.pep" in props.get("topics", []):
+            details["politicalExposure"] = {"status": "isPep", "details": [
+                {"reason": r} for r in props.get("position", [])] or [{"reason": "politically exposed person"}]}
+        kind = "person"
+    else:
+        form = (_first(props, "legalForm") or "").lower()
+        etype: dict[str, Any] = {"type": ENTITY_TYPE.get(entity["schema"], "legalEntity")}
+        if form in ARRANGEMENT_FORMS:
+            etype = {"type": "arrangement", "subtype": form}
+        details = {"isComponent": False, "entityType": etype, "name": entity["caption"]}
+        if alt := [n for n in props.get("name", []) + props.get("alias", []) if n != entity["caption"]]:
+            details["alternateNames"] = alt
+        jurisdiction = _first(props, "jurisdiction") or _first(props, "country")
+        if jurisdiction:
+            details["jurisdiction"] = {"code": jurisdiction.upper(), "name": jurisdiction.upper()}
+        if founded := _first(props, "incorporationDate"):
+            details["foundingDate"] = founded
+        if dissolved := _first(props, "dissolutionDate"):
+            details["dissolutionDate"] = dissolved
+        kind = "entity"
+    if ids:
+        details["identifiers"] = ids
+    if addresses:
+        details["addresses"] = addresses
+    return kind, details
+
+
+def _interests(link: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | None:
+    """(subject, interested party, interests) of a link, or None when it has no BODS meaning."""
+    props = link["properties"]
+    schema = link["schema"]
+    if schema == "Ownership":
+        subject, party = _first(props, "asset"), _first(props, "owner")
+        itype, level = _interest_type(_first(props, "role"), "shareholding")
+        if _first(props, "ownershipType") in INTEREST_TYPES:
+            itype = str(_first(props, "ownershipType"))
+        if itype not in ("shareholding", "votingRights"):
+            itype = "shareholding"
+    elif schema == "Directorship":
+        subject, party = _first(props, "organization"), _first(props, "director")
+        itype, level = _interest_type(_first(props, "role"), "boardMember")
+    elif schema == "UnknownLink":
+        subject, party = _first(props, "object"), _first(props, "subject")
+        itype, level = _interest_type(_first(props, "role"), "")
+        if not itype:
+            return None
+    else:
+        return None
+    if not subject or not party:
+        return None
+    interest: dict[str, Any] = {"type": itype, "directOrIndirect": level,
+                                "beneficialOwnershipOrControl": "beneficial ownership or control"
+                                in props.get("summary", [])}
+    if schema == "Ownership" and (pct := _first(props, "percentage")) and (share := _share(pct)):
+        interest["share"] = share
+    if start := _first(props, "startDate"):
+        interest["startDate"] = start
+    if end := _first(props, "endDate"):
+        interest["endDate"] = end
+    return subject, party, [interest]
+
+
+@register("bods")
+def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
+    """Write BODS 0.4 statements (a JSON array); returns how many."""
+    today = datetime.now(UTC).date().isoformat()
+    publication = {"publicationDate": today, "bodsVersion": BODS_VERSION,
+                   "publisher": {"name": f"redthread {__version__}"}}
+    parties: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+    links: list[dict[str, Any]] = []
+    for entity in store.entities(dataset=dataset):
+        if entity["schema"] in PARTY_SCHEMATA:
+            kind, details = _party_details(entity)
+            parties[entity["id"]] = (kind, details, entity)
+        else:
+            links.append(entity)
+    statements: list[dict[str, Any]] = []
+
+    def statement(record_id: str, kind: str, details: dict[str, Any], subject: str, seen: str | None) -> None:
+        record = {"recordId": record_id, "recordType": kind, "recordDetails": details}
+        statements.append({
+            "statementId": _statement_id(record), "declarationSubject": subject,
+            "statementDate": (seen or today)[:10], "recordStatus": "new",
+            "source": {"type": ["thirdParty"], "description": "redthread store"},
+            "publicationDetails": publication, **record,
+        })
+
+    for eid, (kind, details, entity) in parties.items():
+        statement(eid, kind, details, eid, entity.get("first_seen"))
+    for link in links:
+        found = _interests(link)
+        if found is None:
+            continue
+        subject, party, interests = found
+        if subject not in parties or party not in parties:
+            continue
+        details = {"isComponent": False, "subject": subject, "interestedParty": party, "interests": interests}
+        statement(link["id"], "relationship", details, subject, link.get("first_seen"))
+    out.write(json.dumps(statements, indent=1, ensure_ascii=False))
+    out.write("\n")
+    return len(statements)

@@ -1,0 +1,130 @@
+"""GLEIF golden copy: LEI-CDF (legal entities), RR-CDF (relationships) and reporting exceptions.
+
+Mapped the way Open Ownership's GLEIF pipeline maps them to BODS (its output
+for the records beside our samples is the reference the tests compare to):
+
+- an LEI record → Company ``lei-<LEI>``: legal name (other and transliterated
+  names as previous names or aliases), LEI, the registration authority's
+  entity id, legal jurisdiction, legal and headquarters addresses, creation
+  date, status, legal form, last update;
+- a relationship record → a link from the parent (end node) to the child
+  (start node) with Open Ownership's interest, "other influence or control",
+  direct, or indirect for ultimate consolidation; the GLEIF relationship type,
+  status and period dates are kept;
+- a reporting exception → a note on the entity (why no parent is reported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from redthread import __version__
+from redthread.errors import InputError
+from redthread.ingest._listbuilder import ListBuilder
+from redthread.ingest.base import IngestContext, register
+from redthread.ingest.sanctions_xml import parse_xml, text
+from redthread.model import now_iso
+from redthread.store import LoadBatch
+
+KINDS = {b"gleif.org/data/schema/leidata": "LEIData", b"gleif.org/data/schema/rr/": "RelationshipData",
+         b"gleif.org/data/schema/repex": "ReportingExceptionData"}
+#: GLEIF relationship type -> direct / indirect (Open Ownership's reading).
+LEVEL = {"IS_ULTIMATELY_CONSOLIDATED_BY": "indirect"}
+
+
+def _date(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def _address(el: Element | None) -> str | None:
+    if el is None:
+        return None
+    lines = [text(el, t) for t in ("FirstAddressLine", "AdditionalAddressLine", "City")]
+    return ", ".join(p for p in lines if p) or None
+
+
+class GLEIFLoader:
+    name = "gleif"
+    description = "GLEIF LEI-CDF, relationship (RR-CDF) and reporting-exception XML"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return path.is_file() and head.lstrip().startswith(b"<") and any(k in head for k in KINDS)
+
+    def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
+        root = parse_xml(path)
+        kind = root.tag
+        if kind not in KINDS.values():
+            raise InputError(f"expected a GLEIF LEIData, RelationshipData or ReportingExceptionData document, "
+                             f"found <{kind}>", path=str(path))
+        source = ctx.source or f"gleif-{kind}"
+        builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.gleif/{__version__}", now_iso())
+        if kind == "LEIData":
+            for n, rec in enumerate(root.findall("LEIRecords/LEIRecord"), start=1):
+                self._lei(builder, rec, f"{path.name}#LEIRecord[{n}]")
+        elif kind == "RelationshipData":
+            for n, rec in enumerate(root.findall("RelationshipRecords/RelationshipRecord"), start=1):
+                self._relationship(builder, rec, f"{path.name}#RelationshipRecord[{n}]")
+        else:
+            for n, exc in enumerate(root.findall("ReportingExceptions/Exception"), start=1):
+                lei = text(exc, "LEI")
+                if lei:
+                    frag = builder.fragment(f"lei-{lei}", "Company", f"{path.name}#Exception[{n}]")
+                    frag.add("leiCode", lei)
+                    frag.add("notes", f"GLEIF reporting exception: {text(exc, 'ExceptionCategory')}: "
+                                      f"{text(exc, 'ExceptionReason')}")
+        if not builder.fragments:
+            raise InputError("no GLEIF records found", path=str(path))
+        yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
+                        replace_dataset=ctx.replace_dataset)
+
+    @staticmethod
+    def _lei(builder: ListBuilder, rec: Element, loc: str) -> None:
+        lei = text(rec, "LEI")
+        ent = rec.find("Entity")
+        if not lei or ent is None:
+            return
+        frag = builder.fragment(f"lei-{lei}", "Company", loc)
+        frag.add("name", text(ent, "LegalName"))
+        frag.add("leiCode", lei)
+        for other in list(ent.findall("OtherEntityNames/OtherEntityName")) + list(
+                ent.findall("TransliteratedOtherEntityNames/TransliteratedOtherEntityName")):
+            frag.add("previousName" if "PREVIOUS" in (other.get("type") or "") else "alias", text(other))
+        frag.add("registrationNumber", text(ent, "RegistrationAuthority/RegistrationAuthorityEntityID"))
+        jurisdiction = text(ent, "LegalJurisdiction")
+        frag.add("jurisdiction", jurisdiction[:2] if jurisdiction else None)
+        legal, hq = ent.find("LegalAddress"), ent.find("HeadquartersAddress")
+        frag.add("address", _address(legal))
+        frag.add("address", _address(hq))
+        frag.add("country", text(legal, "Country") if legal is not None else None)
+        frag.add("incorporationDate", _date(text(ent, "EntityCreationDate")))
+        frag.add("status", text(ent, "EntityStatus"))
+        frag.add("legalForm", text(ent, "LegalForm/OtherLegalForm") or text(ent, "LegalForm/EntityLegalFormCode"))
+        frag.add("sector", text(ent, "EntityCategory"))
+        frag.add("modifiedAt", _date(text(rec, "Registration/LastUpdateDate")))
+
+    @staticmethod
+    def _relationship(builder: ListBuilder, rec: Element, loc: str) -> None:
+        rel = rec.find("Relationship")
+        if rel is None:
+            return
+        child, parent = text(rel, "StartNode/NodeID"), text(rel, "EndNode/NodeID")
+        rtype = text(rel, "RelationshipType") or ""
+        if not child or not parent:
+            return
+        link = builder.fragment(f"lei-rel-{child}-{rtype.lower()}-{parent}", "UnknownLink", loc)
+        link.add("subject", f"lei-{parent}")
+        link.add("object", f"lei-{child}")
+        link.add("role", f"otherInfluenceOrControl ({LEVEL.get(rtype, 'direct')})")
+        link.add("description", rtype)
+        link.add("status", text(rel, "RelationshipStatus"))
+        for period in rel.findall("RelationshipPeriods/RelationshipPeriod"):
+            if text(period, "PeriodType") == "RELATIONSHIP_PERIOD":
+                link.add("startDate", _date(text(period, "StartDate")))
+                link.add("endDate", _date(text(period, "EndDate")))
+        for lei in (child, parent):
+            builder.fragment(f"lei-{lei}", "Company", loc).add("leiCode", lei)
+
+
+register(GLEIFLoader())

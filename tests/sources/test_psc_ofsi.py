@@ -1,0 +1,51 @@
+"""UK registers and lists: Companies House PSC snapshot lines (and the OFSI consolidated list)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from redthread.ingest import ingest
+from redthread.ingest.base import sniff_loader
+from redthread.store import Store
+
+PSC = "data/formats/uk-psc/psc-snapshot-lines.jsonl"
+
+
+def test_psc_snapshot_lines(store: Store, shared: Path) -> None:
+    assert sniff_loader(shared / PSC).name == "uk-psc"
+    (result,), errors = ingest(store, [shared / PSC], "psc")
+    assert errors == []
+    parties = {s.entity_id for s in store.statements(dataset="psc") if s.entity_id.startswith("gb-psc-")
+               and s.prop == "id" and s.schema in ("Person", "Company", "LegalEntity")}
+    assert len(parties) == 18  # 35 lines: 16 totals, one PSC statement, 18 persons with control
+    feldman = next(e for e in store.entities(dataset="psc") if e["caption"] == "Mr Marc Anthony Feldman")
+    assert feldman["properties"]["birthDate"] == ["1961-12"] and feldman["properties"]["lastName"] == ["Feldman"]
+    stakes = [e for e in store.entities(dataset="psc", schemata=["Ownership"])
+              if e["properties"].get("owner") == [feldman["id"]]]
+    assert [s["properties"]["percentage"] for s in stakes] == [["75-100"]]
+    assert stakes[0]["properties"]["asset"] == ["gb-coh-08209948"]
+    kinds = Counter(e["schema"] for e in store.entities(dataset="psc"))
+    assert kinds["UnknownLink"] == 5  # appointing directors, significant influence
+    company = store.entity("gb-coh-08209948")
+    assert company is not None and any("no-individual-or-entity" in n for n in company["properties"]["notes"])
+
+
+OFSI = "data/formats/uk-ofsi-csv/ofsi-conlist-2018-04-13.csv"
+
+
+def test_ofsi_consolidated_list(store: Store, shared: Path) -> None:
+    assert sniff_loader(shared / OFSI).name == "uk-ofsi"
+    (result,), errors = ingest(store, [shared / OFSI], "ofsi")
+    assert errors == [] and result.source == "uk-ofsi-conlist"
+    kinds = Counter(s.schema for s in store.statements(dataset="ofsi") if s.prop == "id")
+    assert (kinds["Person"], kinds["Organization"], kinds["Sanction"]) == (1426, 680, 2106)  # one per Group ID
+    names = [s for s in store.statements(dataset="ofsi") if s.prop == "name"]
+    assert len(names) == 2106  # the Prime Alias is the name, every other row an alias
+    person = store.entity("ofsi-13349")
+    assert person is not None
+    assert person["properties"]["birthDate"] == ["1980", "1981"]  # 00/00/1980: the year only
+    assert person["properties"]["nationality"] == ["qa", "sa"]  # "1) Saudi Arabia 2) Qatar"
+    sanction = store.entity("ofsi-13349-sanction")
+    assert sanction is not None and sanction["properties"]["unscId"] == ["QDe.004"]
+    assert sanction["properties"]["listingDate"] == ["2016-04-01"]
