@@ -19,6 +19,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from followthemoney.types import registry
+
 from redthread import __version__
 from redthread.export.base import register
 from redthread.store import Store
@@ -84,7 +86,8 @@ def _party_details(entity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         if death := _first(props, "deathDate"):
             details["deathDate"] = death
         if nats := props.get("nationality"):
-            details["nationalities"] = [{"code": c.upper()} for c in nats]
+            details["nationalities"] = [{"name": registry.country.caption(c) or c.upper(), "code": c.upper()}
+                                        for c in nats]
         if "role.pep" in props.get("topics", []):
             details["politicalExposure"] = {"status": "isPep", "details": [
                 {"reason": r} for r in props.get("position", [])] or [{"reason": "politically exposed person"}]}

@@ -247,10 +247,21 @@ class SQLStore(Store):
             f"INSERT INTO statements ({cols}) VALUES ({marks}) "
             f"ON CONFLICT (id) DO UPDATE SET {update}, removed_at = NULL"
         )
-        keys = sorted(new)  # in key order: B-tree inserts stay local
+        kept = active.keys() & new.keys()
+        # New values (and removed ones coming back) are upserted whole; a kept
+        # value only moves its last_seen and location: a reload of a big list
+        # with few changes writes two columns per row, not twenty.
+        keys = sorted(k for k in new if k not in kept)  # in key order: B-tree inserts stay local
         for i in range(0, len(keys), _CHUNK):
             cur.executemany(sql, [self._row(new[k]) for k in keys[i : i + _CHUNK]])
-        kept = active.keys() & new.keys()
+        touch = self._sql(
+            "UPDATE statements SET last_seen = ?, location = ?, quote = ?, original_value = ?, lang = ?, origin = ?, "
+            "confidence = ?, hedge = ? WHERE id = ?"
+        )
+        kept_keys = sorted(kept)
+        for i in range(0, len(kept_keys), _CHUNK):
+            cur.executemany(touch, [(s.last_seen, s.location, s.quote, s.original_value, s.lang, s.origin,
+                                     s.confidence, s.hedge, s.id) for s in (new[k] for k in kept_keys[i : i + _CHUNK])])
         result.kept = len(kept)
         result.added = len(new) - result.kept
         gone = sorted(active.keys() - new.keys())

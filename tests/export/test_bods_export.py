@@ -61,3 +61,13 @@ def test_bods_export_share_range(store: Store, shared: Path) -> None:
     shares = [i.get("share") for s in json.loads(buf.getvalue()) if s["recordType"] == "relationship"
               for i in s["recordDetails"]["interests"]]
     assert shares and all(sh == {"minimum": 25.0, "maximum": 50.0} for sh in shares)
+
+
+def test_bods_export_nationalities_have_names(store: Store, shared: Path) -> None:
+    """BODS 0.4 requires a name with each nationality code (Open Ownership's schema)."""
+    ingest(store, [shared / "data/formats/bods/bods-0.4-fermcat.json"], "f")
+    buf = io.StringIO()
+    export(store, "bods", buf, "f")
+    nats = [n for s in json.loads(buf.getvalue()) if s["recordType"] == "person"
+            for n in s["recordDetails"].get("nationalities", [])]
+    assert nats and all(n["name"] and n["code"] for n in nats)
