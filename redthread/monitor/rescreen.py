@@ -31,7 +31,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +99,11 @@ _LOCK = threading.Lock()
 
 def counterparty_index(db: MonitorDB, name: str, rows: list[wl_mod.Counterparty]) -> tuple[ScreeningIndex,
                                                                                              dict[str, int]]:
-    """The blocking index over a watchlist's counterparties (cached by content)."""
+    """The blocking index over a watchlist's counterparties (cached by content).
+
+    ``rows`` may come without their properties (their stored fingerprints
+    name the content); the full rows are read only when the index is built.
+    """
     from redthread.screen import persist
 
     digest = hashlib.sha1()
@@ -117,7 +121,8 @@ def counterparty_index(db: MonitorDB, name: str, rows: list[wl_mod.Counterparty]
         if idx is None:
             # Name analysis in worker processes for big portfolios (the index is assembled here).
             workers = min(os.cpu_count() or 1, 4) if len(rows) >= 20_000 else 1
-            idx = ScreeningIndex.build([cp.entity() for cp in rows], workers=workers)
+            full = wl_mod.rows(db, name, columns=False)
+            idx = ScreeningIndex.build([cp.entity() for cp in full], workers=workers)
             if path is not None:
                 persist.save(path, idx)
         positions = {rid: i for i, rid in enumerate(idx.ids)}
@@ -172,8 +177,16 @@ def run(
     mode = "full" if full or not last or last[0][0] is None else "incremental"
     since = None if mode == "full" else last[0][0]
 
-    rows = wl_mod.rows(db, name, columns=False)
+    # Light rows (id, name, fingerprint); properties are read for the rows a run scores or reports.
+    rows = wl_mod.rows(db, name, columns=False, properties=False)
     by_row = {cp.row_id: cp for cp in rows}
+    complete: set[str] = set()
+
+    def read_rows(ids: Iterable[str]) -> None:
+        missing = [i for i in ids if i not in complete and i in by_row]
+        for cp in wl_mod.rows(db, name, columns=False, ids=missing) if missing else ():
+            by_row[cp.row_id] = cp
+        complete.update(missing)
     cmap = store.canonical_map()
     t = time.perf_counter()
 
@@ -210,7 +223,8 @@ def run(
     # -- the pairs to score ---------------------------------------------------
     unscreened = {r[0] for r in db.query("SELECT row_id FROM monitor_rows WHERE watchlist = ? AND screened = 0",
                                          (name,))} if mode == "incremental" else set()
-    new_rows = [cp for cp in rows if cp.row_id in unscreened]
+    read_rows(unscreened)
+    new_rows = [by_row[r] for r in sorted(unscreened) if r in by_row]
     affected_rows = {cp.row_id for cp in new_rows}
     prev_pairs: dict[tuple[str, str], tuple[float, bool, bool]] = {}
     for r in db.query("SELECT row_id, entity_id, score, matched, blocked FROM monitor_pairs WHERE watchlist = ?",
@@ -240,6 +254,7 @@ def run(
             if idx is not None and pos is not None:
                 rec = idx.record(pos)
             else:  # a row with identifiers only is not in the name index
+                read_rows([row_id])
                 cp = by_row[row_id]
                 rec = make_record(cp.schema, cp.properties)
             cp_records[row_id] = rec
@@ -248,10 +263,11 @@ def run(
     # Rows without a name are met through their identifiers only.
     nameless: dict[str, list[str]] = {}
     if to_screen:
-        for cp in rows:
-            if not cp.properties.get("name"):
-                for value in cp_record(cp.row_id).id_values:
-                    nameless.setdefault(value, []).append(cp.row_id)
+        outside = [r for r in by_row if positions is None or r not in positions]
+        read_rows(outside)
+        for rid in outside:
+            for value in cp_record(rid).id_values:
+                nameless.setdefault(value, []).append(rid)
 
     allowed_cache: dict[str, frozenset[str]] = {}
 
@@ -329,6 +345,7 @@ def run(
     t = lap("blocked", t)
 
     # -- alerts ---------------------------------------------------------------
+    read_rows({k[0] for k in prev_pairs} | {k[0] for k in current})  # alerts show the counterparty whole
     version_of = {v["dataset"]: v for v in versions}
     captions: dict[str, tuple[str, str]] = {}
     gone = [cid for cid, (_, snap) in changed.items() if snap is None]

@@ -99,6 +99,10 @@ def _ddl(serial: str, dialect: str) -> list[str]:
     return stmts
 
 
+#: Store URLs whose monitoring tables are known to exist (checked once per process, not per request).
+_READY: set[str] = set()
+
+
 class MonitorDB:
     """Reads and writes of the monitoring tables over a SQL store's connection."""
 
@@ -107,10 +111,13 @@ class MonitorDB:
             raise ConfigError(f"monitoring needs a SQL store; {store.url!r} is not one")
         sql_store: Any = store
         self.store: Any = sql_store
+        if store.url in _READY:
+            return
         if not self._ready():  # a read first: opening never takes the write lock when tables exist
             with self.tx() as cur:
                 for ddl in _ddl(sql_store.dialect.serial, sql_store.dialect.name):
                     cur.execute(ddl)
+        _READY.add(store.url)
 
     def _ready(self) -> bool:
         try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,15 +281,29 @@ def get(db: MonitorDB, name: str) -> Watchlist:
     return _watchlist(rows[0])
 
 
-def rows(db: MonitorDB, name: str, *, unscreened: bool = False, columns: bool = True) -> list[Counterparty]:
-    """A watchlist's rows; ``columns=False`` leaves the original columns out (screening never reads them)."""
-    cols = "columns" if columns else "''"
-    sql = (f"SELECT row_id, name, schema, properties, {cols}, line, fingerprint FROM monitor_rows "
+def rows(db: MonitorDB, name: str, *, unscreened: bool = False, columns: bool = True, properties: bool = True,
+         ids: Iterable[str] | None = None) -> list[Counterparty]:
+    """A watchlist's rows (optionally only ``ids``).
+
+    ``columns=False`` leaves the original columns out and ``properties=False``
+    the screened properties (a run reads those only for the rows it scores).
+    """
+    cols = "columns" if columns else "'{}'"
+    props = "properties" if properties else "'{}'"
+    sql = (f"SELECT row_id, name, schema, {props}, {cols}, line, fingerprint FROM monitor_rows "
            "WHERE watchlist = ?")
     if unscreened:
         sql += " AND screened = 0"
-    return [Counterparty(r[0], r[1], r[2], orjson.loads(r[3]), orjson.loads(r[4]) if columns else {}, r[5], r[6])
-            for r in db.query(sql + " ORDER BY row_id", (name,))]
+    found: list[tuple[Any, ...]] = []
+    if ids is None:
+        found = db.query(sql + " ORDER BY row_id", (name,))
+    else:
+        wanted = sorted(set(ids))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            found.extend(db.query(sql + f" AND row_id IN ({', '.join('?' for _ in chunk)})", (name, *chunk)))
+    return [Counterparty(r[0], r[1], r[2], orjson.loads(r[3]) if properties else {},
+                         orjson.loads(r[4]) if columns else {}, r[5], r[6]) for r in found]
 
 
 def remove(db: MonitorDB, name: str, *, actor: str) -> dict[str, int]:

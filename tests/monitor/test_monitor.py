@@ -32,6 +32,8 @@ def test_each_kind_of_change_raises_its_alert(any_case: Case) -> None:
     by = {a["kind"]: a for a in run.alerts}
     assert by["details_changed"]["evidence"]["changes"]["program"] == {"added": ["RUSSIA-EO14024"], "removed": []}
     assert by["match_gone"]["evidence"]["reason"] == "delisted"
+    assert by["new_match"]["evidence"]["counterparty"] == {
+        "id": "c4", "name": "Northgate Avionics", "schema": "Company", "properties": {"name": ["Northgate Avionics"]}}
     assert by["match_gone"]["entity_caption"] == "Kestrel Marine Logistics LLC"
     blocked = by["blocked"]["evidence"]["blocked_by_ownership"]
     assert blocked["blocked_share"] == pytest.approx(55.0)
