@@ -38,6 +38,8 @@ from redthread.screen import ScreeningIndex, match_index  # noqa: E402
 from redthread.screen.matching import query_record  # noqa: E402
 
 THRESHOLD = 0.7
+#: The scorer under test (``--algorithm``); the default scorer when unset.
+ALGORITHM: str | None = None
 _INDEX: ScreeningIndex | None = None
 
 
@@ -79,7 +81,8 @@ def load_ofac() -> list[dict[str, Any]]:
 def run_query(q: dict[str, Any]) -> tuple[list[tuple[str, float]], float]:
     assert _INDEX is not None
     start = time.perf_counter()
-    body = match_index(_INDEX, {"q": q}, store=None, threshold=THRESHOLD, limit=5)
+    extra = {"algorithm": ALGORITHM} if ALGORITHM else {}
+    body = match_index(_INDEX, {"q": q}, store=None, threshold=THRESHOLD, limit=5, **extra)
     took = time.perf_counter() - start
     return [(r["id"], r["score"]) for r in body["responses"]["q"]["results"]], took
 
@@ -216,9 +219,12 @@ def main() -> None:
     ap.add_argument("--negatives", type=int, default=500)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=20241122)
+    ap.add_argument("--algorithm", default="", help="redthread scorer (default: the default scorer)")
     ap.add_argument("--logic-sample", type=int, default=400, help="queries scored by logic-v1")
     ap.add_argument("--brute-sample", type=int, default=40, help="queries brute-forced by rapidfuzz")
     args = ap.parse_args()
+    global ALGORITHM
+    ALGORITHM = args.algorithm or None
 
     real = load_ofac()
     print(f"entities: {args.size:,} synthetic + {len(real):,} from the 2021 OFAC SDN list")

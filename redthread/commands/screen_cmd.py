@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import typer
@@ -30,7 +31,7 @@ def _explain(result: dict[str, object]) -> str:
     return esc("\n".join(parts))
 
 
-def _listed(result: dict) -> str:
+def _listed(result: dict[str, Any]) -> str:
     """Sanctioned (authority, program, since) or blocked by a 50 % rule (share), for the table."""
     lines = [f"sanction: {s['authority']} {s['program']} {s['listing_date'] or ''}".strip()
              for s in result.get("sanctions") or []]

@@ -30,7 +30,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from followthemoney import model
@@ -377,7 +377,7 @@ class ScreeningIndex:
             if exclude and self.ids[eidx] in exclude:
                 continue
             rec = self.record(eidx)
-            score = scorer.score(query, rec, second_opinion=False) if deep else scorer.score(query, rec)
+            score = cast(Any, scorer).score(query, rec, second_opinion=False) if deep else scorer.score(query, rec)
             scored.append((eidx, schema, score, rec))
         if deep and scored:
             # The costly second opinion only for the best few by blocking
