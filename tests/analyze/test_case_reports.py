@@ -16,11 +16,14 @@ from redthread.analyze.claims import claims
 from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline
 from redthread.ingest import ingest
+from redthread.ingest.document import document_id
 from redthread.resolve.consolidate import consolidate, name_key
 from redthread.store import Store, open_store
 from tests.conftest import SHARED
 
 REPORTS = ("report-aerohit-long.txt", "report-aerohit-short.txt")
+# Each report's statements carry its document id (dataset and file name) as their source.
+LONG, SHORT = (document_id("reports", name) for name in REPORTS)
 PARTY_SCHEMATA = {"Person", "Company", "Organization", "PublicBody", "LegalEntity"}
 
 
@@ -62,7 +65,7 @@ def test_the_order_date_contradiction(case: Store) -> None:
     conflict = found[dates.index({"2024-03", "2024-08-29"})]
     assert "5000" in conflict["key"][1]
     by_date = {v["value"]: {s["source"] for s in v["sources"]} for v in conflict["values"]}
-    assert by_date == {"2024-03": {"report-aerohit-short.txt"}, "2024-08-29": {"report-aerohit-long.txt"}}
+    assert by_date == {"2024-03": {SHORT}, "2024-08-29": {LONG}}
     # the event is attached to the parties the reports name
     assert "Aero-HIT" in {e["name"] for e in conflict["entities"]}
 
@@ -71,7 +74,7 @@ def test_the_unit_price_contradiction(case: Store) -> None:
     prices = [c for c in claims(case, conflicts_only=True) if c["key"][0] == "Asset" and c["key"][2] == "RUB"]
     assert len(prices) == 1
     values = {v["value"]: {s["source"] for s in v["sources"]} for v in prices[0]["values"]}
-    assert values == {"650000": {"report-aerohit-short.txt"}, "80000": {"report-aerohit-long.txt"}}
+    assert values == {"650000": {SHORT}, "80000": {LONG}}
     derived = [s for s in prices[0]["values"] if s["value"] == "80000"][0]["sources"][0]
     assert "8 million rubles" in derived["quote"]  # worked out from the order's total and count
 

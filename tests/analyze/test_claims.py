@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from redthread.analyze.claims import claims, compatible
+from redthread.ingest.document import document_id
 from redthread.store import Store
 
 
@@ -65,4 +66,4 @@ def test_a_date_stated_in_prose_contradicts_a_registry_record(store: Store, tmp_
     assert len(found) == 1
     values = {v["value"]: v["sources"][0] for v in found[0]["values"]}
     assert set(values) == {"2021-05", "2021-06-15"}
-    assert values["2021-05"]["source"] == "wire.txt" and "registered in May 2021" in values["2021-05"]["quote"]
+    assert values["2021-05"]["source"] == document_id("wire", "wire.txt") and "registered in May 2021" in values["2021-05"]["quote"]

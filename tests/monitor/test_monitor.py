@@ -9,6 +9,7 @@ import pytest
 import redthread.monitor.hook as hook
 from redthread.errors import InputError, RedthreadError
 from redthread.monitor import alerts, audit, decisions, rescreen, watchlist
+from redthread.screen import scorers
 from tests.monitor.conftest import Case
 
 
@@ -138,7 +139,7 @@ def test_audit_trail_is_append_only_and_complete(any_case: Case, tmp_path: Path)
     assert actions[:2] == ["watchlist_add", "screen"] and actions.count("alert") == 3 and actions[-1] == "decide"
     screen = next(e for e in audit.entries(case.db) if e.action == "screen")
     assert screen.detail["versions"][0]["load_id"] == case.store.loads()[-1]["id"]
-    assert screen.detail["scorer"] == "redthread-v1"
+    assert screen.detail["scorer"] == scorers.DEFAULT  # the scorer that ran, recorded for the audit
     assert audit.verify(case.db) == []
     conn = case.store.conn  # type: ignore[attr-defined]
     for sql in ("UPDATE monitor_audit SET actor = 'mallory'", "DELETE FROM monitor_audit",

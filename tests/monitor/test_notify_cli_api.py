@@ -142,7 +142,8 @@ def test_refresh_loads_configured_lists_then_rescreens(case: Case, tmp_path: Pat
     assert res.exit_code != 0
 
 
-def test_api_watchlist_alerts_decision_audit(case: Case) -> None:
+def test_api_watchlist_alerts_decision_audit(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDTHREAD_LOOPBACK_WRITES", "1")  # keyless loopback writes, by the operator's consent
     case.load(case.v1)
     client = TestClient(create_app(case.url))
     res = client.post("/watchlists/book", files={"file": ("wl.csv", case.watchlist.read_bytes(), "text/csv")},
