@@ -19,6 +19,14 @@
                      loopback requests must always name a loopback host)
 ``REDTHREAD_LOOPBACK_WRITES``  ``1``: keyless loopback callers may write (default: read only)
 ``REDTHREAD_WRITE_WAIT_S``  how long a SQLite writer queues behind another (default 3600 s)
+``REDTHREAD_EXTRACT_SECONDS``  CPU seconds one document may take per started 100 KB (default 30; 0: no limit)
+``REDTHREAD_MONITOR``  re-screen watchlists after every load (default on)
+``REDTHREAD_FOUR_EYES``  new watchlists need a second reviewer (default off)
+``REDTHREAD_USER``  who the CLI acts as in the audit trail (default ``$USER``)
+``REDTHREAD_REFRESH_CONFIG``  the list files ``redthread refresh`` re-reads (default ``refresh.yaml`` in the home)
+``REDTHREAD_MONITOR_WEBHOOK`` / ``_COMMAND``  where new alerts are sent; ``_RETRY_PAUSE`` (0.5 s, doubling)
+                     and ``_DEAD_LETTER`` (``monitor/dead-letter.jsonl`` in the home) for failed sends
+``COLUMNS``  terminal width; when output is piped without it, CLI tables are 400 columns wide
 
 Nothing else in the package reads the environment: modules ask here.
 """
@@ -161,3 +169,54 @@ def loopback_writes() -> bool:
 def write_wait_seconds() -> float:
     """How long a writer waits for another writer to finish before giving up (seconds)."""
     return float(os.environ.get("REDTHREAD_WRITE_WAIT_S", "3600"))
+
+
+def extract_seconds() -> str:
+    """The raw per-document extraction budget (parsed, with its error, by ``extract.budget``)."""
+    return _env("REDTHREAD_EXTRACT_SECONDS")
+
+
+def monitor_enabled() -> bool:
+    return _flag("REDTHREAD_MONITOR", True)
+
+
+def four_eyes() -> bool:
+    return _flag("REDTHREAD_FOUR_EYES", False)
+
+
+def user() -> str:
+    """Who the command line acts as (audit trail, decisions)."""
+    return _env("REDTHREAD_USER") or _env("USER") or "redthread"
+
+
+def refresh_config() -> Path:
+    raw = _env("REDTHREAD_REFRESH_CONFIG")
+    return Path(raw).expanduser() if raw else home() / "refresh.yaml"
+
+
+def monitor_webhook() -> str | None:
+    return _env("REDTHREAD_MONITOR_WEBHOOK") or None
+
+
+def monitor_command() -> str | None:
+    return _env("REDTHREAD_MONITOR_COMMAND") or None
+
+
+def monitor_retry_pause() -> float:
+    raw = _env("REDTHREAD_MONITOR_RETRY_PAUSE") or "0.5"
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        from redthread.errors import ConfigError
+
+        raise ConfigError(f"REDTHREAD_MONITOR_RETRY_PAUSE: not a number of seconds: {raw!r}") from None
+
+
+def monitor_dead_letter() -> Path:
+    raw = _env("REDTHREAD_MONITOR_DEAD_LETTER")
+    return Path(raw).expanduser() if raw else home() / "monitor" / "dead-letter.jsonl"
+
+
+def terminal_columns() -> str:
+    """``COLUMNS`` as set by the user or shell (empty when unset)."""
+    return _env("COLUMNS")

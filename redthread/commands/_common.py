@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from redthread import settings
 from redthread.errors import NotFound, RedthreadError
 from redthread.store import Store, open_store
 
@@ -32,7 +32,7 @@ def _console(stderr: bool = False) -> Console:
     """A console as wide as the terminal, or :data:`PIPE_WIDTH` when piped."""
     stream = sys.stderr if stderr else sys.stdout
     piped = not (hasattr(stream, "isatty") and stream.isatty())
-    width = PIPE_WIDTH if piped and not os.environ.get("COLUMNS") else None
+    width = PIPE_WIDTH if piped and not settings.terminal_columns() else None
     return Console(stderr=stderr, width=width)
 
 

@@ -20,13 +20,13 @@ document that would take minutes stops. ``0`` turns the limit off.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from redthread import settings
 from redthread.errors import InputError
 
 DEFAULT_SECONDS = 30.0
@@ -62,7 +62,7 @@ _CURRENT: ContextVar[Budget | None] = ContextVar("_CURRENT", default=None)
 
 def seconds_for(size: int) -> float:
     """The budget for a text of ``size`` characters (0 or less: no limit)."""
-    raw = os.environ.get("REDTHREAD_EXTRACT_SECONDS", "").strip()
+    raw = settings.extract_seconds()
     try:
         base = float(raw) if raw else DEFAULT_SECONDS
     except ValueError:

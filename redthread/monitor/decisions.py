@@ -15,9 +15,9 @@ entity changes.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+from redthread import settings
 from redthread.errors import RedthreadError
 from redthread.model import now_iso
 from redthread.monitor import audit
@@ -30,7 +30,7 @@ _ALIASES = {"true": "true_match", "match": "true_match", "tp": "true_match", "fa
 
 
 def four_eyes_default() -> bool:
-    return os.environ.get("REDTHREAD_FOUR_EYES", "").strip().lower() in ("1", "true", "yes", "on")
+    return settings.four_eyes()
 
 
 def normalise(decision: str) -> str:

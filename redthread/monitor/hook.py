@@ -16,7 +16,6 @@ it from cron or a systemd timer.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +38,7 @@ LAST: dict[str, Any] = {}
 
 
 def enabled() -> bool:
-    return os.environ.get("REDTHREAD_MONITOR", "on").strip().lower() not in ("0", "off", "false", "no")
+    return settings.monitor_enabled()
 
 
 def has_watchlists(store: Store) -> bool:
@@ -93,7 +92,7 @@ def after_load(store: Store, results: list[LoadResult]) -> None:
 
 
 def default_actor() -> str:
-    return os.environ.get("REDTHREAD_USER") or os.environ.get("USER") or "redthread"
+    return settings.user()
 
 
 @dataclass
@@ -112,7 +111,7 @@ class RefreshResult:
 
 
 def default_config() -> Path:
-    return Path(os.environ.get("REDTHREAD_REFRESH_CONFIG") or settings.home() / "refresh.yaml")
+    return settings.refresh_config()
 
 
 def read_config(path: Path) -> list[ListSource]:

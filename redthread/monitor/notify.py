@@ -14,7 +14,6 @@ an alert.
 from __future__ import annotations
 
 import logging
-import os
 import shlex
 import subprocess
 import time
@@ -35,13 +34,12 @@ TIMEOUT = 10.0
 
 
 def _pause(attempt: int) -> float:
-    base = float(os.environ.get("REDTHREAD_MONITOR_RETRY_PAUSE", "0.5"))
+    base = settings.monitor_retry_pause()
     return base * 2.0 ** attempt
 
 
 def dead_letter_path() -> Path:
-    raw = os.environ.get("REDTHREAD_MONITOR_DEAD_LETTER")
-    return Path(raw) if raw else settings.home() / "monitor" / "dead-letter.jsonl"
+    return settings.monitor_dead_letter()
 
 
 def post_webhook(url: str, body: bytes) -> None:
@@ -86,8 +84,8 @@ def deliver(target: str, kind: str, alert: dict[str, Any], attempts: int = ATTEM
 def send_all(watchlist: Any, alerts: list[dict[str, Any]]) -> dict[str, int]:
     """Notify every configured receiver of each alert; counts delivered and dead-lettered."""
     targets = []
-    hook = getattr(watchlist, "webhook", None) or os.environ.get("REDTHREAD_MONITOR_WEBHOOK")
-    cmd = getattr(watchlist, "command", None) or os.environ.get("REDTHREAD_MONITOR_COMMAND")
+    hook = getattr(watchlist, "webhook", None) or settings.monitor_webhook()
+    cmd = getattr(watchlist, "command", None) or settings.monitor_command()
     if hook:
         targets.append((hook, "webhook"))
     if cmd:

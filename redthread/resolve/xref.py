@@ -226,7 +226,7 @@ def _code_digest() -> str:
 
 def _path(store: Store, algorithm: str, per_entity: int) -> Path | None:
     """The file beside the store (``store.db`` -> ``store.xref/``); None for in-memory stores."""
-    if os.environ.get("REDTHREAD_SCREEN_CACHE", "1").strip().lower() in ("0", "false", "no", "off"):
+    if not settings.screen_cache():
         return None
     url = store.url
     if url.startswith("sqlite:///"):

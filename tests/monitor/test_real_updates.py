@@ -19,6 +19,7 @@ import pytest
 import redthread.monitor.hook as hook
 from redthread.ingest import ingest
 from redthread.monitor import MonitorDB, alerts, rescreen, watchlist
+from redthread.screen import scorers
 from redthread.store import open_store
 
 UN_DIR = "data/formats/un-list"
@@ -128,7 +129,7 @@ def test_un_alert_carries_evidence_and_versions(un_case: dict[str, Any]) -> None
     assert ev["sanctions"] and ev["sanctions"][0]["authority"]
     loads = un_case["db"].store.loads("un")
     assert alert["load_id"] == loads[-1]["id"] and alert["list_date"] == loads[-1]["loaded_at"]
-    assert alert["scorer"].startswith("redthread-v1")
+    assert alert["scorer"].startswith(scorers.DEFAULT)
     stored = alerts.get_alert(un_case["db"], alert["id"])
     assert stored["counterparty"] == {"id": f"cp-{k}", "name": un_case["new"][k]["_name"]}
     assert stored["entity"]["id"] == f"un-{k}" and stored["status"] == "open"

@@ -380,7 +380,7 @@ def test_mistyped_option_is_a_one_line_error(tmp_path: Path) -> None:
     import sys
 
     env = {**os.environ, "REDTHREAD_HOME": str(tmp_path), "PYTHONPATH": str(PACKAGE.parent)}
-    for args in (["stats", "--foo"], ["review", "--within"]):
+    for args in (["stats", "--foo"], ["review", "--no-such-option"]):
         proc = subprocess.run([sys.executable, "-m", "redthread.cli", *args], capture_output=True, text=True,
                               env=env, timeout=120)
         assert proc.returncode == 2, proc.stderr

@@ -63,9 +63,7 @@ def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
     ]))
     st.close()
     port = _free_port()
-    # The review test writes a judgement as the keyless loopback user, which needs the operator's consent.
-    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home"),
-           "REDTHREAD_LOOPBACK_WRITES": "1"}
+    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -44,7 +44,10 @@ def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
     ingest(st, [fixtures / "trade" / "records.csv"], "customs")
     st.close()
     port = _free_port()
-    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
+    # These pages write (merge, edits, uploads) as the keyless loopback user: the operator's documented
+    # opt-in; keys in the browser are tested in test_browser.py.
+    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home"),
+           "REDTHREAD_LOOPBACK_WRITES": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -77,6 +80,9 @@ def page(tmp_path: Path) -> Iterator[object]:
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
             viewport={"width": 1280, "height": 720},
+            # wait_for_function evaluates its string in the page, which the server's CSP forbids;
+            # tests/web/test_browser.py checks the UI with the CSP enforced.
+            bypass_csp=True,
         )
         pg = context.pages[0] if context.pages else context.new_page()
         pg.set_default_timeout(60_000)
