@@ -164,6 +164,10 @@ class RedthreadV1:
 #: A name score at or above this is settled by our own comparison; below it
 #: the symbolic matcher is asked for a second opinion.
 SETTLED = 0.97
+#: The symbolic opinion overrules ours only when it is this confident: below
+#: it, it matches on what our analysis knows to be weak evidence (a place and
+#: a trade word shared by two Chinese companies, a shared family name).
+SYMBOLIC_CONFIDENT = 0.8
 
 
 def _name_parts_swapped(query: Record, cand: Record) -> bool:
@@ -209,7 +213,7 @@ class RedthreadV2(RedthreadV1):
         best = name
         if second_opinion and name < SETTLED:
             sym, detail = symbolic_score(query.schema, query.name_props, cand.schema, cand.name_props)
-            if sym > name:
+            if sym > name and sym >= SYMBOLIC_CONFIDENT:
                 best = sym
                 features["name_symbolic"] = round(sym, 4)
                 expl["name_symbolic"] = {"detail": detail}
