@@ -14,6 +14,7 @@ import io
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
@@ -25,6 +26,9 @@ from redthread.monitor import MonitorDB, alerts, audit, decisions, rescreen, wat
 from redthread.screen.matching import DEFAULT_THRESHOLD
 from redthread.screen.scorers import DEFAULT
 from redthread.store import Store
+
+#: Alert ids are 64-bit integers in both stores: larger ones are refused with 422, not passed to SQL.
+AlertId = PathParam(..., ge=1, le=2**63 - 1)
 
 router = APIRouter(tags=["monitoring"])
 
@@ -131,7 +135,7 @@ def get_alerts(
 
 
 @router.get("/alerts/{alert_id}", dependencies=[require_role("viewer")])
-def get_alert(alert_id: int, store: Store = Depends(get_store)) -> dict[str, Any]:
+def get_alert(alert_id: int = AlertId, store: Store = Depends(get_store)) -> dict[str, Any]:
     try:
         return alerts.get_alert(MonitorDB(store), alert_id)
     except RedthreadError as exc:
@@ -139,7 +143,7 @@ def get_alert(alert_id: int, store: Store = Depends(get_store)) -> dict[str, Any
 
 
 @router.post("/alerts/{alert_id}/decision", dependencies=[require_role("analyst")])
-def post_decision(alert_id: int, body: DecisionIn, store: Store = Depends(get_store),
+def post_decision(body: DecisionIn, alert_id: int = AlertId, store: Store = Depends(get_store),
                   caller: str = Depends(authenticate)) -> dict[str, Any]:
     """Record a decision; with four eyes on, another reviewer confirms it (``confirm: true``)."""
     try:
