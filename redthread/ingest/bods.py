@@ -16,8 +16,18 @@ ends at its closing statement's date.
   management roles become Directorship, anything else UnknownLink; the interest type, direct or
   indirect, start and end dates are kept on the link.
 
-Statements that are components of another (0.4 ``isComponent``) load like any other: their
-parties and links are real.
+An indirect interest is not a direct stake: it loads with its level in the role
+(``shareholding (indirect)``), and graph analytics keep it apart from direct
+ownership (the 50 % rule never adds it to the direct stakes of the chain that
+makes it up). A 0.4 indirect relationship lists the records of that chain in
+``componentRecords``; those component records (``isComponent``) are the real
+intermediaries and the direct stakes between them, so they load as parties and
+links, each marked as a component of the relationship it explains, and the
+relationship keeps the chain in order (``through component records: <ids>``)
+so that the path stays visible and ``export --format bods`` writes it back.
+
+Persons and entities the source cannot name (``unknownPerson``, ``anonymousEntity``
+...) keep the BODS unspecified reason as a note ``<type>: <reason>: <description>``.
 """
 
 from __future__ import annotations
@@ -43,6 +53,36 @@ DIRECTORSHIP = {"boardMember", "boardChair", "seniorManagingOfficial", "appointm
 ENTITY_SCHEMA = {"registeredEntity": "Company", "legalEntity": "Organization", "state": "PublicBody",
                  "stateBody": "PublicBody"}
 IDENTIFIER_PROPS = {"GB-COH": "registrationNumber", "XI-LEI": "leiCode", "US-EIN": "taxNumber"}
+#: BODS 0.4 person identifier schemes are ``<ISO 3166-1 alpha-3>-<PASSPORT|TAXID|IDCARD>``.
+PERSON_ID_PROPS = {"PASSPORT": "passportNumber", "TAXID": "taxNumber", "IDCARD": "idNumber"}
+#: Person and entity types that stand for a party the source cannot or will not name.
+UNSPECIFIED_TYPES = {"unknownPerson", "anonymousPerson", "unknownEntity", "anonymousEntity"}
+#: How an indirect relationship records the component records of its chain (FtM ids, in order).
+CHAIN_PREFIX = "through component records: "
+#: How a component record (party or link) records the indirect relationship it belongs to.
+COMPONENT_PREFIX = "component of indirect relationship "
+
+
+def unspecified_note(kind: str, reason: str | None, description: str | None) -> str:
+    """The note that keeps why a party is not named: ``unknownEntity: <reason>: <description>``."""
+    return ": ".join(p for p in (kind, reason or "unknown", description) if p)
+
+
+def read_unspecified_note(note: str) -> tuple[str, str, str | None] | None:
+    """(type, reason, description) of a note written by :func:`unspecified_note`, else None."""
+    kind, _, rest = note.partition(": ")
+    if kind not in UNSPECIFIED_TYPES or not rest:
+        return None
+    reason, _, description = rest.partition(": ")
+    return kind, reason, description or None
+
+
+def chain_of(descriptions: list[str]) -> list[str]:
+    """The component ids an indirect link recorded with :data:`CHAIN_PREFIX`, in order."""
+    for text in descriptions:
+        if text.startswith(CHAIN_PREFIX):
+            return [c.strip() for c in text[len(CHAIN_PREFIX):].split(",") if c.strip()]
+    return []
 
 
 class Record:
@@ -50,6 +90,14 @@ class Record:
 
     def __init__(self, kind: str, rid: str, date: str, status: str, details: dict[str, Any], where: str) -> None:
         self.kind, self.id, self.date, self.status, self.details, self.where = kind, rid, date, status, details, where
+        #: The indirect relationships (record ids) this record is a component of.
+        self.component_of: list[str] = []
+
+    @property
+    def components(self) -> list[str]:
+        """The record ids of this (indirect) relationship's chain, as the statement lists them."""
+        found = self.details.get("componentRecords")
+        return [str(c) for c in found if isinstance(c, str)] if isinstance(found, list) else []
 
 
 def _eid(record_id: str) -> str:
@@ -123,6 +171,12 @@ def _record(ctx: IngestContext, path: Path, rec: Record) -> Iterator[None]:
                             path=str(path)))
 
 
+def _mark_component(frag: Fragment, rec: Record) -> None:
+    """Keep which indirect relationship(s) a component record explains."""
+    for primary in rec.component_of:
+        frag.add("description", COMPONENT_PREFIX + _eid(primary))
+
+
 class BODSLoader:
     name = "bods"
     description = "Beneficial Ownership Data Standard 0.2 / 0.3 / 0.4 (JSON array or lines)"
@@ -150,6 +204,15 @@ class BODSLoader:
         source = ctx.source or source_name(path)
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.bods/{__version__}", now_iso())
         records = read_records(data, path.name, ctx, path)
+        by_id = {rec.id: rec for rec in records}
+        for rec in records:
+            for component in rec.components:
+                if component in by_id:
+                    by_id[component].component_of.append(rec.id)
+                else:
+                    # It may have been published in an earlier file: the chain keeps its id.
+                    ctx.warnings.append(InputError(f"component record {component!r} of {rec.id!r} is not in "
+                                                   "this file", path=str(path), field="componentRecords"))
         schemata: dict[str, str] = {}
         for rec in records:
             with _record(ctx, path, rec):
@@ -158,6 +221,8 @@ class BODSLoader:
                     schemata[rec.id] = "Person"
                 elif rec.kind == "entity":
                     schemata[rec.id] = self._entity(builder, rec)
+                if rec.kind != "relationship":
+                    _mark_component(builder.fragment(_eid(rec.id), schemata[rec.id], rec.where), rec)
         for rec in records:
             if rec.kind == "relationship":
                 with _record(ctx, path, rec):
@@ -193,6 +258,10 @@ class BODSLoader:
             if n is main:
                 frag.add("firstName", n.get("givenName"))
                 frag.add("lastName", n.get("familyName"))
+        for ident in d.get("identifiers") or []:
+            scheme = str(ident.get("scheme") or "") if isinstance(ident, dict) else ""
+            if scheme.count("-") == 1 and scheme.split("-")[1] in PERSON_ID_PROPS and ident.get("id"):
+                frag.add(PERSON_ID_PROPS[scheme.split("-")[1]], ident["id"])
         frag.add("birthDate", d.get("birthDate"))
         frag.add("deathDate", d.get("deathDate"))
         self._common(frag, d, "nationality")
@@ -202,9 +271,10 @@ class BODSLoader:
             if isinstance(pep, dict):
                 frag.add("position", pep.get("reason"))
         unspecified = d.get("unspecifiedPersonDetails")
-        if isinstance(unspecified, dict):
-            frag.add("notes", f"{d.get('personType')}: {unspecified.get('reason', '')} "
-                              f"{unspecified.get('description', '')}".strip())
+        if isinstance(unspecified, dict) or d.get("personType") in UNSPECIFIED_TYPES:
+            unspecified = unspecified if isinstance(unspecified, dict) else {}
+            frag.add("notes", unspecified_note(str(d.get("personType") or "unknownPerson"),
+                                               unspecified.get("reason"), unspecified.get("description")))
             if not names:
                 frag.add("name", unspecified.get("description") or d.get("personType"))
 
@@ -227,6 +297,13 @@ class BODSLoader:
         frag.add("incorporationDate", d.get("foundingDate"))
         frag.add("dissolutionDate", d.get("dissolutionDate"))
         frag.add("website", d.get("uri"))
+        unspecified = d.get("unspecifiedEntityDetails")
+        if isinstance(unspecified, dict) or kind in UNSPECIFIED_TYPES:
+            unspecified = unspecified if isinstance(unspecified, dict) else {}
+            frag.add("notes", unspecified_note(str(kind if kind in UNSPECIFIED_TYPES else "unknownEntity"),
+                                               unspecified.get("reason"), unspecified.get("description")))
+            if not d.get("name"):
+                frag.add("name", unspecified.get("description") or kind)
         self._common(frag, d, "country")
         if rec.status == "closed":
             frag.add("status", "closed")
@@ -271,6 +348,9 @@ class BODSLoader:
             link.add("endDate", end)
             link.add("recordId", rec.id)
             link.add("description", interest.get("details"))
+            if rec.components:
+                link.add("description", CHAIN_PREFIX + ", ".join(_eid(c) for c in rec.components))
+            _mark_component(link, rec)
             if interest.get("beneficialOwnershipOrControl") is True:
                 link.add("summary", "beneficial ownership or control")
 

@@ -11,19 +11,30 @@ for the records beside our samples is the reference the tests compare to):
   (start node) with Open Ownership's interest, "other influence or control",
   direct, or indirect for ultimate consolidation; the GLEIF relationship type,
   status and period dates are kept;
-- a reporting exception → a note on the entity (why no parent is reported).
+- a reporting exception → Open Ownership's unknown interested party: an unknown
+  entity (NO_LEI, NON_CONSOLIDATING, NON_PUBLIC and the reasons it replaced) or
+  unknown person (NATURAL_PERSONS) ``lei-repex-<LEI>-<direct|indirect>-<reason>`` with the
+  BODS unspecified reason, linked to the entity by "other influence or control",
+  direct for the direct parent, indirect for the ultimate parent. A reason that
+  names no party (NO_KNOWN_PERSON), as in Open Ownership's pipeline, invents none:
+  it stays a note on the entity. The vocabulary is ``data/gleif.yaml``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
+
+import yaml
 
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest._listbuilder import ListBuilder
 from redthread.ingest.base import IngestContext, register
+from redthread.ingest.bods import unspecified_note
 from redthread.ingest.sanctions_xml import parse_xml, text
 from redthread.model import now_iso
 from redthread.store import LoadBatch
@@ -32,6 +43,13 @@ KINDS = {b"gleif.org/data/schema/leidata": "LEIData", b"gleif.org/data/schema/rr
          b"gleif.org/data/schema/repex": "ReportingExceptionData"}
 #: GLEIF relationship type -> direct / indirect (Open Ownership's reading).
 LEVEL = {"IS_ULTIMATELY_CONSOLIDATED_BY": "indirect"}
+
+
+@functools.cache
+def _vocabulary() -> dict[str, Any]:
+    """The reporting-exception vocabulary (data/gleif.yaml)."""
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "data" / "gleif.yaml").read_text("utf-8"))
+    return data
 
 
 def _date(value: str | None) -> str | None:
@@ -68,12 +86,7 @@ class GLEIFLoader:
                 self._relationship(builder, rec, f"{path.name}#RelationshipRecord[{n}]")
         else:
             for n, exc in enumerate(root.findall("ReportingExceptions/Exception"), start=1):
-                lei = text(exc, "LEI")
-                if lei:
-                    frag = builder.fragment(f"lei-{lei}", "Company", f"{path.name}#Exception[{n}]")
-                    frag.add("leiCode", lei)
-                    frag.add("notes", f"GLEIF reporting exception: {text(exc, 'ExceptionCategory')}: "
-                                      f"{text(exc, 'ExceptionReason')}")
+                self._exception(builder, exc, f"{path.name}#Exception[{n}]")
         if not builder.fragments:
             raise InputError("no GLEIF records found", path=str(path))
         yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
@@ -103,6 +116,35 @@ class GLEIFLoader:
         frag.add("legalForm", text(ent, "LegalForm/OtherLegalForm") or text(ent, "LegalForm/EntityLegalFormCode"))
         frag.add("sector", text(ent, "EntityCategory"))
         frag.add("modifiedAt", _date(text(rec, "Registration/LastUpdateDate")))
+
+    @staticmethod
+    def _exception(builder: ListBuilder, exc: Element, loc: str) -> None:
+        """A reporting exception: the unknown parent it stands for, or a note when it stands for none."""
+        lei = text(exc, "LEI")
+        if not lei:
+            return
+        category, reason = text(exc, "ExceptionCategory") or "", text(exc, "ExceptionReason") or ""
+        subject = builder.fragment(f"lei-{lei}", "Company", loc)
+        subject.add("leiCode", lei)
+        vocab = _vocabulary()
+        party = vocab["unknown_parties"].get(reason)
+        if party is None:
+            subject.add("notes", f"GLEIF reporting exception: {category}: {reason}")
+            return
+        level = vocab["levels"].get(category, "unknown")
+        pid = f"lei-repex-{lei}-{level}-{reason}".lower().replace("_", "-")  # FtM ids: no "_"
+        person = party["party"] == "person"
+        kind = "unknownPerson" if person else "unknownEntity"
+        unknown = builder.fragment(pid, "Person" if person else "LegalEntity", loc)
+        unknown.add("name", f"unknown {'person(s)' if person else 'entity'} controlling LEI {lei} ({reason})")
+        if not person:
+            unknown.add("legalForm", kind)
+        unknown.add("notes", unspecified_note(kind, party["reason"], party["description"]))
+        link = builder.fragment(f"{pid}-link", "UnknownLink", loc)
+        link.add("subject", pid)
+        link.add("object", f"lei-{lei}")
+        link.add("role", f"otherInfluenceOrControl ({level})")
+        link.add("description", f"{category}: {reason}")
 
     @staticmethod
     def _relationship(builder: ListBuilder, rec: Element, loc: str) -> None:
