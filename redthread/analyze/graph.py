@@ -39,6 +39,7 @@ from redthread.store import Store
 #: a shared address or an unspecified link is the weakest hint.
 LINK_WEIGHTS: dict[str, float] = {
     "Ownership": 1.0,
+    "IndirectOwnership": 0.8,
     "Control": 1.0,
     "Succession": 0.9,
     "Directorship": 0.9,
@@ -65,6 +66,11 @@ UNKNOWN_STAKE = 50.0
 _SKIP_EDGES = {"Documentation", "CourtCaseParty"}
 #: Interval schemata that link two parties although FtM does not mark them as edges.
 _EXTRA_EDGES: dict[str, tuple[str, str, bool]] = {"EconomicActivity": ("sender", "receiver", True)}
+#: An Ownership whose role carries this level is an indirect interest (BODS, PSC, GLEIF loaders write
+#: ``shareholding (indirect)``): a stake held through intermediaries, not a direct ownership edge.
+#: It becomes an ``IndirectOwnership`` link, which the 50 % rule and effective ownership leave out
+#: (they follow the chain of direct stakes instead, so counting it too would count it twice).
+INDIRECT_MARK = "(indirect)"
 #: Props of an edge entity kept as the link's label / dates.
 _LABEL_PROPS = ("role", "relationship", "ownershipType", "goodsDescription", "purpose")
 _DATE_PROPS = ("startDate", "endDate", "date")
@@ -103,13 +109,17 @@ def _link_types() -> list[LinkType]:
     for name, (src, tgt, directed) in _EXTRA_EDGES.items():
         types.append(LinkType(name, src, tgt, directed, "traded with", LINK_WEIGHTS[name]))
     types.append(LinkType("SharedAddress", "", "", False, "shares an address with", LINK_WEIGHTS["SharedAddress"]))
+    types.append(LinkType("IndirectOwnership", "owner", "asset", True, "owns indirectly",
+                          LINK_WEIGHTS["IndirectOwnership"]))
     return types
 
 
 #: Every link type, in a fixed order: ``Graph.kind`` holds indexes into it.
 LINK_TYPES: list[LinkType] = _link_types()
 KIND: dict[str, int] = {t.name: i for i, t in enumerate(LINK_TYPES)}
-_BY_SCHEMA: dict[str, LinkType] = {t.name: t for t in LINK_TYPES if t.name != "SharedAddress"}
+#: Link kinds that are not an FtM schema of their own (derived while loading the graph).
+_DERIVED = {"SharedAddress", "IndirectOwnership"}
+_BY_SCHEMA: dict[str, LinkType] = {t.name: t for t in LINK_TYPES if t.name not in _DERIVED}
 
 
 @dataclass
@@ -450,6 +460,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
         arrays = _column_arrays(cols)
         link_ids, labels, dates = cols.link_ids, cols.labels, cols.dates
     n_edges = int(arrays[0].shape[0])
+    _mark_indirect(arrays[2], labels)
     src, dst, kind, pct, weight = [], [], [], [], []
     k_addr = KIND["SharedAddress"]
 
@@ -541,6 +552,14 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
         evidence=ev if evidence else None,
         store=None if evidence else store,
     )
+
+
+def _mark_indirect(kinds: np.ndarray, labels: Sequence[str]) -> None:
+    """Ownership links labelled as indirect interests become ``IndirectOwnership`` (in place)."""
+    k_own, k_ind = KIND["Ownership"], KIND["IndirectOwnership"]
+    for j in np.flatnonzero(kinds == k_own).tolist():
+        if INDIRECT_MARK in labels[j]:
+            kinds[j] = k_ind
 
 
 def _column_arrays(cols: Any) -> list[np.ndarray]:

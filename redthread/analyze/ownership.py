@@ -276,6 +276,10 @@ def owners_tree(
     ``link`` is the ownership or control link with its evidence and ``node``
     the same structure one level further (owners up, holdings down). A node
     met again on the same branch is marked ``cycle: true`` and not expanded.
+    ``indirect_owners`` / ``indirect_holdings`` list the indirect interests
+    stated about the entity (kept apart: they are not direct stakes), each with
+    the ``chain`` of direct ownership or control links that makes it up when
+    the store holds one.
     """
     graph = graph or load_graph(store)
     i = graph.node(entity_id)
@@ -310,7 +314,44 @@ def owners_tree(
             children.append({"link": graph.link(j), "node": child})
         return children
 
+    def chain(owner: int, asset: int) -> list[dict[str, Any]]:
+        """The shortest path of direct links from ``owner`` down to ``asset`` through at least one
+        intermediary (breadth first): an indirect interest is held through someone else."""
+        back: dict[int, int] = {owner: -1}
+        frontier = [owner]
+        for _ in range(depth):
+            nxt: list[int] = []
+            for n in frontier:
+                for j in down_links.get(n, []):
+                    t = int(graph.dst[j])
+                    if t not in back and not (n == owner and t == asset):
+                        back[t] = j
+                        nxt.append(t)
+            if asset in back:
+                path: list[dict[str, Any]] = []
+                at = asset
+                while back[at] != -1:
+                    path.append(graph.link(back[at]))
+                    at = int(graph.src[back[at]])
+                return path[::-1]
+            frontier = nxt
+        return []
+
+    indirect = np.flatnonzero(graph.kind == KIND["IndirectOwnership"]).tolist()
+
+    def indirect_links(upward: bool) -> list[dict[str, Any]]:
+        out = []
+        for j in indirect:
+            owner, asset = int(graph.src[j]), int(graph.dst[j])
+            if (asset if upward else owner) != i:
+                continue
+            out.append({"link": graph.link(j), "node": node_info(owner if upward else asset),
+                        "chain": chain(owner, asset)})
+        return out
+
     root = node_info(i)
+    root["indirect_owners"] = indirect_links(True)
+    root["indirect_holdings"] = indirect_links(False)
     root["owners"] = expand(i, 0, True, {i})
     root["holdings"] = expand(i, 0, False, {i})
     root["ultimate_owners"] = [o for o in effective_owners(graph, i) if o["ultimate"]]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from redthread.analyze.graph import load_graph
+from redthread.analyze.ownership import blocked, effective_owners, owners_tree
 from redthread.ingest import ingest
 from redthread.ingest.base import sniff_loader
+from redthread.ingest.bods import chain_of
 from redthread.store import Store
 
 B = "data/formats/bods"
@@ -70,3 +74,60 @@ def test_bods_04_arrangement_roles(store: Store, shared: Path) -> None:
     assert trust["properties"]["legalForm"] == ["trust"]
     roles = {r.split(" ")[0] for o in _links(store, "l") for r in o["properties"]["role"]}
     assert roles == {"trustee", "settlor", "beneficiaryOfLegalArrangement"}
+
+
+# An indirect holding through an intermediary, with the BODS 0.4 component records of its chain
+# (none of the published examples has one; this file is ours, its parties invented).
+CHAIN = Path(__file__).parents[1] / "fixtures" / "bods" / "indirect-chain.json"
+
+
+def _sanction(tmp_path: Path, who: str) -> Path:
+    path = tmp_path / "sanction.jsonl"
+    path.write_text(json.dumps({"id": "s-1", "schema": "Sanction", "properties": {
+        "entity": [who], "authority": ["Office of Foreign Assets Control"]}}) + "\n")
+    return path
+
+
+def test_bods_04_published_examples_have_no_components(shared: Path) -> None:
+    """The contract the component handling rests on: every real 0.4 example says isComponent false."""
+    for path in sorted((shared / B).glob("bods-0.4-*.json")):
+        for st in json.loads(path.read_text()):
+            assert st["recordDetails"]["isComponent"] is False, path.name
+            assert "componentRecords" not in st["recordDetails"], path.name
+
+
+def test_bods_04_component_records_keep_the_chain(store: Store) -> None:
+    (result,), errors = ingest(store, [CHAIN], "c")
+    assert errors == []
+    own = {o["id"]: o["properties"] for o in _links(store, "c")}
+    assert len(own) == 4
+    indirect = own["bods-rel-orla-tern-indirect-shareholding-indirect-2023-06-01"]
+    assert indirect["role"] == ["shareholding (indirect)"] and indirect["percentage"] == ["30"]
+    assert chain_of(indirect["description"]) == ["bods-ent-kestrel", "bods-rel-orla-kestrel", "bods-rel-kestrel-tern"]
+    component = own["bods-rel-kestrel-tern-shareholding-direct-2023-06-01"]
+    assert component["description"] == ["component of indirect relationship bods-rel-orla-tern-indirect"]
+    kestrel = store.entity("bods-ent-kestrel")
+    assert kestrel is not None and kestrel["properties"]["description"] == [
+        "component of indirect relationship bods-rel-orla-tern-indirect"]
+    orla = store.entity("bods-per-orla")
+    assert orla is not None and orla["properties"]["passportNumber"] == ["X1234567"]
+
+
+def test_bods_indirect_holding_is_not_a_direct_stake(store: Store, tmp_path: Path) -> None:
+    """Orla holds 25 % of Tern directly and 30 % through Kestrel (40 % × 75 %): 55 % in all. Read as
+    a direct edge (as before), the stated indirect 30 % stood in for the direct 25 % and the chain
+    was added on top: 60 %. Kestrel is not blocked (40 %), so Tern's blocked owners hold 25 %."""
+    ingest(store, [CHAIN, _sanction(tmp_path, "bods-per-orla")], "c")
+    assert {r["id"] for r in blocked(store)} == set()
+    graph = load_graph(store)
+    tern = graph.node("bods-ent-tern")
+    assert tern is not None
+    (owner,) = [o for o in effective_owners(graph, tern) if o["id"] == "bods-per-orla"]
+    assert owner["effective_share"] == pytest.approx(25 + 30)  # 25 direct + 40 % × 75 % through Kestrel, once
+    tree = owners_tree(store, "bods-ent-tern", graph=graph)
+    (ind,) = tree["indirect_owners"]
+    assert ind["node"]["id"] == "bods-per-orla" and ind["link"]["type"] == "IndirectOwnership"
+    assert ind["link"]["percentage"] == 30
+    assert [(c["source"], c["target"]) for c in ind["chain"]] == [
+        ("bods-per-orla", "bods-ent-kestrel"), ("bods-ent-kestrel", "bods-ent-tern")]
+    assert all(o["link"]["type"] != "IndirectOwnership" for o in tree["owners"])
