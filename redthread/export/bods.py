@@ -9,7 +9,16 @@ interest, the share exact or as ``minimum``/``maximum`` when the store holds
 a band; Directorship becomes a board or management interest; UnknownLinks
 whose role is a BODS interest type become that interest. Other links have
 no BODS meaning and are left out. Reading the file back with the ``bods``
-loader gives the same parties, stakes and dates (a test holds them equal).
+loader gives the same parties, stakes and dates (a test holds them equal, and
+validates the file against the BODS 0.4 schema with Open Ownership's lib-cove-bods).
+
+An indirect interest that kept its chain (loaded from 0.4 component records)
+is written with ``componentRecords``, and the records of the chain with
+``isComponent: true``. Parties the source could not name (unknown or anonymous
+persons and entities, GLEIF reporting exceptions) are written as such, with
+their unspecified reason. Person identifiers use the BODS 0.4 person schemes
+(``<nationality alpha-3>-PASSPORT|TAXID|IDCARD``, ``XXX`` when the nationality
+is not one known country), the FtM property as ``schemeName``.
 """
 
 from __future__ import annotations
@@ -20,9 +29,11 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from followthemoney.types import registry
+from rigour.territories import get_territory
 
 from redthread import __version__
 from redthread.export.base import register
+from redthread.ingest.bods import UNSPECIFIED_TYPES, chain_of, read_unspecified_note
 from redthread.store import Store
 
 BODS_VERSION = "0.4"
@@ -39,6 +50,9 @@ PARTY_SCHEMATA = {"Person", "Company", "Organization", "LegalEntity", "PublicBod
 ENTITY_TYPE = {"Company": "registeredEntity", "Organization": "legalEntity", "LegalEntity": "legalEntity",
                "PublicBody": "stateBody"}
 ARRANGEMENT_FORMS = {"trust", "arrangement"}
+#: FtM property -> BODS 0.4 person identifier scheme type (the scheme is ``<alpha-3>-<type>``).
+PERSON_ID_SCHEMES = {"passportNumber": "PASSPORT", "taxNumber": "TAXID", "idNumber": "IDCARD",
+                     "registrationNumber": "IDCARD"}
 
 
 def _first(props: dict[str, list[str]], name: str) -> str | None:
@@ -70,17 +84,46 @@ def _interest_type(role: str | None, fallback: str) -> tuple[str, str]:
     return (word if word in INTEREST_TYPES else fallback), level
 
 
+def _alpha3(props: dict[str, list[str]]) -> str:
+    """The one nationality (or country) of a person as ISO alpha-3, else ``XXX`` (unspecified)."""
+    codes = set(props.get("nationality") or props.get("country") or [])
+    territory = get_territory(codes.pop()) if len(codes) == 1 else None
+    alpha3 = territory.alpha3 if territory is not None else None
+    return alpha3.upper() if alpha3 else "XXX"
+
+
+def _unspecified(props: dict[str, list[str]]) -> tuple[str, dict[str, str]] | None:
+    """(BODS type, unspecified details) of a party the source could not name, else None."""
+    for note in props.get("notes", []):
+        found = read_unspecified_note(note)
+        if found is not None:
+            kind, reason, description = found
+            details = {"reason": reason}
+            if description:
+                details["description"] = description
+            return kind, details
+    return None
+
+
 def _party_details(entity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     props = entity["properties"]
-    ids = [{"id": v, "scheme": "XI-LEI"} for v in props.get("leiCode", [])]
-    ids += [{"id": v, "schemeName": p} for p in ("registrationNumber", "idNumber", "taxNumber", "passportNumber")
-            for v in props.get(p, [])]
+    ids: list[dict[str, str]] = [{"id": v, "scheme": "XI-LEI"} for v in props.get("leiCode", [])]
+    if entity["schema"] == "Person":
+        country = _alpha3(props)
+        ids += [{"id": v, "scheme": f"{country}-{kind}", "schemeName": p}
+                for p, kind in PERSON_ID_SCHEMES.items() for v in props.get(p, [])]
+    else:
+        ids += [{"id": v, "schemeName": p} for p in ("registrationNumber", "idNumber", "taxNumber")
+                for v in props.get(p, [])]
+    unspecified = _unspecified(props)
     addresses = [{"type": "registered" if entity["schema"] != "Person" else "residence", "address": a}
                  for a in props.get("address", [])]
     if entity["schema"] == "Person":
         names = [{"type": "legal", "fullName": n} for n in props.get("name", [])]
         names += [{"type": "alternative", "fullName": n} for n in props.get("alias", [])]
         details: dict[str, Any] = {"isComponent": False, "personType": "knownPerson", "names": names}
+        if unspecified is not None and unspecified[0].endswith("Person"):
+            details["personType"], details["unspecifiedPersonDetails"] = unspecified
         if birth := _first(props, "birthDate"):
             details["birthDate"] = birth
         if death := _first(props, "deathDate"):
@@ -98,11 +141,16 @@ def _party_details(entity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         if form in ARRANGEMENT_FORMS:
             etype = {"type": "arrangement", "subtype": form}
         details = {"isComponent": False, "entityType": etype, "name": entity["caption"]}
+        if unspecified is not None and unspecified[0].endswith("Entity"):
+            details["entityType"], details["unspecifiedEntityDetails"] = {"type": unspecified[0]}, unspecified[1]
+        elif _first(props, "legalForm") in UNSPECIFIED_TYPES:
+            details["entityType"] = {"type": _first(props, "legalForm")}
         if alt := [n for n in props.get("name", []) + props.get("alias", []) if n != entity["caption"]]:
             details["alternateNames"] = alt
         jurisdiction = _first(props, "jurisdiction") or _first(props, "country")
         if jurisdiction:
-            details["jurisdiction"] = {"code": jurisdiction.upper(), "name": jurisdiction.upper()}
+            details["jurisdiction"] = {"code": jurisdiction.upper(),
+                                       "name": registry.country.caption(jurisdiction) or jurisdiction.upper()}
         if founded := _first(props, "incorporationDate"):
             details["foundingDate"] = founded
         if dissolved := _first(props, "dissolutionDate"):
@@ -164,6 +212,26 @@ def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
             parties[entity["id"]] = (kind, details, entity)
         else:
             links.append(entity)
+    # The relationships that have a BODS meaning and both parties exported.
+    relationships: dict[str, tuple[dict[str, Any], str, str, list[dict[str, Any]]]] = {}
+    for link in links:
+        found = _interests(link)
+        if found is not None and found[0] in parties and found[1] in parties:
+            relationships[link["id"]] = (link, *found)
+    # The records of an indirect relationship's chain: the loader kept them as FtM ids of
+    # parties, and of relationship records, whose links carry the record id in ``recordId``.
+    by_record: dict[str, list[str]] = {}
+    for lid, (link, *_) in relationships.items():
+        by_record.setdefault(lid, []).append(lid)
+        for rid in link["properties"].get("recordId", []):
+            by_record.setdefault(rid if rid.startswith("bods-") else f"bods-{rid}", []).append(lid)
+    chains: dict[str, list[str]] = {}
+    for lid, (link, *_) in relationships.items():
+        members = [m for c in chain_of(link["properties"].get("description", []))
+                   for m in ([c] if c in parties else by_record.get(c, []))]
+        if members:
+            chains[lid] = list(dict.fromkeys(members))
+    components = {m for members in chains.values() for m in members}
     statements: list[dict[str, Any]] = []
 
     def statement(record_id: str, kind: str, details: dict[str, Any], subject: str, seen: str | None) -> None:
@@ -176,16 +244,14 @@ def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
         })
 
     for eid, (kind, details, entity) in parties.items():
+        details["isComponent"] = eid in components
         statement(eid, kind, details, eid, entity.get("first_seen"))
-    for link in links:
-        found = _interests(link)
-        if found is None:
-            continue
-        subject, party, interests = found
-        if subject not in parties or party not in parties:
-            continue
-        details = {"isComponent": False, "subject": subject, "interestedParty": party, "interests": interests}
-        statement(link["id"], "relationship", details, subject, link.get("first_seen"))
+    for lid, (link, subject, party, interests) in relationships.items():
+        details = {"isComponent": lid in components, "subject": subject, "interestedParty": party,
+                   "interests": interests}
+        if lid in chains:
+            details["componentRecords"] = chains[lid]
+        statement(lid, "relationship", details, subject, link.get("first_seen"))
     out.write(json.dumps(statements, indent=1, ensure_ascii=False))
     out.write("\n")
     return len(statements)

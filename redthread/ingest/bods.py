@@ -55,6 +55,8 @@ ENTITY_SCHEMA = {"registeredEntity": "Company", "legalEntity": "Organization", "
 IDENTIFIER_PROPS = {"GB-COH": "registrationNumber", "XI-LEI": "leiCode", "US-EIN": "taxNumber"}
 #: BODS 0.4 person identifier schemes are ``<ISO 3166-1 alpha-3>-<PASSPORT|TAXID|IDCARD>``.
 PERSON_ID_PROPS = {"PASSPORT": "passportNumber", "TAXID": "taxNumber", "IDCARD": "idNumber"}
+#: Identifier properties our export names in ``schemeName`` (read back as the same property).
+OWN_ID_PROPS = {"registrationNumber", "idNumber", "taxNumber", "passportNumber", "leiCode"}
 #: Person and entity types that stand for a party the source cannot or will not name.
 UNSPECIFIED_TYPES = {"unknownPerson", "anonymousPerson", "unknownEntity", "anonymousEntity"}
 #: How an indirect relationship records the component records of its chain (FtM ids, in order).
@@ -63,9 +65,22 @@ CHAIN_PREFIX = "through component records: "
 COMPONENT_PREFIX = "component of indirect relationship "
 
 
+#: BODS 0.4 codelist unspecifiedReason (0.2/0.3 spelled them in kebab case).
+UNSPECIFIED_REASONS = {"noBeneficialOwners", "subjectUnableToConfirmOrIdentifyBeneficialOwner",
+                       "interestedPartyHasNotProvidedInformation", "subjectExemptFromDisclosure",
+                       "interestedPartyExemptFromDisclosure", "unknown", "informationUnknownToPublisher"}
+
+
+def _reason(code: Any) -> str:
+    """A BODS unspecified reason as its 0.4 code (``interested-party-exempt-...`` → camel case)."""
+    words = str(code or "").strip().split("-")
+    camel = words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:])
+    return camel if camel in UNSPECIFIED_REASONS else "unknown"
+
+
 def unspecified_note(kind: str, reason: str | None, description: str | None) -> str:
     """The note that keeps why a party is not named: ``unknownEntity: <reason>: <description>``."""
-    return ": ".join(p for p in (kind, reason or "unknown", description) if p)
+    return ": ".join(p for p in (kind, _reason(reason), description) if p)
 
 
 def read_unspecified_note(note: str) -> tuple[str, str, str | None] | None:
@@ -74,6 +89,8 @@ def read_unspecified_note(note: str) -> tuple[str, str, str | None] | None:
     if kind not in UNSPECIFIED_TYPES or not rest:
         return None
     reason, _, description = rest.partition(": ")
+    if reason not in UNSPECIFIED_REASONS:  # not ours: the whole text is the description
+        return kind, "unknown", rest
     return kind, reason, description or None
 
 
@@ -144,6 +161,20 @@ def read_records(statements: list[Any], fname: str, ctx: IngestContext, path: Pa
         if rid not in latest or latest[rid][0] <= key:
             latest[rid] = (key, Record(kind, rid, date, status, details, where))
     return [rec for _, rec in latest.values()]
+
+
+def _identifier_prop(ident: dict[str, Any]) -> str:
+    """The FtM property of a BODS identifier: by its scheme (``GB-COH``, ``XI-LEI``, a person's
+    ``IRL-PASSPORT``), else by a ``schemeName`` that is an FtM identifier property (our export
+    writes those), else ``idNumber``."""
+    scheme = str(ident.get("scheme") or "")
+    if scheme in IDENTIFIER_PROPS:
+        return IDENTIFIER_PROPS[scheme]
+    kind = scheme.rpartition("-")[2]
+    if scheme.count("-") == 1 and kind in PERSON_ID_PROPS:
+        return PERSON_ID_PROPS[kind]
+    name = str(ident.get("schemeName") or "")
+    return name if name in OWN_ID_PROPS else "idNumber"
 
 
 def _share(share: Any) -> str | None:
@@ -236,7 +267,7 @@ class BODSLoader:
     def _common(frag: Fragment, d: dict[str, Any], nationality_prop: str) -> None:
         for ident in d.get("identifiers") or []:
             if isinstance(ident, dict) and ident.get("id"):
-                frag.add(IDENTIFIER_PROPS.get(str(ident.get("scheme") or ""), "idNumber"), ident["id"])
+                frag.add(_identifier_prop(ident), ident["id"])
         for addr in d.get("addresses") or []:
             if isinstance(addr, dict) and addr.get("address"):
                 frag.add("address", ", ".join(str(p) for p in (addr.get("address"), addr.get("postCode"),
@@ -258,10 +289,6 @@ class BODSLoader:
             if n is main:
                 frag.add("firstName", n.get("givenName"))
                 frag.add("lastName", n.get("familyName"))
-        for ident in d.get("identifiers") or []:
-            scheme = str(ident.get("scheme") or "") if isinstance(ident, dict) else ""
-            if scheme.count("-") == 1 and scheme.split("-")[1] in PERSON_ID_PROPS and ident.get("id"):
-                frag.add(PERSON_ID_PROPS[scheme.split("-")[1]], ident["id"])
         frag.add("birthDate", d.get("birthDate"))
         frag.add("deathDate", d.get("deathDate"))
         self._common(frag, d, "nationality")
@@ -325,7 +352,9 @@ class BODSLoader:
                 continue
             itype = str(interest.get("type") or "unknownInterest")
             level = interest.get("directOrIndirect") or interest.get("interestLevel")
-            key = f"{_eid(rec.id)}-{itype}-{level or ''}-{interest.get('startDate') or ''}"
+            suffix = f"-{itype}-{level or ''}-{interest.get('startDate') or ''}"
+            # A record written by our export is already one link: its id ends with the suffix.
+            key = _eid(rec.id) if _eid(rec.id).endswith(suffix) else _eid(rec.id) + suffix
             if itype in OWNERSHIP:
                 link = builder.fragment(key, "Ownership", rec.where)
                 link.add("owner", _eid(party))
