@@ -31,6 +31,7 @@ from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, parse_dates, slug
 from redthread.ingest.base import IngestContext, register
+from redthread.ingest.sanctions_xml import _vocabulary
 from redthread.model import now_iso
 from redthread.store import LoadBatch
 
@@ -125,6 +126,14 @@ REMARK_RULES: list[RemarkRule] = [
         r"Personal ID Card|National Foreign ID Number)\s+([^\s(]+).*",
         _setter("idNumber"),
     ),
+    # Identifier types OFAC qualifies with a country ("UK Company Number", "US FEIN", "SSN").
+    _rule(r"[A-Z][A-Za-z.]*\s+Company Number\s+([^\s(]+).*", _setter("registrationNumber")),
+    _rule(r"(?:US FEIN|RIF\s*#?)\s*([^\s(]+).*", _setter("taxNumber")),
+    _rule(r"D-U-N-S Number\s+([^\s(]+).*", _setter("dunsCode")),
+    _rule(r"SSN\s+([^\s(]+).*", _setter("socialSecurityNumber")),
+    _rule(r"Birth Certificate Number\s+([^\s(]+).*", _setter("idNumber")),
+    _rule(r"BIK \(RU\)\s+(\S+)", _setter("bikCode")),
+    _rule(r"(?:Telephone|Phone Number|Fax)\s*:?\s*(.+)", _setter("phone")),
     _rule(r"SWIFT/BIC\s+(\S+)", _setter("swiftBic")),
     _rule(r"Email Address\s+(\S+)", _setter("email")),
     _rule(r"Website\s+(\S+)", _setter("website")),
@@ -143,6 +152,22 @@ def split_remarks(remarks: str) -> list[str]:
     """Split a remarks cell into items (OFAC separates them with ';')."""
     items = (i.strip().rstrip(".").strip() for i in remarks.split(";"))
     return [i for i in items if i]
+
+
+def sanction_determination(item: str) -> str | None:
+    """A remark that is a determination about the sanction (``Additional Sanctions Information -
+    Subject to Secondary Sanctions``, ``Executive Order 13662 Directive Determination - Subject to
+    Directive 1``), as the advanced XML's feature reads: ``<type>: <detail>``; else None.
+
+    The types are the OFAC vocabulary's ``sanction_features`` (data/ofac.yaml), shared with the
+    advanced XML loader, so both formats put them on the Sanction as provisions.
+    """
+    for ftype in _vocabulary()["sanction_features"]:
+        head = ftype.rstrip(" -:")
+        if item.lower().startswith(head.lower()):
+            detail = item[len(head):].strip(" -:")
+            return f"{head}: {detail}" if detail else head
+    return None
 
 
 def apply_remark(frag: Fragment, item: str) -> bool:
@@ -230,7 +255,7 @@ class OFACCSVLoader:
             for lineno, row in _rows(add, 6, ctx):
                 self._address(builder, row, lineno, schemata, kind.add)
         for ent_num, target_name, location in links:
-            self._link(builder, ent_num, target_name, location, schemata, by_name)
+            link_entry(builder, ent_num, target_name, location, schemata, by_name)
         yield LoadBatch(
             dataset=ctx.dataset, source=source, statements=builder.statements(),
             replace_dataset=ctx.replace_dataset,
@@ -267,10 +292,14 @@ class OFACCSVLoader:
                 self._owner(builder, eid, owner, location)
         links: list[tuple[str, str, str]] = []
         remarks = _clean(row[11])
+        provisions: list[str] = []
         for item in split_remarks(remarks or ""):
-            linked = _LINKED.match(item)
+            linked = linked_to(item)
+            determination = sanction_determination(item)
             if linked:
-                links.append((ent_num, linked.group(1).strip(), location))
+                links.append((ent_num, linked, location))
+            elif determination is not None:
+                provisions.append(determination)
             elif not apply_remark(frag, item):
                 frag.add("notes", item)
         sanction = builder.fragment(f"{eid}-sanction", "Sanction", location)
@@ -278,6 +307,8 @@ class OFACCSVLoader:
         sanction.add("authority", AUTHORITY)
         sanction.add("country", "us")
         sanction.add("authorityId", ent_num)
+        for provision in provisions:
+            sanction.add("provisions", provision)
         for program in re.split(r"\]\s*\[", _clean(row[3]) or ""):
             sanction.add("program", program.strip("[] "))
         ident = builder.fragment(f"{eid}-entnum", "Identification", location)
@@ -318,28 +349,37 @@ class OFACCSVLoader:
         owner.add("address", full)
         owner.add("country", country_code(country))
 
-    def _link(
-        self, builder: ListBuilder, ent_num: str, target_name: str, location: str,
-        schemata: dict[str, str], by_name: dict[str, str],
-    ) -> None:
-        target = by_name.get(_name_key(target_name))
-        eid = f"ofac-{ent_num}"
-        if target is None or target == ent_num:
-            builder.fragment(eid, schemata[ent_num], location).add("notes", f"Linked To: {target_name}")
-            return
-        tid = f"ofac-{target}"
-        if schemata[ent_num] == "Person" and schemata[target] == "Person":
-            link = builder.fragment(f"{eid}-assoc-{target}", "Associate", location)
-            link.add("person", eid)
-            link.add("associate", tid)
-        else:
-            link = builder.fragment(f"{eid}-link-{target}", "UnknownLink", location)
-            link.add("subject", eid)
-            link.add("object", tid)
-        link.add("role", "Linked To")
-        # The name as the list writes it: when OFAC renames the target, the
-        # entry that points at it has changed too, though the link has not.
-        link.add("description", f"Linked To: {target_name}")
+
+def link_entry(
+    builder: ListBuilder, ent_num: str, target_name: str, location: str,
+    schemata: dict[str, str], by_name: dict[str, str],
+) -> None:
+    """A ``Linked To: <name>`` remark: a link to the entry of that name in the same list (Associate
+    between two people, else UnknownLink), or a note when the list has no such entry."""
+    target = by_name.get(_name_key(target_name))
+    eid = f"ofac-{ent_num}"
+    if target is None or target == ent_num:
+        builder.fragment(eid, schemata[ent_num], location).add("notes", f"Linked To: {target_name}")
+        return
+    tid = f"ofac-{target}"
+    if schemata[ent_num] == "Person" and schemata[target] == "Person":
+        link = builder.fragment(f"{eid}-assoc-{target}", "Associate", location)
+        link.add("person", eid)
+        link.add("associate", tid)
+    else:
+        link = builder.fragment(f"{eid}-link-{target}", "UnknownLink", location)
+        link.add("subject", eid)
+        link.add("object", tid)
+    link.add("role", "Linked To")
+    # The name as the list writes it: when OFAC renames the target, the
+    # entry that points at it has changed too, though the link has not.
+    link.add("description", f"Linked To: {target_name}")
+
+
+def linked_to(item: str) -> str | None:
+    """The entry name of a ``Linked To:`` remark (``(Linked To: X)`` in the legacy XML), else None."""
+    found = _LINKED.match(item.strip().strip("()").strip())
+    return found.group(1).strip() if found else None
 
 
 def _name_key(name: str) -> str:

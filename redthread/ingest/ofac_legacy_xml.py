@@ -18,7 +18,16 @@ from xml.etree.ElementTree import Element
 
 from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code
 from redthread.ingest.base import IngestContext, register
-from redthread.ingest.ofac_csv import _COMPANY_WORDS, AUTHORITY, apply_remark, split_remarks
+from redthread.ingest.ofac_csv import (
+    _COMPANY_WORDS,
+    AUTHORITY,
+    _name_key,
+    apply_remark,
+    link_entry,
+    linked_to,
+    sanction_determination,
+    split_remarks,
+)
 from redthread.ingest.sanctions_xml import XMLListLoader, _vocabulary, text, texts
 
 SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
@@ -44,6 +53,9 @@ class OFACLegacyXMLLoader(XMLListLoader):
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         vocab = _vocabulary()
+        schemata: dict[str, str] = {}
+        by_name: dict[str, str] = {}
+        links: list[tuple[str, str, str]] = []
         for n, entry in enumerate(root.findall("sdnEntry"), start=1):
             uid = text(entry, "uid")
             if not uid:
@@ -56,6 +68,9 @@ class OFACLegacyXMLLoader(XMLListLoader):
             frag = builder.fragment(eid, schema, loc)
             frag.add("name", name)
             frag.add("topics", "sanction")
+            schemata[uid] = schema
+            by_name.setdefault(_name_key(name), uid)
+            by_name.setdefault(_name_key(name.split(",")[0]), uid)
             if schema == "Person":
                 frag.add("firstName", text(entry, "firstName"))
                 frag.add("lastName", text(entry, "lastName"))
@@ -91,8 +106,16 @@ class OFACLegacyXMLLoader(XMLListLoader):
                                   ("vesselOwner", "ownerOrganization")):
                     frag.add(prop, text(vessel, tag))
             for item in split_remarks(text(entry, "remarks") or ""):
-                if not apply_remark(frag, item):
+                determination = sanction_determination(item)
+                target = linked_to(item)
+                if target is not None:
+                    links.append((uid, target, loc))
+                elif determination is not None:
+                    sanction.add("provisions", determination)
+                elif not apply_remark(frag, item):
                     frag.add("notes", item)
+        for uid, target, loc in links:  # after the loop: a link may point at a later entry
+            link_entry(builder, uid, target, loc, schemata, by_name)
 
     def _ident(self, builder: ListBuilder, frag: Fragment, sanction: Fragment, ident: Element, loc: str,
                vocab: dict) -> None:  # type: ignore[type-arg]
@@ -106,6 +129,9 @@ class OFACLegacyXMLLoader(XMLListLoader):
         prop = vocab["features"].get(kind)
         if prop is not None:
             frag.add(prop, number)
+            return
+        if number.lower().startswith(("http://", "https://")):  # "For more information, please see:"
+            sanction.add("sourceUrl", number)
             return
         lowered = kind.lower()
         prop = ("passportNumber" if "passport" in lowered else "taxNumber" if "tax" in lowered

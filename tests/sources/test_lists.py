@@ -171,6 +171,53 @@ def test_ofac_legacy_sdnlist_xml(store: Store, shared: Path) -> None:
     assert _props(store, "ofac-9639-sanction")["program"] == ["NS-PLC"]
 
 
+def _raw_remark_items(path: Path, column: int | None = None) -> list[str]:
+    """Remark items of an OFAC CSV (column 11) or legacy XML (<remarks>), read with a plain parse."""
+    import csv
+    import xml.etree.ElementTree as ET
+
+    if column is not None:
+        cells = [r[column] for r in csv.reader(path.open(encoding="latin-1")) if len(r) > column]
+    else:
+        root = ET.parse(path).getroot()
+        ns = root.tag.split("}")[0] + "}" if root.tag.startswith("{") else ""
+        cells = [e.text or "" for e in root.iter(f"{ns}remarks")]
+    return [i.strip().rstrip(".").strip() for c in cells for i in c.split(";") if i.strip()]
+
+
+def test_ofac_csv_determinations_and_qualified_ids(store: Store, shared: Path) -> None:
+    """Determinations about the sanction go on the Sanction as provisions (as the advanced XML's
+    features do), not into the party's notes; country-qualified id types land in their property."""
+    folder = shared / F / "ofac-csv/sdn-2019"
+    items = _raw_remark_items(folder / "sdn.csv", 11)
+    secondary = [i for i in items if i.startswith("Additional Sanctions Information")]
+    assert len(secondary) > 1000
+    ingest(store, [folder], "o")
+    provisions = [s.value for s in store.statements(dataset="o") if s.prop == "provisions"]
+    assert sum(v.startswith("Additional Sanctions Information: ") for v in provisions) == len(secondary)
+    notes = [s.value for s in store.statements(dataset="o") if s.prop == "notes"]
+    assert not any(n.startswith("Additional Sanctions Information") for n in notes)
+    aaps = _props(store, "ofac-19709")  # "UK Company Number 03632365" in its remarks
+    assert aaps["registrationNumber"] == ["03632365"]
+    assert "UK Company Number 03632365" not in aaps.get("notes", [])
+
+
+def test_ofac_legacy_xml_links_urls_and_mmsi(store: Store, shared: Path) -> None:
+    path = shared / F / "ofac-legacy-xml/ofac-consolidated-nonsdn-2018-04-06.xml"
+    linked = [i for i in _raw_remark_items(path) if "Linked To:" in i]
+    assert len(linked) == 365
+    ingest(store, [path], "leg")
+    links = list(store.entities(dataset="leg", schemata=["UnknownLink", "Associate"]))
+    unresolved = [s for s in store.statements(dataset="leg") if s.prop == "notes" and s.value.startswith("Linked To:")]
+    assert len(links) + len(unresolved) == len(linked) and len(links) > 0
+    assert not any(s.value.startswith("(Linked To") for s in store.statements(dataset="leg") if s.prop == "notes")
+    numbers = [s.value for s in store.statements(dataset="leg") if s.prop == "number"]
+    assert not any(n.startswith("http") for n in numbers)  # a "see this page" link is not an identifier
+    urls = [s.value for s in store.statements(dataset="leg") if s.prop == "sourceUrl"]
+    assert len(urls) == 264  # every "For more information, please see:" on its Sanction (not the 58 websites)
+    assert _props(store, "ofac-15036")["mmsi"] == ["572469210"]
+
+
 def test_eu_legacy_whole_xml(store: Store, shared: Path) -> None:
     from redthread.ingest.base import sniff_loader
 
