@@ -67,14 +67,22 @@ def parse_xml(path: Path) -> Element:
     return root
 
 
+_LAYOUT_BREAK = re.compile(r"[ \t]*\r?\n\s*")
+
+
 def text(el: Element | None, path: str = "") -> str | None:
-    """Stripped text of an element (or of a child path), None when empty."""
+    """Stripped text of an element (or of a child path), None when empty.
+
+    A line break with the indentation around it is the file's layout (lists are
+    published pretty-printed, values wrapped onto indented lines), not part of
+    the value: it reads as one space.
+    """
     if el is None:
         return None
     node = el.find(path) if path else el
     if node is None or node.text is None:
         return None
-    value = node.text.strip()
+    value = _LAYOUT_BREAK.sub(" ", node.text.strip())
     return value or None
 
 

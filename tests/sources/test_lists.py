@@ -231,3 +231,11 @@ def test_eu_legacy_whole_xml(store: Store, shared: Path) -> None:
     assert mugabe["name"] == ["Robert Gabriel Mugabe"] and "alias" not in mugabe
     assert mugabe["birthDate"] == ["1924-02-21"] and mugabe["passportNumber"] == ["AD001095"]
     assert _props(store, "eu-1-sanction")["program"] == ["ZWE"]
+
+
+def test_xml_layout_breaks_are_not_in_values(store: Store, shared: Path) -> None:
+    """The UN file wraps long values onto indented lines: the break and indentation are layout."""
+    ingest(store, [shared / F / "un-list/un-consolidated-2018-08-24.xml"], "un")
+    wrapped = [s for s in store.statements(dataset="un") if "\n" in s.value]
+    assert wrapped == []
+    assert _props(store, "un-110897")["position"] == ["Deputy Minister of Civil Aviation under the Taliban regime"]
