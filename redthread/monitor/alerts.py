@@ -34,6 +34,7 @@ from redthread.model import now_iso
 from redthread.monitor import audit
 from redthread.monitor.snapshot import Snapshot, details_diff
 from redthread.monitor.tables import MonitorDB
+from redthread.store.base import TableCursor
 
 KINDS = ("new_match", "match_gone", "score_crossed", "blocked", "unblocked", "details_changed")
 #: Statuses: ``open`` until decided; ``pending`` awaits a second reviewer (four eyes).
@@ -157,7 +158,7 @@ def _alert(kind: str, extra: dict[str, Any], row: Any, eid: str, snap: Snapshot 
     }
 
 
-def store_alerts(db: MonitorDB, cur: Any, watchlist: str, run_id: int, raised: list[dict[str, Any]], *,
+def store_alerts(db: MonitorDB, cur: TableCursor, watchlist: str, run_id: int, raised: list[dict[str, Any]], *,
                  actor: str) -> list[dict[str, Any]]:
     """Insert a run's alerts (inside its transaction), reusing earlier final decisions."""
     from redthread.monitor.decisions import reusable_decision
@@ -170,7 +171,7 @@ def store_alerts(db: MonitorDB, cur: Any, watchlist: str, run_id: int, raised: l
             found = reusable_decision(db, cur, watchlist, a["row_id"], a["entity_id"], a["pair_fingerprint"])
             if found is not None:
                 status, reused = found
-        alert_id = db.insert_id(cur, (
+        alert_id = cur.insert((
             "INSERT INTO monitor_alerts (watchlist, row_id, row_name, kind, entity_id, entity_caption, "
             "entity_schema, score, evidence, load_id, list_date, scorer, run_id, created_at, status, "
             "pair_fingerprint, reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -184,8 +185,8 @@ def store_alerts(db: MonitorDB, cur: Any, watchlist: str, run_id: int, raised: l
             "entity_caption": a["entity_caption"], "score": a["score"], "load_id": a["load_id"],
             "list_date": a["list_date"], "scorer": a["scorer"], "run_id": run_id, "status": status})
         if reused is not None:
-            cur.execute(db.sql("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)"),
+            cur.execute("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
                         (alert_id, status, f"reused from alert {reused}: nothing relevant changed", "system",
                          "reused", now))
             audit.append(db, cur, "system", "decision_reused", watchlist=watchlist, subject=f"alert {alert_id}",

@@ -23,6 +23,7 @@ from redthread.model import now_iso
 from redthread.monitor import audit
 from redthread.monitor.alerts import FINAL, get_alert
 from redthread.monitor.tables import MonitorDB
+from redthread.store.base import TableCursor
 
 DECISIONS = ("true_match", "false_positive", "needs_review")
 _ALIASES = {"true": "true_match", "match": "true_match", "tp": "true_match", "false": "false_positive",
@@ -75,9 +76,9 @@ def decide(db: MonitorDB, alert_id: int, decision: str, *, actor: str, note: str
         status = "pending"
     with db.tx() as cur:
         now = now_iso()
-        cur.execute(db.sql("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)"), (alert_id, decision, note, actor, step, now))
-        cur.execute(db.sql("UPDATE monitor_alerts SET status = ? WHERE id = ?"), (status, alert_id))
+        cur.execute("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", (alert_id, decision, note, actor, step, now))
+        cur.execute("UPDATE monitor_alerts SET status = ? WHERE id = ?", (status, alert_id))
         audit.append(db, cur, actor, "confirm" if confirm else "decide", watchlist=alert["watchlist"],
                      subject=f"alert {alert_id}", detail={
                          "decision": decision, "status": status, "note": note, "kind": alert["kind"],
@@ -85,12 +86,12 @@ def decide(db: MonitorDB, alert_id: int, decision: str, *, actor: str, note: str
     return get_alert(db, alert_id)
 
 
-def reusable_decision(db: MonitorDB, cur: Any, watchlist: str, row_id: str, entity_id: str,
+def reusable_decision(db: MonitorDB, cur: TableCursor, watchlist: str, row_id: str, entity_id: str,
                       pair_fingerprint: str) -> tuple[str, int] | None:
     """The final status of the latest decided alert on the same, unchanged pair, and its id."""
-    cur.execute(db.sql(
+    cur.execute(
         "SELECT id, status FROM monitor_alerts WHERE watchlist = ? AND row_id = ? AND entity_id = ? "
-        "AND pair_fingerprint = ? AND status IN ('true_match', 'false_positive') ORDER BY id DESC LIMIT 1"),
+        "AND pair_fingerprint = ? AND status IN ('true_match', 'false_positive') ORDER BY id DESC LIMIT 1",
         (watchlist, row_id, entity_id, pair_fingerprint))
     row = cur.fetchone()
     return (str(row[1]), int(row[0])) if row else None
