@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from redthread import settings
 from redthread.store import Store
+from redthread.store.layout import layout
 
 if TYPE_CHECKING:
     from redthread.screen.index import ScreeningIndex
@@ -44,15 +45,7 @@ def enabled() -> bool:
 
 def folder(store_url: str) -> Path | None:
     """Where the indexes of the store at ``store_url`` live; None for an in-memory store."""
-    if store_url.startswith("sqlite:///"):
-        path = store_url[len("sqlite:///"):]
-        if path in ("", ":memory:"):
-            return None
-        db = Path(path)
-        return db.with_name(db.stem + ".screen")
-    if store_url.startswith("sqlite:"):
-        return None
-    return settings.home() / "screen" / hashlib.sha1(store_url.encode("utf-8")).hexdigest()[:16]
+    return layout(store_url).screen
 
 
 @cache
