@@ -20,6 +20,15 @@ from pydantic import BaseModel
 
 import redthread.monitor.hook  # noqa: F401 - registers the after-load re-screen
 from redthread.api.deps import authenticate, get_case, require_role
+from redthread.api.schemas import (
+    AlertOut,
+    AlertsOut,
+    RowsRemovedOut,
+    RunsOut,
+    WatchlistAddedOut,
+    WatchlistDetailOut,
+    WatchlistsOut,
+)
 from redthread.api.uploads import save_upload
 from redthread.case import Case
 from redthread.errors import InputError, RedthreadError
@@ -49,12 +58,12 @@ class DecisionIn(BaseModel):
     confirm: bool = False
 
 
-@router.get("/watchlists", dependencies=[require_role("viewer")])
+@router.get("/watchlists", response_model=WatchlistsOut, dependencies=[require_role("viewer")])
 def list_watchlists(case: Case = Depends(get_case)) -> dict[str, Any]:
     return {"watchlists": [w.to_dict() for w in watchlist.list_all(case.monitor)]}
 
 
-@router.post("/watchlists/{name}", status_code=201, dependencies=[require_role("analyst")])
+@router.post("/watchlists/{name}", response_model=WatchlistAddedOut, status_code=201, dependencies=[require_role("analyst")])
 def put_watchlist(
     name: str,
     file: UploadFile = File(..., description="counterparties CSV (column 'name') or FtM JSON lines"),
@@ -84,7 +93,7 @@ def put_watchlist(
             "skipped": [e.location_message().replace(str(path.parent) + "/", "") for e in errors]}
 
 
-@router.get("/watchlists/{name}", dependencies=[require_role("viewer")])
+@router.get("/watchlists/{name}", response_model=WatchlistDetailOut, dependencies=[require_role("viewer")])
 def get_watchlist(name: str, limit: int = Query(500, ge=1, le=100_000),
                   case: Case = Depends(get_case)) -> dict[str, Any]:
     db = case.monitor
@@ -97,7 +106,7 @@ def get_watchlist(name: str, limit: int = Query(500, ge=1, le=100_000),
                                                  "columns": r.columns} for r in rows]}
 
 
-@router.delete("/watchlists/{name}", dependencies=[require_role("analyst")])
+@router.delete("/watchlists/{name}", response_model=RowsRemovedOut, dependencies=[require_role("analyst")])
 def delete_watchlist(name: str, case: Case = Depends(get_case),
                      caller: str = Depends(authenticate)) -> dict[str, Any]:
     try:
@@ -106,7 +115,7 @@ def delete_watchlist(name: str, case: Case = Depends(get_case),
         raise _fail(exc) from None
 
 
-@router.post("/rescreen", dependencies=[require_role("analyst")])
+@router.post("/rescreen", response_model=RunsOut, dependencies=[require_role("analyst")])
 def post_rescreen(name: str | None = Query(None), full: bool = Query(False), case: Case = Depends(get_case),
                   caller: str = Depends(authenticate)) -> dict[str, Any]:
     db = case.monitor
@@ -118,7 +127,7 @@ def post_rescreen(name: str | None = Query(None), full: bool = Query(False), cas
     return {"runs": [r.to_dict() for r in runs]}
 
 
-@router.get("/alerts", dependencies=[require_role("viewer")])
+@router.get("/alerts", response_model=AlertsOut, dependencies=[require_role("viewer")])
 def get_alerts(
     watchlist_name: str | None = Query(None, alias="watchlist"),
     status: str | None = Query(None),
@@ -134,7 +143,7 @@ def get_alerts(
     return {"alerts": items, "total": len(items)}
 
 
-@router.get("/alerts/{alert_id}", dependencies=[require_role("viewer")])
+@router.get("/alerts/{alert_id}", response_model=AlertOut, dependencies=[require_role("viewer")])
 def get_alert(alert_id: int = AlertId, case: Case = Depends(get_case)) -> dict[str, Any]:
     try:
         return alerts.get_alert(case.monitor, alert_id)
@@ -142,7 +151,7 @@ def get_alert(alert_id: int = AlertId, case: Case = Depends(get_case)) -> dict[s
         raise _fail(exc) from None
 
 
-@router.post("/alerts/{alert_id}/decision", dependencies=[require_role("analyst")])
+@router.post("/alerts/{alert_id}/decision", response_model=AlertOut, dependencies=[require_role("analyst")])
 def post_decision(body: DecisionIn, alert_id: int = AlertId, case: Case = Depends(get_case),
                   caller: str = Depends(authenticate)) -> dict[str, Any]:
     """Record a decision; with four eyes on, another reviewer confirms it (``confirm: true``)."""
