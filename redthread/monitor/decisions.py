@@ -23,7 +23,6 @@ from redthread.model import now_iso
 from redthread.monitor import audit
 from redthread.monitor.alerts import FINAL, get_alert
 from redthread.monitor.tables import MonitorDB
-from redthread.store.base import TableCursor
 
 DECISIONS = ("true_match", "false_positive", "needs_review")
 _ALIASES = {"true": "true_match", "match": "true_match", "tp": "true_match", "false": "false_positive",
@@ -40,13 +39,6 @@ def normalise(decision: str) -> str:
     if d not in DECISIONS:
         raise RedthreadError(f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}")
     return d
-
-
-def decisions_of(db: MonitorDB, alert_id: int) -> list[dict[str, Any]]:
-    rows = db.query("SELECT id, decision, note, actor, step, created_at FROM monitor_decisions "
-                    "WHERE alert_id = ? ORDER BY id", (alert_id,))
-    keys = ("id", "decision", "note", "actor", "step", "created_at")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 def decide(db: MonitorDB, alert_id: int, decision: str, *, actor: str, note: str = "",
@@ -84,14 +76,3 @@ def decide(db: MonitorDB, alert_id: int, decision: str, *, actor: str, note: str
                          "decision": decision, "status": status, "note": note, "kind": alert["kind"],
                          "row_id": alert["row_id"], "entity_id": alert["entity_id"], "four_eyes": four_eyes})
     return get_alert(db, alert_id)
-
-
-def reusable_decision(db: MonitorDB, cur: TableCursor, watchlist: str, row_id: str, entity_id: str,
-                      pair_fingerprint: str) -> tuple[str, int] | None:
-    """The final status of the latest decided alert on the same, unchanged pair, and its id."""
-    cur.execute(
-        "SELECT id, status FROM monitor_alerts WHERE watchlist = ? AND row_id = ? AND entity_id = ? "
-        "AND pair_fingerprint = ? AND status IN ('true_match', 'false_positive') ORDER BY id DESC LIMIT 1",
-        (watchlist, row_id, entity_id, pair_fingerprint))
-    row = cur.fetchone()
-    return (str(row[1]), int(row[0])) if row else None

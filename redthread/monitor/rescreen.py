@@ -117,7 +117,7 @@ def counterparty_index(db: MonitorDB, name: str, rows: list[wl_mod.Counterparty]
             return cached[1], cached[2]
         folder = persist.folder(db.store.url) if persist.enabled() else None
         path = folder / "monitor" / f"{name}-{sig}-{persist.code_digest()}.pkl" if folder is not None else None
-        idx = persist.load(path) if path is not None else None
+        idx = persist.load(path, ScreeningIndex) if path is not None else None
         if idx is None:
             # Name analysis in worker processes for big portfolios (the index is assembled here).
             workers = min(os.cpu_count() or 1, 4) if len(rows) >= 20_000 else 1

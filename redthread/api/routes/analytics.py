@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.analyze.claims import claims
 from redthread.analyze.exposure import exposure, paths
-from redthread.analyze.graph import load_graph, neighbourhood
+from redthread.analyze.graph import load_graph
 from redthread.analyze.ownership import blocked, owners_tree
 from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline
+from redthread.analyze.views import neighbourhood
 from redthread.api.deps import get_store, require_role
 from redthread.model.records import Flag, Path
 from redthread.store import Store
