@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from redthread.errors import ConfigError, NotFound, RedthreadError
+from redthread.errors import NotFound, RedthreadError
 from redthread.model import now_iso
 from redthread.store import Store
 
@@ -76,41 +76,16 @@ def parse_key(key: str) -> tuple[str, str] | None:
 
 
 class KeyRing:
-    """The keys of one store. Needs a SQL store (SQLite or PostgreSQL)."""
+    """The keys of one store, in its ``api_keys`` side table (SQLite or PostgreSQL)."""
 
     def __init__(self, store: Store) -> None:
-        if not hasattr(store, "conn") or not hasattr(store, "_query"):
-            raise ConfigError(f"API keys need a SQL store; {store.url!r} is not one")
-        self.store: Any = store
-        if not self._table_exists():  # a read, so checking a key never takes a write lock
+        self.store = store
+        if not store.has_tables("api_keys"):  # a read, so checking a key never takes a write lock
             self._exec(_DDL)
 
-    def _table_exists(self) -> bool:
-        try:
-            self.store._query("SELECT COUNT(*) FROM api_keys WHERE 1 = 0")
-        except Exception:
-            self.store.conn.rollback()  # PostgreSQL: leave the failed statement's transaction
-            return False
-        return True
-
-    def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        """One small write in its own transaction.
-
-        Deliberately not the store's load transaction: that one serialises
-        loaders (on PostgreSQL it locks the ``loads`` table), which a key
-        check on every API request must never do.
-        """
-        cur = self.store.conn.cursor()
-        try:
-            cur.execute(self.store._sql(sql), params)
-            count = int(cur.rowcount or 0)
-            self.store.conn.commit()
-        except Exception:
-            self.store.conn.rollback()
-            raise
-        finally:
-            cur.close()
-        return count
+    def _exec(self, sql: str, params: tuple[Any, ...] = (), best_effort: bool = False) -> int:
+        """One small write in its own transaction (never the loaders' transaction)."""
+        return self.store.execute(sql, params, best_effort=best_effort)
 
     def create(self, role: str, name: str = "") -> tuple[ApiKey, str]:
         """A new key: its record and the full key string (shown once)."""
@@ -131,10 +106,10 @@ class KeyRing:
         sql = f"SELECT {_COLUMNS} FROM api_keys"
         if not include_revoked:
             sql += " WHERE revoked_at IS NULL"
-        return [ApiKey(*row) for row in self.store._query(sql + " ORDER BY created_at, id")]
+        return [ApiKey(*row) for row in self.store.query(sql + " ORDER BY created_at, id")]
 
     def get(self, key_id: str) -> ApiKey | None:
-        rows = self.store._query(f"SELECT {_COLUMNS} FROM api_keys WHERE id = ?", (key_id,))
+        rows = self.store.query(f"SELECT {_COLUMNS} FROM api_keys WHERE id = ?", (key_id,))
         return ApiKey(*rows[0]) if rows else None
 
     def revoke(self, key_id: str) -> ApiKey:
@@ -149,12 +124,12 @@ class KeyRing:
         return key
 
     def active_count(self) -> int:
-        rows = self.store._query("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL")
+        rows = self.store.query("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL")
         return int(rows[0][0])
 
     def any_created(self) -> bool:
         """True once any key was ever created (revoking all keeps the server locked)."""
-        return bool(self.store._query("SELECT COUNT(*) FROM api_keys")[0][0])
+        return bool(self.store.query("SELECT COUNT(*) FROM api_keys")[0][0])
 
     def verify(self, key: str, touch: bool = False) -> ApiKey | None:
         """The active key record for a presented key string, or ``None``."""
@@ -162,7 +137,7 @@ class KeyRing:
         if parsed is None:
             return None
         key_id, secret = parsed
-        rows = self.store._query(
+        rows = self.store.query(
             f"SELECT {_COLUMNS}, salt, digest FROM api_keys WHERE id = ? AND revoked_at IS NULL", (key_id,)
         )
         if not rows:
@@ -180,17 +155,7 @@ class KeyRing:
 
     def _touch(self, key_id: str, when: str) -> None:
         """Best effort: while a load holds SQLite's write lock, skip rather than wait."""
-        sqlite = getattr(getattr(self.store, "dialect", None), "name", "") == "sqlite"
-        if sqlite:
-            self.store.conn.execute("PRAGMA busy_timeout=50")
-        try:
-            self._exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (when, key_id))
-        except Exception:
-            if not sqlite:
-                raise
-        finally:
-            if sqlite:
-                self.store.conn.execute("PRAGMA busy_timeout=60000")
+        self._exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (when, key_id), best_effort=True)
 
 
 def _stale(stamp: str | None) -> bool:

@@ -44,6 +44,7 @@ from normality import normalize
 
 from redthread.analyze.sanctions import AUTHORITIES, authority_matches
 from redthread.model import Statement
+from redthread.model.evidence import Evidence
 from redthread.model.statement import BASE
 from redthread.store import Store
 
@@ -59,12 +60,7 @@ _MAKER = re.compile(r"\b(make|maker|made|manufactur|produc|develop)", re.IGNOREC
 
 
 def _fact_source(s: Statement, publishers: dict[str, str]) -> dict[str, Any]:
-    return {
-        "dataset": s.dataset, "source": s.source, "location": s.location,
-        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
-        "quote": s.quote, "confidence": s.confidence, "hedge": s.hedge,
-        "publisher": publishers.get(s.source) or s.dataset, "statement_id": s.id,
-    }
+    return {**Evidence.of(s).to_dict(), "publisher": publishers.get(s.source) or s.dataset}
 
 
 def compatible(a: str, b: str, type_name: str) -> bool:

@@ -29,6 +29,7 @@ from redthread.analyze.ownership import blocked_mask
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import NotFound, RedthreadError
+from redthread.model.records import Path
 from redthread.store import Store
 
 #: Results beyond this many get no reconstructed path (ranking stays complete).
@@ -157,7 +158,7 @@ def _best_links(graph: Graph) -> tuple[csr_matrix, dict[tuple[int, int], int]]:
     return matrix, best
 
 
-def _path_dict(graph: Graph, kind: str, nodes: list[int], links: list[int]) -> dict[str, Any]:
+def _path_dict(graph: Graph, kind: str, nodes: list[int], links: list[int]) -> Path:
     strength = math.prod(float(graph.weight[j]) for j in links) if links else 1.0
     return {
         "kind": kind,
@@ -168,7 +169,7 @@ def _path_dict(graph: Graph, kind: str, nodes: list[int], links: list[int]) -> d
     }
 
 
-def paths(store: Store, a: str, b: str, *, graph: Graph | None = None) -> list[dict[str, Any]]:
+def paths(store: Store, a: str, b: str, *, graph: Graph | None = None) -> list[Path]:
     """The shortest (fewest links) and the strongest path between two parties.
 
     Returns a list of paths, each ``{kind, hops, strength, nodes, links}``

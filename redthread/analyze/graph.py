@@ -23,13 +23,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from followthemoney import model
 from normality import normalize
 
 from redthread.model import Statement
+from redthread.model.evidence import Evidence
+from redthread.model.records import EvidenceDict, Link
 from redthread.store import Store
 
 #: Tie strength per link type, used for the "strongest path" (product of
@@ -146,7 +148,8 @@ class Graph:
     link_labels: list[str]
     link_dates: list[dict[str, str]]
     sanctions: dict[int, list[dict[str, Any]]]
-    evidence: dict[int, list[dict[str, Any]]] | None = None
+    #: Per link, the records it rests on (typed; :meth:`link_evidence` gives their JSON shape).
+    evidence: dict[int, list[Evidence]] | None = None
     store: Store | None = field(default=None, repr=False)
     #: Derived arrays (deduplicated ownership, CSR indexes) computed once per graph.
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -168,10 +171,10 @@ class Graph:
         codes = [KIND[k] for k in kinds]
         return np.isin(self.kind, np.asarray(codes, dtype=self.kind.dtype))
 
-    def link_evidence(self, j: int) -> list[dict[str, Any]]:
+    def link_evidence(self, j: int) -> list[EvidenceDict]:
         """The evidence of link ``j``: the statements that make it, with provenance."""
         if self.evidence is not None:
-            return self.evidence.get(j, [])
+            return [e.to_dict() for e in self.evidence.get(j, ())]
         if self.store is None:
             return []
         lid = self.link_ids[j]
@@ -182,12 +185,12 @@ class Graph:
                 out.append(evidence_of(s))
         return out
 
-    def link(self, j: int) -> dict[str, Any]:
+    def link(self, j: int) -> Link:
         """Link ``j`` as a JSON-ready dict with its evidence."""
         lt = LINK_TYPES[int(self.kind[j])]
         s, t = int(self.src[j]), int(self.dst[j])
         pct = float(self.pct[j])
-        out: dict[str, Any] = {
+        out: Link = {
             "id": self.link_ids[j],
             "type": lt.name,
             "label": self.link_labels[j] or lt.label,
@@ -200,7 +203,7 @@ class Graph:
             "weight": round(float(self.weight[j]), 6),
             "evidence": self.link_evidence(j),
         }
-        out.update(self.link_dates[j])
+        out.update(cast(Link, self.link_dates[j]))  # only its startDate / endDate / date
         return out
 
     def sanctioned(self, authority: str | None = "OFAC") -> np.ndarray:
@@ -214,19 +217,9 @@ class Graph:
         return mask
 
 
-def evidence_of(s: Statement) -> dict[str, Any]:
+def evidence_of(s: Statement) -> EvidenceDict:
     """The provenance of one statement, as shown next to a link."""
-    return {
-        "dataset": s.dataset,
-        "source": s.source,
-        "location": s.location,
-        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
-        "quote": s.quote,
-        "confidence": s.confidence,
-        "hedge": s.hedge,
-        "first_seen": s.first_seen,
-        "statement_id": s.id,
-    }
+    return Evidence.of(s).to_dict()
 
 
 def _is_link_statement(s: Statement) -> bool:
@@ -262,13 +255,9 @@ def _rows(store: Store, props: set[str], skip_schemata: Iterable[str] = ()) -> I
 _NO_DATES: dict[str, str] = {}
 
 
-def _ev(row: Sequence[Any]) -> dict[str, Any]:
-    return {
-        "dataset": row[4], "source": row[5], "location": row[6],
-        "span": [row[7], row[8]] if row[7] is not None else None,
-        "quote": row[9], "confidence": float(row[10]), "hedge": row[11],
-        "first_seen": row[12], "statement_id": row[13],
-    }
+def _ev(row: Sequence[Any]) -> Evidence:
+    """The evidence of a bulk-read row (``_COLS`` order: provenance from column 4 on)."""
+    return Evidence.of_row(*row[4:14])
 
 
 def parse_percentage(value: str) -> float | None:
@@ -332,7 +321,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     sanctions: dict[str, dict[str, Any]] = {}
     addr_entity: dict[str, set[str]] = defaultdict(set)  # Address id -> party ids
     addr_text: dict[str, set[str]] = defaultdict(set)  # normalised address -> party ids
-    addr_ev: dict[tuple[str, str], dict[str, Any]] = {}
+    addr_ev: dict[tuple[str, str], Evidence] = {}
     names: dict[str, str] = {}
     schemata: dict[str, str] = {}
     address_names: dict[str, str] = {}
@@ -425,11 +414,11 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     link_ids: list[str] = []
     labels: list[str] = []
     dates: list[dict[str, str]] = []
-    ev: dict[int, list[dict[str, Any]]] = {}
+    ev: dict[int, list[Evidence]] = {}
     nan = float("nan")
     if cols is None:
         records: Iterable[Any] = ((eid, *rec) for eid, rec in ends.items())
-        no_ev: list[dict[str, Any]] = []
+        no_ev: list[Evidence] = []
         for rec in records:
             eid, schema, sources, targets, p, conf, hedged, lab, dts = rec[:9]
             evs = rec[9] if len(rec) > 9 else no_ev
@@ -587,48 +576,6 @@ def _member_index(index: dict[str, int], canonical: dict[str, str]) -> dict[str,
         if cid in index:
             out.setdefault(member, index[cid])
     return out
-
-
-def neighbourhood(graph: Graph, entity_id: str, depth: int = 1, limit: int = 500) -> dict[str, Any]:
-    """Nodes and links within ``depth`` hops of an entity, for a graph view.
-
-    Nodes carry id, caption, schema and ``sanctioned`` (any authority) and
-    ``blocked`` (US 50 % rule, OFAC) flags; links carry source, target, type,
-    label and evidence. At most ``limit`` nodes are returned (nearest first).
-    """
-    from redthread.analyze.ownership import blocked_mask
-
-    start = graph.node(entity_id)
-    if start is None:
-        return {"nodes": [], "edges": [], "truncated": False}
-    order = [start]
-    seen = {start}
-    frontier = [start]
-    adj = adjacency(graph)
-    truncated = False
-    for _ in range(depth):
-        nxt = []
-        for u in frontier:
-            for v, _j in adj[u]:
-                if v not in seen:
-                    if len(order) >= limit:
-                        truncated = True
-                        break
-                    seen.add(v)
-                    order.append(v)
-                    nxt.append(v)
-        frontier = nxt
-    sanctioned = graph.sanctioned(None)
-    blocked = blocked_mask(graph, "OFAC", "us")
-    nodes = [
-        {"id": graph.ids[i], "caption": graph.caption[i], "schema": graph.schema[i],
-         "sanctioned": bool(sanctioned[i]), "blocked": bool(blocked[i] and not sanctioned[i])}
-        for i in order
-    ]
-    inside = np.zeros(graph.n_nodes, dtype=bool)
-    inside[list(seen)] = True
-    edges = [graph.link(j) for j in np.flatnonzero(inside[graph.src] & inside[graph.dst]).tolist()]
-    return {"nodes": nodes, "edges": edges, "truncated": truncated}
 
 
 def adjacency(graph: Graph) -> list[list[tuple[int, int]]]:

@@ -28,6 +28,7 @@ from redthread.analyze.graph import KIND, Graph, load_graph, parse_percentage
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import NotFound, RedthreadError
+from redthread.model.records import Link
 from redthread.store import Store
 
 
@@ -130,7 +131,7 @@ def _fixed_point(
     return mask, rounds
 
 
-def _link_brief(graph: Graph, j: int) -> dict[str, Any]:
+def _link_brief(graph: Graph, j: int) -> Link:
     return graph.link(j)
 
 
@@ -199,9 +200,9 @@ def blocked(
 def _chain(
     graph: Graph, i: int, mask: np.ndarray, sanctioned: np.ndarray, into: dict[int, list[int]],
     owner: np.ndarray, link_idx: np.ndarray, ctl_into: dict[int, list[int]],
-) -> tuple[list[dict[str, Any]], list[int]]:
+) -> tuple[list[Link], list[int]]:
     """Links from blocked owners into ``i``, walked up to the sanctioned parties."""
-    links: list[dict[str, Any]] = []
+    links: list[Link] = []
     seen_links: set[int] = set()
     roots: list[int] = []
     queue = deque([i])

@@ -14,25 +14,14 @@ from typing import Any
 from followthemoney import model
 
 from redthread.model import Statement, assemble
+from redthread.model.evidence import Evidence
 from redthread.model.statement import BASE
 from redthread.store import Store
 
 
 def _source(s: Statement) -> dict[str, Any]:
-    return {
-        "dataset": s.dataset,
-        "source": s.source,
-        "location": s.location,
-        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
-        "quote": s.quote,
-        "origin": s.origin,
-        "confidence": s.confidence,
-        "hedge": s.hedge,
-        "first_seen": s.first_seen,
-        "last_seen": s.last_seen,
-        "removed_at": s.removed_at,
-        "statement_id": s.id,
-    }
+    """A value's evidence, with who stated it and its history (the profile shows every source)."""
+    return {**Evidence.of(s).to_dict(), "origin": s.origin, "last_seen": s.last_seen, "removed_at": s.removed_at}
 
 
 def profile(store: Store, entity_id: str) -> dict[str, Any] | None:

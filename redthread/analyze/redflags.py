@@ -27,11 +27,12 @@ from redthread import settings
 from redthread.analyze.graph import KIND, Graph, load_graph
 from redthread.analyze.ownership import blocked_mask
 from redthread.model import Statement
+from redthread.model.evidence import Evidence
+from redthread.model.records import EvidenceDict, Flag, Link, Party
 from redthread.model.statement import BASE
 from redthread.store import Store
 
 DATA = Path(__file__).parent / "data"
-Flag = dict[str, Any]
 Check = Callable[["Case"], Iterator[Flag]]
 
 
@@ -143,7 +144,7 @@ class Case:
     def of_schema(self, *names: str) -> list[dict[str, Any]]:
         return [e for e in self.entities.values() if e["schema"] in names]
 
-    def party(self, eid: str) -> dict[str, Any]:
+    def party(self, eid: str) -> Party:
         ent = self.entities.get(eid)
         return {"id": eid, "name": ent["caption"] if ent else eid, "schema": ent["schema"] if ent else None}
 
@@ -153,7 +154,7 @@ class Case:
         return self._stmts[eid]
 
     def evidence(self, eid: str, prop: str, values: Iterable[str] | None = None,
-                 removed: bool = False) -> list[dict[str, Any]]:
+                 removed: bool = False) -> list[EvidenceDict]:
         """Provenance of ``eid``'s ``prop`` statements (optionally only some values)."""
         wanted = set(values) if values is not None else None
         out = []
@@ -184,7 +185,7 @@ class Case:
             self._listed = listed
         return self._listed.get(eid, set())
 
-    def list_says(self, parties: Iterable[str], evidence: Iterable[dict[str, Any]]) -> bool:
+    def list_says(self, parties: Iterable[str], evidence: Iterable[EvidenceDict]) -> bool:
         """Whether every piece of evidence comes from a sanctions list naming all ``parties``.
 
         What a list says about the parties it lists (that they share an
@@ -207,17 +208,12 @@ class Case:
         return out
 
 
-def statement_evidence(s: Statement) -> dict[str, Any]:
-    return {
-        "entity_id": s.entity_id, "prop": s.prop, "value": s.value, "dataset": s.dataset,
-        "source": s.source, "location": s.location,
-        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
-        "quote": s.quote, "confidence": s.confidence, "hedge": s.hedge,
-        "first_seen": s.first_seen, "removed_at": s.removed_at, "statement_id": s.id,
-    }
+def statement_evidence(s: Statement) -> EvidenceDict:
+    """The provenance of ``s`` with the fact it states (a flag's reader sees which value it rests on)."""
+    return Evidence.of(s, with_fact=True).to_dict()
 
 
-def _flag(case: Case, rule_id: str, eid: str, detail: str, evidence: list[dict[str, Any]],
+def _flag(case: Case, rule_id: str, eid: str, detail: str, evidence: list[EvidenceDict],
           parties: Iterable[str] = (), severity: str = "medium") -> Flag:
     r = RULES[rule_id]
     ids = [eid, *[p for p in parties if p != eid]]
@@ -372,7 +368,7 @@ def transshipment(case: Case) -> Iterator[Flag]:
         senders = case.refs(tid, "sender")
         sender_countries = {c for s in senders for c in case.country(s)}
         reasons = []
-        ev: list[dict[str, Any]] = []
+        ev: list[EvidenceDict] = []
         if origin and departure and not origin & departure:
             reasons.append(f"made in {', '.join(sorted(origin))}, shipped from {', '.join(sorted(departure))}")
             ev += case.evidence(tid, "originCountry") + case.evidence(tid, "departureCountry")
@@ -486,11 +482,11 @@ def removed_after_exposure(case: Case) -> Iterator[Flag]:
                         f"on {when.isoformat()}", ev0 + ev, {c[0] for c in changes})
 
 
-def _exposure_dates(case: Case) -> dict[str, tuple[date, str, list[dict[str, Any]]]]:
+def _exposure_dates(case: Case) -> dict[str, tuple[date, str, list[EvidenceDict]]]:
     """Per entity: the earliest designation or publication naming it."""
-    out: dict[str, tuple[date, str, list[dict[str, Any]]]] = {}
+    out: dict[str, tuple[date, str, list[EvidenceDict]]] = {}
 
-    def note(eid: str, d: date | None, why: str, ev: list[dict[str, Any]]) -> None:
+    def note(eid: str, d: date | None, why: str, ev: list[EvidenceDict]) -> None:
         if d is not None and (eid not in out or d < out[eid][0]):
             out[eid] = (d, why, ev)
 
@@ -560,18 +556,21 @@ def relatives_both_sides(case: Case) -> Iterator[Flag]:
                 for a in lx:
                     for b in ly:
                         if a != b and _same_surname_and_birth(case, g.ids[a], g.ids[b]):
-                            ev = [e for pid in (g.ids[a], g.ids[b]) for p in ("birthDate", "lastName", "name")
-                                  for e in case.evidence(pid, p)]
+                            said = [e for pid in (g.ids[a], g.ids[b]) for p in ("birthDate", "lastName", "name")
+                                    for e in case.evidence(pid, p)]
                             yield _flag(case, "relatives-both-sides", g.ids[a],
                                         f"{g.caption[a]} and {g.caption[b]} share surname and birth date",
-                                        ev, [g.ids[b], g.ids[ix], g.ids[iy], deal_id])
+                                        said, [g.ids[b], g.ids[ix], g.ids[iy], deal_id])
 
 
-def _link_ev(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _link_ev(links: list[Link]) -> list[EvidenceDict]:
+    """The links' evidence, each naming its link in words (``LINK_KEY``)."""
     out = []
     for link in links:
         for e in link["evidence"]:
-            out.append({**e, "link": f"{link['source_name']} {link['label']} {link['target_name']}"})
+            ev = e.copy()
+            ev["link"] = f"{link['source_name']} {link['label']} {link['target_name']}"
+            out.append(ev)
     return out
 
 
@@ -680,7 +679,7 @@ def agent_for_sanctioned(case: Case) -> Iterator[Flag]:
 
 def evaluate(
     store: Store, entity_id: str | None = None, *, rules: Iterable[str] | None = None, graph: Graph | None = None
-) -> list[dict[str, Any]]:
+) -> list[Flag]:
     """Run the red-flag rules; with ``entity_id``, only flags involving that entity.
 
     Each flag: ``rule`` (id), ``title``, ``why``, ``severity`` (high or

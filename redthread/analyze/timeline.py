@@ -23,6 +23,8 @@ from followthemoney import model
 
 from redthread.analyze.claims import fact_groups
 from redthread.model import Statement
+from redthread.model.evidence import Evidence
+from redthread.model.records import EvidenceDict
 from redthread.store import Store
 
 Describe = Callable[["_Case", dict[str, Any], str], str]
@@ -123,12 +125,8 @@ def _describe(case: _Case, ent: dict[str, Any], prop: str) -> str:
     return _generic(case, ent, prop)
 
 
-def _evidence(s: Statement) -> dict[str, Any]:
-    return {
-        "dataset": s.dataset, "source": s.source, "location": s.location,
-        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
-        "quote": s.quote, "confidence": s.confidence, "hedge": s.hedge, "statement_id": s.id,
-    }
+def _evidence(s: Statement) -> EvidenceDict:
+    return Evidence.of(s).to_dict()
 
 
 def _involved(case: _Case, ent: dict[str, Any]) -> list[str]:
@@ -217,8 +215,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
             + (f" ({doc.publisher})" if doc.publisher else ""), "kind": "published",
             "entity": None, "prop": None, "value": doc.id,
             "parties": [{"id": p, "name": case.name(p)} for p in mentioned],
-            "evidence": [{"dataset": doc.dataset, "source": doc.id, "location": doc.path, "span": None,
-                          "quote": None, "confidence": 1.0, "hedge": None, "statement_id": None}],
+            "evidence": [Evidence.of_document(doc.dataset, doc.id, doc.path).to_dict()],
         })
     for s in removed:
         cid = case.cid(s.entity_id)

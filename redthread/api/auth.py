@@ -17,8 +17,7 @@ from collections.abc import Callable
 from fastapi import HTTPException, Request
 
 from redthread import settings
-from redthread.api.deps import LOOPBACK, LOOPBACK_HOSTS, pooled_store
-from redthread.keys import KeyRing
+from redthread.api.deps import LOOPBACK, LOOPBACK_HOSTS, pooled_case
 
 SCHEME = "apikey"
 
@@ -44,8 +43,7 @@ def make_authenticator(store_url: str) -> Callable[[Request], str]:
         if cached is not None:
             return cached
         key = presented_key(request)
-        store = pooled_store(store_url)
-        ring = KeyRing(store)
+        ring = pooled_case(store_url).keys
         if key is None:
             if ring.any_created():
                 raise _unauthorized("send an API key: `Authorization: ApiKey <key>` (see `redthread keys create`)")

@@ -1,4 +1,4 @@
-"""Request dependencies shared by every route: the store and access roles.
+"""Request dependencies shared by every route: the case (and its store) and access roles.
 
 Roles, weakest first: ``viewer`` (read), ``analyst`` (also ingest and
 judge), ``admin`` (also manage keys). Route modules declare what they need
@@ -15,7 +15,8 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
-from redthread.store import Store, open_store
+from redthread.case import Case, open_case
+from redthread.store import Store
 
 ROLES = ("viewer", "analyst", "admin")
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
@@ -24,33 +25,42 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
 
 
 _pool = threading.local()
-#: Connections kept per thread (one per store URL; servers use one URL).
+#: Cases kept per thread (one per store URL; servers use one URL).
 _POOL_URLS = 4
 
 
-def pooled_store(url: str | None) -> Store:
-    """A store connection kept per worker thread and URL, opened on first use.
+def pooled_case(url: str | None) -> Case:
+    """A case (its store connection and what lives beside it) kept per worker thread and URL.
 
     Requests run on a thread pool; opening a connection per request (and per
     authentication) cost more than most queries. Each thread keeps its own
-    connection, so no connection is ever shared between concurrent requests.
+    case, so no connection is ever shared between concurrent requests.
     """
-    stores: OrderedDict[str | None, Store] | None = getattr(_pool, "stores", None)
-    if stores is None:
-        stores = _pool.stores = OrderedDict()
-    store = stores.get(url)
-    if store is None:
-        store = stores[url] = open_store(url)
-        while len(stores) > _POOL_URLS:
-            stores.popitem(last=False)[1].close()
-    stores.move_to_end(url)
-    return store
+    cases: OrderedDict[str | None, Case] | None = getattr(_pool, "cases", None)
+    if cases is None:
+        cases = _pool.cases = OrderedDict()
+    case = cases.get(url)
+    if case is None:
+        case = cases[url] = open_case(url)
+        while len(cases) > _POOL_URLS:
+            cases.popitem(last=False)[1].close()
+    cases.move_to_end(url)
+    return case
+
+
+def pooled_store(url: str | None) -> Store:
+    """The store of :func:`pooled_case`."""
+    return pooled_case(url).store
+
+
+def get_case(request: Request) -> Iterator[Case]:
+    """The calling thread's case (the store URL is fixed when the app is made)."""
+    yield pooled_case(getattr(request.app.state, "store_url", None))
 
 
 def get_store(request: Request) -> Iterator[Store]:
-    """The calling thread's store connection (the URL is fixed when the app is made)."""
-    url = getattr(request.app.state, "store_url", None)
-    yield pooled_store(url)
+    """The calling thread's store connection: the case's."""
+    yield pooled_case(getattr(request.app.state, "store_url", None)).store
 
 
 #: Declares the key header in the OpenAPI description (so /docs has an "Authorize" box);

@@ -19,8 +19,9 @@ from rich.progress import (
 )
 
 from redthread import settings
+from redthread.case import Case, open_case
 from redthread.errors import NotFound, RedthreadError
-from redthread.store import Store, open_store
+from redthread.store import Store
 
 #: Width of tables written to a pipe or file. Rich falls back to 80 columns
 #: when it cannot ask a terminal, which cut names and ids in piped tables;
@@ -46,8 +47,14 @@ def esc(value: object) -> str:
     return escape(str(value))
 
 
+def case() -> Case:
+    """The configured case (close it when done: ``with case() as c:``)."""
+    return open_case()
+
+
 def store() -> Store:
-    return open_store()
+    """The configured case's store, for commands that need nothing beside it."""
+    return open_case().store
 
 
 @contextmanager

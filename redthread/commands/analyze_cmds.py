@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -39,7 +40,7 @@ def _graph(st: Store) -> Graph:
         return load_graph(st, progress=update)
 
 
-def _where(ev: dict[str, Any]) -> str:
+def _where(ev: Mapping[str, Any]) -> str:
     where = ev.get("location") or ev.get("source") or ""
     if ev.get("span"):
         where += f" [{ev['span'][0]}:{ev['span'][1]}]"
@@ -51,12 +52,12 @@ def _where(ev: dict[str, Any]) -> str:
     return esc(line)  # all of it comes from data
 
 
-def _link_text(link: dict[str, Any]) -> str:
+def _link_text(link: Mapping[str, Any]) -> str:
     pct = f" {link['percentage']:g}%" if link.get("percentage") is not None else ""
     return esc(f"{link['source_name']} —{link['label']}{pct}→ {link['target_name']}")
 
 
-def _evidence_lines(evidence: list[dict[str, Any]], limit: int = 2) -> str:
+def _evidence_lines(evidence: Sequence[Mapping[str, Any]], limit: int = 2) -> str:
     lines = [_where(e) for e in evidence[:limit]]
     if len(evidence) > limit:
         lines.append(f"(+{len(evidence) - limit} more)")

@@ -9,7 +9,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, store
+from redthread.commands._common import case, console, err_console
 from redthread.errors import RedthreadError
 from redthread.ingest.base import AFTER_LOAD
 from redthread.monitor import MonitorDB, hook
@@ -23,7 +23,7 @@ from redthread.screen.scorers import DEFAULT
 
 
 def _db() -> MonitorDB:
-    return MonitorDB(store())
+    return case().monitor
 
 
 def _print_run(run: rescreen_mod.RunResult) -> None:
@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
         user: str = typer.Option("", "--user", "-u"),
     ) -> None:
         """Re-read the configured list files, load what changed, re-screen every watchlist (for cron)."""
-        result = hook.refresh(store(), config, actor=user)
+        result = hook.refresh(case().store, config, actor=user)
         hook.LAST.clear()
         for load in result.loads:
             note = "unchanged" if load["unchanged"] else f"+{load['added']} -{load['removed']} ={load['kept']}"

@@ -18,15 +18,11 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from redthread.api.app import create_app
-        from redthread.keys import KeyRing
-        from redthread.store import open_store
+        from redthread.case import open_case
 
         application = create_app(store_url)
-        st = open_store(application.state.store_url)
-        try:
-            locked = KeyRing(st).any_created()
-        finally:
-            st.close()
+        with open_case(application.state.store_url) as c:
+            locked = c.keys.any_created()
         if locked:
             console.print("API keys exist: every request must send `Authorization: ApiKey <key>`.")
         else:

@@ -34,6 +34,7 @@ from redthread.model import now_iso
 from redthread.monitor import audit
 from redthread.monitor.snapshot import Snapshot, details_diff
 from redthread.monitor.tables import MonitorDB
+from redthread.store.base import TableCursor
 
 KINDS = ("new_match", "match_gone", "score_crossed", "blocked", "unblocked", "details_changed")
 #: Statuses: ``open`` until decided; ``pending`` awaits a second reviewer (four eyes).
@@ -157,11 +158,9 @@ def _alert(kind: str, extra: dict[str, Any], row: Any, eid: str, snap: Snapshot 
     }
 
 
-def store_alerts(db: MonitorDB, cur: Any, watchlist: str, run_id: int, raised: list[dict[str, Any]], *,
+def store_alerts(db: MonitorDB, cur: TableCursor, watchlist: str, run_id: int, raised: list[dict[str, Any]], *,
                  actor: str) -> list[dict[str, Any]]:
     """Insert a run's alerts (inside its transaction), reusing earlier final decisions."""
-    from redthread.monitor.decisions import reusable_decision
-
     now = now_iso()
     stored: list[dict[str, Any]] = []
     for a in raised:
@@ -170,7 +169,7 @@ def store_alerts(db: MonitorDB, cur: Any, watchlist: str, run_id: int, raised: l
             found = reusable_decision(db, cur, watchlist, a["row_id"], a["entity_id"], a["pair_fingerprint"])
             if found is not None:
                 status, reused = found
-        alert_id = db.insert_id(cur, (
+        alert_id = cur.insert((
             "INSERT INTO monitor_alerts (watchlist, row_id, row_name, kind, entity_id, entity_caption, "
             "entity_schema, score, evidence, load_id, list_date, scorer, run_id, created_at, status, "
             "pair_fingerprint, reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -184,8 +183,8 @@ def store_alerts(db: MonitorDB, cur: Any, watchlist: str, run_id: int, raised: l
             "entity_caption": a["entity_caption"], "score": a["score"], "load_id": a["load_id"],
             "list_date": a["list_date"], "scorer": a["scorer"], "run_id": run_id, "status": status})
         if reused is not None:
-            cur.execute(db.sql("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)"),
+            cur.execute("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
                         (alert_id, status, f"reused from alert {reused}: nothing relevant changed", "system",
                          "reused", now))
             audit.append(db, cur, "system", "decision_reused", watchlist=watchlist, subject=f"alert {alert_id}",
@@ -223,12 +222,33 @@ def list_alerts(db: MonitorDB, *, watchlist: str | None = None, status: str | No
     return [_row_dict(r) for r in db.query(sql, params)]
 
 
+def decisions_of(db: MonitorDB, alert_id: int) -> list[dict[str, Any]]:
+    """The decisions taken on one alert, oldest first."""
+    rows = db.query("SELECT id, decision, note, actor, step, created_at FROM monitor_decisions "
+                    "WHERE alert_id = ? ORDER BY id", (alert_id,))
+    keys = ("id", "decision", "note", "actor", "step", "created_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
 def get_alert(db: MonitorDB, alert_id: int) -> dict[str, Any]:
     rows = db.query(f"SELECT {', '.join(_COLUMNS)} FROM monitor_alerts WHERE id = ?", (alert_id,))
     if not rows:
         raise RedthreadError(f"no alert {alert_id}; see `redthread alerts`")
     alert = _row_dict(rows[0])
-    from redthread.monitor.decisions import decisions_of
-
     alert["decisions"] = decisions_of(db, alert_id)
     return alert
+
+
+def reusable_decision(db: MonitorDB, cur: TableCursor, watchlist: str, row_id: str, entity_id: str,
+                      pair_fingerprint: str) -> tuple[str, int] | None:
+    """The final status of the latest decided alert on the same, unchanged pair, and its id.
+
+    Here rather than in :mod:`redthread.monitor.decisions` (which reads alerts): storing a run's
+    alerts reuses earlier decisions, and the two modules imported each other.
+    """
+    cur.execute(
+        "SELECT id, status FROM monitor_alerts WHERE watchlist = ? AND row_id = ? AND entity_id = ? "
+        "AND pair_fingerprint = ? AND status IN ('true_match', 'false_positive') ORDER BY id DESC LIMIT 1",
+        (watchlist, row_id, entity_id, pair_fingerprint))
+    row = cur.fetchone()
+    return (str(row[1]), int(row[0])) if row else None

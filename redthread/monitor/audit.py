@@ -23,6 +23,7 @@ import orjson
 from redthread.errors import RedthreadError
 from redthread.model import now_iso
 from redthread.monitor.tables import MonitorDB
+from redthread.store.base import TableCursor
 
 GENESIS = "0" * 64
 COLUMNS = ("id", "at", "actor", "action", "watchlist", "subject", "detail", "prev_hash", "hash")
@@ -49,18 +50,18 @@ def _digest(prev: str, at: str, actor: str, action: str, watchlist: str, subject
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def append(db: MonitorDB, cur: Any, actor: str, action: str, *, watchlist: str = "", subject: str = "",
+def append(db: MonitorDB, cur: TableCursor, actor: str, action: str, *, watchlist: str = "", subject: str = "",
            detail: dict[str, Any] | None = None) -> str:
     """Append one entry within the caller's transaction; returns its hash."""
-    cur.execute(db.sql("SELECT hash FROM monitor_audit ORDER BY id DESC LIMIT 1"))
+    cur.execute("SELECT hash FROM monitor_audit ORDER BY id DESC LIMIT 1")
     row = cur.fetchone()
     prev = row[0] if row else GENESIS
     at = now_iso()
     text = orjson.dumps(detail or {}, option=orjson.OPT_SORT_KEYS).decode()
     digest = _digest(prev, at, actor, action, watchlist, subject, text)
     cur.execute(
-        db.sql("INSERT INTO monitor_audit (at, actor, action, watchlist, subject, detail, prev_hash, hash) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        "INSERT INTO monitor_audit (at, actor, action, watchlist, subject, detail, prev_hash, hash) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (at, actor, action, watchlist, subject, text, prev, digest),
     )
     return digest

@@ -41,13 +41,6 @@ def normalise(decision: str) -> str:
     return d
 
 
-def decisions_of(db: MonitorDB, alert_id: int) -> list[dict[str, Any]]:
-    rows = db.query("SELECT id, decision, note, actor, step, created_at FROM monitor_decisions "
-                    "WHERE alert_id = ? ORDER BY id", (alert_id,))
-    keys = ("id", "decision", "note", "actor", "step", "created_at")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
-
-
 def decide(db: MonitorDB, alert_id: int, decision: str, *, actor: str, note: str = "",
            confirm: bool = False) -> dict[str, Any]:
     """Record a decision (or, with ``confirm``, a second reviewer's confirmation); returns the alert."""
@@ -75,22 +68,11 @@ def decide(db: MonitorDB, alert_id: int, decision: str, *, actor: str, note: str
         status = "pending"
     with db.tx() as cur:
         now = now_iso()
-        cur.execute(db.sql("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)"), (alert_id, decision, note, actor, step, now))
-        cur.execute(db.sql("UPDATE monitor_alerts SET status = ? WHERE id = ?"), (status, alert_id))
+        cur.execute("INSERT INTO monitor_decisions (alert_id, decision, note, actor, step, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", (alert_id, decision, note, actor, step, now))
+        cur.execute("UPDATE monitor_alerts SET status = ? WHERE id = ?", (status, alert_id))
         audit.append(db, cur, actor, "confirm" if confirm else "decide", watchlist=alert["watchlist"],
                      subject=f"alert {alert_id}", detail={
                          "decision": decision, "status": status, "note": note, "kind": alert["kind"],
                          "row_id": alert["row_id"], "entity_id": alert["entity_id"], "four_eyes": four_eyes})
     return get_alert(db, alert_id)
-
-
-def reusable_decision(db: MonitorDB, cur: Any, watchlist: str, row_id: str, entity_id: str,
-                      pair_fingerprint: str) -> tuple[str, int] | None:
-    """The final status of the latest decided alert on the same, unchanged pair, and its id."""
-    cur.execute(db.sql(
-        "SELECT id, status FROM monitor_alerts WHERE watchlist = ? AND row_id = ? AND entity_id = ? "
-        "AND pair_fingerprint = ? AND status IN ('true_match', 'false_positive') ORDER BY id DESC LIMIT 1"),
-        (watchlist, row_id, entity_id, pair_fingerprint))
-    row = cur.fetchone()
-    return (str(row[1]), int(row[0])) if row else None

@@ -43,13 +43,11 @@ def enabled() -> bool:
 
 def has_watchlists(store: Store) -> bool:
     """True when the store has a watchlist (never creates the tables)."""
-    query = getattr(store, "_query", None)
-    if query is None:
-        return False
     try:
-        return bool(query("SELECT COUNT(*) FROM monitor_watchlists")[0][0])
-    except Exception:
-        store.conn.rollback()  # type: ignore[attr-defined]
+        if not store.has_tables("monitor_watchlists"):
+            return False
+        return bool(store.query("SELECT COUNT(*) FROM monitor_watchlists")[0][0])
+    except ConfigError:  # a store without side tables has no watchlists
         return False
 
 

@@ -117,7 +117,7 @@ def counterparty_index(db: MonitorDB, name: str, rows: list[wl_mod.Counterparty]
             return cached[1], cached[2]
         folder = persist.folder(db.store.url) if persist.enabled() else None
         path = folder / "monitor" / f"{name}-{sig}-{persist.code_digest()}.pkl" if folder is not None else None
-        idx = persist.load(path) if path is not None else None
+        idx = persist.load(path, ScreeningIndex) if path is not None else None
         if idx is None:
             # Name analysis in worker processes for big portfolios (the index is assembled here).
             workers = min(os.cpu_count() or 1, 4) if len(rows) >= 20_000 else 1
@@ -145,7 +145,7 @@ def list_versions(store: Any, dataset: str | None = None) -> list[dict[str, Any]
         sql += " WHERE dataset = ?"
         params = (dataset,)
     return [{"dataset": r[0], "load_id": int(r[1]), "loaded_at": r[2]}
-            for r in store._query(sql + " GROUP BY dataset ORDER BY dataset", params)]
+            for r in store.query(sql + " GROUP BY dataset ORDER BY dataset", params)]
 
 
 def run(
@@ -172,7 +172,7 @@ def run(
     scorer = get_scorer(wl.algorithm)
     started = now_iso()
     versions = list_versions(store, wl.dataset)
-    upto = store._query("SELECT MAX(id), MAX(loaded_at) FROM loads")[0]
+    upto = store.query("SELECT MAX(id), MAX(loaded_at) FROM loads")[0]
     last = db.query("SELECT upto_time FROM monitor_runs WHERE watchlist = ? ORDER BY id DESC LIMIT 1", (name,))
     mode = "full" if full or not last or last[0][0] is None else "incremental"
     since = None if mode == "full" else last[0][0]
@@ -365,7 +365,7 @@ def run(
     result = RunResult(name, 0, mode, len(changed), len(new_rows) if mode == "incremental" else len(rows),
                        scored, len(to_screen))
     with db.tx() as cur:
-        run_id = db.insert_id(cur, (
+        run_id = cur.insert((
             "INSERT INTO monitor_runs (watchlist, started_at, finished_at, actor, trigger, mode, since, upto_load, "
             "upto_time, versions, scorer, threshold, changed_entities, screened_rows, pairs, alerts) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -377,26 +377,26 @@ def run(
         ent_rows = [(name, cid, s.match_fp, s.details_fp, s.content) if s is not None else (name, cid, "", "", "")
                     for cid, s in snaps.items() if s is not None or cid in changed]
         if mode == "full":
-            cur.execute(db.sql("DELETE FROM monitor_entities WHERE watchlist = ?"), (name,))
-        upsert = db.sql("INSERT INTO monitor_entities (watchlist, entity_id, fingerprint, details, content) "
-                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (watchlist, entity_id) DO UPDATE SET "
-                        "fingerprint = excluded.fingerprint, details = excluded.details, "
-                        "content = excluded.content")
+            cur.execute("DELETE FROM monitor_entities WHERE watchlist = ?", (name,))
+        upsert = ("INSERT INTO monitor_entities (watchlist, entity_id, fingerprint, details, content) "
+                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (watchlist, entity_id) DO UPDATE SET "
+                  "fingerprint = excluded.fingerprint, details = excluded.details, "
+                  "content = excluded.content")
         for i in range(0, len(ent_rows), 1000):
             cur.executemany(upsert, ent_rows[i:i + 1000])
         gone_pairs = [k for k in prev_pairs if k not in current]
-        delete = db.sql("DELETE FROM monitor_pairs WHERE watchlist = ? AND row_id = ? AND entity_id = ?")
+        delete = "DELETE FROM monitor_pairs WHERE watchlist = ? AND row_id = ? AND entity_id = ?"
         for i in range(0, len(gone_pairs), 1000):
             cur.executemany(delete, [(name, r, e) for r, e in gone_pairs[i:i + 1000]])
-        put = db.sql("INSERT INTO monitor_pairs (watchlist, row_id, entity_id, score, matched, blocked, run_id) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (watchlist, row_id, entity_id) DO UPDATE SET "
-                     "score = excluded.score, matched = excluded.matched, blocked = excluded.blocked, "
-                     "run_id = excluded.run_id")
+        put = ("INSERT INTO monitor_pairs (watchlist, row_id, entity_id, score, matched, blocked, run_id) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (watchlist, row_id, entity_id) DO UPDATE SET "
+               "score = excluded.score, matched = excluded.matched, blocked = excluded.blocked, "
+               "run_id = excluded.run_id")
         pair_rows = [(name, h.row_id, h.entity_id, h.score, int(h.matched), int(h.blocked), run_id)
                      for k, h in current.items() if prev_pairs.get(k) != (h.score, h.matched, h.blocked)]
         for i in range(0, len(pair_rows), 1000):
             cur.executemany(put, pair_rows[i:i + 1000])
-        cur.execute(db.sql("UPDATE monitor_rows SET screened = 1 WHERE watchlist = ? AND screened = 0"), (name,))
+        cur.execute("UPDATE monitor_rows SET screened = 1 WHERE watchlist = ? AND screened = 0", (name,))
         audit.append(db, cur, actor, "screen", watchlist=name, subject=f"run {run_id}", detail={
             "mode": mode, "trigger": trigger, "since": since, "versions": versions, "scorer": wl.algorithm,
             "redthread": __version__, "threshold": wl.threshold, "rows": len(rows),
@@ -415,7 +415,7 @@ def run(
 
 def _blocked(store: Any) -> dict[str, dict[str, Any]]:
     """Entities blocked by ownership (the 50 % rule, any authority), with their blocked owners."""
-    has = store._query("SELECT 1 FROM statements WHERE schema = 'Ownership' AND removed_at IS NULL LIMIT 1")
+    has = store.query("SELECT 1 FROM statements WHERE schema = 'Ownership' AND removed_at IS NULL LIMIT 1")
     if not has:
         return {}
     from redthread.analyze.ownership import blocked

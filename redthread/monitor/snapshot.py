@@ -92,7 +92,7 @@ def changed_since(store: Any, since: str, dataset: str | None = None) -> tuple[s
     if dataset is not None:
         sql += " AND dataset = ?"
         params.append(dataset)
-    rows = store._query(sql, params)
+    rows = store.query(sql, params)
     ids = {r[0] for r in rows if r[1] in _MATCHABLE}
     schemata = {r[1] for r in rows}
     sanctions = {r[0] for r in rows if r[1] == "Sanction"}
@@ -110,7 +110,7 @@ def all_entity_ids(store: Any, dataset: str | None = None) -> set[str]:
     if dataset is not None:
         sql += " AND dataset = ?"
         params.append(dataset)
-    return {r[0] for r in store._query(sql, params) if r[1] in _MATCHABLE}
+    return {r[0] for r in store.query(sql, params) if r[1] in _MATCHABLE}
 
 
 def content_fingerprint(stmts: Iterable[Statement], sanctions: list[dict[str, list[str]]]) -> str:

@@ -22,12 +22,12 @@ alerts and audit trail. Nothing here touches the statement tables.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
-from redthread.errors import ConfigError
 from redthread.store import Store
+from redthread.store.base import TableCursor
 
 TABLES = ("monitor_watchlists", "monitor_rows", "monitor_runs", "monitor_entities", "monitor_pairs",
           "monitor_alerts", "monitor_decisions", "monitor_audit")
@@ -104,51 +104,26 @@ _READY: set[str] = set()
 
 
 class MonitorDB:
-    """Reads and writes of the monitoring tables over a SQL store's connection."""
+    """Reads and writes of the monitoring tables, through the store's side-table interface."""
 
     def __init__(self, store: Store) -> None:
-        if not hasattr(store, "conn") or not hasattr(store, "_query"):
-            raise ConfigError(f"monitoring needs a SQL store; {store.url!r} is not one")
-        sql_store: Any = store
-        self.store: Any = sql_store
+        self.store = store
         if store.url in _READY:
             return
-        if not self._ready():  # a read first: opening never takes the write lock when tables exist
-            with self.tx() as cur:
-                for ddl in _ddl(sql_store.dialect.serial, sql_store.dialect.name):
+        if not store.has_tables(*TABLES):  # a read first: opening never takes the write lock when tables exist
+            with store.transaction() as cur:
+                for ddl in _ddl(store.serial_key, store.dialect_name):
                     cur.execute(ddl)
         _READY.add(store.url)
 
-    def _ready(self) -> bool:
-        try:
-            for table in TABLES:
-                self.store._query(f"SELECT COUNT(*) FROM {table} WHERE 1 = 0")
-        except Exception:
-            self.store.conn.rollback()
-            return False
-        return True
-
     @property
     def dialect(self) -> str:
-        return str(self.store.dialect.name)
+        return self.store.dialect_name
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self.store._query(sql, params))
+        return self.store.query(sql, params)
 
-    def sql(self, sql: str) -> str:
-        return str(self.store._sql(sql))
-
-    @contextmanager
-    def tx(self) -> Iterator[Any]:
+    def tx(self) -> AbstractContextManager[TableCursor]:
         """One write transaction (the store's: it serialises with loaders, so a
         run sees a list version whole)."""
-        with self.store._tx() as cur:
-            yield cur
-
-    def insert_id(self, cur: Any, sql: str, params: Sequence[Any]) -> int:
-        """Insert one row and return its generated id, on both dialects."""
-        if self.dialect == "sqlite":
-            cur.execute(self.sql(sql), tuple(params))
-            return int(cur.lastrowid)
-        cur.execute(self.sql(sql + " RETURNING id"), tuple(params))
-        return int(cur.fetchone()[0])
+        return self.store.transaction()

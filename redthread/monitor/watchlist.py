@@ -215,26 +215,26 @@ def add(
     now = now_iso()
     counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
     with db.tx() as cur:
-        cur.execute(db.sql("SELECT name FROM monitor_watchlists WHERE name = ?"), (name,))
+        cur.execute("SELECT name FROM monitor_watchlists WHERE name = ?", (name,))
         exists = cur.fetchone() is not None
         settings = (orjson.dumps(columns).decode(), dataset, threshold, algorithm, int(four_eyes), webhook, command)
         if exists:
-            cur.execute(db.sql("UPDATE monitor_watchlists SET columns = ?, dataset = ?, threshold = ?, "
-                               "algorithm = ?, four_eyes = ?, webhook = ?, command = ? WHERE name = ?"),
+            cur.execute("UPDATE monitor_watchlists SET columns = ?, dataset = ?, threshold = ?, "
+                               "algorithm = ?, four_eyes = ?, webhook = ?, command = ? WHERE name = ?",
                         (*settings, name))
         else:
-            cur.execute(db.sql("INSERT INTO monitor_watchlists (name, created_at, created_by, columns, dataset, "
+            cur.execute("INSERT INTO monitor_watchlists (name, created_at, created_by, columns, dataset, "
                                "threshold, algorithm, four_eyes, webhook, command) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), (name, now, actor, *settings))
-        cur.execute(db.sql("SELECT row_id, fingerprint FROM monitor_rows WHERE watchlist = ?"), (name,))
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (name, now, actor, *settings))
+        cur.execute("SELECT row_id, fingerprint FROM monitor_rows WHERE watchlist = ?", (name,))
         old = dict(cur.fetchall())
         new_ids = {cp.row_id for cp in rows}
         gone = sorted(set(old) - new_ids)
         for rid in gone:
-            cur.execute(db.sql("DELETE FROM monitor_rows WHERE watchlist = ? AND row_id = ?"), (name, rid))
-            cur.execute(db.sql("DELETE FROM monitor_pairs WHERE watchlist = ? AND row_id = ?"), (name, rid))
+            cur.execute("DELETE FROM monitor_rows WHERE watchlist = ? AND row_id = ?", (name, rid))
+            cur.execute("DELETE FROM monitor_pairs WHERE watchlist = ? AND row_id = ?", (name, rid))
         counts["removed"] = len(gone)
-        upsert = db.sql(
+        upsert = (
             "INSERT INTO monitor_rows (watchlist, row_id, name, schema, properties, columns, line, fingerprint, "
             "screened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (watchlist, row_id) DO UPDATE SET "
             "name = excluded.name, schema = excluded.schema, properties = excluded.properties, "
@@ -311,7 +311,7 @@ def remove(db: MonitorDB, name: str, *, actor: str) -> dict[str, int]:
     wl = get(db, name)
     with db.tx() as cur:
         for table in ("monitor_rows", "monitor_pairs", "monitor_entities"):
-            cur.execute(db.sql(f"DELETE FROM {table} WHERE watchlist = ?"), (name,))
-        cur.execute(db.sql("DELETE FROM monitor_watchlists WHERE name = ?"), (name,))
+            cur.execute(f"DELETE FROM {table} WHERE watchlist = ?", (name,))
+        cur.execute("DELETE FROM monitor_watchlists WHERE name = ?", (name,))
         audit.append(db, cur, actor, "watchlist_remove", watchlist=name, detail={"rows": wl.rows})
     return {"rows": wl.rows}

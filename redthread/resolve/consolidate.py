@@ -36,6 +36,8 @@ import yaml
 from followthemoney import model
 
 from redthread.model import Statement, now_iso
+from redthread.model.evidence import Evidence
+from redthread.model.records import EvidenceDict
 from redthread.model.statement import BASE
 from redthread.screen.names import skeleton, tokens
 from redthread.screen.vocabulary import LEGAL_FORMS
@@ -101,7 +103,7 @@ class Pair:
     key: str
     reason: str
     merged: bool
-    evidence: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[EvidenceDict] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,13 +148,11 @@ class _Entity:
     def values(self, prop: str) -> set[str]:
         return {s.value for s in self.stmts if s.prop == prop}
 
-    def evidence(self, props: tuple[str, ...], key: str) -> list[dict[str, Any]]:
+    def evidence(self, props: tuple[str, ...], key: str) -> list[EvidenceDict]:
         out = []
         for s in self.stmts:
             if s.prop in props and name_key(s.value) == key:
-                out.append({"entity_id": s.entity_id, "prop": s.prop, "value": s.value, "dataset": s.dataset,
-                            "source": s.source, "span": [s.span_start, s.span_end]
-                            if s.span_start is not None else None, "quote": s.quote, "statement_id": s.id})
+                out.append(Evidence.of(s, with_fact=True).to_dict())
         return out[:4]
 
     @property

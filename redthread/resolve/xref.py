@@ -46,6 +46,7 @@ from redthread import settings
 from redthread.screen.index import ScreeningIndex, index_for
 from redthread.screen.scorers import DEFAULT
 from redthread.store import Store, open_store
+from redthread.store.layout import layout
 
 log = logging.getLogger(__name__)
 
@@ -228,17 +229,9 @@ def _path(store: Store, algorithm: str, per_entity: int) -> Path | None:
     """The file beside the store (``store.db`` -> ``store.xref/``); None for in-memory stores."""
     if not settings.screen_cache():
         return None
-    url = store.url
-    if url.startswith("sqlite:///"):
-        raw = url[len("sqlite:///"):]
-        if raw in ("", ":memory:"):
-            return None
-        db = Path(raw)
-        where = db.with_name(db.stem + ".xref")
-    elif url.startswith("sqlite:"):
+    where = layout(store.url).xref
+    if where is None:
         return None
-    else:
-        where = settings.home() / "xref" / hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
     return where / f"{algorithm}-{per_entity}-{_code_digest()}.pkl"
 
 
@@ -337,7 +330,7 @@ def compute_in_background(store: Store, *, algorithm: str = DEFAULT, per_entity:
             if own:
                 st.close()
 
-    if url in ("sqlite://", "sqlite:///", "sqlite:///:memory:") or "mode=memory" in url:
+    if layout(url).in_memory:  # another connection would see another, empty database
         work(store, False)
         return state
     threading.Thread(target=work, args=(open_store(url), True), name="xref", daemon=True).start()

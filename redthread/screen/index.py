@@ -35,6 +35,7 @@ from typing import Any, cast
 import numpy as np
 from followthemoney import model
 
+import redthread.screen.persist as persist
 from redthread.screen.names import PERSON, NameForm, rejoin, skeleton
 from redthread.screen.record import Record, entity_record
 from redthread.screen.scorers import DEFAULT, Score, get_scorer
@@ -533,8 +534,6 @@ def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | N
     the next process loads it instead of building it again. ``digest``: the
     store's content digest, when the caller has read it already.
     """
-    from redthread.screen import persist
-
     key = (store.url, dataset)
     sig = digest or persist.content_digest(store)  # one read of the loads and judgements serves both caches
     with _LOCK:
@@ -542,7 +541,7 @@ def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | N
         if cached is not None and cached[0] == sig:
             return cached[1]
         path = persist.path_for(store, dataset, sig)
-        idx = persist.load(path) if path is not None else None
+        idx = persist.load(path, ScreeningIndex) if path is not None else None
         if idx is None:
             idx = ScreeningIndex.build(store.entities(dataset=dataset), progress=progress)
             if path is not None:

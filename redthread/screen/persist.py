@@ -26,13 +26,13 @@ import pickle
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from redthread import settings
 from redthread.store import Store
+from redthread.store.layout import layout
 
-if TYPE_CHECKING:
-    from redthread.screen.index import ScreeningIndex
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +44,7 @@ def enabled() -> bool:
 
 def folder(store_url: str) -> Path | None:
     """Where the indexes of the store at ``store_url`` live; None for an in-memory store."""
-    if store_url.startswith("sqlite:///"):
-        path = store_url[len("sqlite:///"):]
-        if path in ("", ":memory:"):
-            return None
-        db = Path(path)
-        return db.with_name(db.stem + ".screen")
-    if store_url.startswith("sqlite:"):
-        return None
-    return settings.home() / "screen" / hashlib.sha1(store_url.encode("utf-8")).hexdigest()[:16]
+    return layout(store_url).screen
 
 
 @cache
@@ -99,22 +91,24 @@ def path_for(store: Store, dataset: str | None, digest: str | None = None) -> Pa
     return where / f"{_scope(dataset)}-{digest or content_digest(store)}-{code_digest()}.pkl"
 
 
-def load(path: Path) -> ScreeningIndex | None:
-    """The index in ``path``, or None when there is none (or it cannot be read: it is then rebuilt)."""
-    from redthread.screen.index import ScreeningIndex
+def load(path: Path, expected: type[T]) -> T | None:
+    """The ``expected`` object in ``path``, or None when there is none (or it cannot be read: it is then rebuilt).
 
+    The caller names the class, so this module needs no index import (it is
+    what :mod:`redthread.screen.index` keeps its indexes with: no import circle).
+    """
     try:
         with path.open("rb") as fh:
-            idx = pickle.load(fh)
+            obj = pickle.load(fh)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file: build again
         log.warning("ignoring screening index %s: %s", path, exc)
         return None
-    return idx if isinstance(idx, ScreeningIndex) else None
+    return obj if isinstance(obj, expected) else None
 
 
-def save(path: Path, idx: ScreeningIndex) -> None:
+def save(path: Path, idx: object) -> None:
     """Write ``idx`` to ``path`` (beside, then renamed) and remove older files of the same scope."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

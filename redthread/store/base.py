@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from redthread.model import Statement, assemble
 
@@ -111,8 +111,38 @@ def check_columns(columns: Sequence[str]) -> tuple[str, ...]:
     return tuple(columns)
 
 
+class TableCursor(Protocol):
+    """The cursor of one side-table write transaction (:meth:`Store.transaction`).
+
+    SQL is written once with ``?`` placeholders; the store translates them for
+    its dialect, so callers never see which database they write to.
+    """
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    def fetchone(self) -> tuple[Any, ...] | None: ...
+
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Insert one row and return its generated ``id``."""
+        ...
+
+
 class Store(abc.ABC):
-    """Narrow interface over a statement store."""
+    """Narrow interface over a statement store.
+
+    Besides statements, features keep their own tables in the store's database
+    (API keys, monitoring). They reach them only through the side-table
+    methods below (:meth:`query`, :meth:`execute`, :meth:`transaction`,
+    :meth:`has_tables`), never through a connection: the store alone knows its
+    connection, its placeholder style and its locking.
+    """
 
     url: str
 
@@ -175,6 +205,47 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    # -- side tables (keys, monitoring): SQL with ``?`` placeholders ----------
+    @property
+    def dialect_name(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``: side-table DDL differs a little (triggers)."""
+        raise self._no_tables()
+
+    @property
+    def serial_key(self) -> str:
+        """The DDL of an auto-increment ``id`` primary key in this dialect."""
+        raise self._no_tables()
+
+    def _no_tables(self) -> Exception:
+        from redthread.errors import ConfigError
+
+        return ConfigError(f"side tables (API keys, monitoring) need a SQL store; {self.url!r} is not one")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one read query; the connection stays usable if it fails."""
+        raise self._no_tables()
+
+    def has_tables(self, *tables: str) -> bool:
+        """True when every table named exists (a read: never takes the write lock)."""
+        raise self._no_tables()
+
+    def execute(self, sql: str, params: Sequence[Any] = (), *, best_effort: bool = False) -> int:
+        """One small write in its own short transaction; the number of rows it changed.
+
+        Not the load transaction: that one serialises loaders, which a key
+        check on every API request must never wait for. ``best_effort``: when
+        another writer holds the database, skip (return 0) instead of waiting.
+        """
+        raise self._no_tables()
+
+    def transaction(self) -> AbstractContextManager[TableCursor]:
+        """The store's write transaction over side tables: all of it commits, or none.
+
+        It serialises with loads, so a reader of the statements inside it sees
+        a list version whole.
+        """
+        raise self._no_tables()
 
     # -- bulk reads (analytics) -------------------------------------------
     def rows(

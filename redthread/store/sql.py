@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,6 +25,7 @@ from redthread.store.base import (
     LoadBatch,
     LoadResult,
     Store,
+    TableCursor,
     check_columns,
 )
 
@@ -199,6 +201,56 @@ class SQLStore(Store):
     def _end_read(self) -> None:
         """Close the implicit read transaction (PostgreSQL holds one open)."""
         self.conn.commit()
+
+    # -- side tables (see Store.query / execute / transaction) -----------------
+    @property
+    def dialect_name(self) -> str:
+        return self.dialect.name
+
+    @property
+    def serial_key(self) -> str:
+        return self.dialect.serial
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._query(sql, params)
+
+    def has_tables(self, *tables: str) -> bool:
+        try:
+            for table in tables:
+                self._query(f"SELECT COUNT(*) FROM {table} WHERE 1 = 0")
+        except Exception:
+            return False  # _query rolled back: the connection stays usable
+        return True
+
+    def execute(self, sql: str, params: Sequence[Any] = (), *, best_effort: bool = False) -> int:
+        with self._short_wait(best_effort):
+            cur = self.conn.cursor()
+            try:
+                cur.execute(self._sql(sql), tuple(params))
+                count = int(cur.rowcount or 0)
+                self.conn.commit()
+            except Exception:
+                self.conn.rollback()
+                if best_effort and self._busy_error_skippable():
+                    return 0
+                raise
+            finally:
+                cur.close()
+        return count
+
+    @contextmanager
+    def transaction(self) -> Iterator[TableCursor]:
+        with self._tx() as cur:
+            yield _TableCursor(self, cur)
+
+    @contextmanager
+    def _short_wait(self, short: bool) -> Iterator[None]:
+        """Backends that queue writers wait only briefly inside (see SQLiteStore)."""
+        yield
+
+    def _busy_error_skippable(self) -> bool:
+        """Whether a best-effort write may be dropped on error (SQLite: a held write lock)."""
+        return False
 
     # -- writing ------------------------------------------------------------
     def write(self, batch: LoadBatch) -> LoadResult:
@@ -614,6 +666,41 @@ class SQLStore(Store):
 
     def close(self) -> None:
         self.conn.close()
+
+
+class _TableCursor:
+    """A :class:`~redthread.store.base.TableCursor` over a DB-API cursor (placeholders translated)."""
+
+    def __init__(self, store: SQLStore, cur: Any) -> None:
+        self._store = store
+        self._cur = cur
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cur.rowcount or 0)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if not params:  # DDL may hold a literal '%' (PL/pgSQL), which psycopg reads as a placeholder
+            self._cur.execute(sql)
+            return
+        self._cur.execute(self._store._sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._cur.executemany(self._store._sql(sql), [tuple(r) for r in rows])
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        row = self._cur.fetchone()
+        return tuple(row) if row is not None else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self._cur.fetchall()]
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        if self._store.dialect.name == "sqlite":
+            self._cur.execute(self._store._sql(sql), tuple(params))
+            return int(self._cur.lastrowid)
+        self._cur.execute(self._store._sql(sql + " RETURNING id"), tuple(params))
+        return int(self._cur.fetchone()[0])
 
 
 class _Transaction:

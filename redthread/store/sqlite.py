@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,21 @@ class SQLiteStore(SQLStore):
                     told = waited
         finally:
             self.conn.execute("PRAGMA busy_timeout=60000")
+
+    @contextmanager
+    def _short_wait(self, short: bool) -> Iterator[None]:
+        # A best-effort write (a key's last use) must not queue behind a load for a minute.
+        if not short:
+            yield
+            return
+        self.conn.execute("PRAGMA busy_timeout=50")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA busy_timeout=60000")
+
+    def _busy_error_skippable(self) -> bool:
+        return True
 
     def _end_read(self) -> None:
         # Autocommit mode (isolation_level=None): reads hold no transaction.

@@ -35,6 +35,7 @@ from typing import Any
 import duckdb
 
 from redthread import settings
+from redthread.store.layout import layout
 
 RECORDS_DDL = """
 CREATE TEMP TABLE {name} (
@@ -106,13 +107,8 @@ def records_view_sql(source: str) -> str:
 
 
 def table_dir(store_url: str | None = None) -> Path:
-    """The folder holding the trade records of the store at ``store_url``."""
-    url = store_url or settings.store_url()
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        db = Path(url[len("sqlite:///"):])
-        return db.with_name(db.stem + ".trade")
-    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
-    return settings.home() / "trade" / digest
+    """The folder holding the trade records of the store at ``store_url`` (see :mod:`redthread.store.layout`)."""
+    return layout(store_url).trade
 
 
 def source_key(source: str) -> str:

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from redthread.analyze.graph import LINK_TYPES, load_graph, neighbourhood, normalize_address, parse_percentage
+from redthread.analyze.graph import LINK_TYPES, load_graph, normalize_address, parse_percentage
+from redthread.analyze.views import neighbourhood
 from redthread.model import now_iso
 from redthread.store import Judgement, Store
 

@@ -56,7 +56,7 @@ def test_damaged_file_is_rebuilt_and_cache_can_be_turned_off(tmp_path: Path, mon
     path.write_bytes(b"not a pickle")
     clear_cache()
     assert len(index_for(st, "list")) == 2  # rebuilt, and the file rewritten
-    assert persist.load(path) is not None
+    assert persist.load(path, ScreeningIndex) is not None
     monkeypatch.setenv("REDTHREAD_SCREEN_CACHE", "0")
     assert persist.path_for(st, None) is None
     assert persist.folder("sqlite:///:memory:") is None

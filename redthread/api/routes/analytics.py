@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.analyze.claims import claims
 from redthread.analyze.exposure import exposure, paths
-from redthread.analyze.graph import load_graph, neighbourhood
+from redthread.analyze.graph import load_graph
 from redthread.analyze.ownership import blocked, owners_tree
 from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline
+from redthread.analyze.views import neighbourhood
 from redthread.api.deps import get_store, require_role
+from redthread.model.records import Flag, Path
 from redthread.store import Store
 
 router = APIRouter(tags=["analytics"])
@@ -72,14 +74,14 @@ def get_exposure(max_hops: int = Query(3, ge=1, le=6), top: int | None = Query(N
 
 @router.get("/paths", dependencies=VIEWER)
 def get_paths(a: str = Query(..., min_length=1), b: str = Query(..., min_length=1),
-              store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+              store: Store = Depends(get_store)) -> list[Path]:
     """The shortest and the strongest path between two parties."""
     return _call(paths, store, _known(store, a), _known(store, b))
 
 
 @router.get("/redflags", dependencies=VIEWER)
 def get_redflags(entity: str | None = None, rule: list[str] | None = Query(None),
-                 store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+                 store: Store = Depends(get_store)) -> list[Flag]:
     """Red flags (rule, title, why, entity, evidence), optionally for one entity or some rules."""
     from redthread.analyze.redflags import RULES
 

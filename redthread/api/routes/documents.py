@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.api.deps import get_store, require_role
+from redthread.api.schemas import DocumentOut, DocumentsOut
 from redthread.store import Store
 
 router = APIRouter(tags=["documents"])
 
 
-@router.get("/documents", dependencies=[require_role("viewer")])
+@router.get("/documents", response_model=DocumentsOut, dependencies=[require_role("viewer")])
 def list_documents(dataset: str | None = Query(None), store: Store = Depends(get_store)) -> dict[str, Any]:
     """Documents kept in the store (without their text)."""
     return {"documents": [
@@ -52,7 +53,7 @@ def document_spans(store: Store, doc_id: str) -> dict[str, Any] | None:
             "entities": entities}
 
 
-@router.get("/documents/{doc_id:path}", dependencies=[require_role("viewer")])
+@router.get("/documents/{doc_id:path}", response_model=DocumentOut, dependencies=[require_role("viewer")])
 def get_document(doc_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
     """The document's text with the spans of its statements, for highlighting."""
     body = document_spans(store, doc_id)

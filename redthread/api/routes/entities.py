@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.analyze.profile import profile
 from redthread.api.deps import get_store, require_role
+from redthread.api.schemas import ProfileOut, SearchOut, StatementsOut
 from redthread.search import search as find
 from redthread.store import Store
 
 router = APIRouter(tags=["entities"])
 
 
-@router.get("/entities/{entity_id}", dependencies=[require_role("viewer")])
+@router.get("/entities/{entity_id}", response_model=ProfileOut, dependencies=[require_role("viewer")])
 def get_entity(entity_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
     """An entity's profile: every value with its sources; links in and out."""
     prof = profile(store, entity_id)
@@ -23,7 +24,7 @@ def get_entity(entity_id: str, store: Store = Depends(get_store)) -> dict[str, A
     return prof
 
 
-@router.get("/search", dependencies=[require_role("viewer")])
+@router.get("/search", response_model=SearchOut, dependencies=[require_role("viewer")])
 def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=200),
            store: Store = Depends(get_store)) -> dict[str, Any]:
     """Entities whose names match ``q`` in any script, case or transliteration, forgiving typos."""
@@ -36,7 +37,7 @@ def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=20
     return {"query": q, "results": results}
 
 
-@router.get("/entities/{entity_id}/statements", dependencies=[require_role("viewer")])
+@router.get("/entities/{entity_id}/statements", response_model=StatementsOut, dependencies=[require_role("viewer")])
 def entity_statements(entity_id: str, include_removed: bool = Query(True),
                       store: Store = Depends(get_store)) -> dict[str, Any]:
     """Every statement about an entity (and entities merged into it), with provenance."""

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from redthread.api.deps import require_role
+from redthread.api.schemas import ExtractOut
 from redthread.extract import extract_text
 
 router = APIRouter(tags=["extract"])
@@ -27,7 +28,7 @@ class ExtractRequest(BaseModel):
     statements: bool = Field(False, description="also return the statements with spans and quotes")
 
 
-@router.post("/extract", dependencies=[require_role("viewer")])
+@router.post("/extract", response_model=ExtractOut, dependencies=[require_role("viewer")])
 def extract(req: ExtractRequest) -> dict[str, Any]:
     """Extract parties and relations from ``text`` with the chosen backend."""
     result = extract_text(req.text, doc_id=req.doc_id, dataset=req.dataset, backend=req.backend)

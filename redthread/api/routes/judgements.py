@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
 from redthread.api.deps import authenticate, get_store, require_role
+from redthread.api.schemas import JudgedOut, JudgementsOut, PairOut, RemovedOut, XrefOut
 from redthread.resolve import judge, pair_view, unjudge
 from redthread.resolve.xref import compute, compute_in_background, fresh, select
 from redthread.store import Store
@@ -29,7 +30,7 @@ class JudgementIn(BaseModel):
     score: float | None = None
 
 
-@router.get("/xref", dependencies=[require_role("viewer")])
+@router.get("/xref", response_model=XrefOut, dependencies=[require_role("viewer")])
 def get_xref(
     dataset: str | None = Query(None, description="Only pairs with an entity from this dataset."),
     threshold: float = Query(0.7, ge=0.0, le=1.0),
@@ -54,7 +55,7 @@ def get_xref(
             "total": len(cands), "offset": offset, "limit": limit}
 
 
-@router.get("/xref/{left_id}/{right_id}", dependencies=[require_role("viewer")])
+@router.get("/xref/{left_id}/{right_id}", response_model=PairOut, dependencies=[require_role("viewer")])
 def get_pair(left_id: str, right_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
     """Two entities side by side, for review."""
     view = pair_view(store, left_id, right_id)
@@ -63,12 +64,12 @@ def get_pair(left_id: str, right_id: str, store: Store = Depends(get_store)) -> 
     return view
 
 
-@router.get("/judgements", dependencies=[require_role("viewer")])
+@router.get("/judgements", response_model=JudgementsOut, dependencies=[require_role("viewer")])
 def list_judgements(store: Store = Depends(get_store)) -> dict[str, Any]:
     return {"judgements": [j.__dict__ for j in store.judgements()]}
 
 
-@router.post("/judgements", status_code=201, dependencies=[require_role("analyst")])
+@router.post("/judgements", response_model=JudgedOut, status_code=201, dependencies=[require_role("analyst")])
 def post_judgement(body: JudgementIn, store: Store = Depends(get_store),
                    caller: str = Depends(authenticate)) -> dict[str, Any]:
     """Record a judgement; positive merges the pair."""
@@ -76,7 +77,7 @@ def post_judgement(body: JudgementIn, store: Store = Depends(get_store),
     return {"judgement": rec.__dict__, "canonical_id": store.canonical_id(body.left_id)}
 
 
-@router.delete("/judgements/{left_id}/{right_id}", dependencies=[require_role("analyst")])
+@router.delete("/judgements/{left_id}/{right_id}", response_model=RemovedOut, dependencies=[require_role("analyst")])
 def delete_judgement(left_id: str, right_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
     """Undo a judgement (and the merge it made)."""
     if not unjudge(store, left_id, right_id):

@@ -19,13 +19,22 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 import redthread.monitor.hook  # noqa: F401 - registers the after-load re-screen
-from redthread.api.deps import authenticate, get_store, require_role
+from redthread.api.deps import authenticate, get_case, require_role
+from redthread.api.schemas import (
+    AlertOut,
+    AlertsOut,
+    RowsRemovedOut,
+    RunsOut,
+    WatchlistAddedOut,
+    WatchlistDetailOut,
+    WatchlistsOut,
+)
 from redthread.api.uploads import save_upload
+from redthread.case import Case
 from redthread.errors import InputError, RedthreadError
-from redthread.monitor import MonitorDB, alerts, audit, decisions, rescreen, watchlist
+from redthread.monitor import alerts, audit, decisions, rescreen, watchlist
 from redthread.screen.matching import DEFAULT_THRESHOLD
 from redthread.screen.scorers import DEFAULT
-from redthread.store import Store
 
 #: Alert ids are 64-bit integers in both stores: larger ones are refused with 422, not passed to SQL.
 AlertId = PathParam(..., ge=1, le=2**63 - 1)
@@ -49,12 +58,12 @@ class DecisionIn(BaseModel):
     confirm: bool = False
 
 
-@router.get("/watchlists", dependencies=[require_role("viewer")])
-def list_watchlists(store: Store = Depends(get_store)) -> dict[str, Any]:
-    return {"watchlists": [w.to_dict() for w in watchlist.list_all(MonitorDB(store))]}
+@router.get("/watchlists", response_model=WatchlistsOut, dependencies=[require_role("viewer")])
+def list_watchlists(case: Case = Depends(get_case)) -> dict[str, Any]:
+    return {"watchlists": [w.to_dict() for w in watchlist.list_all(case.monitor)]}
 
 
-@router.post("/watchlists/{name}", status_code=201, dependencies=[require_role("analyst")])
+@router.post("/watchlists/{name}", response_model=WatchlistAddedOut, status_code=201, dependencies=[require_role("analyst")])
 def put_watchlist(
     name: str,
     file: UploadFile = File(..., description="counterparties CSV (column 'name') or FtM JSON lines"),
@@ -63,7 +72,7 @@ def put_watchlist(
     algorithm: str = Form(DEFAULT),
     four_eyes: bool = Form(False),
     user: str | None = Form(None),
-    store: Store = Depends(get_store),
+    case: Case = Depends(get_case),
     caller: str = Depends(authenticate),
 ) -> dict[str, Any]:
     """Create or update a watchlist from an upload, then screen its new or changed rows."""
@@ -71,7 +80,7 @@ def put_watchlist(
         path = save_upload(file.file, file.filename)
     except InputError as exc:
         raise HTTPException(status_code=413, detail=str(exc)) from exc
-    db = MonitorDB(store)
+    db = case.monitor
     try:
         counts, errors = watchlist.add(db, name, path, actor=_actor(caller, user), dataset=dataset,
                                        threshold=threshold, algorithm=algorithm, four_eyes=four_eyes)
@@ -84,10 +93,10 @@ def put_watchlist(
             "skipped": [e.location_message().replace(str(path.parent) + "/", "") for e in errors]}
 
 
-@router.get("/watchlists/{name}", dependencies=[require_role("viewer")])
+@router.get("/watchlists/{name}", response_model=WatchlistDetailOut, dependencies=[require_role("viewer")])
 def get_watchlist(name: str, limit: int = Query(500, ge=1, le=100_000),
-                  store: Store = Depends(get_store)) -> dict[str, Any]:
-    db = MonitorDB(store)
+                  case: Case = Depends(get_case)) -> dict[str, Any]:
+    db = case.monitor
     try:
         wl = watchlist.get(db, name)
     except RedthreadError as exc:
@@ -97,19 +106,19 @@ def get_watchlist(name: str, limit: int = Query(500, ge=1, le=100_000),
                                                  "columns": r.columns} for r in rows]}
 
 
-@router.delete("/watchlists/{name}", dependencies=[require_role("analyst")])
-def delete_watchlist(name: str, store: Store = Depends(get_store),
+@router.delete("/watchlists/{name}", response_model=RowsRemovedOut, dependencies=[require_role("analyst")])
+def delete_watchlist(name: str, case: Case = Depends(get_case),
                      caller: str = Depends(authenticate)) -> dict[str, Any]:
     try:
-        return watchlist.remove(MonitorDB(store), name, actor=_actor(caller, None))
+        return watchlist.remove(case.monitor, name, actor=_actor(caller, None))
     except RedthreadError as exc:
         raise _fail(exc) from None
 
 
-@router.post("/rescreen", dependencies=[require_role("analyst")])
-def post_rescreen(name: str | None = Query(None), full: bool = Query(False), store: Store = Depends(get_store),
+@router.post("/rescreen", response_model=RunsOut, dependencies=[require_role("analyst")])
+def post_rescreen(name: str | None = Query(None), full: bool = Query(False), case: Case = Depends(get_case),
                   caller: str = Depends(authenticate)) -> dict[str, Any]:
-    db = MonitorDB(store)
+    db = case.monitor
     try:
         names = [name] if name else [w.name for w in watchlist.list_all(db)]
         runs = [rescreen.run(db, n, actor=_actor(caller, None), full=full) for n in names]
@@ -118,36 +127,36 @@ def post_rescreen(name: str | None = Query(None), full: bool = Query(False), sto
     return {"runs": [r.to_dict() for r in runs]}
 
 
-@router.get("/alerts", dependencies=[require_role("viewer")])
+@router.get("/alerts", response_model=AlertsOut, dependencies=[require_role("viewer")])
 def get_alerts(
     watchlist_name: str | None = Query(None, alias="watchlist"),
     status: str | None = Query(None),
     kind: str | None = Query(None),
     limit: int = Query(200, ge=1, le=10_000),
-    store: Store = Depends(get_store),
+    case: Case = Depends(get_case),
 ) -> dict[str, Any]:
     try:
-        items = alerts.list_alerts(MonitorDB(store), watchlist=watchlist_name, status=status, kind=kind,
+        items = alerts.list_alerts(case.monitor, watchlist=watchlist_name, status=status, kind=kind,
                                    limit=limit)
     except RedthreadError as exc:
         raise _fail(exc) from None
     return {"alerts": items, "total": len(items)}
 
 
-@router.get("/alerts/{alert_id}", dependencies=[require_role("viewer")])
-def get_alert(alert_id: int = AlertId, store: Store = Depends(get_store)) -> dict[str, Any]:
+@router.get("/alerts/{alert_id}", response_model=AlertOut, dependencies=[require_role("viewer")])
+def get_alert(alert_id: int = AlertId, case: Case = Depends(get_case)) -> dict[str, Any]:
     try:
-        return alerts.get_alert(MonitorDB(store), alert_id)
+        return alerts.get_alert(case.monitor, alert_id)
     except RedthreadError as exc:
         raise _fail(exc) from None
 
 
-@router.post("/alerts/{alert_id}/decision", dependencies=[require_role("analyst")])
-def post_decision(body: DecisionIn, alert_id: int = AlertId, store: Store = Depends(get_store),
+@router.post("/alerts/{alert_id}/decision", response_model=AlertOut, dependencies=[require_role("analyst")])
+def post_decision(body: DecisionIn, alert_id: int = AlertId, case: Case = Depends(get_case),
                   caller: str = Depends(authenticate)) -> dict[str, Any]:
     """Record a decision; with four eyes on, another reviewer confirms it (``confirm: true``)."""
     try:
-        return decisions.decide(MonitorDB(store), alert_id, body.decision, actor=_actor(caller, body.user),
+        return decisions.decide(case.monitor, alert_id, body.decision, actor=_actor(caller, body.user),
                                 note=body.note, confirm=body.confirm)
     except RedthreadError as exc:
         raise _fail(exc) from None
@@ -156,9 +165,9 @@ def post_decision(body: DecisionIn, alert_id: int = AlertId, store: Store = Depe
 @router.get("/audit", dependencies=[require_role("admin")], response_class=PlainTextResponse)
 def get_audit(fmt: str = Query("jsonl", alias="format", pattern="^(jsonl|csv)$"),
               watchlist_name: str | None = Query(None, alias="watchlist"),
-              store: Store = Depends(get_store)) -> PlainTextResponse:
+              case: Case = Depends(get_case)) -> PlainTextResponse:
     """The audit trail (append-only), as JSON lines or CSV."""
     out = io.StringIO()
-    audit.export(MonitorDB(store), out, fmt, watchlist_name)
+    audit.export(case.monitor, out, fmt, watchlist_name)
     media = "text/csv" if fmt == "csv" else "application/x-ndjson"
     return PlainTextResponse(out.getvalue(), media_type=media)

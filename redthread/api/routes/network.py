@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.api.deps import get_store, require_role
+from redthread.api.schemas import NetworkOut, NetworkPathOut
 from redthread.report.network import cached_network, neighbourhood, shortest_path
 from redthread.store import Store
 
 router = APIRouter(tags=["network"])
 
 
-@router.get("/network/path", dependencies=[require_role("viewer")])
+@router.get("/network/path", response_model=NetworkPathOut, dependencies=[require_role("viewer")])
 def network_path(source: str = Query(..., min_length=1), target: str = Query(..., min_length=1),
                  max_hops: int = Query(8, ge=1, le=12), store: Store = Depends(get_store)) -> dict[str, Any]:
     """A shortest chain of links between two parties, with the parties on it."""
@@ -30,7 +31,7 @@ def network_path(source: str = Query(..., min_length=1), target: str = Query(...
             "nodes": [net.nodes[i].to_dict() for i in ids], "edges": [e.to_dict() for e in path]}
 
 
-@router.get("/network/{entity_id}", dependencies=[require_role("viewer")])
+@router.get("/network/{entity_id}", response_model=NetworkOut, dependencies=[require_role("viewer")])
 def network(entity_id: str, depth: int = Query(1, ge=1, le=4), limit: int = Query(300, ge=1, le=2000),
             store: Store = Depends(get_store)) -> dict[str, Any]:
     """The parties within ``depth`` links of an entity, and the links between them."""

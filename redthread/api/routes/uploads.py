@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
 
 from redthread.api.deps import get_store, require_role
+from redthread.api.schemas import IngestOut
 from redthread.api.uploads import safe_name, save_upload
 from redthread.errors import RedthreadError
 from redthread.ingest import ingest
@@ -16,7 +17,7 @@ from redthread.trade.mapping import beside
 router = APIRouter(tags=["ingest"])
 
 
-@router.post("/ingest", dependencies=[require_role("analyst")])
+@router.post("/ingest", response_model=IngestOut, dependencies=[require_role("analyst")])
 def upload_ingest(
     file: UploadFile = File(..., description="the file to load"),
     dataset: str = Form(..., description="dataset the load belongs to"),

@@ -1,0 +1,84 @@
+"""A case: one store opened once from its URL, and everything kept beside it.
+
+The CLI and the API used to open a store and then let each feature find its
+own neighbours: the key ring and the monitoring tables were built from the
+store anew, and the trade table, screening indexes and review candidates each
+re-parsed the store URL into a folder. A :class:`Case` owns all of them, so
+wiring is explicit: a command opens one case and closes it on exit; the API
+hands each request its thread's case through a dependency
+(:func:`redthread.api.deps.get_case`).
+
+The folder layout is :mod:`redthread.store.layout`'s (one URL parse); the
+side tables are reached through the store's public side-table interface.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+
+from redthread import settings
+from redthread.keys import KeyRing
+from redthread.monitor.tables import MonitorDB
+from redthread.store import Store, open_store
+from redthread.store.layout import Layout, layout
+
+
+class Case:
+    """The store at one URL, its key ring, its monitoring tables and its folders.
+
+    Parts are made on first use: a command that only reads statements never
+    creates the key or monitoring tables.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.layout: Layout = layout(store.url)
+
+    @property
+    def url(self) -> str:
+        return self.store.url
+
+    @cached_property
+    def keys(self) -> KeyRing:
+        """API keys and roles (the ``api_keys`` table, created on first use)."""
+        return KeyRing(self.store)
+
+    @cached_property
+    def monitor(self) -> MonitorDB:
+        """The monitoring tables (created on first use)."""
+        return MonitorDB(self.store)
+
+    @property
+    def trade_dir(self) -> Path:
+        """The trade records' Parquet folder."""
+        return self.layout.trade
+
+    @property
+    def screen_dir(self) -> Path | None:
+        """The screening indexes' folder; ``None`` when none is kept on disk (in memory, or the cache is off)."""
+        return self.layout.screen if settings.screen_cache() else None
+
+    @property
+    def xref_dir(self) -> Path | None:
+        """The review candidates' folder; ``None`` when none is kept on disk."""
+        return self.layout.xref if settings.screen_cache() else None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Case({getattr(self.store, 'safe_url', self.url)!r})"
+
+
+def open_case(url: str | None = None) -> Case:
+    """Open the case whose store is at ``url`` (default: ``REDTHREAD_STORE`` or embedded SQLite)."""
+    return Case(open_store(url))
