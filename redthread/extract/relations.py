@@ -67,6 +67,7 @@ ENDS: dict[str, tuple[str, str]] = {
     "Employment": ("employee", "employer"),
     "Family": ("person", "relative"),
     "Associate": ("person", "associate"),
+    "UnknownLink": ("subject", "object"),
     "Representation": ("agent", "client"),
     "Payment": ("payer", "beneficiary"),
     "EconomicActivity": ("sender", "receiver"),
@@ -413,7 +414,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
     )
     works = re.compile(
         r"\s*,?\s*(?:who\s+)?(?:had\s+|has\s+)?(?P<when>previously\s+|formerly\s+|once\s+|still\s+|now\s+|currently\s+|later\s+)?"
-        r"(?P<verb>works|worked|has worked|had worked|is employed|was employed|was hired)\s+(?:\w+\s+)?(?:at|for|by|with)\s+(?:the\s+)?",
+        r"(?P<verb>works|worked|has worked|had worked|is employed|was employed|was hired)\s+(?:\w+\s+)?(?:at|for|by)\s+(?:the\s+)?",
         re.IGNORECASE,
     )
     return person_org, org_person, verb, works, by
