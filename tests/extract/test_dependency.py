@@ -14,7 +14,21 @@ from redthread.extract.mentions import Mention
 from redthread.extract.parties import Party
 from redthread.extract.relations import Relation
 from redthread.extract.rules import fit_ranges
-from tests.extract.test_phrasings import relations
+from redthread.extract import extract_text
+from redthread.extract.relations import ENDS as EDGE_ENDS
+
+
+def relations(text: str) -> list[tuple[str, list[str], dict]]:
+    """(schema, [names of its ends in FtM's order], properties) of every edge extracted from ``text``."""
+    r = extract_text(text, doc_id="s", dataset="t")
+    names = {e["id"]: (e["properties"].get("name") or ["?"])[0] for e in r.entities}
+    out = []
+    for e in r.entities:
+        if e["schema"] not in EDGE_ENDS:
+            continue
+        p = e["properties"]
+        out.append((e["schema"], [names[p[k][0]] for k in EDGE_ENDS[e["schema"]] if k and k in p], p))
+    return out
 
 
 def _has(found: list, schema: str, ends: list[str]) -> bool:
