@@ -150,8 +150,12 @@ class _Sentence:
         return self.schema_of.get(m.party) == "Person"
 
     # -- from a token to the parties it names ---------------------------------------------------
-    def parties(self, tok: Any) -> list[Mention]:
-        """The mentions a role-filling token stands for: itself, its conjuncts and appositives, or a reference."""
+    def parties(self, tok: Any, conjuncts: bool = True) -> list[Mention]:
+        """The mentions a role-filling token stands for: itself, its conjuncts and appositives, or a reference.
+
+        ``conjuncts=False`` for the anchor of an appositive: in "A, the director of X, and B" only A is
+        the director, though B hangs on A as its conjunct.
+        """
         out: list[Mention] = []
         seen: set[int] = set()
         stack = [tok]
@@ -161,12 +165,18 @@ class _Sentence:
                 continue
             seen.add(t.i)
             m = self.by_token.get(t.i)
+            if m is not None and m.reference and any(
+                c.dep_ == "appos" and c.i in self.by_token and not self.by_token[c.i].reference for c in t.children
+            ):
+                m = None  # "the firm, Foo LLC": the appositive names the party; the reference may be resolved wrongly
+                stack += [c for c in t.children if c.dep_ == "appos"]
+                continue
             if m is not None:
                 if all(x is not m for x in out):
                     out.append(m)
             else:
                 out += [r for r in self._reference(t) if all(x is not r for x in out)]
-            stack += [c for c in t.children if c.dep_ in ("conj", "appos")]
+            stack += [c for c in t.children if c.dep_ == "appos" or (c.dep_ == "conj" and conjuncts)]
             # "Sumchenko, Hong Fan, and Lufeng" parse as a chain of conjuncts; a compound noun names its head
             stack += [c for c in t.children if c.dep_ == "compound" and c.i in self.by_token]
         return out
@@ -237,7 +247,7 @@ class _Sentence:
         args: dict[str, list[Any]] = defaultdict(list)
         subj: list[Any] = []
         if n.dep_ == "appos":
-            subj.append(n.head)
+            args["subj!"].append(n.head)  # the anchor alone, not its conjuncts
         subj += [c for c in n.children if c.dep_ == "appos"]
         head = n.head
         if n.dep_ == "attr" and head.lemma_ in COPULAS:
@@ -298,6 +308,8 @@ def _fill(sent: _Sentence, args: dict[str, list[Any]], roles: tuple[str, ...]) -
     for role in roles:
         for tok in args.get(role, ()):
             out += [m for m in sent.parties(tok) if all(x is not m for x in out)]
+        for tok in args.get(role + "!", ()):
+            out += [m for m in sent.parties(tok, conjuncts=False) if all(x is not m for x in out)]
     return out
 
 
@@ -316,6 +328,8 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
             continue
         if not found or sent.negated(tok):
             continue
+        if any(o.lemma_.lower() in _money() for o in args.get("obj", ())):
+            found = [f for f in found if f.schema != "EconomicActivity"]  # "received payments from": money, not goods
         for frame in found:
             sources = _fill(sent, args, frame.source)
             targets = _fill(sent, args, frame.target) if sources else []
@@ -323,6 +337,12 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
                 for t in targets:
                     if s.party != t.party:
                         yield frame, tok, s, t
+
+
+@cache
+def _money() -> frozenset[str]:
+    with FRAMES_PATH.open(encoding="utf-8") as fh:
+        return frozenset(yaml.safe_load(fh)["lists"].get("money_nouns", ()))
 
 
 _ORG_END = {"Ownership": "target", "Directorship": "target", "Employment": "target"}

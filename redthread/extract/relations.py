@@ -682,7 +682,10 @@ def _clean_goods(text: str) -> str:
 
 
 def _payment_only(goods: str) -> bool:
-    """The object of the verb is an amount of money and nothing else."""
+    """The object of the verb is an amount of money (or "payments", "funds") and nothing else."""
+    if re.fullmatch(r"\s*(?:the\s+|a\s+|several\s+|regular\s+|large\s+)?(?:payments?|funds?|money|cash|wire transfers?"
+                    r"|transfers?|loans?|proceeds|fees?)\s*", goods, re.IGNORECASE):
+        return True
     return bool(_money_in(goods)) and not _clean_goods(goods)
 
 

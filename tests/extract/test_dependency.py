@@ -70,6 +70,19 @@ def test_parse_relations(text: str, expected: list[tuple[str, list[str]]]) -> No
         assert _has(found, schema, ends), (schema, ends, found)
 
 
+def test_an_appositive_role_is_not_shared_by_the_next_conjunct() -> None:
+    """"A, the director of X, and B, a director of Y": B is no director of X."""
+    found = relations("The order names Irina Valko, the managing director of Saltmarsh Trading Ltd, "
+                      "and Mirek Hasel, a director of Kestrel Dynamics JSC.")
+    assert _has(found, "Directorship", ["Irina Valko", "Saltmarsh Trading Ltd"]), found
+    assert not _has(found, "Directorship", ["Mirek Hasel", "Saltmarsh Trading Ltd"]), found
+
+
+def test_payments_received_are_no_supply() -> None:
+    found = relations("Saltmarsh Trading Ltd received payments from Kestrel Dynamics JSC in 2023.")
+    assert not _has(found, "EconomicActivity", ["Kestrel Dynamics JSC", "Saltmarsh Trading Ltd"]), found
+
+
 @pytest.mark.parametrize("text", [
     "Irina Valko did not work with Mirek Hasel.",
     "Saltmarsh Trading Ltd denied that it supplied valves to Kestrel Dynamics JSC.",
