@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from redthread.extract import budget
+from redthread.extract import budget, nlp
 from redthread.extract.lexicon import lexicon
 from redthread.extract.mentions import Mention
 from redthread.extract.parties import Party
@@ -119,14 +119,6 @@ def frames() -> Frames:
     stems = sorted({w[:-1] if w.endswith(("e", "y")) and len(w) > 4 else w for w in words}, key=len, reverse=True)
     trigger = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
     return Frames(verbs, tuple(nouns), trigger)
-
-
-@cache
-def _parser() -> Any:
-    """spaCy with tagger, parser and lemmatizer (NER excluded: names come from mentions), loaded on first need."""
-    from redthread.extract.nlp import load
-
-    return load(exclude=["ner"])
 
 
 class _Sentence:
@@ -384,10 +376,9 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
             previous = inside
     if not jobs:
         return []
-    nlp = _parser()
     out: list[Relation] = []
     seen: set[tuple[str, int, int]] = set()
-    docs = nlp.pipe((text[a:b] for a, b, _, _ in jobs), batch_size=64)
+    docs = nlp.run((text[a:b] for a, b, _, _ in jobs), nlp.PARSE, batch_size=64)
     for (start, end, inside, previous), doc in zip(jobs, docs, strict=True):
         budget.check("reading the parse", start)
         sent = _Sentence(doc, start, inside, schema_of, previous)
