@@ -48,6 +48,8 @@ COLLECTIVE_ORG = frozenset({"company", "firm", "entity", "supplier", "business",
                             "front", "network", "intermediary", "exporter", "importer", "trader", "shell"})
 COLLECTIVE_PERSON = frozenset({"individual", "person", "people", "man", "woman", "national", "executive", "defendant"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "both": 2}
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,7 @@ class _Sentence:
         if low in ("its", "it"):
             return self._it(tok)
         if tok.pos_ in NOUN_POS and tok.tag_ in ("NNS", "NNPS") and any(
-            c.lower_ in ("these", "those", "both", "such", "two", "three", "four", "five", "all")
-            for c in tok.children
+            c.lower_ in ("these", "those", "such", "all") or c.lower_ in _NUMBERS for c in tok.children
         ):
             lemma = tok.lemma_.lower()
             if lemma in COLLECTIVE_ORG:
@@ -197,15 +198,21 @@ class _Sentence:
         return orgs[:1]  # the subject of the sentence before comes first in it, as a rule
 
     def _group(self, tok: Any, person: bool) -> list[Mention]:
-        """The parties of one kind listed just before a collective noun (two or more)."""
+        """The parties of one kind listed just before a collective noun (two or more; "three companies": the last three).
+
+        Public bodies are never among "these companies": they are the ones acting on them.
+        """
+        count = next((_NUMBERS[c.lower_] for c in tok.children if c.lower_ in _NUMBERS), None)
         before = [m for m in self.mentions if m.end <= self.start + tok.idx]
         for pool in (before, self.previous):
-            fit = [m for m in pool if self.is_person(m) == person and m.party >= 0]
             parties: dict[int, Mention] = {}
-            for m in fit:
-                parties.setdefault(m.party, m)
+            for m in reversed(pool):  # nearest first
+                kind = self.schema_of.get(m.party)
+                if (kind == "Person") == person and kind != "PublicBody":
+                    parties.setdefault(m.party, m)
             if len(parties) >= 2:
-                return list(parties.values())
+                group = list(parties.values())
+                return group[:count] if count and len(group) >= count else group
         return []
 
     # -- predicates and their arguments ---------------------------------------------------------
@@ -232,7 +239,7 @@ class _Sentence:
         for c in kids + [g for o in goods for g in o.children]:
             if c.dep_ in ("prep", "dative"):
                 for path, tok in _prep_paths(c):
-                    args["prep:" + path].append(tok)
+                    args["prep:" + path].append(anchor if anchor is not None and tok.lower_ in WH else tok)
         return args
 
     def noun_args(self, n: Any) -> dict[str, list[Any]]:
@@ -323,6 +330,8 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
         if any(o.lemma_.lower() in _money() for o in args.get("obj", ())):
             found = [f for f in found if f.schema != "EconomicActivity"]  # "received payments from": money, not goods
         for frame in found:
+            if frame.schema == "Associate" and not args.get("subj") and args.get("obj"):
+                args = {**args, "subj": args["obj"]}  # "X was affiliated with Y": a tie has no doer and no object
             sources = _fill(sent, args, frame.source)
             targets = _fill(sent, args, frame.target) if sources else []
             for s in sources:

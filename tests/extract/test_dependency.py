@@ -125,3 +125,13 @@ def test_frames_are_data() -> None:
 def test_nothing_to_parse_loads_no_parser() -> None:
     """A sentence with one party and no frame word is never parsed."""
     assert read_relations("Irina Valko lives in Riga.", [(0, 26)], [], [], []) == []
+
+
+def test_a_numbered_group_is_the_last_parties_listed() -> None:
+    """"three companies with which X was affiliated": the three companies named just before, not the agency."""
+    text = ("The Bureau of Industry and Security issued an order against Irina Valko, Saltmarsh Trading Ltd, "
+            "Tarn Metals LLC and Brisk Optics OOO, three companies with which Irina Valko was affiliated.")
+    found = relations(text)
+    for firm in ("Saltmarsh Trading Ltd", "Tarn Metals LLC", "Brisk Optics OOO"):
+        assert any(s in ("Associate", "UnknownLink") and set(e) == {"Irina Valko", firm} for s, e, _ in found), found
+    assert not any("Bureau of Industry and Security" in e and s == "UnknownLink" for s, e, _ in found), found
