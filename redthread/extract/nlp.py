@@ -28,7 +28,20 @@ LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "NORP"})
 @cache
 def pipeline() -> Any:
     """The spaCy ``Language`` with every component (the sentence recogniser stays off: sentences are ours)."""
-    return load(exclude=["senter"])
+    nlp = load(exclude=["senter"])
+    _split_dashes(nlp)
+    return nlp
+
+
+def _split_dashes(nlp: Any) -> None:
+    """Em and en dashes split tokens wherever they stand.
+
+    Legal and press texts glue them to quotes and words ('(“Skywind”)—three companies'); the default
+    infixes split a dash only between letters, leaving one token that hides a name and the noun after it.
+    """
+    from spacy.util import compile_infix_regex
+
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"[—–]"]).finditer
 
 
 def load(exclude: list[str]) -> Any:
