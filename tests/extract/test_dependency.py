@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from redthread.extract import extract_text
 from redthread.extract.dependency import frames, read_relations
 from redthread.extract.mentions import Mention
 from redthread.extract.parties import Party
+from redthread.extract.relations import ENDS as EDGE_ENDS
 from redthread.extract.relations import Relation
 from redthread.extract.rules import fit_ranges
-from redthread.extract import extract_text
-from redthread.extract.relations import ENDS as EDGE_ENDS
 
 
 def relations(text: str) -> list[tuple[str, list[str], dict]]:
@@ -135,3 +135,13 @@ def test_a_numbered_group_is_the_last_parties_listed() -> None:
     for firm in ("Saltmarsh Trading Ltd", "Tarn Metals LLC", "Brisk Optics OOO"):
         assert any(s in ("Associate", "UnknownLink") and set(e) == {"Irina Valko", firm} for s, e, _ in found), found
     assert not any("Bureau of Industry and Security" in e and s == "UnknownLink" for s, e, _ in found), found
+
+
+def test_the_appositive_head_is_its_last_noun() -> None:
+    """", a family firm in Bursa": the head is "firm" (a company), not the first word "family"."""
+    from redthread.extract.mentions import patterns
+
+    m = patterns().appositive.search(", a family firm in Bursa, delivered lathes")
+    assert m is not None and m.group("noun") == "firm"
+    m = patterns().appositive.search(", a Shenzhen-based supplier of drones")
+    assert m is not None and m.group("noun") == "supplier"
