@@ -145,3 +145,7 @@ def test_the_appositive_head_is_its_last_noun() -> None:
     assert m is not None and m.group("noun") == "firm"
     m = patterns().appositive.search(", a Shenzhen-based supplier of drones")
     assert m is not None and m.group("noun") == "supplier"
+    m = patterns().appositive.search(", a Chinese university closely linked to the military")
+    assert m is not None and m.group("noun") == "university"
+    # a list is no appositive: "A, the Foo airport and the company B"
+    assert patterns().appositive.search(", the Foo airport and the company Bar, which") is None
