@@ -58,6 +58,9 @@ CASES = [
     # "worked with" between two people: the rule's employment becomes an association once both are persons
     ("Irina Valko previously worked with Mr. Mirek Hasel.",
      [("Associate", ["Irina Valko", "Mirek Hasel"])]),
+    # a tie in the passive has no doer: its subject is one end
+    ("Volkov Avia JSC is closely tied to Borova Holding OAO.",
+     [("UnknownLink", ["Volkov Avia JSC", "Borova Holding OAO"])]),
     ("Saltmarsh Trading Ltd has worked with Kestrel Dynamics JSC since 2019.",
      [("UnknownLink", ["Saltmarsh Trading Ltd", "Kestrel Dynamics JSC"])]),
 ]
