@@ -82,7 +82,13 @@ class Patterns:
             r"(?:\b(?:" + "|".join(re.escape(t) for t in sorted(lex.person_titles, key=len, reverse=True))
             + r")\.?\s+)$"
         )
-        self.appositive = re.compile(r"^,\s+(?:a|an|the)\s+(?P<words>(?:[\w’'-]+\s+){0,5}?)(?P<noun>[\w-]+)\b")
+        # the appositive's head noun is the last word before a preposition, clause word or punctuation
+        # (", a family firm in Bursa" → firm, not family); ", the X airport and the company Y" is a list
+        self.appositive = re.compile(
+            r"^,\s+(?:a|an|the)\s+(?P<words>(?:(?!(?:and|or)\b)[\w’'-]+\s+){0,5}?)(?P<noun>(?!(?:and|or)\b)[\w-]+)"
+            r"(?=\s*[,.;:()\n]|\s*$|\s+(?:in|of|with|that|which|who|whose|from|for|at|on|to|based|registered"
+            r"|owned|controlled|run|linked|named|called|since|near|under|between|until|\w+ly)\b)"
+        )
         self.born = re.compile(r"^\s*(?:\(|,)?\s*(?:born|b\.|aged|\d{2},)", re.IGNORECASE)
         self.acronym = re.compile(r"^[A-Z][A-Z0-9&-]{1,9}$")
         self.name_seq = re.compile(rf"(?<![\w-]){NAME_SEQ}(?![\w-])")

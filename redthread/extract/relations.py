@@ -67,6 +67,7 @@ ENDS: dict[str, tuple[str, str]] = {
     "Employment": ("employee", "employer"),
     "Family": ("person", "relative"),
     "Associate": ("person", "associate"),
+    "UnknownLink": ("subject", "object"),
     "Representation": ("agent", "client"),
     "Payment": ("payer", "beneficiary"),
     "EconomicActivity": ("sender", "receiver"),
@@ -413,7 +414,7 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
     )
     works = re.compile(
         r"\s*,?\s*(?:who\s+)?(?:had\s+|has\s+)?(?P<when>previously\s+|formerly\s+|once\s+|still\s+|now\s+|currently\s+|later\s+)?"
-        r"(?P<verb>works|worked|has worked|had worked|is employed|was employed|was hired)\s+(?:\w+\s+)?(?:at|for|by|with)\s+(?:the\s+)?",
+        r"(?P<verb>works|worked|has worked|had worked|is employed|was employed|was hired)\s+(?:\w+\s+)?(?:at|for|by)\s+(?:the\s+)?",
         re.IGNORECASE,
     )
     return person_org, org_person, verb, works, by
@@ -681,7 +682,10 @@ def _clean_goods(text: str) -> str:
 
 
 def _payment_only(goods: str) -> bool:
-    """The object of the verb is an amount of money and nothing else."""
+    """The object of the verb is an amount of money (or "payments", "funds") and nothing else."""
+    if re.fullmatch(r"\s*(?:the\s+|a\s+|several\s+|regular\s+|large\s+)?(?:payments?|funds?|money|cash|wire transfers?"
+                    r"|transfers?|loans?|proceeds|fees?)\s*", goods, re.IGNORECASE):
+        return True
     return bool(_money_in(goods)) and not _clean_goods(goods)
 
 

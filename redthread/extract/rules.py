@@ -14,6 +14,7 @@ from pathlib import Path
 from redthread.extract import nlp, sanctions
 from redthread.extract.addresses import address_key, find_addresses
 from redthread.extract.budget import budget, check
+from redthread.extract.dependency import read_relations
 from redthread.extract.facts import add_facts
 from redthread.extract.mentions import Mention, find_mentions
 from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
@@ -56,9 +57,37 @@ class RulesBackend:
             offices, parties = _offices(text, sents, named, parties)
             relations = find_relations(text, sents, every) + offices + list(find_table_flows(text, every))
             relations += _listed_sanctions(text, every)
+            relations += read_relations(text, sents, every, parties, relations)
+            check("reading the parse")
+            relations = fit_ranges(relations, parties)
             addresses = find_addresses(text, sents, every)
             check("finding addresses")
             return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+
+
+#: Edges whose second end FtM ranges over organisations or assets: never a person.
+_ORGANISATION_ENDS = frozenset({"Ownership", "Control", "Directorship", "Employment"})
+
+
+def fit_ranges(relations: list[Relation], parties: list[Party]) -> list[Relation]:
+    """Relations whose ends fit FtM's ranges once every party has its document-wide type.
+
+    A rule decides on the words of one sentence, before the document has
+    typed its parties; "Y previously worked with X" reads like employment
+    until X turns out to be a person. An employment between two persons is
+    kept as their association; an ownership, control or directorship over a
+    person is dropped (FtM has no such edge).
+    """
+    schema_of = {p.index: p.schema for p in parties}
+    out: list[Relation] = []
+    for rel in relations:
+        if rel.target is not None and rel.schema in _ORGANISATION_ENDS and schema_of.get(rel.target.party) == "Person":
+            if rel.schema != "Employment" or schema_of.get(rel.source.party) != "Person":
+                continue
+            rel = Relation("Associate", rel.source, rel.target, rel.sentence, rel.rule + "+persons",
+                           {"relationship": ["colleague"]}, rel.confidence, rel.hedge)
+        out.append(rel)
+    return out
 
 
 def _listed_sanctions(text: str, mentions: list[Mention]) -> list[Relation]:

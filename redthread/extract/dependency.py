@@ -1,0 +1,412 @@
+"""Relations read from the dependency parse between two party mentions.
+
+The pattern rules in :mod:`redthread.extract.relations` know the words
+*between* two names; they miss the same fact as soon as a relative clause,
+a passive, an appositive or a list sits in the way. Here each candidate
+sentence is parsed and every predicate whose lemma is in ``frames.yaml``
+(verbs such as "supply", "procure", "work with"; nouns such as
+"subsidiary", "director", "front") gets its arguments by grammatical role:
+subject, object, "of"/possessor, and prepositional paths ("on behalf of",
+"as a front for"). Passives are undone ("was owned by X" = "X owned"),
+relative clauses and participles attach to the noun they modify,
+conjuncts and appositives share their head's role, "its" goes to the
+organisation the text is about, and a collective subject ("these
+companies") stands for the parties of that kind just listed.
+
+Only sentences with two parties (or one and a reference) and a word of the
+vocabulary are parsed, so the parser's cost stays proportional to the
+sentences that can carry a relation. The rules' findings win: a pair of
+parties the rules already relate gets nothing more from here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from redthread.extract import budget, nlp
+from redthread.extract.lexicon import lexicon
+from redthread.extract.mentions import Mention
+from redthread.extract.parties import Party
+from redthread.extract.relations import HEDGED_CONFIDENCE, Relation, _add_dates, _hedge
+
+FRAMES_PATH = Path(__file__).with_name("frames.yaml")
+#: Confidence of a relation read from the parse (the rules' is 0.8: their phrases are more specific).
+CONFIDENCE = 0.7
+WH = frozenset({"which", "that", "who", "whom", "whose"})
+COPULAS = frozenset({"be", "become", "remain"})
+DENIALS = frozenset({"deny", "dispute", "reject", "refute", "decline"})
+#: Nouns that, made plural with "these"/"those"/"both"/"the two", stand for the parties just listed.
+COLLECTIVE_ORG = frozenset({"company", "firm", "entity", "supplier", "business", "distributor", "manufacturer",
+                            "front", "network", "intermediary", "exporter", "importer", "trader", "shell"})
+COLLECTIVE_PERSON = frozenset({"individual", "person", "people", "man", "woman", "national", "executive", "defendant"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "both": 2}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One way a predicate expresses an edge: which roles fill the source and target ends."""
+
+    schema: str
+    lemmas: frozenset[str] | None  # None: any verb
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    parties_only: bool = False
+    noun: bool = False
+
+
+@dataclass(frozen=True)
+class Frames:
+    verbs: tuple[Frame, ...]
+    nouns: tuple[Frame, ...]
+    trigger: re.Pattern[str]  # a cheap test: could this sentence hold one of the predicates?
+
+    def for_verb(self, lemma: str) -> list[Frame]:
+        return [f for f in self.verbs if f.lemmas is None or lemma in f.lemmas]
+
+    def for_noun(self, keys: Iterable[str]) -> list[Frame]:
+        keys = set(keys)
+        return [f for f in self.nouns if f.lemmas is not None and f.lemmas & keys]
+
+
+def _expand(values: Iterable[str], lists: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        m = re.search(r"\{(\w+)\}", v)
+        if m:
+            out += [v.replace(m.group(0), w) for w in lists[m.group(1)]]
+        else:
+            out.append(v)
+    return out
+
+
+@cache
+def frames() -> Frames:
+    """The frames of ``frames.yaml`` plus the lexicon's roles (director/employment), compiled once."""
+    with FRAMES_PATH.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    lists: dict[str, list[str]] = data.get("lists", {})
+
+    def build(entry: dict[str, Any], noun: bool) -> Frame:
+        lemmas = _expand(entry["lemmas"], lists)
+        return Frame(
+            entry["schema"], None if lemmas == ["*"] else frozenset(w.lower() for w in lemmas),
+            tuple(_expand(entry["source"], lists)), tuple(_expand(entry["target"], lists)),
+            bool(entry.get("parties_only")), noun,
+        )
+
+    verbs = tuple(build(e, False) for e in data["verbs"])
+    nouns = [build(e, True) for e in data["nouns"]]
+    lex = lexicon()
+    director = frozenset(r.lower() for r in lex.director_roles)
+    employment = frozenset(r.lower() for r in lex.employment_roles) - director
+    nouns.append(Frame("Directorship", director, ("subj",), ("of",), noun=True))
+    nouns.append(Frame("Employment", employment, ("subj",), ("of", "prep:at", "prep:for"), noun=True))
+    words: set[str] = set()
+    for f in (*verbs, *nouns):
+        for lemma in f.lemmas or ():
+            words.add(lemma.split()[-1])
+        for role in f.source + f.target:
+            if role.startswith("prep:"):
+                words.update(w for w in role[5:].split() if len(w) > 3)
+    stems = sorted({w[:-1] if w.endswith(("e", "y")) and len(w) > 4 else w for w in words}, key=len, reverse=True)
+    trigger = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
+    return Frames(verbs, tuple(nouns), trigger)
+
+
+class _Sentence:
+    """One parsed sentence with its mentions mapped onto tokens."""
+
+    def __init__(self, doc: Any, start: int, mentions: list[Mention], schema_of: dict[int, str],
+                 previous: list[Mention]) -> None:
+        self.doc = doc
+        self.start = start
+        self.schema_of = schema_of
+        self.previous = previous  # mentions of the sentences before, nearest sentence last
+        self.by_token: dict[int, Mention] = {}
+        for m in mentions:
+            for tok in doc:
+                a = start + tok.idx
+                if m.start <= a < m.end:
+                    self.by_token.setdefault(tok.i, m)
+        self.mentions = mentions
+
+    def is_person(self, m: Mention) -> bool:
+        return self.schema_of.get(m.party) == "Person"
+
+    # -- from a token to the parties it names ---------------------------------------------------
+    def parties(self, tok: Any, conjuncts: bool = True) -> list[Mention]:
+        """The mentions a role-filling token stands for: itself, its conjuncts and appositives, or a reference.
+
+        ``conjuncts=False`` for the anchor of an appositive: in "A, the director of X, and B" only A is
+        the director, though B hangs on A as its conjunct.
+        """
+        out: list[Mention] = []
+        seen: set[int] = set()
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            if t.i in seen:
+                continue
+            seen.add(t.i)
+            m = self.by_token.get(t.i)
+            if m is not None and m.reference and any(
+                c.dep_ == "appos" and c.i in self.by_token and not self.by_token[c.i].reference for c in t.children
+            ):
+                m = None  # "the firm, Foo LLC": the appositive names the party; the reference may be resolved wrongly
+                stack += [c for c in t.children if c.dep_ == "appos"]
+                continue
+            if m is not None:
+                if all(x is not m for x in out):
+                    out.append(m)
+            else:
+                out += [r for r in self._reference(t) if all(x is not r for x in out)]
+            stack += [c for c in t.children if c.dep_ == "appos" or (c.dep_ == "conj" and conjuncts)]
+            # "Sumchenko, Hong Fan, and Lufeng" parse as a chain of conjuncts; a compound noun names its head
+            stack += [c for c in t.children if c.dep_ == "compound" and c.i in self.by_token]
+        return out
+
+    def _reference(self, tok: Any) -> list[Mention]:
+        low = tok.lower_
+        if low in ("its", "it"):
+            return self._it(tok)
+        if tok.pos_ in NOUN_POS and tok.tag_ in ("NNS", "NNPS") and any(
+            c.lower_ in ("these", "those", "such", "all") or c.lower_ in _NUMBERS for c in tok.children
+        ):
+            lemma = tok.lemma_.lower()
+            if lemma in COLLECTIVE_ORG:
+                return self._group(tok, person=False)
+            if lemma in COLLECTIVE_PERSON:
+                return self._group(tok, person=True)
+        return []
+
+    def _it(self, tok: Any) -> list[Mention]:
+        """"its"/"it": the first organisation named before it in this sentence, else in the nearest sentence before."""
+        here = [m for m in self.mentions if m.start < self.start + tok.idx and not self.is_person(m)]
+        if here:
+            return [here[0]]
+        orgs = [m for m in self.previous if not self.is_person(m)]
+        return orgs[:1]  # the subject of the sentence before comes first in it, as a rule
+
+    def _group(self, tok: Any, person: bool) -> list[Mention]:
+        """The parties of one kind listed just before a collective noun (two or more; "three companies": the last three).
+
+        Public bodies are never among "these companies": they are the ones acting on them.
+        """
+        count = next((_NUMBERS[c.lower_] for c in tok.children if c.lower_ in _NUMBERS), None)
+        before = [m for m in self.mentions if m.end <= self.start + tok.idx]
+        for pool in (before, self.previous):
+            parties: dict[int, Mention] = {}
+            for m in reversed(pool):  # nearest first
+                kind = self.schema_of.get(m.party)
+                if (kind == "Person") == person and kind != "PublicBody":
+                    parties.setdefault(m.party, m)
+            if len(parties) >= 2:
+                group = list(parties.values())
+                return group[:count] if count and len(group) >= count else group
+        return []
+
+    # -- predicates and their arguments ---------------------------------------------------------
+    def verb_args(self, v: Any) -> dict[str, list[Any]]:
+        args: dict[str, list[Any]] = defaultdict(list)
+        kids = list(v.children)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids) or (v.dep_ == "acl" and v.tag_ == "VBN")
+        subj = [c for c in kids if c.dep_ == "nsubj"]
+        obj = [c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        anchor = v.head if v.dep_ in ("relcl", "acl") else None
+        if anchor is not None:
+            subj = [anchor if c.lower_ in WH else c for c in subj]
+            obj = [anchor if c.lower_ in WH else c for c in obj]
+            if v.dep_ == "acl" and not subj and not obj:
+                (obj if passive else subj).append(anchor)  # "X, owned by Y" / "X, acting for Y"
+        if not subj and not passive and v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
+            subj = self.verb_args(v.head)["subj"]  # "X arranged the cargoes and acted as ..."
+        if passive:
+            subj = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        args["subj"] = subj
+        args["obj"] = obj
+        # the parser often hangs "for Y" on the goods ("procured gyroscopes for Y"): read it off the object too
+        goods = [c for c in kids if c.dep_ == "dobj" and c.i not in self.by_token]
+        for c in kids + [g for o in goods for g in o.children]:
+            if c.dep_ in ("prep", "dative"):
+                for path, tok in _prep_paths(c):
+                    args["prep:" + path].append(anchor if anchor is not None and tok.lower_ in WH else tok)
+        return args
+
+    def noun_args(self, n: Any) -> dict[str, list[Any]]:
+        args: dict[str, list[Any]] = defaultdict(list)
+        subj: list[Any] = []
+        if n.dep_ == "appos":
+            args["subj!"].append(n.head)  # the anchor alone, not its conjuncts
+        subj += [c for c in n.children if c.dep_ == "appos"]
+        head = n.head
+        if n.dep_ == "attr" and head.lemma_ in COPULAS:
+            subj += [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if n.dep_ == "nsubj" and head.lemma_ in COPULAS:
+            subj += [c for c in head.children if c.dep_ == "attr"]
+        if n.dep_ == "compound" and head.pos_ in NOUN_POS:
+            subj.append(head)  # "its CEO Jane Roe"
+        if n.dep_ == "pobj" and head.lower_ == "as" and head.head.pos_ in ("VERB", "AUX"):
+            subj += self.verb_args(head.head)["subj"]  # "served as director of Y"
+        args["subj"] = subj
+        args["of"] = [p for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                      if p.dep_ == "pobj"] + [c for c in n.children if c.dep_ == "poss"]
+        for c in n.children:
+            if c.dep_ == "prep":
+                for path, tok in _prep_paths(c):
+                    args["prep:" + path].append(tok)
+        return args
+
+    def negated(self, tok: Any) -> bool:
+        t = tok
+        for _ in range(6):
+            if any(c.dep_ == "neg" for c in t.children) or (t is not tok and t.lemma_ in DENIALS):
+                return True
+            if t.head is t:
+                return False
+            t = t.head
+        return False
+
+
+def _prep_paths(prep: Any) -> Iterator[tuple[str, Any]]:
+    """("on behalf of", Y) for "on behalf of Y"; ("as front for", Y) for "as a front for Y"; two levels deep."""
+    for pobj in prep.children:
+        if pobj.dep_ != "pobj":
+            continue
+        yield prep.lower_, pobj
+        for p2 in pobj.children:
+            if p2.dep_ == "prep":
+                for pobj2 in p2.children:
+                    if pobj2.dep_ == "pobj":
+                        yield f"{prep.lower_} {pobj.lemma_.lower()} {p2.lower_}", pobj2
+
+
+def _noun_keys(n: Any) -> list[str]:
+    """The lemma and the phrases ending in it ("general director", "sole shareholder")."""
+    mods = [c for c in n.children if c.dep_ in ("compound", "amod") and c.i < n.i]
+    words = [c.lower_ for c in mods] + [n.lemma_.lower()]
+    return [" ".join(words[i:]) for i in range(len(words))] + [n.lower_]
+
+
+def _role_text(n: Any) -> str:
+    mods = [c for c in n.children if c.dep_ in ("compound", "amod") and c.i < n.i and c.pos_ != "PROPN"]
+    return " ".join([c.text for c in mods] + [n.text])
+
+
+def _fill(sent: _Sentence, args: dict[str, list[Any]], roles: tuple[str, ...]) -> list[Mention]:
+    out: list[Mention] = []
+    for role in roles:
+        for tok in args.get(role, ()):
+            out += [m for m in sent.parties(tok) if all(x is not m for x in out)]
+        for tok in args.get(role + "!", ()):
+            out += [m for m in sent.parties(tok, conjuncts=False) if all(x is not m for x in out)]
+    return out
+
+
+def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]]:
+    fr = frames()
+    for tok in sent.doc:
+        if tok.i in sent.by_token:
+            continue  # a word of a name ("Industries", "Director" in a title) is no predicate
+        if tok.pos_ in ("VERB", "AUX"):
+            found = fr.for_verb(tok.lemma_.lower())
+            args = sent.verb_args(tok) if found else {}
+        elif tok.pos_ in NOUN_POS:
+            found = fr.for_noun(_noun_keys(tok))
+            args = sent.noun_args(tok) if found else {}
+        else:
+            continue
+        if not found or sent.negated(tok):
+            continue
+        if any(o.lemma_.lower() in _money() for o in args.get("obj", ())):
+            found = [f for f in found if f.schema != "EconomicActivity"]  # "received payments from": money, not goods
+        for frame in found:
+            if frame.schema == "Associate" and not args.get("subj") and args.get("obj"):
+                args = {**args, "subj": args["obj"]}  # "X was affiliated with Y": a tie has no doer and no object
+            sources = _fill(sent, args, frame.source)
+            targets = _fill(sent, args, frame.target) if sources else []
+            for s in sources:
+                for t in targets:
+                    if s.party != t.party:
+                        yield frame, tok, s, t
+
+
+@cache
+def _money() -> frozenset[str]:
+    with FRAMES_PATH.open(encoding="utf-8") as fh:
+        return frozenset(yaml.safe_load(fh)["lists"].get("money_nouns", ()))
+
+
+_ORG_END = {"Ownership": "target", "Directorship": "target", "Employment": "target"}
+
+
+def _fits(frame: Frame, sent: _Sentence, s: Mention, t: Mention) -> bool:
+    """The ends' kinds fit the schema: an asset or an employer is no person, a person is no subsidiary."""
+    if frame.schema in _ORG_END and sent.is_person(t):
+        return False
+    if frame.parties_only and sent.is_person(t):
+        return False
+    if frame.schema in ("Directorship", "Employment") and not sent.is_person(s):
+        return False
+    return True
+
+
+def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[Mention], parties: list[Party],
+                   known: list[Relation]) -> list[Relation]:
+    """Relations the parse shows between parties that the rules left unrelated."""
+    schema_of = {p.index: p.schema for p in parties}
+    related = {frozenset((r.source.party, r.target.party)) for r in known if r.target is not None}
+    ordered = sorted((m for m in mentions if m.party >= 0), key=lambda m: m.start)
+    fr = frames()
+    jobs: list[tuple[int, int, list[Mention], list[Mention]]] = []
+    previous: list[Mention] = []
+    idx = 0
+    for start, end in sentences:
+        inside: list[Mention] = []
+        while idx < len(ordered) and ordered[idx].start < end:
+            if ordered[idx].start >= start:
+                inside.append(ordered[idx])
+            idx += 1
+        sentence = text[start:end]
+        distinct = {m.party for m in inside}
+        refers = re.search(r"\b(?:its|it|these|those|both)\b", sentence, re.IGNORECASE)
+        if (len(distinct) >= 2 or (distinct and refers)) and fr.trigger.search(sentence):
+            jobs.append((start, end, inside, previous))
+        if inside:
+            previous = inside
+    if not jobs:
+        return []
+    out: list[Relation] = []
+    seen: set[tuple[str, int, int]] = set()
+    docs = nlp.run((text[a:b] for a, b, _, _ in jobs), nlp.PARSE, batch_size=64)
+    for (start, end, inside, previous), doc in zip(jobs, docs, strict=True):
+        budget.check("reading the parse", start)
+        sent = _Sentence(doc, start, inside, schema_of, previous)
+        for frame, pred, s, t in _candidates(sent):
+            schema = frame.schema
+            if schema == "Associate" and not (sent.is_person(s) and sent.is_person(t)):
+                schema = "UnknownLink"
+            k = (schema, s.party, t.party)
+            if k in seen or frozenset((s.party, t.party)) in related or not _fits(frame, sent, s, t):
+                continue
+            seen.add(k)
+            rel = Relation(schema, s, t, (start, end), f"parse:{pred.lemma_.lower()}", confidence=CONFIDENCE)
+            if frame.noun and schema in ("Directorship", "Employment"):
+                rel.add("role", _role_text(pred))
+            if schema == "UnknownLink":
+                rel.add("role", pred.lemma_.lower())
+            rel.hedge = _hedge(text[start:end])
+            if rel.hedge:
+                rel.confidence = HEDGED_CONFIDENCE
+            _add_dates(rel, text[start:end])
+            out.append(rel)
+    return out
