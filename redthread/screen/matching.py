@@ -155,7 +155,7 @@ def match_index(
     responses: dict[str, Any] = {}
     for name, record in records.items():
         found = index.search(record, algorithm=algorithm, limit=limit, cutoff=cutoff,
-                             datasets=datasets, exclude=exclude_entity_ids)
+                             datasets=datasets, exclude=exclude_entity_ids, threshold=threshold)
         query = dict(queries[name])
         query.setdefault("id", None)
         responses[name] = {
