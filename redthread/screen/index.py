@@ -361,11 +361,15 @@ class ScreeningIndex:
         exclude: set[str] | None = None,
         skip: int | None = None,
         threshold: float | None = None,
+        exclude_datasets: set[str] | None = None,
+        exclude_schemata: set[str] | None = None,
     ) -> list[Candidate]:
         """Score the blocked candidates of a query; best first.
 
         ``skip`` is the index of an entry never to return (the query's own
-        entry when cross-referencing the index against itself). Given the
+        entry when cross-referencing the index against itself). ``datasets``
+        keeps entities in any of them; ``exclude_datasets`` drops entities
+        found only in those; ``exclude_schemata`` drops those schemata. Given the
         ``threshold`` that makes a match, a scorer's costly second opinion is
         asked only where it can change that decision.
         """
@@ -381,6 +385,10 @@ class ScreeningIndex:
             if allowed is not None and schema not in allowed:
                 continue
             if datasets and not datasets.intersection(self.datasets[eidx]):
+                continue
+            if exclude_schemata and schema in exclude_schemata:
+                continue
+            if exclude_datasets and self.datasets[eidx] and exclude_datasets.issuperset(self.datasets[eidx]):
                 continue
             if exclude and self.ids[eidx] in exclude:
                 continue

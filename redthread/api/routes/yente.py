@@ -20,8 +20,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.api.deps import get_store, require_role
 from redthread.errors import InputError
+from redthread.screen.filters import MatchFilters
 from redthread.screen.index import index_for
-from redthread.screen.matching import ALL_DATASETS, query_record
+from redthread.screen.matching import ALL_DATASETS, POOL_LIMIT, query_record
 from redthread.screen.state import store_state
 from redthread.store import Store
 
@@ -70,28 +71,42 @@ def search(
     schema: str = Query("LegalEntity", description="FtM schema of what is looked for."),
     limit: int = Query(10, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000),
+    include_dataset: list[str] = Query([], description="Only entities in one of these datasets."),
+    exclude_dataset: list[str] = Query([], description="Leave out entities found only in these datasets."),
+    exclude_schema: list[str] = Query([], description="Leave out entities of these schemata (and narrower)."),
+    topics: list[str] = Query([], description="Only entities with one of these topics (e.g. sanction)."),
+    changed_since: str | None = Query(None, description="Only entities changed on or after this ISO date."),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
-    """Entities whose names resemble ``q`` (yente's ``SearchResponse``; best first)."""
+    """Entities whose names resemble ``q`` (yente's ``SearchResponse``; best first), filtered as yente's."""
     state = store_state(store)
     scope = None if dataset in ALL_DATASETS else dataset
     if scope is not None and scope not in state.datasets:
         raise HTTPException(status_code=404, detail=f"no dataset {dataset!r}; see GET /catalog")
     try:
         record = query_record("q", {"schema": schema, "properties": {"name": [q]}})
+        filters = MatchFilters.parse(include_dataset, exclude_dataset, exclude_schema, topics, changed_since)
     except InputError as err:
         raise HTTPException(status_code=400, detail=err.location_message()) from None
     index = index_for(store, scope, digest=state.digest)
-    found = index.search(record, limit=offset + limit, cutoff=0.3)
+    found = index.search(record, limit=POOL_LIMIT if filters.on_results else offset + limit, cutoff=0.3,
+                         **filters.index_kwargs())
     results = []
-    for cand in found[offset:offset + limit]:
+    for cand in found:
         ent = state.entity(store, cand.id) or {}
+        listing = state.status(store).of(cand.id)
+        props = dict(ent.get("properties", {}))
+        topics_all = list(dict.fromkeys([str(t) for t in props.get("topics", [])] + listing["topics"]))
+        if topics_all:
+            props["topics"] = topics_all
         results.append({
             "id": cand.id, "caption": ent.get("caption", cand.caption), "schema": cand.schema,
-            "properties": ent.get("properties", {}), "datasets": ent.get("datasets", list(cand.datasets)),
-            "referents": ent.get("referents", []), "target": bool(state.status(store).of(cand.id)["topics"]),
+            "properties": props, "datasets": ent.get("datasets", list(cand.datasets)),
+            "referents": ent.get("referents", []), "target": bool(listing["topics"]),
             "first_seen": ent.get("first_seen"), "last_seen": ent.get("last_seen"),
             "last_change": ent.get("last_seen"),
         })
-    return {"limit": limit, "offset": offset, "total": {"value": len(found), "relation": "eq"},
-            "results": results, "facets": {}}
+    if filters.on_results:
+        results = [r for r in results if filters.keeps(r)]
+    return {"limit": limit, "offset": offset, "total": {"value": len(results), "relation": "eq"},
+            "results": results[offset:offset + limit], "facets": {}}
