@@ -9,7 +9,9 @@
   store answers.
 
 The entity route (``/entities/{id}``) keeps redthread's profile shape for our
-UI (see :mod:`redthread.api.routes.entities`).
+UI (see :mod:`redthread.api.routes.entities`); with yente's ``nested``
+parameter it answers yente's ``EntityResponse`` instead (:func:`yente_entity`),
+which is what nomenklatura's YenteEnricher reads on ``expand``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from followthemoney import model
 
 from redthread.api.deps import get_store, require_role
 from redthread.errors import InputError
@@ -51,6 +54,57 @@ def readyz(store: Store = Depends(get_store)) -> dict[str, str]:
 def _dataset_model(name: str, title: str, version: str, children: list[str]) -> dict[str, Any]:
     return {"name": name, "title": title, "summary": None, "url": None, "load": True, "entities_url": None,
             "version": version, "index_version": version, "index_current": True, "children": children}
+
+
+def _entity_body(ent: dict[str, Any]) -> dict[str, Any]:
+    return {"id": ent["id"], "caption": ent.get("caption") or ent["id"], "schema": ent["schema"],
+            "properties": {k: list(v) for k, v in ent.get("properties", {}).items()},
+            "datasets": list(ent.get("datasets", [])), "referents": list(ent.get("referents", [])),
+            "target": False, "first_seen": ent.get("first_seen"), "last_seen": ent.get("last_seen"),
+            "last_change": ent.get("last_seen")}
+
+
+def yente_entity(store: Store, entity_id: str, nested: bool) -> dict[str, Any] | None:
+    """One entity as yente's ``EntityResponse``; ``nested``: its neighbours inline, one level deep.
+
+    Outgoing references (an ownership's owner) become the referenced entity;
+    incoming ones (the ownerships and sanctions pointing here) are listed
+    under the reverse property (``ownershipAsset``, ``sanctions``), each
+    with this entity's id left as a plain id, as yente does.
+    """
+    ent = store.entity(entity_id)
+    if ent is None:
+        return None
+    state = store_state(store)
+    body = _entity_body(ent)
+    listing = state.status(store).of(str(ent["id"]))
+    topics = list(dict.fromkeys([str(t) for t in body["properties"].get("topics", [])] + listing["topics"]))
+    if topics:
+        body["properties"]["topics"] = topics
+    body["target"] = any(t.startswith("sanction") for t in topics)
+    if not nested:
+        return body
+    schema = model.get(ent["schema"])
+    for name, values in list(body["properties"].items()):
+        prop = schema.get(name) if schema else None
+        if prop is None or prop.type.name != "entity":
+            continue
+        inline: list[Any] = []
+        for value in values:
+            other = store.entity(str(value))
+            inline.append(_entity_body(other) if other else value)
+        body["properties"][name] = inline
+    seen: set[str] = set()
+    for stmt in store.referencing(str(ent["id"])):
+        other_schema = model.get(stmt.schema)
+        prop = other_schema.get(stmt.prop) if other_schema else None
+        if prop is None or prop.reverse is None or stmt.entity_id in seen:
+            continue
+        seen.add(stmt.entity_id)
+        other = store.entity(stmt.entity_id)
+        if other is not None:
+            body["properties"].setdefault(prop.reverse.name, []).append(_entity_body(other))
+    return body
 
 
 @router.get("/catalog", dependencies=[require_role("viewer")])
