@@ -50,6 +50,10 @@ MAX_DF_DELETION = 2_000
 CANDIDATE_NAMES = 30
 #: Names whose blocking weight is below this share of the best are skipped.
 RELATIVE_FLOOR = 0.3
+#: ... except the best few, whatever their weight: a one-letter slip in the
+#: only distinctive word ("Gasprom") shares few keys with the query, and an
+#: exact namesake elsewhere in the list must not push it out unscored.
+MIN_KEPT = 8
 #: Tokens up to this length get deletion keys (longer ones have head, tail,
 #: letter-set and ends keys).
 SHORT_TOKEN = 8
@@ -343,6 +347,7 @@ class ScreeningIndex:
         # Names sharing much less key weight than the best one are not worth
         # a full comparison.
         keep = weight[order] >= weight[order[0]] * RELATIVE_FLOOR
+        keep[:MIN_KEPT] = True
         top: np.ndarray = names[order[keep]]
         return top
 
@@ -356,16 +361,23 @@ class ScreeningIndex:
         datasets: set[str] | None = None,
         exclude: set[str] | None = None,
         skip: int | None = None,
+        threshold: float | None = None,
+        exclude_datasets: set[str] | None = None,
+        exclude_schemata: set[str] | None = None,
     ) -> list[Candidate]:
         """Score the blocked candidates of a query; best first.
 
         ``skip`` is the index of an entry never to return (the query's own
-        entry when cross-referencing the index against itself).
+        entry when cross-referencing the index against itself). ``datasets``
+        keeps entities in any of them; ``exclude_datasets`` drops entities
+        found only in those; ``exclude_schemata`` drops those schemata. Given the
+        ``threshold`` that makes a match, a scorer's costly second opinion is
+        asked only where it can change that decision.
         """
         scorer = get_scorer(algorithm)
         qschema = model.get(query.schema)
         allowed = {s.name for s in qschema.matchable_schemata} | {qschema.name} if qschema else None
-        deep = getattr(scorer, "second_opinion", False)
+        deep = hasattr(scorer, "refine")
         scored: list[tuple[int, str, Score, Record]] = []
         for eidx in self.candidates(query, skip=skip):
             if eidx == skip:
@@ -375,18 +387,22 @@ class ScreeningIndex:
                 continue
             if datasets and not datasets.intersection(self.datasets[eidx]):
                 continue
+            if exclude_schemata and schema in exclude_schemata:
+                continue
+            if exclude_datasets and self.datasets[eidx] and exclude_datasets.issuperset(self.datasets[eidx]):
+                continue
             if exclude and self.ids[eidx] in exclude:
                 continue
             rec = self.record(eidx)
-            score = cast(Any, scorer).score(query, rec, second_opinion=False) if deep else scorer.score(query, rec)
+            score = cast(Any, scorer).first_opinion(query, rec) if deep else scorer.score(query, rec)
             scored.append((eidx, schema, score, rec))
         if deep and scored:
             # The costly second opinion only for the best few by blocking
             # rank and by the first score: bounded work per query.
             by_score = sorted(range(len(scored)), key=lambda k: -scored[k][2].score)[:SECOND_OPINION_BEST]
             for k in sorted(set(range(min(len(scored), SECOND_OPINION_BLOCKED))) | set(by_score)):
-                eidx, schema, _, rec = scored[k]
-                scored[k] = (eidx, schema, scorer.score(query, rec), rec)
+                eidx, schema, first, rec = scored[k]
+                scored[k] = (eidx, schema, cast(Any, scorer).refine(query, rec, first, threshold), rec)
         results = [Candidate(eidx, self.ids[eidx], schema, self.captions[eidx], self.datasets[eidx], score)
                    for eidx, schema, score, _ in scored if score.score > cutoff and score.score > 0]
         results.sort(key=lambda c: (-c.score.score, c.id))

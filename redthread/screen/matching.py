@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from redthread.errors import BadQuery, InputError, UnknownInput
+from redthread.screen.filters import NO_FILTERS, MatchFilters
 from redthread.screen.index import Candidate, ScreeningIndex, index_for
 from redthread.screen.record import Record, make_record
 from redthread.screen.scorers import DEFAULT, get_scorer, scorers
@@ -33,6 +34,8 @@ from redthread.store import Store
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
+#: Results scored before the topic and change-date filters cut (every blocked candidate, in practice).
+POOL_LIMIT = 500
 #: Dataset names that mean "everything in the store" (yente's collection names).
 ALL_DATASETS = {"default", "all", "sanctions", ""}
 #: Properties that carry a name to screen.
@@ -142,6 +145,7 @@ def match_index(
     datasets: set[str] | None = None,
     exclude_entity_ids: set[str] | None = None,
     state: StoreState | None = None,
+    filters: MatchFilters = NO_FILTERS,
 ) -> dict[str, Any]:
     """Run yente-shaped queries against a prepared index (see :func:`match`)."""
     if "queries" in queries and isinstance(queries["queries"], Mapping):
@@ -154,15 +158,21 @@ def match_index(
     records = {name: query_record(name, q) for name, q in queries.items()}
     responses: dict[str, Any] = {}
     for name, record in records.items():
-        found = index.search(record, algorithm=algorithm, limit=limit, cutoff=cutoff,
-                             datasets=datasets, exclude=exclude_entity_ids)
+        kwargs = filters.index_kwargs()
+        if datasets:
+            kwargs["datasets"] = datasets & kwargs["datasets"] if kwargs["datasets"] else datasets
+        found = index.search(record, algorithm=algorithm, limit=POOL_LIMIT if filters.on_results else limit,
+                             cutoff=cutoff, exclude=exclude_entity_ids, threshold=threshold, **kwargs)
+        results = [result_body(c, threshold, store, state) for c in found]
+        if filters.on_results:
+            results = [r for r in results if filters.keeps(r)][:limit]
         query = dict(queries[name])
         query.setdefault("id", None)
         responses[name] = {
             "status": 200,
-            "results": [result_body(c, threshold, store, state) for c in found],
+            "results": results,
             # yente counts the matches, not the results returned.
-            "total": {"value": sum(1 for c in found if c.score.score >= threshold), "relation": "eq"},
+            "total": {"value": sum(1 for r in results if r["match"]), "relation": "eq"},
             "query": query,
         }
     return {"responses": responses, "matcher": matcher_info(algorithm), "limit": limit}
@@ -178,13 +188,15 @@ def match(
     algorithm: str = DEFAULT,
     cutoff: float = 0.0,
     exclude_entity_ids: set[str] | None = None,
+    filters: MatchFilters = NO_FILTERS,
 ) -> dict[str, Any]:
     """Match yente query examples against a store; returns yente's /match body.
 
     ``queries`` is the request's ``queries`` object (or the whole request
     body). ``dataset`` limits candidates to one dataset (``default``/``all``
     or None: everything). Results scoring at or below ``cutoff`` are left out (as yente);
-    ``match`` is true at or above ``threshold``. Bad queries raise
+    ``match`` is true at or above ``threshold``. ``filters`` are yente's
+    dataset, schema, topic and change-date filters. Bad queries raise
     ``InputError`` naming the query and field.
     """
     scope = None if dataset is None or dataset in ALL_DATASETS else dataset
@@ -194,4 +206,4 @@ def match(
         raise UnknownInput(f"no dataset {scope!r} in the store; see `redthread datasets`", field="dataset")
     index = index_for(store, scope, digest=state.digest)
     return match_index(index, queries, store=store, threshold=threshold, limit=limit, algorithm=algorithm,
-                       cutoff=cutoff, exclude_entity_ids=exclude_entity_ids, state=state)
+                       cutoff=cutoff, exclude_entity_ids=exclude_entity_ids, state=state, filters=filters)

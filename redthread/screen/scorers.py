@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from rapidfuzz.distance import OSA
+
 from redthread.errors import RedthreadError
-from redthread.screen.compare import NameMatch, compare_names
+from redthread.screen.compare import NameMatch, compare_names, token_similarity
+from redthread.screen.names import PERSON, NameForm, skeleton
 from redthread.screen.record import EXCLUSIVE_IDS, Record
 from redthread.screen.symbolic import org_classes, symbolic_score
 
@@ -168,6 +171,81 @@ SETTLED = 0.97
 #: it, it matches on what our analysis knows to be weak evidence (a place and
 #: a trade word shared by two Chinese companies, a shared family name).
 SYMBOLIC_CONFIDENT = 0.8
+#: Between this and :data:`SYMBOLIC_CONFIDENT` the symbolic opinion counts
+#: only when the two names also share a distinctive word (see
+#: :func:`shares_core_word`): then a nickname, a transliteration or a
+#: dropped word explains the rest, and the opinion is not resting on a place
+#: and a trade word alone.
+SYMBOLIC_FLOOR = 0.7
+#: How alike two core words must be to count as shared: for organisation
+#: words by :func:`token_similarity` (one slip), for person names also by
+#: plain edit similarity with the same first letter (transliterations
+#: differ in more than one letter: Sergejs / Sergey).
+CORE_WORD_SIMILARITY = 0.8
+PERSON_WORD_SIMILARITY = 0.7
+
+
+def _core(form: NameForm) -> list[str]:
+    """Core words that can carry a name: three letters for persons (Kim, Ali), four for firms (not BAE)."""
+    shortest = 3 if form.kind == PERSON else 4
+    return [t for t in form.core if len(t) >= shortest and not t.isdigit()]
+
+
+def _org_covered(short: list[str], long: list[str]) -> bool:
+    """Every core word of the shorter organisation name is (nearly) a word of the longer one."""
+    longs = [(t, skeleton(t)) for t in long]
+    return all(any(token_similarity(t, skeleton(t), c, cs, False) >= CORE_WORD_SIMILARITY for c, cs in longs)
+               for t in short)
+
+
+def _person_word_meets(t: str, c: str) -> bool:
+    """Same word, or a spelling variant that keeps the first letter (Hassan is not Ghassan)."""
+    if token_similarity(t, skeleton(t), c, skeleton(c), True) >= CORE_WORD_SIMILARITY:
+        return True
+    return t[0] == c[0] and OSA.normalized_similarity(t, c) >= PERSON_WORD_SIMILARITY
+
+
+def _person_shared(qwords: list[str], cwords: list[str]) -> int:
+    """How many query name words meet a different candidate name word."""
+    free = list(cwords)
+    shared = 0
+    for t in qwords:
+        hit = next((c for c in free if _person_word_meets(t, c)), None)
+        if hit is not None:
+            free.remove(hit)
+            shared += 1
+    return shared
+
+
+def shares_core_word(query: Record, cand: Record) -> bool:
+    """Whether the two names agree on enough distinctive words for a middling symbolic score to count.
+
+    Core words are what is left of a name without legal forms, generic trade
+    words and particles. Organisations: every core word of the name with
+    fewer of them is (nearly) a word of the other — two firms that share a
+    place and a trade word but not their own word do not pass. Persons: at
+    least two words meet (a shared family name alone does not pass), or the
+    query is a single word that meets one. Chinese organisation names are
+    left out (their leading place name is core; two companies in one city
+    share it).
+    """
+    for qn in query.names:
+        qwords = _core(qn)
+        if not qwords or (qn.cjk and qn.kind != PERSON):
+            continue
+        for cn in cand.names:
+            cwords = _core(cn)
+            if not cwords or (cn.cjk and cn.kind != PERSON):
+                continue
+            if qn.kind == PERSON:
+                if _person_shared(qwords, cwords) >= min(2, len(qwords)):
+                    return True
+            elif len(qwords) <= len(cwords):
+                if _org_covered(qwords, cwords):
+                    return True
+            elif _org_covered(cwords, qwords):
+                return True
+    return False
 
 
 def _name_parts_swapped(query: Record, cand: Record) -> bool:
@@ -201,24 +279,34 @@ class RedthreadV2(RedthreadV1):
     BIRTH_DATE_MISMATCH = 0.6
     LEGAL_FORM_MISMATCH = 0.68
     NAME_PARTS_SWAPPED = 0.6
-    #: The index may ask for a score without the symbolic opinion first
-    #: (``second_opinion=False``) and then again for its best candidates.
-    second_opinion = True
+    #: The index asks for :meth:`first_opinion` of every candidate, then
+    #: :meth:`refine` for its best few.
 
     def score(self, query: Record, cand: Record, second_opinion: bool = True) -> Score:
+        first = self.first_opinion(query, cand)
+        return self.refine(query, cand, first) if second_opinion else first
+
+    def first_opinion(self, query: Record, cand: Record) -> Score:
+        """Our own name comparison, weighed with the evidence (no symbolic opinion)."""
         base = super().score(query, cand)
-        name = base.features["name"]
         features = dict(base.features)
         expl = dict(base.explanations)
-        best = name
-        if second_opinion and name < SETTLED:
-            sym, detail = symbolic_score(query.schema, query.name_props, cand.schema, cand.name_props)
-            if sym > name and sym >= SYMBOLIC_CONFIDENT:
-                best = sym
-                features["name_symbolic"] = round(sym, 4)
-                expl["name_symbolic"] = {"detail": detail}
-        # The evidence found by v1 (its features), weighed again on the better name score.
-        score = best
+        features.pop("legal_form_mismatch", None)
+        expl.pop("legal_form_mismatch", None)
+        if query.schema != "Person" and cand.schema != "Person":
+            q_cls = frozenset().union(*(org_classes(n.text) for n in query.names))
+            c_cls = frozenset().union(*(org_classes(n.text) for n in cand.names))
+            if q_cls and c_cls and not q_cls & c_cls:
+                features["legal_form_mismatch"] = 1.0
+                expl["legal_form_mismatch"] = {"query": sorted(q_cls), "candidate": sorted(c_cls)}
+        if _name_parts_swapped(query, cand):
+            features["name_parts_swapped"] = 1.0
+            expl["name_parts_swapped"] = {"query": query.parts, "candidate": cand.parts}
+        return Score(self.weigh(features["name"], features), features, expl)
+
+    def weigh(self, name: float, features: dict[str, float]) -> float:
+        """The overall score of a name score, given the evidence found (the features)."""
+        score = name
         if "identifier_match" in features:
             score = max(score, 0.95) if score >= 0.5 else max(score, 0.85)
         elif "identifier_mismatch" in features:
@@ -229,20 +317,32 @@ class RedthreadV2(RedthreadV1):
             score *= self.BIRTH_DATE_MISMATCH
         if features.get("country_mismatch"):
             score *= 0.9
-        features.pop("legal_form_mismatch", None)
-        expl.pop("legal_form_mismatch", None)
-        if query.schema != "Person" and cand.schema != "Person":
-            q_cls = frozenset().union(*(org_classes(n.text) for n in query.names))
-            c_cls = frozenset().union(*(org_classes(n.text) for n in cand.names))
-            if q_cls and c_cls and not q_cls & c_cls:
-                features["legal_form_mismatch"] = 1.0
-                expl["legal_form_mismatch"] = {"query": sorted(q_cls), "candidate": sorted(c_cls)}
-                score *= self.LEGAL_FORM_MISMATCH
-        if _name_parts_swapped(query, cand):
-            features["name_parts_swapped"] = 1.0
-            expl["name_parts_swapped"] = {"query": query.parts, "candidate": cand.parts}
+        if features.get("legal_form_mismatch"):
+            score *= self.LEGAL_FORM_MISMATCH
+        if features.get("name_parts_swapped"):
             score *= self.NAME_PARTS_SWAPPED
-        return Score(round(min(score, 1.0), 4), features, expl)
+        return round(min(score, 1.0), 4)
+
+    def refine(self, query: Record, cand: Record, first: Score, threshold: float | None = None) -> Score:
+        """The first opinion, with the symbolic second opinion where it can matter.
+
+        The symbolic matcher is asked only when our name score is not settled
+        and, given a ``threshold``, only when its answer can change the
+        decision: the first opinion is not already a match, and a perfect
+        name with the same evidence would be one.
+        """
+        name = first.features["name"]
+        if name >= SETTLED:
+            return first
+        if threshold is not None and (first.score >= threshold or self.weigh(1.0, first.features) < threshold):
+            return first
+        sym, detail = symbolic_score(query.schema, query.name_props, cand.schema, cand.name_props)
+        if not (sym > name and (sym >= SYMBOLIC_CONFIDENT
+                                or (sym >= SYMBOLIC_FLOOR and shares_core_word(query, cand)))):
+            return first
+        features = {**first.features, "name_symbolic": round(sym, 4)}
+        expl = {**first.explanations, "name_symbolic": {"detail": detail}}
+        return Score(self.weigh(sym, features), features, expl)
 
 
 register(RedthreadV1())

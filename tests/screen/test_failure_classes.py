@@ -142,3 +142,59 @@ def test_a_hesitant_symbolic_opinion_does_not_overrule() -> None:
     s = get_scorer(DEFAULT).score(make_record("Company", {"name": ["Heron Zyxsel Investments S.A."]}),
                                   make_record("Company", {"name": ["Heron Fordven Investments S.A."]}))
     assert s.score < THRESHOLD and "name_symbolic" not in s.features
+
+
+@pytest.mark.parametrize(("schema", "query", "cand"), [
+    # a one-word query against the name with a regional suffix and a legal form
+    ("Company", "kappelwerk", "KAPPELWERK EUROPE Sp. z o.o."),
+    ("Company", "Nordwind", "NORDWIND POLSKA Sp. z o.o."),
+    # a dropped country qualifier
+    ("Company", "Halvorsen Bank (Luxembourg) AG", "Halvorsen Bank AG"),
+    # digits typed for letters in both words
+    ("Person", "I9or Markov1ch", "Igor Markovich"),
+])
+def test_middling_symbolic_opinion_counts_with_shared_words(schema: str, query: str, cand: str) -> None:
+    """logic-v2 says 0.7-0.8 and the names share their distinctive words: a match (it was not at the 0.8 bar)."""
+    s = get_scorer(DEFAULT).score(make_record(schema, {"name": [query]}), make_record(schema, {"name": [cand]}))
+    assert 0.7 <= s.features["name_symbolic"] < 0.8
+    assert s.score >= THRESHOLD
+
+
+def test_middling_symbolic_opinion_needs_more_than_a_family_name() -> None:
+    """Ghassan is not Hassan: a shared family name alone does not let a middling opinion through."""
+    s = get_scorer(DEFAULT).score(make_record("Person", {"name": ["Ghassan Al-Tamimi"]}),
+                                  make_record("Person", {"name": ["Hassan bin Khalid Al-Tamimi"]}))
+    assert s.score < THRESHOLD and "name_symbolic" not in s.features
+
+
+def test_a_slip_in_the_only_word_is_scored_beside_its_exact_namesake() -> None:
+    """Blocking keeps the best few names however little they share: 'Kestrelgas' beside an exact 'Kestrelgaz'."""
+    index = ScreeningIndex.build([
+        {"id": "exact", "schema": "Company", "properties": {"name": ["Kestrelgaz"]}},
+        {"id": "exact2", "schema": "Company", "properties": {"name": ["Kestrelgaz Holding PJSC"]}},
+        {"id": "slip", "schema": "Company", "properties": {"name": ["Kestrelgas JSC"]}},
+    ])
+    body = match_index(index, {"q": {"schema": "Company", "properties": {"name": ["OAO Kestrelgaz"]}}}, limit=10)
+    found = {r["id"]: r for r in body["responses"]["q"]["results"]}
+    assert found["slip"]["match"]
+
+
+def test_second_opinion_only_where_it_can_change_the_decision() -> None:
+    """Given the threshold, a candidate already matching, or held under it by evidence, is not asked again."""
+    scorer = get_scorer(DEFAULT)
+    q = make_record("Person", {"name": ["Bill Harrowgate"]})
+    c = make_record("Person", {"name": ["William Harrowgate"]})
+    first = scorer.first_opinion(q, c)  # type: ignore[attr-defined]
+    assert first.score < THRESHOLD
+    assert scorer.refine(q, c, first, THRESHOLD).score >= THRESHOLD  # type: ignore[attr-defined]
+    # Birth years disagree: even a perfect name stays under the bar.
+    qd = make_record("Person", {"name": ["Bill Harrowgate"], "birthDate": ["1950"]})
+    cd = make_record("Person", {"name": ["William Harrowgate"], "birthDate": ["1990"]})
+    held = scorer.first_opinion(qd, cd)  # type: ignore[attr-defined]
+    assert scorer.refine(qd, cd, held, THRESHOLD) is held  # type: ignore[attr-defined]
+    assert "name_symbolic" in scorer.refine(qd, cd, held).features  # type: ignore[attr-defined]
+    # Already a match: the decision cannot change.
+    q2 = make_record("Person", {"name": ["Harrowgate, William J."]})
+    done = scorer.first_opinion(q2, c)  # type: ignore[attr-defined]
+    assert THRESHOLD <= done.score and done.features["name"] < 0.97  # not settled, but a match
+    assert scorer.refine(q2, c, done, THRESHOLD) is done  # type: ignore[attr-defined]

@@ -149,3 +149,11 @@ def test_search_catalog_health_validate(client: TestClient) -> None:
     assert {"lists", "default", "sanctions"} <= {d.name for d in cat.datasets}
     assert StatusResponse.model_validate(client.get("/healthz").json()).status == "ok"
     assert StatusResponse.model_validate(client.get("/readyz").json()).status == "ok"
+
+
+def test_entity_validates_with_nested(client: TestClient) -> None:
+    for nested in ("false", "true"):
+        res = client.get("/entities/sl-beihai", params={"nested": nested})
+        assert res.status_code == 200, res.text
+        ent = EntityResponse.model_validate(res.json())
+        assert ent.id == "sl-beihai" and ent.target

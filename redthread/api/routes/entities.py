@@ -15,9 +15,19 @@ from redthread.store import Store
 router = APIRouter(tags=["entities"])
 
 
-@router.get("/entities/{entity_id}", response_model=ProfileOut, dependencies=[require_role("viewer")])
-def get_entity(entity_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
-    """An entity's profile: every value with its sources; links in and out."""
+@router.get("/entities/{entity_id}", response_model=ProfileOut | dict[str, Any],
+            dependencies=[require_role("viewer")])
+def get_entity(entity_id: str, store: Store = Depends(get_store),
+               nested: bool | None = Query(None, description="yente's EntityResponse instead of the profile "
+                                                            "(true: neighbours inline)")) -> dict[str, Any]:
+    """An entity's profile: every value with its sources; links in and out (yente's shape with ``nested``)."""
+    if nested is not None:
+        from redthread.api.routes.yente import yente_entity
+
+        body = yente_entity(store, entity_id, nested)
+        if body is None:
+            raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+        return body
     prof = profile(store, entity_id)
     if prof is None:
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")

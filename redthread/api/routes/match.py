@@ -17,8 +17,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from redthread.api.deps import get_store, require_role
+from redthread.errors import InputError
 from redthread.screen import algorithms as list_algorithms
 from redthread.screen import match as run_match
+from redthread.screen.filters import MatchFilters
 from redthread.screen.scorers import DEFAULT, scorers
 from redthread.store import Store
 
@@ -38,7 +40,8 @@ class EntityExample(BaseModel):
     """An FtM entity example (yente ``EntityExample``)."""
 
     id: str | None = None
-    schema_: str = Field("LegalEntity", alias="schema")
+    #: Required, as in yente: a query without a schema is refused (422).
+    schema_: str = Field(..., alias="schema")
     properties: dict[str, list[str] | str] = Field(default_factory=dict)
 
     model_config = {"populate_by_name": True}
@@ -48,6 +51,9 @@ class EntityMatchQuery(BaseModel):
     """yente's ``EntityMatchQuery``: named query examples."""
 
     queries: dict[str, EntityExample]
+    #: Scorer options (yente passes them to its algorithm). redthread's
+    #: scorers have none: any option is refused (400) rather than ignored.
+    config: dict[str, Any] = Field(default_factory=dict)
 
 
 def _algorithm(name: str) -> str:
@@ -67,9 +73,17 @@ def match(
     cutoff: float = Query(0.0, ge=0.0, le=1.0, description="Results scoring at or below are left out."),
     algorithm: str = Query(DEFAULT, description="Scoring algorithm (GET /algorithms)."),
     exclude_entity_ids: list[str] = Query([], description="Entity ids never to return."),
+    include_dataset: list[str] = Query([], description="Only entities in one of these datasets."),
+    exclude_dataset: list[str] = Query([], description="Leave out entities found only in these datasets."),
+    exclude_schema: list[str] = Query([], description="Leave out entities of these schemata (and narrower)."),
+    topics: list[str] = Query([], description="Only entities with one of these topics (e.g. sanction)."),
+    changed_since: str | None = Query(None, description="Only entities changed on or after this ISO date."),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
     """Match query entities against a dataset; yente's request and response shape."""
+    if body.config:
+        raise HTTPException(status_code=400, detail=f"unknown config option(s) {', '.join(sorted(body.config))}: "
+                            "redthread's scorers take no options")
     if len(body.queries) > MAX_QUERIES:
         raise HTTPException(status_code=413, detail=f"{len(body.queries)} queries in one request; "
                             f"send at most {MAX_QUERIES} per request")
@@ -80,9 +94,13 @@ def match(
                                     f"{prop!r}; at most {MAX_VALUES} per property")
     queries = {name: {"id": q.id, "schema": q.schema_, "properties": q.properties}
                for name, q in body.queries.items()}
+    try:
+        filters = MatchFilters.parse(include_dataset, exclude_dataset, exclude_schema, topics, changed_since)
+    except InputError as err:
+        raise HTTPException(status_code=400, detail=err.location_message()) from None
     return run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
                      algorithm=_algorithm(algorithm), cutoff=cutoff,
-                     exclude_entity_ids=set(exclude_entity_ids) or None)
+                     exclude_entity_ids=set(exclude_entity_ids) or None, filters=filters)
 
 
 @router.get("/algorithms", dependencies=[require_role("viewer")])

@@ -9,7 +9,9 @@
   store answers.
 
 The entity route (``/entities/{id}``) keeps redthread's profile shape for our
-UI (see :mod:`redthread.api.routes.entities`).
+UI (see :mod:`redthread.api.routes.entities`); with yente's ``nested``
+parameter it answers yente's ``EntityResponse`` instead (:func:`yente_entity`),
+which is what nomenklatura's YenteEnricher reads on ``expand``.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from followthemoney import model
 
 from redthread.api.deps import get_store, require_role
 from redthread.errors import InputError
+from redthread.screen.filters import MatchFilters
 from redthread.screen.index import index_for
-from redthread.screen.matching import ALL_DATASETS, query_record
+from redthread.screen.matching import ALL_DATASETS, POOL_LIMIT, query_record
 from redthread.screen.state import store_state
 from redthread.store import Store
 
@@ -52,6 +56,57 @@ def _dataset_model(name: str, title: str, version: str, children: list[str]) -> 
             "version": version, "index_version": version, "index_current": True, "children": children}
 
 
+def _entity_body(ent: dict[str, Any]) -> dict[str, Any]:
+    return {"id": ent["id"], "caption": ent.get("caption") or ent["id"], "schema": ent["schema"],
+            "properties": {k: list(v) for k, v in ent.get("properties", {}).items()},
+            "datasets": list(ent.get("datasets", [])), "referents": list(ent.get("referents", [])),
+            "target": False, "first_seen": ent.get("first_seen"), "last_seen": ent.get("last_seen"),
+            "last_change": ent.get("last_seen")}
+
+
+def yente_entity(store: Store, entity_id: str, nested: bool) -> dict[str, Any] | None:
+    """One entity as yente's ``EntityResponse``; ``nested``: its neighbours inline, one level deep.
+
+    Outgoing references (an ownership's owner) become the referenced entity;
+    incoming ones (the ownerships and sanctions pointing here) are listed
+    under the reverse property (``ownershipAsset``, ``sanctions``), each
+    with this entity's id left as a plain id, as yente does.
+    """
+    ent = store.entity(entity_id)
+    if ent is None:
+        return None
+    state = store_state(store)
+    body = _entity_body(ent)
+    listing = state.status(store).of(str(ent["id"]))
+    topics = list(dict.fromkeys([str(t) for t in body["properties"].get("topics", [])] + listing["topics"]))
+    if topics:
+        body["properties"]["topics"] = topics
+    body["target"] = any(t.startswith("sanction") for t in topics)
+    if not nested:
+        return body
+    schema = model.get(ent["schema"])
+    for name, values in list(body["properties"].items()):
+        prop = schema.get(name) if schema else None
+        if prop is None or prop.type.name != "entity":
+            continue
+        inline: list[Any] = []
+        for value in values:
+            other = store.entity(str(value))
+            inline.append(_entity_body(other) if other else value)
+        body["properties"][name] = inline
+    seen: set[str] = set()
+    for stmt in store.referencing(str(ent["id"])):
+        other_schema = model.get(stmt.schema)
+        prop = other_schema.get(stmt.prop) if other_schema else None
+        if prop is None or prop.reverse is None or stmt.entity_id in seen:
+            continue
+        seen.add(stmt.entity_id)
+        other = store.entity(stmt.entity_id)
+        if other is not None:
+            body["properties"].setdefault(prop.reverse.name, []).append(_entity_body(other))
+    return body
+
+
 @router.get("/catalog", dependencies=[require_role("viewer")])
 def catalog(store: Store = Depends(get_store)) -> dict[str, Any]:
     """Datasets as yente's ``DataCatalogModel``; versions are the store's content digest."""
@@ -70,28 +125,42 @@ def search(
     schema: str = Query("LegalEntity", description="FtM schema of what is looked for."),
     limit: int = Query(10, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000),
+    include_dataset: list[str] = Query([], description="Only entities in one of these datasets."),
+    exclude_dataset: list[str] = Query([], description="Leave out entities found only in these datasets."),
+    exclude_schema: list[str] = Query([], description="Leave out entities of these schemata (and narrower)."),
+    topics: list[str] = Query([], description="Only entities with one of these topics (e.g. sanction)."),
+    changed_since: str | None = Query(None, description="Only entities changed on or after this ISO date."),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
-    """Entities whose names resemble ``q`` (yente's ``SearchResponse``; best first)."""
+    """Entities whose names resemble ``q`` (yente's ``SearchResponse``; best first), filtered as yente's."""
     state = store_state(store)
     scope = None if dataset in ALL_DATASETS else dataset
     if scope is not None and scope not in state.datasets:
         raise HTTPException(status_code=404, detail=f"no dataset {dataset!r}; see GET /catalog")
     try:
         record = query_record("q", {"schema": schema, "properties": {"name": [q]}})
+        filters = MatchFilters.parse(include_dataset, exclude_dataset, exclude_schema, topics, changed_since)
     except InputError as err:
         raise HTTPException(status_code=400, detail=err.location_message()) from None
     index = index_for(store, scope, digest=state.digest)
-    found = index.search(record, limit=offset + limit, cutoff=0.3)
+    found = index.search(record, limit=POOL_LIMIT if filters.on_results else offset + limit, cutoff=0.3,
+                         **filters.index_kwargs())
     results = []
-    for cand in found[offset:offset + limit]:
+    for cand in found:
         ent = state.entity(store, cand.id) or {}
+        listing = state.status(store).of(cand.id)
+        props = dict(ent.get("properties", {}))
+        topics_all = list(dict.fromkeys([str(t) for t in props.get("topics", [])] + listing["topics"]))
+        if topics_all:
+            props["topics"] = topics_all
         results.append({
             "id": cand.id, "caption": ent.get("caption", cand.caption), "schema": cand.schema,
-            "properties": ent.get("properties", {}), "datasets": ent.get("datasets", list(cand.datasets)),
-            "referents": ent.get("referents", []), "target": bool(state.status(store).of(cand.id)["topics"]),
+            "properties": props, "datasets": ent.get("datasets", list(cand.datasets)),
+            "referents": ent.get("referents", []), "target": bool(listing["topics"]),
             "first_seen": ent.get("first_seen"), "last_seen": ent.get("last_seen"),
             "last_change": ent.get("last_seen"),
         })
-    return {"limit": limit, "offset": offset, "total": {"value": len(found), "relation": "eq"},
-            "results": results, "facets": {}}
+    if filters.on_results:
+        results = [r for r in results if filters.keeps(r)]
+    return {"limit": limit, "offset": offset, "total": {"value": len(results), "relation": "eq"},
+            "results": results[offset:offset + limit], "facets": {}}
