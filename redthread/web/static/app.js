@@ -113,10 +113,15 @@ async function entityPage(id) {
       p.type === "entity" ? entityLink(v.value, captions[v.value] || v.value) : h("span", { class: "value" }, v.value),
       h("details", { open: v.sources.length <= 2 }, h("summary", {}, `${v.sources.length} source(s)`), h("ul", { class: "sources" }, v.sources.map(sourceLine)))))))));
   // A link reads as a sentence: "receiver of brushless motors from Kowloon Bright (EconomicActivity)".
-  const links = prof.links.map((l) => h("li", {},
+  // A shipment read from an article is a claim with its sentence, never a "customs declaration".
+  const claimLine = (c) => h("div", { class: "claim" }, h("span", { class: "tag claim" }, "claimed"), " in ",
+    c.span ? h("a", { href: `#/document/${enc(c.source)}?span=${c.span[0]}-${c.span[1]}` }, c.source) : c.source,
+    c.quote ? h("blockquote", {}, c.quote) : null);
+  const links = prof.links.map((l) => h("li", { class: l.claimed ? "claimed-link" : "" },
     l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `),
     l.counterpart ? [entityLink(l.counterpart.id, l.counterpart.caption), h("span", { class: "muted" }, ` (${l.counterpart.prop}) · `), entityLink(l.id, l.caption)]
-      : entityLink(l.id, l.caption), ` (${l.schema || "?"})`));
+      : entityLink(l.id, l.caption), l.claimed ? " (shipment claimed in a document)" : ` (${l.schema || "?"})`,
+    l.claimed ? claimLine(l.claimed) : null));
   const flags = h("div", {}, h("p", { class: "muted" }, "…"));
   const own = h("div", {}, h("p", { class: "muted" }, "…"));
   const trade = h("div", {}, h("p", { class: "muted" }, "…"));
@@ -126,7 +131,8 @@ async function entityPage(id) {
     h("ul", {}, prof.members.map((m) => h("li", {}, h("code", {}, m))))) : null;
   const title = readableTitle(ent);
   main.replaceChildren(...[
-    h("h1", { id: "entity-title" }, title, " ", h("small", { class: "muted" }, ent.schema)),
+    h("h1", { id: "entity-title" }, title, " ", h("small", { class: "muted" },
+      ent.schema === "EconomicActivity" && (ent.properties.proof || []).length ? "shipment claimed in a document (not a customs record)" : ent.schema)),
     title !== ent.caption ? h("p", { class: "muted aka" }, `also written ${ent.caption}`) : null,
     statusBanner(eid),
     h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(eid)}` }, "Network graph"), " ",
