@@ -301,7 +301,9 @@ async function listPage(title, what, paths, render) {
 }
 
 async function timelinePage(id) {
-  await listPage(id ? `Timeline of ${id}` : "Timeline", "The timeline", ROUTES.timeline(id), (data) => {
+  // The party's readable name in the title, not its id.
+  const who = id ? await api(`/entities/${enc(id)}`).then((p) => (p.entity ? readableTitle(p.entity) : id), () => id) : null;
+  await listPage(id ? `Timeline of ${who}` : "Timeline", "The timeline", ROUTES.timeline(id), (data) => {
     const rows = rowsOf(data, "events", "timeline", "results");
     const events = rows.map((r) => ({ date: r.date || r.start || r.when, label: r.event || r.title || r.label || r.summary || r.prop || "" }));
     // The axis shows every event; the table a page at a time, filtered by kind or text.

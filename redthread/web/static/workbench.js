@@ -311,7 +311,7 @@ export async function impactPage(main) {
         for (const f of r.flags) { if (!kinds.has(f.rule)) kinds.set(f.rule, { f, n: 0 }); kinds.get(f.rule).n += 1; }
         const cap = r.capacity;
         return h("tr", {}, h("td", {}, i + 1), h("td", {}, entityLink(r.id, r.name)), h("td", {}, short(r.chpl_usd)), h("td", {}, short(r.value_usd)),
-          h("td", {}, cap && cap.supported_per_month ? `≈ ${Math.round(cap.supported_per_month).toLocaleString("en")} ${cap.product} (binds: ${cap.binding})` : h("span", { class: "muted" }, "give a bill of materials")),
+          h("td", {}, cap && cap.supported_per_month ? `≈ ${Math.round(cap.supported_per_month).toLocaleString("en")} ${cap.product} (binds: ${cap.binding})` : h("span", { class: "muted" }, cap ? "none of the bill's components" : "give a bill of materials")),
           h("td", {}, [...kinds.values()].map(({ f, n }) => h("div", {}, h("span", { class: `tag sev-${f.severity || ""}` }, f.title), n > 1 ? ` ×${n}` : ""))),
           h("td", { class: "why" }, h("ul", { class: "sources" },
             r.suppliers.map((x) => h("li", {}, "from ", entityLink(x.id, x.name), ` ${short(x.value_usd)} in ${x.records} record(s), largest ${x.largest_record || "?"}`)),
