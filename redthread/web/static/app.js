@@ -251,19 +251,25 @@ async function flowsPage() {
   const keys = by.split(",").filter(Boolean);
   const chpl = params.get("chpl_only") === "true";
   const top = params.get("top") || "50";
-  // Controls: two grouping dimensions, CHPL goods only, how many rows.
+  const from = params.get("from") || "", to = params.get("to") || "";
+  // Controls: two grouping dimensions, CHPL goods only, a date range, how many rows.
   const dimSelect = (name, value, blank) => h("select", { name }, blank ? h("option", { value: "" }, "(none)") : null,
     FLOW_DIMS.map((d) => h("option", { value: d, selected: d === value }, d.replace("_", " "))));
   const form = h("form", { id: "flow-controls", class: "edit-form", onsubmit: (ev) => {
     ev.preventDefault();
     const fd = new FormData(form);
     const dims = [fd.get("first"), fd.get("second")].filter(Boolean);
-    location.hash = `#/flows?by=${[...new Set(dims)].join(",")}&chpl_only=${fd.get("chpl") === "on"}&top=${fd.get("top")}`;
+    const range = ["from", "to"].filter((k) => fd.get(k)).map((k) => `&${k}=${fd.get(k)}`).join("");
+    location.hash = `#/flows?by=${[...new Set(dims)].join(",")}&chpl_only=${fd.get("chpl") === "on"}&top=${fd.get("top")}${range}`;
   } }, h("label", {}, "group by ", dimSelect("first", keys[0])), h("label", {}, " then ", dimSelect("second", keys[1] || "", true)),
   h("label", {}, h("input", { type: "checkbox", name: "chpl", checked: chpl }), " CHPL goods only"),
+  h("label", {}, " from ", h("input", { name: "from", type: "date", value: from })),
+  h("label", {}, " to ", h("input", { name: "to", type: "date", value: to })),
   h("label", {}, " rows ", h("input", { name: "top", type: "number", min: 1, max: 1000, value: top, size: 4 })),
   h("button", { type: "submit" }, "show"));
-  const paths = discover(["flows"], null, { by, chpl_only: chpl, top }).then((d) => [...d.filter((p) => !p.includes("chart")), `/trade/flows?by=${by}&chpl_only=${chpl}&top=${top}`]);
+  const range = `${from ? `&from=${enc(from)}` : ""}${to ? `&to=${enc(to)}` : ""}`;
+  const paths = discover(["flows"], null, { by, chpl_only: chpl, top, ...(from ? { from } : {}), ...(to ? { to } : {}) })
+    .then((d) => [...d.filter((p) => !p.includes("chart")), `/trade/flows?by=${by}&chpl_only=${chpl}&top=${top}${range}`]);
   main.replaceChildren(h("h1", {}, "Trade flows"), form,
     await capability("Trade flow analysis", paths, (data) => {
       const rows = rowsOf(data, "flows", "results", "rows");
@@ -277,8 +283,11 @@ async function flowsPage() {
       const links = sankeyOk ? rows.map((r) => ({ source: shown(r, keys[0]), target: ` ${shown(r, keys[1])}`, value: Number(r.value_usd) || 0 })) : [];
       const tableRows = rows.slice(0, 200).map((r) => [...keys.map((k) => (PARTY_DIMS.has(k) && r[k] ? entityLink(r[k], shown(r, k)) : shown(r, k))),
         usd(r.value_usd), (r.records ?? 0).toLocaleString("en"), r.first_date || "", r.last_date || ""]);
-      return h("div", {}, h("p", { class: "muted" }, `value in US dollars, grouped by ${keys.join(" and ")}${chpl ? ", CHPL goods only" : ""}`),
-        barChart(rows.slice(0, 25), { label, value: (r) => r.value_usd }),
+      // Grouped first by time, the bars read in date order; otherwise largest first.
+      const timeFirst = ["month", "year"].includes(keys[0]);
+      const bars = timeFirst ? [...rows].sort((a, b) => String(a[keys[0]]).localeCompare(String(b[keys[0]]))).slice(0, 60) : rows.slice(0, 25);
+      return h("div", {}, h("p", { class: "muted" }, `value in US dollars, grouped by ${keys.join(" and ")}${chpl ? ", CHPL goods only" : ""}${from || to ? `, ${from || "…"} to ${to || "…"}` : ""}`),
+        barChart(bars, { label, value: (r) => r.value_usd }),
         links.length ? h("h2", {}, `Sankey: ${keys[0]} → ${keys[1]}`) : null, links.length ? sankey(links.slice(0, 40)) : null,
         table([...keys, "value (USD)", "records", "first", "last"], tableRows));
     }));
