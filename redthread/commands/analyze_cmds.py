@@ -140,7 +140,8 @@ def register(app: typer.Typer) -> None:
     def exposure(
         max_hops: int = typer.Option(3, "--max-hops", help="Search this many links from sanctioned parties."),
         top: int | None = typer.Option(None, "--top", help="Show only the N most exposed parties."),
-        authority: str = typer.Option("OFAC", "--authority", help="Authority whose sanctions count."),
+        authority: str = typer.Option("all", "--authority", help="Authority whose sanctions count (OFAC, EU, UK, "
+                                      "UN, ...; all: every list loaded)."),
         fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
         engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
     ) -> None:
@@ -152,7 +153,7 @@ def register(app: typer.Typer) -> None:
             _json(result)
             return
         table = Table("party", "hops", "strength", "nearest sanctioned", "path", show_lines=True,
-                      title=f"exposure to {authority} sanctioned parties")
+                      title=f"exposure to sanctioned parties (authority: {authority})")
         for item in result:
             path_text = "\n".join(_link_text(link) for link in item.get("path", []))
             nearest = item.get("nearest") or {}
