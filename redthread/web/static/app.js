@@ -114,14 +114,16 @@ async function entityPage(id) {
       h("details", { open: v.sources.length <= 2 }, h("summary", {}, `${v.sources.length} source(s)`), h("ul", { class: "sources" }, v.sources.map(sourceLine)))))))));
   // A link reads as a sentence: "receiver of brushless motors from Kowloon Bright (EconomicActivity)".
   // A shipment read from an article is a claim with its sentence, never a "customs declaration".
-  const claimLine = (c) => h("div", { class: "claim" }, h("span", { class: "tag claim" }, "claimed"), " in ",
+  const SHIPMENTS = new Set(["EconomicActivity", "Payment"]);
+  const shipmentClaim = (l) => l.claimed && SHIPMENTS.has(l.schema);
+  const claimLine = (c, shipment) => h("div", { class: "claim" }, h("span", { class: "tag claim" }, shipment ? "claimed" : "stated"), " in ",
     c.span ? h("a", { href: `#/document/${enc(c.source)}?span=${c.span[0]}-${c.span[1]}` }, c.source) : c.source,
     c.quote ? h("blockquote", {}, c.quote) : null);
-  const links = prof.links.map((l) => h("li", { class: l.claimed ? "claimed-link" : "" },
+  const links = prof.links.map((l) => h("li", { class: shipmentClaim(l) ? "claimed-link" : "" },
     l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `),
     l.counterpart ? [entityLink(l.counterpart.id, l.counterpart.caption), h("span", { class: "muted" }, ` (${l.counterpart.prop}) · `), entityLink(l.id, l.caption)]
-      : entityLink(l.id, l.caption), l.claimed ? " (shipment claimed in a document)" : ` (${l.schema || "?"})`,
-    l.claimed ? claimLine(l.claimed) : null));
+      : entityLink(l.id, l.caption), shipmentClaim(l) ? " (shipment claimed in a document)" : ` (${l.schema || "?"})`,
+    l.claimed ? claimLine(l.claimed, shipmentClaim(l)) : null));
   const flags = h("div", {}, h("p", { class: "muted" }, "…"));
   const own = h("div", {}, h("p", { class: "muted" }, "…"));
   const trade = h("div", {}, h("p", { class: "muted" }, "…"));
