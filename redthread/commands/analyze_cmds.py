@@ -215,13 +215,15 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def timeline(
         entity: str | None = typer.Option(None, "--entity", "-e", help="Only events involving this entity."),
+        customs: bool = typer.Option(True, "--customs/--no-customs", help="Include customs records (per month "
+                                     "and counterparty for an entity, per supplier -> buyer pair for the case)."),
         fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     ) -> None:
-        """Dated facts and events in order: designations, shipments, payments, removals."""
+        """Dated facts and events in order: designations, shipments, payments, removals, customs records."""
         _check_format(fmt)
         st = store()
         eid = resolve_entity(st, entity) if entity else None
-        events = timeline_fn(st, eid)
+        events = timeline_fn(st, eid, customs=customs)
         if fmt == "json":
             _json(events)
             return

@@ -69,6 +69,8 @@ def test_customs_records_are_on_the_timeline(client: TestClient) -> None:
     assert [e["date"] for e in customs] == sorted(e["date"] for e in customs)
     case = client.get("/timeline").json()
     assert any(e["kind"] == "customs" for e in case)
+    facts = client.get("/timeline", params={"customs": False}).json()
+    assert facts and not any(e["kind"] == "customs" for e in facts)
 
 
 def test_an_article_shipment_is_a_claim_not_a_customs_declaration(client: TestClient) -> None:

@@ -101,10 +101,12 @@ def get_claims(conflicts: bool = False, single_source: bool = False, entity: str
 
 
 @router.get("/timeline", dependencies=VIEWER)
-def get_timeline(entity: str | None = None, store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+def get_timeline(entity: str | None = None,
+                 customs: bool = Query(True, description="Include customs records (kind 'customs')."),
+                 store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """Dated facts and events in order, for one entity or the whole case."""
     eid = _known(store, entity) if entity else None
-    return _call(timeline, store, eid)
+    return _call(timeline, store, eid, customs=customs)
 
 
 @router.get("/graph/{entity_id}", dependencies=VIEWER)
