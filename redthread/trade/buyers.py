@@ -74,13 +74,11 @@ def buyer_impact(
     ``capacity`` (with ``bom``: ``product``, ``supported_per_month``,
     ``binding``; else None). Empty without trade records.
     """
-    sinks = sanctioned_ids(store)
-    if owned and sinks:
-        sinks |= owned_ids(store)
     plan = load_bom(Path(bom)) if isinstance(bom, (str, Path)) else bom
-    cmap = store.canonical_map()
     with engine_for(store) as eng:
         links = trade_links(eng, WEIGHTS)
+        if not links:  # no trade records: skip the red flags and sanctions of a large list
+            return []
         into: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for link in links:
             into[link["buyer"]].append(link)
@@ -88,6 +86,10 @@ def buyer_impact(
             "SELECT buyer, sum(CASE WHEN chpl_tier IS NOT NULL THEN value_usd ELSE 0 END) AS chpl_usd "
             f"FROM ({_base(eng)}) AS b GROUP BY buyer")}
         names = party_names(eng, [x for link in links for x in (link["supplier"], link["buyer"])])
+    sinks = sanctioned_ids(store)
+    if owned and sinks:
+        sinks |= owned_ids(store)
+    cmap = store.canonical_map()
     flags = _flags_by_party(store)
     rows: list[dict[str, Any]] = []
     for buyer, ins in into.items():
