@@ -316,12 +316,24 @@ def estimate_capacity(ctx: DemoContext) -> str:
     return f"{len(results)} buyer(s) (top 3 and sanctioned CHPL buyers); {claims} capacity claim(s) compared"
 
 
-@step("impact", "rank designation candidates by the flow they would cut", ("redthread.trade.impact:impact",))
+@step("impact", "rank designation candidates by the flow they would cut",
+      ("redthread.trade.impact:impact", "redthread.trade.buyers:buyer_impact"))
 def designation_impact(ctx: DemoContext) -> str:
+    """Suppliers by the flow to sanctioned buyers they carry; then flagged CHPL buyers (impact_buyers.json)."""
     rows = list(_module("redthread.trade.impact").impact(ctx.store, top=10))
     ctx.write_json("impact.json", rows)
     ctx.summary["impact_top"] = rows[:5]
-    return f"{len(rows)} designation candidate(s)"
+    buyers = list(_module("redthread.trade.buyers").buyer_impact(ctx.store, top=10, bom=ctx.bom()))
+    ctx.write_json("impact_buyers.json", buyers)
+    ctx.summary["impact_buyers_top"] = [{k: b[k] for k in ("id", "name", "chpl_usd", "capacity", "sanctioned_ties")}
+                                        for b in buyers[:5]]
+    said = f"{len(rows)} designation candidate(s)"
+    if buyers:
+        top = buyers[0]
+        cap = (top["capacity"] or {}).get("supported_per_month")
+        said += (f"; {len(buyers)} flagged CHPL buyer(s), first {top['name']} (${top['chpl_usd'] / 1e6:.1f} M CHPL"
+                 + (f", ≈ {cap:,.0f} units a month" if cap else "") + ")")
+    return said
 
 
 @step("charts", "draw the flow charts", ("redthread.trade.charts:flow_chart", "redthread.trade.charts:sankey",

@@ -104,6 +104,11 @@ def links(store: Store, cid: str, own: list[Statement] | None = None) -> list[di
         }
         if other is not None:
             link["counterpart"] = _counterpart(store, other, s.prop)
+            if other["properties"].get("proof"):
+                # Told in a document: the sentence beside the link; a shipment told so is a claim,
+                # not a customs declaration, whatever FtM calls the schema.
+                link["claimed"] = {"source": s.source, "quote": s.quote,
+                                   "span": [s.span_start, s.span_end] if s.span_start is not None else None}
         out.append(link)
     return out
 

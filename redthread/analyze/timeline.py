@@ -74,7 +74,9 @@ def _sanction(case: _Case, ent: dict[str, Any], prop: str) -> str:
 @describes("EconomicActivity")
 def _trade(case: _Case, ent: dict[str, Any], prop: str) -> str:
     goods = case.first(ent, "goodsDescription") or case.first(ent, "vedCode") or "goods"
-    return f"{case.names(ent, 'sender')} ships {goods} to {case.names(ent, 'receiver')}"
+    said = f"{case.names(ent, 'sender')} ships {goods} to {case.names(ent, 'receiver')}"
+    # Read from prose (it names its proof document): a claim, not a customs declaration.
+    return f"claimed: {said}" if ent["properties"].get("proof") else said
 
 
 @describes("Payment")
@@ -179,11 +181,49 @@ def _fact_event(case: _Case, prop: str, when: str, stmts: list[Statement],
     return [event]
 
 
-def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+def _money(usd: float) -> str:
+    for size, unit in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
+        if abs(usd) >= size:
+            return f"${usd / size:.1f}{unit}"
+    return f"${usd:,.0f}"
+
+
+def customs_events(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+    """Customs records on the timeline, kind ``customs``.
+
+    For one party: its records per month and counterparty. For the whole
+    case: one event per supplier -> buyer pair, dated at its first record
+    (the span to its last in the text), so thousands of lines stay a few
+    dozen events. The evidence is the largest record (``source:row``).
+    """
+    from redthread.trade.links import customs_links, customs_months
+
+    rows = customs_months(store, entity_id) if entity_id else customs_links(store)
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        span = f"in {r['month']}" if entity_id else (
+            f"from {r['first_date']} to {r['last_date']}" if r["first_date"] != r["last_date"] else f"on {r['first_date']}")
+        chpl = f", {round(100 * r['chpl_usd'] / r['value_usd'])} % CHPL goods" if r["chpl_usd"] and r["value_usd"] else ""
+        source, _, row = str(r["largest_record"] or "").rpartition(":")
+        out.append({
+            "date": r["first_date"], "kind": "customs", "entity": None, "prop": None, "value": r["value_usd"],
+            "event": f"customs records: {r['supplier_name']} ships {_money(r['value_usd'])} to {r['buyer_name']} "
+                     f"{span} ({r['records']} record(s){chpl})",
+            "parties": [{"id": r["supplier"], "name": r["supplier_name"]}, {"id": r["buyer"], "name": r["buyer_name"]}],
+            "evidence": [{"dataset": r["dataset"], "source": source or r["largest_record"],
+                          "location": f"{r['largest_record']} (largest record)", "span": None,
+                          "quote": r["largest_goods"], "confidence": 1.0, "hedge": None, "statement_id": None}],
+            "sources": [source] if source else [],
+        })
+    return out
+
+
+def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True) -> list[dict[str, Any]]:
     """Events in date order: ``{date, event, kind, entity, prop, value, parties, evidence}``.
 
     ``kind`` is ``fact`` (a dated property value), ``published`` (a source
-    document) or ``removed`` (a value a later load no longer contained).
+    document), ``removed`` (a value a later load no longer contained) or
+    ``customs`` (customs records, :func:`customs_events`; off with ``customs=False``).
     With ``entity_id`` only events involving that entity are kept.
     """
     case = _Case(store)
@@ -233,5 +273,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
         })
     if target:
         out = [e for e in out if any(p["id"] == target for p in e["parties"])]
+    if customs:
+        out.extend(customs_events(store, target))
     out.sort(key=lambda e: (e["date"], e["event"]))
     return out

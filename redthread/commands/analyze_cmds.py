@@ -141,7 +141,8 @@ def register(app: typer.Typer) -> None:
     def exposure(
         max_hops: int = typer.Option(3, "--max-hops", help="Search this many links from sanctioned parties."),
         top: int | None = typer.Option(None, "--top", help="Show only the N most exposed parties."),
-        authority: str = typer.Option("OFAC", "--authority", help="Authority whose sanctions count."),
+        authority: str = typer.Option("all", "--authority", help="Authority whose sanctions count (OFAC, EU, UK, "
+                                      "UN, ...; all: every list loaded)."),
         fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
         engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
     ) -> None:
@@ -153,7 +154,7 @@ def register(app: typer.Typer) -> None:
             _json(result)
             return
         table = Table("party", "hops", "strength", "nearest sanctioned", "path", show_lines=True,
-                      title=f"exposure to {authority} sanctioned parties")
+                      title=f"exposure to sanctioned parties (authority: {authority})")
         for item in result:
             path_text = "\n".join(_link_text(link) for link in item.get("path", []))
             nearest = item.get("nearest") or {}
@@ -215,13 +216,15 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def timeline(
         entity: str | None = typer.Option(None, "--entity", "-e", help="Only events involving this entity."),
+        customs: bool = typer.Option(True, "--customs/--no-customs", help="Include customs records (per month "
+                                     "and counterparty for an entity, per supplier -> buyer pair for the case)."),
         fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     ) -> None:
-        """Dated facts and events in order: designations, shipments, payments, removals."""
+        """Dated facts and events in order: designations, shipments, payments, removals, customs records."""
         _check_format(fmt)
         st = store()
         eid = resolve_entity(st, entity) if entity else None
-        events = timeline_fn(st, eid)
+        events = timeline_fn(st, eid, customs=customs)
         if fmt == "json":
             _json(events)
             return

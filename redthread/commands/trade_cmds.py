@@ -136,21 +136,92 @@ def register(app: typer.Typer) -> None:
         engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark."),
         owned: bool = typer.Option(True, "--owned/--listed-only", help="Count parties owned 50 % or more by "
                                    "sanctioned ones (the 50 % rule) as sanctioned end users too."),
-        json_out: bool = typer.Option(False, "--json", help="JSON output."),
+        buyers: bool = typer.Option(False, "--buyers", help="Only the buyers: not-yet-sanctioned buyers of CHPL "
+                                    "goods with red flags, by value received (with --json: their rows)."),
+        bom: Path | None = typer.Option(None, "--bom", help="Bill of materials YAML: adds each buyer's "
+                                        "estimated capacity (units a month)."),
+        json_out: bool = typer.Option(False, "--json", help="JSON output (the supplier ranking; --buyers: buyers)."),
     ) -> None:
-        """Rank not-yet-sanctioned parties by the (CHPL-weighted) flow to sanctioned buyers a designation would cut."""
+        """Rank not-yet-sanctioned parties whose designation would cut the most: suppliers by the
+        (CHPL-weighted) flow they carry to sanctioned buyers, then buyers of CHPL goods with red flags."""
+        from redthread.trade.buyers import buyer_impact
         from redthread.trade.impact import impact as rank
 
-        rows = rank(store(), top=top or None, engine=engine, owned=owned)
+        st = store()
+        if buyers or not json_out:
+            buyer_rows = buyer_impact(st, top=top or None, bom=bom, owned=owned)
         if json_out:
-            print_json(rows)
+            print_json(buyer_rows if buyers else rank(st, top=top or None, engine=engine, owned=owned))
             return
-        if not rows:
-            console.print("no trade flow reaches a sanctioned party (load sanctions lists and resolve parties)")
-            return
-        for row in rows:
-            row["cut_pct"] = 100.0 * row["cut_share"]
-            row["reaches"] = ", ".join(row["sanctioned_buyers"])
-            row["min_cut"] = "yes" if row["in_min_cut"] else ""
-        print_rows(rows, ["name", "cut_usd", "cut_pct", "through_usd", "direct_usd", "min_cut", "reaches"],
-                   "designation impact (CHPL-weighted USD)")
+        if not buyers:
+            print_supplier_impact(rank(st, top=top or None, engine=engine, owned=owned))
+        print_buyer_impact(buyer_rows)
+
+
+def _usd(value: float | None) -> str:
+    """$6.0 M, $850 k: the size of a figure at a glance."""
+    v = float(value or 0.0)
+    for size, unit in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
+        if abs(v) >= size:
+            return f"${v / size:.1f}{unit}"
+    return f"${v:,.0f}"
+
+
+def print_supplier_impact(rows: list[dict[str, Any]]) -> None:
+    """The supplier ranking, then the evidence behind each rank (its links and their largest records)."""
+    if not rows:
+        console.print("no trade flow reaches a sanctioned party (load sanctions lists and resolve parties)")
+        return
+    for row in rows:
+        row["cut_pct"] = 100.0 * row["cut_share"]
+        row["reaches"] = ", ".join(row["sanctioned_buyers"])
+        row["min_cut"] = "yes" if row["in_min_cut"] else ""
+    print_rows(rows, ["name", "cut_usd", "cut_pct", "through_usd", "direct_usd", "min_cut", "reaches"],
+               "designation impact: suppliers (CHPL-weighted USD)")
+    console.print("[bold]why[/] (each party's largest trade links toward sanctioned buyers, with their largest record)")
+    for i, row in enumerate(rows, 1):
+        links = [*row["evidence"]["out"], *row["evidence"]["in"]]
+        said = "; ".join(f"{e['supplier_name']} → {e['buyer_name']} {_usd(e['value_usd'])} in {e['records']} "
+                         f"record(s), largest {e['largest_record']}" for e in links)
+        console.print(esc(f"{i}. {row['name']}: {said or 'no direct link'}"))
+
+
+def print_buyer_impact(rows: list[dict[str, Any]]) -> None:
+    """Buyers of CHPL goods with red flags, then why each ranks: suppliers, flags, capacity."""
+    if not rows:
+        console.print("no buyer of CHPL goods has a red flag")
+        return
+    table = Table("#", "buyer", "CHPL goods", "all goods", "capacity/month", "red flags", "sanctioned or blocked parties named",
+                  title="designation impact: buyers of CHPL goods with red flags (USD)")
+    for i, row in enumerate(rows, 1):
+        counts: dict[str, int] = {}
+        for flag in row["flags"]:
+            counts[flag["rule"]] = counts.get(flag["rule"], 0) + 1
+        cap = row["capacity"] or {}
+        table.add_row(str(i), esc(row["name"]), _usd(row["chpl_usd"]), _usd(row["value_usd"]),
+                      f"{cap['supported_per_month']:,.0f} (binds: {esc(cap.get('binding'))})"
+                      if cap.get("supported_per_month") else "",
+                      esc(", ".join(f"{r} ×{n}" if n > 1 else r for r, n in counts.items())),
+                      esc(", ".join(row["sanctioned_ties"])))
+    console.print(table)
+    if not any(row["capacity"] for row in rows):
+        console.print("[dim]capacity: give a bill of materials with --bom[/]")
+    console.print("[bold]why[/] (largest suppliers with their largest record; each kind of red flag once, "
+                  "with its detail and source)")
+    for i, row in enumerate(rows, 1):
+        sup = "; ".join(f"{x['name']} {_usd(x['value_usd'])} in {x['records']} record(s), largest "
+                        f"{x['largest_record']}" for x in row["suppliers"])
+        console.print(esc(f"{i}. {row['name']} received from {sup}"))
+        cap = row["capacity"] or {}
+        if cap.get("supported_per_month"):
+            console.print(esc(f"   its components could build about {cap['supported_per_month']:,.0f} "
+                              f"{cap['product']} a month (binding component: {cap['binding']})"))
+        seen: set[str] = set()
+        for flag in row["flags"]:
+            if flag["rule"] in seen:
+                continue
+            seen.add(flag["rule"])
+            n = sum(1 for f in row["flags"] if f["rule"] == flag["rule"])
+            more = f" (and {n - 1} more)" if n > 1 else ""
+            src = f" — {flag['source']}" if flag.get("source") else ""
+            console.print(esc(f"   {flag['title']}: {flag['detail']}{more}{src}"))

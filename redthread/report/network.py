@@ -87,17 +87,40 @@ class Network:
         return {"nodes": [n.to_dict() for n in self.nodes.values()], "edges": [e.to_dict() for e in self.edges]}
 
 
+#: Edge type of aggregated customs records (not an FtM schema: a summary of many records).
+CUSTOMS = "Customs records"
+#: Label of a shipment or payment told in a document: a claim, never a customs declaration.
+CLAIMED = "shipment claimed"
+
+
+def is_claim(schema_name: str, props: dict[str, list[str]]) -> bool:
+    """A trade or payment entity read from prose: it names its ``proof`` document.
+
+    FtM labels EconomicActivity "Customs declaration"; an article saying a
+    firm shipped motors is a claim to check against the records, and must
+    not read as one.
+    """
+    return schema_name in PAIRS and bool(props.get("proof"))
+
+
 def _edge_label(schema_name: str, props: dict[str, list[str]]) -> str:
     schema = model.get(schema_name)
     label = schema.label if schema is not None else schema_name
+    if is_claim(schema_name, props):
+        goods = (props.get("goodsDescription") or [""])[0]
+        return f"{CLAIMED}: {goods}" if goods else CLAIMED
     pct = props.get("percentage")
     if pct:
         return f"{label} {pct[0].rstrip('%')}%"
     return str(label)
 
 
-def build_network(store: Store, dataset: str | None = None) -> Network:
-    """The whole store (or one dataset) as a network; resolution applied."""
+def build_network(store: Store, dataset: str | None = None, *, customs: bool = False) -> Network:
+    """The whole store (or one dataset) as a network; resolution applied.
+
+    With ``customs``, the customs records join as one edge per supplier ->
+    buyer pair (:data:`CUSTOMS`, value and records in its properties).
+    """
     net = Network()
     cmap = store.canonical_map()
     pending: list[dict[str, Any]] = []
@@ -114,8 +137,34 @@ def build_network(store: Store, dataset: str | None = None) -> Network:
         pending.append(ent)  # its own entity-typed properties become edges too
     for ent in pending:
         _add_links(net, ent, cmap)
+    if customs:
+        add_customs(net, store)
     _mark_blocked(net, store)
     return net
+
+
+def add_customs(net: Network, store: Store) -> None:
+    """Customs records as edges: one per supplier -> buyer pair, labelled with value and count."""
+    from redthread.trade.links import customs_links
+
+    for link in customs_links(store):
+        for pid in (link["supplier"], link["buyer"]):
+            if pid not in net.nodes:  # a trade party the store does not hold as an entity
+                name = link["supplier_name"] if pid == link["supplier"] else link["buyer_name"]
+                net.nodes[pid] = Node(pid, "LegalEntity", name, [link["dataset"]])
+        props = {k: [str(link[k])] for k in ("records", "value_usd", "chpl_usd", "first_date", "last_date",
+                                              "largest_record", "largest_goods") if link.get(k) is not None}
+        label = f"customs: {link['records']} record(s), {_money(link['value_usd'])}"
+        net.edges.append(Edge(f"customs:{link['supplier']}:{link['buyer']}", link["supplier"], link["buyer"],
+                              CUSTOMS, label, [link["dataset"]], props))
+
+
+def _money(usd: float) -> str:
+    """$1.2 M, $45 k: short enough for an edge label."""
+    for size, unit in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
+        if abs(usd) >= size:
+            return f"${usd / size:.1f}{unit}"
+    return f"${usd:,.0f}"
 
 
 _CACHE: dict[str, tuple[tuple[object, ...], Network]] = {}
@@ -128,17 +177,19 @@ def store_version(store: Store) -> tuple[object, ...]:
     return (last, len(loads), hash(frozenset(store.canonical_map().items())))
 
 
-def cached_network(store: Store) -> Network:
+def cached_network(store: Store, *, customs: bool = False) -> Network:
     """:func:`build_network` for the whole store, rebuilt only after a load or judgement.
 
     Servers call this per request; readers must treat the result as read-only.
+    The UI's graph asks for ``customs`` links; dossiers draw the sourced facts only.
     """
     version = store_version(store)
-    hit = _CACHE.get(store.url)
+    key = f"{store.url}#customs" if customs else store.url
+    hit = _CACHE.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
-    net = build_network(store)
-    _CACHE[store.url] = (version, net)
+    net = build_network(store, customs=customs)
+    _CACHE[key] = (version, net)
     return net
 
 

@@ -281,7 +281,8 @@ def redflags(subject: Subject, sec: Section) -> None:
 @section("timeline", "Timeline")
 def timeline(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.timeline", "timeline")
-    rows = fn(subject.store, entity_id=subject.entity_id)
+    # Customs records have their own section (flows); month by month they would crowd the facts out.
+    rows = fn(subject.store, entity_id=subject.entity_id, customs=False)
     for r in rows:
         # one event per fact: every source that states it, then a quote or two
         names = r.get("sources") or sorted({str(ev.get("source")) for ev in r.get("evidence") or []})

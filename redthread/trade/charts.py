@@ -44,6 +44,14 @@ def _check(path: Path) -> Path:
     return path
 
 
+def money_tick(value: float, _pos: object = None) -> str:
+    """An axis number a reader takes in at a glance: 1.2 M, 350 k, 0 — never matplotlib's "1e6" offset."""
+    for size, unit in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{unit}"
+    return f"{value:.0f}"
+
+
 def _label(row: dict[str, Any], key: str) -> str:
     value = row.get(f"{key}_name", row.get(key))
     return "not on CHPL" if value is None and key == "chpl_tier" else str(value)
@@ -87,6 +95,9 @@ def flow_chart(
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_title(title)
     ax.set_ylabel("USD")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(money_tick))
     ax.legend(title=split, fontsize=8, loc="upper left")
     ax.tick_params(axis="x", labelrotation=60, labelsize=7)
     fig.tight_layout()

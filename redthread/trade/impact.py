@@ -141,11 +141,13 @@ def impact(
     party in the records is sanctioned.
     """
     w = weights or WEIGHTS
-    sinks_all = sanctioned_ids(store)
-    by_ownership = owned_ids(store) - sinks_all if owned and sinks_all else set()
-    sinks_all |= by_ownership
     with engine_for(store_or_engine or store, engine) as eng:
         links = trade_links(eng, w)
+        if not links:  # no trade records: no need to walk a large list's sanctions and ownership
+            return []
+        sinks_all = sanctioned_ids(store)
+        by_ownership = owned_ids(store) - sinks_all if owned and sinks_all else set()
+        sinks_all |= by_ownership
         nodes = {link["supplier"] for link in links} | {link["buyer"] for link in links}
         sinks = sinks_all & nodes
         if not sinks:

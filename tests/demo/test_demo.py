@@ -30,7 +30,7 @@ STEP_OUTPUTS = {
     "timeline": ["timeline.json"],
     "flows": ["flows.json"],
     "capacity": ["capacity.json"],
-    "impact": ["impact.json"],
+    "impact": ["impact.json", "impact_buyers.json"],
     "charts": ["flows.svg", "sankey.svg"],
     "export": ["case.ftm.jsonl", "statements.csv"],
     "report": ["dossier.html", "dossier.pdf"],

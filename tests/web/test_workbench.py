@@ -9,6 +9,7 @@ Screenshots go to tests/web/artifacts/ (gitignored; CI keeps them).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -210,6 +211,18 @@ def test_flows_page_controls_and_labels(server: str, page) -> None:  # type: ign
     page.click("#flow-controls button[type=submit]")
     page.wait_for_selector("text=Sankey: supplier → buyer")
     assert "chpl_only=true" in page.url
+    bars = " ".join(page.locator("main svg.chart text").all_text_contents())
+    assert re.search(r"\d(\.\d)? [kM]\b", bars) and "e+" not in bars  # 1.2 M, not 1200000 or 1.2e+6
+    # a date range: only records inside it count
+    page.select_option("#flow-controls select[name=first]", "month")
+    page.select_option("#flow-controls select[name=second]", "")
+    page.fill("#flow-controls input[name=from]", "2024-01-01")
+    page.fill("#flow-controls input[name=to]", "2024-03-31")
+    page.click("#flow-controls button[type=submit]")
+    page.wait_for_selector("text=2024-01-01 to 2024-03-31")
+    assert "from=2024-01-01" in page.url
+    months = [t.strip() for t in page.locator("main table >> nth=-1").locator("tbody tr td:first-child").all_inner_texts()]
+    assert months and all("2024-01" <= m <= "2024-03" for m in months), months
     fits(page)
     page.screenshot(path=str(ARTIFACTS / "wb-08-flows.png"), full_page=True)
 

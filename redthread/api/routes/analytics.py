@@ -65,7 +65,9 @@ def get_blocked(authority: str = "OFAC", variant: str = Query("us", pattern="^(u
 
 @router.get("/exposure", dependencies=VIEWER)
 def get_exposure(max_hops: int = Query(3, ge=1, le=6), top: int | None = Query(None, ge=1),
-                 authority: str = "OFAC", engine: str | None = None,
+                 authority: str = Query("all", description="Whose sanctions count: OFAC, EU, UK, UN, ... "
+                                        "or all (every list loaded: a UK-only designation is not 'nothing found')."),
+                 engine: str | None = None,
                  store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """Parties ranked by exposure to sanctioned parties, each with its path and evidence."""
     _engine(engine)
@@ -101,10 +103,12 @@ def get_claims(conflicts: bool = False, single_source: bool = False, entity: str
 
 
 @router.get("/timeline", dependencies=VIEWER)
-def get_timeline(entity: str | None = None, store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+def get_timeline(entity: str | None = None,
+                 customs: bool = Query(True, description="Include customs records (kind 'customs')."),
+                 store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """Dated facts and events in order, for one entity or the whole case."""
     eid = _known(store, entity) if entity else None
-    return _call(timeline, store, eid)
+    return _call(timeline, store, eid, customs=customs)
 
 
 @router.get("/graph/{entity_id}", dependencies=VIEWER)

@@ -18,7 +18,7 @@ router = APIRouter(tags=["network"])
 def network_path(source: str = Query(..., min_length=1), target: str = Query(..., min_length=1),
                  max_hops: int = Query(8, ge=1, le=12), store: Store = Depends(get_store)) -> dict[str, Any]:
     """A shortest chain of links between two parties, with the parties on it."""
-    net = cached_network(store)
+    net = cached_network(store, customs=True)
     a, b = store.canonical_id(source), store.canonical_id(target)
     for eid in (a, b):
         if eid not in net.nodes:
@@ -35,7 +35,7 @@ def network_path(source: str = Query(..., min_length=1), target: str = Query(...
 def network(entity_id: str, depth: int = Query(1, ge=1, le=4), limit: int = Query(300, ge=1, le=2000),
             store: Store = Depends(get_store)) -> dict[str, Any]:
     """The parties within ``depth`` links of an entity, and the links between them."""
-    net = cached_network(store)
+    net = cached_network(store, customs=True)
     cid = store.canonical_id(entity_id)
     if cid not in net.nodes:
         raise HTTPException(status_code=404, detail=f"no party {entity_id!r} in the network")

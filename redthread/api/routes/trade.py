@@ -109,6 +109,28 @@ def get_impact(
     return _call(impact, store, top=top, owned=owned)  # type: ignore[no-any-return]
 
 
+@router.get("/impact/buyers")
+def get_impact_buyers(
+    top: int | None = Query(10, ge=1, le=200),
+    owned: bool = Query(True, description="Count parties owned 50 % or more by sanctioned ones as sanctioned."),
+    bom: str | None = Query(None, max_length=20000, description="Bill of materials (YAML text): adds each "
+                            "buyer's estimated capacity."),
+    store: Store = Depends(get_store),
+) -> list[dict[str, Any]]:
+    """Not-yet-sanctioned buyers of CHPL goods with red flags, by CHPL-weighted value received, with evidence."""
+    from redthread.trade.buyers import buyer_impact
+    from redthread.trade.capacity import parse_bom
+
+    parsed = None
+    if bom:
+        try:
+            data = yaml.safe_load(bom)
+        except yaml.YAMLError as exc:
+            raise HTTPException(status_code=422, detail=f"bom: not valid YAML: {exc}") from exc
+        parsed = _call(parse_bom, data, "<bom>")
+    return _call(buyer_impact, store, top=top, bom=parsed, owned=owned)  # type: ignore[no-any-return]
+
+
 def _image(draw: Any, fmt: str) -> Response:
     if fmt not in ("svg", "png"):
         raise HTTPException(status_code=422, detail="format must be svg or png")

@@ -113,10 +113,17 @@ async function entityPage(id) {
       p.type === "entity" ? entityLink(v.value, captions[v.value] || v.value) : h("span", { class: "value" }, v.value),
       h("details", { open: v.sources.length <= 2 }, h("summary", {}, `${v.sources.length} source(s)`), h("ul", { class: "sources" }, v.sources.map(sourceLine)))))))));
   // A link reads as a sentence: "receiver of brushless motors from Kowloon Bright (EconomicActivity)".
-  const links = prof.links.map((l) => h("li", {},
+  // A shipment read from an article is a claim with its sentence, never a "customs declaration".
+  const SHIPMENTS = new Set(["EconomicActivity", "Payment"]);
+  const shipmentClaim = (l) => l.claimed && SHIPMENTS.has(l.schema);
+  const claimLine = (c, shipment) => h("div", { class: "claim" }, h("span", { class: "tag claim" }, shipment ? "claimed" : "stated"), " in ",
+    c.span ? h("a", { href: `#/document/${enc(c.source)}?span=${c.span[0]}-${c.span[1]}` }, c.source) : c.source,
+    c.quote ? h("blockquote", {}, c.quote) : null);
+  const links = prof.links.map((l) => h("li", { class: shipmentClaim(l) ? "claimed-link" : "" },
     l.direction === "out" ? "→ " : "← ", h("span", { class: "muted" }, `${l.prop} `),
     l.counterpart ? [entityLink(l.counterpart.id, l.counterpart.caption), h("span", { class: "muted" }, ` (${l.counterpart.prop}) · `), entityLink(l.id, l.caption)]
-      : entityLink(l.id, l.caption), ` (${l.schema || "?"})`));
+      : entityLink(l.id, l.caption), shipmentClaim(l) ? " (shipment claimed in a document)" : ` (${l.schema || "?"})`,
+    l.claimed ? claimLine(l.claimed, shipmentClaim(l)) : null));
   const flags = h("div", {}, h("p", { class: "muted" }, "…"));
   const own = h("div", {}, h("p", { class: "muted" }, "…"));
   const trade = h("div", {}, h("p", { class: "muted" }, "…"));
@@ -126,7 +133,8 @@ async function entityPage(id) {
     h("ul", {}, prof.members.map((m) => h("li", {}, h("code", {}, m))))) : null;
   const title = readableTitle(ent);
   main.replaceChildren(...[
-    h("h1", { id: "entity-title" }, title, " ", h("small", { class: "muted" }, ent.schema)),
+    h("h1", { id: "entity-title" }, title, " ", h("small", { class: "muted" },
+      ent.schema === "EconomicActivity" && (ent.properties.proof || []).length ? "shipment claimed in a document (not a customs record)" : ent.schema)),
     title !== ent.caption ? h("p", { class: "muted aka" }, `also written ${ent.caption}`) : null,
     statusBanner(eid),
     h("p", {}, h("a", { id: "open-graph", class: "button", href: `#/graph/${enc(eid)}` }, "Network graph"), " ",
@@ -245,19 +253,25 @@ async function flowsPage() {
   const keys = by.split(",").filter(Boolean);
   const chpl = params.get("chpl_only") === "true";
   const top = params.get("top") || "50";
-  // Controls: two grouping dimensions, CHPL goods only, how many rows.
+  const from = params.get("from") || "", to = params.get("to") || "";
+  // Controls: two grouping dimensions, CHPL goods only, a date range, how many rows.
   const dimSelect = (name, value, blank) => h("select", { name }, blank ? h("option", { value: "" }, "(none)") : null,
     FLOW_DIMS.map((d) => h("option", { value: d, selected: d === value }, d.replace("_", " "))));
   const form = h("form", { id: "flow-controls", class: "edit-form", onsubmit: (ev) => {
     ev.preventDefault();
     const fd = new FormData(form);
     const dims = [fd.get("first"), fd.get("second")].filter(Boolean);
-    location.hash = `#/flows?by=${[...new Set(dims)].join(",")}&chpl_only=${fd.get("chpl") === "on"}&top=${fd.get("top")}`;
+    const range = ["from", "to"].filter((k) => fd.get(k)).map((k) => `&${k}=${fd.get(k)}`).join("");
+    location.hash = `#/flows?by=${[...new Set(dims)].join(",")}&chpl_only=${fd.get("chpl") === "on"}&top=${fd.get("top")}${range}`;
   } }, h("label", {}, "group by ", dimSelect("first", keys[0])), h("label", {}, " then ", dimSelect("second", keys[1] || "", true)),
   h("label", {}, h("input", { type: "checkbox", name: "chpl", checked: chpl }), " CHPL goods only"),
+  h("label", {}, " from ", h("input", { name: "from", type: "date", value: from })),
+  h("label", {}, " to ", h("input", { name: "to", type: "date", value: to })),
   h("label", {}, " rows ", h("input", { name: "top", type: "number", min: 1, max: 1000, value: top, size: 4 })),
   h("button", { type: "submit" }, "show"));
-  const paths = discover(["flows"], null, { by, chpl_only: chpl, top }).then((d) => [...d.filter((p) => !p.includes("chart")), `/trade/flows?by=${by}&chpl_only=${chpl}&top=${top}`]);
+  const range = `${from ? `&from=${enc(from)}` : ""}${to ? `&to=${enc(to)}` : ""}`;
+  const paths = discover(["flows"], null, { by, chpl_only: chpl, top, ...(from ? { from } : {}), ...(to ? { to } : {}) })
+    .then((d) => [...d.filter((p) => !p.includes("chart")), `/trade/flows?by=${by}&chpl_only=${chpl}&top=${top}${range}`]);
   main.replaceChildren(h("h1", {}, "Trade flows"), form,
     await capability("Trade flow analysis", paths, (data) => {
       const rows = rowsOf(data, "flows", "results", "rows");
@@ -271,8 +285,11 @@ async function flowsPage() {
       const links = sankeyOk ? rows.map((r) => ({ source: shown(r, keys[0]), target: ` ${shown(r, keys[1])}`, value: Number(r.value_usd) || 0 })) : [];
       const tableRows = rows.slice(0, 200).map((r) => [...keys.map((k) => (PARTY_DIMS.has(k) && r[k] ? entityLink(r[k], shown(r, k)) : shown(r, k))),
         usd(r.value_usd), (r.records ?? 0).toLocaleString("en"), r.first_date || "", r.last_date || ""]);
-      return h("div", {}, h("p", { class: "muted" }, `value in US dollars, grouped by ${keys.join(" and ")}${chpl ? ", CHPL goods only" : ""}`),
-        barChart(rows.slice(0, 25), { label, value: (r) => r.value_usd }),
+      // Grouped first by time, the bars read in date order; otherwise largest first.
+      const timeFirst = ["month", "year"].includes(keys[0]);
+      const bars = timeFirst ? [...rows].sort((a, b) => String(a[keys[0]]).localeCompare(String(b[keys[0]]))).slice(0, 60) : rows.slice(0, 25);
+      return h("div", {}, h("p", { class: "muted" }, `value in US dollars, grouped by ${keys.join(" and ")}${chpl ? ", CHPL goods only" : ""}${from || to ? `, ${from || "…"} to ${to || "…"}` : ""}`),
+        barChart(bars, { label, value: (r) => r.value_usd }),
         links.length ? h("h2", {}, `Sankey: ${keys[0]} → ${keys[1]}`) : null, links.length ? sankey(links.slice(0, 40)) : null,
         table([...keys, "value (USD)", "records", "first", "last"], tableRows));
     }));
@@ -295,7 +312,9 @@ async function listPage(title, what, paths, render) {
 }
 
 async function timelinePage(id) {
-  await listPage(id ? `Timeline of ${id}` : "Timeline", "The timeline", ROUTES.timeline(id), (data) => {
+  // The party's readable name in the title, not its id.
+  const who = id ? await api(`/entities/${enc(id)}`).then((p) => (p.entity ? readableTitle(p.entity) : id), () => id) : null;
+  await listPage(id ? `Timeline of ${who}` : "Timeline", "The timeline", ROUTES.timeline(id), (data) => {
     const rows = rowsOf(data, "events", "timeline", "results");
     const events = rows.map((r) => ({ date: r.date || r.start || r.when, label: r.event || r.title || r.label || r.summary || r.prop || "" }));
     // The axis shows every event; the table a page at a time, filtered by kind or text.

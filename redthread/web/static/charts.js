@@ -1,7 +1,7 @@
 // Small SVG charts drawn from API rows: horizontal bars, a Sankey, a timeline.
 import { svg } from "./dom.js";
 
-const fmt = (v) => (Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${+v.toFixed(2)}`);
+const fmt = (v) => (Math.abs(v) >= 1e9 ? `${(v / 1e9).toFixed(1)} bn` : Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${+v.toFixed(2)}`);
 
 export function barChart(rows, { label, value, width = 1000, bar = 22 } = {}) {
   const data = rows.map((r) => ({ l: String(label(r)), v: Number(value(r)) || 0 })).filter((d) => d.v > 0);

@@ -21,6 +21,7 @@ const STYLE = [
   { selector: "edge[schema = 'Ownership']", style: { "line-color": "#2e86de", "target-arrow-color": "#2e86de" } },
   { selector: "edge[schema = 'Control']", style: { "line-color": "#8e44ad", "target-arrow-color": "#8e44ad" } },
   { selector: "edge[schema = 'EconomicActivity'], edge[schema = 'Payment']", style: { "line-color": "#27ae60", "target-arrow-color": "#27ae60", "line-style": "dashed" } },
+  { selector: "edge[schema = 'Customs records']", style: { "line-color": "#1e8449", "target-arrow-color": "#1e8449", "width": 3 } },
   { selector: "node.path", style: { "border-color": "#f1c40f", "border-width": 6 } },
   { selector: "edge.path", style: { "line-color": "#f1c40f", "target-arrow-color": "#f1c40f", "width": 5, "z-index": 10 } },
   { selector: ".faded", style: { "opacity": 0.25 } },
@@ -153,6 +154,13 @@ export async function graphPage(main, entityId) {
         raw.blocked ? h("p", { class: "tag blocked" }, `Blocked by ownership: ${raw.blocked.blocked_share ?? "?"}% held by blocked owners`) : null,
         h("button", { onclick: () => expand(raw.id) }, "Expand neighbours"), " ",
         h("a", { href: `#/graph/${encodeURIComponent(raw.id)}` }, "Centre here")].filter(Boolean));
+    } else if (raw.schema === "Customs records") {
+      // Aggregated customs lines, not an entity: the numbers and the largest line to open in the file.
+      const p = Object.fromEntries(Object.entries(raw.properties || {}).map(([k, v]) => [k, v[0]]));
+      info.replaceChildren(h("p", { id: "customs-info" }, h("b", {}, "Customs records"), ` (${raw.datasets.join(", ")})`),
+        h("p", {}, `${p.records} record(s), ${raw.label.replace(/^customs: \d+ record\(s\), /, "")} from ${p.first_date} to ${p.last_date}`,
+          Number(p.chpl_usd) ? `, CHPL goods ${Math.round(100 * Number(p.chpl_usd) / Number(p.value_usd))} %` : ""),
+        p.largest_record ? h("p", { class: "muted" }, `largest: ${p.largest_record}${p.largest_goods ? ` — ${p.largest_goods}` : ""}`) : null);
     } else {
       const links = ele.data("links") || [raw];
       info.replaceChildren(h("p", {}, `${raw.label.replace(/ ×\d+$/, "")} (${raw.schema}), ${links.length} record(s):`),

@@ -268,19 +268,58 @@ function groups(rows, key, render) {
 // ------------------------------------------------------------ impact and capacity
 // Impact: not-yet-sanctioned parties ranked by the (CHPL-weighted) flow a designation would
 // cut, each with the shipments behind its rank.
+// $6.0 M, $850 k: a figure's size at a glance.
+const short = (v) => {
+  const x = Number(v || 0);
+  for (const [size, unit] of [[1e9, " bn"], [1e6, " M"], [1e3, " k"]]) if (Math.abs(x) >= size) return `$${(x / size).toFixed(1)}${unit}`;
+  return usd(x);
+};
+const linkWhy = (e) => h("li", {}, entityLink(e.supplier, e.supplier_name), " → ", entityLink(e.buyer, e.buyer_name),
+  ` ${short(e.value_usd)} in ${e.records} record(s), largest ${e.largest_record || "?"}`);
+
 export async function impactPage(main) {
   main.replaceChildren(h("h1", {}, "Designation impact"), h("p", { class: "muted" },
-    "Parties not yet sanctioned, ranked by the flow to sanctioned buyers a designation would cut (CHPL goods weighted). Open a row for the shipments behind it."));
+    "Who to designate next: suppliers ranked by the flow to sanctioned buyers their designation would cut (CHPL goods weighted), then buyers of CHPL goods that red flags tie to evasion. The evidence is beside each rank."),
+    h("h2", {}, "Suppliers"));
+  const suppliers = h("div", { id: "impact-suppliers" }, h("p", { class: "muted" }, "Loading…"));
+  const buyers = h("div", { id: "impact-buyers" }, h("p", { class: "muted" }, "Loading…"));
+  const bomBox = h("textarea", { name: "bom", rows: 6, cols: 80 }, BOM_EXAMPLE);
+  const bomForm = h("form", { id: "impact-bom", onsubmit: (ev) => { ev.preventDefault(); loadBuyers(bomBox.value); } },
+    h("details", {}, h("summary", {}, "Estimate each buyer's capacity from a bill of materials"),
+      h("p", {}, bomBox), h("p", {}, h("button", { type: "submit" }, "Estimate capacity"))));
+  main.append(suppliers, h("h2", {}, "Buyers of CHPL goods with red flags"), bomForm, buyers);
   let rows;
-  try { rows = await api("/trade/impact?top=50"); } catch (e) { main.append(e.missing ? notAvailable("Designation impact") : errorBox(e)); return; }
-  if (!rows.length) { main.append(h("p", { class: "muted" }, "No flow to sanctioned buyers in the trade records.")); return; }
-  main.append(h("table", { id: "impact-table" }, h("thead", {}, h("tr", {}, ["#", "party", "would cut", "share of its flow", "in the min cut", "sanctioned buyers", "evidence"].map((c) => h("th", {}, c)))),
-    h("tbody", {}, rows.map((r, i) => h("tr", {}, h("td", {}, i + 1), h("td", {}, entityLink(r.id, r.name)), h("td", {}, usd(r.cut_usd)),
-      h("td", {}, `${Math.round((r.cut_share || 0) * 100)} %`), h("td", {}, r.in_min_cut ? "yes" : ""),
-      h("td", {}, (r.sanctioned_buyers || []).join(", ")),
-      h("td", {}, h("details", {}, h("summary", {}, `${[...(r.evidence.in || []), ...(r.evidence.out || [])].length} flow(s)`),
-        table(["from", "to", "value", "CHPL-weighted", "records", "largest record"], [...(r.evidence.in || []), ...(r.evidence.out || [])].map((e) => [
-          entityLink(e.supplier, e.supplier_name), entityLink(e.buyer, e.buyer_name), usd(e.value_usd), usd(e.weighted_usd), e.records, e.largest_record || ""])))))))));
+  try { rows = await api("/trade/impact?top=50"); } catch (e) { suppliers.replaceChildren(e.missing ? notAvailable("Designation impact") : errorBox(e)); rows = null; }
+  if (rows && !rows.length) suppliers.replaceChildren(h("p", { class: "muted" }, "No flow to sanctioned buyers in the trade records."));
+  else if (rows) {
+    suppliers.replaceChildren(h("table", { id: "impact-table" }, h("thead", {}, h("tr", {}, ["#", "party", "would cut", "share of its flow", "in the min cut", "sanctioned buyers", "why (largest links, largest record)"].map((c) => h("th", {}, c)))),
+      h("tbody", {}, rows.map((r, i) => h("tr", {}, h("td", {}, i + 1), h("td", {}, entityLink(r.id, r.name)), h("td", {}, short(r.cut_usd)),
+        h("td", {}, `${Math.round((r.cut_share || 0) * 100)} %`), h("td", {}, r.in_min_cut ? "yes" : ""),
+        h("td", {}, (r.sanctioned_buyers || []).join(", ")),
+        h("td", { class: "why" }, h("ul", { class: "sources" }, [...(r.evidence.out || []), ...(r.evidence.in || [])].map(linkWhy))))))));
+  }
+  async function loadBuyers(bom) {
+    buyers.replaceChildren(h("p", { class: "muted" }, bom ? "Estimating capacity…" : "Loading…"));
+    let list;
+    try { list = await api(`/trade/impact/buyers?top=20${bom ? `&bom=${encodeURIComponent(bom)}` : ""}`); }
+    catch (e) { buyers.replaceChildren(e.missing ? notAvailable("Buyer impact") : errorBox(e)); return; }
+    if (!list.length) { buyers.replaceChildren(h("p", { class: "muted" }, "No buyer of CHPL goods has a red flag.")); return; }
+    buyers.replaceChildren(h("table", { id: "impact-buyers-table" }, h("thead", {}, h("tr", {}, ["#", "buyer", "CHPL goods", "all goods", "capacity a month", "red flags", "why"].map((c) => h("th", {}, c)))),
+      h("tbody", {}, list.map((r, i) => {
+        // Each kind of flag once, with how many times it fired, its detail and its source sentence.
+        const kinds = new Map();
+        for (const f of r.flags) { if (!kinds.has(f.rule)) kinds.set(f.rule, { f, n: 0 }); kinds.get(f.rule).n += 1; }
+        const cap = r.capacity;
+        return h("tr", {}, h("td", {}, i + 1), h("td", {}, entityLink(r.id, r.name)), h("td", {}, short(r.chpl_usd)), h("td", {}, short(r.value_usd)),
+          h("td", {}, cap && cap.supported_per_month ? `≈ ${Math.round(cap.supported_per_month).toLocaleString("en")} ${cap.product} (binds: ${cap.binding})` : h("span", { class: "muted" }, cap ? "none of the bill's components" : "give a bill of materials")),
+          h("td", {}, [...kinds.values()].map(({ f, n }) => h("div", {}, h("span", { class: `tag sev-${f.severity || ""}` }, f.title), n > 1 ? ` ×${n}` : ""))),
+          h("td", { class: "why" }, h("ul", { class: "sources" },
+            r.suppliers.map((x) => h("li", {}, "from ", entityLink(x.id, x.name), ` ${short(x.value_usd)} in ${x.records} record(s), largest ${x.largest_record || "?"}`)),
+            [...kinds.values()].map(({ f }) => h("li", {}, f.detail || f.title, f.source ? h("span", { class: "muted" }, ` — ${f.source}`) : null,
+              f.quote ? h("blockquote", {}, f.quote) : null)))));
+      }))));
+  }
+  await loadBuyers(null);
 }
 
 // Capacity: units a month the component flows into a buyer could support, from a bill of materials.
