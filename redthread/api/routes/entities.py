@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import JSONResponse
 
 from redthread.analyze.profile import profile
 from redthread.api.deps import get_store, require_role
+from redthread.api.routes.yente import yente_entity
 from redthread.api.schemas import ProfileOut, SearchOut, StatementsOut
 from redthread.search import search as find
 from redthread.store import Store
@@ -15,19 +17,16 @@ from redthread.store import Store
 router = APIRouter(tags=["entities"])
 
 
-@router.get("/entities/{entity_id}", response_model=ProfileOut | dict[str, Any],
-            dependencies=[require_role("viewer")])
+@router.get("/entities/{entity_id}", response_model=ProfileOut, dependencies=[require_role("viewer")])
 def get_entity(entity_id: str, store: Store = Depends(get_store),
                nested: bool | None = Query(None, description="yente's EntityResponse instead of the profile "
-                                                            "(true: neighbours inline)")) -> dict[str, Any]:
+                                                            "(true: neighbours inline)")) -> Any:
     """An entity's profile: every value with its sources; links in and out (yente's shape with ``nested``)."""
     if nested is not None:
-        from redthread.api.routes.yente import yente_entity
-
         body = yente_entity(store, entity_id, nested)
         if body is None:
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
-        return body
+        return JSONResponse(body)  # yente's shape, not the profile the schema documents
     prof = profile(store, entity_id)
     if prof is None:
         raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
