@@ -563,7 +563,12 @@ def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | N
             if path is not None:
                 persist.save(path, idx)
         _CACHE[key] = (sig, idx)
-        return idx
+    # rigour's name data (about half a second, once a process) is loaded with
+    # the index rather than by the first query that needs a second opinion.
+    from redthread.screen.symbolic import warm_up
+
+    warm_up()
+    return idx
 
 
 def clear_cache() -> None:

@@ -107,3 +107,17 @@ def test_filters_parse() -> None:
     assert not MatchFilters.parse().on_results
     with pytest.raises(InputError):
         MatchFilters.parse(changed_since="2024-13-45")
+
+
+def test_index_loads_the_symbolic_matcher_with_it(tmp_path: Path, fixtures: Path) -> None:
+    """The first query after an index is built does not pay for loading rigour's name data."""
+    from redthread.screen import symbolic
+    from redthread.screen.index import clear_cache, index_for
+
+    st = open_store(f"sqlite:///{tmp_path / 'warm.db'}")
+    ingest(st, [fixtures / "lists" / "screening.ftm.jsonl"], "lists")
+    clear_cache()
+    symbolic._STATE.clear()
+    index_for(st)
+    assert symbolic._STATE.get("fn") is not None
+    st.close()
