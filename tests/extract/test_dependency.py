@@ -152,3 +152,18 @@ def test_the_appositive_head_is_its_last_noun() -> None:
     assert m is not None and m.group("noun") == "university"
     # a list is no appositive: "A, the Foo airport and the company B"
     assert patterns().appositive.search(", the Foo airport and the company Bar, which") is None
+
+
+def test_sanctions_from_the_parse_reach_every_listed_target() -> None:
+    """"issued an order against A, B ... and others, including C": every party named is a target."""
+    text = ("The Bureau of Industry and Security issued a temporary denial order against Irina Valko, Saltmarsh "
+            "Trading Ltd (\u201cSaltmarsh\u201d)\u2014a company she controlled\u2014and several other companies, "
+            "including Kestrel Dynamics JSC, a Russian parts supplier.")
+    found = relations(text)
+    targets = {e[0] for s, e, p in found if s == "Sanction" and p.get("authority") == ["Bureau of Industry and Security"]}
+    assert {"Irina Valko", "Saltmarsh Trading Ltd", "Kestrel Dynamics JSC"} <= targets, found
+
+
+def test_a_negated_sanction_reads_nothing() -> None:
+    found = relations("The Treasury did not sanction Saltmarsh Trading Ltd.")
+    assert not [f for f in found if f[0] == "Sanction"], found
