@@ -29,10 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from redthread.extract import budget, nlp
-from redthread.extract.lexicon import Authority, lexicon
+from redthread.extract.lexicon import Authority, lexicon, load_yaml
 from redthread.extract.mentions import Mention
 from redthread.extract.parties import Party
 from redthread.extract.relations import HEDGED_CONFIDENCE, Relation, _add_dates, _hedge
@@ -73,6 +71,7 @@ class Frames:
     sanction_verbs: frozenset[str] = frozenset()
     sanction_nouns: frozenset[str] = frozenset()
     sanction_preps: frozenset[str] = frozenset()
+    money: frozenset[str] = frozenset()  # objects that make a transfer a payment
 
     def for_verb(self, lemma: str) -> list[Frame]:
         return [f for f in self.verbs if f.lemmas is None or lemma in f.lemmas]
@@ -96,8 +95,7 @@ def _expand(values: Iterable[str], lists: dict[str, list[str]]) -> list[str]:
 @cache
 def frames() -> Frames:
     """The frames of ``frames.yaml`` plus the lexicon's roles (director/employment), compiled once."""
-    with FRAMES_PATH.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = load_yaml(FRAMES_PATH)
     lists: dict[str, list[str]] = data.get("lists", {})
 
     def build(entry: dict[str, Any], noun: bool) -> Frame:
@@ -128,7 +126,8 @@ def frames() -> Frames:
     stems = sorted({w[:-1] if w.endswith(("e", "y")) and len(w) > 4 else w for w in words}, key=len, reverse=True)
     trigger = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
     return Frames(verbs, tuple(nouns), trigger, s_verbs, s_nouns,
-                  frozenset(w.lower() for w in sanctions.get("target_prepositions", ())))
+                  frozenset(w.lower() for w in sanctions.get("target_prepositions", ())),
+                  frozenset(lists.get("money_nouns", ())))
 
 
 class _Sentence:
@@ -351,10 +350,8 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
                         yield frame, tok, s, t
 
 
-@cache
 def _money() -> frozenset[str]:
-    with FRAMES_PATH.open(encoding="utf-8") as fh:
-        return frozenset(yaml.safe_load(fh)["lists"].get("money_nouns", ()))
+    return frames().money
 
 
 def _sanction_targets(sent: _Sentence) -> Iterator[tuple[Any, Mention]]:
