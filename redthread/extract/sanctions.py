@@ -285,7 +285,7 @@ def respondents(text: str, mentions: list[Mention], doc_issuer: Authority | None
     """
     if not _DENIAL.search(text[:3000]):
         return
-    doc_issuer = doc_issuer or _heading_authority(text[:500])
+    doc_issuer = _heading_authority(text[:500]) or doc_issuer  # the order's heading names who issues it
     if doc_issuer is None:
         return
     ordered = sorted((m for m in mentions if m.party >= 0 and _is_target(m)), key=lambda m: m.start)

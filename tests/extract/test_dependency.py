@@ -177,7 +177,8 @@ Kestrel Dynamics JSC, 3 Lesnaya Street, Kazan, Russia;
 Mirek Hasel, 22 Harbour Road, Limassol, Cyprus;
 Respondents.
 
-The Office of Export Enforcement asked that the order be renewed for 180 days.
+The Office of Export Enforcement asked that the order be renewed for 180 days, as the respondents bought
+parts from U.S. suppliers.
 """
 
 
