@@ -29,13 +29,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from redthread.extract import budget, nlp
-from redthread.extract.lexicon import lexicon
+from redthread.extract.lexicon import Authority, lexicon, load_yaml
 from redthread.extract.mentions import Mention
 from redthread.extract.parties import Party
 from redthread.extract.relations import HEDGED_CONFIDENCE, Relation, _add_dates, _hedge
+from redthread.extract.sanctions import issuer
 
 FRAMES_PATH = Path(__file__).with_name("frames.yaml")
 #: Confidence of a relation read from the parse (the rules' is 0.8: their phrases are more specific).
@@ -69,6 +68,10 @@ class Frames:
     verbs: tuple[Frame, ...]
     nouns: tuple[Frame, ...]
     trigger: re.Pattern[str]  # a cheap test: could this sentence hold one of the predicates?
+    sanction_verbs: frozenset[str] = frozenset()
+    sanction_nouns: frozenset[str] = frozenset()
+    sanction_preps: frozenset[str] = frozenset()
+    money: frozenset[str] = frozenset()  # objects that make a transfer a payment
 
     def for_verb(self, lemma: str) -> list[Frame]:
         return [f for f in self.verbs if f.lemmas is None or lemma in f.lemmas]
@@ -92,8 +95,7 @@ def _expand(values: Iterable[str], lists: dict[str, list[str]]) -> list[str]:
 @cache
 def frames() -> Frames:
     """The frames of ``frames.yaml`` plus the lexicon's roles (director/employment), compiled once."""
-    with FRAMES_PATH.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = load_yaml(FRAMES_PATH)
     lists: dict[str, list[str]] = data.get("lists", {})
 
     def build(entry: dict[str, Any], noun: bool) -> Frame:
@@ -111,7 +113,10 @@ def frames() -> Frames:
     employment = frozenset(r.lower() for r in lex.employment_roles) - director
     nouns.append(Frame("Directorship", director, ("subj",), ("of",), noun=True))
     nouns.append(Frame("Employment", employment, ("subj",), ("of", "prep:at", "prep:for"), noun=True))
-    words: set[str] = set()
+    sanctions = data.get("sanctions", {})
+    s_verbs = frozenset(w.lower() for w in sanctions.get("verbs", ()))
+    s_nouns = frozenset(w.lower() for w in sanctions.get("nouns", ()))
+    words: set[str] = {w.split()[-1] for w in s_verbs | s_nouns}
     for f in (*verbs, *nouns):
         for lemma in f.lemmas or ():
             words.add(lemma.split()[-1])
@@ -120,7 +125,9 @@ def frames() -> Frames:
                 words.update(w for w in role[5:].split() if len(w) > 3)
     stems = sorted({w[:-1] if w.endswith(("e", "y")) and len(w) > 4 else w for w in words}, key=len, reverse=True)
     trigger = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
-    return Frames(verbs, tuple(nouns), trigger)
+    return Frames(verbs, tuple(nouns), trigger, s_verbs, s_nouns,
+                  frozenset(w.lower() for w in sanctions.get("target_prepositions", ())),
+                  frozenset(lists.get("money_nouns", ())))
 
 
 class _Sentence:
@@ -171,6 +178,9 @@ class _Sentence:
             else:
                 out += [r for r in self._reference(t) if all(x is not r for x in out)]
             stack += [c for c in t.children if c.dep_ == "appos" or (c.dep_ == "conj" and conjuncts)]
+            # "companies, including A, B and C": the members stand for the noun
+            stack += [p for c in t.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
+                      for p in c.children if p.dep_ == "pobj"]
             # "Sumchenko, Hong Fan, and Lufeng" parse as a chain of conjuncts; a compound noun names its head
             stack += [c for c in t.children if c.dep_ == "compound" and c.i in self.by_token]
         return out
@@ -340,10 +350,28 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
                         yield frame, tok, s, t
 
 
-@cache
 def _money() -> frozenset[str]:
-    with FRAMES_PATH.open(encoding="utf-8") as fh:
-        return frozenset(yaml.safe_load(fh)["lists"].get("money_nouns", ()))
+    return frames().money
+
+
+def _sanction_targets(sent: _Sentence) -> Iterator[tuple[Any, Mention]]:
+    """(predicate, target) for "sanctioned X", "X was designated", "a TDO against X", "sanctions on X"."""
+    fr = frames()
+    for tok in sent.doc:
+        if tok.i in sent.by_token or sent.negated(tok):
+            continue
+        targets: list[Any] = []
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in fr.sanction_verbs:
+            targets = sent.verb_args(tok)["obj"]
+        elif tok.pos_ in NOUN_POS and fr.sanction_nouns & set(_noun_keys(tok)):
+            targets = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in fr.sanction_preps
+                       for p in c.children if p.dep_ == "pobj"]
+            if tok.head.pos_ == "VERB" and tok.dep_ == "dobj":  # "issued a TDO against X": the PP may hang on the verb
+                targets += [p for c in tok.head.children if c.dep_ == "prep" and c.lower_ in fr.sanction_preps
+                            for p in c.children if p.dep_ == "pobj"]
+        for t in targets:
+            for m in sent.parties(t):
+                yield tok, m
 
 
 _ORG_END = {"Ownership": "target", "Directorship": "target", "Employment": "target"}
@@ -387,6 +415,8 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
         return []
     out: list[Relation] = []
     seen: set[tuple[str, int, int]] = set()
+    sanctioned = {r.source.party for r in known if r.schema == "Sanction"}
+    doc_issuer = issuer(text)
     docs = nlp.run((text[a:b] for a, b, _, _ in jobs), nlp.PARSE, batch_size=64)
     for (start, end, inside, previous), doc in zip(jobs, docs, strict=True):
         budget.check("reading the parse", start)
@@ -409,4 +439,29 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
                 rel.confidence = HEDGED_CONFIDENCE
             _add_dates(rel, text[start:end])
             out.append(rel)
+        for pred, target in _sanction_targets(sent):
+            if target.party in sanctioned or schema_of.get(target.party) == "PublicBody":
+                continue
+            authority = _authority(text[start:end], doc_issuer)
+            if authority is None:
+                continue
+            sanctioned.add(target.party)
+            rel = Relation("Sanction", target, None, (start, end), f"parse-sanction:{pred.lemma_.lower()}",
+                           confidence=CONFIDENCE)
+            rel.add("authority", authority.name)
+            if authority.country:
+                rel.add("country", authority.country)
+            rel.hedge = _hedge(text[start:end])
+            _add_dates(rel, text[start:end])
+            out.append(rel)
     return out
+
+
+def _authority(sentence: str, issuer: Authority | None) -> Authority | None:
+    """The authority a sentence names (the first), else the document's issuer."""
+    lex = lexicon()
+    for m in lex.authority_re.finditer(sentence):
+        found = lex.authority(m.group(1))
+        if found is not None:
+            return found
+    return issuer

@@ -91,9 +91,11 @@ def fit_ranges(relations: list[Relation], parties: list[Party]) -> list[Relation
 
 
 def _listed_sanctions(text: str, mentions: list[Mention]) -> list[Relation]:
-    """Sanctions announced as a bulleted list after "... designating the following entities:"."""
+    """Sanctions announced as a bulleted list ("... designating the following entities:") or a denial order's caption."""
     out = []
-    for target, authority, line in sanctions.listed(text, mentions, sanctions.issuer(text)):
+    doc_issuer = sanctions.issuer(text)
+    listed = [*sanctions.listed(text, mentions, doc_issuer), *sanctions.respondents(text, mentions, doc_issuer)]
+    for target, authority, line in listed:
         rel = Relation("Sanction", target, None, line, "sanction-list")
         rel.add("authority", authority.name)
         if authority.country:

@@ -268,3 +268,52 @@ def listed(text: str, mentions: list[Mention], doc_issuer: Authority | None) -> 
             for m in lex.authority_re.finditer(line, 0, phrase.start()):
                 found = lex.authority(" ".join(m.group(1).split())) or found
             authority = found or doc_issuer
+
+
+_MATTER = re.compile(r"^\s*In\s+the\s+Matter\s+of\s*:?\s*(?P<rest>.*)$", re.I)
+_RESPONDENTS = re.compile(r"^\s*(?:Respondents?|Related\s+Persons?)\s*[.:;]?\s*$", re.I)
+_DENIAL = re.compile(r"\bdenial\s+orders?\b|\bdenying\s+(?:the\s+)?export\s+privileges\b|\bTDO\b", re.I)
+
+
+def respondents(text: str, mentions: list[Mention], doc_issuer: Authority | None) -> Iterator[tuple[Mention, Authority, tuple[int, int]]]:
+    """The parties a denial order lists under "In the Matter of:", up to the "Respondent(s)" line.
+
+    An export-denial order names its targets as a caption block, one party
+    (with its address) per entry, not in a sentence; the authority is the
+    body issuing the order. Only documents that call themselves a denial
+    order are read this way ("In the Matter of" also heads court captions).
+    """
+    if not _DENIAL.search(text[:3000]):
+        return
+    doc_issuer = _heading_authority(text[:500]) or doc_issuer  # the order's heading names who issues it
+    if doc_issuer is None:
+        return
+    ordered = sorted((m for m in mentions if m.party >= 0 and _is_target(m)), key=lambda m: m.start)
+    starts = [m.start for m in ordered]
+    pos = 0
+    inside = False
+    for raw in text.splitlines(keepends=True):
+        start, line = pos, raw.rstrip("\r\n")
+        pos += len(raw)
+        matter = _MATTER.match(line)
+        if matter:
+            inside, line, start = True, matter.group("rest"), start + matter.start("rest")
+        if not inside or not line.strip():
+            continue
+        if _RESPONDENTS.match(line) or len(line) > 300:  # the caption ends; a paragraph is no entry
+            inside = False
+            continue
+        i = bisect.bisect_left(starts, start)
+        first = next((m for m in ordered[i:] if m.start < start + len(line)), None)
+        if first is not None:
+            yield first, doc_issuer, (start, start + len(line))
+
+
+def _heading_authority(head: str) -> Authority | None:
+    """The authority a document's heading names in capitals ("BUREAU OF INDUSTRY AND SECURITY")."""
+    lex = lexicon()
+    for m in re.finditer(lex.authority_re.pattern, head, re.IGNORECASE):
+        found = lex.authority(" ".join(m.group(1).split()))
+        if found is not None:
+            return found
+    return None

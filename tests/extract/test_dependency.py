@@ -152,3 +152,45 @@ def test_the_appositive_head_is_its_last_noun() -> None:
     assert m is not None and m.group("noun") == "university"
     # a list is no appositive: "A, the Foo airport and the company B"
     assert patterns().appositive.search(", the Foo airport and the company Bar, which") is None
+
+
+def test_sanctions_from_the_parse_reach_every_listed_target() -> None:
+    """"issued an order against A, B ... and others, including C": every party named is a target."""
+    text = ("The Bureau of Industry and Security issued a temporary denial order against Irina Valko, Saltmarsh "
+            "Trading Ltd (\u201cSaltmarsh\u201d)\u2014a company she controlled\u2014and several other companies, "
+            "including Kestrel Dynamics JSC, a Russian parts supplier.")
+    found = relations(text)
+    targets = {e[0] for s, e, p in found if s == "Sanction" and p.get("authority") == ["Bureau of Industry and Security"]}
+    assert {"Irina Valko", "Saltmarsh Trading Ltd", "Kestrel Dynamics JSC"} <= targets, found
+
+
+def test_a_negated_sanction_reads_nothing() -> None:
+    found = relations("The Treasury did not sanction Saltmarsh Trading Ltd.")
+    assert not [f for f in found if f[0] == "Sanction"], found
+
+
+DENIAL = """BUREAU OF INDUSTRY AND SECURITY
+Order Renewing Order Temporarily Denying Export Privileges
+
+In the Matter of:
+Kestrel Dynamics JSC, 3 Lesnaya Street, Kazan, Russia;
+Mirek Hasel, 22 Harbour Road, Limassol, Cyprus;
+Respondents.
+
+The Office of Export Enforcement asked that the order be renewed for 180 days, as the respondents bought
+parts from U.S. suppliers.
+"""
+
+
+def test_a_denial_order_caption_lists_its_targets() -> None:
+    r = extract_text(DENIAL, doc_id="d", dataset="t")
+    names = {e["id"]: e["properties"].get("name", ["?"])[0] for e in r.entities}
+    targets = {names[e["properties"]["entity"][0]] for e in r.entities if e["schema"] == "Sanction"
+               and e["properties"].get("authority") == ["Bureau of Industry and Security"]}
+    assert {"Kestrel Dynamics JSC", "Mirek Hasel"} <= targets, targets
+
+
+def test_a_court_caption_is_no_sanction() -> None:
+    text = DENIAL.replace("Order Renewing Order Temporarily Denying Export Privileges", "Complaint for Damages")
+    r = extract_text(text, doc_id="d", dataset="t")
+    assert not [e for e in r.entities if e["schema"] == "Sanction"], r.entities
