@@ -81,9 +81,9 @@ def test_example_layout_is_one_dataset_per_folder() -> None:
     assert len(plans["documents"].versions[0]) >= 6
 
 
-def test_demo_is_fast_and_prints_a_summary(demo_run: tuple[Path, dict[str, Any], float, str]) -> None:
-    out, summary, seconds, output = demo_run
-    assert seconds < 120, f"demo took {seconds:.0f} s (target: under 2 minutes)"
+def test_demo_prints_a_summary(demo_run: tuple[Path, dict[str, Any], float, str]) -> None:
+    # Its speed (target: under 2 minutes on 2 cores) is measured by bench/demo/run.py, not asserted here.
+    output = demo_run[3]
     assert "parties (after resolution)" in output
     assert "what ran" in output
 
