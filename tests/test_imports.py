@@ -21,8 +21,8 @@ KNOWN = {
     frozenset({"redthread.ingest", "redthread.ingest.base"}),
     frozenset({"redthread.export", "redthread.export.base"}),
     frozenset({"redthread.report.brief", "redthread.report.sections"}),
-    frozenset({"redthread.extract", "redthread.extract.llm", "redthread.extract.nlp", "redthread.extract.relations",
-               "redthread.extract.rules", "redthread.extract.tables"}),
+    frozenset({"redthread.extract", "redthread.extract.dependency", "redthread.extract.llm", "redthread.extract.nlp",
+               "redthread.extract.relations", "redthread.extract.rules", "redthread.extract.tables"}),
 }
 
 
