@@ -22,7 +22,6 @@ from typing import Any, TextIO
 from followthemoney.types import registry
 
 from redthread import __version__
-from redthread.export.base import register
 from redthread.store import Store
 
 BODS_VERSION = "0.4"
@@ -150,7 +149,6 @@ def _interests(link: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | 
     return subject, party, [interest]
 
 
-@register("bods")
 def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
     """Write BODS 0.4 statements (a JSON array); returns how many."""
     today = datetime.now(UTC).date().isoformat()
