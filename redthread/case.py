@@ -8,20 +8,29 @@ wiring is explicit: a command opens one case and closes it on exit; the API
 hands each request its thread's case through a dependency
 (:func:`redthread.api.deps.get_case`).
 
+A load through the case (:meth:`Case.load`) is followed by the monitor's
+after-load step (re-screening every watchlist), called here rather than
+registered with the ingest driver, so what follows a load is read in one place.
+
 The folder layout is :mod:`redthread.store.layout`'s (one URL parse); the
 side tables are reached through the store's public side-table interface.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from redthread import settings
+from redthread.errors import InputError
+from redthread.ingest import ingest
 from redthread.keys import KeyRing
+from redthread.monitor import hook
 from redthread.monitor.tables import MonitorDB
-from redthread.store import Store, open_store
+from redthread.store import LoadResult, Store, open_store
 from redthread.store.layout import Layout, layout
 
 
@@ -64,6 +73,20 @@ class Case:
     def xref_dir(self) -> Path | None:
         """The review candidates' folder; ``None`` when none is kept on disk."""
         return self.layout.xref if settings.screen_cache() else None
+
+    def load(self, paths: Iterable[Path | str], dataset: str, fmt: str | None = None,
+             **options: Any) -> tuple[list[LoadResult], list[InputError]]:
+        """Load ``paths`` into ``dataset`` (:func:`redthread.ingest.ingest`'s options), then run
+        :meth:`after_load`. The loads are committed first: a failing re-screen never undoes them."""
+        results, errors = ingest(self.store, paths, dataset, fmt, **options)
+        self.after_load(results)
+        return results, errors
+
+    def after_load(self, results: list[LoadResult]) -> list[Any]:
+        """What follows a load: the monitor re-screens every watchlist when the load changed the store.
+
+        Returns the re-screening runs (also kept in :data:`redthread.monitor.hook.LAST`)."""
+        return hook.after_load(self.store, results)
 
     def close(self) -> None:
         self.store.close()

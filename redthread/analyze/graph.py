@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from followthemoney import model
@@ -237,27 +237,43 @@ def _wanted_props() -> set[str]:
     return props
 
 
-_COLS = (
-    "entity_id", "schema", "prop", "value", "dataset", "source", "location",
-    "span_start", "span_end", "quote", "confidence", "hedge", "first_seen", "id",
-)
+class StatementRow(NamedTuple):
+    """One statement of the bulk read, by name (the columns of :meth:`Store.rows`, in this order)."""
+
+    entity_id: str
+    schema: str
+    prop: str
+    value: str
+    dataset: str
+    source: str
+    location: str
+    span_start: int | None
+    span_end: int | None
+    quote: str | None
+    confidence: float
+    hedge: str | None
+    first_seen: str | None
+    id: str
+
+    def evidence(self) -> Evidence:
+        """The provenance of this statement, as shown next to a link."""
+        return Evidence.of_row(self.dataset, self.source, self.location, self.span_start, self.span_end,
+                               self.quote, self.confidence, self.hedge, self.first_seen, self.id)
 
 
-def _rows(store: Store, props: set[str], skip_schemata: Iterable[str] = ()) -> Iterator[tuple[Any, ...]]:
-    """Active statements of the given props as plain tuples (``_COLS`` order).
+_COLS = StatementRow._fields
+
+
+def _rows(store: Store, props: set[str], skip_schemata: Iterable[str] = ()) -> Iterator[StatementRow]:
+    """Active statements of the given props, as :class:`StatementRow`.
 
     Read through the store's bulk read (:meth:`Store.rows`): no Statement
     objects, since loading a million-node graph must stay fast.
     """
-    return store.rows(_COLS, props, skip_schemata=skip_schemata)
+    return map(StatementRow._make, store.rows(_COLS, props, skip_schemata=skip_schemata))
 
 
 _NO_DATES: dict[str, str] = {}
-
-
-def _ev(row: Sequence[Any]) -> Evidence:
-    """The evidence of a bulk-read row (``_COLS`` order: provenance from column 4 on)."""
-    return Evidence.of_row(*row[4:14])
 
 
 def parse_percentage(value: str) -> float | None:
@@ -307,105 +323,91 @@ class _Builder:
         return i
 
 
-def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> Graph:
-    """Read every link (and every party at its ends) from ``store`` into a :class:`Graph`.
+@dataclass(slots=True)
+class _LinkRecord:
+    """What the statements of one link entity (Ownership, Directorship, ...) say, gathered row by row."""
 
-    ``evidence=False`` keeps only link ids and fetches evidence from the store
-    when a link is shown (use it for very large graphs). ``progress`` is an
-    optional ``(label, done, total)`` callback.
-    """
-    canonical = store.canonical_map()
-    b = _Builder(canonical, evidence)
-    # edge entity id -> collected fields
-    ends: dict[str, list[Any]] = {}  # [schema, sources[], targets[], pct, conf, hedged, labels, dates, ev]
-    sanctions: dict[str, dict[str, Any]] = {}
-    addr_entity: dict[str, set[str]] = defaultdict(set)  # Address id -> party ids
-    addr_text: dict[str, set[str]] = defaultdict(set)  # normalised address -> party ids
-    addr_ev: dict[tuple[str, str], Evidence] = {}
-    names: dict[str, str] = {}
-    schemata: dict[str, str] = {}
-    address_names: dict[str, str] = {}
-    done = 0
-    edge_props = {"percentage", *_LABEL_PROPS, *_DATE_PROPS}
-    for lt in _BY_SCHEMA.values():
-        edge_props.update((lt.source_prop, lt.target_prop))
-    from redthread.analyze import columnar
+    schema: str
+    sources: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    pct: float | None = None
+    confidence: float = 1.0
+    hedged: bool = False
+    labels: list[str] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
 
-    cols = None
-    if not evidence and columnar.available(store):
-        cols = columnar.load_columns(
-            store, {k: (lt.source_prop, lt.target_prop) for k, lt in _BY_SCHEMA.items()},
-            _LABEL_PROPS, _DATE_PROPS, {"addressEntity", "address", "full", *_SANCTION_PROPS},
-        )
-        b.ids, b.schema, b.caption = cols.ids, cols.schema, cols.caption
-        b.index = {cid: i for i, cid in enumerate(cols.ids)}
-    if cols is None:
-        for row in _rows(store, edge_props):
-            eid, schema, prop, value = row[0], row[1], row[2], row[3]
-            row_type = _BY_SCHEMA.get(schema)
-            if row_type is None:
-                continue
-            rec = ends.get(eid)
-            if rec is None:
-                rec = ends[eid] = [schema, [], [], None, 1.0, False, [], {}, []]
-            if prop == row_type.source_prop:
-                rec[1].append(value)
-            elif prop == row_type.target_prop:
-                rec[2].append(value)
-            elif prop == "percentage":
-                stake = parse_percentage(value)
-                if stake is not None:
-                    rec[3] = stake if rec[3] is None else max(rec[3], stake)
-                continue
-            elif prop in _LABEL_PROPS:
-                if value not in rec[6]:
-                    rec[6].append(value)
-                    rec[6].sort()
-                continue
-            elif prop in _DATE_PROPS:
-                if prop not in rec[7] or value < rec[7][prop]:
-                    rec[7][prop] = value
-                continue
-            else:
-                continue
-            rec[4] = min(rec[4], float(row[10]))
-            rec[5] = rec[5] or bool(row[11])
-            if evidence:
-                rec[8].append(_ev(row))
-    other_props = {"id", "name", "addressEntity", "address", "full", *_SANCTION_PROPS}
-    other_rows: Iterable[tuple[Any, ...]] = (
-        _rows(store, other_props, set(_BY_SCHEMA)) if cols is None
-        else ((*r[:4], r[4], r[5], "", None, None, None, 1.0, None, None, None) for r in cols.extra_rows)
-    )
-    for row in other_rows:
-        done += 1
-        if progress is not None and done % 200000 == 0:
-            progress("statements", done, None)
-        eid, schema, prop, value = row[0], row[1], row[2], row[3]
-        if schema == "Sanction":
-            if prop in _SANCTION_PROPS:
-                rec_s = sanctions.setdefault(eid, {"id": eid, "source": row[5], "dataset": row[4]})
-                rec_s.setdefault(prop, []).append(value)
+
+@dataclass
+class _Parties:
+    """What the statements of parties, addresses and sanctions say (everything but the links)."""
+
+    sanctions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    addr_entity: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # Address id -> party ids
+    addr_text: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # normalised address -> ids
+    addr_ev: dict[tuple[str, str], Evidence] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    schemata: dict[str, str] = field(default_factory=dict)
+    address_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Links:
+    """The links read so far: the five arrays (src, dst, kind, pct, weight) and each link's id, label, dates."""
+
+    arrays: list[np.ndarray]
+    link_ids: list[str]
+    labels: list[str]
+    dates: list[dict[str, str]]
+
+
+_EDGE_PROPS = frozenset({"percentage", *_LABEL_PROPS, *_DATE_PROPS,
+                         *(p for lt in _BY_SCHEMA.values() for p in (lt.source_prop, lt.target_prop))})
+_PARTY_PROPS = frozenset({"id", "name", "addressEntity", "address", "full", *_SANCTION_PROPS})
+
+
+def _read_link_rows(rows: Iterable[StatementRow], evidence: bool) -> dict[str, _LinkRecord]:
+    """Row strategy, links: gather each link entity's ends, stake, labels, dates and evidence."""
+    ends: dict[str, _LinkRecord] = {}
+    for row in rows:
+        row_type = _BY_SCHEMA.get(row.schema)
+        if row_type is None:
             continue
-        if schema == "Address":
-            if prop in ("full", "name") and eid not in address_names:
-                address_names[eid] = value
+        prop, value = row.prop, row.value
+        rec = ends.get(row.entity_id)
+        if rec is None:
+            rec = ends[row.entity_id] = _LinkRecord(row.schema)
+        if prop == row_type.source_prop:
+            rec.sources.append(value)
+        elif prop == row_type.target_prop:
+            rec.targets.append(value)
+        elif prop == "percentage":
+            stake = parse_percentage(value)
+            if stake is not None:
+                rec.pct = stake if rec.pct is None else max(rec.pct, stake)
             continue
-        if prop == "id":
-            schemata.setdefault(eid, schema)
-        elif prop == "name":
-            if eid not in names or (len(value), value) < (len(names[eid]), names[eid]):
-                names[eid] = value
-            schemata.setdefault(eid, schema)
-        elif prop == "addressEntity":
-            addr_entity[value].add(eid)
-            addr_ev[(eid, "e:" + value)] = _ev(row)
-        elif prop == "address":
-            norm = normalize_address(value)
-            if norm is not None:
-                addr_text[norm].add(eid)
-                addr_ev[(eid, "t:" + norm)] = _ev(row)
+        elif prop in _LABEL_PROPS:
+            if value not in rec.labels:
+                rec.labels.append(value)
+                rec.labels.sort()
+            continue
+        elif prop in _DATE_PROPS:
+            if prop not in rec.dates or value < rec.dates[prop]:
+                rec.dates[prop] = value
+            continue
+        else:
+            continue
+        rec.confidence = min(rec.confidence, float(row.confidence))
+        rec.hedged = rec.hedged or bool(row.hedge)
+        if evidence:
+            rec.evidence.append(row.evidence())
+    return ends
 
+
+def _link_arrays(ends: dict[str, _LinkRecord], b: _Builder, evidence: bool,
+                 ev: dict[int, list[Evidence]]) -> _Links:
+    """Row strategy, links: one link per (source, target) of each link entity, weighted by its type,
+    confidence, hedging and (ownership) stake; evidence by link index into ``ev``."""
     src: list[int] = []
     dst: list[int] = []
     kind: list[int] = []
@@ -414,50 +416,100 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     link_ids: list[str] = []
     labels: list[str] = []
     dates: list[dict[str, str]] = []
-    ev: dict[int, list[Evidence]] = {}
     nan = float("nan")
-    if cols is None:
-        records: Iterable[Any] = ((eid, *rec) for eid, rec in ends.items())
-        no_ev: list[Evidence] = []
-        for rec in records:
-            eid, schema, sources, targets, p, conf, hedged, lab, dts = rec[:9]
-            evs = rec[9] if len(rec) > 9 else no_ev
-            lt = _BY_SCHEMA[schema]
-            w = lt.weight * conf * (HEDGE_FACTOR if hedged else 1.0)
-            if schema == "Ownership":
-                w *= 0.5 + 0.5 * (UNKNOWN_STAKE if p is None else p) / 100.0
-            k = KIND[schema]
-            for s_id in sources:
-                for t_id in targets:
-                    si, ti = b.node(s_id), b.node(t_id)
-                    if si == ti:
-                        continue
-                    if evidence:
-                        ev[len(src)] = evs
-                    src.append(si)
-                    dst.append(ti)
-                    kind.append(k)
-                    pct.append(p if p is not None and schema == "Ownership" else nan)
-                    weight.append(w)
-                    link_ids.append(eid)
-                    labels.append("; ".join(lab))
-                    dates.append(dts or _NO_DATES)
-        arrays: list[np.ndarray] = [np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
-                  np.asarray(kind, dtype=np.int16), np.asarray(pct, dtype=np.float64),
-                  np.asarray(weight, dtype=np.float64)]
-    else:
-        arrays = _column_arrays(cols)
-        link_ids, labels, dates = cols.link_ids, cols.labels, cols.dates
-    n_edges = int(arrays[0].shape[0])
-    _mark_indirect(arrays[2], labels)
-    src, dst, kind, pct, weight = [], [], [], [], []
-    k_addr = KIND["SharedAddress"]
+    for eid, rec in ends.items():
+        schema, p = rec.schema, rec.pct
+        lt = _BY_SCHEMA[schema]
+        w = lt.weight * rec.confidence * (HEDGE_FACTOR if rec.hedged else 1.0)
+        if schema == "Ownership":
+            w *= 0.5 + 0.5 * (UNKNOWN_STAKE if p is None else p) / 100.0
+        k = KIND[schema]
+        for s_id in rec.sources:
+            for t_id in rec.targets:
+                si, ti = b.node(s_id), b.node(t_id)
+                if si == ti:
+                    continue
+                if evidence:
+                    ev[len(src)] = rec.evidence
+                src.append(si)
+                dst.append(ti)
+                kind.append(k)
+                pct.append(p if p is not None and schema == "Ownership" else nan)
+                weight.append(w)
+                link_ids.append(eid)
+                labels.append("; ".join(rec.labels))
+                dates.append(rec.dates or _NO_DATES)
+    arrays: list[np.ndarray] = [np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
+                                np.asarray(kind, dtype=np.int16), np.asarray(pct, dtype=np.float64),
+                                np.asarray(weight, dtype=np.float64)]
+    return _Links(arrays, link_ids, labels, dates)
 
-    def add_address_links(key: str, label: str, parties: Iterable[str]) -> None:
-        members = sorted({canonical.get(p, p) for p in parties})
+
+def _read_columns(store: Store, b: _Builder) -> tuple[_Links, Iterator[StatementRow], dict[str, str]]:
+    """Columnar strategy (no evidence kept): links, party rows and extra captions read as Arrow columns."""
+    from redthread.analyze import columnar
+
+    cols = columnar.load_columns(
+        store, {k: (lt.source_prop, lt.target_prop) for k, lt in _BY_SCHEMA.items()},
+        _LABEL_PROPS, _DATE_PROPS, {"addressEntity", "address", "full", *_SANCTION_PROPS},
+    )
+    b.ids, b.schema, b.caption = cols.ids, cols.schema, cols.caption
+    b.index = {cid: i for i, cid in enumerate(cols.ids)}
+    links = _Links(_column_arrays(cols), cols.link_ids, cols.labels, cols.dates)
+    rows = (StatementRow(r[0], r[1], r[2], r[3], r[4], r[5], "", None, None, None, 1.0, None, None, "")
+            for r in cols.extra_rows)
+    return links, rows, cols.extra_names
+
+
+def _read_party_rows(rows: Iterable[StatementRow], progress: Any) -> _Parties:
+    """Parties, addresses and sanctions: names, schemata, shared-address keys with their evidence."""
+    out = _Parties()
+    done = 0
+    for row in rows:
+        done += 1
+        if progress is not None and done % 200000 == 0:
+            progress("statements", done, None)
+        eid, schema, prop, value = row.entity_id, row.schema, row.prop, row.value
+        if schema == "Sanction":
+            if prop in _SANCTION_PROPS:
+                rec_s = out.sanctions.setdefault(eid, {"id": eid, "source": row.source, "dataset": row.dataset})
+                rec_s.setdefault(prop, []).append(value)
+            continue
+        if schema == "Address":
+            if prop in ("full", "name") and eid not in out.address_names:
+                out.address_names[eid] = value
+            continue
+        if prop == "id":
+            out.schemata.setdefault(eid, schema)
+        elif prop == "name":
+            if eid not in out.names or (len(value), value) < (len(out.names[eid]), out.names[eid]):
+                out.names[eid] = value
+            out.schemata.setdefault(eid, schema)
+        elif prop == "addressEntity":
+            out.addr_entity[value].add(eid)
+            out.addr_ev[(eid, "e:" + value)] = row.evidence()
+        elif prop == "address":
+            norm = normalize_address(value)
+            if norm is not None:
+                out.addr_text[norm].add(eid)
+                out.addr_ev[(eid, "t:" + norm)] = row.evidence()
+    return out
+
+
+def _address_links(parties: _Parties, b: _Builder, canonical: dict[str, str], evidence: bool, offset: int,
+                   ev: dict[int, list[Evidence]]) -> _Links:
+    """Shared-address links: parties at one Address entity, or at one specific address text
+    (a clique, or a star beyond :data:`MAX_ADDRESS_CLIQUE`); link indexes start at ``offset``."""
+    src: list[int] = []
+    dst: list[int] = []
+    link_ids: list[str] = []
+    labels: list[str] = []
+
+    def add(key: str, label: str, members_raw: Iterable[str]) -> None:
+        members = sorted({canonical.get(p, p) for p in members_raw})
         if len(members) < 2:
             return
-        raw = {canonical.get(p, p): p for p in parties}
+        raw = {canonical.get(p, p): p for p in members_raw}
         pairs: list[tuple[str, str]]
         if len(members) <= MAX_ADDRESS_CLIQUE:
             pairs = [(a, c) for i, a in enumerate(members) for c in members[i + 1:]]
@@ -465,23 +517,28 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
             pairs = [(members[0], c) for c in members[1:]]
         for a, c in pairs:
             if evidence:
-                ev[n_edges + len(src)] = [addr_ev[(raw[a], key)], addr_ev[(raw[c], key)]]
+                ev[offset + len(src)] = [parties.addr_ev[(raw[a], key)], parties.addr_ev[(raw[c], key)]]
             src.append(b.node(a))
             dst.append(b.node(c))
-            kind.append(k_addr)
-            pct.append(nan)
-            weight.append(LINK_WEIGHTS["SharedAddress"])
             link_ids.append(f"addr:{raw[a]}|{raw[c]}")
             labels.append(label)
-            dates.append(_NO_DATES)
 
-    for addr_id, parties in sorted(addr_entity.items()):
-        add_address_links("e:" + addr_id, address_names.get(addr_id, addr_id), parties)
-    for norm, parties in sorted(addr_text.items()):
-        add_address_links("t:" + norm, norm, parties)
+    for addr_id, members_raw in sorted(parties.addr_entity.items()):
+        add("e:" + addr_id, parties.address_names.get(addr_id, addr_id), members_raw)
+    for norm, members_raw in sorted(parties.addr_text.items()):
+        add("t:" + norm, norm, members_raw)
+    n = len(src)
+    arrays: list[np.ndarray] = [np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
+                                np.full(n, KIND["SharedAddress"], dtype=np.int16),
+                                np.full(n, np.nan, dtype=np.float64),
+                                np.full(n, LINK_WEIGHTS["SharedAddress"], dtype=np.float64)]
+    return _Links(arrays, link_ids, labels, [_NO_DATES] * n)
 
+
+def _sanction_map(parties: _Parties, b: _Builder) -> dict[int, list[dict[str, Any]]]:
+    """Node -> the sanctions naming it (authority, programmes, earliest date, provenance)."""
     sanction_map: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for sid, rec_s in sanctions.items():
+    for sid, rec_s in parties.sanctions.items():
         for target in rec_s.get("entity", []):
             i = b.node(target)
             sanction_map[i].append(
@@ -495,15 +552,19 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
                     "dataset": rec_s["dataset"],
                 }
             )
-    # Schema and caption of every node: the canonical entity's own, else a member's.
+    return dict(sanction_map)
+
+
+def _name_nodes(parties: _Parties, b: _Builder, canonical: dict[str, str], extra_names: dict[str, str]) -> None:
+    """Schema and caption of every node: the canonical entity's own, else a member's, else a default."""
     best_schema: dict[int, tuple[bool, str]] = {}
-    for raw_id, sch in schemata.items():
+    for raw_id, sch in parties.schemata.items():
         cid = canonical.get(raw_id, raw_id)
         at = b.index.get(cid)
         if at is not None and (at not in best_schema or (raw_id != cid, sch) < best_schema[at]):
             best_schema[at] = (raw_id != cid, sch)
     best_name: dict[int, tuple[bool, int, str]] = {}
-    for raw_id, name in names.items():
+    for raw_id, name in parties.names.items():
         cid = canonical.get(raw_id, raw_id)
         at = b.index.get(cid)
         key = (raw_id != cid, len(name), name)
@@ -515,29 +576,59 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
     for i, (_, _, name) in best_name.items():
         if not b.caption[i]:
             b.caption[i] = name
-    if cols is not None:
+    if extra_names:
         for i, cid in enumerate(b.ids):
-            if not b.caption[i] and cid in cols.extra_names:
-                b.caption[i] = cols.extra_names[cid]
+            if not b.caption[i] and cid in extra_names:
+                b.caption[i] = extra_names[cid]
     for i, cid in enumerate(b.ids):
         if not b.caption[i]:
             b.caption[i] = cid
         if not b.schema[i]:
             b.schema[i] = "LegalEntity"
+
+
+def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> Graph:
+    """Read every link (and every party at its ends) from ``store`` into a :class:`Graph`.
+
+    ``evidence=False`` keeps only link ids and fetches evidence from the store
+    when a link is shown (use it for very large graphs). ``progress`` is an
+    optional ``(label, done, total)`` callback.
+
+    Two read strategies give the same graph: statement rows (:class:`StatementRow`,
+    always used with evidence) or, without evidence and when the store allows it,
+    Arrow columns (:mod:`redthread.analyze.columnar`).
+    """
+    from redthread.analyze import columnar
+
+    canonical = store.canonical_map()
+    b = _Builder(canonical, evidence)
+    ev: dict[int, list[Evidence]] = {}
+    extra_names: dict[str, str] = {}
+    if not evidence and columnar.available(store):
+        links, party_rows, extra_names = _read_columns(store, b)
+    else:
+        links = _link_arrays(_read_link_rows(_rows(store, set(_EDGE_PROPS)), evidence), b, evidence, ev)
+        party_rows = _rows(store, set(_PARTY_PROPS), set(_BY_SCHEMA))
+    _mark_indirect(links.arrays[2], links.labels)
+    parties = _read_party_rows(party_rows, progress)
+    shared = _address_links(parties, b, canonical, evidence, int(links.arrays[0].shape[0]), ev)
+    sanctions = _sanction_map(parties, b)
+    _name_nodes(parties, b, canonical, extra_names)
+    arrays = [np.concatenate([a, c]) for a, c in zip(links.arrays, shared.arrays, strict=True)]
     return Graph(
         ids=b.ids,
         index=_member_index(b.index, canonical),
         schema=b.schema,
         caption=b.caption,
-        src=np.concatenate([arrays[0], np.asarray(src, dtype=np.int64)]),
-        dst=np.concatenate([arrays[1], np.asarray(dst, dtype=np.int64)]),
-        kind=np.concatenate([arrays[2], np.asarray(kind, dtype=np.int16)]),
-        pct=np.concatenate([arrays[3], np.asarray(pct, dtype=np.float64)]),
-        weight=np.concatenate([arrays[4], np.asarray(weight, dtype=np.float64)]),
-        link_ids=link_ids,
-        link_labels=labels,
-        link_dates=dates,
-        sanctions=dict(sanction_map),
+        src=arrays[0],
+        dst=arrays[1],
+        kind=arrays[2],
+        pct=arrays[3],
+        weight=arrays[4],
+        link_ids=links.link_ids + shared.link_ids,
+        link_labels=links.labels + shared.labels,
+        link_dates=links.dates + shared.dates,
+        sanctions=sanctions,
         evidence=ev if evidence else None,
         store=None if evidence else store,
     )

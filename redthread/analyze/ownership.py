@@ -315,7 +315,7 @@ def owners_tree(
             children.append({"link": graph.link(j), "node": child})
         return children
 
-    def chain(owner: int, asset: int) -> list[dict[str, Any]]:
+    def chain(owner: int, asset: int) -> list[Link]:
         """The shortest path of direct links from ``owner`` down to ``asset`` through at least one
         intermediary (breadth first): an indirect interest is held through someone else."""
         back: dict[int, int] = {owner: -1}
@@ -329,7 +329,7 @@ def owners_tree(
                         back[t] = j
                         nxt.append(t)
             if asset in back:
-                path: list[dict[str, Any]] = []
+                path: list[Link] = []
                 at = asset
                 while back[at] != -1:
                     path.append(graph.link(back[at]))

@@ -11,7 +11,6 @@ from rich.table import Table
 
 from redthread.commands._common import case, console, err_console
 from redthread.errors import RedthreadError
-from redthread.ingest.base import AFTER_LOAD
 from redthread.monitor import MonitorDB, hook
 from redthread.monitor import alerts as alerts_mod
 from redthread.monitor import audit as audit_mod
@@ -32,7 +31,8 @@ def _print_run(run: rescreen_mod.RunResult) -> None:
                       f"{len(run.alerts)} alert(s) in {run.seconds:.1f} s", highlight=False)
 
 
-def _report_hook() -> None:
+def report_after_load() -> None:
+    """Say what the re-screening after a load did (``redthread ingest`` calls this)."""
     for run in hook.LAST.get("runs", []):
         _print_run(run)
     if "error" in hook.LAST:
@@ -216,11 +216,3 @@ def register(app: typer.Typer) -> None:
         if problems:
             raise RedthreadError(f"audit trail altered: {len(problems)} problem(s)")
         console.print("audit trail intact")
-
-    # A load from this process re-screens (the hook); say what it did.
-    if _report_after_load not in AFTER_LOAD:
-        AFTER_LOAD.append(_report_after_load)
-
-
-def _report_after_load(_store: object, _results: object) -> None:
-    _report_hook()

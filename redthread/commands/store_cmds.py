@@ -9,11 +9,11 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, esc, progress_bar, store
+from redthread.commands._common import case, console, err_console, esc, progress_bar, store
+from redthread.commands.monitor_cmd import report_after_load
 from redthread.errors import InputError
 from redthread.export import export as export_store
 from redthread.export import exporters
-from redthread.ingest import ingest as ingest_paths
 from redthread.ingest import loaders
 from redthread.resolve.consolidate import consolidate as consolidate_case
 
@@ -40,17 +40,19 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Load files into a dataset (one transaction per file; re-loads keep history)."""
-        st = store()
+        the_case = case()
+        st = the_case.store
         if mapping is not None:
             fmt = fmt or "customs"
         warnings: list[InputError] = []
         with progress_bar("ingest") as update:
-            results, errors = ingest_paths(
-                st, paths, dataset, fmt, skip_errors=skip_errors, source=source,
+            results, errors = the_case.load(
+                paths, dataset, fmt, skip_errors=skip_errors, source=source,
                 replace_dataset=replace, progress=update,
                 options={"mapping": str(mapping)} if mapping is not None else None,
                 strict=strict, warnings=warnings,
             )
+        report_after_load()
         for warn in warnings:
             err_console.print(f"[yellow]dropped value[/] {warn.location_message()}", highlight=False)
         for err in errors:

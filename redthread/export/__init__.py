@@ -1,5 +1,6 @@
-"""Exporters, registered by name: ``ftm`` (JSON lines), ``csv`` (statements)."""
+"""Export formats (an explicit list in :mod:`redthread.export.base`): ``ftm`` (JSON lines),
+``csv`` (statements), ``bods``, ``graphml``, ``gexf``, ``neo4j``, ``ftm-trade``."""
 
-from redthread.export.base import export, exporters, register
+from redthread.export.base import export, exporters
 
-__all__ = ["export", "exporters", "register"]
+__all__ = ["export", "exporters"]

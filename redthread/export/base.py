@@ -1,8 +1,14 @@
-"""The exporter registry."""
+"""The export formats: an explicit list of name -> writer.
+
+Each writer module is imported when the formats are asked for (some pull in
+networkx or the report's network), so importing :mod:`redthread.export` stays
+cheap; the writers themselves know nothing of this list (no registry to
+register with, no import back here). A new format is a module with an
+:data:`ExportFn` and one line in :func:`exporters`.
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TextIO
 
@@ -11,26 +17,26 @@ from redthread.store import Store
 
 ExportFn = Callable[[Store, TextIO, "str | None"], int]
 
-_REGISTRY: dict[str, ExportFn] = {}
-
-
-def register(name: str) -> Callable[[ExportFn], ExportFn]:
-    def deco(fn: ExportFn) -> ExportFn:
-        _REGISTRY[name] = fn
-        return fn
-
-    return deco
-
 
 def exporters() -> dict[str, ExportFn]:
-    import pkgutil
+    """Every export format by name (a writer may carry ``folder``: it writes several files)."""
+    from redthread.export.bods import export_bods
+    from redthread.export.csv import export_csv
+    from redthread.export.ftm import export_ftm
+    from redthread.export.ftm_trade import export_ftm_trade
+    from redthread.export.gexf import export_gexf
+    from redthread.export.graphml import export_graphml
+    from redthread.export.neo4j import export_neo4j
 
-    import redthread.export as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name != "base" and not info.name.startswith("_"):
-            importlib.import_module(f"redthread.export.{info.name}")
-    return dict(_REGISTRY)
+    return {
+        "bods": export_bods,
+        "csv": export_csv,
+        "ftm": export_ftm,
+        "ftm-trade": export_ftm_trade,
+        "gexf": export_gexf,
+        "graphml": export_graphml,
+        "neo4j": export_neo4j,
+    }
 
 
 def export(store: Store, fmt: str, out: TextIO, dataset: str | None = None) -> int:

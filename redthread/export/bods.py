@@ -32,7 +32,6 @@ from followthemoney.types import registry
 from rigour.territories import get_territory
 
 from redthread import __version__
-from redthread.export.base import register
 from redthread.ingest.bods import UNSPECIFIED_TYPES, chain_of, read_unspecified_note
 from redthread.store import Store
 
@@ -198,7 +197,6 @@ def _interests(link: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | 
     return subject, party, [interest]
 
 
-@register("bods")
 def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
     """Write BODS 0.4 statements (a JSON array); returns how many."""
     today = datetime.now(UTC).date().isoformat()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from redthread.export.base import register
 from redthread.export.safe_csv import SafeWriter
 from redthread.store import Store
 
@@ -18,7 +17,6 @@ COLUMNS = [
 ]
 
 
-@register("csv")
 def export_csv(store: Store, out: TextIO, dataset: str | None = None) -> int:
     writer = SafeWriter(out)
     writer.writerow(COLUMNS)

@@ -6,11 +6,9 @@ from typing import TextIO
 
 import orjson
 
-from redthread.export.base import register
 from redthread.store import Store
 
 
-@register("ftm")
 def export_ftm(store: Store, out: TextIO, dataset: str | None = None) -> int:
     count = 0
     for entity in store.entities(dataset=dataset):

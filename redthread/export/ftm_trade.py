@@ -14,7 +14,6 @@ from typing import Any, TextIO
 
 import orjson
 
-from redthread.export.base import register
 from redthread.store import Store
 from redthread.trade import table
 
@@ -67,7 +66,6 @@ def activities(store: Store, dataset: str | None = None, batch: int = 50_000) ->
                 }
 
 
-@register("ftm-trade")
 def export_ftm_trade(store: Store, out: TextIO, dataset: str | None = None) -> int:
     """Write EconomicActivity entities, then the trade parties, as FtM JSON lines."""
     count = 0

@@ -7,11 +7,9 @@ from typing import TextIO
 import networkx as nx
 
 from redthread.export._graph import network_graph
-from redthread.export.base import register
 from redthread.store import Store
 
 
-@register("gexf")
 def export_gexf(store: Store, out: TextIO, dataset: str | None = None) -> int:
     """Write parties as nodes and links as edges; returns the node count."""
     graph = network_graph(store, dataset)

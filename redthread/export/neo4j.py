@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TextIO
 
 from redthread.errors import RedthreadError
-from redthread.export.base import register
 from redthread.report.network import build_network
 from redthread.store import Store
 
@@ -88,7 +87,6 @@ def write_folder(store: Store, folder: Path, dataset: str | None = None) -> int:
     return len(net.nodes)
 
 
-@register("neo4j")
 def export_neo4j(store: Store, out: TextIO, dataset: str | None = None) -> int:
     """Neo4j needs several files: this stream form refuses and says how to call it."""
     raise RedthreadError("the neo4j export writes a folder (nodes.csv, edges.csv, load.cypher): use -o FOLDER")

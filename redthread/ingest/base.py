@@ -18,12 +18,6 @@ from redthread.store import LoadBatch, LoadResult, Store
 ProgressFn = Callable[[str, int, int | None], None]
 log = logging.getLogger(__name__)
 
-#: Called after every :func:`ingest` with the store and the load results:
-#: capabilities that follow list updates (monitoring) register here, so the
-#: CLI, the API upload and ``refresh`` all trigger them.
-AFTER_LOAD: list[Callable[[Store, list[LoadResult]], None]] = []
-
-
 @dataclass
 class IngestContext:
     """What a loader needs besides the path: options and an error sink."""
@@ -339,6 +333,4 @@ def ingest(
         for side in staged:
             side.publish()
         results.extend(written)
-    for hook in AFTER_LOAD:
-        hook(store, results)
     return results, all_errors

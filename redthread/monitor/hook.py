@@ -1,11 +1,13 @@
 """Re-screening after every load, and the scheduled ``refresh``.
 
-Importing this module registers :func:`after_load` with the ingest driver
-(:data:`redthread.ingest.base.AFTER_LOAD`); the CLI and the API import it, so
-a load through either re-screens every watchlist incrementally. A store
-without watchlists pays one cheap read. The load itself is committed before
-the hook runs: a failing re-screen is logged and reported, never a reason
-to lose the load. ``REDTHREAD_MONITOR=off`` turns the hook off.
+:func:`after_load` is the step that follows a load: a case runs it
+explicitly (:meth:`redthread.case.Case.load`, which the CLI's ``ingest`` and
+the API's ``POST /ingest`` use), so a load through either re-screens every
+watchlist incrementally, and a bare :func:`redthread.ingest.ingest` (tests,
+the demo's fresh store, ``refresh``'s own loads) does not. A store without
+watchlists pays one cheap read. The load itself is committed before the step
+runs: a failing re-screen is logged and reported, never a reason to lose the
+load. ``REDTHREAD_MONITOR=off`` turns it off.
 
 :func:`refresh` re-reads the list files or folders named in a YAML file
 (``<home>/refresh.yaml`` by default), loads what changed (unchanged files
@@ -16,9 +18,6 @@ it from cron or a systemd timer.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,8 @@ from redthread.ingest import base as ingest_base
 from redthread.store import LoadResult, Store
 
 log = logging.getLogger(__name__)
-_STATE = threading.local()
 
-#: The runs of the last hook call in this thread (the CLI prints them).
+#: The runs of the last after-load step or refresh (the CLI prints them).
 LAST: dict[str, Any] = {}
 
 
@@ -49,17 +47,6 @@ def has_watchlists(store: Store) -> bool:
         return bool(store.query("SELECT COUNT(*) FROM monitor_watchlists")[0][0])
     except ConfigError:  # a store without side tables has no watchlists
         return False
-
-
-@contextmanager
-def suspended() -> Iterator[None]:
-    """Loads inside the block do not re-screen (a refresh re-screens once at the end)."""
-    before = getattr(_STATE, "suspended", False)
-    _STATE.suspended = True
-    try:
-        yield
-    finally:
-        _STATE.suspended = before
 
 
 def rescreen_all(store: Store, trigger: str, actor: str = "") -> list[Any]:
@@ -78,15 +65,16 @@ def rescreen_all(store: Store, trigger: str, actor: str = "") -> list[Any]:
     return runs
 
 
-def after_load(store: Store, results: list[LoadResult]) -> None:
+def after_load(store: Store, results: list[LoadResult]) -> list[Any]:
+    """Re-screen every watchlist when ``results`` changed the store; the runs (none when nothing to do)."""
     LAST.clear()
-    if not enabled() or getattr(_STATE, "suspended", False):
-        return
+    if not enabled():
+        return []
     if not any(not r.unchanged and (r.added or r.removed) for r in results):
-        return
+        return []
     if not has_watchlists(store):
-        return
-    rescreen_all(store, trigger="load")
+        return []
+    return rescreen_all(store, trigger="load")
 
 
 def default_actor() -> str:
@@ -140,19 +128,14 @@ def refresh(store: Store, config: Path | None = None, actor: str = "") -> Refres
     stays); the others still load.
     """
     result = RefreshResult()
-    with suspended():
-        for src in read_config(config or default_config()):
-            try:
-                loads, _ = ingest_base.ingest(store, [src.path], src.dataset, src.format, source=src.source)
-            except Exception as exc:
-                result.errors.append(f"{src.path}: {exc}")
-                continue
-            result.loads.extend({"dataset": r.dataset, "source": r.source, "added": r.added, "kept": r.kept,
-                                 "removed": r.removed, "unchanged": r.unchanged} for r in loads)
+    for src in read_config(config or default_config()):
+        try:  # a bare ingest: no re-screen per list, one at the end
+            loads, _ = ingest_base.ingest(store, [src.path], src.dataset, src.format, source=src.source)
+        except Exception as exc:
+            result.errors.append(f"{src.path}: {exc}")
+            continue
+        result.loads.extend({"dataset": r.dataset, "source": r.source, "added": r.added, "kept": r.kept,
+                             "removed": r.removed, "unchanged": r.unchanged} for r in loads)
     if has_watchlists(store):
         result.runs = rescreen_all(store, trigger="refresh", actor=actor)
     return result
-
-
-if after_load not in ingest_base.AFTER_LOAD:
-    ingest_base.AFTER_LOAD.append(after_load)

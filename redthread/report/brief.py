@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from redthread.report.sections import NotInstalled, Subject, capability
+from redthread.report.subject import NotInstalled, Subject, capability
 
 Sentence = Callable[[Subject], str | None]
 MAX_SENTENCES = 5

@@ -18,7 +18,8 @@ from markupsafe import Markup
 from redthread import __version__
 from redthread.errors import ConfigError, NotFound
 from redthread.model import now_iso
-from redthread.report.sections import Section, build_sections, subject_for
+from redthread.report.sections import build_sections
+from redthread.report.subject import Section, subject_for
 from redthread.store import Store
 
 TEMPLATES = Path(__file__).parent / "templates"

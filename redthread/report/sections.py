@@ -1,92 +1,20 @@
-"""Dossier sections, registered in order; each builds itself from the store.
+"""Dossier sections, in the order of :data:`SECTIONS`; each builds itself from the store.
 
 A section whose capability (ownership, trade, red flags, ...) is not
 installed in this installation is kept with a note saying so, never filled
-with made-up content. Add a section with ``@section("key", "Title")``.
+with made-up content. Add a section with a builder here and one line in
+:data:`SECTIONS` (an explicit list: no registry that importing fills).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from redthread.report.brief import brief as brief_sentences
 from redthread.report.figure import bar_svg, network_svg
-from redthread.report.network import Network, cached_network, neighbourhood
-from redthread.store import Store
-
-
-@dataclass
-class Subject:
-    """What a dossier is about: one entity, or the whole case (``entity_id`` None)."""
-
-    store: Store
-    entity_id: str | None
-    network: Network
-    entity: dict[str, Any] | None = None
-    _graph: Any = None
-
-    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Call an analysis, handing it the shared analytics graph when it takes one
-        (so the store is read into a graph once per dossier, not once per section)."""
-        if "graph" in inspect.signature(fn).parameters:
-            if self._graph is None:
-                self._graph = capability("redthread.analyze.graph", "load_graph")(self.store)
-            kwargs["graph"] = self._graph
-        return fn(*args, **kwargs)
-
-    @property
-    def ids(self) -> set[str]:
-        """The entity and its neighbours (the whole network for a case)."""
-        if self.entity_id is None:
-            return set(self.network.nodes)
-        return set(neighbourhood(self.network, self.entity_id, depth=1).nodes) | {self.entity_id}
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    note: str = ""
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    svg: str = ""
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    tree: dict[str, Any] | None = None
-    quotes: list[dict[str, Any]] = field(default_factory=list)
-    #: Plain sentences (the first page's brief).
-    sentences: list[str] = field(default_factory=list)
-
-
-Builder = Callable[[Subject, Section], None]
-SECTIONS: list[tuple[str, str, Builder]] = []
-
-
-class NotInstalled(Exception):
-    """The capability behind a section is not part of this installation."""
-
-
-def section(key: str, title: str) -> Callable[[Builder], Builder]:
-    def deco(fn: Builder) -> Builder:
-        SECTIONS.append((key, title, fn))
-        return fn
-
-    return deco
-
-
-def capability(module: str, name: str) -> Callable[..., Any]:
-    """A library function from another capability, or :class:`NotInstalled`."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise NotInstalled(module) from exc
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise NotInstalled(f"{module}.{name}")
-    return fn  # type: ignore[no-any-return]
+from redthread.report.network import neighbourhood
+from redthread.report.subject import Builder, NotInstalled, Section, Subject, capability
 
 
 def build_sections(subject: Subject) -> list[Section]:
@@ -142,16 +70,12 @@ def _mentions(row: dict[str, Any], ids: set[str]) -> bool:
 
 
 # ---------------------------------------------------------------- sections
-@section("brief", "In brief")
 def brief(subject: Subject, sec: Section) -> None:
-    from redthread.report.brief import brief as sentences
-
-    sec.sentences = sentences(subject)
+    sec.sentences = brief_sentences(subject)
     if not sec.sentences:
         sec.note = "Nothing to report yet: no sanctions, ownership, trade or red flags found."
 
 
-@section("summary", "Summary")
 def summary(subject: Subject, sec: Section) -> None:
     st = subject.store
     if subject.entity is None:
@@ -182,7 +106,6 @@ def summary(subject: Subject, sec: Section) -> None:
         sec.facts.append(("Direct links", str(len(links))))
 
 
-@section("network", "Network")
 def network(subject: Subject, sec: Section) -> None:
     net = subject.network
     if subject.entity_id is not None:
@@ -213,7 +136,6 @@ def network(subject: Subject, sec: Section) -> None:
                 for e in sub.edges]
 
 
-@section("ownership", "Ownership and control")
 def ownership(subject: Subject, sec: Section) -> None:
     if subject.entity_id is None:
         blocked = capability("redthread.analyze.ownership", "blocked")
@@ -226,7 +148,6 @@ def ownership(subject: Subject, sec: Section) -> None:
     sec.tree = subject.call(tree_fn, subject.store, subject.entity_id)
 
 
-@section("exposure", "Exposure to sanctioned parties")
 def exposure(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.exposure", "exposure")
     rows = subject.call(fn, subject.store, max_hops=3)
@@ -237,7 +158,6 @@ def exposure(subject: Subject, sec: Section) -> None:
     table(sec, rows, ["name", "hops", "strength", "blocked", "nearest", "path"], limit=30)
 
 
-@section("flows", "Trade flows")
 def flows(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.trade.flows", "flows")
     rows = fn(subject.store, ["supplier", "buyer"])
@@ -266,7 +186,6 @@ def evidence_text(evidence: list[dict[str, Any]] | None, limit: int = 4) -> str:
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
-@section("redflags", "Red flags")
 def redflags(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.redflags", "evaluate")
     rows = subject.call(fn, subject.store, entity_id=subject.entity_id)
@@ -278,7 +197,6 @@ def redflags(subject: Subject, sec: Section) -> None:
         sec.note = "No red-flag rule fired."
 
 
-@section("timeline", "Timeline")
 def timeline(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.timeline", "timeline")
     # Customs records have their own section (flows); month by month they would crowd the facts out.
@@ -292,7 +210,6 @@ def timeline(subject: Subject, sec: Section) -> None:
     table(sec, rows, ["date", "event", "kind", "sources"], limit=80)
 
 
-@section("claims", "Claims in conflict")
 def claims(subject: Subject, sec: Section) -> None:
     fn = capability("redthread.analyze.claims", "claims")
     try:
@@ -311,7 +228,6 @@ def claims(subject: Subject, sec: Section) -> None:
         sec.note = "No sources contradict each other here."
 
 
-@section("sources", "Sources and quotes")
 def sources(subject: Subject, sec: Section) -> None:
     st = subject.store
     ids = subject.ids
@@ -346,7 +262,16 @@ def sources(subject: Subject, sec: Section) -> None:
         sec.note = "No quoted evidence here: these facts come from structured records, listed by source."
 
 
-def subject_for(store: Store, entity_id: str | None) -> Subject:
-    net = cached_network(store)
-    entity = store.entity(entity_id) if entity_id else None
-    return Subject(store, store.canonical_id(entity_id) if entity_id else None, net, entity)
+#: The dossier's sections, in order: (key, title, builder).
+SECTIONS: list[tuple[str, str, Builder]] = [
+    ("brief", "In brief", brief),
+    ("summary", "Summary", summary),
+    ("network", "Network", network),
+    ("ownership", "Ownership and control", ownership),
+    ("exposure", "Exposure to sanctioned parties", exposure),
+    ("flows", "Trade flows", flows),
+    ("redflags", "Red flags", redflags),
+    ("timeline", "Timeline", timeline),
+    ("claims", "Claims in conflict", claims),
+    ("sources", "Sources and quotes", sources),
+]

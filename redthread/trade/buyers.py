@@ -21,18 +21,19 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from redthread.model.records import Flag
 from redthread.store import Store
 from redthread.trade.capacity import BOM, capacity, load_bom
 from redthread.trade.flows import engine_for, party_names
 from redthread.trade.impact import WEIGHTS, owned_ids, sanctioned_ids, trade_links
 
 
-def _flags_by_party(store: Store) -> dict[str, list[dict[str, Any]]]:
+def _flags_by_party(store: Store) -> dict[str, list[Flag]]:
     """Red flags per canonical party they are about."""
     from redthread.analyze.redflags import evaluate
 
     cmap = store.canonical_map()
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    out: dict[str, list[Flag]] = defaultdict(list)
     for flag in evaluate(store):
         subject = flag.get("entity") or {}
         if subject.get("schema") == "Person":
@@ -45,10 +46,10 @@ def _flags_by_party(store: Store) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _flag_row(flag: dict[str, Any], buyer: str, sinks: set[str], cmap: dict[str, str]) -> dict[str, Any]:
+def _flag_row(flag: Flag, buyer: str, sinks: set[str], cmap: dict[str, str]) -> dict[str, Any]:
     others = [p for p in flag.get("parties", []) if cmap.get(p["id"], p["id"]) != buyer]
     ev = flag.get("evidence") or []
-    first = ev[0] if ev else {}
+    first: dict[str, Any] = dict(ev[0]) if ev else {}
     return {
         "rule": flag["rule"], "title": flag["title"], "severity": flag.get("severity"),
         "detail": flag.get("detail"), "why": flag.get("why"),

@@ -59,6 +59,21 @@ def test_fast_load_gives_the_same_graph(exposure_store: Store, columnar: bool,
         {e["location"] for e in full.link(full.link_ids.index(fast.link_ids[j]))["evidence"]}
 
 
+def test_bulk_rows_are_named_and_carry_their_statements_evidence(exposure_store: Store) -> None:
+    """The read path's rows are :class:`StatementRow`: fields by name, evidence as the statement's own."""
+    from redthread.analyze.graph import StatementRow, _rows
+    from redthread.model.evidence import Evidence
+
+    rows = list(_rows(exposure_store, {"name", "percentage"}))
+    stated = {s.id: s for s in exposure_store.statements() if s.prop in ("name", "percentage")}
+    assert rows and len(rows) == len(stated)
+    for row in rows:
+        assert isinstance(row, StatementRow)
+        s = stated[row.id]
+        assert (row.entity_id, row.schema, row.prop, row.value) == (s.entity_id, s.schema, s.prop, s.value)
+        assert row.evidence() == Evidence.of(s)
+
+
 def test_resolution_merges_nodes(exposure_store: Store) -> None:
     exposure_store.add_judgement(Judgement("x-c", "x-e", "positive", "test", now_iso()))
     graph = load_graph(exposure_store)

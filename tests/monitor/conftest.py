@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
-from redthread.ingest import ingest
+from redthread.case import Case as StoreCase
 from redthread.monitor import MonitorDB
 from redthread.store import open_store
 
@@ -76,7 +76,8 @@ class Case:
         self.watchlist.write_text(WATCHLIST, encoding="utf-8")
 
     def load(self, path: Path) -> None:
-        ingest(self.store, [path], "lists", "ftm", source="list.json")
+        """A load through the case: the monitor's after-load step follows it, as in the CLI and API."""
+        StoreCase(self.store).load([path], "lists", "ftm", source="list.json")
 
 
 @pytest.fixture

@@ -231,3 +231,22 @@ def test_relisted_entity_matches_again(case: Case) -> None:
     (run,) = hook.LAST["runs"]
     back = [(a["kind"], a["entity_id"]) for a in run.alerts if a["row_id"] == "c2"]
     assert back == [("new_match", "t-kestrel")]
+
+
+def test_the_after_load_step_is_wired_through_the_case(case: Case) -> None:
+    """A bare ingest re-screens nothing (no hook list in the ingest driver); a load through the case does."""
+    import redthread.ingest.base as ingest_base
+    from redthread.case import Case as StoreCase
+    from redthread.ingest import ingest
+
+    assert not hasattr(ingest_base, "AFTER_LOAD")
+    case.load(case.v1)
+    watchlist.add(case.db, "book", case.watchlist, actor="alice")
+    rescreen.run(case.db, "book", actor="alice", notify=False)
+    before = len(alerts.list_alerts(case.db, watchlist="book"))
+    hook.LAST.clear()
+    results, _ = ingest(case.store, [case.v2], "lists", "ftm", source="list.json")
+    assert hook.LAST == {} and len(alerts.list_alerts(case.db, watchlist="book")) == before
+    (run,) = StoreCase(case.store).after_load(results)  # the case's step, called explicitly
+    assert ("c4", "new_match", "t-northgate") in _kinds(run)
+    assert hook.LAST["runs"] == [run]

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import redthread.monitor.hook as hook
+from redthread.case import Case
 from redthread.ingest import ingest
 from redthread.monitor import MonitorDB, alerts, rescreen, watchlist
 from redthread.screen import scorers
@@ -78,7 +79,7 @@ def un_case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db = MonitorDB(st)
     watchlist.add(db, "portfolio", tmp / "wl.csv", actor="alice")
     first = rescreen.run(db, "portfolio", actor="alice", notify=False)
-    ingest(st, [folder / "un-consolidated-2018-08-24.xml"], "un", "un-list", source="un.xml")  # the hook runs
+    Case(st).load([folder / "un-consolidated-2018-08-24.xml"], "un", "un-list", source="un.xml")  # re-screens
     runs = hook.LAST.get("runs", [])
     return {"db": db, "gone": gone, "added": added, "changed": changed, "steady": steady, "first": first,
             "runs": runs, "old": old, "new": new}
@@ -167,7 +168,7 @@ def ofac_case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db = MonitorDB(st)
     watchlist.add(db, "book", tmp / "wl.csv", actor="alice")
     rescreen.run(db, "book", actor="alice", notify=False)
-    ingest(st, [folder / "2022-02-28" / "sdn.csv"], "ofac", "ofac-csv", source="sdn.csv")
+    Case(st).load([folder / "2022-02-28" / "sdn.csv"], "ofac", "ofac-csv", source="sdn.csv")
     return {"db": db, "added": added, "changed": changed, "steady": steady, "old": old, "new": new,
             "runs": hook.LAST.get("runs", [])}
 

@@ -9,7 +9,7 @@ import pytest
 from redthread.ingest import ingest
 from redthread.report.brief import MAX_SENTENCES, brief
 from redthread.report.dossier import build_dossier, render_html
-from redthread.report.sections import subject_for
+from redthread.report.subject import subject_for
 from redthread.store import Store, open_store
 
 

@@ -53,16 +53,16 @@ def test_entity_dossier_html(loaded: Store) -> None:
 
 
 def test_missing_capability_is_noted_not_faked(loaded: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    import redthread.report.sections as sections
+    import redthread.report.subject as subject
 
-    real = sections.importlib.import_module
+    real = subject.importlib.import_module
 
     def fake_import(name: str) -> object:
         if name == "redthread.analyze.ownership":
             raise ImportError(name)
         return real(name)
 
-    monkeypatch.setattr(sections.importlib, "import_module", fake_import)
+    monkeypatch.setattr(subject.importlib, "import_module", fake_import)
     sec = {s.key: s for s in build_dossier(loaded, "rt-komax").sections}["ownership"]
     assert "not installed in this installation" in sec.note
     assert sec.tree is None and not sec.rows

@@ -4,8 +4,8 @@
 JSON lines file and screens it (analyst); ``GET/DELETE /watchlists/{name}``;
 ``POST /rescreen`` (analyst); ``GET /alerts`` and ``GET /alerts/{id}``
 (viewer); ``POST /alerts/{id}/decision`` (analyst; four eyes: a second
-caller confirms); ``GET /audit`` (admin: JSON lines or CSV). Importing this
-module also turns on re-screening after ``POST /ingest``.
+caller confirms); ``GET /audit`` (admin: JSON lines or CSV). ``POST /ingest``
+re-screens through its case (:meth:`redthread.case.Case.load`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
-import redthread.monitor.hook  # noqa: F401 - registers the after-load re-screen
 from redthread.api.deps import authenticate, get_case, require_role
 from redthread.api.schemas import (
     AlertOut,

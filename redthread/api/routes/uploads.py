@@ -6,12 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
 
-from redthread.api.deps import get_store, require_role
+from redthread.api.deps import get_case, require_role
 from redthread.api.schemas import IngestOut
 from redthread.api.uploads import safe_name, save_upload
+from redthread.case import Case
 from redthread.errors import RedthreadError
-from redthread.ingest import ingest
-from redthread.store import Store
 from redthread.trade.mapping import beside
 
 router = APIRouter(tags=["ingest"])
@@ -24,9 +23,10 @@ def upload_ingest(
     fmt: str | None = Form(None, alias="format", description="input format (detected when omitted)"),
     skip_errors: bool = Form(False),
     mapping: UploadFile | None = File(None, description="column mapping YAML for customs records (CSV, Parquet)"),
-    store: Store = Depends(get_store),
+    case: Case = Depends(get_case),
 ) -> dict[str, Any]:
-    """Store the upload under the data folder, then ingest it like ``redthread ingest``.
+    """Store the upload under the data folder, then load it through the case like ``redthread ingest``
+    (watchlists are re-screened after it).
 
     Customs records need their column mapping: sent as ``mapping``, it is
     kept beside the records (``<records>.mapping.yaml``), as on disk.
@@ -41,8 +41,8 @@ def upload_ingest(
         saved.replace(beside(path))
         fmt = fmt or "customs"
     try:
-        results, errors = ingest(store, [path], dataset, fmt or None, skip_errors=skip_errors,
-                                 source=safe_name(file.filename))
+        results, errors = case.load([path], dataset, fmt or None, skip_errors=skip_errors,
+                                    source=safe_name(file.filename))
     except RedthreadError as exc:
         path.unlink(missing_ok=True)  # nothing was stored: keep no orphan file
         beside(path).unlink(missing_ok=True)
