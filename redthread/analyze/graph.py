@@ -70,8 +70,10 @@ _SKIP_EDGES = {"Documentation", "CourtCaseParty"}
 _EXTRA_EDGES: dict[str, tuple[str, str, bool]] = {"EconomicActivity": ("sender", "receiver", True)}
 #: An Ownership whose role carries this level is an indirect interest (BODS, PSC, GLEIF loaders write
 #: ``shareholding (indirect)``): a stake held through intermediaries, not a direct ownership edge.
-#: It becomes an ``IndirectOwnership`` link, which the 50 % rule and effective ownership leave out
-#: (they follow the chain of direct stakes instead, so counting it too would count it twice).
+#: It becomes an ``IndirectOwnership`` link. The 50 % rule and effective ownership follow the chain
+#: of direct stakes when the graph has one (counting the stated stake too would count it twice), and
+#: count the indirect stake itself only when it is all that was published
+#: (:func:`redthread.analyze.ownership.indirect_only`).
 INDIRECT_MARK = "(indirect)"
 #: Props of an edge entity kept as the link's label / dates.
 _LABEL_PROPS = ("role", "relationship", "ownershipType", "goodsDescription", "purpose")

@@ -13,6 +13,11 @@ from the chosen authority (see :mod:`redthread.analyze.sanctions`).
 
 When one owner → asset stake is stated by several sources (or twice), it
 counts once, with the largest stated percentage.
+
+Indirect holdings ("directly or indirectly"): a stake published only as an
+indirect interest, with no chain of direct stakes from holder to entity in
+the graph, counts as the holder's stake; when the chain is there, the chain
+counts and the stated indirect stake does not (no double count).
 """
 
 from __future__ import annotations
@@ -68,7 +73,7 @@ def ownership_links(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     cached = graph.cache.get("ownership")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    sel = np.flatnonzero((graph.kind == KIND["Ownership"]) & ~np.isnan(graph.pct))
+    sel = np.flatnonzero(_counted(graph) & ~np.isnan(graph.pct))
     owner, asset, pct = graph.src[sel], graph.dst[sel], graph.pct[sel]
     if sel.size:
         key = owner * graph.n_nodes + asset
@@ -84,6 +89,59 @@ def ownership_links(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
         result = (empty, empty, np.empty(0, dtype=np.float64), empty)
     graph.cache["ownership"] = result
     return result
+
+
+def indirect_only(graph: Graph) -> np.ndarray:
+    """Indirect holdings (``IndirectOwnership`` link indices) with no chain of direct stakes behind them.
+
+    OFAC counts ownership "directly or indirectly". When the graph holds a
+    chain of direct Ownership links from the holder to the entity through at
+    least one intermediary, the chain carries the holding and the stated
+    indirect stake is left out (counting both would count it twice). When the
+    source published only the indirect stake, that stake is all there is, so
+    it counts as the holder's stake in the entity.
+    """
+    cached = graph.cache.get("indirect_only")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    indirect = np.flatnonzero(graph.kind == KIND["IndirectOwnership"])
+    down: dict[int, list[int]] = {}
+    if indirect.size:
+        for j in np.flatnonzero(graph.kind == KIND["Ownership"]).tolist():
+            down.setdefault(int(graph.src[j]), []).append(int(graph.dst[j]))
+    keep = [j for j in indirect.tolist() if not _has_chain(down, int(graph.src[j]), int(graph.dst[j]))]
+    result = np.array(keep, dtype=np.int64)
+    graph.cache["indirect_only"] = result
+    return result
+
+
+def _has_chain(down: dict[int, list[int]], holder: int, entity: int) -> bool:
+    """True when direct links lead from ``holder`` to ``entity`` through at least one intermediary."""
+    seen = {holder}
+    frontier = [t for t in down.get(holder, []) if t != entity]
+    seen.update(frontier)
+    while frontier:
+        nxt: list[int] = []
+        for n in frontier:
+            for t in down.get(n, []):
+                if t == entity:
+                    return True
+                if t not in seen:
+                    seen.add(t)
+                    nxt.append(t)
+        frontier = nxt
+    return False
+
+
+def _counted(graph: Graph) -> np.ndarray:
+    """Mask of links that count as stakes: direct Ownership, and indirect holdings without a chain."""
+    mask: np.ndarray = graph.kind == KIND["Ownership"]
+    mask[indirect_only(graph)] = True
+    return mask
+
+
+def _is_indirect(graph: Graph, j: int) -> bool:
+    return bool(graph.kind[j] == KIND["IndirectOwnership"])
 
 
 def _engine(engine: str | Engine | None) -> Engine:
@@ -150,7 +208,10 @@ def blocked(
     owners with their stakes), ``controllers`` (EU variant), ``round`` (how
     many steps from a sanctioned party), ``sanctioned_roots`` and ``chain``:
     the ownership (and control) links from the sanctioned parties down to the
-    entity, each with its evidence.
+    entity, each with its evidence. A stake published only as an indirect
+    holding (no chain of direct links behind it, see :func:`indirect_only`)
+    counts as that holder's stake: its owner is marked ``indirect: true`` and
+    ``via_indirect`` lists those links with their evidence (empty otherwise).
     """
     graph = graph or load_graph(store)
     var = get_variant(variant)
@@ -167,13 +228,17 @@ def blocked(
     out: list[dict[str, Any]] = []
     for i in np.flatnonzero(mask & ~sanctioned).tolist():
         owners: list[dict[str, Any]] = []
+        via_indirect: list[dict[str, Any]] = []
         share = 0.0
         for k in into.get(i, []):
             o = int(owner[k])
             if mask[o]:
                 share += float(pct[k])
+                j = int(link_idx[k])
                 owners.append({"id": graph.ids[o], "name": graph.caption[o], "share": float(pct[k]),
-                               "sanctioned": bool(sanctioned[o])})
+                               "sanctioned": bool(sanctioned[o]), "indirect": _is_indirect(graph, j)})
+                if _is_indirect(graph, j):
+                    via_indirect.append(graph.link(j))
         controllers = [
             {"id": graph.ids[int(graph.src[j])], "name": graph.caption[int(graph.src[j])]}
             for j in ctl_into.get(i, []) if mask[int(graph.src[j])]
@@ -192,6 +257,7 @@ def blocked(
             "sanctioned_roots": [{"id": graph.ids[r], "name": graph.caption[r],
                                   "sanctions": graph.sanctions.get(r, [])} for r in roots],
             "chain": chain,
+            "via_indirect": via_indirect,
         })
     out.sort(key=lambda e: (e["name"].lower(), e["id"]))
     return out
@@ -402,7 +468,7 @@ def stake_bounds(graph: Graph, store: Store | None = None,
     rows: dict[tuple[int, int], list[float]] = {}
     for o, a, p, j in zip(owner.tolist(), asset.tolist(), pct.tolist(), idx.tolist(), strict=True):
         rows[(o, a)] = [p, p, j]
-    banded = np.flatnonzero((graph.kind == KIND["Ownership"]) & np.isnan(graph.pct))
+    banded = np.flatnonzero(_counted(graph) & np.isnan(graph.pct))
     store = store or graph.store
     if banded.size and store is not None:
         by_link = {graph.link_ids[j]: j for j in banded.tolist()}
@@ -465,8 +531,10 @@ def blocked_bounds(
     are); ``possibly blocked`` holds only if the upper bounds hold. Each item:
     ``id``, ``name``, ``schema``, ``status``, ``share_min`` / ``share_max``
     (the blocked owners' direct stakes added up in each case), ``owners``
-    (each with ``min``, ``max`` and the link with its evidence). Entities not
-    blocked even at the upper bounds are not listed.
+    (each with ``min``, ``max``, ``indirect`` and the link with its evidence)
+    and ``via_indirect`` (the indirect-only holdings counted, as in
+    :func:`blocked`). Entities not blocked even at the upper bounds are not
+    listed.
     """
     graph = graph or load_graph(store)
     var = get_variant(variant)
@@ -481,21 +549,27 @@ def blocked_bounds(
     for i in np.flatnonzero(hi_mask & ~sanctioned).tolist():
         status = "blocked" if lo_mask[i] else "possibly blocked"
         owners = []
+        via_indirect = []
         share_min = share_max = 0.0
         for k in into.get(i, []):
             o = int(owner[k])
+            j = int(link_idx[k])
             if lo_mask[o]:
                 share_min += float(low[k])
             if hi_mask[o]:
                 share_max += float(high[k])
+                link = graph.link(j)
                 owners.append({"id": graph.ids[o], "name": graph.caption[o], "min": float(low[k]),
                                "max": float(high[k]), "sanctioned": bool(sanctioned[o]),
-                               "link": graph.link(int(link_idx[k]))})
+                               "indirect": _is_indirect(graph, j), "link": link})
+                if _is_indirect(graph, j):
+                    via_indirect.append(link)
         out.append({
             "id": graph.ids[i], "name": graph.caption[i], "schema": graph.schema[i], "status": status,
             "share_min": round(min(share_min, 100.0), 6), "share_max": round(min(share_max, 100.0), 6),
             "variant": var.name, "authority": authority,
             "owners": sorted(owners, key=lambda o: (-o["max"], o["name"])),
+            "via_indirect": via_indirect,
         })
     out.sort(key=lambda e: (e["status"] != "blocked", e["name"].lower(), e["id"]))
     return out
