@@ -47,6 +47,8 @@ class Lexicon:
         self.person_nouns = frozenset(data["person_nouns"])
         self.director_roles: list[str] = data["director_roles"]
         self.employment_roles: list[str] = data["employment_roles"]
+        self.employer_roles: list[str] = data.get("employer_roles", [])
+        self.organisation_passives: list[str] = data.get("organisation_passives", [])
         self.kinship: list[str] = data["kinship"]
         self.associate_words: list[str] = data["associate_words"]
         self.authorities = [

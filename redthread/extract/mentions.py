@@ -21,6 +21,7 @@ from typing import Any
 
 from redthread.extract.countries import country_code
 from redthread.extract.lexicon import Lexicon, lexicon
+from redthread.extract.party_types import context_type_votes
 from redthread.extract.spans import SpanIndex
 
 CAP = r"(?:[A-Z][A-Za-z0-9'’&\-]*[A-Za-z0-9]|[A-Z])"
@@ -368,6 +369,7 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
     for mn in mentions:
         _head_votes(mn, lex)
         _context_votes(text, mn, p, lex)
+        context_type_votes(text, mn, lex)
     mentions.sort(key=lambda mn: mn.start)
     return mentions
 
