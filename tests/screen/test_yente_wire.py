@@ -80,6 +80,18 @@ class SearchResponse(BaseModel):
     facets: dict[str, Any]
 
 
+class AdjacentResultsResponse(BaseModel):
+    limit: int
+    offset: int = 0
+    total: TotalSpec
+    results: list[str | EntityResponse] = []
+
+
+class EntityAdjacentResponse(BaseModel):
+    entity: EntityResponse
+    adjacent: dict[str, AdjacentResultsResponse]
+
+
 class DatasetModel(BaseModel):
     name: str
     title: str
@@ -157,3 +169,35 @@ def test_entity_validates_with_nested(client: TestClient) -> None:
         assert res.status_code == 200, res.text
         ent = EntityResponse.model_validate(res.json())
         assert ent.id == "sl-beihai" and ent.target
+
+
+def test_adjacent_validates_both_directions(client: TestClient) -> None:
+    """Incoming links under the reverse property, outgoing ones inline; limit/offset page each property."""
+    res = client.get("/entities/sl-beihai/adjacent")
+    assert res.status_code == 200, res.text
+    adj = EntityAdjacentResponse.model_validate(res.json())
+    assert adj.entity.id == "sl-beihai" and adj.entity.target
+    sanctions = adj.adjacent["sanctions"]
+    assert sanctions.total.value == 1
+    assert [r.id for r in sanctions.results if isinstance(r, EntityResponse)] == ["sl-beihai-sanction"]
+    out = EntityAdjacentResponse.model_validate(client.get("/entities/sl-beihai-sanction/adjacent").json())
+    assert [r.id for r in out.adjacent["entity"].results if isinstance(r, EntityResponse)] == ["sl-beihai"]
+    paged = EntityAdjacentResponse.model_validate(
+        client.get("/entities/sl-beihai/adjacent", params={"limit": 0}).json())
+    assert paged.adjacent["sanctions"].results == [] and paged.adjacent["sanctions"].total.value == 1
+    assert client.get("/entities/no-such-id/adjacent").status_code == 404
+
+
+def test_adjacent_by_property_validates(client: TestClient) -> None:
+    res = client.get("/entities/sl-beihai/adjacent/sanctions")
+    assert res.status_code == 200, res.text
+    one = AdjacentResultsResponse.model_validate(res.json())
+    assert one.total.value == 1 and isinstance(one.results[0], EntityResponse)
+    assert one.results[0].id == "sl-beihai-sanction"
+    skipped = AdjacentResultsResponse.model_validate(
+        client.get("/entities/sl-beihai/adjacent/sanctions", params={"offset": 1}).json())
+    assert skipped.results == [] and skipped.offset == 1
+    none = AdjacentResultsResponse.model_validate(client.get("/entities/sl-beihai/adjacent/ownershipAsset").json())
+    assert none.total.value == 0
+    assert client.get("/entities/sl-beihai/adjacent/name").status_code == 404
+    assert client.get("/entities/sl-beihai/adjacent/noSuchProperty").status_code == 404

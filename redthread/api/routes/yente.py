@@ -11,7 +11,9 @@
 The entity route (``/entities/{id}``) keeps redthread's profile shape for our
 UI (see :mod:`redthread.api.routes.entities`); with yente's ``nested``
 parameter it answers yente's ``EntityResponse`` instead (:func:`yente_entity`),
-which is what nomenklatura's YenteEnricher reads on ``expand``.
+which is what nomenklatura's YenteEnricher reads on ``expand``;
+``/entities/{id}/adjacent[/{property}]`` pages the same neighbours per
+linking property (yente's ``EntityAdjacentResponse`` / ``AdjacentResultsResponse``).
 """
 
 from __future__ import annotations
@@ -84,16 +86,29 @@ def yente_entity(store: Store, entity_id: str, nested: bool) -> dict[str, Any] |
     body["target"] = any(t.startswith("sanction") for t in topics)
     if not nested:
         return body
+    body["properties"].update(_adjacent(store, ent))
+    return body
+
+
+def _adjacent(store: Store, ent: dict[str, Any]) -> dict[str, list[Any]]:
+    """The entity's neighbours one level deep, by the property that links them.
+
+    Outgoing references (an ownership's owner) become the referenced entity
+    (a dangling id stays a plain id); incoming ones (the ownerships and
+    sanctions pointing here) are listed under the reverse property
+    (``ownershipAsset``, ``sanctions``), each once.
+    """
+    out: dict[str, list[Any]] = {}
     schema = model.get(ent["schema"])
-    for name, values in list(body["properties"].items()):
+    for name, values in ent.get("properties", {}).items():
         prop = schema.get(name) if schema else None
         if prop is None or prop.type.name != "entity":
             continue
         inline: list[Any] = []
         for value in values:
             other = store.entity(str(value))
-            inline.append(_entity_body(other) if other else value)
-        body["properties"][name] = inline
+            inline.append(_entity_body(other) if other else str(value))
+        out[name] = inline
     seen: set[str] = set()
     for stmt in store.referencing(str(ent["id"])):
         other_schema = model.get(stmt.schema)
@@ -103,8 +118,58 @@ def yente_entity(store: Store, entity_id: str, nested: bool) -> dict[str, Any] |
         seen.add(stmt.entity_id)
         other = store.entity(stmt.entity_id)
         if other is not None:
-            body["properties"].setdefault(prop.reverse.name, []).append(_entity_body(other))
-    return body
+            out.setdefault(prop.reverse.name, []).append(_entity_body(other))
+    return out
+
+
+def _page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """One property's neighbours as yente's ``AdjacentResultsResponse``."""
+    return {"results": items[offset:offset + limit], "total": {"value": len(items), "relation": "eq"},
+            "limit": limit, "offset": offset}
+
+
+def _known_entity(store: Store, entity_id: str) -> dict[str, Any]:
+    ent = store.entity(entity_id)
+    if ent is None:
+        raise HTTPException(status_code=404, detail=f"no entity {entity_id!r}")
+    return ent
+
+
+@router.get("/entities/{entity_id}/adjacent", dependencies=[require_role("viewer")])
+def adjacent(
+    entity_id: str,
+    limit: int = Query(10, ge=0, le=500, description="Neighbours per property."),
+    offset: int = Query(0, ge=0, le=10_000),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    """yente's ``EntityAdjacentResponse``: the entity, and its neighbours paged per linking property.
+
+    The same neighbours as ``/entities/{id}?nested=true``, for clients
+    (nomenklatura, yente's UI) that page them instead.
+    """
+    ent = _known_entity(store, entity_id)
+    body = yente_entity(store, entity_id, nested=False)
+    assert body is not None  # the entity exists: checked above
+    return {"entity": body,
+            "adjacent": {name: _page(items, limit, offset) for name, items in _adjacent(store, ent).items()}}
+
+
+@router.get("/entities/{entity_id}/adjacent/{property_name}", dependencies=[require_role("viewer")])
+def adjacent_by_property(
+    entity_id: str,
+    property_name: str,
+    limit: int = Query(10, ge=0, le=500, description="Neighbours to return."),
+    offset: int = Query(0, ge=0, le=10_000),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    """yente's ``AdjacentResultsResponse`` for one linking property; 404 if the schema has no such property."""
+    ent = _known_entity(store, entity_id)
+    schema = model.get(ent["schema"])
+    prop = schema.get(property_name) if schema else None
+    if prop is None or prop.type.name != "entity":
+        raise HTTPException(status_code=404,
+                            detail=f"{ent['schema']} has no entity property {property_name!r}")
+    return _page(_adjacent(store, ent).get(property_name, []), limit, offset)
 
 
 @router.get("/catalog", dependencies=[require_role("viewer")])
