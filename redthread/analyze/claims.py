@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from followthemoney import model
@@ -44,6 +45,7 @@ from normality import normalize
 
 from redthread.analyze.sanctions import AUTHORITIES, authority_matches
 from redthread.model import Statement
+from redthread.model.entity import assemble
 from redthread.model.evidence import Evidence
 from redthread.model.statement import BASE
 from redthread.store import Store
@@ -82,19 +84,56 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"-?[\d,]+(\.\d+)?", text.strip()))
 
 
-class _Facts:
-    def __init__(self, store: Store) -> None:
+class _Entities(Mapping[str, dict[str, Any]]):
+    """Canonical id -> assembled entity, built from already-read statements on
+    first use: a timeline or claims names a few thousand of a list's forty
+    thousand entities, and assembling each costs more than reading it."""
+
+    def __init__(self, stmts: dict[str, list[Statement]]) -> None:
+        self._stmts = stmts
+        self._built: dict[str, dict[str, Any] | None] = {}
+
+    def __getitem__(self, eid: str) -> dict[str, Any]:
+        if eid not in self._built:
+            stmts = self._stmts.get(eid)
+            self._built[eid] = assemble(stmts, entity_id=eid) if stmts else None
+        ent = self._built[eid]
+        if ent is None:
+            raise KeyError(eid)
+        return ent
+
+    def __iter__(self) -> Iterator[str]:
+        return (eid for eid in self._stmts if eid in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class CaseFacts:
+    """The case's active statements by canonical id, and its entities, read once.
+
+    A large list (the OFAC SDN file: ~100 k statements) makes each full read
+    of the store cost seconds, so the statements are read in one scan and an
+    entity is assembled from them when first asked for (:class:`_Entities`),
+    rather than all of them read again through ``store.entities()``. :mod:`redthread.analyze.timeline` passes the
+    statements it has already read (``statements``, removed ones included:
+    they are skipped here) so a timeline reads the store once too.
+    """
+
+    def __init__(self, store: Store, statements: Iterable[Statement] | None = None) -> None:
         self.store = store
         self.cmap = store.canonical_map()
         self.publishers = {d.id: d.publisher for d in store.documents() if d.publisher}
         self.stmts: dict[str, list[Statement]] = defaultdict(list)
         self.schema: dict[str, str] = {}
-        for s in store.statements():
+        for s in store.statements() if statements is None else statements:
+            if s.removed_at is not None:
+                continue
             cid = self.cmap.get(s.entity_id, s.entity_id)
             self.stmts[cid].append(s)
             if s.prop == BASE:
                 self.schema.setdefault(cid, s.schema)
-        self.entities = {e["id"]: e for e in store.entities()}
+        self.entities = _Entities(self.stmts)
 
     def caption(self, eid: str) -> str:
         ent = self.entities.get(eid)
@@ -122,7 +161,7 @@ def claims(
     key, entities, prop, reason, values: [{value, entity, sources,
     publishers}]}``. ``entity_id`` keeps only facts or conflicts about it.
     """
-    facts = _Facts(store)
+    facts = CaseFacts(store)
     target = store.canonical_id(entity_id) if entity_id else None
     if conflicts_only:
         found = conflicts(facts)
@@ -159,21 +198,22 @@ def claims(
     return out
 
 
-def fact_groups(store: Store) -> dict[str, tuple[str, ...]]:
+def fact_groups(store: Store, facts: CaseFacts | None = None) -> dict[str, tuple[str, ...]]:
     """Canonical entity id -> the fact key it states (see the module docstring).
 
     Entities stating the same key (four Sanction records of one
     designation, two reports of one order) share it, so a timeline can show
-    one event per fact with every source behind it.
+    one event per fact with every source behind it. ``facts``: the case
+    already read (by a timeline), so the store is not read again.
     """
     out: dict[str, tuple[str, ...]] = {}
-    for key, members in sorted(_fact_keys(_Facts(store)).items()):
+    for key, members in sorted(_fact_keys(facts or CaseFacts(store)).items()):
         for m in members:
             out.setdefault(m, key)
     return out
 
 
-def _shared_keys(facts: _Facts) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _shared_keys(facts: CaseFacts) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Entities that state one fact together (events, prices, links): each to its group."""
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
     for key, members in sorted(_fact_keys(facts).items()):
@@ -185,7 +225,7 @@ def _shared_keys(facts: _Facts) -> dict[str, tuple[str, tuple[str, ...]]]:
     return out
 
 
-def _fact_keys(facts: _Facts) -> dict[tuple[str, ...], list[str]]:
+def _fact_keys(facts: CaseFacts) -> dict[tuple[str, ...], list[str]]:
     """Entities that state the same fact (see the module docstring)."""
     keys: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for eid, schema in facts.schema.items():
@@ -230,7 +270,7 @@ def _edge_ends(schema_name: str) -> tuple[str, str] | None:
     return schema.source_prop.name, schema.target_prop.name
 
 
-def _reason(key: tuple[str, ...], prop: str, facts: _Facts, members: list[str]) -> str:
+def _reason(key: tuple[str, ...], prop: str, facts: CaseFacts, members: list[str]) -> str:
     if key[0] == "Asset":
         return f"different prices of one {facts.caption(members[0])} ({key[2]}) from different sources"
     if key[0] == "Event":
@@ -239,7 +279,7 @@ def _reason(key: tuple[str, ...], prop: str, facts: _Facts, members: list[str]) 
     return f"different {prop} values from different sources"
 
 
-def conflicts(facts: _Facts) -> list[dict[str, Any]]:
+def conflicts(facts: CaseFacts) -> list[dict[str, Any]]:
     out = []
     for key, members in sorted(_fact_keys(facts).items()):
         schema = model.get(facts.schema[members[0]])
@@ -275,7 +315,7 @@ def _incompatible(stmts: list[Statement], type_name: str) -> dict[str, list[Stat
     return None
 
 
-def _conflict(facts: _Facts, key: tuple[str, ...], members: list[str], prop: str,
+def _conflict(facts: CaseFacts, key: tuple[str, ...], members: list[str], prop: str,
               values: dict[str, list[Statement]], reason: str) -> dict[str, Any]:
     subjects = [m for m in members] if key[0] == "entity" else [k for k in key[1:3] if k in facts.schema]
     subjects += [p for m in members for p in facts.refs(m, "involved")]  # the parties of an event
@@ -297,7 +337,7 @@ def _conflict(facts: _Facts, key: tuple[str, ...], members: list[str], prop: str
     }
 
 
-def _maker_conflicts(facts: _Facts) -> list[dict[str, Any]]:
+def _maker_conflicts(facts: CaseFacts) -> list[dict[str, Any]]:
     """A product (edge target) attributed to two different makers by different sources."""
     makers: dict[str, dict[str, list[Statement]]] = defaultdict(lambda: defaultdict(list))
     for eid, schema_name in facts.schema.items():

@@ -228,7 +228,7 @@ def blocked(
     out: list[dict[str, Any]] = []
     for i in np.flatnonzero(mask & ~sanctioned).tolist():
         owners: list[dict[str, Any]] = []
-        via_indirect: list[dict[str, Any]] = []
+        via_indirect: list[Link] = []
         share = 0.0
         for k in into.get(i, []):
             o = int(owner[k])

@@ -686,14 +686,37 @@ def evaluate(
     medium), ``entity`` (``{id, name, schema}``), ``parties`` (every party
     involved), ``detail`` (what fired, in words) and ``evidence`` (the
     statements, each with dataset, source, location or span, quote,
-    confidence, hedge, and ``removed_at`` for removed records).
+    confidence, hedge, and ``removed_at`` for removed records), and
+    ``sources`` (``{dataset, source}`` behind the evidence). A fact told by
+    several sources is one flag with all of them (:func:`_merge`).
     """
     case = Case(store, graph)
     wanted = list(rules) if rules is not None else list(RULES)
     target = case.cid(entity_id) if entity_id else None
-    out = []
+    out: dict[tuple[Any, ...], Flag] = {}
     for rid in wanted:
         for flag in RULES[rid].check(case):
             if target is None or any(p["id"] == target for p in flag["parties"]):
-                out.append(flag)
-    return out
+                _merge(out, flag)
+    for flag in out.values():
+        pairs = sorted({(e.get("dataset") or "", e.get("source") or "") for e in flag["evidence"]})
+        flag["sources"] = [{"dataset": d, "source": src} for d, src in pairs]
+    return list(out.values())
+
+
+def _merge(out: dict[tuple[Any, ...], Flag], flag: Flag) -> None:
+    """One flag per fact: the same finding told by several sources (three
+    articles saying one firm acts for a blocked buyer, two registries giving
+    one stake) is one flag carrying every source's evidence, not one flag per
+    link record. The fact is the rule, the parties and what fired."""
+    key = (flag["rule"], flag["entity"]["id"], tuple(sorted(p["id"] for p in flag["parties"])), flag["detail"])
+    seen = out.get(key)
+    if seen is None:
+        out[key] = flag
+        return
+    have = {(e.get("statement_id"), e.get("entity_id"), e.get("prop"), e.get("value")) for e in seen["evidence"]}
+    for e in flag["evidence"]:
+        if (e.get("statement_id"), e.get("entity_id"), e.get("prop"), e.get("value")) not in have:
+            seen["evidence"].append(e)
+    if flag["severity"] == "high":
+        seen["severity"] = "high"

@@ -21,7 +21,7 @@ from typing import Any
 
 from followthemoney import model
 
-from redthread.analyze.claims import fact_groups
+from redthread.analyze.claims import CaseFacts, fact_groups
 from redthread.model import Statement
 from redthread.model.evidence import Evidence
 from redthread.model.records import EvidenceDict
@@ -43,10 +43,12 @@ def describes(*schemata: str) -> Callable[[Describe], Describe]:
 
 
 class _Case:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.cmap = store.canonical_map()
-        self.entities = {e["id"]: e for e in store.entities()}
+    """Names and entities for descriptions: those of the case's facts, read once."""
+
+    def __init__(self, facts: CaseFacts) -> None:
+        self.store = facts.store
+        self.cmap = facts.cmap
+        self.entities = facts.entities
 
     def cid(self, raw: str) -> str:
         return self.cmap.get(raw, raw)
@@ -226,12 +228,16 @@ def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True
     ``customs`` (customs records, :func:`customs_events`; off with ``customs=False``).
     With ``entity_id`` only events involving that entity are kept.
     """
-    case = _Case(store)
+    # One read of the store's statements (removed ones included) serves the
+    # fact keys, the entities and the events below.
+    every = list(store.statements(include_removed=True))
+    facts = CaseFacts(store, every)
+    case = _Case(facts)
     target = case.cid(entity_id) if entity_id else None
-    keys = fact_groups(store)
+    keys = fact_groups(store, facts)
     by_fact: dict[tuple[tuple[str, ...], str], list[Statement]] = defaultdict(list)
     removed: list[Statement] = []
-    for s in store.statements(include_removed=True):
+    for s in every:
         if s.removed_at is not None:
             if not s.is_meta:
                 removed.append(s)
@@ -245,11 +251,15 @@ def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True
     for (_key, prop), stmts in by_fact.items():
         for when, group in _same_dates(stmts):
             out.extend(_fact_event(case, prop, when, group, disputed=[w for w, _ in _same_dates(stmts) if w != when]))
+    by_source: dict[str, set[str]] = defaultdict(set)
+    if target:
+        for s in every:
+            if s.removed_at is None:
+                by_source[s.source].add(case.cid(s.entity_id))
     for doc in store.documents():
         if not doc.published_at:
             continue
-        mentioned = sorted({case.cid(s.entity_id) for s in store.statements() if s.source == doc.id}) \
-            if target else []
+        mentioned = sorted(by_source.get(doc.id, ()))
         out.append({
             "date": doc.published_at, "event": f"published: {doc.title or doc.id}"
             + (f" ({doc.publisher})" if doc.publisher else ""), "kind": "published",

@@ -81,6 +81,13 @@ class Path(TypedDict):
     links: list[Link]
 
 
+class FlagSource(TypedDict):
+    """One dataset and source behind a flag's evidence."""
+
+    dataset: str
+    source: str
+
+
 @with_config(OPEN)
 class Flag(TypedDict):
     """A red flag (:mod:`redthread.analyze.redflags`): the rule, why it matters, who, and the evidence."""
@@ -93,3 +100,5 @@ class Flag(TypedDict):
     parties: list[Party]
     detail: str
     evidence: list[EvidenceDict]
+    #: ``{dataset, source}`` behind the evidence (a fact told by several sources is one flag)
+    sources: NotRequired[list[FlagSource]]

@@ -74,3 +74,20 @@ def test_a_person_typed_company_in_one_source_is_still_behind_both_sides(store: 
     assert store.entity("a-lin")["schema"] == "Person"  # type: ignore[index]
     flags = evaluate(store, rules=["relatives-both-sides"])
     assert [f["detail"] for f in flags] == ["Lin Wei is behind both Jade Motors Ltd and Pearl Drones Ltd"]
+
+
+def test_one_fact_told_by_three_sources_is_one_flag_with_all_of_them(store: Store) -> None:
+    """Three reports that one firm acts for a blocked buyer: one flag, three sources."""
+    put(store, "sdn", "sdn.csv", *listed("l-1", "Amber Holding", "1 Pier Road, Limassol"))
+    put(store, "registry", "reg.csv",
+        {"id": "r-2", "schema": "Company", "properties": {"name": ["Coral Trading"]}})
+    for n in (1, 2, 3):
+        put(store, f"press-{n}", f"story-{n}.txt",
+            {"id": f"p-rep-{n}", "schema": "Representation", "properties": {"agent": ["r-2"], "client": ["l-1"]}},
+            document=True)
+    (flag,) = evaluate(store, rules=["agent-for-sanctioned"])
+    assert flag["entity"]["id"] == "r-2"
+    assert [s["source"] for s in flag["sources"]] == ["story-1.txt", "story-2.txt", "story-3.txt"]
+    assert {e["source"] for e in flag["evidence"]} == {"story-1.txt", "story-2.txt", "story-3.txt"}
+    (only,) = evaluate(store, "r-2", rules=["agent-for-sanctioned"])
+    assert len(only["sources"]) == 3

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from redthread.analyze.claims import claims
 from redthread.analyze.timeline import timeline
 from redthread.store import Store
 
@@ -27,3 +32,32 @@ def test_entity_timeline_includes_links_and_removals(redflags_store: Store) -> N
     removed = [e for e in events if e["kind"] == "removed"]
     assert removed and all(e["evidence"][0]["dataset"] == "registry" for e in removed)
     assert all(any(p["id"] == "r-designated" for p in e["parties"]) for e in events)
+
+
+def _count_scans(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count full reads of the store's statements (no entity or value filter)."""
+    scans = [0]
+    real = store.statements
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        if not args and kwargs.get("entity_ids") is None and kwargs.get("values") is None:
+            scans[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "statements", counting)
+    return scans
+
+
+def test_timeline_and_claims_read_the_statements_once(redflags_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large list (OFAC SDN) makes each full read cost seconds: the fact keys,
+    entities and events of a timeline share one read; claims read once too."""
+    before = timeline(redflags_store)
+    entity = timeline(redflags_store, "r-designated")
+    facts = claims(redflags_store)
+    scans = _count_scans(redflags_store, monkeypatch)
+    assert timeline(redflags_store) == before
+    assert scans[0] == 1
+    assert timeline(redflags_store, "r-designated") == entity
+    assert scans[0] == 2
+    assert claims(redflags_store) == facts
+    assert scans[0] == 3

@@ -92,6 +92,19 @@ def test_claimed_shipment_on_the_entity_page(server: str, page) -> None:  # type
     page.screenshot(path=str(ARTIFACTS / "wb-13-claimed-shipment.png"), full_page=True)
 
 
+def test_graph_link_types_read_in_words(server: str, page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The link-type filter names a claimed shipment as such, never by its schema
+    ("EconomicActivity") nor FtM's label for it ("Customs declaration")."""
+    bakery = _id(server, "Tundra Bakery", customs=False)
+    page.goto(f"{server}/#/graph/{bakery}")
+    page.wait_for_selector("#type-filters input[value='EconomicActivity']")
+    labels = page.inner_text("#type-filters")
+    assert "Shipment claimed in a source" in labels
+    assert "EconomicActivity" not in labels and "Customs declaration" not in labels
+    page.click("#type-filters input[value='EconomicActivity']")  # the filter still works by type
+    assert not page.is_checked("#type-filters input[value='EconomicActivity']")
+
+
 def test_customs_records_on_the_graph_and_timeline(server: str, page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     tundra = _id(server, "Tundra Trading LLC", customs=True)
     page.goto(f"{server}/#/graph/{tundra}")

@@ -76,7 +76,9 @@ def get_series(party_id: str, role: str = "buyer", store: Store = Depends(get_st
     return _call(series, store, party_id, role)  # type: ignore[no-any-return]
 
 
-@router.post("/capacity", dependencies=[require_role("analyst")])
+# A computation that stores nothing: a viewer may run it (like ``POST /match``);
+# POST only because a bill of materials does not fit in a URL.
+@router.post("/capacity", dependencies=[require_role("viewer")])
 def post_capacity(
     buyer: str = Body(..., description="Buyer entity id."),
     bom: dict[str, Any] | str = Body(..., description="Bill of materials: YAML text or the same as JSON."),

@@ -191,7 +191,7 @@ function evidenceLine(ev) {
     ev.quote ? h("blockquote", {}, ev.quote) : null);
 }
 
-// Red flags: {rule, title, why, severity, entity, parties, detail, evidence}.
+// Red flags: {rule, title, why, severity, entity, parties, detail, evidence, sources}; one per fact.
 function renderFlags(data) {
   const rows = rowsOf(data, "flags", "results", "redflags");
   if (!rows.length) return h("p", { class: "muted" }, "No red flags raised.");
@@ -199,7 +199,7 @@ function renderFlags(data) {
     h("b", {}, f.title || f.rule), f.severity ? h("span", { class: `tag sev-${f.severity}` }, f.severity) : null, " ",
     (f.parties || (f.entity ? [f.entity] : [])).map((p, i) => h("span", {}, i ? ", " : "", entityLink(p.id || p, p.name || p.caption))),
     f.detail ? h("p", {}, f.detail) : null, f.why ? h("p", { class: "muted" }, f.why) : null,
-    (f.evidence || []).length ? h("details", {}, h("summary", {}, `${f.evidence.length} source statement(s)`), h("ul", { class: "sources" }, f.evidence.map(evidenceLine))) : null)));
+    (f.evidence || []).length ? h("details", {}, h("summary", {}, `${f.evidence.length} source statement(s)` + ((f.sources || []).length > 1 ? ` from ${f.sources.length} sources` : "")), h("ul", { class: "sources" }, f.evidence.map(evidenceLine))) : null)));
 }
 
 async function documentPage(id, params) {

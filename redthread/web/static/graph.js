@@ -94,14 +94,25 @@ export async function graphPage(main, entityId) {
     idealEdgeLength: () => 160, edgeElasticity: () => 80, nodeOverlap: 40, componentSpacing: 120, gravity: 0.2,
   }).run();
 
+  // Link types in words: FtM's schema names ("EconomicActivity") mean nothing to a
+  // reader, and its label for them ("Customs declaration") is wrong for a shipment an
+  // article tells; customs records are their own link type ("Customs records").
+  const LINK_TYPES = {
+    EconomicActivity: "Shipment claimed in a source", Payment: "Payment", Ownership: "Ownership",
+    Control: "Control", Directorship: "Director", Representation: "Agent / representative",
+    UnknownLink: "Other link", Associate: "Associate", Family: "Family", Membership: "Member",
+    Employment: "Employment", Succession: "Successor", Debt: "Debt", ContractAward: "Contract award",
+  };
+  const typeLabel = (t) => LINK_TYPES[t] || String(t).replace(/([a-z])([A-Z])/g, "$1 $2");
+
   function refreshFilters() {
     const types = [...new Set(cy.edges().map((e) => e.data("schema")))].sort();
     const sets = [...new Set(cy.elements().flatMap((e) => e.data("datasets") || []))].sort();
     const keep = (box) => new Set([...box.querySelectorAll("input:not(:checked)")].map((i) => i.value));
     const offT = keep(typeBox), offD = keep(dsBox);
-    const mk = (box, values, off) => box.replaceChildren(...values.map((v) => h("label", {},
-      h("input", { type: "checkbox", value: v, checked: !off.has(v), onchange: applyFilters }), " ", v)));
-    mk(typeBox, types, offT); mk(dsBox, sets, offD);
+    const mk = (box, values, off, say) => box.replaceChildren(...values.map((v) => h("label", {},
+      h("input", { type: "checkbox", value: v, checked: !off.has(v), onchange: applyFilters }), " ", say(v))));
+    mk(typeBox, types, offT, typeLabel); mk(dsBox, sets, offD, (v) => v);
     document.getElementById("graph-counts").textContent = `${cy.nodes().length} parties, ${cy.edges().length} links`;
   }
 
@@ -163,7 +174,7 @@ export async function graphPage(main, entityId) {
         p.largest_record ? h("p", { class: "muted" }, `largest: ${p.largest_record}${p.largest_goods ? ` — ${p.largest_goods}` : ""}`) : null);
     } else {
       const links = ele.data("links") || [raw];
-      info.replaceChildren(h("p", {}, `${raw.label.replace(/ ×\d+$/, "")} (${raw.schema}), ${links.length} record(s):`),
+      info.replaceChildren(h("p", {}, `${raw.label.replace(/ ×\d+$/, "")} (${typeLabel(raw.schema).toLowerCase()}), ${links.length} record(s):`),
         h("ul", {}, links.map((l) => h("li", {}, entityLink(l.id.split(":")[0], (l.properties.role || l.properties.goodsDescription || [l.label])[0]),
           h("span", { class: "muted" }, ` ${l.datasets.join(", ")}`),
           Object.entries(l.properties || {}).filter(([k]) => !["role", "goodsDescription"].includes(k)).map(([k, v]) => h("div", { class: "muted" }, `${k}: ${v.join("; ")}`))))),
