@@ -17,7 +17,7 @@ def test_trade_routes(tmp_path: Path, trade_dir: Path) -> None:
     url = f"sqlite:///{tmp_path / 'api.db'}"
     store = open_store(url)
     ingest(store, [trade_dir / "records.csv"], "customs")
-    _, key = KeyRing(store).create("analyst", "tests")  # an analyst key: other /trade routes here write
+    _, key = KeyRing(store).create("analyst", "tests")  # any role may compute capacity; an analyst key covers every route here
     store.close()
     client = TestClient(create_app(url), headers={"Authorization": f"ApiKey {key}"})
     res = client.get("/trade/flows", params={"by": "supplier,hs4", "top": 2})
