@@ -27,6 +27,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from followthemoney import model
+from followthemoney.types import registry
+
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, parse_dates, slug
@@ -133,7 +136,7 @@ REMARK_RULES: list[RemarkRule] = [
     _rule(r"SSN\s+([^\s(]+).*", _setter("socialSecurityNumber")),
     _rule(r"Birth Certificate Number\s+([^\s(]+).*", _setter("idNumber")),
     _rule(r"BIK \(RU\)\s+(\S+)", _setter("bikCode")),
-    _rule(r"(?:Telephone|Phone Number|Fax)\s*:?\s*(.+)", _setter("phone")),
+    _rule(r"(?:Telephone|Phone Number|Fax)(?:\s+(?:No\.|Number))?\s*:?\s*(.+)", _setter("phone")),
     _rule(r"SWIFT/BIC\s+(\S+)", _setter("swiftBic")),
     _rule(r"Email Address\s+(\S+)", _setter("email")),
     _rule(r"Website\s+(\S+)", _setter("website")),
@@ -256,6 +259,7 @@ class OFACCSVLoader:
                 self._address(builder, row, lineno, schemata, kind.add)
         for ent_num, target_name, location in links:
             link_entry(builder, ent_num, target_name, location, schemata, by_name)
+        hint_phones(builder, ctx, folder)
         yield LoadBatch(
             dataset=ctx.dataset, source=source, statements=builder.statements(),
             replace_dataset=ctx.replace_dataset,
@@ -348,6 +352,43 @@ class OFACCSVLoader:
         owner.add("addressEntity", addr_id)
         owner.add("address", full)
         owner.add("country", country_code(country))
+
+
+PHONE_NOTE = "phone: "
+
+
+def hint_phones(builder: ListBuilder, ctx: IngestContext, folder: Path) -> None:
+    """Phone remarks written without a country code, read with the entity's country as the hint.
+
+    FtM's phone type keeps only numbers it can dial; OFAC often writes them the national way
+    (``03889402``) or with the code in brackets (``(357)(22660766)``), so they were kept as
+    ``phone: …`` notes. The entity's country (from its addresses, known only once add.csv is read)
+    is the region they are dialled in: a number that parses the same way for every such country
+    becomes the ``phone``; otherwise the note stays and a warning names the value.
+    """
+    countries: dict[str, set[str]] = {}
+    for frag in builder.fragments:
+        countries.setdefault(frag.id, set()).update(frag.properties.get("country", []))
+    for frag in builder.fragments:
+        notes = frag.properties.get("notes")
+        schema = model.get(frag.schema)
+        if not notes or schema is None or schema.get("phone") is None:
+            continue
+        for note in [n for n in notes if n.startswith(PHONE_NOTE)]:
+            value = note[len(PHONE_NOTE):]
+            found = {registry.phone.clean(value, format=c) for c in sorted(countries.get(frag.id, ()))}
+            found.discard(None)
+            if len(found) == 1:
+                notes.remove(note)
+                frag.add("phone", found.pop())
+                continue
+            fname, _, line = frag.location.partition(":")
+            why = "several countries read it differently" if found else "no country of the entity reads it"
+            ctx.warnings.append(InputError(
+                f"record {frag.id!r}: phone {value!r} has no country code and {why}; kept as a note",
+                path=str(folder / fname), line=int(line) if line.isdigit() else None, field="remarks"))
+        if not notes:
+            del frag.properties["notes"]
 
 
 def link_entry(

@@ -239,3 +239,24 @@ def test_xml_layout_breaks_are_not_in_values(store: Store, shared: Path) -> None
     wrapped = [s for s in store.statements(dataset="un") if "\n" in s.value]
     assert wrapped == []
     assert _props(store, "un-110897")["position"] == ["Deputy Minister of Civil Aviation under the Taliban regime"]
+
+
+def test_ofac_csv_phones_read_with_the_entity_country(store: Store, shared: Path) -> None:
+    """OFAC writes many numbers the national way (``Telephone No. 03889402``) or with the code in
+    brackets; read with the entity's country (its addresses) as the hint they are phones. A number no
+    country of the entity reads stays a note, with a warning naming it."""
+    folder = shared / F / "ofac-csv/sdn-2019"
+    items = _raw_remark_items(folder / "sdn.csv", 11)
+    assert "Telephone No. 03889402" in items  # the real remark the spot value below comes from
+    warnings: list = []
+    ingest(store, [folder], "o", warnings=warnings)
+    waad = _props(store, "ofac-11346")  # Lebanon; four numbers, none with "+"
+    assert sorted(waad["phone"]) == ["+9613380223", "+9613669916", "+9613679153", "+9613889402"]
+    assert not any(n.startswith("phone:") for n in waad.get("notes", []))
+    phones = [s.value for s in store.statements(dataset="o") if s.prop == "phone"]
+    notes = [s.value for s in store.statements(dataset="o") if s.prop == "notes" and s.value.startswith("phone: ")]
+    assert len(phones) > 80 and all(p.startswith("+") for p in phones)
+    mmcz = _props(store, "ofac-10958")  # Zimbabwe: a number of an old numbering plan, not dialable
+    assert "phone: 263-4-487261" in mmcz["notes"]
+    assert len(notes) == sum("phone" in w.reason and "kept as a note" in w.reason for w in warnings)
+    assert any("'263-4-487261'" in w.reason and w.line == 2012 for w in warnings)
