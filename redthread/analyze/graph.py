@@ -75,6 +75,12 @@ _EXTRA_EDGES: dict[str, tuple[str, str, bool]] = {"EconomicActivity": ("sender",
 #: count the indirect stake itself only when it is all that was published
 #: (:func:`redthread.analyze.ownership.indirect_only`).
 INDIRECT_MARK = "(indirect)"
+#: An Ownership whose role carries this mark is a joint holder's interest in a jointly held stake (BODS:
+#: an interested party of an ``arrangement`` entity that holds the shares). A joint holder's interest
+#: extends to the whole undivided holding (OFAC blocks property in which a blocked person has any
+#: interest, a joint account in full), so an unstated share counts as 100 % of the arrangement; the
+#: arrangement's own stake then counts once, however many co-holders are blocked.
+JOINT_MARK = "(joint)"
 #: Props of an edge entity kept as the link's label / dates.
 _LABEL_PROPS = ("role", "relationship", "ownershipType", "goodsDescription", "purpose")
 _DATE_PROPS = ("startDate", "endDate", "date")
@@ -612,6 +618,7 @@ def load_graph(store: Store, *, evidence: bool = True, progress: Any = None) -> 
         links = _link_arrays(_read_link_rows(_rows(store, set(_EDGE_PROPS)), evidence), b, evidence, ev)
         party_rows = _rows(store, set(_PARTY_PROPS), set(_BY_SCHEMA))
     _mark_indirect(links.arrays[2], links.labels)
+    _mark_joint(links.arrays[2], links.arrays[3], links.labels)
     parties = _read_party_rows(party_rows, progress)
     shared = _address_links(parties, b, canonical, evidence, int(links.arrays[0].shape[0]), ev)
     sanctions = _sanction_map(parties, b)
@@ -642,6 +649,13 @@ def _mark_indirect(kinds: np.ndarray, labels: Sequence[str]) -> None:
     for j in np.flatnonzero(kinds == k_own).tolist():
         if INDIRECT_MARK in labels[j]:
             kinds[j] = k_ind
+
+
+def _mark_joint(kinds: np.ndarray, pct: np.ndarray, labels: Sequence[str]) -> None:
+    """A joint holder's Ownership without a stated share holds the whole arrangement (in place)."""
+    for j in np.flatnonzero((kinds == KIND["Ownership"]) & np.isnan(pct)).tolist():
+        if JOINT_MARK in labels[j]:
+            pct[j] = 100.0
 
 
 def _column_arrays(cols: Any) -> list[np.ndarray]:

@@ -79,7 +79,9 @@ def _interest_type(role: str | None, fallback: str) -> tuple[str, str]:
     if not role:
         return fallback, "unknown"
     word, _, rest = role.partition(" (")
-    level = rest.rstrip(")") if rest.rstrip(")") in ("direct", "indirect") else "unknown"
+    # The role may carry more than the level: ``shareholding (direct) (joint)`` (a joint holder).
+    marks = {m.strip("() ") for m in rest.split("(")}
+    level = next((m for m in ("direct", "indirect") if m in marks), "unknown")
     return (word if word in INTEREST_TYPES else fallback), level
 
 
@@ -138,7 +140,8 @@ def _party_details(entity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         form = (_first(props, "legalForm") or "").lower()
         etype: dict[str, Any] = {"type": ENTITY_TYPE.get(entity["schema"], "legalEntity")}
         if form in ARRANGEMENT_FORMS:
-            etype = {"type": "arrangement", "subtype": form}
+            # "arrangement" is the type itself (a joint holding), not one of its subtypes.
+            etype = {"type": "arrangement", **({"subtype": form} if form != "arrangement" else {})}
         details = {"isComponent": False, "entityType": etype, "name": entity["caption"]}
         if unspecified is not None and unspecified[0].endswith("Entity"):
             details["entityType"], details["unspecifiedEntityDetails"] = {"type": unspecified[0]}, unspecified[1]

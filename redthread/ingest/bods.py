@@ -58,6 +58,11 @@ PERSON_ID_PROPS = {"PASSPORT": "passportNumber", "TAXID": "taxNumber", "IDCARD":
 #: Identifier properties our export names in ``schemeName`` (read back as the same property).
 OWN_ID_PROPS = {"registrationNumber", "idNumber", "taxNumber", "passportNumber", "leiCode"}
 #: Person and entity types that stand for a party the source cannot or will not name.
+#: Entity subtypes of an ``arrangement`` that are not a joint holding (a trust or a nomination has
+#: roles of its own: settlor, trustee, nominee...).
+NOT_JOINT_SUBTYPES = {"trust", "nomination"}
+#: The role mark of a joint holder's interest (read by the graph, see ``analyze.graph.JOINT_MARK``).
+JOINT_MARK = "(joint)"
 UNSPECIFIED_TYPES = {"unknownPerson", "anonymousPerson", "unknownEntity", "anonymousEntity"}
 #: How an indirect relationship records the component records of its chain (FtM ids, in order).
 CHAIN_PREFIX = "through component records: "
@@ -115,6 +120,13 @@ class Record:
         """The record ids of this (indirect) relationship's chain, as the statement lists them."""
         found = self.details.get("componentRecords")
         return [str(c) for c in found if isinstance(c, str)] if isinstance(found, list) else []
+
+
+def _is_joint_arrangement(details: dict[str, Any]) -> bool:
+    """An ``arrangement`` entity that is not a trust or nomination: the vehicle of a joint holding."""
+    etype = details.get("entityType")
+    kind, subtype = (etype.get("type"), etype.get("subtype")) if isinstance(etype, dict) else (etype, None)
+    return kind == "arrangement" and subtype not in NOT_JOINT_SUBTYPES
 
 
 def _eid(record_id: str) -> str:
@@ -245,6 +257,7 @@ class BODSLoader:
                     ctx.warnings.append(InputError(f"component record {component!r} of {rec.id!r} is not in "
                                                    "this file", path=str(path), field="componentRecords"))
         schemata: dict[str, str] = {}
+        joint = {rec.id for rec in records if rec.kind == "entity" and _is_joint_arrangement(rec.details)}
         for rec in records:
             with _record(ctx, path, rec):
                 if rec.kind == "person":
@@ -257,7 +270,7 @@ class BODSLoader:
         for rec in records:
             if rec.kind == "relationship":
                 with _record(ctx, path, rec):
-                    self._relationship(builder, rec, schemata)
+                    self._relationship(builder, rec, schemata, joint)
         if not builder.fragments:
             raise InputError("no BODS statements found", path=str(path))
         yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
@@ -336,7 +349,8 @@ class BODSLoader:
             frag.add("status", "closed")
         return schema
 
-    def _relationship(self, builder: ListBuilder, rec: Record, schemata: dict[str, str]) -> None:
+    def _relationship(self, builder: ListBuilder, rec: Record, schemata: dict[str, str],
+                      joint: set[str] | frozenset[str] = frozenset()) -> None:
         d = rec.details
         subject, party = _party(d.get("subject")), _party(d.get("interestedParty"))
         if subject is None or subject not in schemata:
@@ -371,7 +385,13 @@ class BODSLoader:
                 link = builder.fragment(key, "UnknownLink", rec.where)
                 link.add("subject", _eid(party))
                 link.add("object", _eid(subject))
-            link.add("role", itype if not level else f"{itype} ({level})")
+            role = itype if not level else f"{itype} ({level})"
+            if itype in OWNERSHIP and subject in joint:
+                # BODS models shares held jointly as an arrangement whose interested parties are the
+                # joint holders: each holds an undivided interest in the arrangement's whole stake.
+                role = f"{role} {JOINT_MARK}"
+                link.add("description", f"joint holder of arrangement {_eid(subject)}")
+            link.add("role", role)
             link.add("startDate", interest.get("startDate"))
             end = interest.get("endDate") or (rec.date if rec.status == "closed" else None)
             link.add("endDate", end)

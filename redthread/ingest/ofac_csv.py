@@ -27,6 +27,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from followthemoney import model
+from followthemoney.types import registry
+
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, parse_dates, slug
@@ -114,6 +117,11 @@ REMARK_RULES: list[RemarkRule] = [
     _rule(r"(?:Vessel Registration Identification\s+)?IMO\s+(\d{7}).*", _setter("imoNumber")),
     _rule(r"(?:Identification Number|Company Number)\s+IMO\s+(\d{7}).*", _setter("imoNumber")),
     _rule(r"MMSI\s+(\d+).*", _setter("mmsi")),
+    _rule(r"Vessel Registration Identification\s+([^\s(]+).*", _setter("registrationNumber")),
+    _rule(r"Other Vessel Call Sign\s+(\S+)", _setter("callSign")),
+    # OFAC's construction number (line / serial / fuselage number) is the airframe's serial, as the MSN.
+    _rule(r"Aircraft Construction Number(?:\s*\([^)]*\))?\s+(\S+)", _setter("serialNumber")),
+    _rule(r"Aircraft Tail Number\s+(\S+)", _setter("registrationNumber")),
     _rule(r"(?:Tax ID No\.|NIT #|RUC #|RFC|R\.F\.C\.|V\.A\.T\. Number)\s+([^\s(]+).*", _setter("taxNumber")),
     _rule(
         r"(?:Registration ID|Registration Number|Business Registration Number|Business Registration Document #|"
@@ -133,7 +141,7 @@ REMARK_RULES: list[RemarkRule] = [
     _rule(r"SSN\s+([^\s(]+).*", _setter("socialSecurityNumber")),
     _rule(r"Birth Certificate Number\s+([^\s(]+).*", _setter("idNumber")),
     _rule(r"BIK \(RU\)\s+(\S+)", _setter("bikCode")),
-    _rule(r"(?:Telephone|Phone Number|Fax)\s*:?\s*(.+)", _setter("phone")),
+    _rule(r"(?:Telephone|Phone Number|Fax)(?:\s+(?:No\.|Number))?\s*:?\s*(.+)", _setter("phone")),
     _rule(r"SWIFT/BIC\s+(\S+)", _setter("swiftBic")),
     _rule(r"Email Address\s+(\S+)", _setter("email")),
     _rule(r"Website\s+(\S+)", _setter("website")),
@@ -231,6 +239,7 @@ class OFACCSVLoader:
         schemata: dict[str, str] = {}
         by_name: dict[str, str] = {}
         links: list[tuple[str, str, str]] = []
+        operators: list[tuple[str, str, str]] = []  # (ent_num, operator name, location)
         comments = _comments(folder / kind.comments, ctx)
         for lineno, row in _rows(sdn, 12, ctx):
             ent_num, name = _clean(row[0]), _clean(row[1])
@@ -240,7 +249,7 @@ class OFACCSVLoader:
             if ent_num in comments:
                 # sdn.csv cuts remarks at 1,000 characters; the comments file holds the rest.
                 row[11] = (row[11] if _clean(row[11]) else "") + comments[ent_num]
-            links.extend(self._entry(builder, row, lineno, schemata, by_name, kind.main))
+            links.extend(self._entry(builder, row, lineno, schemata, by_name, kind.main, operators))
             ctx.tick(kind.main, lineno)
         alt = folder / kind.alt
         if alt.is_file():
@@ -256,6 +265,9 @@ class OFACCSVLoader:
                 self._address(builder, row, lineno, schemata, kind.add)
         for ent_num, target_name, location in links:
             link_entry(builder, ent_num, target_name, location, schemata, by_name)
+        for ent_num, target_name, location in operators:
+            operator_entry(builder, ent_num, target_name, location, schemata, by_name)
+        hint_phones(builder, ctx, folder)
         yield LoadBatch(
             dataset=ctx.dataset, source=source, statements=builder.statements(),
             replace_dataset=ctx.replace_dataset,
@@ -264,6 +276,7 @@ class OFACCSVLoader:
     def _entry(
         self, builder: ListBuilder, row: list[str], lineno: int,
         schemata: dict[str, str], by_name: dict[str, str], fname: str = "sdn.csv",
+        operators: list[tuple[str, str, str]] | None = None,
     ) -> list[tuple[str, str, str]]:
         ent_num, name = str(_clean(row[0])), str(_clean(row[1]))
         kind = (_clean(row[2]) or "").lower()
@@ -296,7 +309,10 @@ class OFACCSVLoader:
         for item in split_remarks(remarks or ""):
             linked = linked_to(item)
             determination = sanction_determination(item)
-            if linked:
+            operator = aircraft_operator(item)
+            if operator and operators is not None:
+                operators.append((ent_num, operator, location))
+            elif linked:
                 links.append((ent_num, linked, location))
             elif determination is not None:
                 provisions.append(determination)
@@ -348,6 +364,76 @@ class OFACCSVLoader:
         owner.add("addressEntity", addr_id)
         owner.add("address", full)
         owner.add("country", country_code(country))
+
+
+PHONE_NOTE = "phone: "
+
+
+def hint_phones(builder: ListBuilder, ctx: IngestContext, folder: Path) -> None:
+    """Phone remarks written without a country code, read with the entity's country as the hint.
+
+    FtM's phone type keeps only numbers it can dial; OFAC often writes them the national way
+    (``03889402``) or with the code in brackets (``(357)(22660766)``), so they were kept as
+    ``phone: …`` notes. The entity's country (from its addresses, known only once add.csv is read)
+    is the region they are dialled in: a number that parses the same way for every such country
+    becomes the ``phone``; otherwise the note stays and a warning names the value.
+    """
+    countries: dict[str, set[str]] = {}
+    for frag in builder.fragments:
+        countries.setdefault(frag.id, set()).update(frag.properties.get("country", []))
+    for frag in builder.fragments:
+        notes = frag.properties.get("notes")
+        schema = model.get(frag.schema)
+        if not notes or schema is None or schema.get("phone") is None:
+            continue
+        for note in [n for n in notes if n.startswith(PHONE_NOTE)]:
+            value = note[len(PHONE_NOTE):]
+            found = {registry.phone.clean(value, format=c) for c in sorted(countries.get(frag.id, ()))}
+            found.discard(None)
+            if len(found) == 1:
+                notes.remove(note)
+                frag.add("phone", found.pop())
+                continue
+            fname, _, line = frag.location.partition(":")
+            why = "several countries read it differently" if found else "no country of the entity reads it"
+            ctx.warnings.append(InputError(
+                f"record {frag.id!r}: phone {value!r} has no country code and {why}; kept as a note",
+                path=str(folder / fname), line=int(line) if line.isdigit() else None, field="remarks"))
+        if not notes:
+            del frag.properties["notes"]
+
+
+_OPERATOR = re.compile(r"^(?:alt\.\s+)?Aircraft Operator\s+(.+?)\.?$", re.I)
+
+
+def aircraft_operator(item: str) -> str | None:
+    """The operator's name of an ``Aircraft Operator <name>`` remark, else None."""
+    found = _OPERATOR.match(item.strip())
+    return found.group(1).strip() if found else None
+
+
+def operator_entry(
+    builder: ListBuilder, ent_num: str, name: str, location: str,
+    schemata: dict[str, str], by_name: dict[str, str],
+) -> None:
+    """An ``Aircraft Operator <name>`` remark: FtM's ``operator`` of the aircraft, an entity.
+
+    OFAC lists many of the airlines it names as operators, so the entry of that name in the same
+    list is the operator (looked up as Linked To names are); otherwise an Organization of that name
+    stands for it (one per name).
+    """
+    eid = f"ofac-{ent_num}"
+    frag = builder.fragment(eid, schemata[ent_num], location)
+    if model.get(schemata[ent_num]).get("operator") is None:  # type: ignore[union-attr]
+        frag.add("notes", f"Aircraft Operator {name}")
+        return
+    target = by_name.get(_name_key(name))
+    if target is not None and target != ent_num and schemata[target] not in ("Vessel", "Airplane"):
+        frag.add("operator", f"ofac-{target}")
+        return
+    oid = f"ofac-operator-{slug(name)}"
+    builder.fragment(oid, "Organization", location).add("name", name)
+    frag.add("operator", oid)
 
 
 def link_entry(

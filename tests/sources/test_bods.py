@@ -131,3 +131,54 @@ def test_bods_indirect_holding_is_not_a_direct_stake(store: Store, tmp_path: Pat
     assert [(c["source"], c["target"]) for c in ind["chain"]] == [
         ("bods-per-orla", "bods-ent-kestrel"), ("bods-ent-kestrel", "bods-ent-tern")]
     assert all(o["link"]["type"] != "IndirectOwnership" for o in tree["owners"])
+
+
+# Shares held jointly: BODS models them as an ``arrangement`` entity that holds the stake, its
+# interested parties being the joint holders (this file is ours, its parties invented).
+JOINT = Path(__file__).parents[1] / "fixtures" / "bods" / "joint-holding.json"
+
+
+def _sanctions(tmp_path: Path, *who: str) -> Path:
+    path = tmp_path / "sanctions.jsonl"
+    path.write_text("".join(json.dumps({"id": f"s-{w}", "schema": "Sanction", "properties": {
+        "entity": [w], "authority": ["Office of Foreign Assets Control"]}}) + "\n" for w in who))
+    return path
+
+
+def test_bods_joint_holders_marked_joint(store: Store) -> None:
+    (result,), errors = ingest(store, [JOINT], "j")
+    assert errors == []
+    own = {o["properties"]["owner"][0]: o["properties"] for o in _links(store, "j")}
+    for holder in ("bods-per-ada", "bods-per-bram"):
+        assert own[holder]["asset"] == ["bods-arr-heron-joint"]
+        assert own[holder]["role"] == ["shareholding (direct) (joint)"]
+        assert own[holder]["description"] == ["joint holder of arrangement bods-arr-heron-joint"]
+        assert "percentage" not in own[holder]  # nothing invented: the source states no share
+    assert own["bods-arr-heron-joint"]["percentage"] == ["60"]
+    assert own["bods-arr-heron-joint"]["role"] == ["shareholding (direct)"]
+    assert own["bods-per-cleo"]["role"] == ["shareholding (direct)"]
+
+
+def test_bods_jointly_held_stake_of_a_sanctioned_co_holder(store: Store, tmp_path: Path) -> None:
+    """Ada and Bram hold 60 % of Heron jointly. A sanctioned co-holder's interest extends to the whole
+    undivided holding (OFAC blocks property in which a blocked person has any interest): Ada alone
+    blocks the 60 % and so Heron. Before, her link had no share and counted for nothing."""
+    ingest(store, [JOINT, _sanctions(tmp_path, "bods-per-ada")], "j")
+    found = {r["id"]: r for r in blocked(store)}
+    assert set(found) == {"bods-arr-heron-joint", "bods-ent-heron"}
+    assert found["bods-ent-heron"]["blocked_share"] == 60
+    assert [o["id"] for o in found["bods-ent-heron"]["owners"]] == ["bods-arr-heron-joint"]
+
+
+def test_bods_joint_stake_counts_once(store: Store, tmp_path: Path) -> None:
+    """Both co-holders sanctioned: the jointly held 60 % is one stake, not 60 + 60; with Cleo's 40 %
+    (not sanctioned) Heron's blocked owners hold 60 %."""
+    ingest(store, [JOINT, _sanctions(tmp_path, "bods-per-ada", "bods-per-bram")], "j")
+    heron = {r["id"]: r for r in blocked(store)}["bods-ent-heron"]
+    assert heron["blocked_share"] == 60
+    graph = load_graph(store)
+    node = graph.node("bods-ent-heron")
+    assert node is not None
+    shares = {o["id"]: o["effective_share"] for o in effective_owners(graph, node)}
+    assert shares["bods-per-ada"] == pytest.approx(60) and shares["bods-per-bram"] == pytest.approx(60)
+    assert shares["bods-per-cleo"] == pytest.approx(40)

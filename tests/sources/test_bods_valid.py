@@ -101,3 +101,22 @@ def test_component_chain_round_trips(store: Store, tmp_path: Path) -> None:
     again = _export(store, "b", tmp_path / "b.json")
     strip = [(s["recordId"], s["recordType"], s["recordDetails"]) for s in statements]
     assert [(s["recordId"], s["recordType"], s["recordDetails"]) for s in again] == strip
+
+
+def test_joint_holding_round_trips(store: Store, tmp_path: Path) -> None:
+    """The arrangement of a joint holding and its joint holders export as valid BODS and read back
+    the same (before, the ``(joint)`` mark turned the level into ``unknown`` and the arrangement got
+    the subtype ``arrangement``, which the codelist does not have)."""
+    joint = CHAIN.parent / "joint-holding.json"
+    assert validate(joint) == ([], [])
+    ingest(store, [joint], "a")
+    statements = _export(store, "a", tmp_path / "a.json")
+    assert validate(tmp_path / "a.json") == ([], [])
+    (arr,) = [s for s in statements if s["recordId"] == "bods-arr-heron-joint"]
+    assert arr["recordDetails"]["entityType"] == {"type": "arrangement"}
+    levels = {s["recordDetails"]["interestedParty"]: s["recordDetails"]["interests"][0]["directOrIndirect"]
+              for s in statements if s["recordType"] == "relationship"}
+    assert set(levels.values()) == {"direct"} and len(levels) == 4
+    ingest(store, [tmp_path / "a.json"], "b")
+    roles = sorted(r for o in store.entities(dataset="b", schemata=["Ownership"]) for r in o["properties"]["role"])
+    assert roles == ["shareholding (direct)"] * 2 + ["shareholding (direct) (joint)"] * 2

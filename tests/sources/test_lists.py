@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from pathlib import Path
 
@@ -239,3 +240,48 @@ def test_xml_layout_breaks_are_not_in_values(store: Store, shared: Path) -> None
     wrapped = [s for s in store.statements(dataset="un") if "\n" in s.value]
     assert wrapped == []
     assert _props(store, "un-110897")["position"] == ["Deputy Minister of Civil Aviation under the Taliban regime"]
+
+
+def test_ofac_csv_phones_read_with_the_entity_country(store: Store, shared: Path) -> None:
+    """OFAC writes many numbers the national way (``Telephone No. 03889402``) or with the code in
+    brackets; read with the entity's country (its addresses) as the hint they are phones. A number no
+    country of the entity reads stays a note, with a warning naming it."""
+    folder = shared / F / "ofac-csv/sdn-2019"
+    items = _raw_remark_items(folder / "sdn.csv", 11)
+    assert "Telephone No. 03889402" in items  # the real remark the spot value below comes from
+    warnings: list = []
+    ingest(store, [folder], "o", warnings=warnings)
+    waad = _props(store, "ofac-11346")  # Lebanon; four numbers, none with "+"
+    assert sorted(waad["phone"]) == ["+9613380223", "+9613669916", "+9613679153", "+9613889402"]
+    assert not any(n.startswith("phone:") for n in waad.get("notes", []))
+    phones = [s.value for s in store.statements(dataset="o") if s.prop == "phone"]
+    notes = [s.value for s in store.statements(dataset="o") if s.prop == "notes" and s.value.startswith("phone: ")]
+    assert len(phones) > 80 and all(p.startswith("+") for p in phones)
+    mmcz = _props(store, "ofac-10958")  # Zimbabwe: a number of an old numbering plan, not dialable
+    assert "phone: 263-4-487261" in mmcz["notes"]
+    assert len(notes) == sum("phone" in w.reason and "kept as a note" in w.reason for w in warnings)
+    assert any("'263-4-487261'" in w.reason and w.line == 2012 for w in warnings)
+
+
+def test_ofac_csv_aircraft_and_vessel_remarks(store: Store, shared: Path) -> None:
+    """Aircraft operator, construction number and tail number remarks land in FtM's Airplane
+    properties (they were notes); the operator is the list's own entry when OFAC lists it."""
+    folder = shared / F / "ofac-csv/sdn-2019"
+    items = _raw_remark_items(folder / "sdn.csv", 11)
+    operated = [i for i in items if i.startswith(("Aircraft Operator", "alt. Aircraft Operator"))]
+    assert len(operated) > 150
+    ingest(store, [folder], "o")
+    yas = _props(store, "ofac-15431")  # EP-GOM: construction number 8401, MSN 1023409321, operator YAS AIR
+    assert sorted(yas["serialNumber"]) == ["1023409321", "8401"]
+    (op,) = yas["operator"]
+    assert _props(store, op)["name"] == ["YAS AIR"]
+    assert _props(store, "ofac-25497")["operator"] == ["ofac-25237"]  # operated by Iran Air, itself listed
+    operators = {s.entity_id for s in store.statements(dataset="o") if s.prop == "operator"}
+    rows = [r for r in csv.reader((folder / "sdn.csv").open(encoding="latin-1")) if len(r) > 11]
+    assert operators == {f"ofac-{r[0]}" for r in rows if "Aircraft Operator" in r[11]}
+    notes = [s.value for s in store.statements(dataset="o") if s.prop == "notes"]
+    assert not any(n.startswith(("Aircraft Operator", "Aircraft Construction Number", "Aircraft Tail Number"))
+                   for n in notes)
+    tails = [i.split()[-1] for i in items if i.startswith("Aircraft Tail Number")]
+    regs = {s.value for s in store.statements(dataset="o") if s.prop == "registrationNumber" and s.schema == "Airplane"}
+    assert tails and set(tails) <= regs
