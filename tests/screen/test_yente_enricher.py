@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,12 +11,7 @@ import pytest
 
 from redthread.ingest import ingest
 from redthread.store import open_store
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.serving import serving
 
 
 @pytest.fixture
@@ -30,31 +20,8 @@ def served(tmp_path: Path, fixtures: Path) -> Iterator[str]:
     st = open_store(url)
     ingest(st, [fixtures / "lists" / "screening.ftm.jsonl"], "lists")
     st.close()
-    port = _free_port()
-    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a loaded CI machine: do not fail the test on a slow shutdown
-            proc.kill()
-            proc.wait()
+    with serving(url, tmp_path / "home", ready="/healthz") as base:
+        yield base + "/"
 
 
 def _enricher(base: str, tmp_path: Path) -> tuple[Any, Any]:

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +18,7 @@ import pytest
 from redthread.ingest import ingest
 from redthread.model import Statement
 from redthread.store import Document, LoadBatch, open_store
+from tests.serving import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,12 +26,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 WEB = Path(__file__).resolve().parents[2] / "redthread" / "web"
 MEMO = "Internal memo. Komax LLC controls the drone maker; its owner signed the papers in 2023."
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -62,33 +53,8 @@ def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
         Statement("r2-komax", "Company", "country", "ru", "registry2", source="r2"),
     ]))
     st.close()
-    port = _free_port()
-    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/stats", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with serving(url, tmp_path / "home", tries=150) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a loaded CI machine: do not fail the test on a slow shutdown
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture

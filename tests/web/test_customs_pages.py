@@ -10,9 +10,6 @@ bill of materials is given. Screenshots go to tests/web/artifacts/.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +20,8 @@ import pytest
 from redthread.ingest import ingest
 from redthread.store import open_store
 from redthread.trade.parties import party_id
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, WEB, _free_port
+from tests.serving import serving
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, WEB
 from tests.web.test_customs_and_claims import NOTE
 from tests.web.test_workbench import fits, page  # noqa: F401  (the Chromium page fixture)
 
@@ -52,31 +50,8 @@ def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
     ingest(st, [note], "documents")
     ingest(st, [tmp_path / "list.ftm.jsonl"], "list")
     st.close()
-    port = _free_port()
-    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/stats", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with serving(url, tmp_path / "home") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a loaded CI machine: do not fail the test on a slow shutdown
-            proc.kill()
-            proc.wait()
 
 
 def _id(server: str, name: str, customs: bool) -> str:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +18,8 @@ import pytest
 
 from redthread.ingest import ingest
 from redthread.store import open_store
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, WEB, _free_port
+from tests.serving import serving
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, WEB
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,34 +42,10 @@ def server(tmp_path: Path, fixtures: Path) -> Iterator[str]:
     ingest(st, [fixtures / "resolve" / "registry.ftm.jsonl"], "registry")
     ingest(st, [fixtures / "trade" / "records.csv"], "customs")
     st.close()
-    port = _free_port()
     # These pages write (merge, edits, uploads) as the keyless loopback user: the operator's documented
     # opt-in; keys in the browser are tested in test_browser.py.
-    env = {**os.environ, "REDTHREAD_STORE": url, "REDTHREAD_HOME": str(tmp_path / "home"),
-           "REDTHREAD_LOOPBACK_WRITES": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/stats", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+    with serving(url, tmp_path / "home", env={"REDTHREAD_LOOPBACK_WRITES": "1"}) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a loaded CI machine: do not fail the test on a slow shutdown
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
