@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from redthread.analyze.graph import KIND, Graph, load_graph, parse_percentage
+from redthread.analyze.graph import JOINT_MARK, KIND, Graph, load_graph, parse_percentage
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import NotFound, RedthreadError
@@ -144,6 +144,31 @@ def _is_indirect(graph: Graph, j: int) -> bool:
     return bool(graph.kind[j] == KIND["IndirectOwnership"])
 
 
+def _joint_in(graph: Graph) -> dict[int, list[int]]:
+    """Joint holdings: holding node → its joint holders' Ownership links (role marked ``(joint)``)."""
+    cached = graph.cache.get("joint_in")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found: dict[int, list[int]] = {}
+    for j in np.flatnonzero(graph.kind == KIND["Ownership"]).tolist():
+        if JOINT_MARK in graph.link_labels[j]:
+            found.setdefault(int(graph.dst[j]), []).append(j)
+    graph.cache["joint_in"] = found
+    return found
+
+
+def _joint_holders(graph: Graph, node: int, mask: np.ndarray, sanctioned: np.ndarray,
+                   ) -> dict[str, list[dict[str, Any]]]:
+    """``{"joint_holders": [...]}`` when ``node`` is a joint holding (else nothing): its co-holders,
+    each with its link and evidence, so the 50 % rule reports a joint stake as held together."""
+    out = []
+    for j in _joint_in(graph).get(node, []):
+        h = int(graph.src[j])
+        out.append({"id": graph.ids[h], "name": graph.caption[h], "sanctioned": bool(sanctioned[h]),
+                    "blocked": bool(mask[h]), "link": graph.link(j)})
+    return {"joint_holders": sorted(out, key=lambda o: (o["name"], o["id"]))} if out else {}
+
+
 def _engine(engine: str | Engine | None) -> Engine:
     return engine if isinstance(engine, Engine) else get_engine(engine)
 
@@ -212,6 +237,9 @@ def blocked(
     holding (no chain of direct links behind it, see :func:`indirect_only`)
     counts as that holder's stake: its owner is marked ``indirect: true`` and
     ``via_indirect`` lists those links with their evidence (empty otherwise).
+    An owner that is a joint holding (BODS arrangement) lists its ``joint_holders``
+    (each with ``sanctioned``, ``blocked`` and its link with evidence); its stake
+    counts once, however many of them are blocked. Other owners have none.
     """
     graph = graph or load_graph(store)
     var = get_variant(variant)
@@ -236,7 +264,8 @@ def blocked(
                 share += float(pct[k])
                 j = int(link_idx[k])
                 owners.append({"id": graph.ids[o], "name": graph.caption[o], "share": float(pct[k]),
-                               "sanctioned": bool(sanctioned[o]), "indirect": _is_indirect(graph, j)})
+                               "sanctioned": bool(sanctioned[o]), "indirect": _is_indirect(graph, j),
+                               **_joint_holders(graph, o, mask, sanctioned)})
                 if _is_indirect(graph, j):
                     via_indirect.append(graph.link(j))
         controllers = [
@@ -561,7 +590,8 @@ def blocked_bounds(
                 link = graph.link(j)
                 owners.append({"id": graph.ids[o], "name": graph.caption[o], "min": float(low[k]),
                                "max": float(high[k]), "sanctioned": bool(sanctioned[o]),
-                               "indirect": _is_indirect(graph, j), "link": link})
+                               "indirect": _is_indirect(graph, j), "link": link,
+                               **_joint_holders(graph, o, hi_mask, sanctioned)})
                 if _is_indirect(graph, j):
                     via_indirect.append(link)
         out.append({

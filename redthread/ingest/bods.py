@@ -32,16 +32,20 @@ Persons and entities the source cannot name (``unknownPerson``, ``anonymousEntit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import orjson
+import yaml
 
 from redthread import __version__
 from redthread.errors import InputError
-from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code
+from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, slug
 from redthread.ingest.base import IngestContext, register, source_name
 from redthread.model import now_iso
 from redthread.store import LoadBatch
@@ -64,6 +68,10 @@ NOT_JOINT_SUBTYPES = {"trust", "nomination"}
 #: The role mark of a joint holder's interest (read by the graph, see ``analyze.graph.JOINT_MARK``).
 JOINT_MARK = "(joint)"
 UNSPECIFIED_TYPES = {"unknownPerson", "anonymousPerson", "unknownEntity", "anonymousEntity"}
+#: The role of the link between two co-holders of one joint holding (both ways: an UnknownLink).
+CO_HOLDER_ROLE = "joint holder with"
+#: Joint holdings larger than this get no pairwise co-holder links (each still links to the holding).
+MAX_CO_HOLDERS = 25
 #: How an indirect relationship records the component records of its chain (FtM ids, in order).
 CHAIN_PREFIX = "through component records: "
 #: How a component record (party or link) records the indirect relationship it belongs to.
@@ -120,6 +128,30 @@ class Record:
         """The record ids of this (indirect) relationship's chain, as the statement lists them."""
         found = self.details.get("componentRecords")
         return [str(c) for c in found if isinstance(c, str)] if isinstance(found, list) else []
+
+
+@cache
+def _joint_words() -> re.Pattern[str]:
+    """Words of ``data/bods.yaml`` that say an interest is held jointly, as one pattern."""
+    words = yaml.safe_load((Path(__file__).parent / "data" / "bods.yaml").read_text(encoding="utf-8"))
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words["joint_words"]) + ")", re.I)
+
+
+def says_joint(details: Any) -> bool:
+    """True when an interest's free-text ``details`` say the stake is held jointly."""
+    return isinstance(details, str) and bool(_joint_words().search(details))
+
+
+def _party_name(rec: Record | None) -> str:
+    """A person's or entity's name as the record gives it (for naming a joint holding)."""
+    if rec is None:
+        return ""
+    names = rec.details.get("names")
+    if isinstance(names, list):
+        for n in names:
+            if isinstance(n, dict) and n.get("fullName"):
+                return str(n["fullName"])
+    return str(rec.details.get("name") or "")
 
 
 def _is_joint_arrangement(details: dict[str, Any]) -> bool:
@@ -267,10 +299,13 @@ class BODSLoader:
                     schemata[rec.id] = self._entity(builder, rec)
                 if rec.kind != "relationship":
                     _mark_component(builder.fragment(_eid(rec.id), schemata[rec.id], rec.where), rec)
+        stated_joint = _joint_groups(builder, records, schemata, joint, by_id)
+        holders: dict[str, list[tuple[str, str]]] = {}
         for rec in records:
             if rec.kind == "relationship":
                 with _record(ctx, path, rec):
-                    self._relationship(builder, rec, schemata, joint)
+                    self._relationship(builder, rec, schemata, joint, stated_joint, holders)
+        _link_co_holders(builder, holders)
         if not builder.fragments:
             raise InputError("no BODS statements found", path=str(path))
         yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
@@ -350,7 +385,9 @@ class BODSLoader:
         return schema
 
     def _relationship(self, builder: ListBuilder, rec: Record, schemata: dict[str, str],
-                      joint: set[str] | frozenset[str] = frozenset()) -> None:
+                      joint: set[str] | frozenset[str] = frozenset(),
+                      stated_joint: dict[tuple[str, int], str] | None = None,
+                      holders: dict[str, list[tuple[str, str]]] | None = None) -> None:
         d = rec.details
         subject, party = _party(d.get("subject")), _party(d.get("interestedParty"))
         if subject is None or subject not in schemata:
@@ -361,9 +398,12 @@ class BODSLoader:
             builder.fragment(_eid(subject), schemata[subject], rec.where).add(
                 "notes", f"interested party not identified: {note}")
             return
-        for interest in d.get("interests") or []:
+        for n, interest in enumerate(d.get("interests") or []):
             if not isinstance(interest, dict):
                 continue
+            # A joint holding: the holder's interest is in the arrangement (as published, or made
+            # for a holding stated jointly in the interests' details), which holds the stake.
+            arrangement = (stated_joint or {}).get((rec.id, n)) or (_eid(subject) if subject in joint else None)
             itype = str(interest.get("type") or "unknownInterest")
             level = interest.get("directOrIndirect") or interest.get("interestLevel")
             suffix = f"-{itype}-{level or ''}-{interest.get('startDate') or ''}"
@@ -372,8 +412,9 @@ class BODSLoader:
             if itype in OWNERSHIP:
                 link = builder.fragment(key, "Ownership", rec.where)
                 link.add("owner", _eid(party))
-                link.add("asset", _eid(subject))
-                link.add("percentage", _share(interest.get("share")))
+                link.add("asset", arrangement or _eid(subject))
+                if not (stated_joint or {}).get((rec.id, n)):  # else the share is the holding's
+                    link.add("percentage", _share(interest.get("share")))
                 link.add("ownershipType", itype)
             elif itype in DIRECTORSHIP:
                 if schemata[subject] == "Person":
@@ -386,11 +427,13 @@ class BODSLoader:
                 link.add("subject", _eid(party))
                 link.add("object", _eid(subject))
             role = itype if not level else f"{itype} ({level})"
-            if itype in OWNERSHIP and subject in joint:
+            if itype in OWNERSHIP and arrangement:
                 # BODS models shares held jointly as an arrangement whose interested parties are the
                 # joint holders: each holds an undivided interest in the arrangement's whole stake.
                 role = f"{role} {JOINT_MARK}"
-                link.add("description", f"joint holder of arrangement {_eid(subject)}")
+                link.add("description", f"joint holder of arrangement {arrangement}")
+                if holders is not None:
+                    holders.setdefault(arrangement, []).append((_eid(party), rec.where))
             link.add("role", role)
             link.add("startDate", interest.get("startDate"))
             end = interest.get("endDate") or (rec.date if rec.status == "closed" else None)
@@ -402,6 +445,75 @@ class BODSLoader:
             _mark_component(link, rec)
             if interest.get("beneficialOwnershipOrControl") is True:
                 link.add("summary", "beneficial ownership or control")
+
+
+def _joint_groups(builder: ListBuilder, records: list[Record], schemata: dict[str, str], joint: set[str],
+                  by_id: dict[str, Record]) -> dict[tuple[str, int], str]:
+    """Joint holdings stated only in the interests' free-text ``details``, as arrangements.
+
+    BODS's own shape for shares held jointly is an ``arrangement`` entity; some publishers instead
+    give each co-holder a relationship to the company with the same interest and say "held jointly"
+    in ``details``. Two or more parties of one subject stating the same stake (type, level, share,
+    start) that way are one holding: it becomes an arrangement (``legalForm: arrangement``) holding
+    the stake, each co-holder's interest pointing at it, so the 50 % rule counts the stake once and
+    reads it the same way whichever shape was published. One party alone stays as published.
+    Returns (relationship record id, interest index) → the arrangement's FtM id.
+    """
+    groups: dict[tuple[str, str, str, str, str], list[tuple[Record, int, str]]] = {}
+    for rec in records:
+        if rec.kind != "relationship":
+            continue
+        subject, party = _party(rec.details.get("subject")), _party(rec.details.get("interestedParty"))
+        if subject is None or party is None or subject in joint or subject not in schemata \
+                or party not in schemata:
+            continue
+        interests = rec.details.get("interests")
+        for n, interest in enumerate(interests if isinstance(interests, list) else []):
+            if not isinstance(interest, dict) or str(interest.get("type")) not in OWNERSHIP \
+                    or not says_joint(interest.get("details")):
+                continue
+            level = interest.get("directOrIndirect") or interest.get("interestLevel") or ""
+            key = (subject, str(interest["type"]), str(level), _share(interest.get("share")) or "",
+                   str(interest.get("startDate") or ""))
+            groups.setdefault(key, []).append((rec, n, party))
+    found: dict[tuple[str, int], str] = {}
+    for (subject, itype, level, share, start), members in groups.items():
+        parties = sorted({p for _, _, p in members})
+        if len(parties) < 2:
+            continue
+        aid = f"{_eid(subject)}-joint-{slug('|'.join([*parties, itype, level, start]))}"
+        first = members[0][0]
+        arr = builder.fragment(aid, "LegalEntity", first.where)
+        arr.add("name", "joint holding of " + " and ".join(_party_name(by_id.get(p)) or p for p in parties))
+        arr.add("legalForm", "arrangement")
+        arr.add("notes", "held jointly, as stated in the details of relationships "
+                + ", ".join(sorted({r.id for r, _, _ in members})))
+        stake = builder.fragment(f"{aid}-{itype}", "Ownership", first.where)
+        stake.add("owner", aid)
+        stake.add("asset", _eid(subject))
+        stake.add("percentage", share or None)
+        stake.add("ownershipType", itype)
+        stake.add("role", f"{itype} ({level})" if level else itype)
+        stake.add("startDate", start or None)
+        for rec, n, _ in members:
+            found[(rec.id, n)] = aid
+    return found
+
+
+def _link_co_holders(builder: ListBuilder, holders: dict[str, list[tuple[str, str]]]) -> None:
+    """The co-holders of each joint holding linked to each other (``joint holder with``), so the
+    graph shows who holds together without going through the holding."""
+    for arrangement, members in holders.items():
+        where = {h: w for h, w in members}
+        people = sorted(where)
+        if len(people) > MAX_CO_HOLDERS:
+            continue
+        for a, b in combinations(people, 2):
+            link = builder.fragment(f"{a}-co-{b}-{slug(arrangement)}", "UnknownLink", where[a])
+            link.add("subject", a)
+            link.add("object", b)
+            link.add("role", CO_HOLDER_ROLE)
+            link.add("description", f"co-holders of arrangement {arrangement}")
 
 
 register(BODSLoader())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from redthread.analyze.graph import load_graph
-from redthread.analyze.ownership import blocked, effective_owners, owners_tree
+from redthread.analyze.ownership import blocked, blocked_bounds, effective_owners, owners_tree
 from redthread.ingest import ingest
 from redthread.ingest.base import sniff_loader
 from redthread.ingest.bods import chain_of
@@ -148,7 +148,7 @@ def _sanctions(tmp_path: Path, *who: str) -> Path:
 def test_bods_joint_holders_marked_joint(store: Store) -> None:
     (result,), errors = ingest(store, [JOINT], "j")
     assert errors == []
-    own = {o["properties"]["owner"][0]: o["properties"] for o in _links(store, "j")}
+    own = {o["properties"]["owner"][0]: o["properties"] for o in _links(store, "j") if o["schema"] == "Ownership"}
     for holder in ("bods-per-ada", "bods-per-bram"):
         assert own[holder]["asset"] == ["bods-arr-heron-joint"]
         assert own[holder]["role"] == ["shareholding (direct) (joint)"]
@@ -182,3 +182,83 @@ def test_bods_joint_stake_counts_once(store: Store, tmp_path: Path) -> None:
     shares = {o["id"]: o["effective_share"] for o in effective_owners(graph, node)}
     assert shares["bods-per-ada"] == pytest.approx(60) and shares["bods-per-bram"] == pytest.approx(60)
     assert shares["bods-per-cleo"] == pytest.approx(40)
+
+
+def _co_holders(store: Store, dataset: str) -> set[frozenset[str]]:
+    return {frozenset((o["properties"]["subject"][0], o["properties"]["object"][0]))
+            for o in _links(store, dataset) if o["properties"].get("role") == ["joint holder with"]}
+
+
+def test_bods_co_holders_linked_to_each_other(store: Store) -> None:
+    """The co-holders of a joint holding are tied to each other, not only through the arrangement."""
+    ingest(store, [JOINT], "j")
+    assert _co_holders(store, "j") == {frozenset({"bods-per-ada", "bods-per-bram"})}
+
+
+def test_bods_real_examples_invent_no_joint_holding(store: Store, shared: Path) -> None:
+    """None of Open Ownership's examples in shared holds shares jointly (Levent's arrangement is a trust,
+    its parties settlor, trustee and beneficiary): no link is marked joint, no co-holders, no holding made."""
+    paths = sorted((shared / B).glob("*.json"))
+    assert len(paths) == 6
+    ingest(store, paths, "b")
+    roles = [s.value for s in store.statements(dataset="b") if s.prop == "role"]
+    assert roles and not any("(joint)" in r for r in roles)
+    assert _co_holders(store, "b") == set()
+    forms = [s.value for s in store.statements(dataset="b") if s.prop == "legalForm"]
+    assert "arrangement" not in forms and "trust" in forms
+
+
+# A joint holding said only in the interests' free-text details (no arrangement entity): ours, invented.
+JOINT_DETAILS = Path(__file__).parents[1] / "fixtures" / "bods" / "joint-in-details.json"
+
+
+def test_bods_joint_holding_stated_in_details_becomes_one_holding(store: Store) -> None:
+    """Dana and Emil each state 55 % "held jointly with the other registered holder": one holding of
+    55 %, not two stakes of 55 % (110 % of the company). Gus says "jointly" but nobody states the same
+    stake with him: his 10 % stays his own, as published."""
+    (result,), errors = ingest(store, [JOINT_DETAILS], "jd")
+    assert errors == []
+    own = [o["properties"] for o in _links(store, "jd") if o["schema"] == "Ownership"]
+    holdings = [e for e in store.entities(dataset="jd", schemata=["LegalEntity"])]
+    assert len(holdings) == 1
+    arr = holdings[0]
+    assert arr["properties"]["legalForm"] == ["arrangement"]
+    assert arr["properties"]["name"] == ["joint holding of Dana Testholder and Emil Testholder"]
+    (stake,) = [o for o in own if o["owner"] == [arr["id"]]]
+    assert stake["asset"] == ["bods-ent-plover"] and stake["percentage"] == ["55"]
+    by_owner = {o["owner"][0]: o for o in own}
+    for holder in ("bods-per-dana", "bods-per-emil"):
+        assert by_owner[holder]["asset"] == [arr["id"]]
+        assert by_owner[holder]["role"] == ["shareholding (direct) (joint)"]
+        assert "percentage" not in by_owner[holder]
+        assert by_owner[holder]["description"][0] == f"joint holder of arrangement {arr['id']}"
+    assert by_owner["bods-per-gus"]["asset"] == ["bods-ent-plover"]
+    assert by_owner["bods-per-gus"]["percentage"] == ["10"]
+    assert by_owner["bods-per-fenna"]["percentage"] == ["35"]
+    assert _co_holders(store, "jd") == {frozenset({"bods-per-dana", "bods-per-emil"})}
+
+
+def test_bods_joint_stake_in_details_counts_once_and_is_reported_together(store: Store, tmp_path: Path) -> None:
+    """Both co-holders sanctioned: 55 % is blocked, not 110 %; with Gus also sanctioned, 65 %. The
+    owner is the joint holding, and the rule names its holders, each with the link that says so."""
+    ingest(store, [JOINT_DETAILS, _sanctions(tmp_path, "bods-per-dana", "bods-per-emil")], "jd")
+    plover = {r["id"]: r for r in blocked(store)}["bods-ent-plover"]
+    assert plover["blocked_share"] == 55
+    (owner,) = plover["owners"]
+    assert owner["id"].startswith("bods-ent-plover-joint-") and owner["share"] == 55
+    holders = owner["joint_holders"]
+    assert [(h["id"], h["sanctioned"]) for h in holders] == [("bods-per-dana", True), ("bods-per-emil", True)]
+    assert all(h["link"]["evidence"] for h in holders)
+
+
+def test_bods_one_blocked_co_holder_blocks_the_joint_stake(store: Store, tmp_path: Path) -> None:
+    """One sanctioned co-holder is enough: the holding's 55 % is blocked property; the other holder is
+    reported, not sanctioned."""
+    ingest(store, [JOINT_DETAILS, _sanctions(tmp_path, "bods-per-emil")], "jd")
+    plover = {r["id"]: r for r in blocked(store)}["bods-ent-plover"]
+    assert plover["blocked_share"] == 55
+    holders = {h["id"]: h["sanctioned"] for h in plover["owners"][0]["joint_holders"]}
+    assert holders == {"bods-per-dana": False, "bods-per-emil": True}
+    (bounded,) = [r for r in blocked_bounds(store) if r["id"] == "bods-ent-plover"]
+    assert (bounded["status"], bounded["share_min"], bounded["share_max"]) == ("blocked", 55, 55)
+    assert {h["id"] for h in bounded["owners"][0]["joint_holders"]} == set(holders)
