@@ -336,12 +336,7 @@ class OFACCSVLoader:
         return links
 
     def _owner(self, builder: ListBuilder, vessel_id: str, owner: str, location: str) -> None:
-        owner_id = f"ofac-owner-{slug(owner)}"
-        builder.fragment(owner_id, "Company", location).add("name", owner)
-        own = builder.fragment(f"{vessel_id}-owner-{slug(owner)}", "Ownership", location)
-        own.add("owner", owner_id)
-        own.add("asset", vessel_id)
-        own.add("role", "registered owner")
+        vessel_owner(builder, vessel_id, owner, location)
 
     def _address(self, builder: ListBuilder, row: list[str], lineno: int, schemata: dict[str, str],
                  fname: str = "add.csv") -> None:
@@ -366,10 +361,21 @@ class OFACCSVLoader:
         owner.add("country", country_code(country))
 
 
+def vessel_owner(builder: ListBuilder, vessel_id: str, owner: str, location: str) -> None:
+    """A vessel's owner as OFAC names it (CSV column, legacy XML ``vesselOwner``): a Company of that
+    name and the Ownership that says so (``registered owner``); one id per name in every format."""
+    owner_id = f"ofac-owner-{slug(owner)}"
+    builder.fragment(owner_id, "Company", location).add("name", owner)
+    own = builder.fragment(f"{vessel_id}-owner-{slug(owner)}", "Ownership", location)
+    own.add("owner", owner_id)
+    own.add("asset", vessel_id)
+    own.add("role", "registered owner")
+
+
 PHONE_NOTE = "phone: "
 
 
-def hint_phones(builder: ListBuilder, ctx: IngestContext, folder: Path) -> None:
+def hint_phones(builder: ListBuilder, ctx: IngestContext, folder: Path | None = None) -> None:
     """Phone remarks written without a country code, read with the entity's country as the hint.
 
     FtM's phone type keeps only numbers it can dial; OFAC often writes them the national way
@@ -394,11 +400,15 @@ def hint_phones(builder: ListBuilder, ctx: IngestContext, folder: Path) -> None:
                 notes.remove(note)
                 frag.add("phone", found.pop())
                 continue
+            # A CSV fragment is at ``file:line``, an XML one at ``file#entry[n]``.
             fname, _, line = frag.location.partition(":")
+            fname, _, record = fname.partition("#")
             why = "several countries read it differently" if found else "no country of the entity reads it"
             ctx.warnings.append(InputError(
-                f"record {frag.id!r}: phone {value!r} has no country code and {why}; kept as a note",
-                path=str(folder / fname), line=int(line) if line.isdigit() else None, field="remarks"))
+                f"record {frag.id!r}{f' ({record})' if record else ''}: phone {value!r} has no country code "
+                f"and {why}; kept as a note",
+                path=str(folder / fname if folder else fname), line=int(line) if line.isdigit() else None,
+                field="remarks"))
         if not notes:
             del frag.properties["notes"]
 

@@ -7,7 +7,10 @@ Person, Organization / Company, Vessel or Airplane, with a Sanction
 OFAC vocabulary of ``data/ofac.yaml`` for websites, e-mail, SWIFT/BIC ...;
 sanctions information as provisions), addresses, birth dates at their
 precision, birth places, nationalities, citizenships, vessel details and the
-remarks (parsed by the CSV loader's rules). The list is ``sdn.xml`` or the
+remarks (parsed by the CSV loader's rules), and the links the CSV loader makes:
+a vessel's owner as a ``registered owner`` Ownership, an aircraft's operator
+(``Aircraft Operator <name>``) as its ``operator``, "Linked To" links, and phone
+numbers without a country code read with the entity's country. The list is ``sdn.xml`` or the
 consolidated non-SDN list, told by the name OFAC publishes it under.
 """
 
@@ -22,11 +25,15 @@ from redthread.ingest.ofac_csv import (
     _COMPANY_WORDS,
     AUTHORITY,
     _name_key,
+    aircraft_operator,
     apply_remark,
+    hint_phones,
     link_entry,
     linked_to,
+    operator_entry,
     sanction_determination,
     split_remarks,
+    vessel_owner,
 )
 from redthread.ingest.sanctions_xml import XMLListLoader, _vocabulary, text, texts
 
@@ -56,6 +63,7 @@ class OFACLegacyXMLLoader(XMLListLoader):
         schemata: dict[str, str] = {}
         by_name: dict[str, str] = {}
         links: list[tuple[str, str, str]] = []
+        operators: list[tuple[str, str, str]] = []  # (uid, operator name, location)
         for n, entry in enumerate(root.findall("sdnEntry"), start=1):
             uid = text(entry, "uid")
             if not uid:
@@ -102,13 +110,18 @@ class OFACLegacyXMLLoader(XMLListLoader):
             vessel = entry.find("vesselInfo")
             if vessel is not None:
                 for tag, prop in (("callSign", "callSign"), ("vesselType", "type"), ("vesselFlag", "flag"),
-                                  ("tonnage", "tonnage"), ("grossRegisteredTonnage", "grossRegisteredTonnage"),
-                                  ("vesselOwner", "ownerOrganization")):
+                                  ("tonnage", "tonnage"), ("grossRegisteredTonnage", "grossRegisteredTonnage")):
                     frag.add(prop, text(vessel, tag))
+                owner = text(vessel, "vesselOwner")
+                if owner:
+                    vessel_owner(builder, eid, owner, loc)
             for item in split_remarks(text(entry, "remarks") or ""):
                 determination = sanction_determination(item)
                 target = linked_to(item)
-                if target is not None:
+                operator = aircraft_operator(item)
+                if operator:
+                    operators.append((uid, operator, loc))
+                elif target is not None:
                     links.append((uid, target, loc))
                 elif determination is not None:
                     sanction.add("provisions", determination)
@@ -116,6 +129,9 @@ class OFACLegacyXMLLoader(XMLListLoader):
                     frag.add("notes", item)
         for uid, target, loc in links:  # after the loop: a link may point at a later entry
             link_entry(builder, uid, target, loc, schemata, by_name)
+        for uid, name, loc in operators:
+            operator_entry(builder, uid, name, loc, schemata, by_name)
+        hint_phones(builder, ctx)
 
     def _ident(self, builder: ListBuilder, frag: Fragment, sanction: Fragment, ident: Element, loc: str,
                vocab: dict) -> None:  # type: ignore[type-arg]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
@@ -165,7 +166,8 @@ def test_ofac_legacy_sdnlist_xml(store: Store, shared: Path) -> None:
     assert errors == [] and result.source == "ofac-cons-legacy-xml"
     found = _schemata(store, "leg")
     assert found["Sanction"] == 639  # Record_Count
-    assert found["Person"] + found["Organization"] + found["Company"] + found["Vessel"] == 639
+    # The 639 entries, and the one company their vessels' owner remarks name (NITC).
+    assert found["Person"] + found["Organization"] + found["Company"] + found["Vessel"] == 639 + 1
     haniya = _props(store, "ofac-9639")
     assert haniya["birthDate"] == ["1962"] and haniya["birthPlace"] == ["Shati"]
     assert "HANIYYA, Ismaeel" in haniya["alias"]
@@ -285,3 +287,68 @@ def test_ofac_csv_aircraft_and_vessel_remarks(store: Store, shared: Path) -> Non
     tails = [i.split()[-1] for i in items if i.startswith("Aircraft Tail Number")]
     regs = {s.value for s in store.statements(dataset="o") if s.prop == "registrationNumber" and s.schema == "Airplane"}
     assert tails and set(tails) <= regs
+
+
+def test_ofac_legacy_xml_owners_and_phones_as_the_csv_loader(store: Store, shared: Path) -> None:
+    """The legacy XML makes the links and phones the CSV loader makes: each ``vesselOwner`` a
+    ``registered owner`` Ownership from a Company of that name (before: the name went into the
+    entity-typed ``ownerOrganization`` and was lost), and phone remarks without a country code read
+    with the entity's country (before: 8 phones, 55 ``phone:`` notes)."""
+    path = shared / F / "ofac-legacy-xml/ofac-consolidated-nonsdn-2018-04-06.xml"
+    raw = ET.parse(path).getroot()
+    ns = raw.tag.split("}")[0] + "}" if raw.tag.startswith("{") else ""
+    owned = [(e.findtext(f"{ns}uid"), e.findtext(f"{ns}vesselInfo/{ns}vesselOwner")) for e in raw.iter(f"{ns}sdnEntry")
+             if e.findtext(f"{ns}vesselInfo/{ns}vesselOwner")]
+    assert len(owned) == 5
+    phones = [i for i in _raw_remark_items(path) if i.startswith(("Telephone", "Phone", "Fax"))]
+    assert len(phones) == 63
+    warnings: list = []
+    ingest(store, [path], "leg", warnings=warnings)
+    links = [e["properties"] for e in store.entities(dataset="leg", schemata=["Ownership"])]
+    assert sorted((p["asset"][0], p["role"][0]) for p in links) == sorted(
+        (f"ofac-{uid}", "registered owner") for uid, _ in owned)
+    owner = store.entity(links[0]["owner"][0])
+    assert owner is not None and owner["schema"] == "Company" and owner["properties"]["name"] == ["NITC"]
+    statements = list(store.statements(dataset="leg"))
+    assert sum(s.prop == "phone" for s in statements) == len(phones)
+    assert not any(s.prop == "notes" and s.value.startswith("phone: ") for s in statements)
+    assert "+35722660766" in _props(store, "ofac-15120")["phone"]  # "Telephone (357)(22660766)"
+    assert warnings == []
+
+
+LEGACY_AIRCRAFT = """<?xml version="1.0" standalone="yes"?>
+<sdnList xmlns="http://tempuri.org/sdnList.xsd">
+  <sdnEntry><uid>90001</uid><lastName>TESTWING AIR</lastName><sdnType>Entity</sdnType>
+    <programList><program>TEST</program></programList></sdnEntry>
+  <sdnEntry><uid>90002</uid><lastName>EP-TST</lastName><sdnType>Aircraft</sdnType>
+    <programList><program>TEST</program></programList>
+    <remarks>Aircraft Construction Number (also called L/N or S/N or F/N) 12345; Aircraft Operator TESTWING AIR.</remarks>
+  </sdnEntry>
+  <sdnEntry><uid>90003</uid><lastName>EP-TSU</lastName><sdnType>Aircraft</sdnType>
+    <programList><program>TEST</program></programList>
+    <remarks>Aircraft Operator UNLISTED CARGO LINES.</remarks>
+    <addressList><address><uid>1</uid><country>Iran</country></address></addressList>
+  </sdnEntry>
+  <sdnEntry><uid>90004</uid><lastName>TESTCALL TRADING</lastName><sdnType>Entity</sdnType>
+    <programList><program>TEST</program></programList>
+    <remarks>Telephone 02112345678; Telephone (98)(21)(87654321).</remarks>
+    <addressList><address><uid>2</uid><city>Tehran</city><country>Iran</country></address></addressList>
+  </sdnEntry>
+</sdnList>
+"""
+
+
+def test_ofac_legacy_xml_aircraft_operator(store: Store, tmp_path: Path) -> None:
+    """An ``Aircraft Operator <name>`` remark is the aircraft's ``operator`` as in the CSV: the listed
+    entry of that name, else an Organization of that name (before: a note). Our file, invented names."""
+    path = tmp_path / "sdn.xml"
+    path.write_text(LEGACY_AIRCRAFT)
+    (result,), errors = ingest(store, [path], "air")
+    assert errors == [] and result.source == "ofac-sdn-legacy-xml"
+    assert _props(store, "ofac-90002")["operator"] == ["ofac-90001"]
+    assert _props(store, "ofac-90002")["serialNumber"] == ["12345"]
+    (other,) = _props(store, "ofac-90003")["operator"]
+    assert _props(store, other)["name"] == ["UNLISTED CARGO LINES"]
+    notes = [s.value for s in store.statements(dataset="air") if s.prop == "notes"]
+    assert not any("Aircraft Operator" in n for n in notes)
+    assert sorted(_props(store, "ofac-90004")["phone"]) == ["+982112345678", "+982187654321"]
