@@ -11,6 +11,10 @@ the band as published (``ownership-of-shares-25-to-50-percent`` → percentage
 directors, significant influence) become UnknownLink with the nature as
 role. ``notified_on`` and ``ceased_on`` date the links; a PSC statement
 ("no individual with significant control") is kept as a note on the company.
+
+Each link's role is the nature with its level, as BODS's ``directOrIndirect``
+(``ownership-of-shares-25-to-50-percent-as-trust (indirect)``), read from the
+nature and the kind of PSC (:func:`nature_level`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,31 @@ def nature_share(nature: str) -> str | None:
     if m := _MORE.search(nature):
         return f"{m.group(1)}-100"
     return None
+
+
+#: Natures held through a trust or a firm (the trustees or the firm hold the shares; the PSC controls them).
+_THROUGH = re.compile(r"-as-(?:control-over-)?(?:trust|firm)(?:-|$)")
+#: PSC kinds that are legal entities: a relevant legal entity is the registered holder at the top of its
+#: own register's chain (the people behind it are on that entity's register, not this one).
+_ENTITY_KINDS = ("corporate-entity-", "legal-person-")
+
+
+def nature_level(kind: str, nature: str) -> str:
+    """``direct``, ``indirect`` or ``unknown``: how the PSC holds the interest, as far as the register says.
+
+    - ``…-as-trust`` / ``…-as-firm`` (and the overseas-entity ``as-control-over-trust/firm``): the shares or
+      rights are held by the trustees or the firm and the PSC controls them → ``indirect``;
+    - a relevant legal entity (corporate or legal-person PSC) is registered because it holds the interest
+      itself; whoever is above it is on its own register, so the chain goes on through it → ``direct``;
+    - an individual's plain nature does not say: UK rules register an individual who holds directly or
+      through entities that are not registrable themselves → ``unknown`` (as Open Ownership's pipelines
+      write every PSC interest). The 50 % rule reads ``unknown`` as a direct stake, as before.
+    """
+    if _THROUGH.search(nature):
+        return "indirect"
+    if kind.startswith(_ENTITY_KINDS):
+        return "direct"
+    return "unknown"
 
 
 def _address(addr: Any) -> str | None:
@@ -114,7 +143,7 @@ class PSCLoader:
             if is_stake:
                 rel.add("percentage", share)
                 rel.add("ownershipType", "shares" if nature.startswith("ownership") else "voting rights")
-            rel.add("role", nature)
+            rel.add("role", f"{nature} ({nature_level(kind, str(nature))})")
             rel.add("startDate", data.get("notified_on"))
             rel.add("endDate", data.get("ceased_on"))
 

@@ -49,3 +49,36 @@ def test_ofsi_consolidated_list(store: Store, shared: Path) -> None:
     sanction = store.entity("ofsi-13349-sanction")
     assert sanction is not None and sanction["properties"]["unscId"] == ["QDe.004"]
     assert sanction["properties"]["listingDate"] == ["2016-04-01"]
+
+
+def test_psc_roles_carry_the_level_of_each_nature(store: Store, shared: Path) -> None:
+    """Each nature of control keeps how it is held: ``-as-trust`` / ``-as-firm`` natures are held through
+    the trustees or the firm (indirect), a relevant legal entity holds its interest itself (direct), an
+    individual's plain nature does not say (unknown). Before, every role was the bare nature (read as
+    direct). Counts from the raw lines of the real snapshot."""
+    import json
+
+    expected: Counter[tuple[str, str]] = Counter()
+    for raw in (shared / PSC).read_text().splitlines():
+        data = json.loads(raw)["data"]
+        kind = data.get("kind", "")
+        for nature in data.get("natures_of_control") or []:
+            level = ("indirect" if "-as-trust" in nature or "-as-firm" in nature
+                     else "direct" if kind.startswith(("corporate-entity", "legal-person")) else "unknown")
+            expected[(nature, level)] += 1
+    assert expected[("ownership-of-shares-more-than-25-percent-as-firm-registered-overseas-entity", "indirect")] == 1
+    ingest(store, [shared / PSC], "psc")
+    found: Counter[tuple[str, str]] = Counter()
+    for link in store.entities(dataset="psc", schemata=["Ownership", "UnknownLink"]):
+        (role,) = link["properties"]["role"]
+        nature, _, level = role.rpartition(" (")
+        found[(nature, level.rstrip(")"))] += 1
+    assert found == expected
+    assert sum(n for (_, level), n in found.items() if level == "indirect") == 2
+    # The graph reads the indirect stake as an indirect holding, kept apart from direct stakes.
+    from redthread.analyze.graph import KIND, load_graph
+
+    graph = load_graph(store)
+    indirect = [graph.link_labels[j] for j in range(len(graph.link_ids)) if graph.kind[j] == KIND["IndirectOwnership"]]
+    assert len(indirect) == 1
+    assert indirect[0].startswith("ownership-of-shares-more-than-25-percent-as-firm-registered-overseas-entity (indirect)")
