@@ -18,7 +18,6 @@ import redthread
 PACKAGE = Path(redthread.__file__).parent
 #: Circles still there (each through a run-time import; registries and lazy back-ends).
 KNOWN = {
-    frozenset({"redthread.ingest", "redthread.ingest.base"}),
     frozenset({"redthread.extract", "redthread.extract.dependency", "redthread.extract.llm", "redthread.extract.nlp",
                "redthread.extract.relations", "redthread.extract.rules", "redthread.extract.tables"}),
 }

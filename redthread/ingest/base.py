@@ -90,11 +90,11 @@ def _load_modules() -> None:
         return
     # Every module in this package registers its loaders at import; the
     # registry order (and so sniffing priority) is the modules' name order.
+    # The package's folder is this file's: importing the package itself here
+    # would make a circle (the package re-exports this module).
     import pkgutil
 
-    import redthread.ingest as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda i: i.name):
         if info.name not in ("base",) and not info.name.startswith("_"):
             importlib.import_module(f"redthread.ingest.{info.name}")
     _loaded = True

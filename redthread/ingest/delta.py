@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import orjson
 
 from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest.base import IngestContext, register, source_name
-from redthread.model import entity_statements, now_iso
+from redthread.ingest.ftm import json_lines, line_statements
+from redthread.model import now_iso
 from redthread.model.statement import Statement
 from redthread.store import LoadBatch
 
@@ -41,40 +39,22 @@ class DeltaLoader:
         seen = now_iso()
         origin = f"redthread.ingest.delta/{__version__}"
         state: dict[str, list[Statement] | None] = {}  # entity id -> its new statements, None when deleted
-        with path.open("rb") as fh:
-            for lineno, raw in enumerate(fh, start=1):
-                line = raw.strip()
-                if not line:
-                    continue
-                try:
-                    data = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    ctx.fail(InputError(f"not valid JSON ({exc})", path=str(path), line=lineno))
-                    continue
-                op, entity = (data.get("op"), data.get("entity")) if isinstance(data, dict) else (None, None)
-                if op not in OPS or not isinstance(entity, dict):
-                    ctx.fail(InputError(f"expected {{\"op\": {'|'.join(OPS)}, \"entity\": {{...}}}}",
-                                        path=str(path), line=lineno, field="op"))
-                    continue
-                entity_id = entity.get("id")
-                if not isinstance(entity_id, str) or not entity_id:
-                    ctx.fail(InputError("entity has no 'id'", path=str(path), line=lineno, field="entity.id"))
-                    continue
-                if op == "DEL":
-                    state[entity_id] = None
-                    continue
-
-                def dropped(err: InputError, lineno: int = lineno, record: Any = entity_id) -> None:
-                    ctx.drop_value(InputError(f"record {record!r}: {err.reason}", path=str(path), line=lineno,
-                                              field=err.field))
-
-                try:
-                    state[entity_id] = entity_statements(
-                        entity, ctx.dataset, source=source, location=f"{path.name}:{lineno}",
-                        origin=origin, seen=seen, on_invalid=dropped,
-                    )
-                except InputError as err:
-                    ctx.fail(InputError(err.reason, path=str(path), line=lineno, field=err.field))
+        for lineno, data in json_lines(path, ctx, "one delta operation"):
+            op, entity = data.get("op"), data.get("entity")
+            if op not in OPS or not isinstance(entity, dict):
+                ctx.fail(InputError(f"expected {{\"op\": {'|'.join(OPS)}, \"entity\": {{...}}}}",
+                                    path=str(path), line=lineno, field="op"))
+                continue
+            entity_id = entity.get("id")
+            if not isinstance(entity_id, str) or not entity_id:
+                ctx.fail(InputError("entity has no 'id'", path=str(path), line=lineno, field="entity.id"))
+                continue
+            if op == "DEL":
+                state[entity_id] = None
+                continue
+            stmts = line_statements(entity, path, lineno, ctx, source=source, origin=origin, seen=seen)
+            if stmts is not None:
+                state[entity_id] = stmts
         if not state and not ctx.errors:
             raise InputError("no delta operations found", path=str(path))
         yield LoadBatch(

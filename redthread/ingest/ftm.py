@@ -22,6 +22,44 @@ from redthread.model.statement import Statement
 from redthread.store import LoadBatch
 
 
+def json_lines(path: Path, ctx: IngestContext, what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) of each JSON-object line of ``path``: blank lines skipped, a line that is
+    not JSON or not an object reported (``path:line``) through ``ctx.fail``. ``what`` names the
+    object the line should hold, for that message."""
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                data = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                ctx.fail(InputError(f"not valid JSON ({exc})", path=str(path), line=lineno))
+                continue
+            if not isinstance(data, dict):
+                ctx.fail(InputError(f"expected a JSON object ({what})", path=str(path), line=lineno))
+                continue
+            yield lineno, data
+
+
+def line_statements(entity: dict[str, Any], path: Path, lineno: int, ctx: IngestContext, *, source: str,
+                    origin: str, seen: str) -> list[Statement] | None:
+    """The statements of the entity on one line (location ``file:line``). A value that does not parse is
+    dropped with a warning naming file, line, record, property and value (refusing the file when strict);
+    a bad record is reported through ``ctx.fail`` and gives None."""
+    record = entity.get("id")
+
+    def dropped(err: InputError) -> None:
+        ctx.drop_value(InputError(f"record {record!r}: {err.reason}", path=str(path), line=lineno, field=err.field))
+
+    try:
+        return entity_statements(entity, ctx.dataset, source=source, location=f"{path.name}:{lineno}",
+                                 origin=origin, seen=seen, on_invalid=dropped)
+    except InputError as err:
+        ctx.fail(InputError(err.reason, path=str(path), line=lineno, field=err.field))
+        return None
+
+
 class FtMLoader:
     name = "ftm"
     description = "FollowTheMoney entities as JSON lines (OpenSanctions exports too)"
@@ -39,41 +77,12 @@ class FtMLoader:
         seen = now_iso()
         origin = f"redthread.ingest.ftm/{__version__}"
         statements: list[Statement] = []
-        with path.open("rb") as fh:
-            for lineno, raw in enumerate(fh, start=1):
-                line = raw.strip()
-                if not line:
-                    continue
-                try:
-                    data = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    ctx.fail(InputError(f"not valid JSON ({exc})", path=str(path), line=lineno))
-                    continue
-                if not isinstance(data, dict):
-                    ctx.fail(InputError("expected a JSON object (one FtM entity)", path=str(path), line=lineno))
-                    continue
-                record = data.get("id")
-
-                def dropped(err: InputError, lineno: int = lineno, record: Any = record) -> None:
-                    ctx.drop_value(InputError(f"record {record!r}: {err.reason}", path=str(path), line=lineno,
-                                              field=err.field))
-
-                try:
-                    stmts = entity_statements(
-                        data,
-                        ctx.dataset,
-                        source=source,
-                        location=f"{path.name}:{lineno}",
-                        origin=origin,
-                        seen=seen,
-                        on_invalid=dropped,
-                    )
-                except InputError as err:
-                    ctx.fail(InputError(err.reason, path=str(path), line=lineno, field=err.field))
-                    continue
+        for lineno, data in json_lines(path, ctx, "one FtM entity"):
+            stmts = line_statements(data, path, lineno, ctx, source=source, origin=origin, seen=seen)
+            if stmts is not None:
                 statements.extend(stmts)
-                if lineno % 10000 == 0:
-                    ctx.tick(path.name, lineno)
+            if lineno % 10000 == 0:
+                ctx.tick(path.name, lineno)
         if not statements and not ctx.errors:
             raise InputError("no entities found", path=str(path))
         yield LoadBatch(
