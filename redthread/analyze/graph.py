@@ -393,6 +393,8 @@ def _read_link_rows(rows: Iterable[StatementRow], evidence: bool) -> dict[str, _
             stake = parse_percentage(value)
             if stake is not None:
                 rec.pct = stake if rec.pct is None else max(rec.pct, stake)
+            if evidence:  # who states the stake is evidence of the link, as the lazy read finds it
+                rec.evidence.append(row.evidence())
             continue
         elif prop in _LABEL_PROPS:
             if value not in rec.labels:

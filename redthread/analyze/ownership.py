@@ -105,32 +105,44 @@ def indirect_only(graph: Graph) -> np.ndarray:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     indirect = np.flatnonzero(graph.kind == KIND["IndirectOwnership"])
-    down: dict[int, list[int]] = {}
+    down: dict[int, list[tuple[int, int]]] = {}
     if indirect.size:
         for j in np.flatnonzero(graph.kind == KIND["Ownership"]).tolist():
-            down.setdefault(int(graph.src[j]), []).append(int(graph.dst[j]))
-    keep = [j for j in indirect.tolist() if not _has_chain(down, int(graph.src[j]), int(graph.dst[j]))]
+            down.setdefault(int(graph.src[j]), []).append((int(graph.dst[j]), j))
+    keep = [j for j in indirect.tolist() if path_through(down, int(graph.src[j]), int(graph.dst[j])) is None]
     result = np.array(keep, dtype=np.int64)
     graph.cache["indirect_only"] = result
     return result
 
 
-def _has_chain(down: dict[int, list[int]], holder: int, entity: int) -> bool:
-    """True when direct links lead from ``holder`` to ``entity`` through at least one intermediary."""
-    seen = {holder}
-    frontier = [t for t in down.get(holder, []) if t != entity]
-    seen.update(frontier)
-    while frontier:
+def path_through(down: dict[int, list[tuple[int, int]]], holder: int, entity: int,
+                 max_hops: int | None = None) -> list[int] | None:
+    """The shortest path of links from ``holder`` down to ``entity`` through at least one intermediary
+    (breadth first), as link indices in order; None when there is none (within ``max_hops`` links).
+
+    ``down`` maps a node to its (target, link index) pairs. An indirect interest is held through
+    someone else, so the direct link ``holder → entity`` itself is never the path.
+    """
+    back: dict[int, tuple[int, int]] = {holder: (-1, -1)}  # node -> (the node before it, the link)
+    frontier = [holder]
+    hops = 0
+    while frontier and (max_hops is None or hops < max_hops):
+        hops += 1
         nxt: list[int] = []
         for n in frontier:
-            for t in down.get(n, []):
-                if t == entity:
-                    return True
-                if t not in seen:
-                    seen.add(t)
+            for t, j in down.get(n, []):
+                if t not in back and not (n == holder and t == entity):
+                    back[t] = (n, j)
                     nxt.append(t)
+        if entity in back:
+            path: list[int] = []
+            at = entity
+            while back[at][0] != -1:
+                at, j = back[at]
+                path.append(j)
+            return path[::-1]
         frontier = nxt
-    return False
+    return None
 
 
 def _counted(graph: Graph) -> np.ndarray:
@@ -188,8 +200,16 @@ def _fixed_point(
     if key in graph.cache:
         return graph.cache[key]  # type: ignore[no-any-return]
     var = get_variant(variant_name)
-    sanctioned = graph.sanctioned(authority)
     owner, asset, pct, _ = ownership_links(graph)
+    mask, rounds = _run_rule(graph, owner, asset, pct, graph.sanctioned(authority), var, engine, "ownership_csr")
+    graph.cache[key] = (mask, rounds)
+    return mask, rounds
+
+
+def _run_rule(graph: Graph, owner: np.ndarray, asset: np.ndarray, pct: np.ndarray, sanctioned: np.ndarray,
+              var: Variant, engine: str | Engine | None, csr_key: str) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed point over the given stakes: (blocked-or-sanctioned mask, rounds). The memory engine's
+    owner-sorted index of these stakes is built once per graph, cached under ``csr_key``."""
     controller = controlled = None
     if var.control:
         cm = graph.kind == KIND["Control"]
@@ -198,9 +218,9 @@ def _fixed_point(
     try:
         kwargs: dict[str, Any] = {}
         if isinstance(eng, MemoryEngine):
-            if "ownership_csr" not in graph.cache:  # owner-sorted index, built once per graph
-                graph.cache["ownership_csr"] = CSR(owner, asset, pct, graph.n_nodes)
-            kwargs = {"n": graph.n_nodes, "csr": graph.cache["ownership_csr"]}
+            if csr_key not in graph.cache:
+                graph.cache[csr_key] = CSR(owner, asset, pct, graph.n_nodes)
+            kwargs = {"n": graph.n_nodes, "csr": graph.cache[csr_key]}
         result = eng.blocked(owner, asset, pct, np.flatnonzero(sanctioned), threshold=var.threshold,
                              strict=var.strict, controller=controller, controlled=controlled, **kwargs)
     finally:
@@ -210,7 +230,6 @@ def _fixed_point(
     mask[result.ids] = True
     rounds = np.zeros(graph.n_nodes, dtype=np.int64)
     rounds[result.ids] = result.rounds
-    graph.cache[key] = (mask, rounds)
     return mask, rounds
 
 
@@ -410,28 +429,13 @@ def owners_tree(
             children.append({"link": graph.link(j), "node": child})
         return children
 
+    down_to: dict[int, list[tuple[int, int]]] = {
+        n: [(int(graph.dst[j]), j) for j in links] for n, links in down_links.items()}
+
     def chain(owner: int, asset: int) -> list[Link]:
         """The shortest path of direct links from ``owner`` down to ``asset`` through at least one
-        intermediary (breadth first): an indirect interest is held through someone else."""
-        back: dict[int, int] = {owner: -1}
-        frontier = [owner]
-        for _ in range(depth):
-            nxt: list[int] = []
-            for n in frontier:
-                for j in down_links.get(n, []):
-                    t = int(graph.dst[j])
-                    if t not in back and not (n == owner and t == asset):
-                        back[t] = j
-                        nxt.append(t)
-            if asset in back:
-                path: list[Link] = []
-                at = asset
-                while back[at] != -1:
-                    path.append(graph.link(back[at]))
-                    at = int(graph.src[back[at]])
-                return path[::-1]
-            frontier = nxt
-        return []
+        intermediary: an indirect interest is held through someone else."""
+        return [graph.link(j) for j in path_through(down_to, owner, asset, depth) or []]
 
     indirect = np.flatnonzero(graph.kind == KIND["IndirectOwnership"]).tolist()
 
@@ -524,27 +528,6 @@ def stake_bounds(graph: Graph, store: Store | None = None,
     return result
 
 
-def _mask_with(graph: Graph, owner: np.ndarray, asset: np.ndarray, pct: np.ndarray, sanctioned: np.ndarray,
-               var: Variant, engine: str | Engine | None) -> np.ndarray:
-    controller = controlled = None
-    if var.control:
-        cm = graph.kind == KIND["Control"]
-        controller, controlled = graph.src[cm], graph.dst[cm]
-    eng = _engine(engine)
-    try:
-        kwargs: dict[str, Any] = {}
-        if isinstance(eng, MemoryEngine):
-            kwargs = {"n": graph.n_nodes, "csr": CSR(owner, asset, pct, graph.n_nodes)}
-        result = eng.blocked(owner, asset, pct, np.flatnonzero(sanctioned), threshold=var.threshold,
-                             strict=var.strict, controller=controller, controlled=controlled, **kwargs)
-    finally:
-        if not isinstance(engine, Engine):
-            eng.close()
-    mask = sanctioned.copy()
-    mask[result.ids] = True
-    return mask
-
-
 def blocked_bounds(
     store: Store,
     authority: str | None = "OFAC",
@@ -569,8 +552,8 @@ def blocked_bounds(
     var = get_variant(variant)
     sanctioned = graph.sanctioned(authority)
     owner, asset, low, high, link_idx = stake_bounds(graph, store)
-    lo_mask = _mask_with(graph, owner, asset, low, sanctioned, var, engine)
-    hi_mask = _mask_with(graph, owner, asset, high, sanctioned, var, engine)
+    lo_mask, _ = _run_rule(graph, owner, asset, low, sanctioned, var, engine, "bounds_csr_low")
+    hi_mask, _ = _run_rule(graph, owner, asset, high, sanctioned, var, engine, "bounds_csr_high")
     into: dict[int, list[int]] = {}
     for k, a in enumerate(asset.tolist()):
         into.setdefault(a, []).append(k)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from redthread.analyze.graph import load_graph
+from redthread.analyze.graph import KIND, Graph, load_graph
 from redthread.analyze.ownership import blocked, blocked_bounds, effective_owners, owners_tree
 from redthread.ingest import ingest
 from redthread.ingest.base import sniff_loader
@@ -262,3 +262,26 @@ def test_bods_one_blocked_co_holder_blocks_the_joint_stake(store: Store, tmp_pat
     (bounded,) = [r for r in blocked_bounds(store) if r["id"] == "bods-ent-plover"]
     assert (bounded["status"], bounded["share_min"], bounded["share_max"]) == ("blocked", 55, 55)
     assert {h["id"] for h in bounded["owners"][0]["joint_holders"]} == set(holders)
+
+
+def test_lazy_graph_ownership_evidence_equals_the_eager_graph(store: Store, shared: Path) -> None:
+    """``load_graph(evidence=False)`` fetches a link's evidence when it is shown: for every ownership link
+    (direct, indirect, joint) it is the same as the eager graph's, and so are the 50 % rule's owners."""
+    ingest(store, [shared / B / "bods-0.4-tecido.json", JOINT, JOINT_DETAILS], "b")
+    eager, lazy = load_graph(store), load_graph(store, evidence=False)
+    assert eager.evidence is not None and lazy.evidence is None
+
+    def ownership(graph: Graph) -> dict[str, dict]:
+        kinds = {KIND["Ownership"], KIND["IndirectOwnership"]}
+        return {graph.link_ids[j]: graph.link(j) for j in range(len(graph.link_ids)) if int(graph.kind[j]) in kinds}
+
+    def key(ev: dict) -> str:
+        return json.dumps(ev, sort_keys=True)
+
+    first, second = ownership(eager), ownership(lazy)
+    assert set(first) == set(second) and len(first) >= 10
+    for lid, link in first.items():
+        assert link["evidence"], lid
+        assert sorted(map(key, link["evidence"])) == sorted(map(key, second[lid]["evidence"])), lid
+        assert {k: v for k, v in link.items() if k != "evidence"} == {
+            k: v for k, v in second[lid].items() if k != "evidence"}
