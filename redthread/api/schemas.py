@@ -18,7 +18,7 @@ from typing import Any, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from redthread.model.records import OPEN, EvidenceDict, Link, Party
+from redthread.model.records import OPEN, EditDict, EvidenceDict, Link, Party
 
 #: A day as the trade engines give it: a ``date`` (DuckDB) or ISO text; JSON carries ``YYYY-MM-DD`` either way.
 Day = date | str
@@ -962,24 +962,10 @@ class BuyerImpactOut(TypedDict):
 # --- manual edits --------------------------------------------------------------------------------
 
 @with_config(OPEN)
-class EditOut(TypedDict):
-    """One manual edit: kind, analyst, note, when, its statements, and when it was undone."""
-
-    id: str
-    kind: str
-    user: str
-    note: str
-    at: str
-    entity_id: str
-    statements: list[StatementOut]  # marked ``removed_at`` when the edit is undone
-    undone_at: str | None
-
-
-@with_config(OPEN)
 class EditsOut(TypedDict):
-    edits: list[EditOut]
+    edits: list[EditDict]
 
 
 @with_config(OPEN)
 class EditDoneOut(TypedDict):
-    edit: EditOut
+    edit: EditDict
