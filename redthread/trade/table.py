@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,7 @@ from typing import IO, Any
 import duckdb
 
 from redthread import settings
+from redthread.store.base import LoadRecord
 from redthread.store.layout import layout
 
 try:  # POSIX: a load in progress holds a lock on its journal (see :meth:`Staged.write_journal`)
@@ -364,7 +365,7 @@ def pending(folder: Path) -> list[tuple[Staged, dict[str, Any]]]:
     return out
 
 
-def recover(folder: Path, loads: list[dict[str, Any]]) -> list[str]:
+def recover(folder: Path, loads: Sequence[LoadRecord]) -> list[str]:
     """Finish or undo the loads a crash interrupted; ``loads`` is the store's load log.
 
     A load committed if the log has an entry for its dataset, source and file
