@@ -491,7 +491,7 @@ def run_demo(
     ctx = DemoContext(store=store, out_dir=out_dir, examples=examples, progress=progress)
     steps = _run_steps(ctx, iter(STEPS))
     result = DemoResult(out_dir=out_dir, store_url=url, loads=ctx.loads, steps=steps)
-    result.stats = store.stats()
+    result.stats = dict(store.stats())
     summary: dict[str, Any] = {
         "store": url,
         "seconds": round(time.perf_counter() - started, 2),

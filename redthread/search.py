@@ -106,7 +106,7 @@ class NameIndex:
                     hits.setdefault(cand, 0.85 * score / 100.0)
         return hits
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[str, float, str]]:
+    def search(self, query: str, limit: int = 20) -> list[tuple[str, float, str]]:  # noqa: C901 — word hits, prefix, exact-name and typo scores combine in one ranking over the same hit tables
         """(entity id, score, matched name), best first; raw entity ids (not canonical)."""
         q = fold(query)
         raw_q = unicodedata.normalize("NFKC", query).casefold().strip()

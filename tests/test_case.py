@@ -12,9 +12,12 @@ from fastapi.testclient import TestClient
 import redthread
 from redthread.api.app import create_app
 from redthread.case import Case, open_case
+from redthread.ingest.base import IngestContext, file_hash, get_loader
 from redthread.screen import persist
+from redthread.store import LoadBatch
 from redthread.store.layout import layout
 from redthread.trade import table
+from tests.conftest import FIXTURES
 
 PACKAGE = Path(redthread.__file__).parent
 #: The module (``redthread.resolve.xref`` the attribute is the function of that name).
@@ -93,3 +96,60 @@ def test_only_the_layout_parses_store_urls_into_folders() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("sqlite:"):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert offenders == []
+
+
+# -- a load is one unit of work across the store and the trade files ---------------------------------
+def _stage_customs(case: Case) -> list[LoadBatch]:
+    """What a customs load does before the store commits: stage its trade files and journal them."""
+    path = FIXTURES / "trade" / "records.csv"
+    batches = list(get_loader("customs").read(path, IngestContext(dataset="customs", store_url=case.url)))
+    for batch in batches:
+        batch.content_hash, batch.origin = file_hash(path), "customs"
+        assert batch.staged is not None
+        batch.staged.write_journal(batch.content_hash, 0)
+    return batches
+
+
+def _trade_rows(url: str) -> int:
+    with table.connect(url) as con:
+        return table.record_count(con)
+
+
+def _leftovers(url: str) -> list[str]:
+    """Staged parts and journals left in the trade folder (published files are ``.parquet``)."""
+    return sorted(p.name for p in table.table_dir(url).rglob("*") if p.is_file() and p.suffix != ".parquet")
+
+
+def test_a_load_in_flight_is_not_rolled_back_by_another_load(tmp_path: Path) -> None:
+    """Another load's recovery (another request's thread, another process) leaves a running load alone.
+
+    It used to take the journal of a load still committing for a crashed one and delete its staged
+    files: the load then committed its party statements and published no trade records.
+    """
+    with open_case(f"sqlite:///{tmp_path / 'flight.db'}") as case:
+        batches = _stage_customs(case)
+        case.load([FIXTURES / "starter.ftm.jsonl"], "starter")  # meanwhile: its recovery runs first
+        assert _leftovers(case.url), "the running load's staged files and journal are kept"
+        case.store.write_many(batches)  # the running load commits, then publishes
+        for batch in batches:
+            assert batch.staged is not None
+            batch.staged.publish()
+        assert _trade_rows(case.url) > 0 and list(case.store.statements(dataset="customs"))
+        assert _leftovers(case.url) == []
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_a_load_whose_process_died_is_finished_or_undone_by_the_next(tmp_path: Path, committed: bool) -> None:
+    """Neither half stays alone: committed statements get their trade files, uncommitted files go."""
+    with open_case(f"sqlite:///{tmp_path / 'died.db'}") as case:
+        batches = _stage_customs(case)
+        if committed:
+            case.store.write_many(batches)
+        for batch in batches:  # the process dies: the OS lets go of its lock, nothing is published
+            assert batch.staged is not None
+            batch.staged.release()
+        assert _trade_rows(case.url) == 0
+        case.load([FIXTURES / "starter.ftm.jsonl"], "starter")
+        assert (_trade_rows(case.url) > 0) == committed
+        assert bool(list(case.store.statements(dataset="customs"))) == committed
+        assert _leftovers(case.url) == []

@@ -225,7 +225,7 @@ def _shared_keys(facts: CaseFacts) -> dict[str, tuple[str, tuple[str, ...]]]:
     return out
 
 
-def _fact_keys(facts: CaseFacts) -> dict[tuple[str, ...], list[str]]:
+def _fact_keys(facts: CaseFacts) -> dict[tuple[str, ...], list[str]]:  # noqa: C901 — one key per kind of fact (sanction, trade, payment, ownership, ...): a branch each, read as a table
     """Entities that state the same fact (see the module docstring)."""
     keys: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for eid, schema in facts.schema.items():

@@ -220,7 +220,7 @@ def customs_events(store: Store, entity_id: str | None = None) -> list[dict[str,
     return out
 
 
-def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True) -> list[dict[str, Any]]:
+def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True) -> list[dict[str, Any]]:  # noqa: C901 — one read of the statements feeds every kind of event (fact, published, removed, customs); each kind is its own helper
     """Events in date order: ``{date, event, kind, entity, prop, value, parties, evidence}``.
 
     ``kind`` is ``fact`` (a dated property value), ``published`` (a source

@@ -64,175 +64,183 @@ def _evidence_lines(evidence: Sequence[Mapping[str, Any]], limit: int = 2) -> st
     return "\n".join(lines)
 
 
+def ownership_cmd(
+    name_or_id: str = typer.Argument(..., help="Entity id or name."),
+    depth: int = typer.Option(6, "--depth", help="Levels of owners and holdings to show."),
+    authority: str = typer.Option("OFAC", "--authority", help="Sanctioning authority for the flags."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table (a tree) or json."),
+) -> None:
+    """Owners (up) and holdings (down) of an entity, with percentages and sources."""
+    _check_format(fmt)
+    st = store()
+    eid = resolve_entity(st, name_or_id)
+    tree = owners_tree(st, eid, depth=depth, authority=authority, graph=_graph(st))
+    if fmt == "json":
+        _json(tree)
+        return
+    console.print(_render_tree(tree))
+    if tree["ultimate_owners"]:
+        table = Table("ultimate owner", "effective share", "chains", title="ultimate beneficial owners")
+        for o in tree["ultimate_owners"]:
+            table.add_row(esc(o["name"]), f"{o['effective_share']:.2f}%", str(len(o["chains"])))
+        console.print(table)
+
+
+def blocked_cmd(
+    authority: str = typer.Option("OFAC", "--authority", help="Authority whose sanctions count (OFAC, EU, UK, UN, any, or text)."),
+    variant: str = typer.Option("us", "--variant", help="us: 50 % or more; eu: more than 50 % or control."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
+) -> None:
+    """Entities blocked by the 50 % rule: aggregate stakes of blocked owners, to a fixed point."""
+    _check_format(fmt)
+    st = store()
+    result = blocked_fn(st, authority, variant, engine=engine, graph=_graph(st))
+    if fmt == "json":
+        _json(result)
+        return
+    table = Table("entity", "blocked share", "blocked owners", "chain", "sources", show_lines=True,
+                  title=f"blocked by the {variant.upper()} rule ({authority} sanctions)")
+    for item in result:
+        owners = "\n".join(f"{esc(o['name'])} {o['share']:g}%" + (" (sanctioned)" if o["sanctioned"] else "")
+                           for o in item["owners"])
+        owners += "".join(f"\ncontrolled by {esc(c['name'])}" for c in item["controllers"])
+        chain = "\n".join(_link_text(link) for link in item["chain"])
+        sources = "\n".join(_evidence_lines(link["evidence"], 1) for link in item["chain"][:3])
+        table.add_row(f"{esc(item['name'])}\n[dim]{esc(item['id'])}[/]", f"{item['blocked_share']:g}%", owners, chain, sources)
+    console.print(table)
+    console.print(f"{len(result)} blocked entit{'y' if len(result) == 1 else 'ies'}")
+
+
+def path_cmd(
+    a: str = typer.Argument(..., help="First party (id or name)."),
+    b: str = typer.Argument(..., help="Second party (id or name)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Shortest and strongest paths between two parties, every link with its evidence."""
+    _check_format(fmt)
+    st = store()
+    ia, ib = resolve_entity(st, a), resolve_entity(st, b)
+    found = paths_fn(st, ia, ib, graph=_graph(st))
+    if fmt == "json":
+        _json(found)
+        return
+    if not found:
+        console.print("no path between them")
+        return
+    for p in found:
+        table = Table("link", "evidence", show_lines=True,
+                      title=f"{p['kind']} path: {p['hops']} hop(s), strength {p['strength']:.3f}")
+        for link in p["links"]:
+            table.add_row(_link_text(link), _evidence_lines(link["evidence"]))
+        console.print(table)
+
+
+def exposure_cmd(
+    max_hops: int = typer.Option(3, "--max-hops", help="Search this many links from sanctioned parties."),
+    top: int | None = typer.Option(None, "--top", help="Show only the N most exposed parties."),
+    authority: str = typer.Option("all", "--authority", help="Authority whose sanctions count (OFAC, EU, UK, "
+                                  "UN, ...; all: every list loaded)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
+) -> None:
+    """Parties ranked by how close and how strongly tied they are to sanctioned parties."""
+    _check_format(fmt)
+    st = store()
+    result = exposure_fn(st, max_hops, top, authority=authority, engine=engine, graph=_graph(st))
+    if fmt == "json":
+        _json(result)
+        return
+    table = Table("party", "hops", "strength", "nearest sanctioned", "path", show_lines=True,
+                  title=f"exposure to sanctioned parties (authority: {authority})")
+    for item in result:
+        path_text = "\n".join(_link_text(link) for link in item.get("path", []))
+        nearest = item.get("nearest") or {}
+        name = esc(item["name"]) + (" [red](blocked)[/]" if item["blocked"] else "")
+        table.add_row(name, str(item["hops"]), f"{item['strength']:.3f}", esc(nearest.get("name", "")), path_text)
+    console.print(table)
+
+
+def redflags_cmd(
+    entity: str | None = typer.Option(None, "--entity", "-e", help="Only flags involving this entity."),
+    rule: list[str] | None = typer.Option(None, "--rule", help="Only these rule ids (repeatable)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Red flags of diversion and evasion, each with why it matters and its evidence."""
+    _check_format(fmt)
+    st = store()
+    eid = resolve_entity(st, entity) if entity else None
+    flags = evaluate(st, eid, rules=rule or None, graph=_graph(st))
+    if fmt == "json":
+        _json(flags)
+        return
+    table = Table("rule", "entity", "what", "evidence", show_lines=True, title="red flags")
+    for f in flags:
+        sev = "[red]" if f["severity"] == "high" else "[yellow]"
+        table.add_row(f"{sev}{esc(f['title'])}[/]\n[dim]{esc(f['rule'])}[/]", esc(f["entity"]["name"]), esc(f["detail"]),
+                      _evidence_lines(f["evidence"]))
+    console.print(table)
+    console.print(f"{len(flags)} flag(s)")
+
+
+def claims_cmd(
+    conflicts: bool = typer.Option(False, "--conflicts", help="Only contradictions between sources."),
+    single_source: bool = typer.Option(False, "--single-source", help="Only facts resting on one publisher."),
+    entity: str | None = typer.Option(None, "--entity", "-e", help="Only facts about this entity."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Facts with their supporting sources, or the contradictions between sources."""
+    _check_format(fmt)
+    st = store()
+    eid = resolve_entity(st, entity) if entity else None
+    result = claims_fn(st, conflicts_only=conflicts, single_source=single_source, entity_id=eid)
+    if fmt == "json":
+        _json(result)
+        return
+    if conflicts:
+        table = Table("about", "property", "values and sources", show_lines=True, title="contradictions")
+        for c in result:
+            values = "\n".join(esc(f"{v['value']}: {', '.join(sorted({s['source'] for s in v['sources']}))}")
+                                for v in c["values"])
+            about = esc(", ".join(dict.fromkeys(e["name"] for e in c["entities"])))
+            table.add_row(f"{about}\n[dim]{esc(c['reason'])}[/]", esc(c["prop"]), values)
+    else:
+        table = Table("entity", "property", "value", "sources", "publishers", title="claims")
+        for f in result:
+            table.add_row(esc(f["entity"]["name"]), esc(f["prop"]), esc(f["value"]), str(f["source_count"]),
+                          esc(", ".join(f["publishers"])))
+    console.print(table)
+
+
+def timeline_cmd(
+    entity: str | None = typer.Option(None, "--entity", "-e", help="Only events involving this entity."),
+    customs: bool = typer.Option(True, "--customs/--no-customs", help="Include customs records (per month "
+                                 "and counterparty for an entity, per supplier -> buyer pair for the case)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Dated facts and events in order: designations, shipments, payments, removals, customs records."""
+    _check_format(fmt)
+    st = store()
+    eid = resolve_entity(st, entity) if entity else None
+    events = timeline_fn(st, eid, customs=customs)
+    if fmt == "json":
+        _json(events)
+        return
+    table = Table("date", "event", "source", title="timeline")
+    for e in events:
+        style = "[red]" if e["kind"] == "removed" else ""
+        table.add_row(esc(e["date"]), f"{style}{esc(e['event'])}", _evidence_lines(e["evidence"], 1))
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def ownership(
-        name_or_id: str = typer.Argument(..., help="Entity id or name."),
-        depth: int = typer.Option(6, "--depth", help="Levels of owners and holdings to show."),
-        authority: str = typer.Option("OFAC", "--authority", help="Sanctioning authority for the flags."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table (a tree) or json."),
-    ) -> None:
-        """Owners (up) and holdings (down) of an entity, with percentages and sources."""
-        _check_format(fmt)
-        st = store()
-        eid = resolve_entity(st, name_or_id)
-        tree = owners_tree(st, eid, depth=depth, authority=authority, graph=_graph(st))
-        if fmt == "json":
-            _json(tree)
-            return
-        console.print(_render_tree(tree))
-        if tree["ultimate_owners"]:
-            table = Table("ultimate owner", "effective share", "chains", title="ultimate beneficial owners")
-            for o in tree["ultimate_owners"]:
-                table.add_row(esc(o["name"]), f"{o['effective_share']:.2f}%", str(len(o["chains"])))
-            console.print(table)
-
-    @app.command()
-    def blocked(
-        authority: str = typer.Option("OFAC", "--authority", help="Authority whose sanctions count (OFAC, EU, UK, UN, any, or text)."),
-        variant: str = typer.Option("us", "--variant", help="us: 50 % or more; eu: more than 50 % or control."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-        engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
-    ) -> None:
-        """Entities blocked by the 50 % rule: aggregate stakes of blocked owners, to a fixed point."""
-        _check_format(fmt)
-        st = store()
-        result = blocked_fn(st, authority, variant, engine=engine, graph=_graph(st))
-        if fmt == "json":
-            _json(result)
-            return
-        table = Table("entity", "blocked share", "blocked owners", "chain", "sources", show_lines=True,
-                      title=f"blocked by the {variant.upper()} rule ({authority} sanctions)")
-        for item in result:
-            owners = "\n".join(f"{esc(o['name'])} {o['share']:g}%" + (" (sanctioned)" if o["sanctioned"] else "")
-                               for o in item["owners"])
-            owners += "".join(f"\ncontrolled by {esc(c['name'])}" for c in item["controllers"])
-            chain = "\n".join(_link_text(link) for link in item["chain"])
-            sources = "\n".join(_evidence_lines(link["evidence"], 1) for link in item["chain"][:3])
-            table.add_row(f"{esc(item['name'])}\n[dim]{esc(item['id'])}[/]", f"{item['blocked_share']:g}%", owners, chain, sources)
-        console.print(table)
-        console.print(f"{len(result)} blocked entit{'y' if len(result) == 1 else 'ies'}")
-
-    @app.command()
-    def path(
-        a: str = typer.Argument(..., help="First party (id or name)."),
-        b: str = typer.Argument(..., help="Second party (id or name)."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-    ) -> None:
-        """Shortest and strongest paths between two parties, every link with its evidence."""
-        _check_format(fmt)
-        st = store()
-        ia, ib = resolve_entity(st, a), resolve_entity(st, b)
-        found = paths_fn(st, ia, ib, graph=_graph(st))
-        if fmt == "json":
-            _json(found)
-            return
-        if not found:
-            console.print("no path between them")
-            return
-        for p in found:
-            table = Table("link", "evidence", show_lines=True,
-                          title=f"{p['kind']} path: {p['hops']} hop(s), strength {p['strength']:.3f}")
-            for link in p["links"]:
-                table.add_row(_link_text(link), _evidence_lines(link["evidence"]))
-            console.print(table)
-
-    @app.command()
-    def exposure(
-        max_hops: int = typer.Option(3, "--max-hops", help="Search this many links from sanctioned parties."),
-        top: int | None = typer.Option(None, "--top", help="Show only the N most exposed parties."),
-        authority: str = typer.Option("all", "--authority", help="Authority whose sanctions count (OFAC, EU, UK, "
-                                      "UN, ...; all: every list loaded)."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-        engine: str | None = typer.Option(None, "--engine", help=ENGINE_HELP),
-    ) -> None:
-        """Parties ranked by how close and how strongly tied they are to sanctioned parties."""
-        _check_format(fmt)
-        st = store()
-        result = exposure_fn(st, max_hops, top, authority=authority, engine=engine, graph=_graph(st))
-        if fmt == "json":
-            _json(result)
-            return
-        table = Table("party", "hops", "strength", "nearest sanctioned", "path", show_lines=True,
-                      title=f"exposure to sanctioned parties (authority: {authority})")
-        for item in result:
-            path_text = "\n".join(_link_text(link) for link in item.get("path", []))
-            nearest = item.get("nearest") or {}
-            name = esc(item["name"]) + (" [red](blocked)[/]" if item["blocked"] else "")
-            table.add_row(name, str(item["hops"]), f"{item['strength']:.3f}", esc(nearest.get("name", "")), path_text)
-        console.print(table)
-
-    @app.command()
-    def redflags(
-        entity: str | None = typer.Option(None, "--entity", "-e", help="Only flags involving this entity."),
-        rule: list[str] | None = typer.Option(None, "--rule", help="Only these rule ids (repeatable)."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-    ) -> None:
-        """Red flags of diversion and evasion, each with why it matters and its evidence."""
-        _check_format(fmt)
-        st = store()
-        eid = resolve_entity(st, entity) if entity else None
-        flags = evaluate(st, eid, rules=rule or None, graph=_graph(st))
-        if fmt == "json":
-            _json(flags)
-            return
-        table = Table("rule", "entity", "what", "evidence", show_lines=True, title="red flags")
-        for f in flags:
-            sev = "[red]" if f["severity"] == "high" else "[yellow]"
-            table.add_row(f"{sev}{esc(f['title'])}[/]\n[dim]{esc(f['rule'])}[/]", esc(f["entity"]["name"]), esc(f["detail"]),
-                          _evidence_lines(f["evidence"]))
-        console.print(table)
-        console.print(f"{len(flags)} flag(s)")
-
-    @app.command()
-    def claims(
-        conflicts: bool = typer.Option(False, "--conflicts", help="Only contradictions between sources."),
-        single_source: bool = typer.Option(False, "--single-source", help="Only facts resting on one publisher."),
-        entity: str | None = typer.Option(None, "--entity", "-e", help="Only facts about this entity."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-    ) -> None:
-        """Facts with their supporting sources, or the contradictions between sources."""
-        _check_format(fmt)
-        st = store()
-        eid = resolve_entity(st, entity) if entity else None
-        result = claims_fn(st, conflicts_only=conflicts, single_source=single_source, entity_id=eid)
-        if fmt == "json":
-            _json(result)
-            return
-        if conflicts:
-            table = Table("about", "property", "values and sources", show_lines=True, title="contradictions")
-            for c in result:
-                values = "\n".join(esc(f"{v['value']}: {', '.join(sorted({s['source'] for s in v['sources']}))}")
-                                    for v in c["values"])
-                about = esc(", ".join(dict.fromkeys(e["name"] for e in c["entities"])))
-                table.add_row(f"{about}\n[dim]{esc(c['reason'])}[/]", esc(c["prop"]), values)
-        else:
-            table = Table("entity", "property", "value", "sources", "publishers", title="claims")
-            for f in result:
-                table.add_row(esc(f["entity"]["name"]), esc(f["prop"]), esc(f["value"]), str(f["source_count"]),
-                              esc(", ".join(f["publishers"])))
-        console.print(table)
-
-    @app.command()
-    def timeline(
-        entity: str | None = typer.Option(None, "--entity", "-e", help="Only events involving this entity."),
-        customs: bool = typer.Option(True, "--customs/--no-customs", help="Include customs records (per month "
-                                     "and counterparty for an entity, per supplier -> buyer pair for the case)."),
-        fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-    ) -> None:
-        """Dated facts and events in order: designations, shipments, payments, removals, customs records."""
-        _check_format(fmt)
-        st = store()
-        eid = resolve_entity(st, entity) if entity else None
-        events = timeline_fn(st, eid, customs=customs)
-        if fmt == "json":
-            _json(events)
-            return
-        table = Table("date", "event", "source", title="timeline")
-        for e in events:
-            style = "[red]" if e["kind"] == "removed" else ""
-            table.add_row(esc(e["date"]), f"{style}{esc(e['event'])}", _evidence_lines(e["evidence"], 1))
-        console.print(table)
+    app.command("ownership")(ownership_cmd)
+    app.command("blocked")(blocked_cmd)
+    app.command("path")(path_cmd)
+    app.command("exposure")(exposure_cmd)
+    app.command("redflags")(redflags_cmd)
+    app.command("claims")(claims_cmd)
+    app.command("timeline")(timeline_cmd)
 
 
 def _render_tree(tree: dict[str, Any]) -> Tree:

@@ -23,7 +23,7 @@ def export_csv(store: Store, out: TextIO, dataset: str | None = None) -> int:
     cmap = store.canonical_map()
     count = 0
     for stmt in store.statements(dataset=dataset):
-        row = stmt.to_dict()
+        row: dict[str, object] = dict(stmt.to_dict())
         row["span_start"], row["span_end"] = stmt.span_start, stmt.span_end
         row["entity_id"] = cmap.get(stmt.entity_id, stmt.entity_id)
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in COLUMNS])

@@ -39,7 +39,7 @@ def _schema(name: str) -> Schema:
     return schema
 
 
-def entity_statements(
+def entity_statements(  # noqa: C901 — one pass over an FtM entity's JSON: each way a value can be malformed is its own branch, reported per value (one bad value costs that value)
     data: Mapping[str, Any],
     dataset: str,
     *,
@@ -218,7 +218,7 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> dict[str, Any] | None:
+def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> dict[str, Any] | None:  # noqa: C901 — assembly rules read in one place: analyst retype, common schema of merged members, datasets, referents, first/last seen
     """Build one FtM entity dict from statements (removed ones skipped).
 
     With several schemata (merged entities) the most specific common schema

@@ -102,3 +102,42 @@ class Flag(TypedDict):
     evidence: list[EvidenceDict]
     #: ``{dataset, source}`` behind the evidence (a fact told by several sources is one flag)
     sources: NotRequired[list[FlagSource]]
+
+
+@with_config(OPEN)
+class StatementDict(TypedDict):
+    """A statement's JSON form (:meth:`redthread.model.Statement.to_dict`; FtM's fields and our provenance)."""
+
+    id: str
+    entity_id: str
+    schema: str
+    prop: str
+    value: str
+    dataset: str
+    source: str
+    location: str
+    span: list[int | None] | None  # [start, end] in the source text
+    quote: str | None
+    original_value: str | None
+    lang: str | None
+    origin: str
+    confidence: float
+    hedge: str | None
+    first_seen: str | None
+    last_seen: str | None
+    removed_at: str | None
+
+
+@with_config(OPEN)
+class EditDict(TypedDict):
+    """One manual edit (:class:`redthread.resolve.edits.Edit`): kind, analyst, note, when, its statements,
+    and when it was undone (its statements then carry ``removed_at``)."""
+
+    id: str
+    kind: str
+    user: str
+    note: str
+    at: str
+    entity_id: str
+    statements: list[StatementDict]
+    undone_at: str | None

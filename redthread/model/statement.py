@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from followthemoney.statement import Statement as FtMStatement
+
+from redthread.model.records import StatementDict
 
 #: The pseudo-property that says "this entity exists, with this schema".
 BASE = "id"
@@ -110,7 +111,7 @@ class Statement:
     def with_seen(self, first_seen: str | None, last_seen: str | None) -> Statement:
         return replace(self, first_seen=first_seen, last_seen=last_seen)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> StatementDict:
         """JSON form; the field names extend FtM's statement format."""
         return {
             "id": self.id,

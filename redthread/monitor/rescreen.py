@@ -148,7 +148,7 @@ def list_versions(store: Any, dataset: str | None = None) -> list[dict[str, Any]
             for r in store.query(sql + " GROUP BY dataset ORDER BY dataset", params)]
 
 
-def run(
+def run(  # noqa: C901, PLR0915 — one re-screening run: changed entities, pairs to score, the 50 % rule and the alerts share the run's snapshots and timings; its steps are marked `# --` sections (splitting into a class is the next step)
     db: MonitorDB,
     name: str,
     *,

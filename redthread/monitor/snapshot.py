@@ -120,7 +120,7 @@ def content_fingerprint(stmts: Iterable[Statement], sanctions: list[dict[str, li
     return hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest()
 
 
-def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str], dataset: str | None = None,
+def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str], dataset: str | None = None,  # noqa: C901 — the cheap path (fingerprint unchanged: skip) and the full one (assemble, sanctions, identifiers) in one read of the store
               known: dict[str, str] | None = None) -> dict[str, Snapshot | None]:
     """Canonical id -> its snapshot now (None: gone, or no longer screenable).
 

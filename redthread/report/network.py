@@ -193,7 +193,7 @@ def cached_network(store: Store, *, customs: bool = False) -> Network:
     return net
 
 
-def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
+def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:  # noqa: C901 — one branch per kind of FtM link (annotation, edge schema, entity-valued property) the network view draws
     schema = model.get(ent["schema"])
     if schema is None:
         return

@@ -170,7 +170,7 @@ def _conflict(a: _Entity, b: _Entity) -> str | None:
     return None
 
 
-def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True) -> Consolidation:
+def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True) -> Consolidation:  # noqa: C901 — one read of the store's statements, then the blocking keys, negative judgements and merge decisions over it; the rules are the module docstring's list
     """Merge (or propose) same-named parties and addresses of the case.
 
     ``dataset`` limits the parties considered on one side to that dataset

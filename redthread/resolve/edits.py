@@ -30,6 +30,7 @@ from followthemoney.schema import Schema
 
 from redthread.errors import InputError, RedthreadError
 from redthread.model import now_iso
+from redthread.model.records import EditDict, StatementDict
 from redthread.model.statement import ANALYST_ORIGIN, BASE, Statement
 from redthread.store import Store
 from redthread.store.base import LoadBatch
@@ -50,11 +51,12 @@ class Edit:
     note: str
     at: str
     entity_id: str
-    statements: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[StatementDict] = field(default_factory=list)
     undone_at: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+    def to_dict(self) -> EditDict:
+        return EditDict(id=self.id, kind=self.kind, user=self.user, note=self.note, at=self.at,
+                        entity_id=self.entity_id, statements=list(self.statements), undone_at=self.undone_at)
 
 
 def _schema(name: str, *, field_name: str = "schema") -> Schema:

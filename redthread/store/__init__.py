@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from redthread import settings
 from redthread.errors import ConfigError
-from redthread.store.base import DatasetInfo, Document, Judgement, LoadBatch, LoadResult, Store
+from redthread.store.base import (
+    DatasetInfo,
+    Document,
+    Judgement,
+    LoadBatch,
+    LoadRecord,
+    LoadResult,
+    Store,
+    StoreStats,
+)
 
-__all__ = ["open_store", "Store", "LoadBatch", "LoadResult", "Document", "DatasetInfo", "Judgement"]
+__all__ = ["open_store", "Store", "LoadBatch", "LoadResult", "LoadRecord", "StoreStats", "Document", "DatasetInfo",
+           "Judgement"]
 
 
 def open_store(url: str | None = None) -> Store:

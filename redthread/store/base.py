@@ -12,7 +12,7 @@ import abc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from redthread.model import Statement, assemble
 
@@ -73,6 +73,36 @@ class LoadResult:
     entities_added: int = 0
     entities_removed: int = 0
     entities_changed: int = 0
+
+
+class LoadRecord(TypedDict):
+    """One row of the store's load log (:meth:`Store.loads`), oldest first."""
+
+    id: int
+    dataset: str
+    source: str
+    content_hash: str
+    origin: str
+    loaded_at: str
+    added: int
+    kept: int
+    removed: int
+    unchanged: int  # 1 when the file was the same as the last load of its source
+    entities_added: int
+    entities_removed: int
+    entities_changed: int
+
+
+class StoreStats(TypedDict):
+    """Counts over the store (:meth:`Store.stats`)."""
+
+    statements: int
+    removed_statements: int
+    entities: int
+    datasets: int
+    documents: int
+    resolved_entities: int
+    schemata: dict[str, int]
 
 
 @dataclass
@@ -179,10 +209,10 @@ class Store(abc.ABC):
     def datasets(self) -> list[DatasetInfo]: ...
 
     @abc.abstractmethod
-    def loads(self, dataset: str | None = None) -> list[dict[str, Any]]: ...
+    def loads(self, dataset: str | None = None) -> list[LoadRecord]: ...
 
     @abc.abstractmethod
-    def stats(self) -> dict[str, Any]: ...
+    def stats(self) -> StoreStats: ...
 
     # -- documents -----------------------------------------------------
     @abc.abstractmethod

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from followthemoney.statement.util import get_prop_type
 
@@ -23,8 +23,10 @@ from redthread.store.base import (
     Document,
     Judgement,
     LoadBatch,
+    LoadRecord,
     LoadResult,
     Store,
+    StoreStats,
     TableCursor,
     check_columns,
 )
@@ -568,7 +570,7 @@ class SQLStore(Store):
             for r in rows
         ]
 
-    def loads(self, dataset: str | None = None) -> list[dict[str, Any]]:
+    def loads(self, dataset: str | None = None) -> list[LoadRecord]:
         keys = ("id", "dataset", "source", "content_hash", "origin", "loaded_at", "added", "kept", "removed",
                 "unchanged", "entities_added", "entities_removed", "entities_changed")
         sql = f"SELECT {', '.join(keys)} FROM loads"
@@ -576,9 +578,10 @@ class SQLStore(Store):
         if dataset is not None:
             sql += " WHERE dataset = ?"
             params = (dataset,)
-        return [dict(zip(keys, r, strict=False)) for r in self._query(sql + " ORDER BY id", params)]
+        # the selected columns are the record's keys, in order
+        return [cast(LoadRecord, dict(zip(keys, r, strict=True))) for r in self._query(sql + " ORDER BY id", params)]
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> StoreStats:
         schema_rows = self._query(
             "SELECT schema, COUNT(DISTINCT entity_id) FROM statements "
             "WHERE removed_at IS NULL AND prop = 'id' GROUP BY schema ORDER BY 2 DESC"
@@ -589,15 +592,15 @@ class SQLStore(Store):
         )[0]
         docs = self._query("SELECT COUNT(*) FROM documents")[0][0]
         merged = self._query("SELECT COUNT(*) FROM canonical")[0][0]
-        return {
-            "statements": int(totals[0] or 0),
-            "removed_statements": int(totals[1] or 0),
-            "entities": int(totals[2] or 0),
-            "datasets": int(totals[3] or 0),
-            "documents": int(docs),
-            "resolved_entities": int(merged),
-            "schemata": {r[0]: int(r[1]) for r in schema_rows},
-        }
+        return StoreStats(
+            statements=int(totals[0] or 0),
+            removed_statements=int(totals[1] or 0),
+            entities=int(totals[2] or 0),
+            datasets=int(totals[3] or 0),
+            documents=int(docs),
+            resolved_entities=int(merged),
+            schemata={r[0]: int(r[1]) for r in schema_rows},
+        )
 
     # -- documents ----------------------------------------------------------
     _DOC = "SELECT id, dataset, title, path, mime, publisher, published_at, text FROM documents"

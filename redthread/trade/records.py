@@ -263,7 +263,7 @@ class _Loader:
         return text if keep is None else text.filter(pa.array(keep))
 
     # ------------------------------------------------------------------ one chunk
-    def chunk(self, tb: pa.Table, rows: np.ndarray) -> pa.Table | None:
+    def chunk(self, tb: pa.Table, rows: np.ndarray) -> pa.Table | None:  # noqa: PLR0915 — one validated chunk: columns checked in order while the parties resolve in threads; splitting would pass the chunk's state through every helper
         """Validate a chunk (``rows``: its row numbers); its good rows in table form, or None if none."""
         f = self.fields
         n = tb.num_rows

@@ -26,16 +26,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 
 from redthread import settings
+from redthread.store.base import LoadRecord
 from redthread.store.layout import layout
+
+try:  # POSIX: a load in progress holds a lock on its journal (see :meth:`Staged.write_journal`)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, recovery as before
+    fcntl = None  # type: ignore[assignment]
 
 RECORDS_DDL = """
 CREATE TEMP TABLE {name} (
@@ -270,20 +276,40 @@ class Staged:
     #: With ``ingest --replace``: after publishing, drop this dataset's files of other sources.
     keep_sources: list[str] | None = None
     journal: Path | None = None
+    #: The open journal, locked while this load runs: another ingest's recovery (another process, or
+    #: another request's thread) leaves a locked journal alone instead of rolling back a load in flight.
+    _held: IO[str] | None = field(default=None, repr=False, compare=False)
 
     def write_journal(self, content_hash: str, after_load: int) -> None:
-        """Record the pending moves (and what decides them) durably, before the store commits."""
+        """Record the pending moves (and what decides them) durably, before the store commits.
+
+        The journal is locked before it is renamed into place and stays locked until
+        :meth:`publish` or :meth:`discard`; a process that dies releases it, so its load is
+        then finished or undone by the next ingest's :func:`recover`.
+        """
         folder = self.folder / JOURNAL
         folder.mkdir(parents=True, exist_ok=True)
         self.journal = folder / f"{source_key(self.dataset + '/' + self.source)}.json"
         body = {"dataset": self.dataset, "source": self.source, "content_hash": content_hash,
                 "after_load": after_load, "moves": self.moves, "keep_sources": self.keep_sources}
         tmp = self.journal.with_name(self.journal.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as out:
+        out = tmp.open("w", encoding="utf-8")
+        try:
+            _lock(out, wait=True)
             json.dump(body, out)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, self.journal)
+            os.replace(tmp, self.journal)
+        except BaseException:
+            out.close()
+            raise
+        self._held = out
+
+    def release(self) -> None:
+        """Let go of the journal's lock (the load is published, discarded, or its process gone)."""
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     def publish(self) -> None:
         """Move the staged files into place (the store has committed)."""
@@ -294,6 +320,7 @@ class Staged:
             drop_other_sources(self.folder, self.dataset, set(self.keep_sources))
         if self.journal is not None:
             self.journal.unlink(missing_ok=True)
+        self.release()
 
     def discard(self) -> None:
         """Delete the staged files (the store did not commit)."""
@@ -301,6 +328,18 @@ class Staged:
             Path(tmp).unlink(missing_ok=True)
         if self.journal is not None:
             self.journal.unlink(missing_ok=True)
+        self.release()
+
+
+def _lock(fh: IO[str], *, wait: bool) -> bool:
+    """An exclusive lock on an open journal; ``False`` when another load holds it (``wait=False``)."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return True
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
 
 
 def pending(folder: Path) -> list[tuple[Staged, dict[str, Any]]]:
@@ -308,17 +347,25 @@ def pending(folder: Path) -> list[tuple[Staged, dict[str, Any]]]:
     out = []
     for path in sorted((folder / JOURNAL).glob("*.json")):
         try:
-            body = json.loads(path.read_text(encoding="utf-8"))
+            held = path.open("r", encoding="utf-8")
+        except FileNotFoundError:  # published or discarded meanwhile
+            continue
+        if not _lock(held, wait=False):  # a load still running (its process holds the lock)
+            held.close()
+            continue
+        try:
+            body = json.loads(held.read())
             staged = Staged(folder, body["dataset"], body["source"], dict(body["moves"]),
-                            body.get("keep_sources"), journal=path)
+                            body.get("keep_sources"), journal=path, _held=held)
         except (ValueError, KeyError, TypeError):  # a journal torn before its rename never counted
             path.unlink(missing_ok=True)
+            held.close()
             continue
         out.append((staged, body))
     return out
 
 
-def recover(folder: Path, loads: list[dict[str, Any]]) -> list[str]:
+def recover(folder: Path, loads: Sequence[LoadRecord]) -> list[str]:
     """Finish or undo the loads a crash interrupted; ``loads`` is the store's load log.
 
     A load committed if the log has an entry for its dataset, source and file

@@ -15,6 +15,15 @@ from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline
 from redthread.analyze.views import neighbourhood
 from redthread.api.deps import get_store, require_role
+from redthread.api.schemas import (
+    BlockedOut,
+    ClaimOut,
+    ConflictOut,
+    EventOut,
+    ExposureOut,
+    GraphOut,
+    OwnershipOut,
+)
 from redthread.model.records import Flag, Path
 from redthread.store import Store
 
@@ -48,14 +57,14 @@ def _known(store: Store, entity_id: str) -> str:
     return store.canonical_id(entity_id)
 
 
-@router.get("/ownership/{entity_id}", dependencies=VIEWER)
+@router.get("/ownership/{entity_id}", dependencies=VIEWER, response_model=OwnershipOut)
 def get_ownership(entity_id: str, depth: int = Query(6, ge=1, le=20), authority: str = "OFAC",
                   store: Store = Depends(get_store)) -> dict[str, Any]:
     """Owners and holdings of an entity as a tree, with percentages, evidence and UBOs."""
     return _call(owners_tree, store, _known(store, entity_id), depth=depth, authority=authority)
 
 
-@router.get("/blocked", dependencies=VIEWER)
+@router.get("/blocked", dependencies=VIEWER, response_model=list[BlockedOut])
 def get_blocked(authority: str = "OFAC", variant: str = Query("us", pattern="^(us|eu)$"),
                 engine: str | None = None, store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """Entities blocked by the 50 % rule: id, name, blocked_share, owners, chain with sources."""
@@ -63,7 +72,7 @@ def get_blocked(authority: str = "OFAC", variant: str = Query("us", pattern="^(u
     return _call(blocked, store, authority, variant)
 
 
-@router.get("/exposure", dependencies=VIEWER)
+@router.get("/exposure", dependencies=VIEWER, response_model=list[ExposureOut])
 def get_exposure(max_hops: int = Query(3, ge=1, le=6), top: int | None = Query(None, ge=1),
                  authority: str = Query("all", description="Whose sanctions count: OFAC, EU, UK, UN, ... "
                                         "or all (every list loaded: a UK-only designation is not 'nothing found')."),
@@ -94,7 +103,7 @@ def get_redflags(entity: str | None = None, rule: list[str] | None = Query(None)
     return _call(evaluate, store, eid, rules=rule or None)
 
 
-@router.get("/claims", dependencies=VIEWER)
+@router.get("/claims", dependencies=VIEWER, response_model=list[ClaimOut | ConflictOut])
 def get_claims(conflicts: bool = False, single_source: bool = False, entity: str | None = None,
                store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """Facts with their supporting sources, or (``conflicts=true``) contradictions between sources."""
@@ -102,7 +111,7 @@ def get_claims(conflicts: bool = False, single_source: bool = False, entity: str
     return _call(claims, store, conflicts_only=conflicts, single_source=single_source, entity_id=eid)
 
 
-@router.get("/timeline", dependencies=VIEWER)
+@router.get("/timeline", dependencies=VIEWER, response_model=list[EventOut])
 def get_timeline(entity: str | None = None,
                  customs: bool = Query(True, description="Include customs records (kind 'customs')."),
                  store: Store = Depends(get_store)) -> list[dict[str, Any]]:
@@ -111,7 +120,7 @@ def get_timeline(entity: str | None = None,
     return _call(timeline, store, eid, customs=customs)
 
 
-@router.get("/graph/{entity_id}", dependencies=VIEWER)
+@router.get("/graph/{entity_id}", dependencies=VIEWER, response_model=GraphOut)
 def get_graph(entity_id: str, depth: int = Query(1, ge=1, le=4), limit: int = Query(300, ge=1, le=5000),
               store: Store = Depends(get_store)) -> dict[str, Any]:
     """The neighbourhood of an entity for a graph view: nodes (sanctioned/blocked flags) and edges."""

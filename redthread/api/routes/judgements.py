@@ -15,10 +15,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
 from redthread.api.deps import authenticate, get_store, require_role
-from redthread.api.schemas import JudgedOut, JudgementsOut, PairOut, RemovedOut, XrefOut
+from redthread.api.schemas import JudgedOut, JudgementOut, JudgementsOut, PairOut, RemovedOut, XrefOut
 from redthread.resolve import judge, pair_view, unjudge
 from redthread.resolve.xref import compute, compute_in_background, fresh, select
-from redthread.store import Store
+from redthread.store import Judgement, Store
 
 router = APIRouter(tags=["resolution"])
 
@@ -65,21 +65,26 @@ def get_pair(left_id: str, right_id: str, store: Store = Depends(get_store)) -> 
 
 
 @router.get("/judgements", response_model=JudgementsOut, dependencies=[require_role("viewer")])
-def list_judgements(store: Store = Depends(get_store)) -> dict[str, Any]:
-    return {"judgements": [j.__dict__ for j in store.judgements()]}
+def list_judgements(store: Store = Depends(get_store)) -> JudgementsOut:
+    return JudgementsOut(judgements=[_judgement(j) for j in store.judgements()])
 
 
 @router.post("/judgements", response_model=JudgedOut, status_code=201, dependencies=[require_role("analyst")])
 def post_judgement(body: JudgementIn, store: Store = Depends(get_store),
-                   caller: str = Depends(authenticate)) -> dict[str, Any]:
+                   caller: str = Depends(authenticate)) -> JudgedOut:
     """Record a judgement; positive merges the pair."""
     rec = judge(store, body.left_id, body.right_id, body.judgement, user=f"api:{caller}", score=body.score)
-    return {"judgement": rec.__dict__, "canonical_id": store.canonical_id(body.left_id)}
+    return JudgedOut(judgement=_judgement(rec), canonical_id=store.canonical_id(body.left_id))
 
 
 @router.delete("/judgements/{left_id}/{right_id}", response_model=RemovedOut, dependencies=[require_role("analyst")])
-def delete_judgement(left_id: str, right_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+def delete_judgement(left_id: str, right_id: str, store: Store = Depends(get_store)) -> RemovedOut:
     """Undo a judgement (and the merge it made)."""
     if not unjudge(store, left_id, right_id):
         raise HTTPException(status_code=404, detail=f"no judgement on {left_id} / {right_id}")
-    return {"removed": True}
+    return RemovedOut(removed=True)
+
+
+def _judgement(j: Judgement) -> JudgementOut:
+    return JudgementOut(left_id=j.left_id, right_id=j.right_id, judgement=j.judgement, user=j.user,
+                        created_at=j.created_at, score=j.score)

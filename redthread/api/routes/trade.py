@@ -8,10 +8,24 @@ from typing import Any
 
 import yaml
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter
 
 from redthread.api.deps import get_store, require_role
+from redthread.api.schemas import (
+    BuyerImpactOut,
+    CapacityOut,
+    ChainOut,
+    EntrantOut,
+    FlowOut,
+    ImpactOut,
+    MonthOut,
+    SpikeOut,
+)
 from redthread.store import Store
 
+_FLOWS = TypeAdapter(list[FlowOut])
 router = APIRouter(prefix="/trade", tags=["trade"], dependencies=[require_role("viewer")])
 
 
@@ -20,7 +34,7 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     return fn(*args, **kwargs)
 
 
-@router.get("/flows")
+@router.get("/flows", response_model=list[FlowOut])
 def get_flows(
     by: str = Query("supplier,buyer", description="Comma-separated dimensions (see docs/trade.md)."),
     chpl_only: bool = False,
@@ -28,14 +42,18 @@ def get_flows(
     date_to: str | None = Query(None, alias="to"),
     top: int | None = Query(50, ge=1, le=10000),
     store: Store = Depends(get_store),
-) -> list[dict[str, Any]]:
+) -> Response:
     """Aggregated flows, largest value first."""
     from redthread.trade.flows import flows
 
-    return _call(flows, store, by, chpl_only=chpl_only, date_from=date_from, date_to=date_to, top=top)  # type: ignore[no-any-return]
+    rows = _call(flows, store, by, chpl_only=chpl_only, date_from=date_from, date_to=date_to, top=top)
+    # Checked against the declared shape here, then sent as produced: the requested dimensions lead
+    # each row (tables show columns in key order), which a response model would move behind its fields.
+    _FLOWS.validate_python(rows)
+    return JSONResponse(jsonable_encoder(rows))
 
 
-@router.get("/entrants")
+@router.get("/entrants", response_model=list[EntrantOut])
 def get_entrants(
     since: str | None = None, role: str = "buyer", chpl_only: bool = False,
     top: int | None = Query(50, ge=1, le=10000), store: Store = Depends(get_store),
@@ -46,7 +64,7 @@ def get_entrants(
     return _call(new_entrants, store, since=since, role=role, chpl_only=chpl_only, top=top)  # type: ignore[no-any-return]
 
 
-@router.get("/spikes")
+@router.get("/spikes", response_model=list[SpikeOut])
 def get_spikes(
     role: str = "buyer", factor: float = Query(2.5, gt=1.0), chpl_only: bool = False,
     top: int | None = Query(50, ge=1, le=10000), store: Store = Depends(get_store),
@@ -57,7 +75,7 @@ def get_spikes(
     return _call(spikes, store, role=role, factor=factor, chpl_only=chpl_only, top=top)  # type: ignore[no-any-return]
 
 
-@router.get("/chains")
+@router.get("/chains", response_model=list[ChainOut])
 def get_chains(
     days: int = Query(30, ge=0, le=365), tolerance: float = Query(0.25, ge=0.0, le=5.0), chpl_only: bool = False,
     top: int | None = Query(100, ge=1, le=10000), store: Store = Depends(get_store),
@@ -68,7 +86,7 @@ def get_chains(
     return _call(reexport_chains, store, max_days=days, tolerance=tolerance, chpl_only=chpl_only, top=top)  # type: ignore[no-any-return]
 
 
-@router.get("/series/{party_id}")
+@router.get("/series/{party_id}", response_model=list[MonthOut])
 def get_series(party_id: str, role: str = "buyer", store: Store = Depends(get_store)) -> list[dict[str, Any]]:
     """One party's monthly value and record count."""
     from redthread.trade.flows import series
@@ -78,7 +96,7 @@ def get_series(party_id: str, role: str = "buyer", store: Store = Depends(get_st
 
 # A computation that stores nothing: a viewer may run it (like ``POST /match``);
 # POST only because a bill of materials does not fit in a URL.
-@router.post("/capacity", dependencies=[require_role("viewer")])
+@router.post("/capacity", dependencies=[require_role("viewer")], response_model=CapacityOut)
 def post_capacity(
     buyer: str = Body(..., description="Buyer entity id."),
     bom: dict[str, Any] | str = Body(..., description="Bill of materials: YAML text or the same as JSON."),
@@ -99,7 +117,7 @@ def post_capacity(
     return _call(capacity, store, buyer, parsed, date_from=date_from, date_to=date_to)  # type: ignore[no-any-return]
 
 
-@router.get("/impact")
+@router.get("/impact", response_model=list[ImpactOut])
 def get_impact(
     top: int | None = Query(20, ge=1, le=1000),
     owned: bool = Query(True, description="Count parties owned 50 % or more by sanctioned ones as sanctioned."),
@@ -111,7 +129,7 @@ def get_impact(
     return _call(impact, store, top=top, owned=owned)  # type: ignore[no-any-return]
 
 
-@router.get("/impact/buyers")
+@router.get("/impact/buyers", response_model=list[BuyerImpactOut])
 def get_impact_buyers(
     top: int | None = Query(10, ge=1, le=200),
     owned: bool = Query(True, description="Count parties owned 50 % or more by sanctioned ones as sanctioned."),
@@ -143,7 +161,8 @@ def _image(draw: Any, fmt: str) -> Response:
         return Response(content=path.read_bytes(), media_type=media)
 
 
-@router.get("/charts/flows.{fmt}")
+@router.get("/charts/flows.{fmt}", response_class=Response,
+            responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
 def chart_flows(
     fmt: str, split: str = "chpl_tier", chpl_only: bool = False,
     date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
@@ -156,7 +175,8 @@ def chart_flows(
                                        date_to=date_to), fmt)
 
 
-@router.get("/charts/sankey.{fmt}")
+@router.get("/charts/sankey.{fmt}", response_class=Response,
+            responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}})
 def chart_sankey(
     fmt: str, days: int = Query(30, ge=0, le=365), chpl_only: bool = False,
     top: int | None = Query(100, ge=1, le=10000), store: Store = Depends(get_store),
