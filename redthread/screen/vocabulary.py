@@ -23,6 +23,7 @@ LEGAL_FORMS: dict[str, str] = {
     "bv": "limited", "b v": "limited", "pte ltd": "limited", "pty ltd": "limited", "pte": "limited",
     "pty": "limited", "sdn bhd": "limited", "bhd": "limited", "kft": "limited", "sp z o o": "limited",
     "doo": "limited", "d o o": "limited", "ltda": "limited", "ug": "limited", "yk": "limited",
+    "societatea cu raspundere limitata": "limited", "societate cu raspundere limitata": "limited",
     # joint-stock
     "jsc": "jsc", "ojsc": "jsc", "cjsc": "jsc", "pjsc": "jsc", "ao": "jsc", "zao": "jsc", "oao": "jsc",
     "pao": "jsc", "nao": "jsc", "at": "jsc", "pat": "jsc", "prat": "jsc",
@@ -35,6 +36,9 @@ LEGAL_FORMS: dict[str, str] = {
     # free-zone establishments
     "fze": "fze", "fzco": "fze", "fzc": "fze", "fz llc": "fze", "fzllc": "fze",
     "dmcc": "fze",
+    # non-profit organisations (Russian ANO / NKO)
+    "ano": "nonprofit", "nko": "nonprofit", "avtonomnaya nekommercheskaya organizatsiya": "nonprofit",
+    "autonomous non profit organization": "nonprofit", "autonomous nonprofit organization": "nonprofit",
     # partnerships
     "llp": "llp", "lp": "llp", "l l p": "llp", "partnership": "llp",
     # generic
@@ -92,6 +96,7 @@ GENERIC_WORDS: dict[str, str] = {
     "shipping": "shipping", "navigation": "shipping", "marine": "shipping", "maritime": "shipping",
     "航运": "shipping", "海运": "shipping",
     "bank": "bank", "银行": "bank",
+    "management": "management", "menedzhment": "management",
 }
 
 #: Chinese generic words, longest first, for stripping from the end of a name.
@@ -111,6 +116,6 @@ PERSON_PARTICLES = frozenset({
     "mc", "mac", "ben", "de", "la", "del", "le", "du", "das",
 })
 PERSON_TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "sheikh", "shaykh", "haji", "hajji", "mullah",
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "sheikh", "shaykh", "shaikh", "haji", "hajji", "mullah",
     "maulana", "general", "gen", "colonel", "col", "captain", "capt", "major", "lt",
 })
