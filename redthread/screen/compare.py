@@ -37,6 +37,11 @@ INITIAL_SCORE = 0.85
 VOWEL_VARIANT_SCORE = 0.85
 #: A Chinese company name met without its leading place name.
 PLACE_DROPPED_SCORE = 0.85
+#: Organisation names whose shared distinctive words are all this short (an
+#: acronym, "ABC") and that differ in any other word score this much less:
+#: many unrelated firms share three letters.
+SHORT_ORG_WORD = 3
+SHORT_CORE_FACTOR = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +271,11 @@ def align(query: NameForm, cand: NameForm) -> NameMatch:
             score *= 0.7  # "Leopold" met only a middle initial while a full given name is left over
         if core_pairs == 1 and len(cand.core) > 1:
             score *= 0.85  # one name against a full name is weak evidence
-    elif query.generic and cand.generic and not set(query.generic) & set(cand.generic):
-        score *= 0.85  # same core, different trade
+    else:
+        if query.generic and cand.generic and not set(query.generic) & set(cand.generic):
+            score *= 0.85  # same core, different trade
+        if (q_missing or c_missing) and all(len(q_tok[i][0]) <= SHORT_ORG_WORD for i in used_q if i < n_core):
+            score *= SHORT_CORE_FACTOR  # "ABC International" / "ABC Company": three letters identify little
     if any(t[3] for t in q_missing) or any(t[3] for t in c_missing):
         score *= 0.5  # "Fund 2" is not "Fund 3"
     return NameMatch(min(score, 1.0), "tokens", tuple(pairs))

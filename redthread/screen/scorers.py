@@ -183,6 +183,9 @@ SYMBOLIC_FLOOR = 0.7
 #: differ in more than one letter: Sergejs / Sergey).
 CORE_WORD_SIMILARITY = 0.8
 PERSON_WORD_SIMILARITY = 0.7
+#: Words left over on both sides of two person names this alike (plain edit
+#: similarity) are taken for one word misspelt, not for two different names.
+LEFTOVER_SIMILARITY = 0.6
 
 
 def _core(form: NameForm) -> list[str]:
@@ -205,16 +208,35 @@ def _person_word_meets(t: str, c: str) -> bool:
     return t[0] == c[0] and OSA.normalized_similarity(t, c) >= PERSON_WORD_SIMILARITY
 
 
-def _person_shared(qwords: list[str], cwords: list[str]) -> int:
-    """How many query name words meet a different candidate name word."""
+def _person_shared(qwords: list[str], cwords: list[str]) -> tuple[int, bool]:
+    """How many query name words meet a different candidate name word, and
+    whether both names keep a word the other lacks (a different family name
+    or given name beside the shared ones)."""
     free = list(cwords)
-    shared = 0
+    left: list[str] = []
     for t in qwords:
         hit = next((c for c in free if _person_word_meets(t, c)), None)
         if hit is not None:
             free.remove(hit)
-            shared += 1
-    return shared
+        else:
+            left.append(t)
+    shared = len(qwords) - len(left)
+    # What is left on both sides may still be one word written two ways: a
+    # slip in the first letter (Ssad / Asad), or split on one side and joined
+    # on the other (Mohammad Hasni / Mohammadhasni).
+    for t in list(left):
+        hit = next((c for c in free if OSA.normalized_similarity(t, c) >= LEFTOVER_SIMILARITY), None)
+        if hit is not None:
+            free.remove(hit)
+            left.remove(t)
+    for words, others in ((left, free), (free, left)):
+        for a, b in zip(list(words), list(words)[1:], strict=False):
+            joined = next((c for c in others if OSA.normalized_similarity(a + b, c) >= CORE_WORD_SIMILARITY), None)
+            if joined is not None and a in words and b in words:
+                words.remove(a)
+                words.remove(b)
+                others.remove(joined)
+    return shared, bool(left) and bool(free)
 
 
 def shares_core_word(query: Record, cand: Record) -> bool:
@@ -225,7 +247,9 @@ def shares_core_word(query: Record, cand: Record) -> bool:
     fewer of them is (nearly) a word of the other — two firms that share a
     place and a trade word but not their own word do not pass. Persons: at
     least two words meet (a shared family name alone does not pass), or the
-    query is a single word that meets one. Chinese organisation names are
+    query is a single word that meets one, and not both names keep a word
+    the other lacks (Isa Tarif Mahmoud is not Isa Tarif Ali). Chinese
+    organisation names are
     left out (their leading place name is core; two companies in one city
     share it).
     """
@@ -238,7 +262,8 @@ def shares_core_word(query: Record, cand: Record) -> bool:
             if not cwords or (cn.cjk and cn.kind != PERSON):
                 continue
             if qn.kind == PERSON:
-                if _person_shared(qwords, cwords) >= min(2, len(qwords)):
+                shared, both_keep = _person_shared(qwords, cwords)
+                if shared >= min(2, len(qwords)) and not both_keep:
                     return True
             elif len(qwords) <= len(cwords):
                 if _org_covered(qwords, cwords):
@@ -246,6 +271,23 @@ def shares_core_word(query: Record, cand: Record) -> bool:
             elif _org_covered(cwords, qwords):
                 return True
     return False
+
+
+#: Our legal-form classes (:data:`~redthread.screen.vocabulary.LEGAL_FORMS`)
+#: as rigour's organisation-type ids, for names whose form rigour's database
+#: does not know (the Russian ANO). "corp" and "company" say too little.
+_RIGOUR_CLASS = {"limited": "LLC", "jsc": "JSC", "llp": "LLP", "fze": "LLC", "nonprofit": "NGO"}
+
+
+def legal_classes(record: Record) -> frozenset[str]:
+    """The organisation types a record's names state: rigour's, else ours for a name rigour finds none in."""
+    out: set[str] = set()
+    for n in record.names:
+        found = org_classes(n.text)
+        if not found and n.legal in _RIGOUR_CLASS:
+            found = frozenset({_RIGOUR_CLASS[n.legal]})
+        out |= found
+    return frozenset(out)
 
 
 def _name_parts_swapped(query: Record, cand: Record) -> bool:
@@ -294,8 +336,7 @@ class RedthreadV2(RedthreadV1):
         features.pop("legal_form_mismatch", None)
         expl.pop("legal_form_mismatch", None)
         if query.schema != "Person" and cand.schema != "Person":
-            q_cls = frozenset().union(*(org_classes(n.text) for n in query.names))
-            c_cls = frozenset().union(*(org_classes(n.text) for n in cand.names))
+            q_cls, c_cls = legal_classes(query), legal_classes(cand)
             if q_cls and c_cls and not q_cls & c_cls:
                 features["legal_form_mismatch"] = 1.0
                 expl["legal_form_mismatch"] = {"query": sorted(q_cls), "candidate": sorted(c_cls)}

@@ -1,8 +1,8 @@
 """Scripts to Latin: Cyrillic, Chinese (pinyin), accented Latin, the rest.
 
 Pure functions. Cyrillic uses a fixed table (Russian and Ukrainian letters,
-BGN/PCGN-like) rather than ICU: it is ten times faster and deterministic;
-the spelling variants different standards produce (Yegor/Egor,
+BGN/PCGN-like, kept in ``vocabulary.yaml``) rather than ICU: it is ten times
+faster and deterministic; the spelling variants different standards produce (Yegor/Egor,
 Sergeyevich/Sergeevich, Serhii/Sergei) are reconciled later by
 :func:`redthread.screen.names.skeleton`. Chinese characters become pinyin
 syllables (pypinyin, no tones), one token per character. Any other script
@@ -15,21 +15,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    # Ukrainian, Belarusian, Serbian/Macedonian, Kazakh letters
-    "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u", "ђ": "dj", "ј": "j", "љ": "lj",
-    "њ": "nj", "ћ": "c", "џ": "dz", "ѓ": "g", "ќ": "k", "ә": "a", "ғ": "g", "қ": "k",
-    "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
-}
-#: Latin letters that Unicode decomposition does not reduce to ASCII.
-LATIN_EXTRA = {
-    "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-    "ħ": "h", "ŋ": "n", "ſ": "s",
-}
+from redthread.screen.vocabulary import CYRILLIC, LATIN_EXTRA
+
 _TABLE = str.maketrans({**CYRILLIC, **LATIN_EXTRA})
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
