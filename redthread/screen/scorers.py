@@ -18,8 +18,8 @@ from rapidfuzz.distance import OSA
 from redthread.errors import RedthreadError
 from redthread.screen.compare import NameMatch, compare_names, token_similarity
 from redthread.screen.names import PERSON, NameForm, skeleton
+from redthread.screen.prepared import org_classes, symbolic_score
 from redthread.screen.record import EXCLUSIVE_IDS, Record
-from redthread.screen.symbolic import org_classes, symbolic_score
 
 
 @dataclass
@@ -294,8 +294,7 @@ class RedthreadV2(RedthreadV1):
         features.pop("legal_form_mismatch", None)
         expl.pop("legal_form_mismatch", None)
         if query.schema != "Person" and cand.schema != "Person":
-            q_cls = frozenset().union(*(org_classes(n.text) for n in query.names))
-            c_cls = frozenset().union(*(org_classes(n.text) for n in cand.names))
+            q_cls, c_cls = org_classes(query), org_classes(cand)
             if q_cls and c_cls and not q_cls & c_cls:
                 features["legal_form_mismatch"] = 1.0
                 expl["legal_form_mismatch"] = {"query": sorted(q_cls), "candidate": sorted(c_cls)}
@@ -336,7 +335,7 @@ class RedthreadV2(RedthreadV1):
             return first
         if threshold is not None and (first.score >= threshold or self.weigh(1.0, first.features) < threshold):
             return first
-        sym, detail = symbolic_score(query.schema, query.name_props, cand.schema, cand.name_props)
+        sym, detail = symbolic_score(query, cand)  # names analysed once per record (prepared.py)
         if not (sym > name and (sym >= SYMBOLIC_CONFIDENT
                                 or (sym >= SYMBOLIC_FLOOR and shares_core_word(query, cand)))):
             return first
