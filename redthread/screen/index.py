@@ -64,6 +64,10 @@ POOL_MAX = 4096
 #: the first few in blocking order and the best few by the first score.
 SECOND_OPINION_BLOCKED = 4
 SECOND_OPINION_BEST = 3
+#: Candidate records (with their name analyses) kept per index: the whole
+#: 2021 OFAC list (about 16,000 screenable entries) fits many times over;
+#: at a million entities the most recent ones stay.
+RECORD_CACHE = 200_000
 
 ProgressFn = Callable[[str, int, int | None], None]
 
@@ -194,6 +198,18 @@ class ScreeningIndex:
     identifiers: dict[str, list[int]] = field(default_factory=dict)
     build_seconds: float = 0.0
     _schema_codes: Any = None
+    #: Records of entities met as candidates, with their analyses (see
+    #: :meth:`record`); never written to disk, so a loaded index starts empty.
+    _records: dict[int, Record] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_records"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("_records", {})
+        self.__dict__.update(state)
 
     # -- building ----------------------------------------------------------
     @classmethod
@@ -254,14 +270,34 @@ class ScreeningIndex:
 
     # -- querying ----------------------------------------------------------
     def record(self, eidx: int) -> Record:
-        """The comparable record of one indexed entity."""
+        """The comparable record of one indexed entity, made once per index.
+
+        A candidate met by many queries keeps its record, and with it the
+        analyses the scorers make of its names (``Record.memo``): each is
+        made once while this index serves the store's content. A new load
+        or judgement brings a new index (see :func:`index_for`), so a
+        candidate is never compared on names it no longer has. At most
+        :data:`RECORD_CACHE` records are kept (the first met go first).
+        """
+        rec = self._records.get(eidx)
+        if rec is not None:
+            return rec
         names = [NameForm.decode(self.name_text[n], self.name_data[n])
                  for n in range(int(self.entity_names[eidx]), int(self.entity_names[eidx + 1]))]
         extra = self.extras[eidx]
         schema = self.schemata[int(self._schema_codes[eidx])]
         if extra is None:
-            return Record(schema, names)
-        return Record(schema, names, extra[0], extra[1], extra[2], extra[3])
+            rec = Record(schema, names)
+        else:
+            rec = Record(schema, names, extra[0], extra[1], extra[2], extra[3])
+        records = self._records
+        if len(records) >= RECORD_CACHE:
+            try:
+                del records[next(iter(records))]
+            except (KeyError, StopIteration, RuntimeError):  # another thread took it first
+                pass
+        records[eidx] = rec
+        return rec
 
     def candidates(self, query: Record, limit: int = CANDIDATE_NAMES, skip: int | None = None) -> list[int]:
         """Entity indexes worth scoring for a query, best blocking score first."""

@@ -56,6 +56,11 @@ class Record:
     #: Name-part values (``firstName``, ``lastName``, ...) as (property, value)
     #: pairs: which part of a name a word is, when the source says so.
     parts: tuple[tuple[str, str], ...] = ()
+    #: Analyses of this record kept with it (rigour's tagged names, organisation
+    #: classes; see :mod:`redthread.screen.prepared`): a record lives as long
+    #: as what it describes (an indexed entity's as long as its index, a
+    #: query's one request), so they are made once and can never be stale.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id_values(self) -> set[str]:

@@ -18,8 +18,9 @@ from rapidfuzz.distance import OSA
 from redthread.errors import RedthreadError
 from redthread.screen.compare import NameMatch, compare_names, token_similarity
 from redthread.screen.names import PERSON, NameForm, skeleton
+from redthread.screen.prepared import symbolic_score
 from redthread.screen.record import EXCLUSIVE_IDS, Record
-from redthread.screen.symbolic import org_classes, symbolic_score
+from redthread.screen.symbolic import org_classes
 
 
 @dataclass
@@ -280,14 +281,21 @@ _RIGOUR_CLASS = {"limited": "LLC", "jsc": "JSC", "llp": "LLP", "fze": "LLC", "no
 
 
 def legal_classes(record: Record) -> frozenset[str]:
-    """The organisation types a record's names state: rigour's, else ours for a name rigour finds none in."""
+    """The organisation types a record's names state: rigour's, else ours for a name rigour finds none in.
+
+    Memoised on the record, so an indexed candidate's classes are found once per index.
+    """
+    cached: frozenset[str] | None = record.memo.get("legal_classes")
+    if cached is not None:
+        return cached
     out: set[str] = set()
     for n in record.names:
         found = org_classes(n.text)
         if not found and n.legal in _RIGOUR_CLASS:
             found = frozenset({_RIGOUR_CLASS[n.legal]})
         out |= found
-    return frozenset(out)
+    record.memo["legal_classes"] = frozenset(out)
+    return record.memo["legal_classes"]
 
 
 def _name_parts_swapped(query: Record, cand: Record) -> bool:
@@ -377,7 +385,7 @@ class RedthreadV2(RedthreadV1):
             return first
         if threshold is not None and (first.score >= threshold or self.weigh(1.0, first.features) < threshold):
             return first
-        sym, detail = symbolic_score(query.schema, query.name_props, cand.schema, cand.name_props)
+        sym, detail = symbolic_score(query, cand)  # names analysed once per record (prepared.py)
         if not (sym > name and (sym >= SYMBOLIC_CONFIDENT
                                 or (sym >= SYMBOLIC_FLOOR and shares_core_word(query, cand)))):
             return first
