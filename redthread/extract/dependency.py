@@ -123,6 +123,7 @@ def frames() -> Frames:
         for role in f.source + f.target:
             if role.startswith("prep:"):
                 words.update(w for w in role[5:].split() if len(w) > 3)
+    words.update("re" + w for w in _IRREGULAR)  # "resold": the prefixed past form holds no lemma of the frames
     stems = sorted({w[:-1] if w.endswith(("e", "y")) and len(w) > 4 else w for w in words}, key=len, reverse=True)
     trigger = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
     return Frames(verbs, tuple(nouns), trigger, s_verbs, s_nouns,
@@ -244,6 +245,9 @@ class _Sentence:
             subj = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         args["subj"] = subj
         args["obj"] = obj
+        if passive and v.dep_ == "acl" and anchor is not None and anchor.i not in self.by_token \
+                and anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
+            args["holder"] = self.verb_args(anchor.head)["subj"]  # "Y refined the gold supplied by X": Y has it
         # the parser often hangs "for Y" on the goods ("procured gyroscopes for Y"): read it off the object too
         goods = [c for c in kids if c.dep_ == "dobj" and c.i not in self.by_token]
         for c in kids + [g for o in goods for g in o.children]:
@@ -328,7 +332,7 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
         if tok.i in sent.by_token:
             continue  # a word of a name ("Industries", "Director" in a title) is no predicate
         if tok.pos_ in ("VERB", "AUX"):
-            found = fr.for_verb(tok.lemma_.lower())
+            found = fr.for_verb(_verb_lemma(tok))
             args = sent.verb_args(tok) if found else {}
         elif tok.pos_ in NOUN_POS:
             found = fr.for_noun(_noun_keys(tok))
@@ -348,6 +352,25 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
                 for t in targets:
                     if s.party != t.party:
                         yield frame, tok, s, t
+
+
+#: Irregular past forms the small model leaves unlemmatised once prefixed ("resold", "re-sent").
+_IRREGULAR = {"sold": "sell", "sent": "send", "bought": "buy", "sourced": "source", "shipped": "ship",
+              "supplied": "supply", "exported": "export"}
+
+
+def _verb_lemma(tok: Any) -> str:
+    """The verb's lemma; "resold"/"re-shipped" read as "resell"/"reship" (then "sell"/"ship") when the model kept the form."""
+    lemma = str(tok.lemma_).lower()
+    fr = frames()
+    if any(f.lemmas for f in fr.for_verb(lemma)) or not lemma.startswith("re") or len(lemma) < 6:
+        return lemma
+    base = lemma[2:].lstrip("-")
+    base = _IRREGULAR.get(base, base)
+    for candidate in ("re" + base, base):
+        if any(f.lemmas for f in fr.for_verb(candidate)):
+            return candidate
+    return lemma
 
 
 def _money() -> frozenset[str]:
@@ -407,7 +430,8 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
         sentence = text[start:end]
         distinct = {m.party for m in inside}
         refers = re.search(r"\b(?:its|it|these|those|both)\b", sentence, re.IGNORECASE)
-        if (len(distinct) >= 2 or (distinct and refers)) and fr.trigger.search(sentence):
+        # "It was sanctioned in 2023": a reference alone is enough when a sentence before named a party
+        if (len(distinct) >= 2 or ((distinct or previous) and refers)) and fr.trigger.search(sentence):
             jobs.append((start, end, inside, previous))
         if inside:
             previous = inside

@@ -57,6 +57,11 @@ class Lexicon:
         self.hedges: list[str] = data["hedges"]
         self.negations: list[str] = data["negations"]
         self.authority_by_form = {f.lower(): a for a in self.authorities for f in a.forms}
+        by_name = {a.name: a for a in self.authorities}
+        self.list_authorities: list[tuple[re.Pattern[str], Authority]] = [
+            (re.compile(r"\b" + re.escape(form) + r"\b", re.IGNORECASE), by_name[name])
+            for name, forms in (data.get("list_authorities") or {}).items() for form in forms
+        ]
 
         self.legal_suffix_re = _alternation(self.legal_suffix)
         self.legal_prefix_re = _alternation(self.legal_prefix)
@@ -76,6 +81,17 @@ class Lexicon:
         """The authority a text form names ("US Treasury" → OFAC), or ``None``."""
         key = re.sub(r"^the\s+", "", form.strip(), flags=re.IGNORECASE).lower()
         return self.authority_by_form.get(key)
+
+    def list_authority(self, phrase: str) -> Authority | None:
+        """The authority a phrase names ("the Commerce Department's Entity List"), else the one that keeps the list it names."""
+        for m in self.authority_re.finditer(phrase):
+            found = self.authority(m.group(1))
+            if found is not None:
+                return found
+        for pattern, authority in self.list_authorities:
+            if pattern.search(phrase):
+                return authority
+        return None
 
     def is_director_role(self, role: str) -> bool:
         return role.lower() in {r.lower() for r in self.director_roles}

@@ -353,7 +353,12 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
     if callable(ner):
         spans = _needs_ner(text, sentences or [(0, len(text))], skip, found, p)
         ner = ner(spans)
-    for start, end, label in ner:
+    # NER reads an untyped slot name ("owned by Ali Kaya") for a person; its ORG label there adds
+    # nothing (an untyped name is a company already) and outvotes a Slavic surname's person vote
+    untyped = {(m.start, m.end) for m in found if not m.votes}
+    for start, end, label in _join_split_entities(text, ner):
+        if label == "ORG" and (start, end) in untyped:
+            continue
         if label == "PERSON":
             add(start, end, "ner", "Person", 1.5)
         elif label == "ORG":
@@ -374,6 +379,22 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
     return mentions
 
 
+def _join_split_entities(text: str, ner: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Two names of one label with a single space between are one name the model cut in two.
+
+    The small model reads "Arkona Tezgah Sanayi" as the persons "Arkona" and "Tezgah Sanayi";
+    English never puts two names side by side without a comma or a word between them.
+    """
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in sorted(ner):
+        if out and out[-1][2] == label and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
+                and text[out[-1][1] - 1 : out[-1][1]].isalnum():  # "Irina Valko, Saltmarsh Ltd" stays two
+            out[-1] = (out[-1][0], end, label)
+        else:
+            out.append((start, end, label))
+    return out
+
+
 #: "Foo-DV", "Foo-Invest", "Foo-HIT": compounds that name companies, not people or places.
 _COMPANY_SHAPE = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z]{2,}|Invest|Trade|Group|Service|Stroy|Tech|Avia))+")
 
@@ -383,9 +404,11 @@ def _needs_ner(text: str, sentences: list[tuple[int, int]], skip: list[tuple[int
     """Sentences holding a capitalised name the patterns did not explain."""
     demonyms = lexicon().data["demonyms"]
     stops = _stop_caps()
-    covered = SpanIndex((m.start, m.end) for m in found)
+    # a name found by a slot pattern alone ("owned by Ali Kaya") has no type yet: NER still reads it
+    typed = [m for m in found if m.votes]
+    covered = SpanIndex((m.start, m.end) for m in typed)
     skipped = SpanIndex(skip)
-    known = {m.text for m in found}
+    known = {m.text for m in typed}
     out: list[tuple[int, int]] = []
     for a, b in sentences:
         if skipped.covers(a):

@@ -222,6 +222,10 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
             if person:
                 if len(tokens) == 1 and tokens[0] == ptoks[-1]:
                     candidates.append(party)
+                elif len(tokens) >= 2 and ptoks[: len(tokens)] == tokens and not _is_personish(m):
+                    # "Bosphorus Tezgah" after "Bosphorus Tezgah Sanayi": people are not called by their
+                    # first two names, firms drop their last word; the full name was NER's person
+                    candidates.append(party)
                 continue
             if _is_acronym(m.text) and acronym(party.name) == m.text:
                 candidates.append(party)
@@ -419,6 +423,14 @@ def resolve_references(
             best = _nearest(before(rm.start(), window), index, kinds, mod, described, demonyms, lex.ref_nouns_re)
             if best is not None:
                 break
+        if best is None and mod.replace("-based", "") in demonyms:
+            # "the Russian plant" after a plant whose country the text never stated: the nearest party of the
+            # kind in the last two sentences whose country is unknown (a known other country still rules it out)
+            for kinds in passes:
+                best = _nearest(before(rm.start(), sentence_start(rm.start(), 2)), index, kinds, mod, described,
+                                demonyms, lex.ref_nouns_re, unknown_country_fits=True)
+                if best is not None:
+                    break
         if best is None:
             continue
         # only a specific description ("the Shenzhen firm") is worth keeping as an alias
@@ -453,8 +465,12 @@ def _named_after(candidates: Iterable[Mention], index: dict[int, Party], noun: s
 
 
 def _nearest(candidates: Iterable[Mention], index: dict[int, Party], kinds: set[str], mod: str,
-             described: dict[int, str], demonyms: dict[str, str], nouns: str) -> Party | None:
-    """The most recent party of one of ``kinds`` (candidates come nearest first) that fits the modifier."""
+             described: dict[int, str], demonyms: dict[str, str], nouns: str,
+             unknown_country_fits: bool = False) -> Party | None:
+    """The most recent party of one of ``kinds`` (candidates come nearest first) that fits the modifier.
+
+    ``unknown_country_fits``: a demonym modifier also fits a party whose country is not known.
+    """
     best: Party | None = None
     for m in candidates:
         if m.party < 0:
@@ -465,7 +481,7 @@ def _nearest(candidates: Iterable[Mention], index: dict[int, Party], kinds: set[
         if mod:
             base = mod.replace("-based", "")
             if base in demonyms:
-                ok = party.country == demonyms[base] or bool(
+                ok = party.country == demonyms[base] or (unknown_country_fits and not party.country) or bool(
                     re.search(rf"\b{re.escape(base)}\s+(?:[\w-]+\s+){{0,2}}(?:{nouns})\s+(?:called\s+|named\s+)?\x00"
                               rf"|\x00,\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(base)}\b", described[party.index])
                 )

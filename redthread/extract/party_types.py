@@ -2,8 +2,8 @@
 
 A trading name without a legal form ("Foo Bar Makine") reads like a person's
 name to NER; what the sentence says about it does not: "a director of X" and
-"X was incorporated" only fit an organisation, "X is a supplier" names its kind,
-"X's chief executive, Y" makes Y a person. Each cue is one vote on the mention
+"X was incorporated" only fit an organisation, "X is a supplier" and "the dealer, X," name its kind,
+"a stake in X" only fits a firm, "X's chief executive, Y" makes Y a person. Each cue is one vote on the mention
 (weight 2.0, equal to a unanimous NER label, so a tie goes to the evidence and
 two cues outvote NER). Vocabulary lives in lexicon.yaml (``employer_roles``,
 ``organisation_passives``, ``company_nouns``, ``person_nouns``).
@@ -45,6 +45,12 @@ def _patterns(roles: tuple[str, ...], passives: tuple[str, ...]) -> tuple[re.Pat
     return employer, holder, passive, predicate, owner
 
 
+#: "a 40 percent stake in X", "shares in X": only an organisation has shares.
+_STAKE_IN = re.compile(r"\b(?:stake|stakes|shares|shareholding|equity|interest|holding)\s+in\s+(?:the\s+)?$", re.I)
+#: "The dealer, X, ..." / "a supplier, X": a kind named just before the name, set off by a comma.
+_KIND_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s+(?:[\w-]+\s+){0,3}?([a-z][\w-]*),\s+$")
+
+
 def context_type_votes(text: str, mention: _Votable, lex: Lexicon) -> None:
     """Vote on ``mention``'s schema from roles, organisation verbs and predicates around it."""
     employer, holder, passive, predicate, owner = _patterns(
@@ -56,8 +62,14 @@ def context_type_votes(text: str, mention: _Votable, lex: Lexicon) -> None:
         mention.vote("Company", _WEIGHT)
     if holder.search(before):
         mention.vote("Person", _WEIGHT)
-    if passive.match(after) or owner.match(after):
+    if passive.match(after) or owner.match(after) or _STAKE_IN.search(before):
         mention.vote("Company", _WEIGHT)
+    kind = _KIND_BEFORE.search(before)
+    if kind:
+        if kind.group(1) in lex.company_nouns:
+            mention.vote("Company", _WEIGHT)
+        elif kind.group(1) in lex.person_nouns:
+            mention.vote("Person", _WEIGHT)
     m = predicate.match(after)
     if m:
         words = m.group(1).lower().split()

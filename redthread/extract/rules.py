@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from redthread.extract import nlp, sanctions
+from redthread.extract import nlp, sanction_groups, sanctions
 from redthread.extract.addresses import address_key, find_addresses
 from redthread.extract.budget import budget, check
 from redthread.extract.dependency import read_relations
@@ -58,6 +58,7 @@ class RulesBackend:
             relations = find_relations(text, sents, every) + offices + list(find_table_flows(text, every))
             relations += _listed_sanctions(text, every)
             relations += read_relations(text, sents, every, parties, relations)
+            relations += _group_sanctions(text, sents, named, parties, relations)
             check("reading the parse")
             relations = fit_ranges(relations, parties)
             addresses = find_addresses(text, sents, every)
@@ -97,6 +98,29 @@ def _listed_sanctions(text: str, mentions: list[Mention]) -> list[Relation]:
     listed = [*sanctions.listed(text, mentions, doc_issuer), *sanctions.respondents(text, mentions, doc_issuer)]
     for target, authority, line in listed:
         rel = Relation("Sanction", target, None, line, "sanction-list")
+        rel.add("authority", authority.name)
+        if authority.country:
+            rel.add("country", authority.country)
+        out.append(rel)
+    return out
+
+
+def _group_sanctions(text: str, sents: list[tuple[int, int]], named: list[Mention], parties: list[Party],
+                     known: list[Relation]) -> list[Relation]:
+    """Sanctions on a counted group of people whose members are named in the next sentences (sanction_groups.py).
+
+    Office holders (a person employed by a public body: the official quoted in the release) and
+    parties another reading already sanctioned are never members.
+    """
+    kinds = {p.index: p.schema for p in parties}
+    persons = {i for i, k in kinds.items() if k == "Person"}
+    excluded = {r.source.party for r in known if r.schema == "Sanction"}
+    excluded |= {r.source.party for r in known if r.target is not None and r.schema in ("Employment", "Directorship")
+                 and kinds.get(r.target.party) == "PublicBody"}
+    out = []
+    for member, authority, span in sanction_groups.members(text, sents, named, persons, excluded,
+                                                             sanctions.issuer(text)):
+        rel = Relation("Sanction", member, None, span, "sanction-group")
         rel.add("authority", authority.name)
         if authority.country:
             rel.add("country", authority.country)

@@ -197,8 +197,10 @@ def find(text: str, start: int, end: int, mentions: list[Mention],
             continue
         rest = re.match(r"[\s,”\"»)]*(?:\([^()]{0,60}\)[\s,”\"»)]*)?", text[listed[-1].end : end])
         tail = p.list_noun.match(text, listed[-1].end + (rest.end() if rest else 0), end)
-        authority = authority_before(a)
-        if tail is None or authority is None:
+        if tail is None:
+            continue
+        authority = lex.list_authority(tail.group(0)) or authority_before(a)
+        if authority is None:
             continue
         for t in listed:
             yield t, authority, a
@@ -207,7 +209,8 @@ def find(text: str, start: int, end: int, mentions: list[Mention],
         if bm is None or not _is_target(last):
             continue
         auth_form = bm.groupdict().get("auth")
-        authority = (lex.authority(auth_form) if auth_form else None) or authority_before(last.start)
+        authority = ((lex.authority(auth_form) if auth_form else None) or lex.list_authority(bm.group(0))
+                     or authority_before(last.start))
         if authority is None:
             continue
         for t in targets_before(text, ms[: i + 1], last.end, start, p.stops):

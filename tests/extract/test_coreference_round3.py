@@ -1,0 +1,71 @@
+"""Relations whose two ends are in different sentences or hidden by a participle (round 3 of #22).
+
+Each case failed before: a sanction on a counted group of people whose members are named in the
+next sentences; a sanction of "it" / "the company" stated after the party was introduced; a list
+that names its keeper ("the Entity List") when no authority is named; a prefixed irregular verb
+("resold"); goods "supplied by X" used by the subject of the sentence. Names are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redthread.extract import extract_text
+from redthread.extract.relations import ENDS as EDGE_ENDS
+
+
+def edges(text: str) -> set[tuple[str, str, str]]:
+    """(schema, first end's name, second end's name or the authority) of every edge."""
+    r = extract_text(text, doc_id="s", dataset="t")
+    names = {e["id"]: (e["properties"].get("name") or ["?"])[0] for e in r.entities}
+    out = set()
+    for e in r.entities:
+        if e["schema"] not in EDGE_ENDS:
+            continue
+        first, second = EDGE_ENDS[e["schema"]]
+        p = e["properties"]
+        other = names[p[second][0]] if second else ",".join(p.get("authority", []))
+        out.add((e["schema"], names[p[first][0]], other))
+    return out
+
+
+GROUP = (
+    "The U.S. Treasury Department imposed sanctions on Tuesday on three Freedonians it says bought radar parts "
+    "for the army.\n\n"
+    "\"These networks keep the programme alive,\" said Jane Q. Holloway, a Treasury sanctions official.\n\n"
+    "Treasury named the first as Arvo Lindqvist-Mahr, a trader living in Vienna. It accuses Petra Sandoval of "
+    "arranging payments and Omar Reyes-Quint of shipping the parts.\n\n"
+    "Freedonia's foreign ministry spokesman Tomas Krall called the move illegal."
+)
+
+
+def test_members_of_a_counted_group_are_sanctioned_and_the_official_is_not() -> None:
+    found = edges(GROUP)
+    ofac = "Office of Foreign Assets Control"
+    for person in ("Arvo Lindqvist-Mahr", "Petra Sandoval", "Omar Reyes-Quint"):
+        assert ("Sanction", person, ofac) in found
+    sanctioned = {a for s, a, _ in found if s == "Sanction"}
+    assert "Jane Q. Holloway" not in sanctioned  # the quoted official is not a member
+    assert "Tomas Krall" not in sanctioned  # past the count of three
+
+
+def test_a_group_of_entities_is_not_read_as_persons() -> None:
+    text = ("Treasury sanctioned four entities on Monday.\n\nMaria Olsen, a lawyer in Oslo, said the companies "
+            "would appeal.")
+    assert not any(s == "Sanction" for s, _, _ in edges(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kestrel Avionics Ltd sold gyroscopes to Baikal Aero JSC. Baikal Aero JSC was placed on the Entity List "
+     "in 2022.", ("Sanction", "Baikal Aero JSC", "Bureau of Industry and Security")),
+    ("Baikal Aero JSC buys navigation parts abroad. It was sanctioned by the European Union in 2023.",
+     ("Sanction", "Baikal Aero JSC", "European Union")),
+    ("Kestrel Avionics Ltd sold gyroscopes to Baikal Aero JSC. The company was added to the Entity List in 2022.",
+     ("Sanction", "Baikal Aero JSC", "Bureau of Industry and Security")),
+    ("Marten Trade LLC resold the sensors to Kazan Optics JSC.",
+     ("EconomicActivity", "Marten Trade LLC", "Kazan Optics JSC")),
+    ("Harbor Metals Ltd refined the copper supplied by Tanager Mining SA.",
+     ("EconomicActivity", "Tanager Mining SA", "Harbor Metals Ltd")),
+])
+def test_relation_across_sentences_or_participles(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in edges(text)
