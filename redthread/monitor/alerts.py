@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
 import orjson
 
@@ -40,6 +40,55 @@ KINDS = ("new_match", "match_gone", "score_crossed", "blocked", "unblocked", "de
 #: Statuses: ``open`` until decided; ``pending`` awaits a second reviewer (four eyes).
 STATUSES = ("open", "pending", "needs_review", "true_match", "false_positive")
 FINAL = ("true_match", "false_positive")
+
+class Counterparty(TypedDict):
+    id: str
+    name: str
+
+
+class AlertEntity(TypedDict):
+    id: str
+    caption: str
+    schema: str
+
+
+class Decision(TypedDict):
+    """One decision on an alert (``step``: the first reviewer's, or the confirmation under four eyes)."""
+
+    id: int
+    decision: str
+    note: str
+    actor: str
+    step: str
+    created_at: str
+
+
+class Alert(TypedDict):
+    """A stored alert: the ``monitor_alerts`` row, its evidence read back, the pair named, and (one
+    alert read by id) the decisions taken on it."""
+
+    id: int
+    watchlist: str
+    row_id: str
+    row_name: str
+    kind: str
+    entity_id: str
+    entity_caption: str
+    entity_schema: str
+    score: float | None
+    evidence: dict[str, Any]  # what changed, as the rule that raised the alert tells it
+    load_id: int | None
+    list_date: str | None
+    scorer: str
+    run_id: int
+    created_at: str
+    status: str
+    pair_fingerprint: str
+    reused_from: int | None
+    counterparty: Counterparty
+    entity: AlertEntity
+    decisions: NotRequired[list[Decision]]
+
 
 _COLUMNS = ("id", "watchlist", "row_id", "row_name", "kind", "entity_id", "entity_caption", "entity_schema",
             "score", "evidence", "load_id", "list_date", "scorer", "run_id", "created_at", "status",
@@ -193,16 +242,16 @@ def store_alerts(db: MonitorDB, cur: TableCursor, watchlist: str, run_id: int, r
     return stored
 
 
-def _row_dict(r: tuple[Any, ...]) -> dict[str, Any]:
+def _row_dict(r: tuple[Any, ...]) -> Alert:
     d = dict(zip(_COLUMNS, r, strict=True))
     d["evidence"] = orjson.loads(d["evidence"])
-    d["counterparty"] = {"id": d["row_id"], "name": d["row_name"]}
-    d["entity"] = {"id": d["entity_id"], "caption": d["entity_caption"], "schema": d["entity_schema"]}
-    return d
+    d["counterparty"] = Counterparty(id=d["row_id"], name=d["row_name"])
+    d["entity"] = AlertEntity(id=d["entity_id"], caption=d["entity_caption"], schema=d["entity_schema"])
+    return cast(Alert, d)  # the columns are the record's keys, in order
 
 
 def list_alerts(db: MonitorDB, *, watchlist: str | None = None, status: str | None = None,
-                kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+                kind: str | None = None, limit: int | None = None) -> list[Alert]:
     """Alerts, newest first, filtered."""
     where, params = [], []
     for col, value in (("watchlist", watchlist), ("status", status), ("kind", kind)):
@@ -222,15 +271,15 @@ def list_alerts(db: MonitorDB, *, watchlist: str | None = None, status: str | No
     return [_row_dict(r) for r in db.query(sql, params)]
 
 
-def decisions_of(db: MonitorDB, alert_id: int) -> list[dict[str, Any]]:
+def decisions_of(db: MonitorDB, alert_id: int) -> list[Decision]:
     """The decisions taken on one alert, oldest first."""
     rows = db.query("SELECT id, decision, note, actor, step, created_at FROM monitor_decisions "
                     "WHERE alert_id = ? ORDER BY id", (alert_id,))
     keys = ("id", "decision", "note", "actor", "step", "created_at")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    return [cast(Decision, dict(zip(keys, r, strict=True))) for r in rows]
 
 
-def get_alert(db: MonitorDB, alert_id: int) -> dict[str, Any]:
+def get_alert(db: MonitorDB, alert_id: int) -> Alert:
     rows = db.query(f"SELECT {', '.join(_COLUMNS)} FROM monitor_alerts WHERE id = ?", (alert_id,))
     if not rows:
         raise RedthreadError(f"no alert {alert_id}; see `redthread alerts`")

@@ -15,13 +15,11 @@ entity changes.
 
 from __future__ import annotations
 
-from typing import Any
-
 from redthread import settings
 from redthread.errors import RedthreadError
 from redthread.model import now_iso
 from redthread.monitor import audit
-from redthread.monitor.alerts import FINAL, get_alert
+from redthread.monitor.alerts import FINAL, Alert, get_alert
 from redthread.monitor.tables import MonitorDB
 
 DECISIONS = ("true_match", "false_positive", "needs_review")
@@ -42,7 +40,7 @@ def normalise(decision: str) -> str:
 
 
 def decide(db: MonitorDB, alert_id: int, decision: str, *, actor: str, note: str = "",
-           confirm: bool = False) -> dict[str, Any]:
+           confirm: bool = False) -> Alert:
     """Record a decision (or, with ``confirm``, a second reviewer's confirmation); returns the alert."""
     if not actor:
         raise RedthreadError("a decision needs the reviewer's name (--user)")

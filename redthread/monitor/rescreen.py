@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 from followthemoney import model
@@ -74,6 +74,21 @@ class Hit:
     detail: Score | None = None
 
 
+class RunDict(TypedDict):
+    """A run as JSON (:meth:`RunResult.to_dict`): ``alerts`` is how many it raised."""
+
+    watchlist: str
+    run_id: int
+    mode: str
+    changed_entities: int
+    screened_rows: int
+    pairs_scored: int
+    screened_entities: int
+    alerts: int
+    seconds: float
+    timings: dict[str, float]
+
+
 @dataclass
 class RunResult:
     watchlist: str
@@ -87,10 +102,11 @@ class RunResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        out = dict(self.__dict__)
-        out["alerts"] = len(self.alerts)
-        return out
+    def to_dict(self) -> RunDict:
+        return RunDict(watchlist=self.watchlist, run_id=self.run_id, mode=self.mode,
+                       changed_entities=self.changed_entities, screened_rows=self.screened_rows,
+                       pairs_scored=self.pairs_scored, screened_entities=self.screened_entities,
+                       alerts=len(self.alerts), seconds=self.seconds, timings=dict(self.timings))
 
 
 _INDEX_CACHE: dict[str, tuple[str, ScreeningIndex, dict[str, int]]] = {}

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 from followthemoney import model, registry
@@ -62,6 +62,22 @@ class Counterparty:
         return {"id": self.row_id, "schema": self.schema, "properties": self.properties, "caption": self.name}
 
 
+class WatchlistDict(TypedDict):
+    """A watchlist's settings and row count as JSON (:meth:`Watchlist.to_dict`)."""
+
+    name: str
+    created_at: str
+    created_by: str
+    columns: list[str]
+    dataset: str | None
+    threshold: float
+    algorithm: str
+    four_eyes: bool
+    webhook: str | None
+    command: str | None
+    rows: int
+
+
 @dataclass
 class Watchlist:
     name: str
@@ -76,8 +92,11 @@ class Watchlist:
     command: str | None = None
     rows: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+    def to_dict(self) -> WatchlistDict:
+        return WatchlistDict(name=self.name, created_at=self.created_at, created_by=self.created_by,
+                             columns=list(self.columns), dataset=self.dataset, threshold=self.threshold,
+                             algorithm=self.algorithm, four_eyes=self.four_eyes, webhook=self.webhook,
+                             command=self.command, rows=self.rows)
 
 
 def check_name(name: str) -> str:

@@ -11,7 +11,7 @@ re-screens through its case (:meth:`redthread.case.Case.load`).
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, TypedDict
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
@@ -32,6 +32,7 @@ from redthread.api.uploads import save_upload
 from redthread.case import Case
 from redthread.errors import InputError, RedthreadError
 from redthread.monitor import alerts, audit, decisions, rescreen, watchlist
+from redthread.monitor.alerts import Alert
 from redthread.screen.matching import DEFAULT_THRESHOLD
 from redthread.screen.scorers import DEFAULT
 
@@ -55,6 +56,13 @@ class DecisionIn(BaseModel):
     note: str = ""
     user: str | None = None
     confirm: bool = False
+
+
+class AlertList(TypedDict):
+    """A page of alerts as the library gives them (declared to clients as ``AlertsOut``)."""
+
+    alerts: list[Alert]
+    total: int
 
 
 @router.get("/watchlists", response_model=WatchlistsOut, dependencies=[require_role("viewer")])
@@ -133,17 +141,17 @@ def get_alerts(
     kind: str | None = Query(None),
     limit: int = Query(200, ge=1, le=10_000),
     case: Case = Depends(get_case),
-) -> dict[str, Any]:
+) -> AlertList:
     try:
         items = alerts.list_alerts(case.monitor, watchlist=watchlist_name, status=status, kind=kind,
                                    limit=limit)
     except RedthreadError as exc:
         raise _fail(exc) from None
-    return {"alerts": items, "total": len(items)}
+    return AlertList(alerts=items, total=len(items))
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertOut, dependencies=[require_role("viewer")])
-def get_alert(alert_id: int = AlertId, case: Case = Depends(get_case)) -> dict[str, Any]:
+def get_alert(alert_id: int = AlertId, case: Case = Depends(get_case)) -> Alert:
     try:
         return alerts.get_alert(case.monitor, alert_id)
     except RedthreadError as exc:
@@ -152,7 +160,7 @@ def get_alert(alert_id: int = AlertId, case: Case = Depends(get_case)) -> dict[s
 
 @router.post("/alerts/{alert_id}/decision", response_model=AlertOut, dependencies=[require_role("analyst")])
 def post_decision(body: DecisionIn, alert_id: int = AlertId, case: Case = Depends(get_case),
-                  caller: str = Depends(authenticate)) -> dict[str, Any]:
+                  caller: str = Depends(authenticate)) -> Alert:
     """Record a decision; with four eyes on, another reviewer confirms it (``confirm: true``)."""
     try:
         return decisions.decide(case.monitor, alert_id, body.decision, actor=_actor(caller, body.user),
