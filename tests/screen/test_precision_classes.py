@@ -31,6 +31,10 @@ def name(schema: str, a: str, b: str) -> float:
      ("Blackmoor Management Company", "Blackmoor Management Co")),
     # Three shared letters identify little when the other words differ.
     ("Company", ("KLM International", "K.L.M. Company"), ("KLM Ltd", "K.L.M. Limited")),
+    # A query that adds its own distinctive word to a listed name is another party.
+    ("Company", ("Vorta Company Concern Zarnitsa", "Joint Stock Company Concern Zarnitsa"),
+     ("Concern Zarnitsa", "Joint Stock Company Concern Zarnitsa")),
+    ("Organization", ("Teva Al-Nour", "Al-Nour"), ("Al Nour", "Al-Nour")),
     # Shared given and father's names, but each side keeps its own family name.
     ("Person", ("AL BEN RASHID, Omar Bin Yusuf", "Shaikh Omar Bin Yusuf Al Bin Saadi"),
      ("AL BEN SAADI, Omar Bin Yusuf", "Shaikh Omar Bin Yusuf Al Bin Saadi")),
