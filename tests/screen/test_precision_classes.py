@@ -31,6 +31,10 @@ def name(schema: str, a: str, b: str) -> float:
      ("Blackmoor Management Company", "Blackmoor Management Co")),
     # Three shared letters identify little when the other words differ.
     ("Company", ("KLM International", "K.L.M. Company"), ("KLM Ltd", "K.L.M. Limited")),
+    # A query that adds its own distinctive word to a listed name is another party.
+    ("Company", ("Vorta Company Concern Zarnitsa", "Joint Stock Company Concern Zarnitsa"),
+     ("Concern Zarnitsa", "Joint Stock Company Concern Zarnitsa")),
+    ("Organization", ("Teva Al-Nour", "Al-Nour"), ("Al Nour", "Al-Nour")),
     # Shared given and father's names, but each side keeps its own family name.
     ("Person", ("AL BEN RASHID, Omar Bin Yusuf", "Shaikh Omar Bin Yusuf Al Bin Saadi"),
      ("AL BEN SAADI, Omar Bin Yusuf", "Shaikh Omar Bin Yusuf Al Bin Saadi")),
@@ -54,3 +58,21 @@ def test_legal_form_vocabulary_feeds_the_mismatch_only_where_rigour_knows_none()
     # rigour's own reading wins where it has one (Inc is an LLC there).
     assert legal_classes(make_record("Company", {"name": ["Zolotaya Rechka Inc"]})) == {"LLC"}
     assert legal_classes(make_record("Company", {"name": ["Zolotaya Rechka"]})) == frozenset()
+
+
+@pytest.mark.parametrize(("query", "cand"), [
+    # Russian joint-stock forms spelled out in English, the company's word misspelt by one letter.
+    ("OAO Severtrans", "Open Joint Stock Company Sewertrans"),
+    ("ZAO Severtrans", "Closed Joint Stock Company Sewertrans"),
+])
+def test_spelled_out_joint_stock_forms_are_legal_forms(query: str, cand: str) -> None:
+    from redthread.screen import ScreeningIndex, match_index
+    from redthread.screen.names import analyze
+
+    form = analyze(cand)
+    assert form is not None and form.legal == "jsc" and form.core == ("sewertrans",)
+    index = ScreeningIndex.build([{"id": "c1", "schema": "Company", "properties": {"name": [cand]},
+                                   "datasets": ["t"]}])
+    body = match_index(index, {"q": {"schema": "Company", "properties": {"name": [query]}}},
+                       threshold=THRESHOLD, limit=5)
+    assert [r["id"] for r in body["responses"]["q"]["results"] if r["match"]] == ["c1"]
