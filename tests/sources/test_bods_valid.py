@@ -120,3 +120,26 @@ def test_joint_holding_round_trips(store: Store, tmp_path: Path) -> None:
     ingest(store, [tmp_path / "a.json"], "b")
     roles = sorted(r for o in store.entities(dataset="b", schemata=["Ownership"]) for r in o["properties"]["role"])
     assert roles == ["shareholding (direct)"] * 2 + ["shareholding (direct) (joint)"] * 2
+
+
+def test_joint_holding_stated_in_details_exports_as_an_arrangement(store: Store, tmp_path: Path) -> None:
+    """A joint holding read from the interests' details is written out in BODS's own shape (an
+    arrangement holding the stake, its holders' interests in it): valid BODS that reads back the same."""
+    joint = CHAIN.parent / "joint-in-details.json"
+    assert validate(joint) == ([], [])
+    ingest(store, [joint], "a")
+    statements = _export(store, "a", tmp_path / "a.json")
+    assert validate(tmp_path / "a.json") == ([], [])
+    (arr,) = [s for s in statements if s["recordType"] == "entity"
+              and s["recordDetails"]["entityType"] == {"type": "arrangement"}]
+    held = [s["recordDetails"] for s in statements if s["recordType"] == "relationship"
+            and s["recordDetails"]["interestedParty"] == arr["recordId"]]
+    assert len(held) == 1 and held[0]["interests"][0]["share"] == {"exact": 55}
+    ingest(store, [tmp_path / "a.json"], "b")
+
+    def stakes(dataset: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        return sorted((o["properties"]["owner"][0], o["properties"]["asset"][0],
+                       tuple(o["properties"].get("percentage", [])))
+                      for o in store.entities(dataset=dataset, schemata=["Ownership"]))
+
+    assert stakes("b") == stakes("a") and len(stakes("a")) == 5
