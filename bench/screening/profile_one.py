@@ -46,6 +46,7 @@ PARTS = {
     "scoring (refine)": ("redthread/screen/scorers.py", "refine"),
     "store reads (Store.entity)": ("redthread/store/base.py", "entity"),
     "store reads (batch)": ("redthread/screen/state.py", "entities"),
+    "prepared logic-v2 (prepared.symbolic_score)": ("redthread/screen/prepared.py", "symbolic_score"),
     "content digest": ("redthread/screen/persist.py", "content_digest"),
     "query analysis (query_record)": ("redthread/screen/matching.py", "query_record"),
     "result bodies (result_body)": ("redthread/screen/matching.py", "result_body"),

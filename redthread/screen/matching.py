@@ -163,6 +163,9 @@ def match_index(
             kwargs["datasets"] = datasets & kwargs["datasets"] if kwargs["datasets"] else datasets
         found = index.search(record, algorithm=algorithm, limit=POOL_LIMIT if filters.on_results else limit,
                              cutoff=cutoff, exclude=exclude_entity_ids, threshold=threshold, **kwargs)
+        if store is not None and found:
+            state = state or store_state(store)
+            state.entities(store, [c.id for c in found])  # the hits read in one batch, then from the cache
         results = [result_body(c, threshold, store, state) for c in found]
         if filters.on_results:
             results = [r for r in results if filters.keeps(r)][:limit]

@@ -16,6 +16,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from redthread.model.entity import assemble
+from redthread.model.statement import Statement
 from redthread.screen.status import ListingStatus, listing_status
 from redthread.store import Store
 
@@ -31,6 +33,8 @@ class StoreState:
     datasets: frozenset[str]
     _entities: OrderedDict[str, dict[str, Any] | None] = field(default_factory=OrderedDict)
     _status: ListingStatus | None = None
+    _cmap: dict[str, str] | None = None
+    _merged: dict[str, list[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def entity(self, store: Store, entity_id: str) -> dict[str, Any] | None:
@@ -45,6 +49,51 @@ class StoreState:
             while len(self._entities) > ENTITY_CACHE:
                 self._entities.popitem(last=False)
         return ent
+
+    def entities(self, store: Store, entity_ids: list[str]) -> dict[str, dict[str, Any] | None]:
+        """Several assembled entities: those not in the cache read in one batch of statements.
+
+        A query's hits are assembled together (one read instead of one per
+        hit), each exactly as :meth:`Store.entity` assembles it: the
+        statements of every id resolved to the same canonical entity.
+        """
+        out: dict[str, dict[str, Any] | None] = {}
+        missing: list[str] = []
+        with self._lock:
+            for eid in dict.fromkeys(entity_ids):
+                if eid in self._entities:
+                    self._entities.move_to_end(eid)
+                    out[eid] = self._entities[eid]
+                else:
+                    missing.append(eid)
+        if not missing:
+            return out
+        cmap = self._canonical(store)
+        canonical = {eid: cmap.get(eid, eid) for eid in missing}
+        members = {m for cid in canonical.values() for m in self._members(cmap, cid)}
+        groups: dict[str, list[Statement]] = {}
+        for stmt in store.statements(sorted(members)):
+            groups.setdefault(cmap.get(stmt.entity_id, stmt.entity_id), []).append(stmt)
+        with self._lock:
+            for eid, cid in canonical.items():
+                ent = assemble(groups.get(cid, []), entity_id=cid)
+                out[eid] = self._entities[eid] = ent
+            while len(self._entities) > ENTITY_CACHE:
+                self._entities.popitem(last=False)
+        return out
+
+    def _canonical(self, store: Store) -> dict[str, str]:
+        """The store's canonical map (read once per content: judgements change the digest)."""
+        if self._cmap is None:
+            cmap = store.canonical_map()
+            members: dict[str, list[str]] = {}
+            for eid, cid in cmap.items():
+                members.setdefault(cid, []).append(eid)
+            self._cmap, self._merged = cmap, members
+        return self._cmap
+
+    def _members(self, cmap: dict[str, str], cid: str) -> list[str]:
+        return [cid, *self._merged.get(cid, ())]
 
     def status(self, store: Store) -> ListingStatus:
         """Sanctions and 50 %-rule blocks (computed on first use)."""

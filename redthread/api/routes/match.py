@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from redthread.api.deps import get_store, require_role
@@ -64,7 +66,17 @@ def _algorithm(name: str) -> str:
     raise HTTPException(status_code=400, detail=f"unknown algorithm {name!r}; see GET /algorithms")
 
 
-@router.post("/match/{dataset}", dependencies=[require_role("viewer")])
+def _json(body: dict[str, Any]) -> Response:
+    """The body as JSON, written directly: FastAPI's generic encoder walks every result's
+    properties, features and explanations first, which cost more CPU than scoring a query.
+    Only a value plain JSON cannot write (none are made today) takes the encoder."""
+    try:
+        return JSONResponse(body)
+    except (TypeError, ValueError):
+        return JSONResponse(jsonable_encoder(body))
+
+
+@router.post("/match/{dataset}", dependencies=[require_role("viewer")], response_model=None)
 def match(
     dataset: str,
     body: EntityMatchQuery,
@@ -79,7 +91,7 @@ def match(
     topics: list[str] = Query([], description="Only entities with one of these topics (e.g. sanction)."),
     changed_since: str | None = Query(None, description="Only entities changed on or after this ISO date."),
     store: Store = Depends(get_store),
-) -> dict[str, Any]:
+) -> Response:
     """Match query entities against a dataset; yente's request and response shape."""
     if body.config:
         raise HTTPException(status_code=400, detail=f"unknown config option(s) {', '.join(sorted(body.config))}: "
@@ -98,9 +110,9 @@ def match(
         filters = MatchFilters.parse(include_dataset, exclude_dataset, exclude_schema, topics, changed_since)
     except InputError as err:
         raise HTTPException(status_code=400, detail=err.location_message()) from None
-    return run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
-                     algorithm=_algorithm(algorithm), cutoff=cutoff,
-                     exclude_entity_ids=set(exclude_entity_ids) or None, filters=filters)
+    return _json(run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
+                           algorithm=_algorithm(algorithm), cutoff=cutoff,
+                           exclude_entity_ids=set(exclude_entity_ids) or None, filters=filters))
 
 
 @router.get("/algorithms", dependencies=[require_role("viewer")])
