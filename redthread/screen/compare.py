@@ -215,7 +215,7 @@ def _pair_similarity(query: NameForm, cand: NameForm, i: int, j: int, person: bo
 _MEMO: dict[tuple[str, str, str, str, bool], float] = {}
 
 
-def align(query: NameForm, cand: NameForm) -> NameMatch:
+def align(query: NameForm, cand: NameForm) -> NameMatch:  # noqa: C901 — the hot loop of every comparison: one greedy alignment with the person/organisation weights inline, a call per token pair would cost more than it reads better
     """Order-independent token alignment score (see the module docstring)."""
     person = query.kind == PERSON
     q_tok = query.table
