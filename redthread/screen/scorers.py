@@ -294,8 +294,9 @@ def legal_classes(record: Record) -> frozenset[str]:
         if not found and n.legal in _RIGOUR_CLASS:
             found = frozenset({_RIGOUR_CLASS[n.legal]})
         out |= found
-    record.memo["legal_classes"] = frozenset(out)
-    return record.memo["legal_classes"]
+    found = frozenset(out)
+    record.memo["legal_classes"] = found
+    return found
 
 
 def _name_parts_swapped(query: Record, cand: Record) -> bool:
