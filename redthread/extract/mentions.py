@@ -124,6 +124,21 @@ def _stop_caps() -> frozenset[str]:
 
 
 @cache
+def _lead_titles() -> frozenset[str]:
+    return frozenset(lexicon().data.get("name_lead_titles", ()))
+
+
+@cache
+def _office_context() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A public office's title right after a name ("Administrative Law Judge") and its "of" right before one."""
+    # public offices only: "Gazprom Chairman Alexei Miller" keeps Gazprom
+    after = re.compile(r"\s+(?:Judge|Secretary|Undersecretary|Minister|Attorney\s+General|Ambassador)\b")
+    before = re.compile(r"\b(?:Secretary|Under\s+Secretary|Undersecretary|Minister|Attorney\s+General)\s+(?:of|for)"
+                        r"\s+(?:the\s+)?$")
+    return after, before
+
+
+@cache
 def _role_lead() -> re.Pattern[str]:
     """A leading "CEO of " / "General Director of " inside a name match."""
     return re.compile(rf"(?:(?:former|deputy|acting)\s+)?(?:{lexicon().role_re})\s+(?:of|at)\s+(?:the\s+)?", re.I)
@@ -184,8 +199,8 @@ def trim(text: str, start: int) -> tuple[str, int, str | None]:
             country = demonyms[word]
         elif word in _name_adjectives() and _names_a_body(text[m.end():]):
             break  # "National Security Division", "Central Bank of X": the adjective is part of the name
-        elif word in stops or word.lower() == "the":
-            pass
+        elif word in stops or word.lower() == "the" or (word in _lead_titles() and len(text.split()) > 1):
+            pass  # "ALJ Cantrell", "Defendant JANE ROE": a title before a name is not part of it
         else:
             break
         start += m.end()
@@ -514,6 +529,11 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False  # "Customs records show": a capitalised common noun
     if m.source == "ner" and not re.search(r"[a-z]", text) and (" " in text or _alone_on_line(m)):
         return False  # "WIRE BRIEF", "MEMORANDUM": an all-caps heading
+    if m.source in ("ner", "slot"):
+        after, before = _office_context()
+        line = _LINE_TEXT.get()
+        if after.match(line, m.end) and not lex.authority(text) or before.search(line[max(0, m.start - 40) : m.start]):
+            return False  # "Administrative Law Judge", "Secretary of Commerce for Export Enforcement": an office
     if m.source == "ner" and not re.search(r"[A-Za-z]", text):
         return False  # spaCy's English model on other scripts
     if m.source == "ner" and re.search(r"\d", text):
