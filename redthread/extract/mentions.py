@@ -519,8 +519,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False
     if m.source in ("legal", "prefix", "authority", "intro"):
         return True
-    if text.split()[-1] in _instrument_heads():
-        return False  # "Temporary Denial Order", "Entity List", "Federal Register": instruments, not parties
+    if text.split()[-1] in _instrument_heads() or text in lex.data.get("instrument_acronyms", ()):
+        return False  # "Temporary Denial Order", "Entity List", "TDO": instruments, not parties
     if _is_country(text) or text in lex.data["demonyms"] or lex.authority(text) and len(text) <= 3:
         return False
     if m.source in ("ner", "slot") and len(text.split()) == 1 and (
@@ -567,7 +567,17 @@ def _add_aliases(text: str, mentions: list[Mention], p: Patterns) -> None:
         group = "p" if am.group("p") else "k"
         alias = am.group(group).strip()
         start = am.start(group)
-        ok = bool(p.acronym.match(alias)) or bool(re.search(rf"{CJK}|[А-Яа-яЁё]", alias)) or group == "k"
+        quoted = re.fullmatch(r"(?:the\s+)?[“\"'‘]([A-Z][^“”\"'‘’]{0,60})[”\"'’]", alias)
+        if quoted:
+            # a defined short form, '(“Hong Fan”)': kept when its words are the name's ("the “Company”" is not)
+            inner = quoted.group(1)
+            words = {w.lower() for w in re.findall(r"[\w-]+", m.text)}
+            if not all(w.lower() in words for w in re.findall(r"[\w-]+", inner)) or inner == m.text:
+                continue
+            start += quoted.start(1)
+            alias = inner
+        ok = bool(p.acronym.match(alias)) or bool(re.search(rf"{CJK}|[А-Яа-яЁё]", alias)) or group == "k" \
+            or bool(quoted)
         if not ok or re.search(r"\d{3,}", alias):
             continue
         i = bisect.bisect_left(starts, start)
