@@ -66,6 +66,9 @@ def test_a_group_of_entities_is_not_read_as_persons() -> None:
      ("EconomicActivity", "Marten Trade LLC", "Kazan Optics JSC")),
     ("Harbor Metals Ltd refined the copper supplied by Tanager Mining SA.",
      ("EconomicActivity", "Tanager Mining SA", "Harbor Metals Ltd")),
+    # kinship in a relative clause: "X, whose brother Y"
+    ("Arkona Tezgah is run by Levent Ozturk, whose brother Cem Ozturk owns a 40 percent stake in the firm.",
+     ("Family", "Levent Ozturk", "Cem Ozturk")),
 ])
 def test_relation_across_sentences_or_participles(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in edges(text)
