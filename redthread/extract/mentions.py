@@ -363,6 +363,8 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
         if len(m.group().split()) >= 2 or text[m.start() - 1 : m.start()] == "(":
             add(m.start(), m.end(), "native", None)
     _slot_candidates(text, p, add)
+    for m in _HYPHENATED_GIVEN.finditer(text):  # "O Yong-ho", "Wong Ka-ming": NER misses the short family names
+        add(m.start(), m.end(), "intro", "Person", 3.0)
     for m in _titled_name().finditer(text):  # "Jane Roe, Assistant Secretary of Commerce": a person
         add(m.start("name"), m.end("name"), "intro", "Person", 3.0)
     if callable(ner):
@@ -392,6 +394,15 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
         context_type_votes(text, mn, lex)
     mentions.sort(key=lambda mn: mn.start)
     return mentions
+
+
+#: A romanised East Asian name: a short family name and a hyphenated given name ("Kim Song-hun",
+#: "O Yong-ho", "Wong Ka-ming"). The given name's second part is a syllable, never a descriptor
+#: ("Hong Kong-based", "Saudi-led" do not match: 2-5 lowercase letters and not a participle).
+_HYPHENATED_GIVEN = re.compile(
+    r"(?<![\w’'-])[A-Z][a-z]{0,4}\s+[A-Z][a-z]{1,6}-(?!(?:based|owned|led|made|run|held|born|like|linked|listed|backed|"
+    r"style|era|area|wide|level)\b)[a-z]{2,5}(?![\w-])"
+)
 
 
 def _join_split_entities(text: str, ner: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -78,3 +78,13 @@ def test_only_a_public_office_after_a_name_makes_it_a_title() -> None:
     found = {m.text for m in find_mentions(text, ner, [], sentences(text))}
     assert {"Kestrel Dynamics", "Ivan Petrov", "Tommy Bracken"} <= found
     assert "Administrative Law" not in found
+
+
+def test_romanised_names_with_a_hyphenated_given_name_are_persons() -> None:
+    """NER misses "O Song-chol" (a one-letter family name); "Hong Kong-based" is no name."""
+    kinds, edges = parties_and_edges(
+        "The State Department sanctioned North Korean O Song-chol and Russian entity Vega, LLC. "
+        "Hong Kong-based firms and Saudi-led forces were named.")
+    assert kinds.get("O Song-chol") == "Person"
+    assert ("Sanction", "O Song-chol", "US Department of State") in edges
+    assert not any("Kong-based" in n or "Saudi-led" in n for n in kinds)
