@@ -182,6 +182,10 @@ class _Sentence:
             # "companies, including A, B and C": the members stand for the noun
             stack += [p for c in t.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
                       for p in c.children if p.dep_ == "pobj"]
+            # "a network of shell companies, including A and B": the set's members are in its "of" noun
+            if t.lemma_.lower() in _SET_NOUNS and t.i not in self.by_token:
+                stack += [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj"]
             # "Sumchenko, Hong Fan, and Lufeng" parse as a chain of conjuncts; a compound noun names its head
             stack += [c for c in t.children if c.dep_ == "compound" and c.i in self.by_token]
         return out
@@ -245,6 +249,8 @@ class _Sentence:
             subj = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         args["subj"] = subj
         args["obj"] = obj
+        if any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _ACQUIRE for c in kids):
+            args["means"] = obj  # "X used a network of A and B to obtain parts": A and B obtained them for X
         if passive and v.dep_ == "acl" and anchor is not None and anchor.i not in self.by_token \
                 and anchor.dep_ == "dobj" and anchor.head.pos_ == "VERB":
             args["holder"] = self.verb_args(anchor.head)["subj"]  # "Y refined the gold supplied by X": Y has it
@@ -352,6 +358,12 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
                 for t in targets:
                     if s.party != t.party:
                         yield frame, tok, s, t
+
+
+#: Nouns for a set whose members are named in its "of" phrase or list ("a network of front companies").
+_SET_NOUNS = frozenset({"network", "group", "ring", "web", "series", "set", "number", "chain", "string"})
+#: Verbs of getting goods: "to obtain / procure / acquire ..." after a verb of using makes its object the means.
+_ACQUIRE = frozenset({"obtain", "procure", "acquire", "buy", "purchase", "source", "import", "get", "secure"})
 
 
 #: Irregular past forms the small model leaves unlemmatised once prefixed ("resold", "re-sent").

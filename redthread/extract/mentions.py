@@ -124,6 +124,21 @@ def _stop_caps() -> frozenset[str]:
 
 
 @cache
+def _lead_titles() -> frozenset[str]:
+    return frozenset(lexicon().data.get("name_lead_titles", ()))
+
+
+@cache
+def _office_context() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A public office's title right after a name ("Administrative Law Judge") and its "of" right before one."""
+    # public offices only: "Gazprom Chairman Alexei Miller" keeps Gazprom
+    after = re.compile(r"\s+(?:Judge|Secretary|Undersecretary|Minister|Attorney\s+General|Ambassador)\b")
+    before = re.compile(r"\b(?:Secretary|Under\s+Secretary|Undersecretary|Minister|Attorney\s+General)\s+(?:of|for)"
+                        r"\s+(?:the\s+)?$")
+    return after, before
+
+
+@cache
 def _role_lead() -> re.Pattern[str]:
     """A leading "CEO of " / "General Director of " inside a name match."""
     return re.compile(rf"(?:(?:former|deputy|acting)\s+)?(?:{lexicon().role_re})\s+(?:of|at)\s+(?:the\s+)?", re.I)
@@ -184,8 +199,8 @@ def trim(text: str, start: int) -> tuple[str, int, str | None]:
             country = demonyms[word]
         elif word in _name_adjectives() and _names_a_body(text[m.end():]):
             break  # "National Security Division", "Central Bank of X": the adjective is part of the name
-        elif word in stops or word.lower() == "the":
-            pass
+        elif word in stops or word.lower() == "the" or (word in _lead_titles() and len(text.split()) > 1):
+            pass  # "ALJ Cantrell", "Defendant JANE ROE": a title before a name is not part of it
         else:
             break
         start += m.end()
@@ -348,6 +363,8 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
         if len(m.group().split()) >= 2 or text[m.start() - 1 : m.start()] == "(":
             add(m.start(), m.end(), "native", None)
     _slot_candidates(text, p, add)
+    for m in _HYPHENATED_GIVEN.finditer(text):  # "O Yong-ho", "Wong Ka-ming": NER misses the short family names
+        add(m.start(), m.end(), "intro", "Person", 3.0)
     for m in _titled_name().finditer(text):  # "Jane Roe, Assistant Secretary of Commerce": a person
         add(m.start("name"), m.end("name"), "intro", "Person", 3.0)
     if callable(ner):
@@ -377,6 +394,15 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
         context_type_votes(text, mn, lex)
     mentions.sort(key=lambda mn: mn.start)
     return mentions
+
+
+#: A romanised East Asian name: a short family name and a hyphenated given name ("Kim Song-hun",
+#: "O Yong-ho", "Wong Ka-ming"). The given name's second part is a syllable, never a descriptor
+#: ("Hong Kong-based", "Saudi-led" do not match: 2-5 lowercase letters and not a participle).
+_HYPHENATED_GIVEN = re.compile(
+    r"(?<![\w’'-])[A-Z][a-z]{0,4}\s+[A-Z][a-z]{1,6}-(?!(?:based|owned|led|made|run|held|born|like|linked|listed|backed|"
+    r"style|era|area|wide|level)\b)[a-z]{2,5}(?![\w-])"
+)
 
 
 def _join_split_entities(text: str, ner: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -504,8 +530,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False
     if m.source in ("legal", "prefix", "authority", "intro"):
         return True
-    if text.split()[-1] in _instrument_heads():
-        return False  # "Temporary Denial Order", "Entity List", "Federal Register": instruments, not parties
+    if text.split()[-1] in _instrument_heads() or text in lex.data.get("instrument_acronyms", ()):
+        return False  # "Temporary Denial Order", "Entity List", "TDO": instruments, not parties
     if _is_country(text) or text in lex.data["demonyms"] or lex.authority(text) and len(text) <= 3:
         return False
     if m.source in ("ner", "slot") and len(text.split()) == 1 and (
@@ -514,6 +540,11 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False  # "Customs records show": a capitalised common noun
     if m.source == "ner" and not re.search(r"[a-z]", text) and (" " in text or _alone_on_line(m)):
         return False  # "WIRE BRIEF", "MEMORANDUM": an all-caps heading
+    if m.source in ("ner", "slot"):
+        after, before = _office_context()
+        line = _LINE_TEXT.get()
+        if after.match(line, m.end) and not lex.authority(text) or before.search(line[max(0, m.start - 40) : m.start]):
+            return False  # "Administrative Law Judge", "Secretary of Commerce for Export Enforcement": an office
     if m.source == "ner" and not re.search(r"[A-Za-z]", text):
         return False  # spaCy's English model on other scripts
     if m.source == "ner" and re.search(r"\d", text):
@@ -547,7 +578,17 @@ def _add_aliases(text: str, mentions: list[Mention], p: Patterns) -> None:
         group = "p" if am.group("p") else "k"
         alias = am.group(group).strip()
         start = am.start(group)
-        ok = bool(p.acronym.match(alias)) or bool(re.search(rf"{CJK}|[А-Яа-яЁё]", alias)) or group == "k"
+        quoted = re.fullmatch(r"(?:the\s+)?[“\"'‘]([A-Z][^“”\"'‘’]{0,60})[”\"'’]", alias)
+        if quoted:
+            # a defined short form, '(“Hong Fan”)': kept when its words are the name's ("the “Company”" is not)
+            inner = quoted.group(1)
+            words = {w.lower() for w in re.findall(r"[\w-]+", m.text)}
+            if not all(w.lower() in words for w in re.findall(r"[\w-]+", inner)) or inner == m.text:
+                continue
+            start += quoted.start(1)
+            alias = inner
+        ok = bool(p.acronym.match(alias)) or bool(re.search(rf"{CJK}|[А-Яа-яЁё]", alias)) or group == "k" \
+            or bool(quoted)
         if not ok or re.search(r"\d{3,}", alias):
             continue
         i = bisect.bisect_left(starts, start)

@@ -500,6 +500,8 @@ def _kin_patterns() -> dict[str, re.Pattern[str]]:
         "appos_of": re.compile(rf"\s*,\s*{hedge}(?:the\s+|a\s+)?(?:former\s+|younger\s+|elder\s+|older\s+)?(?P<rel>{kin})\s+of\s+", re.I),
         # (X ...) His wife, Y
         "pron": re.compile(rf"\s+{hedge}(?:former\s+|late\s+|younger\s+|elder\s+|older\s+)?(?P<rel>{kin})\s*,?\s*", re.I),
+        # X, whose brother Y / X, whose wife, Y,
+        "whose": re.compile(rf"\s*,\s*whose\s+{hedge}(?:former\s+|late\s+|younger\s+|elder\s+|older\s+)?(?P<rel>{kin})\s*,?\s*", re.I),
         # X and his wife Y
         "and_his": re.compile(rf"\s+and\s+(?:his|her)\s+{hedge}(?P<rel>{kin})\s*,?\s*", re.I),
         # Y is the brother of X
@@ -518,7 +520,8 @@ def family(ctx: SentenceContext) -> Iterator[Relation]:
         if not _no_party_between(ctx, a, b) or _negated(between):
             continue
         for name, schema, first_is_person in (
-            ("pron", "Family", True), ("poss", "Family", True), ("and_his", "Family", True), ("appos_of", "Family", False),
+            ("pron", "Family", True), ("poss", "Family", True), ("whose", "Family", True), ("and_his", "Family", True),
+            ("appos_of", "Family", False),
             ("is_of", "Family", False), ("assoc_poss", "Associate", True), ("assoc_of", "Associate", False),
         ):
             m = pats[name].fullmatch(between)

@@ -66,6 +66,35 @@ def test_a_group_of_entities_is_not_read_as_persons() -> None:
      ("EconomicActivity", "Marten Trade LLC", "Kazan Optics JSC")),
     ("Harbor Metals Ltd refined the copper supplied by Tanager Mining SA.",
      ("EconomicActivity", "Tanager Mining SA", "Harbor Metals Ltd")),
+    # kinship in a relative clause: "X, whose brother Y"
+    ("Arkona Tezgah is run by Levent Ozturk, whose brother Cem Ozturk owns a 40 percent stake in the firm.",
+     ("Family", "Levent Ozturk", "Cem Ozturk")),
 ])
 def test_relation_across_sentences_or_participles(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in edges(text)
+
+
+def test_a_network_used_to_obtain_goods_supplies_its_user() -> None:
+    """"X used a network of shell companies, including A and B, to obtain parts": A and B supplied X.
+
+    The short forms are defined in quotes ('(“Tern Harbor”)') and must be known as the parties' names.
+    """
+    text = ("The order names Tern Harbor International (\u201cTern Harbor\u201d) and Gull Limited (\u201cGull\u201d).\n\n"
+            "AeroNord Ltd used a network of shell companies, including Tern Harbor and Gull, to obtain parts.")
+    found = edges(text)
+    assert ("EconomicActivity", "Tern Harbor International", "AeroNord Ltd") in found
+    assert ("EconomicActivity", "Gull Limited", "AeroNord Ltd") in found
+
+
+def test_using_a_firm_for_something_else_is_no_supply() -> None:
+    assert not any(s == "EconomicActivity" for s, _, _ in edges("Finch Trading Ltd used Wren Ltd as a bank."))
+
+
+def test_a_tdo_is_no_party_and_its_targets_are_read() -> None:
+    text = ("On June 12, 2024, the Bureau of Industry and Security issued a TDO against Karpov Aviation LLC, "
+            "Petrel Wind International Limited (\u201cPetrel Wind\u201d)\u2014a company Karpov Aviation LLC "
+            "controlled\u2014and several other companies, including AeroNord Ltd, a parts supplier.")
+    r = extract_text(text, doc_id="s", dataset="t")
+    assert not any(e["properties"].get("name") == ["TDO"] for e in r.entities)
+    targets = {n for s, n, _ in edges(text) if s == "Sanction"}
+    assert {"Karpov Aviation LLC", "Petrel Wind International Limited", "AeroNord Ltd"} <= targets

@@ -55,3 +55,36 @@ def test_a_demonym_reference_reaches_a_party_of_unknown_country() -> None:
         "Arkona Trade sold the lathes to Kama Machine Works, a maker of shell casings. The Russian plant was "
         "placed on the Commerce Department's Entity List in 2023.")
     assert ("Sanction", "Kama Machine Works", "Bureau of Industry and Security") in edges
+
+
+def test_titles_and_offices_are_not_parties() -> None:
+    """"Administrative Law Judge", "ALJ Bracken", "Secretary of Commerce for Export Enforcement": offices, not names."""
+    kinds, _ = parties_and_edges(
+        "Before me is a Recommended Decision issued by Administrative Law Judge (\u201cALJ\u201d) Tommy Bracken. "
+        "The Chief ALJ assigned the appeal to ALJ Bracken. The Assistant Secretary of Commerce for Export "
+        "Enforcement of the Bureau of Industry and Security issued a TDO against Kestrel Ltd.")
+    assert kinds.get("Tommy Bracken") == "Person"
+    assert not any(n in kinds for n in ("Administrative Law", "ALJ Bracken", "Commerce for Export Enforcement"))
+    assert kinds.get("Bureau of Industry and Security") == "PublicBody"
+
+
+def test_only_a_public_office_after_a_name_makes_it_a_title() -> None:
+    """NER's "Kestrel Dynamics" before "Chairman" stays a party; its "Administrative Law" before "Judge" does not."""
+    from redthread.extract.mentions import find_mentions
+    from redthread.extract.text import sentences
+
+    text = "Kestrel Dynamics Chairman Ivan Petrov met Administrative Law Judge Tommy Bracken."
+    ner = [(0, 16, "ORG"), (26, 37, "PERSON"), (42, 60, "PERSON"), (67, 80, "PERSON")]
+    found = {m.text for m in find_mentions(text, ner, [], sentences(text))}
+    assert {"Kestrel Dynamics", "Ivan Petrov", "Tommy Bracken"} <= found
+    assert "Administrative Law" not in found
+
+
+def test_romanised_names_with_a_hyphenated_given_name_are_persons() -> None:
+    """NER misses "O Song-chol" (a one-letter family name); "Hong Kong-based" is no name."""
+    kinds, edges = parties_and_edges(
+        "The State Department sanctioned North Korean O Song-chol and Russian entity Vega, LLC. "
+        "Hong Kong-based firms and Saudi-led forces were named.")
+    assert kinds.get("O Song-chol") == "Person"
+    assert ("Sanction", "O Song-chol", "US Department of State") in edges
+    assert not any("Kong-based" in n or "Saudi-led" in n for n in kinds)
