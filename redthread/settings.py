@@ -176,6 +176,25 @@ def extract_seconds() -> str:
     return _env("REDTHREAD_EXTRACT_SECONDS")
 
 
+def shutdown_grace_seconds() -> int:
+    """How long ``redthread serve`` lets requests in flight finish after SIGTERM/Ctrl-C (seconds).
+
+    uvicorn waits without limit by default, so one client that never finishes
+    its request kept the server alive; past this grace the requests left are
+    cancelled and the process exits.
+    """
+    raw = _env("REDTHREAD_SHUTDOWN_GRACE_S") or "5"
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        from redthread.errors import ConfigError
+
+        raise ConfigError(f"REDTHREAD_SHUTDOWN_GRACE_S: not a whole number of seconds >= 0: {raw!r}")
+    return value
+
+
 def monitor_enabled() -> bool:
     return _flag("REDTHREAD_MONITOR", True)
 

@@ -51,6 +51,8 @@ def test_values_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(("name", "value", "call"), [
     ("REDTHREAD_ENGINE_THREADS", "four", settings.engine_threads),
     ("REDTHREAD_LLM_TIMEOUT", "soon", settings.llm),
+    ("REDTHREAD_SHUTDOWN_GRACE_S", "-1", settings.shutdown_grace_seconds),
+    ("REDTHREAD_SHUTDOWN_GRACE_S", "later", settings.shutdown_grace_seconds),
 ])
 def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str, call: object) -> None:
     monkeypatch.setenv(name, value)

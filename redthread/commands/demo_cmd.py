@@ -110,10 +110,12 @@ def _serve(store_url: str, host: str, port: int, key: str | None) -> None:
     """The web UI over the demo store (what `redthread serve` runs)."""
     import uvicorn
 
+    from redthread import settings
     from redthread.api.app import create_app
 
     console.print(f"[bold]web UI:[/] http://{host}:{port}/  (API docs at /docs; Ctrl-C stops)")
     if key:
         console.print("viewer key (paste it in the UI's key dialog):")
         print(key, flush=True)
-    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(store_url), host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=settings.shutdown_grace_seconds())

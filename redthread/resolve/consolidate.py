@@ -170,50 +170,54 @@ def _conflict(a: _Entity, b: _Entity) -> str | None:
     return None
 
 
-def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True) -> Consolidation:  # noqa: C901 — one read of the store's statements, then the blocking keys, negative judgements and merge decisions over it; the rules are the module docstring's list
-    """Merge (or propose) same-named parties and addresses of the case.
+@dataclass
+class _Blocks:
+    """The blocking keys: which entities share a name, an alias, an address or a spelling."""
 
-    ``dataset`` limits the parties considered on one side to that dataset
-    (the other side is the whole store). With ``apply=False`` nothing is
-    written: the merges are returned as they would be made.
-    """
-    cmap = store.canonical_map()
-    grouped: dict[str, list[Statement]] = defaultdict(list)
-    for s in store.statements():
-        grouped[cmap.get(s.entity_id, s.entity_id)].append(s)
-    ents = {cid: _Entity(cid, stmts) for cid, stmts in grouped.items()}
-    negative = {tuple(sorted((cmap.get(j.left_id, j.left_id), cmap.get(j.right_id, j.right_id))))
-                for j in store.judgements() if j.judgement == "negative"}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    by_alias: dict[str, list[str]] = defaultdict(list)
-    by_address: dict[str, list[str]] = defaultdict(list)
-    by_spelling: dict[str, list[str]] = defaultdict(list)
-    for cid, ent in ents.items():
-        if any(_is_party(s) for s in ent.schemata):
-            for key in {name_key(n) for n in ent.values("name") if _strong_alias(n)} - {""}:
-                by_name[key].append(cid)  # "a company that ..." describes a party; it names none
-            for key in {spelling_key(n) for n in ent.values("name") if _strong_alias(n)} - {""}:
-                by_spelling[key].append(cid)
-            for key in {name_key(a) for a in ent.values("alias") if _strong_alias(a)} - {""}:
-                by_alias[key].append(cid)
-        elif "Address" in ent.schemata:
-            for key in {name_key(f) for f in ent.values("full")} - {""}:
-                if re.search(r"\d", key) or len(key.split()) >= 3:
-                    by_address[key].append(cid)
-    result = Consolidation()
-    parent: dict[str, str] = {}
+    by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_alias: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_address: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_spelling: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
+    @classmethod
+    def of(cls, ents: dict[str, _Entity]) -> _Blocks:
+        out = cls()
+        for cid, ent in ents.items():
+            if any(_is_party(s) for s in ent.schemata):
+                for key in {name_key(n) for n in ent.values("name") if _strong_alias(n)} - {""}:
+                    out.by_name[key].append(cid)  # "a company that ..." describes a party; it names none
+                for key in {spelling_key(n) for n in ent.values("name") if _strong_alias(n)} - {""}:
+                    out.by_spelling[key].append(cid)
+                for key in {name_key(a) for a in ent.values("alias") if _strong_alias(a)} - {""}:
+                    out.by_alias[key].append(cid)
+            elif "Address" in ent.schemata:
+                for key in {name_key(f) for f in ent.values("full")} - {""}:
+                    if re.search(r"\d", key) or len(key.split()) >= 3:
+                        out.by_address[key].append(cid)
+        return out
+
+
+class _Merger:
+    """The merge decisions over the blocks: a union-find of the merged, and the pairs proposed."""
+
+    def __init__(self, ents: dict[str, _Entity], negative: set[tuple[str, ...]], dataset: str | None) -> None:
+        self.ents = ents
+        self.negative = negative
+        self.dataset = dataset
+        self.result = Consolidation()
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        while self.parent.get(x, x) != x:
+            x = self.parent[x]
         return x
 
-    def consider(a: str, b: str, key: str, how: str, props: tuple[str, str]) -> None:
-        ra, rb = find(a), find(b)
-        if ra == rb or tuple(sorted((a, b))) in negative:
+    def consider(self, a: str, b: str, key: str, how: str, props: tuple[str, str]) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or tuple(sorted((a, b))) in self.negative:
             return
-        ea, eb = ents[a], ents[b]
-        if dataset is not None and dataset not in ea.datasets | eb.datasets:
+        ea, eb = self.ents[a], self.ents[b]
+        if self.dataset is not None and self.dataset not in ea.datasets | eb.datasets:
             return
         evidence = ea.evidence((props[0],), key) + eb.evidence((props[1],), key)
         why = _conflict(ea, eb)
@@ -222,45 +226,75 @@ def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True)
         pair = Pair(a, b, ea.caption, eb.caption, key, how, False, evidence)
         if why is not None:
             pair.reason = f"{how}, but {why}"
-            result.proposed.append(pair)
+            self.result.proposed.append(pair)
             return
         if not same_dataset and short:
             pair.reason = f"{how} (a one-word name in different datasets)"
-            result.proposed.append(pair)
+            self.result.proposed.append(pair)
             return
         pair.merged = True
-        parent[rb] = ra
-        result.merged.append(pair)
+        self.parent[rb] = ra
+        self.result.merged.append(pair)
 
-    for key, ids in sorted(by_name.items()):
-        for other in ids[1:]:
-            consider(ids[0], other, key, "same name", ("name", "name"))
-    for key, ids in sorted(by_alias.items()):
-        for named in by_name.get(key, []):
-            for aliased in ids:
-                if aliased != named:
-                    consider(named, aliased, key, "name of one is an alias of the other", ("name", "alias"))
-    for key, ids in sorted(by_address.items()):
-        for other in ids[1:]:
-            consider(ids[0], other, key, "same address", ("full", "full"))
-    for key, ids in sorted(by_spelling.items()):  # spelled differently: only ever proposed
-        for other in ids[1:]:
-            a, b = ids[0], other
-            if find(a) == find(b) or tuple(sorted((a, b))) in negative or len(key.split()) < 2:
-                continue
-            if dataset is not None and dataset not in ents[a].datasets | ents[b].datasets:
-                continue
-            if any({p.left_id, p.right_id} == {a, b} for p in result.proposed):
-                continue
-            ea, eb = ents[a], ents[b]
-            evidence = [ev for e in (ea, eb) for ev in e.evidence(("name",), name_key(e.caption))]
-            result.proposed.append(Pair(a, b, ea.caption, eb.caption, key,
-                                        "names spelled alike (a transliteration variant?)", False, evidence))
+    def merge(self, blocks: _Blocks) -> None:
+        """Same name, a name that is the other's alias, same address: merged unless something says not."""
+        for key, ids in sorted(blocks.by_name.items()):
+            for other in ids[1:]:
+                self.consider(ids[0], other, key, "same name", ("name", "name"))
+        for key, ids in sorted(blocks.by_alias.items()):
+            for named in blocks.by_name.get(key, []):
+                for aliased in ids:
+                    if aliased != named:
+                        self.consider(named, aliased, key, "name of one is an alias of the other",
+                                      ("name", "alias"))
+        for key, ids in sorted(blocks.by_address.items()):
+            for other in ids[1:]:
+                self.consider(ids[0], other, key, "same address", ("full", "full"))
+
+    def propose_spellings(self, blocks: _Blocks) -> None:
+        """Names spelled differently (a transliteration variant?): only ever proposed."""
+        for key, ids in sorted(blocks.by_spelling.items()):
+            for other in ids[1:]:
+                a, b = ids[0], other
+                if self.find(a) == self.find(b) or tuple(sorted((a, b))) in self.negative or len(key.split()) < 2:
+                    continue
+                if self.dataset is not None and self.dataset not in self.ents[a].datasets | self.ents[b].datasets:
+                    continue
+                if any({p.left_id, p.right_id} == {a, b} for p in self.result.proposed):
+                    continue
+                ea, eb = self.ents[a], self.ents[b]
+                evidence = [ev for e in (ea, eb) for ev in e.evidence(("name",), name_key(e.caption))]
+                self.result.proposed.append(Pair(a, b, ea.caption, eb.caption, key,
+                                                 "names spelled alike (a transliteration variant?)", False,
+                                                 evidence))
+
+
+def consolidate(store: Store, dataset: str | None = None, *, apply: bool = True) -> Consolidation:
+    """Merge (or propose) same-named parties and addresses of the case.
+
+    ``dataset`` limits the parties considered on one side to that dataset
+    (the other side is the whole store). With ``apply=False`` nothing is
+    written: the merges are returned as they would be made. One read of the
+    store's statements; then the blocking keys (:class:`_Blocks`) and the
+    merge decisions over them (:class:`_Merger`), by the module docstring's rules.
+    """
+    cmap = store.canonical_map()
+    grouped: dict[str, list[Statement]] = defaultdict(list)
+    for s in store.statements():
+        grouped[cmap.get(s.entity_id, s.entity_id)].append(s)
+    ents = {cid: _Entity(cid, stmts) for cid, stmts in grouped.items()}
+    negative = {tuple(sorted((cmap.get(j.left_id, j.left_id), cmap.get(j.right_id, j.right_id))))
+                for j in store.judgements() if j.judgement == "negative"}
+    blocks = _Blocks.of(ents)
+    merger = _Merger(ents, negative, dataset)
+    merger.merge(blocks)
+    merger.propose_spellings(blocks)
+    result = merger.result
     if apply:
         for pair in result.merged:
             store.add_judgement(Judgement(pair.left_id, pair.right_id, "positive", USER, now_iso(), 1.0))
-    for root in {find(p.left_id) for p in result.merged}:
-        members = [cid for cid in ents if find(cid) == root]
+    for root in {merger.find(p.left_id) for p in result.merged}:
+        members = [cid for cid in ents if merger.find(cid) == root]
         result.types[root] = decide_type([s for m in members for s in ents[m].stmts])
     return result
 

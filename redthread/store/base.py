@@ -351,16 +351,47 @@ class Store(abc.ABC):
             if outer is None:
                 self._cmap_snapshot = None
 
-    def _cmap(self) -> dict[str, str]:
+    def _resolution_token(self) -> object | None:
+        """A cheap value that changes whenever the resolution does (in any process), or None.
+
+        With a token, the canonical map and its clusters are read once per
+        change instead of once per :meth:`members` call; a backend without
+        one (None) reads them every time.
+        """
+        return None
+
+    def _forget_resolution(self) -> None:
+        """Drop the cached resolution (called on this store's writes and judgements)."""
+        self._resolution_cache: tuple[object, dict[str, str], dict[str, list[str]]] | None = None
+
+    def _resolution(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """The canonical map and its inverse (canonical id -> member ids), cached per change."""
         snap = getattr(self, "_cmap_snapshot", None)
-        return snap if snap is not None else self.canonical_map()
+        if snap is not None:
+            held = getattr(self, "_snapshot_clusters", None)
+            if held is None or held[0] is not snap:
+                held = self._snapshot_clusters = (snap, _clusters(snap))
+            return snap, held[1]
+        token = self._resolution_token()
+        cached = getattr(self, "_resolution_cache", None)
+        if token is not None and cached is not None and cached[0] == token:
+            return cached[1], cached[2]
+        # Read after the token: a change in between is cached under the old token and re-read next call.
+        cmap = self.canonical_map()
+        clusters = _clusters(cmap)
+        if token is not None:
+            self._resolution_cache = (token, cmap, clusters)
+        return cmap, clusters
+
+    def _cmap(self) -> dict[str, str]:
+        return self._resolution()[0]
 
     def members(self, entity_id: str) -> list[str]:
         """All entity ids that resolve to the same canonical entity."""
-        cmap = self._cmap()
+        cmap, clusters = self._resolution()
         cid = cmap.get(entity_id, entity_id)
         ids = {cid, entity_id}
-        ids.update(k for k, v in cmap.items() if v == cid)
+        ids.update(clusters.get(cid, ()))
         return sorted(ids)
 
     def canonical_id(self, entity_id: str) -> str:
@@ -411,3 +442,11 @@ class Store(abc.ABC):
         """Active statements elsewhere whose entity-typed value points here."""
         ids = self.members(entity_id)
         return [s for s in self.statements(prop_type="entity", values=ids)]
+
+
+def _clusters(cmap: dict[str, str]) -> dict[str, list[str]]:
+    """canonical id -> the entity ids resolving to it (the inverse of a canonical map)."""
+    out: dict[str, list[str]] = {}
+    for entity_id, canonical in cmap.items():
+        out.setdefault(canonical, []).append(entity_id)
+    return out

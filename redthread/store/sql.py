@@ -80,6 +80,8 @@ def schema_ddl(d: Dialect) -> list[str]:
         """CREATE TABLE IF NOT EXISTS canonical (
             entity_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS ix_canonical ON canonical (canonical_id)",
+        # One row, bumped with every rebuild of `canonical`: a cheap token for caches of the resolution.
+        "CREATE TABLE IF NOT EXISTS resolution (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)",
     ]
 
 
@@ -259,6 +261,7 @@ class SQLStore(Store):
         return self.write_many([batch])[0]
 
     def write_many(self, batches: Sequence[LoadBatch]) -> list[LoadResult]:
+        self._forget_resolution()
         results = []
         try:
             with self._tx() as cur:
@@ -539,6 +542,11 @@ class SQLStore(Store):
     def canonical_map(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self._query("SELECT entity_id, canonical_id FROM canonical")}
 
+    def _resolution_token(self) -> object | None:
+        """The ``resolution`` version: one row read, moved by any store's judgement (any process)."""
+        rows = self._query("SELECT version FROM resolution WHERE id = 1")
+        return int(rows[0][0]) if rows else 0
+
     def search(self, text: str, limit: int = 20) -> list[str]:
         # The text is matched literally: '%' and '_' in it are escaped, not wildcards ('%' matched all).
         escaped = text.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
@@ -662,6 +670,10 @@ class SQLStore(Store):
             if a != b:
                 parent[max(a, b)] = min(a, b)
         cur.execute("DELETE FROM canonical")
+        cur.execute("UPDATE resolution SET version = version + 1 WHERE id = 1")
+        if not cur.rowcount:
+            cur.execute("INSERT INTO resolution (id, version) VALUES (1, 1)")
+        self._forget_resolution()
         rows = [(x, find(x)) for x in parent]
         rows = [r for r in rows if r[0] != r[1]] + [(c, c) for c in {r[1] for r in rows if r[0] != r[1]}]
         if rows:

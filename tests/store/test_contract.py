@@ -179,3 +179,47 @@ def test_opening_existing_store_does_not_wait_for_a_writer(tmp_path: Path, fixtu
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_members_see_a_new_judgement_at_once(store_url: str, fixtures: Path) -> None:
+    """members() is cached per resolution change: a judgement made here or by another
+    store (another connection, another process) is seen by the next call, and undone likewise."""
+    a = open_store(store_url)
+    b = open_store(store_url)
+    try:
+        ingest(a, [fixtures / "starter.ftm.jsonl"], "starter")
+        assert a.members("rt-aerohit") == ["rt-aerohit"]
+        assert b.members("rt-aerohit") == ["rt-aerohit"]  # both caches warm
+        a.add_judgement(Judgement("rt-aerohit", "rt-komax", "positive", "tester", "2026-01-01T00:00:00"))
+        assert a.members("rt-aerohit") == ["rt-aerohit", "rt-komax"]
+        assert b.members("rt-komax") == ["rt-aerohit", "rt-komax"]
+        assert b.canonical_id("rt-komax") == "rt-aerohit"
+        b.add_judgement(Judgement("rt-basyuk", "rt-komax", "positive", "tester", "2026-01-01T00:00:01"))
+        assert a.members("rt-basyuk") == ["rt-aerohit", "rt-basyuk", "rt-komax"]
+        assert a.remove_judgement("rt-aerohit", "rt-komax")
+        assert b.members("rt-aerohit") == ["rt-aerohit"]
+        assert b.members("rt-komax") == ["rt-basyuk", "rt-komax"]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_members_read_the_canonical_map_once_per_change(store: Store, fixtures: Path) -> None:
+    """The canonical map is walked once per resolution change, not on every members() call."""
+    ingest(store, [fixtures / "starter.ftm.jsonl"], "starter")
+    reads = []
+    real = store.canonical_map
+
+    def counted() -> dict[str, str]:
+        reads.append(1)
+        return real()
+
+    store.canonical_map = counted  # type: ignore[method-assign]
+    for _ in range(5):
+        store.members("rt-aerohit")
+        store.canonical_id("rt-komax")
+    assert len(reads) == 1
+    store.add_judgement(Judgement("rt-aerohit", "rt-komax", "positive", "tester", "2026-01-01T00:00:00"))
+    assert store.members("rt-aerohit") == ["rt-aerohit", "rt-komax"]
+    store.members("rt-komax")
+    assert len(reads) == 2
