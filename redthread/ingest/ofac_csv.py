@@ -34,7 +34,7 @@ from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, parse_date, parse_dates, slug
 from redthread.ingest.base import IngestContext, register
-from redthread.ingest.sanctions_xml import _vocabulary
+from redthread.ingest.sanctions_xml import _vocabulary, vessel_owner
 from redthread.model import now_iso
 from redthread.store import LoadBatch
 
@@ -359,17 +359,6 @@ class OFACCSVLoader:
         owner.add("addressEntity", addr_id)
         owner.add("address", full)
         owner.add("country", country_code(country))
-
-
-def vessel_owner(builder: ListBuilder, vessel_id: str, owner: str, location: str) -> None:
-    """A vessel's owner as OFAC names it (CSV column, legacy XML ``vesselOwner``): a Company of that
-    name and the Ownership that says so (``registered owner``); one id per name in every format."""
-    owner_id = f"ofac-owner-{slug(owner)}"
-    builder.fragment(owner_id, "Company", location).add("name", owner)
-    own = builder.fragment(f"{vessel_id}-owner-{slug(owner)}", "Ownership", location)
-    own.add("owner", owner_id)
-    own.add("asset", vessel_id)
-    own.add("role", "registered owner")
 
 
 PHONE_NOTE = "phone: "

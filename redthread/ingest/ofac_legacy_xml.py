@@ -33,9 +33,8 @@ from redthread.ingest.ofac_csv import (
     operator_entry,
     sanction_determination,
     split_remarks,
-    vessel_owner,
 )
-from redthread.ingest.sanctions_xml import XMLListLoader, _vocabulary, text, texts
+from redthread.ingest.sanctions_xml import XMLListLoader, _vocabulary, text, texts, vessel_owner
 
 SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 ALIAS = {"a.k.a.": "alias", "n.k.a.": "alias", "f.k.a.": "previousName"}

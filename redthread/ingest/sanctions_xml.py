@@ -35,6 +35,8 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 import yaml
 from defusedxml import DefusedXmlException
+from followthemoney import model
+from followthemoney.types import registry
 
 from redthread import __version__
 from redthread.errors import InputError
@@ -616,9 +618,30 @@ def _detail(version: Element, details: dict[str, str]) -> str | None:
 @functools.cache
 def _vocabulary() -> dict[str, Any]:
     """The OFAC vocabulary (data/ofac.yaml): features, sanction determinations, relations."""
-    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "data" / "ofac.yaml").read_text("utf-8"))
+    path = Path(__file__).parent / "data" / "ofac.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
     data["sanction_features"] = frozenset(data.get("sanction_features") or [])
+    _check_feature_properties(data.get("features") or {}, path)
     return data
+
+
+#: The schemata an OFAC party becomes (see ``OFACXMLLoader.build``).
+_OFAC_PARTY_SCHEMATA = ("Person", "Organization", "Vessel", "Airplane")
+
+
+def _check_feature_properties(features: dict[str, str], path: Path) -> None:
+    """A feature's text is a value, never an entity id: a feature mapped to an entity-typed property
+    (``Vessel Owner: owner``) would store a bare name as a reference to an entity that does not
+    exist. Such a feature needs a handler in ``FEATURES`` that makes the entity and the link.
+    (A property no party has keeps the text as a ``prop: value`` note, see ``Fragment.add``.)"""
+    for ftype, prop in features.items():
+        for name in _OFAC_PARTY_SCHEMATA:
+            schema = model.get(name)
+            found = schema.get(prop) if schema is not None else None
+            if found is not None and found.type == registry.entity:
+                raise InputError(f"feature {ftype!r} maps to {name}.{prop}, an entity reference; a feature's "
+                                 "text is a value, not an entity id: give the feature a handler in FEATURES",
+                                 path=str(path), field=f"features.{ftype}")
 
 
 def _ymd(el: Element | None) -> tuple[int, int, int] | None:
@@ -668,6 +691,24 @@ def _f_gender(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: 
     frag.add("gender", d.lower() if d else None)
 
 
+def vessel_owner(builder: ListBuilder, vessel_id: str, owner: str, location: str) -> None:
+    """A vessel's owner as OFAC names it (CSV column, legacy XML ``vesselOwner``, advanced XML
+    ``Vessel Owner`` feature): a Company of that name and the Ownership that says so (``registered
+    owner``); one id per name in every format, so the three formats give the same link."""
+    owner_id = f"ofac-owner-{slug(owner)}"
+    builder.fragment(owner_id, "Company", location).add("name", owner)
+    own = builder.fragment(f"{vessel_id}-owner-{slug(owner)}", "Ownership", location)
+    own.add("owner", owner_id)
+    own.add("asset", vessel_id)
+    own.add("role", "registered owner")
+
+
+def _f_vessel_owner(ld: OFACXMLLoader, frag: Fragment, v: Element, d: Any, p: Any, b: ListBuilder,
+                    loc: str) -> None:
+    if d:
+        vessel_owner(b, frag.id, d, loc)
+
+
 #: OFAC feature type name -> what it sets (a registry, not a chain of ifs).
 FEATURES: dict[str, FeatureHandler] = {
     "Birthdate": _f_birthdate,
@@ -676,6 +717,7 @@ FEATURES: dict[str, FeatureHandler] = {
     "Citizenship Country": _f_nationality,
     "Location": _f_location,
     "Gender": _f_gender,
+    "Vessel Owner": _f_vessel_owner,
 }
 
 

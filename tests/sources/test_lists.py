@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from redthread.ingest import ingest
-from redthread.ingest._listbuilder import Fragment, parse_date, parse_dates, period
+from redthread.ingest._listbuilder import Fragment, parse_date, parse_dates, period, slug
 from redthread.store import Store
 
 F = "data/formats"
@@ -352,3 +352,112 @@ def test_ofac_legacy_xml_aircraft_operator(store: Store, tmp_path: Path) -> None
     notes = [s.value for s in store.statements(dataset="air") if s.prop == "notes"]
     assert not any("Aircraft Operator" in n for n in notes)
     assert sorted(_props(store, "ofac-90004")["phone"]) == ["+982112345678", "+982187654321"]
+
+
+# One vessel and its owner written three ways (the formats OFAC publishes); invented names.
+ADVANCED_VESSEL = """<?xml version="1.0" encoding="utf-8"?>
+<Sanctions xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML">
+  <ReferenceValueSets>
+    <AliasTypeValues><AliasType ID="1403">Name</AliasType></AliasTypeValues>
+    <FeatureTypeValues><FeatureType ID="1">Vessel Owner</FeatureType><FeatureType ID="2">Vessel Flag</FeatureType>
+    </FeatureTypeValues>
+    <NamePartTypeValues><NamePartType ID="1525">Entity Name</NamePartType></NamePartTypeValues>
+    <PartySubTypeValues><PartySubType ID="1" PartyTypeID="3">Vessel</PartySubType></PartySubTypeValues>
+    <PartyTypeValues><PartyType ID="3">Vessel</PartyType></PartyTypeValues>
+  </ReferenceValueSets>
+  <DistinctParties>
+    <DistinctParty FixedRef="90011">
+      <Profile ID="90011" PartySubTypeID="1">
+        <Identity ID="190011" FixedRef="90011" Primary="true" False="false">
+          <Alias FixedRef="90011" AliasTypeID="1403" Primary="true" LowQuality="false">
+            <DocumentedName ID="290011" FixedRef="90011" DocNameStatusID="1">
+              <DocumentedNamePart><NamePartValue NamePartGroupID="1">QUIET HERON</NamePartValue></DocumentedNamePart>
+            </DocumentedName>
+          </Alias>
+          <NamePartGroups><MasterNamePartGroup><NamePartGroup ID="1" NamePartTypeID="1525"/></MasterNamePartGroup>
+          </NamePartGroups>
+        </Identity>
+        <Feature ID="1" FeatureTypeID="1"><FeatureVersion ID="1"><VersionDetail>Heronbay Maritime S.A.</VersionDetail>
+        </FeatureVersion></Feature>
+        <Feature ID="2" FeatureTypeID="2"><FeatureVersion ID="2"><VersionDetail>Panama</VersionDetail>
+        </FeatureVersion></Feature>
+      </Profile>
+    </DistinctParty>
+  </DistinctParties>
+</Sanctions>
+"""
+LEGACY_VESSEL = """<?xml version="1.0" standalone="yes"?>
+<sdnList xmlns="http://tempuri.org/sdnList.xsd">
+  <sdnEntry><uid>90011</uid><lastName>QUIET HERON</lastName><sdnType>Vessel</sdnType>
+    <programList><program>TEST</program></programList>
+    <vesselInfo><vesselFlag>Panama</vesselFlag><vesselOwner>Heronbay Maritime S.A.</vesselOwner></vesselInfo>
+  </sdnEntry>
+</sdnList>
+"""
+CSV_VESSEL = ('90011,"QUIET HERON","vessel","TEST",-0- ,-0- ,-0- ,-0- ,-0- ,"Panama",'
+              '"Heronbay Maritime S.A.",-0- \n')
+
+
+def _owner_links(store: Store, dataset: str) -> set[tuple[str, str, str, str, str, tuple[str, ...]]]:
+    """(Ownership id, owner, asset, role, owner's schema, owner's names) of every Ownership."""
+    links = set()
+    for ent in store.entities(dataset=dataset, schemata=["Ownership"]):
+        props = ent["properties"]
+        owner = store.entity(props["owner"][0])
+        assert owner is not None, props["owner"]
+        links.add((ent["id"], props["owner"][0], props["asset"][0], props["role"][0], owner["schema"],
+                   tuple(owner["properties"]["name"])))
+    return links
+
+
+def test_ofac_vessel_owner_the_same_link_in_all_three_formats(store: Store, tmp_path: Path) -> None:
+    """The advanced XML's ``Vessel Owner`` feature is a ``registered owner`` Ownership from a Company of
+    that name, with the ids the legacy XML and CSV loaders give the same fact (before: mapped to
+    ``ownerOrganization``, the name ended in a note ``ownerOrganization: ...`` and no link was made)."""
+    (tmp_path / "adv").mkdir()
+    (tmp_path / "leg").mkdir()
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "adv" / "sdn_advanced.xml").write_text(ADVANCED_VESSEL)
+    (tmp_path / "leg" / "sdn.xml").write_text(LEGACY_VESSEL)
+    (tmp_path / "csv" / "sdn.csv").write_text(CSV_VESSEL)
+    found = {}
+    for fmt, path in (("ofac-xml", "adv/sdn_advanced.xml"), ("ofac-legacy-xml", "leg/sdn.xml"),
+                      ("ofac-csv", "csv/sdn.csv")):
+        (result,), errors = ingest(store, [tmp_path / path], fmt.replace("-", ""))
+        assert errors == [], errors
+        found[fmt] = _owner_links(store, fmt.replace("-", ""))
+        assert not any(s.prop == "ownerOrganization" for s in store.statements(dataset=fmt.replace("-", "")))
+    key = slug("Heronbay Maritime S.A.")
+    assert found["ofac-xml"] == {(f"ofac-90011-owner-{key}", f"ofac-owner-{key}", "ofac-90011",
+                                  "registered owner", "Company", ("Heronbay Maritime S.A.",))}
+    assert found["ofac-xml"] == found["ofac-legacy-xml"] == found["ofac-csv"]
+    assert _props(store, "ofac-90011")["flag"] == ["pa"]
+
+
+def test_ofac_xml_real_sample_has_no_dangling_reference(store: Store, shared: Path) -> None:
+    """Every value of an entity-typed property in the real advanced XML's load is the id of an entity
+    of that load (a bare name there would be a link to nothing)."""
+    from followthemoney import model
+    from followthemoney.types import registry
+
+    ingest(store, [shared / F / "ofac-xml/ofac-cons_advanced-2020-03-17.xml"], "o")
+    stmts = list(store.statements(dataset="o"))
+    ids = {s.entity_id for s in stmts}
+    refs = [(s.entity_id, s.prop, s.value) for s in stmts
+            if (schema := model.get(s.schema)) is not None and (prop := schema.get(s.prop)) is not None
+            and prop.type == registry.entity]
+    assert len(refs) > 1000  # owners, assets, sanctions' entities, holders, addresses ...
+    assert [r for r in refs if r[2] not in ids] == []
+
+
+def test_ofac_vocabulary_refuses_a_feature_mapped_to_an_entity_reference(tmp_path: Path) -> None:
+    """A feature's text is a value, never an entity id: the vocabulary may not map one to an
+    entity-typed property (it would be a link to nothing); the error names file and field."""
+    from redthread.errors import InputError
+    from redthread.ingest.sanctions_xml import _check_feature_properties
+
+    _check_feature_properties({"Vessel Flag": "flag", "Website": "website"}, tmp_path / "ofac.yaml")
+    for prop, schema in (("owner", "Vessel"), ("parent", "Person")):
+        with pytest.raises(InputError, match=f"{schema}.{prop}, an entity reference") as err:
+            _check_feature_properties({"Vessel Owner": prop}, tmp_path / "ofac.yaml")
+        assert err.value.field == "features.Vessel Owner" and err.value.path == str(tmp_path / "ofac.yaml")
