@@ -22,13 +22,14 @@ HMAC; an unknown key is verified (and refused) every time.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 
 from fastapi import HTTPException, Request
 
 from redthread import settings
 from redthread.api.deps import LOOPBACK, LOOPBACK_HOSTS, pooled_case
-from redthread.keys import ApiKey, KeyRing, _stale
+from redthread.keys import TOUCH_EVERY, ApiKey, KeyRing
 
 SCHEME = "apikey"
 #: Verified keys remembered at most (the cache starts afresh past it).
@@ -56,7 +57,8 @@ def make_authenticator(store_url: str) -> Callable[[Request], str]:
     Meant to be called on the event loop: its reads are one small aggregate
     row, plus the key's own row and HMAC when the key or the table changed.
     """
-    verified: dict[bytes, tuple[tuple[int, int], ApiKey]] = {}
+    #: key hash -> (keys table state, when verified (monotonic s), the key's record)
+    verified: dict[bytes, tuple[tuple[int, int], float, ApiKey]] = {}
 
     def table_state(ring: KeyRing) -> tuple[int, int]:
         created, revoked = ring.store.query(_STATE_SQL)[0]
@@ -65,15 +67,17 @@ def make_authenticator(store_url: str) -> Callable[[Request], str]:
     def check_key(ring: KeyRing, key: str, state: tuple[int, int]) -> ApiKey | None:
         digest = hashlib.sha256(key.encode("utf-8")).digest()
         hit = verified.get(digest)
-        if hit is not None and hit[0] == state and not _stale(hit[1].last_used_at):
-            return hit[1]
+        now = time.monotonic()
+        # Verified afresh at least every TOUCH_EVERY seconds, so last_used_at stays as current as without the cache.
+        if hit is not None and hit[0] == state and now - hit[1] < TOUCH_EVERY:
+            return hit[2]
         record = ring.verify(key, touch=True)  # also writes last_used_at, at most once a minute
         if record is None:
             verified.pop(digest, None)
             return None
         if len(verified) >= CACHE_SIZE:
             verified.clear()
-        verified[digest] = (state, record)
+        verified[digest] = (state, now, record)
         return record
 
     def authenticate(request: Request) -> str:
