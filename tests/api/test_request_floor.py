@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,3 +135,26 @@ def test_security_headers_on_streams_and_route_headers_kept() -> None:
     assert res.headers["x-frame-options"] == "SAMEORIGIN"  # the route's own choice is kept
     assert res.headers["content-security-policy"] == CSP and res.headers["x-content-type-options"] == "nosniff"
     assert res.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+
+
+def test_no_two_route_modules_overlap() -> None:
+    """Route modules are included with the screening ones first; that is safe only while no path of one
+    module matches a path of another (within a module, its own order stands)."""
+    import importlib
+    import pkgutil
+
+    from fastapi.routing import APIRoute
+    from starlette.routing import compile_path
+
+    import redthread.api.routes as pkg
+
+    routes = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"redthread.api.routes.{info.name}")
+        routes += [(info.name, r.path, set(r.methods or ())) for r in module.router.routes if isinstance(r, APIRoute)]
+    assert {"/match/{dataset}", "/healthz"} <= {path for _, path, _ in routes} and len(routes) > 20
+    for name, path, methods in routes:
+        sample = re.sub(r"\{[^}]+\}", "x", path)
+        for other_name, other, other_methods in routes:
+            if other_name != name and compile_path(other)[0].match(sample):
+                assert not methods & other_methods, f"{path} ({name}) and {other} ({other_name}) overlap"
