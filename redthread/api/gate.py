@@ -11,7 +11,9 @@ middleware answers first:
   ``REDTHREAD_CORS_ORIGINS``, and ``Sec-Fetch-Site: cross-site`` is refused.
   A multipart ``fetch(..., {mode: "no-cors"})`` needs no CORS preflight, so
   CORS alone does not stop a page from writing;
-* a write is authenticated here, from its headers, before its body is read;
+* a write is authenticated here, from its headers, before its body is read
+  (on the event loop, without a thread-pool hop: the check is a small read,
+  see :mod:`redthread.api.auth`);
 * bodies are capped per route: ``Content-Length`` over the cap is refused at
   once (413), and a body streamed without one is cut off at the cap.
 """
@@ -24,7 +26,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from redthread import settings
@@ -101,7 +102,7 @@ class Gate:
             return
         if self.authenticate is not None:
             try:
-                await run_in_threadpool(self.authenticate, request)
+                self.authenticate(request)
             except HTTPException as exc:
                 await _answer(send, exc.status_code, str(exc.detail), dict(exc.headers or {}))
                 return
