@@ -30,7 +30,7 @@ from followthemoney import model
 from followthemoney.names import entity_names, schema_type_tag
 from rigour.names import Alignment, CompareConfig, Name, NameTypeTag
 
-from redthread.screen import symbolic
+import redthread.screen.symbolic as symbolic
 from redthread.screen.record import Record
 
 log = logging.getLogger(__name__)
