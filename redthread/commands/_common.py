@@ -87,12 +87,12 @@ def resolve_entity(st: Store, name_or_id: str) -> str:
     exact = []
     for hit in hits:
         ent = st.entity(hit)
-        if ent and any(n.lower() == name_or_id.lower() for n in ent["properties"].get("name", [])):
+        if ent and any(n.lower() == name_or_id.lower() for n in ent.values_of("name")):
             exact.append(hit)
     if len(exact) == 1 or len(hits) == 1:
         return (exact or hits)[0]
     names = []
     for hit in hits:
         ent = st.entity(hit)
-        names.append(f"{ent['caption'] if ent else '?'} ({hit})")
+        names.append(f"{ent.caption if ent else '?'} ({hit})")
     raise RedthreadError(f"{name_or_id!r} is ambiguous; use an id: " + "; ".join(names))

@@ -143,9 +143,9 @@ def search_cmd(text: str, limit: int = typer.Option(20, "--limit", "-n")) -> Non
     for hit in find(st, text, limit=limit):
         ent = st.entity(str(hit["id"]))
         if ent:
-            matched = "" if hit["name"] == ent["caption"] else f"\n[dim]{esc(str(hit['name']))}[/]"
-            table.add_row(esc(str(hit["id"])), esc(ent["schema"]), esc(ent["caption"]) + matched,
-                          esc(", ".join(ent["datasets"])))
+            matched = "" if hit["name"] == ent.caption else f"\n[dim]{esc(str(hit['name']))}[/]"
+            table.add_row(esc(str(hit["id"])), esc(ent.schema), esc(ent.caption) + matched,
+                          esc(", ".join(ent.datasets)))
     console.print(table)
 
 

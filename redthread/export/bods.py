@@ -244,9 +244,9 @@ def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
             "publicationDetails": publication, **record,
         })
 
-    for eid, (kind, details, entity) in parties.items():
+    for eid, (kind, details, record_entity) in parties.items():
         details["isComponent"] = eid in components
-        statement(eid, kind, details, eid, entity.get("first_seen"))
+        statement(eid, kind, details, eid, record_entity.get("first_seen"))
     for lid, (link, subject, party, interests) in relationships.items():
         details = {"isComponent": lid in components, "subject": subject, "interestedParty": party,
                    "interests": interests}

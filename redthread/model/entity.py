@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
-from followthemoney import model
+from followthemoney import Dataset, StatementEntity, model
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 from followthemoney.schema import Schema
@@ -30,6 +31,119 @@ from redthread.model.statement import (
 
 #: Called with a bad value's error instead of raising: the value is dropped, the entity kept.
 InvalidValueFn = Callable[[InputError], None]
+
+
+class Entity(dict[str, Any]):
+    """One assembled entity as the store hands it out: FtM's JSON form with typed accessors.
+
+    Why a ``dict`` underneath rather than FtM's ``StatementEntity`` itself:
+    this JSON form (``id``, ``schema``, ``caption``, ``properties``,
+    ``datasets``, ``referents``, ``first_seen``/``last_seen``,
+    ``last_change``, ``target``) is what the API, the CLI, exports and
+    dossiers have always sent, and readers in every layer index it. Keeping it
+    means nothing downstream changes shape (a response, an export, a cached
+    screening hit) while readers move to the accessors below, which mypy
+    checks. Where FtM's behaviour is wanted (type-aware values, schema
+    tests, merging) :meth:`proxy` gives the same entity as a
+    ``StatementEntity``, built from the values the store assembled (cleaned
+    already, so nothing is parsed twice).
+    """
+
+    #: The statements it was assembled from (removed ones left out), when the store made it.
+    __slots__ = ("_statements",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None, statements: Iterable[Statement] = ()) -> None:
+        super().__init__(data or {})
+        self._statements: tuple[Statement, ...] = tuple(statements)
+
+    @property
+    def id(self) -> str:
+        return str(self["id"])
+
+    @property
+    def schema(self) -> str:
+        """The schema's name (the most specific one all merged members share)."""
+        return str(self["schema"])
+
+    @property
+    def ftm_schema(self) -> Schema:
+        return _schema(self.schema)
+
+    @property
+    def caption(self) -> str:
+        return str(self.get("caption") or self.id)
+
+    @property
+    def properties(self) -> dict[str, list[str]]:
+        props: dict[str, list[str]] = self.get("properties") or {}
+        return props
+
+    @property
+    def datasets(self) -> list[str]:
+        return list(self.get("datasets") or [])
+
+    @property
+    def referents(self) -> list[str]:
+        return list(self.get("referents") or [])
+
+    @property
+    def first_seen(self) -> str | None:
+        return _str_or_none(self.get("first_seen"))
+
+    @property
+    def last_seen(self) -> str | None:
+        return _str_or_none(self.get("last_seen"))
+
+    @property
+    def target(self) -> bool | None:
+        target = self.get("target")
+        return target if isinstance(target, bool) else None
+
+    def values_of(self, prop: str) -> list[str]:
+        """Every value of one property (empty when it has none or the schema lacks it)."""
+        return list(self.properties.get(prop, []))
+
+    def first(self, prop: str) -> str | None:
+        """The first value of a property (values are sorted), or None."""
+        found = self.properties.get(prop)
+        return found[0] if found else None
+
+    def is_a(self, schema: str) -> bool:
+        """Whether this entity's schema is (or extends) ``schema``: FtM's schema test."""
+        return self.ftm_schema.is_a(schema)
+
+    def proxy(self) -> StatementEntity:
+        """The same entity as FtM's ``StatementEntity``.
+
+        Built from the statements the store assembled it from, so each value
+        keeps its dataset, first/last seen and original text; an entity made
+        from JSON alone gets its values under one default dataset. Values the
+        assembly dropped (removed, or a property the final schema lacks) stay out.
+        """
+        proxy = StatementEntity(_default_dataset(), {"id": self.id, "schema": self.schema,
+                                                    "referents": self.referents})
+        props = self.properties
+        added: set[tuple[str, str]] = set()
+        for s in getattr(self, "_statements", ()):
+            if s.value in props.get(s.prop, ()):
+                proxy.unsafe_add(self.ftm_schema.properties[s.prop], s.value, cleaned=True, dataset=s.dataset,
+                                 seen=s.first_seen, original_value=s.original_value, origin=s.origin or None)
+                added.add((s.prop, s.value))
+        for prop, values in props.items():
+            for value in values:
+                if (prop, value) not in added:
+                    proxy.unsafe_add(self.ftm_schema.properties[prop], value, cleaned=True)
+        return proxy
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain ``dict`` copy (the JSON form)."""
+        return dict(self)
+
+
+@cache
+def _default_dataset() -> Dataset:
+    """The dataset FtM files values under when an entity carries no statements."""
+    return Dataset.make({"name": "redthread", "title": "redthread"})
 
 
 def _schema(name: str) -> Schema:
@@ -218,7 +332,7 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> dict[str, Any] | None:  # noqa: C901 — assembly rules read in one place: analyst retype, common schema of merged members, datasets, referents, first/last seen
+def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> Entity | None:  # noqa: C901 — assembly rules read in one place: analyst retype, common schema of merged members, datasets, referents, first/last seen
     """Build one FtM entity dict from statements (removed ones skipped).
 
     With several schemata (merged entities) the most specific common schema
@@ -272,14 +386,14 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
     proxy: EntityProxy = model.get_proxy(
         {"id": eid, "schema": schema.name, "properties": dict(props)}, cleaned=True
     )
-    data: dict[str, Any] = {
+    data = Entity({
         "id": eid,
         "schema": schema.name,
         "caption": proxy.caption,
         "properties": {k: sorted(v) for k, v in sorted(props.items())},
         "datasets": sorted(datasets),
         "referents": sorted(referents),
-    }
+    }, stmts)
     if first_seen:
         data["first_seen"] = first_seen
     if last_seen:
@@ -293,7 +407,7 @@ def assemble(statements: Iterable[Statement], entity_id: str | None = None) -> d
 
 def assemble_many(
     statements: Iterable[Statement], canonical: Mapping[str, str] | None = None
-) -> list[dict[str, Any]]:
+) -> list[Entity]:
     """Group statements by canonical id and assemble each group."""
     groups: dict[str, list[Statement]] = defaultdict(list)
     canonical = canonical or {}

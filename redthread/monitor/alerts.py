@@ -192,9 +192,9 @@ def _alert(kind: str, extra: dict[str, Any], row: Any, eid: str, snap: Snapshot 
         evidence["blocked_by_ownership"] = block_info[eid]
     evidence["counterparty"] = {"id": row.row_id, "name": row.name, "schema": row.schema,
                                 "properties": row.properties}
-    datasets = (snap.entity.get("datasets") if snap is not None else None) or sorted(version_of)
+    datasets = (snap.entity.datasets if snap is not None else None) or sorted(version_of)
     version = next((version_of[d] for d in datasets if d in version_of), None)
-    caption, schema = (snap.caption, str(snap.entity.get("schema"))) if snap is not None else \
+    caption, schema = (snap.caption, snap.entity.schema) if snap is not None else \
         captions.get(eid, (eid, ""))
     evidence["list_versions"] = [version_of[d] for d in datasets if d in version_of]
     return {

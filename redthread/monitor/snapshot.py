@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 from followthemoney import model
 
-from redthread.model import Statement, assemble
+from redthread.model import Entity, Statement, assemble
 from redthread.screen.record import Record, entity_record
 from redthread.store import Store
 
@@ -40,7 +40,7 @@ _MATCHABLE = frozenset(s.name for s in model.schemata.values() if s.matchable an
 @dataclass
 class Snapshot:
     id: str
-    entity: dict[str, Any]
+    entity: Entity
     record: Record
     sanctions: list[dict[str, list[str]]]
     statements: list[Statement] = field(default_factory=list)
@@ -48,7 +48,7 @@ class Snapshot:
 
     @property
     def caption(self) -> str:
-        return str(self.entity.get("caption") or self.id)
+        return self.entity.caption
 
     @property
     def match_fp(self) -> str:
@@ -60,7 +60,7 @@ class Snapshot:
     @property
     def details_fp(self) -> str:
         """The sanction details themselves, as canonical JSON (kept, so a change can be shown)."""
-        topics = sorted(self.entity.get("properties", {}).get("topics", []))
+        topics = sorted(self.entity.values_of("topics"))
         return orjson.dumps({"topics": topics, "sanctions": self.sanctions}, option=orjson.OPT_SORT_KEYS).decode()
 
     def name_sources(self, name: str) -> list[dict[str, Any]]:
@@ -69,13 +69,12 @@ class Snapshot:
                 for s in self.statements if s.value == name and s.removed_at is None][:5]
 
     def brief(self) -> dict[str, Any]:
-        props = self.entity.get("properties", {})
         return {
-            "id": self.id, "schema": self.entity.get("schema"), "caption": self.caption,
+            "id": self.id, "schema": self.entity.schema, "caption": self.caption,
             "names": sorted(n.text for n in self.record.names)[:20],
             "countries": sorted(self.record.countries), "birth_dates": sorted(self.record.birth_dates),
             "identifiers": {k: sorted(v) for k, v in self.record.identifiers.items()},
-            "topics": props.get("topics", []), "datasets": self.entity.get("datasets", []),
+            "topics": self.entity.values_of("topics"), "datasets": self.entity.datasets,
         }
 
 
@@ -164,7 +163,7 @@ def snapshots(store: Store, ids: Iterable[str], cmap: dict[str, str], dataset: s
         if known is not None and content and known.get(cid) == content:
             continue
         ent = assemble(stmts, entity_id=cid) if stmts else None
-        if ent is None or ent.get("schema") not in _MATCHABLE:
+        if ent is None or ent.schema not in _MATCHABLE:
             out[cid] = None
             continue
         record = entity_record(ent)

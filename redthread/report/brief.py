@@ -103,16 +103,17 @@ def case_flags(subject: Subject) -> str | None:
 
 # ---------------------------------------------------------------- entity sentences
 def entity_who(subject: Subject) -> str | None:
-    ent = subject.entity or {}
-    props = ent.get("properties", {})
-    where = _names(props.get("country", []) or props.get("jurisdiction", []), 2)
-    return (f"{ent.get('caption')} is a {ent.get('schema', 'party').lower()}" + (f" in {where.upper()}" if where else "")
-            + f", known from {len(ent.get('datasets', []))} dataset(s): {_names(ent.get('datasets', []))}.")
+    ent = subject.entity
+    if ent is None:
+        return None
+    where = _names(ent.values_of("country") or ent.values_of("jurisdiction"), 2)
+    return (f"{ent.caption} is a {ent.schema.lower()}" + (f" in {where.upper()}" if where else "")
+            + f", known from {len(ent.datasets)} dataset(s): {_names(ent.datasets)}.")
 
 
 def entity_status(subject: Subject) -> str | None:
     st = capability("redthread.analyze.status", "entity_status")(subject.store, subject.entity_id or "")
-    name = (subject.entity or {}).get("caption")
+    name = subject.entity.caption if subject.entity else None
     if st["status"] == "sanctioned":
         d = st["designations"][0]
         return (f"{name} is sanctioned: {_names(d['authorities'], 2)}" + (f", {d['program']}" if d["program"] else "")

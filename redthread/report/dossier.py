@@ -40,7 +40,7 @@ def build_dossier(store: Store, entity_id: str | None) -> Dossier:
     if entity_id is not None and subject.entity is None:
         raise NotFound(f"no entity {entity_id!r}; try `redthread search`")
     if subject.entity is not None:
-        title, subtitle = subject.entity["caption"], f"{subject.entity['schema']} · {subject.entity['id']}"
+        title, subtitle = subject.entity.caption, f"{subject.entity.schema} · {subject.entity.id}"
     else:
         title, subtitle = "Case dossier", f"all datasets in {getattr(store, 'safe_url', store.url)}"
     return Dossier(title, subtitle, now_iso(), build_sections(subject))

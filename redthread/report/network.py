@@ -20,6 +20,7 @@ from typing import Any
 
 from followthemoney import model
 
+from redthread.model.entity import Entity
 from redthread.store import Store
 
 #: Schemata that annotate their entity instead of being drawn as a node.
@@ -123,17 +124,17 @@ def build_network(store: Store, dataset: str | None = None, *, customs: bool = F
     """
     net = Network()
     cmap = store.canonical_map()
-    pending: list[dict[str, Any]] = []
+    pending: list[Entity] = []
     for ent in store.entities(dataset=dataset):
-        schema = model.get(ent["schema"])
-        if schema is None or ent["schema"] in NOT_DRAWN:
+        schema = model.get(ent.schema)
+        if schema is None or ent.schema in NOT_DRAWN:
             continue
-        if schema.edge or ent["schema"] in ANNOTATIONS or ent["schema"] in PAIRS:
+        if schema.edge or ent.schema in ANNOTATIONS or ent.schema in PAIRS:
             pending.append(ent)
             continue
-        props = ent["properties"]
-        countries = sorted(set(props.get("country", []) + props.get("jurisdiction", []) + props.get("nationality", [])))
-        net.nodes[ent["id"]] = Node(ent["id"], ent["schema"], ent["caption"], ent["datasets"], countries)
+        countries = sorted(set(ent.values_of("country") + ent.values_of("jurisdiction")
+                               + ent.values_of("nationality")))
+        net.nodes[ent.id] = Node(ent.id, ent.schema, ent.caption, ent.datasets, countries)
         pending.append(ent)  # its own entity-typed properties become edges too
     for ent in pending:
         _add_links(net, ent, cmap)
@@ -193,22 +194,22 @@ def cached_network(store: Store, *, customs: bool = False) -> Network:
     return net
 
 
-def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:  # noqa: C901 — one branch per kind of FtM link (annotation, edge schema, entity-valued property) the network view draws
-    schema = model.get(ent["schema"])
+def _add_links(net: Network, ent: Entity, cmap: dict[str, str]) -> None:  # noqa: C901 — one branch per kind of FtM link (annotation, edge schema, entity-valued property) the network view draws
+    schema = model.get(ent.schema)
     if schema is None:
         return
-    props: dict[str, list[str]] = ent["properties"]
-    if ent["schema"] in ANNOTATIONS:
+    props = ent.properties
+    if ent.schema in ANNOTATIONS:
         for target in props.get("entity", []):
             node = net.nodes.get(cmap.get(target, target))
             if node is not None:
                 node.sanctioned.append({
-                    "id": ent["id"], "authority": (props.get("authority") or [""])[0],
+                    "id": ent.id, "authority": (props.get("authority") or [""])[0],
                     "program": (props.get("program") or [""])[0],
-                    "startDate": (props.get("startDate") or [""])[0], "datasets": ent["datasets"],
+                    "startDate": (props.get("startDate") or [""])[0], "datasets": ent.datasets,
                 })
         return
-    pair: tuple[str, str] | None = PAIRS.get(ent["schema"])
+    pair: tuple[str, str] | None = PAIRS.get(ent.schema)
     if pair is None and schema.edge and schema.source_prop is not None and schema.target_prop is not None:
         pair = (schema.source_prop.name, schema.target_prop.name)
     if pair is not None:
@@ -221,8 +222,8 @@ def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
             for tgt in props.get(pair[1], []):
                 s, t = cmap.get(src, src), cmap.get(tgt, tgt)
                 if s in net.nodes and t in net.nodes:
-                    net.edges.append(Edge(ent["id"], s, t, ent["schema"], _edge_label(ent["schema"], props),
-                                          ent["datasets"], plain))
+                    net.edges.append(Edge(ent.id, s, t, ent.schema, _edge_label(ent.schema, props),
+                                          ent.datasets, plain))
         return
     for prop_name, values in props.items():
         prop = schema.get(prop_name)
@@ -230,10 +231,10 @@ def _add_links(net: Network, ent: dict[str, Any], cmap: dict[str, str]) -> None:
             continue
         for value in values:
             t = cmap.get(value, value)
-            if t in net.nodes and ent["id"] in net.nodes and t != ent["id"]:
+            if t in net.nodes and ent.id in net.nodes and t != ent.id:
                 # A property link's type is the property (e.g. "Address"), not the holder's schema.
-                net.edges.append(Edge(f"{ent['id']}:{prop_name}:{t}", ent["id"], t, str(prop.label),
-                                      str(prop.label), ent["datasets"]))
+                net.edges.append(Edge(f"{ent.id}:{prop_name}:{t}", ent.id, t, str(prop.label),
+                                      str(prop.label), ent.datasets))
 
 
 def _mark_blocked(net: Network, store: Store) -> None:

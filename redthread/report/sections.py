@@ -89,20 +89,20 @@ def summary(subject: Subject, sec: Section) -> None:
             sec.facts.append(("Blocked by ownership", ", ".join(n.caption for n in blocked)))
         return
     ent = subject.entity
-    sec.facts = [("Name", ent["caption"]), ("Type", ent["schema"]), ("Datasets", ", ".join(ent["datasets"]))]
+    sec.facts = [("Name", ent.caption), ("Type", ent.schema), ("Datasets", ", ".join(ent.datasets))]
     for prop in ("alias", "country", "jurisdiction", "nationality", "address", "sector", "classification",
                  "incorporationDate", "dissolutionDate", "registrationNumber", "notes"):
-        values = ent["properties"].get(prop)
+        values = ent.values_of(prop)
         if values:
             sec.facts.append((prop, "; ".join(values)))
-    node = subject.network.nodes.get(ent["id"])
+    node = subject.network.nodes.get(ent.id)
     if node is not None:
         for s in node.sanctioned:
             sec.facts.append(("Sanctioned", " ".join(x for x in (s["authority"], s["program"], s["startDate"]) if x)))
         if node.blocked:
             share = node.blocked.get("blocked_share")
             sec.facts.append(("Blocked by ownership", f"{share}% held by blocked owners" if share is not None else "yes"))
-        links = [e for e in subject.network.edges if ent["id"] in (e.source, e.target)]
+        links = [e for e in subject.network.edges if ent.id in (e.source, e.target)]
         sec.facts.append(("Direct links", str(len(links))))
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from redthread.model.entity import Entity
 from redthread.report.network import Network, cached_network, neighbourhood
 from redthread.store import Store
 
@@ -24,7 +25,7 @@ class Subject:
     store: Store
     entity_id: str | None
     network: Network
-    entity: dict[str, Any] | None = None
+    entity: Entity | None = None
     _graph: Any = None
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

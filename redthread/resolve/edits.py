@@ -23,13 +23,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from followthemoney import model
 from followthemoney.schema import Schema
 
 from redthread.errors import InputError, RedthreadError
-from redthread.model import now_iso
+from redthread.model import Entity, now_iso
 from redthread.model.records import EditDict, StatementDict
 from redthread.model.statement import ANALYST_ORIGIN, BASE, Statement
 from redthread.store import Store
@@ -97,7 +96,7 @@ def _write(store: Store, edit_id: str, kind: str, user: str, note: str, at: str,
     return Edit(edit_id, kind, user, note.strip(), at, rows[0][0], [s.to_dict() for s in stmts])
 
 
-def _existing(store: Store, entity_id: str, field_name: str) -> dict[str, Any]:
+def _existing(store: Store, entity_id: str, field_name: str) -> Entity:
     ent = store.entity(entity_id)
     if ent is None:
         raise InputError(f"no entity {entity_id!r} in the store", field=field_name)
@@ -137,8 +136,8 @@ def add_link(store: Store, schema: str, source_id: str, target_id: str, *, note:
     dst = _existing(store, target_id, "target_id")
     for ent, side, fname in ((src, sch.source_prop, "source_id"), (dst, sch.target_prop, "target_id")):
         rng = side.range
-        if rng is not None and not _schema(ent["schema"]).is_a(rng):
-            raise InputError(f"{sch.name}.{side.name} takes a {rng.name}; {ent['caption']} is a {ent['schema']}",
+        if rng is not None and not ent.is_a(rng.name):
+            raise InputError(f"{sch.name}.{side.name} takes a {rng.name}; {ent.caption} is a {ent.schema}",
                              field=fname)
     at = now_iso()
     edit_id = _edit_id("link", user, at, schema, source_id, target_id)
@@ -153,11 +152,11 @@ def add_link(store: Store, schema: str, source_id: str, target_id: str, *, note:
 def add_property(store: Store, entity_id: str, prop: str, value: str, *, note: str, user: str) -> Edit:
     """One more value of one property of an existing entity."""
     ent = _existing(store, entity_id, "entity_id")
-    sch = _schema(ent["schema"])
+    sch = ent.ftm_schema
     cleaned = _clean(sch, prop, value, "value" if sch.get(prop) else "prop")
     at = now_iso()
     edit_id = _edit_id("property", user, at, entity_id, prop, cleaned)
-    return _write(store, edit_id, "property", user, note, at, [(ent["id"], sch.name, prop, cleaned)])
+    return _write(store, edit_id, "property", user, note, at, [(ent.id, sch.name, prop, cleaned)])
 
 
 def retype(store: Store, entity_id: str, schema: str, *, note: str, user: str) -> Edit:
@@ -167,11 +166,11 @@ def retype(store: Store, entity_id: str, schema: str, *, note: str, user: str) -
     if not sch.matchable:
         raise InputError(f"{schema} is not a party type (use Company, Person, Organization, LegalEntity, ...)",
                          field="schema")
-    if sch.name == ent["schema"]:
-        raise InputError(f"{ent['caption']} is a {schema} already", field="schema")
+    if sch.name == ent.schema:
+        raise InputError(f"{ent.caption} is a {schema} already", field="schema")
     at = now_iso()
     edit_id = _edit_id("retype", user, at, entity_id, schema)
-    return _write(store, edit_id, "retype", user, note, at, [(ent["id"], sch.name, BASE, ent["id"])])
+    return _write(store, edit_id, "retype", user, note, at, [(ent.id, sch.name, BASE, ent.id)])
 
 
 def edits(store: Store, entity_id: str | None = None) -> list[Edit]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from redthread.model.entity import Entity
 from redthread.resolve.judgements import judge, verdict
 from redthread.resolve.xref import Candidate
 from redthread.store import Store
@@ -17,16 +18,19 @@ def pair_view(store: Store, left_id: str, right_id: str) -> dict[str, Any]:
     """Two entities side by side: per property, each side's values (and where from)."""
     left, right = store.entity(left_id), store.entity(right_id)
     props: list[dict[str, Any]] = []
-    names = sorted(set((left or {}).get("properties", {})) | set((right or {}).get("properties", {})))
-    for prop in names:
-        lv = (left or {}).get("properties", {}).get(prop, [])
-        rv = (right or {}).get("properties", {}).get(prop, [])
+    left_props = left.properties if left else {}
+    right_props = right.properties if right else {}
+    for prop in sorted(set(left_props) | set(right_props)):
+        lv, rv = left_props.get(prop, []), right_props.get(prop, [])
         props.append({"prop": prop, "left": lv, "right": rv, "shared": sorted(set(lv) & set(rv))})
-    return {
-        "left": {k: (left or {}).get(k) for k in ("id", "schema", "caption", "datasets")},
-        "right": {k: (right or {}).get(k) for k in ("id", "schema", "caption", "datasets")},
-        "properties": props,
-    }
+    return {"left": _side(left), "right": _side(right), "properties": props}
+
+
+def _side(entity: Entity | None) -> dict[str, Any]:
+    """One side's header (``None`` values when the entity is gone)."""
+    if entity is None:
+        return dict.fromkeys(("id", "schema", "caption", "datasets"))
+    return {"id": entity.id, "schema": entity.schema, "caption": entity.caption, "datasets": entity.datasets}
 
 
 def review(

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypedDict
 
-from redthread.model import Statement, assemble
+from redthread.model import Entity, Statement, assemble
 
 
 @dataclass
@@ -397,8 +397,9 @@ class Store(abc.ABC):
     def canonical_id(self, entity_id: str) -> str:
         return self._cmap().get(entity_id, entity_id)
 
-    def entity(self, entity_id: str, include_removed: bool = False) -> dict[str, Any] | None:
-        """One assembled entity (resolution applied), or None."""
+    def entity(self, entity_id: str, include_removed: bool = False) -> Entity | None:
+        """One assembled entity (resolution applied), or None: an :class:`~redthread.model.entity.Entity`,
+        so readers get typed accessors and, through ``proxy()``, FtM's ``StatementEntity``."""
         cid = self.canonical_id(entity_id)
         stmts = list(self.statements(self.members(cid), include_removed=include_removed))
         return assemble(stmts, entity_id=cid)
@@ -406,7 +407,7 @@ class Store(abc.ABC):
     def entity_statements(self, entity_id: str, include_removed: bool = True) -> list[Statement]:
         return list(self.statements(self.members(entity_id), include_removed=include_removed))
 
-    def entities(self, dataset: str | None = None, schemata: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    def entities(self, dataset: str | None = None, schemata: Iterable[str] | None = None) -> Iterator[Entity]:
         """Stream assembled entities, grouped by canonical id."""
         cmap = self.canonical_map()
         wanted = set(schemata) if schemata else None
@@ -416,10 +417,10 @@ class Store(abc.ABC):
         current: str | None = None
         batch: list[Statement] = []
 
-        def flush() -> Iterator[dict[str, Any]]:
+        def flush() -> Iterator[Entity]:
             if batch:
                 ent = assemble(batch, entity_id=current)
-                if ent is not None and (wanted is None or ent["schema"] in wanted):
+                if ent is not None and (wanted is None or ent.schema in wanted):
                     yield ent
 
         for stmt in self.statements(dataset=dataset):
@@ -435,7 +436,7 @@ class Store(abc.ABC):
         yield from flush()
         for cid, stmts in groups.items():
             ent = assemble(stmts, entity_id=cid)
-            if ent is not None and (wanted is None or ent["schema"] in wanted):
+            if ent is not None and (wanted is None or ent.schema in wanted):
                 yield ent
 
     def referencing(self, entity_id: str) -> list[Statement]:

@@ -45,7 +45,7 @@ def document_spans(store: Store, doc_id: str) -> dict[str, Any] | None:
     entities: dict[str, dict[str, Any]] = {}
     for eid in dict.fromkeys(str(sp["entity_id"]) for sp in spans):
         ent = store.entity(eid)
-        entities[eid] = {"caption": ent["caption"] if ent else eid, "schema": ent["schema"] if ent else None}
+        entities[eid] = {"caption": ent.caption if ent else eid, "schema": ent.schema if ent else None}
     # Only the file name: the full path would tell callers where the server keeps its files.
     path = doc.path.replace("\\", "/").rsplit("/", 1)[-1] if doc.path else doc.path
     return {"id": doc.id, "dataset": doc.dataset, "title": doc.title, "path": path, "mime": doc.mime,

@@ -41,8 +41,8 @@ def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=20
     for hit in find(store, q, limit=limit):
         ent = store.entity(str(hit["id"]))
         if ent:
-            results.append({"id": hit["id"], "schema": ent["schema"], "caption": ent["caption"],
-                            "datasets": ent["datasets"], "matched": hit["name"], "score": hit["score"]})
+            results.append({"id": hit["id"], "schema": ent.schema, "caption": ent.caption,
+                            "datasets": ent.datasets, "matched": hit["name"], "score": hit["score"]})
     return {"query": q, "results": results}
 
 
