@@ -18,7 +18,9 @@ from typing import Any, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from redthread.model.records import OPEN, EditDict, EvidenceDict, Link, Party
+from redthread.model.records import OPEN, EditDict, EvidenceDict, EvidenceFields, Link, Party
+from redthread.monitor.rescreen import RunDict
+from redthread.monitor.watchlist import WatchlistDict
 
 #: A day as the trade engines give it: a ``date`` (DuckDB) or ISO text; JSON carries ``YYYY-MM-DD`` either way.
 Day = date | str
@@ -373,19 +375,8 @@ class IngestOut(TypedDict):
     skipped: list[str]
 
 
-@with_config(OPEN)
-class WatchlistOut(TypedDict):
-    name: str
-    created_at: str
-    created_by: str
-    columns: list[str]
-    dataset: str | None
-    threshold: float
-    algorithm: str
-    four_eyes: bool
-    webhook: str | None
-    command: str | None
-    rows: int
+#: A watchlist as the library writes it (:class:`redthread.monitor.watchlist.WatchlistDict`).
+WatchlistOut = WatchlistDict
 
 
 @with_config(OPEN)
@@ -402,23 +393,12 @@ class Counterparty(TypedDict):
 
 
 @with_config(OPEN)
-class WatchlistDetailOut(WatchlistOut):
+class WatchlistDetailOut(WatchlistDict):
     counterparties: list[Counterparty]
 
 
-@with_config(OPEN)
-class RunOut(TypedDict):
-    """One screening run of a watchlist (``alerts``: how many it raised)."""
-
-    watchlist: str
-    run_id: int
-    mode: str
-    changed_entities: int
-    screened_rows: int
-    pairs_scored: int
-    screened_entities: int
-    alerts: int
-    seconds: float
+#: One screening run of a watchlist as the library writes it (:class:`redthread.monitor.rescreen.RunDict`).
+RunOut = RunDict
 
 
 @with_config(OPEN)
@@ -631,17 +611,10 @@ class ConflictOut(TypedDict):
 
 
 @with_config(OPEN)
-class EventEvidence(TypedDict):
-    """Where a dated event comes from: a statement, a document, or a customs record (no statement)."""
+class EventEvidence(EvidenceFields):
+    """Where a dated event comes from: a statement, a document, or a customs record (no statement,
+    so no ``first_seen``): the evidence record's fields, ``first_seen`` optional."""
 
-    dataset: str
-    source: str
-    location: str
-    span: list[int] | None
-    quote: str | None
-    confidence: float
-    hedge: str | None
-    statement_id: str | None
     first_seen: NotRequired[str | None]
 
 

@@ -22,8 +22,13 @@ OPEN = ConfigDict(extra="allow")
 
 
 @with_config(OPEN)
-class EvidenceDict(TypedDict):
-    """Where one fact comes from (see :class:`~redthread.model.evidence.Evidence`)."""
+class EvidenceFields(TypedDict):
+    """The fields every evidence shape has: where a fact was said, the words, how sure.
+
+    :class:`EvidenceDict` adds when it was first seen (always known for a
+    statement); shapes whose evidence may lack a statement (a customs record
+    in a timeline) derive from this one instead of restating it.
+    """
 
     dataset: str
     source: str
@@ -32,8 +37,14 @@ class EvidenceDict(TypedDict):
     quote: str | None
     confidence: float
     hedge: str | None
-    first_seen: str | None
     statement_id: str | None
+
+
+@with_config(OPEN)
+class EvidenceDict(EvidenceFields):
+    """Where one fact comes from (see :class:`~redthread.model.evidence.Evidence`)."""
+
+    first_seen: str | None
     entity_id: NotRequired[str]
     prop: NotRequired[str]
     value: NotRequired[str]

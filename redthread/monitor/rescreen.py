@@ -33,13 +33,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any
 
 import orjson
 from followthemoney import model
+from pydantic import with_config
+from typing_extensions import TypedDict
 
 from redthread import __version__
 from redthread.model import now_iso
+from redthread.model.records import OPEN
 from redthread.monitor import alerts as alerts_mod
 from redthread.monitor import audit
 from redthread.monitor import watchlist as wl_mod
@@ -74,8 +77,12 @@ class Hit:
     detail: Score | None = None
 
 
+@with_config(OPEN)
 class RunDict(TypedDict):
-    """A run as JSON (:meth:`RunResult.to_dict`): ``alerts`` is how many it raised."""
+    """A run as JSON (:meth:`RunResult.to_dict`): ``alerts`` is how many it raised.
+
+    The API's run responses declare this shape itself (extra keys allowed), so
+    the two cannot drift."""
 
     watchlist: str
     run_id: int

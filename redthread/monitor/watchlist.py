@@ -21,13 +21,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import orjson
 from followthemoney import model, registry
+from pydantic import with_config
+from typing_extensions import TypedDict
 
 from redthread.errors import InputError, RedthreadError
 from redthread.model import now_iso
+from redthread.model.records import OPEN
 from redthread.monitor import audit
 from redthread.monitor.tables import MonitorDB
 from redthread.screen.matching import DEFAULT_THRESHOLD
@@ -62,8 +65,12 @@ class Counterparty:
         return {"id": self.row_id, "schema": self.schema, "properties": self.properties, "caption": self.name}
 
 
+@with_config(OPEN)
 class WatchlistDict(TypedDict):
-    """A watchlist's settings and row count as JSON (:meth:`Watchlist.to_dict`)."""
+    """A watchlist's settings and row count as JSON (:meth:`Watchlist.to_dict`).
+
+    The API declares this very shape (``/watchlists``), so it is a pydantic-ready
+    ``TypedDict`` with extra keys allowed rather than a restated copy there."""
 
     name: str
     created_at: str

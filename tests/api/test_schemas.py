@@ -213,3 +213,27 @@ def _trade(call: Callable[..., Any], bom: str) -> None:
     assert call("POST", "/trade/capacity", "/trade/capacity", json={"buyer": TUNDRA, "bom": bom})["components"]
     assert call("GET", "/trade/impact", "/trade/impact")
     assert call("GET", "/trade/impact/buyers", "/trade/impact/buyers", params={"bom": bom})[0]["flags"]
+
+
+def test_the_api_declares_the_library_shapes(app_and_key: tuple[Any, str]) -> None:
+    """Watchlists and runs are declared by the monitor's own TypedDicts, not restated copies that drift
+    (the restated run shape had lost ``timings``, which every run answer carries)."""
+    from redthread.api import schemas
+    from redthread.model.records import EvidenceDict, EvidenceFields
+    from redthread.monitor.rescreen import RunDict, RunResult
+    from redthread.monitor.watchlist import WatchlistDict
+
+    assert schemas.RunOut is RunDict and schemas.WatchlistOut is WatchlistDict
+    app, _ = app_and_key
+    spec = TestClient(app).get("/openapi.json").json()
+    components = spec["components"]["schemas"]
+    run = _schema_of(spec, "POST", "/rescreen")["$ref"].rsplit("/", 1)[-1]
+    runs_item = components[run]["properties"]["runs"]["items"]["$ref"].rsplit("/", 1)[-1]
+    documented = set(components[runs_item]["properties"])
+    answer = RunResult("w", 1, "full", 0, 0, 0, 0).to_dict()
+    assert documented == set(answer) and "timings" in documented
+    # The timeline's evidence is the evidence record with ``first_seen`` optional, nothing restated.
+    event, fields, evidence = (TypeAdapter(t).json_schema() for t in (schemas.EventEvidence, EvidenceFields,
+                                                                      EvidenceDict))
+    assert set(event["properties"]) == set(fields["properties"]) | {"first_seen"}
+    assert set(event["required"]) == set(fields["required"]) == set(evidence["required"]) - {"first_seen"}
