@@ -21,6 +21,9 @@ from typing_extensions import TypedDict
 from redthread.model.records import OPEN, EditDict, EvidenceDict, EvidenceFields, Link, Party
 from redthread.monitor.rescreen import RunDict
 from redthread.monitor.watchlist import WatchlistDict
+from redthread.report.network import NetworkDict, NetworkEdge, NetworkNode
+from redthread.resolve.review import PairView
+from redthread.resolve.xref import CandidateDict, XrefPage
 
 #: A day as the trade engines give it: a ``date`` (DuckDB) or ISO text; JSON carries ``YYYY-MM-DD`` either way.
 Day = date | str
@@ -205,59 +208,10 @@ class ExtractOut(TypedDict):
     statements: NotRequired[list[StatementOut]]
 
 
-@with_config(OPEN)
-class CandidateOut(TypedDict):
-    """A proposed same-party pair with its per-feature scores."""
-
-    left_id: str
-    right_id: str
-    score: float
-    left_caption: str
-    right_caption: str
-    schema: str
-    left_datasets: list[str]
-    right_datasets: list[str]
-    features: dict[str, Any]
-    explanations: Any
-    reason: str
-    within: bool
-
-
-@with_config(OPEN)
-class XrefOut(TypedDict):
-    """A page of candidates (``status`` ``ready``), or progress while they are computed."""
-
-    status: str  # "ready", "computing" or "failed"
-    candidates: list[CandidateOut]
-    total: int | None
-    offset: NotRequired[int]
-    limit: NotRequired[int]
-    stage: NotRequired[str]
-    done: NotRequired[int]
-    error: NotRequired[str | None]
-
-
-@with_config(OPEN)
-class PairSide(TypedDict):
-    id: str | None
-    schema: str | None
-    caption: str | None
-    datasets: list[str] | None
-
-
-@with_config(OPEN)
-class PairProperty(TypedDict):
-    prop: str
-    left: list[str]
-    right: list[str]
-    shared: list[str]
-
-
-@with_config(OPEN)
-class PairOut(TypedDict):
-    left: PairSide
-    right: PairSide
-    properties: list[PairProperty]
+#: The candidate pairs and a pair side by side: the resolver's own shapes (:mod:`redthread.resolve`).
+CandidateOut = CandidateDict
+XrefOut = XrefPage
+PairOut = PairView
 
 
 @with_config(OPEN)
@@ -316,32 +270,10 @@ class NewKeyOut(KeyOut):
 
 
 @with_config(OPEN)
-class NetworkNode(TypedDict):
-    id: str
-    schema: str
-    caption: str
-    datasets: list[str]
-    countries: list[str]
-    sanctioned: list[dict[str, Any]]  # the designations naming it (authority, program, start date, datasets)
-    blocked: dict[str, Any] | None  # why it is blocked under the 50 % rule, if it is
+class NetworkOut(NetworkDict):
+    """An entity's neighbourhood: the library's network shape (:mod:`redthread.report.network`) and its centre."""
 
-
-@with_config(OPEN)
-class NetworkEdge(TypedDict):
-    id: str
-    source: str
-    target: str
-    schema: str
-    label: str
-    datasets: list[str]
-    properties: dict[str, list[str]]
-
-
-@with_config(OPEN)
-class NetworkOut(TypedDict):
     center: str
-    nodes: list[NetworkNode]
-    edges: list[NetworkEdge]
 
 
 @with_config(OPEN)

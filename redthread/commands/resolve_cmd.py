@@ -11,6 +11,7 @@ from redthread.resolve import judge as judge_pair
 from redthread.resolve import review as review_pairs
 from redthread.resolve import unjudge as unjudge_pair
 from redthread.resolve import xref as xref_pairs
+from redthread.resolve.review import PairView
 from redthread.resolve.xref import Candidate
 
 
@@ -67,11 +68,9 @@ def register(app: typer.Typer) -> None:
             console.print("nothing to review")
             return
 
-        def ask(cand: Candidate, view: dict[str, object]) -> str:
+        def ask(cand: Candidate, view: PairView) -> str:
             table = Table("property", esc(cand.left_id), esc(cand.right_id), title=f"score {cand.score:.3f}: {_why(cand)}")
-            props = view["properties"]
-            assert isinstance(props, list)
-            for row in props:
+            for row in view["properties"]:
                 mark = "[green]=[/] " if row["shared"] else ""
                 table.add_row(mark + esc(row["prop"]), esc("\n".join(row["left"])), esc("\n".join(row["right"])))
             console.print(table)

@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from followthemoney import model
+from pydantic import with_config
+from typing_extensions import TypedDict
 
 from redthread.model.entity import Entity
+from redthread.model.records import OPEN
 from redthread.store import Store
 
 #: Schemata that annotate their entity instead of being drawn as a node.
@@ -32,6 +35,57 @@ NOT_DRAWN = {"Event", "Asset"}
 PAIRS = {"EconomicActivity": ("sender", "receiver")}
 
 
+@with_config(OPEN)
+class NodeDesignation(TypedDict):
+    """A designation naming a node (from a Sanction entity)."""
+
+    id: str
+    authority: str
+    program: str
+    startDate: str
+    datasets: list[str]
+
+
+@with_config(OPEN)
+class NodeBlocked(TypedDict):
+    """Why a node is blocked under the 50 % rule (the ownership analysis' share and chain)."""
+
+    blocked_share: float | None
+    chain: Any
+
+
+@with_config(OPEN)
+class NetworkNode(TypedDict):
+    """A node as JSON (:meth:`Node.to_dict`); the API declares this shape itself."""
+
+    id: str
+    schema: str
+    caption: str
+    datasets: list[str]
+    countries: list[str]
+    sanctioned: list[NodeDesignation]
+    blocked: NodeBlocked | None
+
+
+@with_config(OPEN)
+class NetworkEdge(TypedDict):
+    """An edge as JSON (:meth:`Edge.to_dict`)."""
+
+    id: str
+    source: str
+    target: str
+    schema: str
+    label: str
+    datasets: list[str]
+    properties: dict[str, list[str]]
+
+
+@with_config(OPEN)
+class NetworkDict(TypedDict):
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
 @dataclass
 class Node:
     id: str
@@ -39,14 +93,12 @@ class Node:
     caption: str
     datasets: list[str]
     countries: list[str] = field(default_factory=list)
-    sanctioned: list[dict[str, Any]] = field(default_factory=list)
-    blocked: dict[str, Any] | None = None
+    sanctioned: list[NodeDesignation] = field(default_factory=list)
+    blocked: NodeBlocked | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "schema": self.schema, "caption": self.caption, "datasets": self.datasets,
-            "countries": self.countries, "sanctioned": self.sanctioned, "blocked": self.blocked,
-        }
+    def to_dict(self) -> NetworkNode:
+        return NetworkNode(id=self.id, schema=self.schema, caption=self.caption, datasets=self.datasets,
+                           countries=self.countries, sanctioned=self.sanctioned, blocked=self.blocked)
 
 
 @dataclass
@@ -59,11 +111,9 @@ class Edge:
     datasets: list[str]
     properties: dict[str, list[str]] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "source": self.source, "target": self.target, "schema": self.schema,
-            "label": self.label, "datasets": self.datasets, "properties": self.properties,
-        }
+    def to_dict(self) -> NetworkEdge:
+        return NetworkEdge(id=self.id, source=self.source, target=self.target, schema=self.schema,
+                           label=self.label, datasets=self.datasets, properties=self.properties)
 
 
 @dataclass
@@ -84,7 +134,7 @@ class Network:
             edges=[e for e in self.edges if e.source in ids and e.target in ids],
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> NetworkDict:
         return {"nodes": [n.to_dict() for n in self.nodes.values()], "edges": [e.to_dict() for e in self.edges]}
 
 

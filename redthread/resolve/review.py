@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+
+from pydantic import with_config
+from typing_extensions import TypedDict
 
 from redthread.model.entity import Entity
+from redthread.model.records import OPEN
 from redthread.resolve.judgements import judge, verdict
 from redthread.resolve.xref import Candidate
 from redthread.store import Store
@@ -14,29 +17,55 @@ from redthread.store import Store
 ANSWERS = {"y": "positive", "n": "negative", "u": "unsure", "s": "skip", "q": "quit"}
 
 
-def pair_view(store: Store, left_id: str, right_id: str) -> dict[str, Any]:
+@with_config(OPEN)
+class PairSide(TypedDict):
+    """One side's header (all ``None`` when the entity is gone)."""
+
+    id: str | None
+    schema: str | None
+    caption: str | None
+    datasets: list[str] | None
+
+
+@with_config(OPEN)
+class PairProperty(TypedDict):
+    prop: str
+    left: list[str]
+    right: list[str]
+    shared: list[str]
+
+
+@with_config(OPEN)
+class PairView(TypedDict):
+    """Two entities side by side (``/xref/{left}/{right}`` declares this shape)."""
+
+    left: PairSide
+    right: PairSide
+    properties: list[PairProperty]
+
+
+def pair_view(store: Store, left_id: str, right_id: str) -> PairView:
     """Two entities side by side: per property, each side's values (and where from)."""
     left, right = store.entity(left_id), store.entity(right_id)
-    props: list[dict[str, Any]] = []
+    props: list[PairProperty] = []
     left_props = left.properties if left else {}
     right_props = right.properties if right else {}
     for prop in sorted(set(left_props) | set(right_props)):
         lv, rv = left_props.get(prop, []), right_props.get(prop, [])
-        props.append({"prop": prop, "left": lv, "right": rv, "shared": sorted(set(lv) & set(rv))})
-    return {"left": _side(left), "right": _side(right), "properties": props}
+        props.append(PairProperty(prop=prop, left=lv, right=rv, shared=sorted(set(lv) & set(rv))))
+    return PairView(left=_side(left), right=_side(right), properties=props)
 
 
-def _side(entity: Entity | None) -> dict[str, Any]:
-    """One side's header (``None`` values when the entity is gone)."""
+def _side(entity: Entity | None) -> PairSide:
     if entity is None:
-        return dict.fromkeys(("id", "schema", "caption", "datasets"))
-    return {"id": entity.id, "schema": entity.schema, "caption": entity.caption, "datasets": entity.datasets}
+        return PairSide(id=None, schema=None, caption=None, datasets=None)
+    return PairSide(id=entity.id, schema=entity.schema, caption=entity.caption, datasets=entity.datasets)
 
 
 def review(
     store: Store,
     candidates: Iterable[Candidate],
-    ask: Callable[[Candidate, dict[str, Any]], str],
+    ask: Callable[[Candidate, PairView], str],
     *,
     user: str = "cli",
 ) -> dict[str, int]:

@@ -40,9 +40,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired
+
+from pydantic import with_config
+from typing_extensions import TypedDict
 
 from redthread import settings
+from redthread.model.records import OPEN
 from redthread.screen.index import ScreeningIndex, index_for
 from redthread.screen.scorers import DEFAULT
 from redthread.store import Store, open_store
@@ -62,6 +66,38 @@ MIN_ALIGNED = 2
 ALIGNED = 0.9
 
 
+@with_config(OPEN)
+class CandidateDict(TypedDict):
+    """A proposed same-party pair with its per-feature scores, as JSON (``/xref`` declares this shape)."""
+
+    left_id: str
+    right_id: str
+    score: float
+    left_caption: str
+    right_caption: str
+    schema: str
+    left_datasets: list[str]
+    right_datasets: list[str]
+    features: dict[str, float]
+    explanations: Any
+    reason: str
+    within: bool
+
+
+@with_config(OPEN)
+class XrefPage(TypedDict):
+    """A page of candidates (``status`` ``ready``), or progress while they are computed."""
+
+    status: str  # "ready", "computing" or "failed"
+    candidates: list[CandidateDict]
+    total: int | None
+    offset: NotRequired[int]
+    limit: NotRequired[int]
+    stage: NotRequired[str]
+    done: NotRequired[int]
+    error: NotRequired[str | None]
+
+
 @dataclass
 class Candidate:
     """A proposed same-party pair, with the evidence for it."""
@@ -79,7 +115,7 @@ class Candidate:
     #: Why a pair below the threshold is proposed: ``cross-script`` or ``abbreviation`` ("" otherwise).
     reason: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CandidateDict:
         return {
             "left_id": self.left_id, "right_id": self.right_id, "score": self.score,
             "left_caption": self.left_caption, "right_caption": self.right_caption, "schema": self.schema,
@@ -288,9 +324,10 @@ class Progress:
     total: int | None = None
     error: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> XrefPage:
+        """The progress as a page with no candidates yet."""
         return {"status": "failed" if self.error else "computing", "stage": self.stage, "done": self.done,
-                "total": self.total, "error": self.error}
+                "total": self.total, "error": self.error, "candidates": []}
 
 
 _RUNNING: dict[str, Progress] = {}

@@ -9,8 +9,6 @@ statements are never changed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
@@ -40,7 +38,7 @@ def get_xref(
     entity_id: str | None = Query(None, description="Only pairs about this entity."),
     wait: bool = Query(False, description="Compute the candidates now instead of in the background."),
     store: Store = Depends(get_store),
-) -> dict[str, Any]:
+) -> XrefOut:
     """Proposed same-party pairs, best first, with per-feature scores, one page at a time.
 
     Candidates are computed once per store content. While they are being
@@ -49,14 +47,16 @@ def get_xref(
     """
     cset = compute(store) if wait else fresh(store)
     if cset is None:
-        return compute_in_background(store).to_dict() | {"candidates": [], "total": None}
+        page = compute_in_background(store).to_dict()
+        page["total"] = None
+        return page
     cands = select(store, cset, dataset, threshold=threshold, within=within, entity_id=entity_id)
     return {"status": "ready", "candidates": [c.to_dict() for c in cands[offset:offset + limit]],
             "total": len(cands), "offset": offset, "limit": limit}
 
 
 @router.get("/xref/{left_id}/{right_id}", response_model=PairOut, dependencies=[require_role("viewer")])
-def get_pair(left_id: str, right_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+def get_pair(left_id: str, right_id: str, store: Store = Depends(get_store)) -> PairOut:
     """Two entities side by side, for review."""
     view = pair_view(store, left_id, right_id)
     if view["left"]["id"] is None or view["right"]["id"] is None:

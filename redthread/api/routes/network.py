@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redthread.api.deps import get_store, require_role
@@ -16,7 +14,7 @@ router = APIRouter(tags=["network"])
 
 @router.get("/network/path", response_model=NetworkPathOut, dependencies=[require_role("viewer")])
 def network_path(source: str = Query(..., min_length=1), target: str = Query(..., min_length=1),
-                 max_hops: int = Query(8, ge=1, le=12), store: Store = Depends(get_store)) -> dict[str, Any]:
+                 max_hops: int = Query(8, ge=1, le=12), store: Store = Depends(get_store)) -> NetworkPathOut:
     """A shortest chain of links between two parties, with the parties on it."""
     net = cached_network(store, customs=True)
     a, b = store.canonical_id(source), store.canonical_id(target)
@@ -33,11 +31,12 @@ def network_path(source: str = Query(..., min_length=1), target: str = Query(...
 
 @router.get("/network/{entity_id}", response_model=NetworkOut, dependencies=[require_role("viewer")])
 def network(entity_id: str, depth: int = Query(1, ge=1, le=4), limit: int = Query(300, ge=1, le=2000),
-            store: Store = Depends(get_store)) -> dict[str, Any]:
+            store: Store = Depends(get_store)) -> NetworkOut:
     """The parties within ``depth`` links of an entity, and the links between them."""
     net = cached_network(store, customs=True)
     cid = store.canonical_id(entity_id)
     if cid not in net.nodes:
         raise HTTPException(status_code=404, detail=f"no party {entity_id!r} in the network")
     sub = neighbourhood(net, cid, depth=depth, limit=limit)
-    return {"center": cid, **sub.to_dict()}
+    body = sub.to_dict()
+    return NetworkOut(center=cid, nodes=body["nodes"], edges=body["edges"])
