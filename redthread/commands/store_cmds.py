@@ -36,8 +36,11 @@ def ingest_cmd(
     consolidate: bool = typer.Option(
         True, "--consolidate/--no-consolidate", help="After loading documents, merge same-named parties of the case."
     ),
+    atomic: bool = typer.Option(
+        False, "--atomic", help="All files in one transaction: one bad file stores none of them (default: per file)."
+    ),
 ) -> None:
-    """Load files into a dataset (one transaction per file; re-loads keep history)."""
+    """Load files into a dataset (one transaction per file, or all in one with --atomic; re-loads keep history)."""
     the_case = case()
     st = the_case.store
     if mapping is not None:
@@ -48,7 +51,7 @@ def ingest_cmd(
             paths, dataset, fmt, skip_errors=skip_errors, source=source,
             replace_dataset=replace, progress=update,
             options={"mapping": str(mapping)} if mapping is not None else None,
-            strict=strict, warnings=warnings,
+            strict=strict, warnings=warnings, atomic=atomic,
         )
     report_after_load()
     for warn in warnings:

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypedDict
 
+from redthread.errors import StoreError
 from redthread.model import Entity, Statement, assemble
 
 
@@ -184,6 +185,15 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def write_many(self, batches: Sequence[LoadBatch]) -> list[LoadResult]:
         """Apply several loads in one transaction."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Every write inside (loads, judgements, side tables) commits together at the end, or none does.
+
+        What a multi-file load uses (:meth:`redthread.case.Case.load` with
+        ``atomic``): a bad second file leaves nothing of the first stored. It
+        holds the write lock for its whole length, so other writers wait.
+        """
+        raise StoreError(f"{type(self).__name__} has no unit of work")
 
     # -- reading -------------------------------------------------------
     @abc.abstractmethod

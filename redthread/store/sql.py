@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from followthemoney.statement.util import get_prop_type
 
-from redthread.errors import StoreError
+from redthread.errors import InputError, StoreError
 from redthread.model import Statement, now_iso
 from redthread.model.statement import BASE
 from redthread.store.base import (
@@ -119,6 +119,8 @@ class SQLStore(Store):
     dialect: Dialect
     #: Whether every table exists (set when the store is opened).
     schema_done: bool = False
+    #: The cursor of the open :meth:`unit_of_work`, which every write joins (None: each write commits alone).
+    _unit: Any = None
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -184,8 +186,30 @@ class SQLStore(Store):
     def _sql(self, sql: str) -> str:
         return sql if self.dialect.param == "?" else sql.replace("?", "%s")
 
-    def _tx(self) -> _Transaction:
-        return _Transaction(self)
+    def _tx(self) -> _Transaction | _Joined:
+        return _Transaction(self) if self._unit is None else _Joined(self._unit)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """See :meth:`Store.unit_of_work`: one transaction that every write inside joins.
+
+        Reads inside see the unit's own writes (one connection) and end no
+        transaction; a failed read leaves the rollback to the unit. A unit
+        inside a unit is part of the outer one.
+        """
+        if self._unit is not None:
+            yield
+            return
+        self._forget_resolution()
+        try:
+            with _Transaction(self) as cur:
+                self._unit = cur
+                try:
+                    yield
+                finally:
+                    self._unit = None
+        finally:
+            self._forget_resolution()  # a rolled-back unit's resolution version was never committed
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cur = self.conn.cursor()
@@ -194,8 +218,9 @@ class SQLStore(Store):
             rows = list(cur.fetchall())
         except Exception:
             # Leave a long-lived connection usable (PostgreSQL aborts the
-            # transaction on any error until it is rolled back).
-            self.conn.rollback()
+            # transaction on any error until it is rolled back); inside a unit of work the unit rolls back.
+            if self._unit is None:
+                self.conn.rollback()
             raise
         finally:
             cur.close()
@@ -203,8 +228,9 @@ class SQLStore(Store):
         return rows
 
     def _end_read(self) -> None:
-        """Close the implicit read transaction (PostgreSQL holds one open)."""
-        self.conn.commit()
+        """Close the implicit read transaction (PostgreSQL holds one open), unless a unit of work is open."""
+        if self._unit is None:
+            self.conn.commit()
 
     # -- side tables (see Store.query / execute / transaction) -----------------
     @property
@@ -227,6 +253,13 @@ class SQLStore(Store):
         return True
 
     def execute(self, sql: str, params: Sequence[Any] = (), *, best_effort: bool = False) -> int:
+        if self._unit is not None:  # part of the open unit of work: it commits or rolls back
+            cur = self.conn.cursor()
+            try:
+                cur.execute(self._sql(sql), tuple(params))
+                return int(cur.rowcount or 0)
+            finally:
+                cur.close()
         with self._short_wait(best_effort):
             cur = self.conn.cursor()
             try:
@@ -261,6 +294,12 @@ class SQLStore(Store):
         return self.write_many([batch])[0]
 
     def write_many(self, batches: Sequence[LoadBatch]) -> list[LoadResult]:
+        if self._unit is not None and any(b.staged is not None for b in batches):
+            # Side files are moved into place after their batch commits; inside a unit that commit
+            # comes later, and a replaced file cannot be put back if the unit then rolls back.
+            raise InputError(f"{batches[0].source}: a load with side files (customs records) commits on its "
+                             "own and cannot join a multi-file unit of work; load it separately",
+                             path=batches[0].source, field="atomic")
         self._forget_resolution()
         results = []
         try:
@@ -716,6 +755,19 @@ class _TableCursor:
             return int(self._cur.lastrowid)
         self._cur.execute(self._store._sql(sql + " RETURNING id"), tuple(params))
         return int(self._cur.fetchone()[0])
+
+
+class _Joined:
+    """Context manager: the open unit of work's cursor; the unit commits or rolls back, not this."""
+
+    def __init__(self, cur: Any) -> None:
+        self.cur = cur
+
+    def __enter__(self) -> Any:
+        return self.cur
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        return None
 
 
 class _Transaction:
