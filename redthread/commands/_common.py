@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,6 +17,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
 
 from redthread import settings
 from redthread.case import Case, open_case
@@ -45,6 +46,15 @@ def esc(value: object) -> str:
     """``value`` as text Rich prints literally: names, quotes and ids come from data, and a name
     like ``[/]`` or ``[link=...]`` must neither crash the command nor become markup."""
     return escape(str(value))
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None,
+                show_lines: bool = False) -> None:
+    """Print rows (texts already escaped or marked up) as one table: how every command lays out a list."""
+    table = Table(*columns, title=title, show_lines=show_lines)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 def case() -> Case:

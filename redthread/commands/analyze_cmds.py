@@ -7,7 +7,6 @@ from typing import Any
 
 import orjson
 import typer
-from rich.table import Table
 from rich.tree import Tree
 
 from redthread.analyze.claims import claims as claims_fn
@@ -18,7 +17,7 @@ from redthread.analyze.ownership import blocked as blocked_fn
 from redthread.analyze.ownership import owners_tree
 from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline as timeline_fn
-from redthread.commands._common import console, esc, progress_bar, resolve_entity, store
+from redthread.commands._common import console, esc, print_table, progress_bar, resolve_entity, store
 from redthread.errors import RedthreadError
 from redthread.store import Store
 
@@ -80,10 +79,9 @@ def ownership_cmd(
         return
     console.print(_render_tree(tree))
     if tree["ultimate_owners"]:
-        table = Table("ultimate owner", "effective share", "chains", title="ultimate beneficial owners")
-        for o in tree["ultimate_owners"]:
-            table.add_row(esc(o["name"]), f"{o['effective_share']:.2f}%", str(len(o["chains"])))
-        console.print(table)
+        print_table(("ultimate owner", "effective share", "chains"),
+                    [(esc(o["name"]), f"{o['effective_share']:.2f}%", str(len(o["chains"])))
+                     for o in tree["ultimate_owners"]], title="ultimate beneficial owners")
 
 
 def blocked_cmd(
@@ -99,16 +97,17 @@ def blocked_cmd(
     if fmt == "json":
         _json(result)
         return
-    table = Table("entity", "blocked share", "blocked owners", "chain", "sources", show_lines=True,
-                  title=f"blocked by the {variant.upper()} rule ({authority} sanctions)")
+    rows = []
     for item in result:
         owners = "\n".join(f"{esc(o['name'])} {o['share']:g}%" + (" (sanctioned)" if o["sanctioned"] else "")
                            for o in item["owners"])
         owners += "".join(f"\ncontrolled by {esc(c['name'])}" for c in item["controllers"])
         chain = "\n".join(_link_text(link) for link in item["chain"])
         sources = "\n".join(_evidence_lines(link["evidence"], 1) for link in item["chain"][:3])
-        table.add_row(f"{esc(item['name'])}\n[dim]{esc(item['id'])}[/]", f"{item['blocked_share']:g}%", owners, chain, sources)
-    console.print(table)
+        rows.append((f"{esc(item['name'])}\n[dim]{esc(item['id'])}[/]", f"{item['blocked_share']:g}%", owners, chain,
+                     sources))
+    print_table(("entity", "blocked share", "blocked owners", "chain", "sources"), rows, show_lines=True,
+                title=f"blocked by the {variant.upper()} rule ({authority} sanctions)")
     console.print(f"{len(result)} blocked entit{'y' if len(result) == 1 else 'ies'}")
 
 
@@ -129,11 +128,8 @@ def path_cmd(
         console.print("no path between them")
         return
     for p in found:
-        table = Table("link", "evidence", show_lines=True,
-                      title=f"{p['kind']} path: {p['hops']} hop(s), strength {p['strength']:.3f}")
-        for link in p["links"]:
-            table.add_row(_link_text(link), _evidence_lines(link["evidence"]))
-        console.print(table)
+        print_table(("link", "evidence"), [(_link_text(link), _evidence_lines(link["evidence"])) for link in p["links"]],
+                    show_lines=True, title=f"{p['kind']} path: {p['hops']} hop(s), strength {p['strength']:.3f}")
 
 
 def exposure_cmd(
@@ -151,14 +147,14 @@ def exposure_cmd(
     if fmt == "json":
         _json(result)
         return
-    table = Table("party", "hops", "strength", "nearest sanctioned", "path", show_lines=True,
-                  title=f"exposure to sanctioned parties (authority: {authority})")
+    rows = []
     for item in result:
         path_text = "\n".join(_link_text(link) for link in item.get("path", []))
         nearest = item.get("nearest") or {}
         name = esc(item["name"]) + (" [red](blocked)[/]" if item["blocked"] else "")
-        table.add_row(name, str(item["hops"]), f"{item['strength']:.3f}", esc(nearest.get("name", "")), path_text)
-    console.print(table)
+        rows.append((name, str(item["hops"]), f"{item['strength']:.3f}", esc(nearest.get("name", "")), path_text))
+    print_table(("party", "hops", "strength", "nearest sanctioned", "path"), rows, show_lines=True,
+                title=f"exposure to sanctioned parties (authority: {authority})")
 
 
 def redflags_cmd(
@@ -174,12 +170,10 @@ def redflags_cmd(
     if fmt == "json":
         _json(flags)
         return
-    table = Table("rule", "entity", "what", "evidence", show_lines=True, title="red flags")
-    for f in flags:
-        sev = "[red]" if f["severity"] == "high" else "[yellow]"
-        table.add_row(f"{sev}{esc(f['title'])}[/]\n[dim]{esc(f['rule'])}[/]", esc(f["entity"]["name"]), esc(f["detail"]),
-                      _evidence_lines(f["evidence"]))
-    console.print(table)
+    print_table(("rule", "entity", "what", "evidence"), [
+        (f"{'[red]' if f['severity'] == 'high' else '[yellow]'}{esc(f['title'])}[/]\n[dim]{esc(f['rule'])}[/]",
+         esc(f["entity"]["name"]), esc(f["detail"]), _evidence_lines(f["evidence"]))
+        for f in flags], show_lines=True, title="red flags")
     console.print(f"{len(flags)} flag(s)")
 
 
@@ -198,18 +192,17 @@ def claims_cmd(
         _json(result)
         return
     if conflicts:
-        table = Table("about", "property", "values and sources", show_lines=True, title="contradictions")
+        rows = []
         for c in result:
             values = "\n".join(esc(f"{v['value']}: {', '.join(sorted({s['source'] for s in v['sources']}))}")
                                 for v in c["values"])
             about = esc(", ".join(dict.fromkeys(e["name"] for e in c["entities"])))
-            table.add_row(f"{about}\n[dim]{esc(c['reason'])}[/]", esc(c["prop"]), values)
+            rows.append((f"{about}\n[dim]{esc(c['reason'])}[/]", esc(c["prop"]), values))
+        print_table(("about", "property", "values and sources"), rows, show_lines=True, title="contradictions")
     else:
-        table = Table("entity", "property", "value", "sources", "publishers", title="claims")
-        for f in result:
-            table.add_row(esc(f["entity"]["name"]), esc(f["prop"]), esc(f["value"]), str(f["source_count"]),
-                          esc(", ".join(f["publishers"])))
-    console.print(table)
+        print_table(("entity", "property", "value", "sources", "publishers"), [
+            (esc(f["entity"]["name"]), esc(f["prop"]), esc(f["value"]), str(f["source_count"]),
+             esc(", ".join(f["publishers"]))) for f in result], title="claims")
 
 
 def timeline_cmd(
@@ -226,11 +219,9 @@ def timeline_cmd(
     if fmt == "json":
         _json(events)
         return
-    table = Table("date", "event", "source", title="timeline")
-    for e in events:
-        style = "[red]" if e["kind"] == "removed" else ""
-        table.add_row(esc(e["date"]), f"{style}{esc(e['event'])}", _evidence_lines(e["evidence"], 1))
-    console.print(table)
+    print_table(("date", "event", "source"), [
+        (esc(e["date"]), f"{'[red]' if e['kind'] == 'removed' else ''}{esc(e['event'])}",
+         _evidence_lines(e["evidence"], 1)) for e in events], title="timeline")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from redthread.commands._common import console, err_console, esc, progress_bar, store
+from redthread.commands._common import console, err_console, esc, print_table, progress_bar, store
 from redthread.resolve import judge as judge_pair
 from redthread.resolve import review as review_pairs
 from redthread.resolve import unjudge as unjudge_pair
@@ -43,13 +43,11 @@ def register(app: typer.Typer) -> None:
             for c in cands:
                 print(orjson.dumps(c.to_dict()).decode())
             return
-        table = Table("score", "left", "right", "why")
-        for c in cands:
-            table.add_row(f"{c.score:.3f}" + (f"\n[dim]{esc(c.reason)}[/]" if c.reason else ""),
-                          f"{esc(c.left_caption)}\n[dim]{esc(c.left_id)} · {esc(', '.join(c.left_datasets))}[/]",
-                          f"{esc(c.right_caption)}\n[dim]{esc(c.right_id)} · {esc(', '.join(c.right_datasets))}[/]",
-                          _why(c))
-        console.print(table)
+        print_table(("score", "left", "right", "why"), [
+            (f"{c.score:.3f}" + (f"\n[dim]{esc(c.reason)}[/]" if c.reason else ""),
+             f"{esc(c.left_caption)}\n[dim]{esc(c.left_id)} · {esc(', '.join(c.left_datasets))}[/]",
+             f"{esc(c.right_caption)}\n[dim]{esc(c.right_id)} · {esc(', '.join(c.right_datasets))}[/]",
+             _why(c)) for c in cands])
         err_console.print(f"{len(cands)} candidate pair(s); judge them with `redthread review`")
 
     @app.command()
@@ -108,8 +106,6 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(orjson.dumps([j.__dict__ for j in rows]).decode())
             return
-        table = Table("left", "right", "judgement", "user", "at", "score")
-        for j in rows:
-            table.add_row(esc(j.left_id), esc(j.right_id), esc(j.judgement), esc(j.user), esc(j.created_at),
-                          "" if j.score is None else f"{j.score:.3f}")
-        console.print(table)
+        print_table(("left", "right", "judgement", "user", "at", "score"), [
+            (esc(j.left_id), esc(j.right_id), esc(j.judgement), esc(j.user), esc(j.created_at),
+             "" if j.score is None else f"{j.score:.3f}") for j in rows])

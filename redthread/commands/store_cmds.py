@@ -7,9 +7,8 @@ from pathlib import Path
 
 import orjson
 import typer
-from rich.table import Table
 
-from redthread.commands._common import case, console, err_console, esc, progress_bar, store
+from redthread.commands._common import case, err_console, esc, print_table, progress_bar, store
 from redthread.commands.monitor_cmd import report_after_load
 from redthread.errors import InputError
 from redthread.export import export as export_store
@@ -62,13 +61,10 @@ def ingest_cmd(
         merged = consolidate_case(st, dataset).merged
         if merged:
             err_console.print(f"merged {len(merged)} same-named pair(s); see `redthread consolidate`")
-    table = Table("source", "added", "kept", "removed", "entities new/gone/changed", "note",
-                  title=f"dataset {esc(dataset)}")
-    for r in results:
-        table.add_row(esc(r.source), str(r.added), str(r.kept), str(r.removed),
-                      f"{r.entities_added}/{r.entities_removed}/{r.entities_changed}",
-                      "unchanged" if r.unchanged else "")
-    console.print(table)
+    print_table(("source", "added", "kept", "removed", "entities new/gone/changed", "note"), [
+        (esc(r.source), str(r.added), str(r.kept), str(r.removed),
+         f"{r.entities_added}/{r.entities_removed}/{r.entities_changed}", "unchanged" if r.unchanged else "")
+        for r in results], title=f"dataset {esc(dataset)}")
     if errors:
         err_console.print(f"[yellow]{len(errors)} bad record(s) skipped[/]")
     if warnings:
@@ -101,11 +97,9 @@ def datasets_cmd(json_out: bool = typer.Option(False, "--json", help="JSON outpu
     if json_out:
         print(orjson.dumps([i.__dict__ for i in infos]).decode())
         return
-    table = Table("dataset", "entities", "statements", "removed", "sources", "last load")
-    for i in infos:
-        table.add_row(esc(i.name), str(i.entities), str(i.statements), str(i.removed), str(i.sources),
-                      esc(i.last_load or ""))
-    console.print(table)
+    print_table(("dataset", "entities", "statements", "removed", "sources", "last load"), [
+        (esc(i.name), str(i.entities), str(i.statements), str(i.removed), str(i.sources), esc(i.last_load or ""))
+        for i in infos])
 
 
 def stats_cmd(json_out: bool = typer.Option(False, "--json", help="JSON output.")) -> None:
@@ -114,27 +108,20 @@ def stats_cmd(json_out: bool = typer.Option(False, "--json", help="JSON output."
     if json_out:
         print(orjson.dumps(data).decode())
         return
-    table = Table("what", "count", title="redthread store")
-    for key, value in data.items():
-        if key != "schemata":
-            table.add_row(key.replace("_", " "), str(value))
-    for schema, n in data["schemata"].items():
-        table.add_row(f"  {esc(schema)}", str(n))
-    console.print(table)
+    rows = [(key.replace("_", " "), str(value)) for key, value in data.items() if key != "schemata"]
+    rows += [(f"  {esc(schema)}", str(n)) for schema, n in data["schemata"].items()]
+    print_table(("what", "count"), rows, title="redthread store")
 
 
 def loads_cmd(dataset: str | None = typer.Option(None, "--dataset", "-d")) -> None:
     """The history of loads: what each added, kept and removed."""
-    table = Table("#", "dataset", "source", "loaded at", "added", "kept", "removed",
-                  "entities new/gone/changed", "note")
-    for row in store().loads(dataset):
-        table.add_row(
-            str(row["id"]), esc(row["dataset"]), esc(row["source"]), esc(row["loaded_at"]), str(row["added"]),
-            str(row["kept"]), str(row["removed"]),
-            f"{row['entities_added']}/{row['entities_removed']}/{row['entities_changed']}",
-            "unchanged" if row["unchanged"] else "",
-        )
-    console.print(table)
+    print_table(("#", "dataset", "source", "loaded at", "added", "kept", "removed", "entities new/gone/changed",
+                 "note"), [
+        (str(row["id"]), esc(row["dataset"]), esc(row["source"]), esc(row["loaded_at"]), str(row["added"]),
+         str(row["kept"]), str(row["removed"]),
+         f"{row['entities_added']}/{row['entities_removed']}/{row['entities_changed']}",
+         "unchanged" if row["unchanged"] else "")
+        for row in store().loads(dataset)])
 
 
 def search_cmd(text: str, limit: int = typer.Option(20, "--limit", "-n")) -> None:
@@ -142,22 +129,18 @@ def search_cmd(text: str, limit: int = typer.Option(20, "--limit", "-n")) -> Non
     from redthread.search import search as find
 
     st = store()
-    table = Table("id", "schema", "name", "datasets")
+    rows = []
     for hit in find(st, text, limit=limit):
         ent = st.entity(str(hit["id"]))
         if ent:
             matched = "" if hit["name"] == ent.caption else f"\n[dim]{esc(str(hit['name']))}[/]"
-            table.add_row(esc(str(hit["id"])), esc(ent.schema), esc(ent.caption) + matched,
-                          esc(", ".join(ent.datasets)))
-    console.print(table)
+            rows.append((esc(str(hit["id"])), esc(ent.schema), esc(ent.caption) + matched, esc(", ".join(ent.datasets))))
+    print_table(("id", "schema", "name", "datasets"), rows)
 
 
 def formats_cmd() -> None:
     """List the input formats ingest understands."""
-    table = Table("format", "description")
-    for name, loader in sorted(loaders().items()):
-        table.add_row(name, loader.description)
-    console.print(table)
+    print_table(("format", "description"), [(name, loader.description) for name, loader in sorted(loaders().items())])
 
 
 def register(app: typer.Typer) -> None:
