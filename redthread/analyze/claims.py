@@ -38,15 +38,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
 
 from followthemoney import model
 from normality import normalize
 
 from redthread.analyze.sanctions import AUTHORITIES, authority_matches
 from redthread.model import Statement
+from redthread.model.analysis import Claim, ClaimSource, Conflict, EntityJSON
 from redthread.model.entity import assemble
 from redthread.model.evidence import Evidence
+from redthread.model.records import Party
 from redthread.model.statement import BASE
 from redthread.store import Store
 
@@ -61,7 +62,7 @@ AMOUNT_TOLERANCE = 0.01
 _MAKER = re.compile(r"\b(make|maker|made|manufactur|produc|develop)", re.IGNORECASE)
 
 
-def _fact_source(s: Statement, publishers: dict[str, str]) -> dict[str, Any]:
+def _fact_source(s: Statement, publishers: dict[str, str]) -> ClaimSource:
     return {**Evidence.of(s).to_dict(), "publisher": publishers.get(s.source) or s.dataset}
 
 
@@ -84,16 +85,16 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"-?[\d,]+(\.\d+)?", text.strip()))
 
 
-class _Entities(Mapping[str, dict[str, Any]]):
+class _Entities(Mapping[str, EntityJSON]):
     """Canonical id -> assembled entity, built from already-read statements on
     first use: a timeline or claims names a few thousand of a list's forty
     thousand entities, and assembling each costs more than reading it."""
 
     def __init__(self, stmts: dict[str, list[Statement]]) -> None:
         self._stmts = stmts
-        self._built: dict[str, dict[str, Any] | None] = {}
+        self._built: dict[str, EntityJSON | None] = {}
 
-    def __getitem__(self, eid: str) -> dict[str, Any]:
+    def __getitem__(self, eid: str) -> EntityJSON:
         if eid not in self._built:
             stmts = self._stmts.get(eid)
             self._built[eid] = assemble(stmts, entity_id=eid) if stmts else None
@@ -139,7 +140,7 @@ class CaseFacts:
         ent = self.entities.get(eid)
         return str(ent["caption"]) if ent else eid
 
-    def party(self, eid: str) -> dict[str, Any]:
+    def party(self, eid: str) -> Party:
         ent = self.entities.get(eid)
         return {"id": eid, "name": ent["caption"] if ent else eid, "schema": ent["schema"] if ent else None}
 
@@ -152,7 +153,7 @@ class CaseFacts:
 
 def claims(
     store: Store, conflicts_only: bool = False, single_source: bool = False, *, entity_id: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Claim] | list[Conflict]:
     """Facts with their support, or (``conflicts_only``) the contradictions.
 
     A fact: ``{entity, prop, value, sources, source_count, publishers,
@@ -168,7 +169,7 @@ def claims(
         if target:
             found = [c for c in found if any(e["id"] == target for e in c["entities"])]
         return found
-    out = []
+    out: list[Claim] = []
     shared = _shared_keys(facts)
     groups: dict[tuple[str, tuple[str, ...]], dict[tuple[str, str], list[Statement]]] = defaultdict(
         lambda: defaultdict(list))
@@ -184,7 +185,7 @@ def claims(
         for (prop, value), stmts in sorted(by_value.items()):
             sources = [_fact_source(s, facts.publishers) for s in stmts]
             publishers = sorted({src["publisher"] for src in sources})
-            item = {
+            item: Claim = {
                 "entity": facts.party(first), "prop": prop, "value": value, "sources": sources,
                 "source_count": len({(src["dataset"], src["source"]) for src in sources}),
                 "publishers": publishers, "independent": len(publishers),
@@ -279,8 +280,8 @@ def _reason(key: tuple[str, ...], prop: str, facts: CaseFacts, members: list[str
     return f"different {prop} values from different sources"
 
 
-def conflicts(facts: CaseFacts) -> list[dict[str, Any]]:
-    out = []
+def conflicts(facts: CaseFacts) -> list[Conflict]:
+    out: list[Conflict] = []
     for key, members in sorted(_fact_keys(facts).items()):
         schema = model.get(facts.schema[members[0]])
         by_prop: dict[str, list[Statement]] = defaultdict(list)
@@ -316,7 +317,7 @@ def _incompatible(stmts: list[Statement], type_name: str) -> dict[str, list[Stat
 
 
 def _conflict(facts: CaseFacts, key: tuple[str, ...], members: list[str], prop: str,
-              values: dict[str, list[Statement]], reason: str) -> dict[str, Any]:
+              values: dict[str, list[Statement]], reason: str) -> Conflict:
     subjects = [m for m in members] if key[0] == "entity" else [k for k in key[1:3] if k in facts.schema]
     subjects += [p for m in members for p in facts.refs(m, "involved")]  # the parties of an event
     return {
@@ -337,7 +338,7 @@ def _conflict(facts: CaseFacts, key: tuple[str, ...], members: list[str], prop: 
     }
 
 
-def _maker_conflicts(facts: CaseFacts) -> list[dict[str, Any]]:
+def _maker_conflicts(facts: CaseFacts) -> list[Conflict]:
     """A product (edge target) attributed to two different makers by different sources."""
     makers: dict[str, dict[str, list[Statement]]] = defaultdict(lambda: defaultdict(list))
     for eid, schema_name in facts.schema.items():
@@ -352,7 +353,7 @@ def _maker_conflicts(facts: CaseFacts) -> list[dict[str, Any]]:
             if s.prop == schema.source_prop.name and s.removed_at is None:
                 for product in facts.refs(eid, schema.target_prop.name):
                     makers[product][facts.cmap.get(s.value, s.value)].append(s)
-    out = []
+    out: list[Conflict] = []
     for product, by_maker in sorted(makers.items()):
         if len(by_maker) < 2:
             continue

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -29,6 +28,7 @@ from redthread.analyze.ownership import blocked_mask
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import NotFound, RedthreadError
+from redthread.model.analysis import Exposure
 from redthread.model.records import Path
 from redthread.store import Store
 
@@ -42,14 +42,15 @@ def exposure_arrays(
     """Per node: hops to the nearest seed (-1: not within ``max_hops``) and strongest tie."""
     eng = engine if isinstance(engine, Engine) else get_engine(engine)
     try:
-        kwargs: dict[str, Any] = {}
         if isinstance(eng, MemoryEngine):
             if "exposure_csr" not in graph.cache:  # the undirected index, built once per graph
                 graph.cache["exposure_csr"] = CSR(np.concatenate([graph.src, graph.dst]),
                                                   np.concatenate([graph.dst, graph.src]),
                                                   np.concatenate([graph.weight, graph.weight]), graph.n_nodes)
-            kwargs = {"n": graph.n_nodes, "csr": graph.cache["exposure_csr"]}
-        res = eng.exposure(graph.src, graph.dst, graph.weight, np.flatnonzero(seeds), max_hops, **kwargs)
+            res = eng.exposure(graph.src, graph.dst, graph.weight, np.flatnonzero(seeds), max_hops,
+                               n=graph.n_nodes, csr=graph.cache["exposure_csr"])
+        else:
+            res = eng.exposure(graph.src, graph.dst, graph.weight, np.flatnonzero(seeds), max_hops)
     finally:
         if not isinstance(engine, Engine):
             eng.close()
@@ -68,7 +69,7 @@ def exposure(
     authority: str | None = "OFAC",
     engine: str | Engine | None = None,
     graph: Graph | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Exposure]:
     """Parties within ``max_hops`` of a sanctioned party, most exposed first.
 
     Each item: ``id``, ``name``, ``schema``, ``hops``, ``strength``,
@@ -88,9 +89,9 @@ def exposure(
         order = order[:top]
     blocked = blocked_mask(graph, authority, "us", engine)
     adj = adjacency(graph) if order else []
-    out = []
+    out: list[Exposure] = []
     for rank, i in enumerate(order):
-        item: dict[str, Any] = {
+        item: Exposure = {
             "id": graph.ids[i], "name": graph.caption[i], "schema": graph.schema[i],
             "hops": int(hops[i]), "strength": round(float(strength[i]), 6), "blocked": bool(blocked[i]),
         }

@@ -30,6 +30,7 @@ from followthemoney import model
 from normality import normalize
 
 from redthread.model import Statement
+from redthread.model.analysis import SanctionRef
 from redthread.model.evidence import Evidence
 from redthread.model.records import EvidenceDict, Link
 from redthread.store import Store
@@ -155,7 +156,7 @@ class Graph:
     link_ids: list[str]
     link_labels: list[str]
     link_dates: list[dict[str, str]]
-    sanctions: dict[int, list[dict[str, Any]]]
+    sanctions: dict[int, list[SanctionRef]]
     #: Per link, the records it rests on (typed; :meth:`link_evidence` gives their JSON shape).
     evidence: dict[int, list[Evidence]] | None = None
     store: Store | None = field(default=None, repr=False)
@@ -347,10 +348,19 @@ class _LinkRecord:
 
 
 @dataclass
+class _SanctionValues:
+    """One Sanction entity's values read so far (authority, programme, dates, targets) and where from."""
+
+    source: str
+    dataset: str
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
 class _Parties:
     """What the statements of parties, addresses and sanctions say (everything but the links)."""
 
-    sanctions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sanctions: dict[str, _SanctionValues] = field(default_factory=dict)
     addr_entity: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # Address id -> party ids
     addr_text: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # normalised address -> ids
     addr_ev: dict[tuple[str, str], Evidence] = field(default_factory=dict)
@@ -482,8 +492,8 @@ def _read_party_rows(rows: Iterable[StatementRow], progress: Any) -> _Parties:
         eid, schema, prop, value = row.entity_id, row.schema, row.prop, row.value
         if schema == "Sanction":
             if prop in _SANCTION_PROPS:
-                rec_s = out.sanctions.setdefault(eid, {"id": eid, "source": row.source, "dataset": row.dataset})
-                rec_s.setdefault(prop, []).append(value)
+                rec_s = out.sanctions.setdefault(eid, _SanctionValues(row.source, row.dataset))
+                rec_s.values.setdefault(prop, []).append(value)
             continue
         if schema == "Address":
             if prop in ("full", "name") and eid not in out.address_names:
@@ -545,21 +555,22 @@ def _address_links(parties: _Parties, b: _Builder, canonical: dict[str, str], ev
     return _Links(arrays, link_ids, labels, [_NO_DATES] * n)
 
 
-def _sanction_map(parties: _Parties, b: _Builder) -> dict[int, list[dict[str, Any]]]:
+def _sanction_map(parties: _Parties, b: _Builder) -> dict[int, list[SanctionRef]]:
     """Node -> the sanctions naming it (authority, programmes, earliest date, provenance)."""
-    sanction_map: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    sanction_map: dict[int, list[SanctionRef]] = defaultdict(list)
     for sid, rec_s in parties.sanctions.items():
-        for target in rec_s.get("entity", []):
+        values = rec_s.values
+        for target in values.get("entity", []):
             i = b.node(target)
             sanction_map[i].append(
                 {
                     "id": sid,
-                    "authority": rec_s.get("authority", []),
-                    "program": rec_s.get("program", []),
-                    "start_date": min(rec_s.get("startDate", []) + rec_s.get("listingDate", [])
-                                      + rec_s.get("date", []), default=None),
-                    "source": rec_s["source"],
-                    "dataset": rec_s["dataset"],
+                    "authority": values.get("authority", []),
+                    "program": values.get("program", []),
+                    "start_date": min(values.get("startDate", []) + values.get("listingDate", [])
+                                      + values.get("date", []), default=None),
+                    "source": rec_s.source,
+                    "dataset": rec_s.dataset,
                 }
             )
     return dict(sanction_map)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -33,6 +32,19 @@ from redthread.analyze.graph import JOINT_MARK, KIND, Graph, load_graph, parse_p
 from redthread.engines import Engine, get_engine
 from redthread.engines.memory import CSR, MemoryEngine
 from redthread.errors import NotFound, RedthreadError
+from redthread.model.analysis import (
+    Blocked,
+    BlockedBounds,
+    BlockedOwner,
+    BoundedOwner,
+    EffectiveOwner,
+    IndirectInterest,
+    JointHolder,
+    NamedRef,
+    OwnershipChild,
+    OwnershipNode,
+    OwnershipTree,
+)
 from redthread.model.records import Link
 from redthread.store import Store
 
@@ -169,16 +181,15 @@ def _joint_in(graph: Graph) -> dict[int, list[int]]:
     return found
 
 
-def _joint_holders(graph: Graph, node: int, mask: np.ndarray, sanctioned: np.ndarray,
-                   ) -> dict[str, list[dict[str, Any]]]:
-    """``{"joint_holders": [...]}`` when ``node`` is a joint holding (else nothing): its co-holders,
-    each with its link and evidence, so the 50 % rule reports a joint stake as held together."""
-    out = []
+def _joint_holders(graph: Graph, node: int, mask: np.ndarray, sanctioned: np.ndarray) -> list[JointHolder]:
+    """When ``node`` is a joint holding, its co-holders (else none), each with its link and evidence,
+    so the 50 % rule reports a joint stake as held together."""
+    out: list[JointHolder] = []
     for j in _joint_in(graph).get(node, []):
         h = int(graph.src[j])
         out.append({"id": graph.ids[h], "name": graph.caption[h], "sanctioned": bool(sanctioned[h]),
                     "blocked": bool(mask[h]), "link": graph.link(j)})
-    return {"joint_holders": sorted(out, key=lambda o: (o["name"], o["id"]))} if out else {}
+    return sorted(out, key=lambda o: (o["name"], o["id"]))
 
 
 def _engine(engine: str | Engine | None) -> Engine:
@@ -216,13 +227,16 @@ def _run_rule(graph: Graph, owner: np.ndarray, asset: np.ndarray, pct: np.ndarra
         controller, controlled = graph.src[cm], graph.dst[cm]
     eng = _engine(engine)
     try:
-        kwargs: dict[str, Any] = {}
+        seeds = np.flatnonzero(sanctioned)
         if isinstance(eng, MemoryEngine):
             if csr_key not in graph.cache:
                 graph.cache[csr_key] = CSR(owner, asset, pct, graph.n_nodes)
-            kwargs = {"n": graph.n_nodes, "csr": graph.cache[csr_key]}
-        result = eng.blocked(owner, asset, pct, np.flatnonzero(sanctioned), threshold=var.threshold,
-                             strict=var.strict, controller=controller, controlled=controlled, **kwargs)
+            result = eng.blocked(owner, asset, pct, seeds, threshold=var.threshold, strict=var.strict,
+                                 controller=controller, controlled=controlled, n=graph.n_nodes,
+                                 csr=graph.cache[csr_key])
+        else:
+            result = eng.blocked(owner, asset, pct, seeds, threshold=var.threshold, strict=var.strict,
+                                 controller=controller, controlled=controlled)
     finally:
         if not isinstance(engine, Engine):
             eng.close()
@@ -244,7 +258,7 @@ def blocked(
     *,
     engine: str | Engine | None = None,
     graph: Graph | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Blocked]:
     """Entities blocked by operation of law (not themselves sanctioned), by name.
 
     Each item: ``id``, ``name``, ``schema``, ``blocked_share`` (aggregate
@@ -272,9 +286,9 @@ def blocked(
     if var.control:
         for j in np.flatnonzero(graph.kind == KIND["Control"]).tolist():
             ctl_into.setdefault(int(graph.dst[j]), []).append(j)
-    out: list[dict[str, Any]] = []
+    out: list[Blocked] = []
     for i in np.flatnonzero(mask & ~sanctioned).tolist():
-        owners: list[dict[str, Any]] = []
+        owners: list[BlockedOwner] = []
         via_indirect: list[Link] = []
         share = 0.0
         for k in into.get(i, []):
@@ -282,12 +296,14 @@ def blocked(
             if mask[o]:
                 share += float(pct[k])
                 j = int(link_idx[k])
-                owners.append({"id": graph.ids[o], "name": graph.caption[o], "share": float(pct[k]),
-                               "sanctioned": bool(sanctioned[o]), "indirect": _is_indirect(graph, j),
-                               **_joint_holders(graph, o, mask, sanctioned)})
+                stake: BlockedOwner = {"id": graph.ids[o], "name": graph.caption[o], "share": float(pct[k]),
+                                       "sanctioned": bool(sanctioned[o]), "indirect": _is_indirect(graph, j)}
+                if joint := _joint_holders(graph, o, mask, sanctioned):
+                    stake["joint_holders"] = joint
+                owners.append(stake)
                 if _is_indirect(graph, j):
                     via_indirect.append(graph.link(j))
-        controllers = [
+        controllers: list[NamedRef] = [
             {"id": graph.ids[int(graph.src[j])], "name": graph.caption[int(graph.src[j])]}
             for j in ctl_into.get(i, []) if mask[int(graph.src[j])]
         ]
@@ -339,7 +355,7 @@ def _chain(
     return links, sorted(roots, key=lambda r: graph.ids[r])
 
 
-def effective_owners(graph: Graph, node: int, max_depth: int = 12) -> list[dict[str, Any]]:
+def effective_owners(graph: Graph, node: int, max_depth: int = 12) -> list[EffectiveOwner]:
     """Everyone owning ``node`` directly or through chains, with effective shares.
 
     The effective share sums, over every simple ownership path, the product
@@ -368,7 +384,7 @@ def effective_owners(graph: Graph, node: int, max_depth: int = 12) -> list[dict[
             walk(up, f, new_path, on_path | {up})
 
     walk(node, 1.0, [], {node})
-    out: list[dict[str, Any]] = []
+    out: list[EffectiveOwner] = []
     for up, share in totals.items():
         out.append({
             "id": graph.ids[up], "name": graph.caption[up], "schema": graph.schema[up],
@@ -383,7 +399,7 @@ def effective_owners(graph: Graph, node: int, max_depth: int = 12) -> list[dict[
 def owners_tree(
     store: Store, entity_id: str, *, depth: int = 6, authority: str | None = "OFAC",
     graph: Graph | None = None,
-) -> dict[str, Any]:
+) -> OwnershipTree:
     """The tree of owners (up) and holdings (down) of one entity, with percentages.
 
     Returns ``{id, name, schema, sanctioned, blocked, owners: [...], holdings:
@@ -409,23 +425,24 @@ def owners_tree(
         up_links.setdefault(int(graph.dst[j]), []).append(j)
         down_links.setdefault(int(graph.src[j]), []).append(j)
 
-    def node_info(n: int) -> dict[str, Any]:
+    def node_info(n: int) -> OwnershipNode:
         return {"id": graph.ids[n], "name": graph.caption[n], "schema": graph.schema[n],
                 "sanctioned": bool(sanctioned[n]), "blocked": bool(mask[n] and not sanctioned[n])}
 
-    def expand(n: int, level: int, upward: bool, path: set[int]) -> list[dict[str, Any]]:
+    def expand(n: int, level: int, upward: bool, path: set[int]) -> list[OwnershipChild]:
         if level >= depth:
             return []
-        children = []
+        children: list[OwnershipChild] = []
         links = (up_links if upward else down_links).get(n, [])
         for j in sorted(links, key=lambda j: graph.caption[int(graph.src[j] if upward else graph.dst[j])]):
             other = int(graph.src[j]) if upward else int(graph.dst[j])
             child = node_info(other)
             if other in path:
                 child["cycle"] = True
+            elif upward:
+                child["owners"] = expand(other, level + 1, upward, path | {other})
             else:
-                key = "owners" if upward else "holdings"
-                child[key] = expand(other, level + 1, upward, path | {other})
+                child["holdings"] = expand(other, level + 1, upward, path | {other})
             children.append({"link": graph.link(j), "node": child})
         return children
 
@@ -439,8 +456,8 @@ def owners_tree(
 
     indirect = np.flatnonzero(graph.kind == KIND["IndirectOwnership"]).tolist()
 
-    def indirect_links(upward: bool) -> list[dict[str, Any]]:
-        out = []
+    def indirect_links(upward: bool) -> list[IndirectInterest]:
+        out: list[IndirectInterest] = []
         for j in indirect:
             owner, asset = int(graph.src[j]), int(graph.dst[j])
             if (asset if upward else owner) != i:
@@ -449,13 +466,16 @@ def owners_tree(
                         "chain": chain(owner, asset)})
         return out
 
-    root = node_info(i)
-    root["indirect_owners"] = indirect_links(True)
-    root["indirect_holdings"] = indirect_links(False)
-    root["owners"] = expand(i, 0, True, {i})
-    root["holdings"] = expand(i, 0, False, {i})
-    root["ultimate_owners"] = [o for o in effective_owners(graph, i) if o["ultimate"]]
-    return root
+    node = node_info(i)
+    return {
+        "id": node["id"], "name": node["name"], "schema": node["schema"],
+        "sanctioned": node["sanctioned"], "blocked": node["blocked"],
+        "indirect_owners": indirect_links(True),
+        "indirect_holdings": indirect_links(False),
+        "owners": expand(i, 0, True, {i}),
+        "holdings": expand(i, 0, False, {i}),
+        "ultimate_owners": [o for o in effective_owners(graph, i) if o["ultimate"]],
+    }
 
 
 # -- percentages that come as ranges ------------------------------------------------
@@ -535,7 +555,7 @@ def blocked_bounds(
     *,
     engine: str | Engine | None = None,
     graph: Graph | None = None,
-) -> list[dict[str, Any]]:
+) -> list[BlockedBounds]:
     """The 50 % rule when stakes are bands: blocked, possibly blocked, with the bounds and evidence.
 
     The fixed point runs twice: with every stake at its lowest and at its
@@ -557,11 +577,11 @@ def blocked_bounds(
     into: dict[int, list[int]] = {}
     for k, a in enumerate(asset.tolist()):
         into.setdefault(a, []).append(k)
-    out: list[dict[str, Any]] = []
+    out: list[BlockedBounds] = []
     for i in np.flatnonzero(hi_mask & ~sanctioned).tolist():
         status = "blocked" if lo_mask[i] else "possibly blocked"
-        owners = []
-        via_indirect = []
+        owners: list[BoundedOwner] = []
+        via_indirect: list[Link] = []
         share_min = share_max = 0.0
         for k in into.get(i, []):
             o = int(owner[k])
@@ -571,10 +591,12 @@ def blocked_bounds(
             if hi_mask[o]:
                 share_max += float(high[k])
                 link = graph.link(j)
-                owners.append({"id": graph.ids[o], "name": graph.caption[o], "min": float(low[k]),
-                               "max": float(high[k]), "sanctioned": bool(sanctioned[o]),
-                               "indirect": _is_indirect(graph, j), "link": link,
-                               **_joint_holders(graph, o, hi_mask, sanctioned)})
+                bounded: BoundedOwner = {"id": graph.ids[o], "name": graph.caption[o], "min": float(low[k]),
+                                         "max": float(high[k]), "sanctioned": bool(sanctioned[o]),
+                                         "indirect": _is_indirect(graph, j), "link": link}
+                if joint := _joint_holders(graph, o, hi_mask, sanctioned):
+                    bounded["joint_holders"] = joint
+                owners.append(bounded)
                 if _is_indirect(graph, j):
                     via_indirect.append(link)
         out.append({

@@ -9,39 +9,46 @@ and last seen, and whether a later load removed it.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from followthemoney import model
 
 from redthread.model import Statement, assemble
+from redthread.model.analysis import (
+    Counterpart,
+    EntityJSON,
+    Profile,
+    ProfileLink,
+    PropertyValues,
+    ValueSource,
+)
 from redthread.model.evidence import Evidence
 from redthread.model.statement import BASE
 from redthread.store import Store
 
 
-def _source(s: Statement) -> dict[str, Any]:
+def _source(s: Statement) -> ValueSource:
     """A value's evidence, with who stated it and its history (the profile shows every source)."""
     return {**Evidence.of(s).to_dict(), "origin": s.origin, "last_seen": s.last_seen, "removed_at": s.removed_at}
 
 
-def profile(store: Store, entity_id: str) -> dict[str, Any] | None:
+def profile(store: Store, entity_id: str) -> Profile | None:
     """The profile of one entity, or ``None`` if the store has no such entity."""
     with store.resolution_snapshot():
         return _profile(store, entity_id)
 
 
-def _profile(store: Store, entity_id: str) -> dict[str, Any] | None:
+def _profile(store: Store, entity_id: str) -> Profile | None:
     cid = store.canonical_id(entity_id)
     stmts = store.entity_statements(cid, include_removed=True)
     entity = assemble(stmts, entity_id=cid)
     if entity is None and not stmts:
         return None
-    values: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    values: dict[str, dict[str, list[ValueSource]]] = defaultdict(lambda: defaultdict(list))
     for s in stmts:
         if s.prop == BASE or s.prop.startswith("$"):
             continue
         values[s.prop][s.value].append(_source(s))
-    props = []
+    props: list[PropertyValues] = []
     schema = model.get(entity["schema"]) if entity else model.get(stmts[0].schema)
     for prop_name in sorted(values):
         prop = schema.get(prop_name) if schema else None
@@ -69,10 +76,10 @@ def _profile(store: Store, entity_id: str) -> dict[str, Any] | None:
     }
 
 
-def links(store: Store, cid: str, own: list[Statement] | None = None) -> list[dict[str, Any]]:
+def links(store: Store, cid: str, own: list[Statement] | None = None) -> list[ProfileLink]:
     """Entities this one points to, and entities (often edges) pointing here."""
     own = own if own is not None else store.entity_statements(cid, include_removed=False)
-    out: list[dict[str, Any]] = []
+    out: list[ProfileLink] = []
     seen: set[tuple[str, str, str]] = set()
     for s in own:
         if s.removed_at is not None or s.prop == BASE or s.prop.startswith("$"):
@@ -97,7 +104,7 @@ def links(store: Store, cid: str, own: list[Statement] | None = None) -> list[di
             continue
         seen.add(key)
         other = store.entity(s.entity_id)
-        link: dict[str, Any] = {
+        link: ProfileLink = {
             "direction": "in", "prop": s.prop, "id": store.canonical_id(s.entity_id),
             "schema": other["schema"] if other else s.schema,
             "caption": other["caption"] if other else s.entity_id,
@@ -113,7 +120,7 @@ def links(store: Store, cid: str, own: list[Statement] | None = None) -> list[di
     return out
 
 
-def _counterpart(store: Store, edge: dict[str, Any], via: str) -> dict[str, Any] | None:
+def _counterpart(store: Store, edge: EntityJSON, via: str) -> Counterpart | None:
     """For an edge entity (Ownership, Control, ...), the party at its other end."""
     schema = model.get(edge["schema"])
     if schema is None:

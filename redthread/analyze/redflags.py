@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
 import numpy as np
 import yaml
@@ -26,7 +26,9 @@ import yaml
 from redthread import settings
 from redthread.analyze.graph import KIND, Graph, load_graph
 from redthread.analyze.ownership import blocked_mask
+from redthread.errors import InputError
 from redthread.model import Statement
+from redthread.model.analysis import EntityJSON
 from redthread.model.evidence import Evidence
 from redthread.model.records import EvidenceDict, Flag, Link, Party
 from redthread.model.statement import BASE
@@ -57,12 +59,33 @@ def rule(rule_id: str, title: str, why: str) -> Callable[[Check], Check]:
     return wrap
 
 
+class Vocabulary(TypedDict):
+    """The rules' word lists (``data/redflags.yaml``): lines of business, goods, free zones, countries."""
+
+    unrelated_business: list[str]
+    sensitive_goods: list[str]
+    free_zones: list[str]
+    high_risk_destinations: list[str]
+    diversion_hubs: list[str]
+    new_company_days: NotRequired[int]  # a company this young at its first trade is new (default 365)
+
+
+WORD_LISTS = ("unrelated_business", "sensitive_goods", "free_zones", "high_risk_destinations", "diversion_hubs")
+
+
 @cache
-def vocabulary() -> dict[str, Any]:
-    """The rules' word lists and thresholds (``data/redflags.yaml``)."""
-    with (DATA / "redflags.yaml").open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
-    return data
+def vocabulary(path: Path | None = None) -> Vocabulary:
+    """The rules' word lists (``data/redflags.yaml``, or ``path``); a missing or malformed list names the file and key."""
+    path = path or DATA / "redflags.yaml"
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise InputError("the red-flag vocabulary must be a mapping of word lists", path=str(path))
+    for key in WORD_LISTS:
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise InputError(f"{key!r} must be a list of words", path=str(path), field=key)
+    return cast(Vocabulary, data)
 
 
 def chpl_path() -> Path:
@@ -124,7 +147,7 @@ class Case:
     def __init__(self, store: Store, graph: Graph | None = None) -> None:
         self.store = store
         self.cmap = store.canonical_map()
-        self.entities: dict[str, dict[str, Any]] = {e["id"]: e for e in store.entities()}
+        self.entities: dict[str, EntityJSON] = {e["id"]: e for e in store.entities()}
         self.graph = graph or load_graph(store)
         self.vocab = vocabulary()
         self._stmts: dict[str, list[Statement]] = {}
@@ -141,7 +164,7 @@ class Case:
     def refs(self, eid: str, prop: str) -> list[str]:
         return [self.cid(v) for v in self.props(eid, prop)]
 
-    def of_schema(self, *names: str) -> list[dict[str, Any]]:
+    def of_schema(self, *names: str) -> list[EntityJSON]:
         return [e for e in self.entities.values() if e["schema"] in names]
 
     def party(self, eid: str) -> Party:
@@ -166,10 +189,10 @@ class Case:
             out.append(statement_evidence(s))
         return out
 
-    def trades(self) -> list[dict[str, Any]]:
+    def trades(self) -> list[EntityJSON]:
         return self.of_schema("EconomicActivity")
 
-    def events(self, *kinds: str) -> list[dict[str, Any]]:
+    def events(self, *kinds: str) -> list[EntityJSON]:
         """Events read from prose (:mod:`redthread.extract.facts`), of the given kinds."""
         return [e for e in self.of_schema("Event")
                 if not kinds or set(e["properties"].get("keywords", [])) & set(kinds)]
@@ -224,7 +247,7 @@ def _flag(case: Case, rule_id: str, eid: str, detail: str, evidence: list[Eviden
     }
 
 
-def _trade_date(case: Case, trade: dict[str, Any]) -> tuple[date | None, str | None, str | None]:
+def _trade_date(case: Case, trade: EntityJSON) -> tuple[date | None, str | None, str | None]:
     best: tuple[date | None, str | None, str | None] = (None, None, None)
     for prop in ("date", "startDate"):
         for value in case.props(trade["id"], prop):
@@ -324,7 +347,7 @@ def shared_address(case: Case) -> Iterator[Flag]:
 )
 def new_company(case: Case) -> Iterator[Flag]:
     limit = int(case.vocab.get("new_company_days", 365))
-    first: dict[str, tuple[date, dict[str, Any], str, str]] = {}
+    first: dict[str, tuple[date, EntityJSON, str, str]] = {}
     for trade in case.trades():
         d, prop, value = _trade_date(case, trade)
         if d is None or prop is None or value is None:

@@ -10,22 +10,21 @@ chooses whose lists count; the default is every authority.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from redthread.analyze.exposure import exposure_arrays
 from redthread.analyze.graph import load_graph
 from redthread.analyze.ownership import blocked as blocked_parties
+from redthread.model.analysis import Designation, EntityStatus, SanctionRef
 from redthread.store import Store
 
 #: Links walked to call a party exposed.
 EXPOSURE_HOPS = 3
 
 
-def designations(sanctions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def designations(sanctions: list[SanctionRef]) -> list[Designation]:
     """One row per programme (the same designation told by several sources is one fact with its sources)."""
-    groups: dict[str, dict[str, Any]] = {}
+    groups: dict[str, Designation] = {}
     for s in sanctions:
         programs = s.get("program") or [""]
         for program in programs:
@@ -33,13 +32,14 @@ def designations(sanctions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for a in s.get("authority", []):
                 if a not in g["authorities"]:
                     g["authorities"].append(a)
-            if s.get("start_date") and (g["start_date"] is None or s["start_date"] < g["start_date"]):
-                g["start_date"] = s["start_date"]
+            start = s.get("start_date")
+            if start and (g["start_date"] is None or start < g["start_date"]):
+                g["start_date"] = start
             g["sources"].append({"id": s.get("id"), "dataset": s.get("dataset"), "source": s.get("source")})
     return sorted(groups.values(), key=lambda g: (-len(g["sources"]), g["program"]))
 
 
-def entity_status(store: Store, entity_id: str, *, authority: str = "all") -> dict[str, Any]:
+def entity_status(store: Store, entity_id: str, *, authority: str = "all") -> EntityStatus:
     """``status`` (sanctioned / blocked / exposed / clear), with the sanctions, blocking and nearest tie.
 
     ``sanctions``: each designation (authority, programme, start date, source).
@@ -49,7 +49,7 @@ def entity_status(store: Store, entity_id: str, *, authority: str = "all") -> di
     cid = store.canonical_id(entity_id)
     graph = load_graph(store)
     index = {pid: i for i, pid in enumerate(graph.ids)}
-    out: dict[str, Any] = {"id": cid, "authority": authority, "status": "clear", "sanctions": [],
+    out: EntityStatus = {"id": cid, "authority": authority, "status": "clear", "sanctions": [],
                            "blocked": None, "exposure": None}
     i = index.get(cid)
     if i is None:
@@ -64,8 +64,7 @@ def entity_status(store: Store, entity_id: str, *, authority: str = "all") -> di
     hit = next((b for b in blocked_parties(store, authority, graph=graph) if b["id"] == cid), None)
     if hit is not None:
         out["status"] = "blocked"
-        out["blocked"] = {"share": hit.get("blocked_share"), "owners": hit.get("owners", []),
-                          "roots": hit.get("sanctioned_roots", [])}
+        out["blocked"] = {"share": hit["blocked_share"], "owners": hit["owners"], "roots": hit["sanctioned_roots"]}
         return out
     seeds = graph.sanctioned(authority)
     if seeds.any():

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
 
 from followthemoney import model
 
 from redthread.analyze.claims import CaseFacts, fact_groups
 from redthread.model import Statement
+from redthread.model.analysis import EntityJSON, Event
 from redthread.model.evidence import Evidence
 from redthread.model.records import EvidenceDict
 from redthread.store import Store
 
-Describe = Callable[["_Case", dict[str, Any], str], str]
+Describe = Callable[["_Case", EntityJSON, str], str]
 
 #: How to say what happened, per schema (``prop`` is the date property).
 DESCRIBE: dict[str, Describe] = {}
@@ -57,16 +57,16 @@ class _Case:
         ent = self.entities.get(self.cid(raw))
         return str(ent["caption"]) if ent else raw
 
-    def names(self, ent: dict[str, Any], prop: str) -> str:
+    def names(self, ent: EntityJSON, prop: str) -> str:
         return ", ".join(self.name(v) for v in ent["properties"].get(prop, [])) or "?"
 
-    def first(self, ent: dict[str, Any], prop: str) -> str:
+    def first(self, ent: EntityJSON, prop: str) -> str:
         values = ent["properties"].get(prop, [])
         return str(values[0]) if values else ""
 
 
 @describes("Sanction")
-def _sanction(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _sanction(case: _Case, ent: EntityJSON, prop: str) -> str:
     who = case.first(ent, "authority") or "an authority"
     verb = {"endDate": "lifts sanctions on"}.get(prop, "sanctions")
     program = case.first(ent, "program")
@@ -74,7 +74,7 @@ def _sanction(case: _Case, ent: dict[str, Any], prop: str) -> str:
 
 
 @describes("EconomicActivity")
-def _trade(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _trade(case: _Case, ent: EntityJSON, prop: str) -> str:
     goods = case.first(ent, "goodsDescription") or case.first(ent, "vedCode") or "goods"
     said = f"{case.names(ent, 'sender')} ships {goods} to {case.names(ent, 'receiver')}"
     # Read from prose (it names its proof document): a claim, not a customs declaration.
@@ -82,13 +82,13 @@ def _trade(case: _Case, ent: dict[str, Any], prop: str) -> str:
 
 
 @describes("Payment")
-def _payment(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _payment(case: _Case, ent: EntityJSON, prop: str) -> str:
     amount = " ".join(x for x in (case.first(ent, "amount"), case.first(ent, "currency")) if x)
     return f"{case.names(ent, 'payer')} pays {amount or 'money'} to {case.names(ent, 'beneficiary')}".replace("  ", " ")
 
 
 @describes("Ownership")
-def _ownership(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _ownership(case: _Case, ent: EntityJSON, prop: str) -> str:
     pct = case.first(ent, "percentage")
     share = f"{pct}% of " if pct else ""
     verb = "stops owning" if prop == "endDate" else "owns"
@@ -96,14 +96,14 @@ def _ownership(case: _Case, ent: dict[str, Any], prop: str) -> str:
 
 
 @describes("Event")
-def _event(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _event(case: _Case, ent: EntityJSON, prop: str) -> str:
     """An event told in prose: its label and who took part."""
     label = case.first(ent, "summary") or case.first(ent, "name") or "event"
     who = ent["properties"].get("involved", [])
     return f"{label} ({case.names(ent, 'involved')})" if who else label
 
 
-def _edge(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _edge(case: _Case, ent: EntityJSON, prop: str) -> str:
     schema = model.get(ent["schema"])
     if schema is None or schema.source_prop is None or schema.target_prop is None:
         return _generic(case, ent, prop)
@@ -113,13 +113,13 @@ def _edge(case: _Case, ent: dict[str, Any], prop: str) -> str:
             f"{case.names(ent, schema.target_prop.name)}")
 
 
-def _generic(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _generic(case: _Case, ent: EntityJSON, prop: str) -> str:
     schema = model.get(ent["schema"])
     p = schema.get(prop) if schema else None
     return f"{ent['caption']}: {p.label if p else prop}"
 
 
-def _describe(case: _Case, ent: dict[str, Any], prop: str) -> str:
+def _describe(case: _Case, ent: EntityJSON, prop: str) -> str:
     fn = DESCRIBE.get(ent["schema"])
     if fn is not None:
         return fn(case, ent, prop)
@@ -133,7 +133,7 @@ def _evidence(s: Statement) -> EvidenceDict:
     return Evidence.of(s).to_dict()
 
 
-def _involved(case: _Case, ent: dict[str, Any]) -> list[str]:
+def _involved(case: _Case, ent: EntityJSON) -> list[str]:
     schema = model.get(ent["schema"])
     ids = [ent["id"]]
     if schema is None:
@@ -160,7 +160,7 @@ def _same_dates(stmts: list[Statement]) -> list[tuple[str, list[Statement]]]:
 
 
 def _fact_event(case: _Case, prop: str, when: str, stmts: list[Statement],
-                disputed: list[str]) -> list[dict[str, Any]]:
+                disputed: list[str]) -> list[Event]:
     """One event for one dated fact, however many entities and sources state it."""
     members = list(dict.fromkeys(case.cid(s.entity_id) for s in stmts))
     ents = [case.entities[m] for m in members if m in case.entities]
@@ -168,7 +168,7 @@ def _fact_event(case: _Case, prop: str, when: str, stmts: list[Statement],
         return []
     ent = ents[0]
     parties = list(dict.fromkeys(p for e in ents for p in _involved(case, e)))
-    event = {
+    event: Event = {
         "date": when, "event": _describe(case, ent, prop), "kind": "fact",
         "entity": {"id": ent["id"], "name": ent["caption"], "schema": ent["schema"]},
         "prop": prop, "value": when,
@@ -190,7 +190,7 @@ def _money(usd: float) -> str:
     return f"${usd:,.0f}"
 
 
-def customs_events(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+def customs_events(store: Store, entity_id: str | None = None) -> list[Event]:
     """Customs records on the timeline, kind ``customs``.
 
     For one party: its records per month and counterparty. For the whole
@@ -201,7 +201,7 @@ def customs_events(store: Store, entity_id: str | None = None) -> list[dict[str,
     from redthread.trade.links import customs_links, customs_months
 
     rows = customs_months(store, entity_id) if entity_id else customs_links(store)
-    out: list[dict[str, Any]] = []
+    out: list[Event] = []
     for r in rows:
         span = f"in {r['month']}" if entity_id else (
             f"from {r['first_date']} to {r['last_date']}" if r["first_date"] != r["last_date"] else f"on {r['first_date']}")
@@ -220,7 +220,7 @@ def customs_events(store: Store, entity_id: str | None = None) -> list[dict[str,
     return out
 
 
-def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True) -> list[dict[str, Any]]:  # noqa: C901 — one read of the statements feeds every kind of event (fact, published, removed, customs); each kind is its own helper
+def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True) -> list[Event]:  # noqa: C901 — one read of the statements feeds every kind of event (fact, published, removed, customs); each kind is its own helper
     """Events in date order: ``{date, event, kind, entity, prop, value, parties, evidence}``.
 
     ``kind`` is ``fact`` (a dated property value), ``published`` (a source
@@ -247,7 +247,7 @@ def timeline(store: Store, entity_id: str | None = None, *, customs: bool = True
         if ftm_prop is not None and ftm_prop.type.name == "date":
             cid = case.cid(s.entity_id)
             by_fact[(keys.get(cid, ("entity", cid)), s.prop)].append(s)
-    out: list[dict[str, Any]] = []
+    out: list[Event] = []
     for (_key, prop), stmts in by_fact.items():
         for when, group in _same_dates(stmts):
             out.extend(_fact_event(case, prop, when, group, disputed=[w for w, _ in _same_dates(stmts) if w != when]))

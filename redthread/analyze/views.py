@@ -8,15 +8,14 @@ modules imported each other.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from redthread.analyze.graph import Graph, adjacency
 from redthread.analyze.ownership import blocked_mask
+from redthread.model.analysis import GraphNode, Neighbourhood
 
 
-def neighbourhood(graph: Graph, entity_id: str, depth: int = 1, limit: int = 500) -> dict[str, Any]:
+def neighbourhood(graph: Graph, entity_id: str, depth: int = 1, limit: int = 500) -> Neighbourhood:
     """Nodes and links within ``depth`` hops of an entity, for a graph view.
 
     Nodes carry id, caption, schema and ``sanctioned`` (any authority) and
@@ -45,7 +44,7 @@ def neighbourhood(graph: Graph, entity_id: str, depth: int = 1, limit: int = 500
         frontier = nxt
     sanctioned = graph.sanctioned(None)
     blocked = blocked_mask(graph, "OFAC", "us")
-    nodes = [
+    nodes: list[GraphNode] = [
         {"id": graph.ids[i], "caption": graph.caption[i], "schema": graph.schema[i],
          "sanctioned": bool(sanctioned[i]), "blocked": bool(blocked[i] and not sanctioned[i])}
         for i in order

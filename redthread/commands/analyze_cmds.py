@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, cast
 
 import orjson
 import typer
@@ -19,6 +19,8 @@ from redthread.analyze.redflags import evaluate
 from redthread.analyze.timeline import timeline as timeline_fn
 from redthread.commands._common import console, esc, print_table, progress_bar, resolve_entity, store
 from redthread.errors import RedthreadError
+from redthread.model.analysis import Claim, Conflict, OwnershipChild, OwnershipNode, OwnershipTree
+from redthread.model.records import Link
 from redthread.store import Store
 
 FORMATS = ("table", "json")
@@ -150,9 +152,10 @@ def exposure_cmd(
     rows = []
     for item in result:
         path_text = "\n".join(_link_text(link) for link in item.get("path", []))
-        nearest = item.get("nearest") or {}
+        nearest = item.get("nearest")
         name = esc(item["name"]) + (" [red](blocked)[/]" if item["blocked"] else "")
-        rows.append((name, str(item["hops"]), f"{item['strength']:.3f}", esc(nearest.get("name", "")), path_text))
+        rows.append((name, str(item["hops"]), f"{item['strength']:.3f}", esc(nearest["name"] if nearest else ""),
+                     path_text))
     print_table(("party", "hops", "strength", "nearest sanctioned", "path"), rows, show_lines=True,
                 title=f"exposure to sanctioned parties (authority: {authority})")
 
@@ -193,7 +196,7 @@ def claims_cmd(
         return
     if conflicts:
         rows = []
-        for c in result:
+        for c in cast("list[Conflict]", result):
             values = "\n".join(esc(f"{v['value']}: {', '.join(sorted({s['source'] for s in v['sources']}))}")
                                 for v in c["values"])
             about = esc(", ".join(dict.fromkeys(e["name"] for e in c["entities"])))
@@ -202,7 +205,7 @@ def claims_cmd(
     else:
         print_table(("entity", "property", "value", "sources", "publishers"), [
             (esc(f["entity"]["name"]), esc(f["prop"]), esc(f["value"]), str(f["source_count"]),
-             esc(", ".join(f["publishers"]))) for f in result], title="claims")
+             esc(", ".join(f["publishers"]))) for f in cast("list[Claim]", result)], title="claims")
 
 
 def timeline_cmd(
@@ -234,8 +237,8 @@ def register(app: typer.Typer) -> None:
     app.command("timeline")(timeline_cmd)
 
 
-def _render_tree(tree: dict[str, Any]) -> Tree:
-    def label(node: dict[str, Any], link: dict[str, Any] | None = None) -> str:
+def _render_tree(tree: OwnershipTree) -> Tree:
+    def label(node: OwnershipNode | OwnershipTree, link: Link | None = None) -> str:
         flags = " [red](sanctioned)[/]" if node["sanctioned"] else " [red](blocked)[/]" if node["blocked"] else ""
         text = f"[bold]{esc(node['name'])}[/]{flags} [dim]{esc(node['schema'])}[/]"
         if link is not None:
@@ -249,7 +252,7 @@ def _render_tree(tree: dict[str, Any]) -> Tree:
 
     root = Tree(label(tree))
 
-    def add(branch: Tree, children: list[dict[str, Any]], key: str) -> None:
+    def add(branch: Tree, children: list[OwnershipChild], key: Literal["owners", "holdings"]) -> None:
         for child in children:
             sub = branch.add(label(child["node"], child["link"]))
             add(sub, child["node"].get(key, []), key)

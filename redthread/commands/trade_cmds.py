@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from redthread.commands._common import console, err_console, esc, resolve_entity, store
+from redthread.model.analysis import BuyerImpact, Impact
 
 
 def _fmt(value: Any) -> str:
@@ -24,7 +25,7 @@ def _fmt(value: Any) -> str:
     return esc(value)  # party names come from customs files
 
 
-def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> None:
+def print_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str = "") -> None:
     """A Rich table of ``rows`` showing ``columns`` (party ids shown by name)."""
     table = Table(*columns, title=title)
     for row in rows:
@@ -171,16 +172,14 @@ def _usd(value: float | None) -> str:
     return f"${v:,.0f}"
 
 
-def print_supplier_impact(rows: list[dict[str, Any]]) -> None:
+def print_supplier_impact(rows: list[Impact]) -> None:
     """The supplier ranking, then the evidence behind each rank (its links and their largest records)."""
     if not rows:
         console.print("no trade flow reaches a sanctioned party (load sanctions lists and resolve parties)")
         return
-    for row in rows:
-        row["cut_pct"] = 100.0 * row["cut_share"]
-        row["reaches"] = ", ".join(row["sanctioned_buyers"])
-        row["min_cut"] = "yes" if row["in_min_cut"] else ""
-    print_rows(rows, ["name", "cut_usd", "cut_pct", "through_usd", "direct_usd", "min_cut", "reaches"],
+    shown = [{**row, "cut_pct": 100.0 * row["cut_share"], "reaches": ", ".join(row["sanctioned_buyers"]),
+              "min_cut": "yes" if row["in_min_cut"] else ""} for row in rows]
+    print_rows(shown, ["name", "cut_usd", "cut_pct", "through_usd", "direct_usd", "min_cut", "reaches"],
                "designation impact: suppliers (CHPL-weighted USD)")
     console.print("[bold]why[/] (each party's largest trade links toward sanctioned buyers, with their largest record)")
     for i, row in enumerate(rows, 1):
@@ -190,7 +189,7 @@ def print_supplier_impact(rows: list[dict[str, Any]]) -> None:
         console.print(esc(f"{i}. {row['name']}: {said or 'no direct link'}"))
 
 
-def print_buyer_impact(rows: list[dict[str, Any]]) -> None:
+def print_buyer_impact(rows: list[BuyerImpact]) -> None:
     """Buyers of CHPL goods with red flags, then why each ranks: suppliers, flags, capacity."""
     if not rows:
         console.print("no buyer of CHPL goods has a red flag")
@@ -201,10 +200,10 @@ def print_buyer_impact(rows: list[dict[str, Any]]) -> None:
         counts: dict[str, int] = {}
         for flag in row["flags"]:
             counts[flag["rule"]] = counts.get(flag["rule"], 0) + 1
-        cap = row["capacity"] or {}
+        cap = row["capacity"]
         table.add_row(str(i), esc(row["name"]), _usd(row["chpl_usd"]), _usd(row["value_usd"]),
                       f"{cap['supported_per_month']:,.0f} (binds: {esc(cap.get('binding'))})"
-                      if cap.get("supported_per_month") else "",
+                      if cap and cap.get("supported_per_month") else "",
                       esc(", ".join(f"{r} ×{n}" if n > 1 else r for r, n in counts.items())),
                       esc(", ".join(row["sanctioned_ties"])))
     console.print(table)
@@ -216,10 +215,10 @@ def print_buyer_impact(rows: list[dict[str, Any]]) -> None:
         sup = "; ".join(f"{x['name']} {_usd(x['value_usd'])} in {x['records']} record(s), largest "
                         f"{x['largest_record']}" for x in row["suppliers"])
         console.print(esc(f"{i}. {row['name']} received from {sup}"))
-        cap = row["capacity"] or {}
-        if cap.get("supported_per_month"):
-            console.print(esc(f"   its components could build about {cap['supported_per_month']:,.0f} "
-                              f"{cap['product']} a month (binding component: {cap['binding']})"))
+        built = row["capacity"]
+        if built and built["supported_per_month"]:
+            console.print(esc(f"   its components could build about {built['supported_per_month']:,.0f} "
+                              f"{built['product']} a month (binding component: {built['binding']})"))
         seen: set[str] = set()
         for flag in row["flags"]:
             if flag["rule"] in seen:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from redthread.model.analysis import BuyerFlag, BuyerImpact, TradeLink
 from redthread.model.records import Flag
 from redthread.store import Store
 from redthread.trade.capacity import BOM, capacity, load_bom
@@ -46,15 +47,16 @@ def _flags_by_party(store: Store) -> dict[str, list[Flag]]:
     return out
 
 
-def _flag_row(flag: Flag, buyer: str, sinks: set[str], cmap: dict[str, str]) -> dict[str, Any]:
+def _flag_row(flag: Flag, buyer: str, sinks: set[str], cmap: dict[str, str]) -> BuyerFlag:
     others = [p for p in flag.get("parties", []) if cmap.get(p["id"], p["id"]) != buyer]
     ev = flag.get("evidence") or []
-    first: dict[str, Any] = dict(ev[0]) if ev else {}
+    first = ev[0] if ev else None
     return {
         "rule": flag["rule"], "title": flag["title"], "severity": flag.get("severity"),
         "detail": flag.get("detail"), "why": flag.get("why"),
         "sanctioned_parties": sorted({p["name"] for p in others if cmap.get(p["id"], p["id"]) in sinks}),
-        "source": first.get("source"), "quote": first.get("quote"), "evidence": ev,
+        "source": first.get("source") if first else None, "quote": first.get("quote") if first else None,
+        "evidence": ev,
     }
 
 
@@ -64,7 +66,7 @@ def buyer_impact(
     *,
     bom: BOM | Path | str | None = None,
     owned: bool = True,
-) -> list[dict[str, Any]]:
+) -> list[BuyerImpact]:
     """Not-yet-sanctioned buyers of CHPL goods with red flags, ranked by CHPL-weighted value received.
 
     Rows: ``id``, ``name``, ``weighted_usd``, ``value_usd``, ``chpl_usd``,
@@ -80,7 +82,7 @@ def buyer_impact(
         links = trade_links(eng, WEIGHTS)
         if not links:  # no trade records: skip the red flags and sanctions of a large list
             return []
-        into: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        into: dict[str, list[TradeLink]] = defaultdict(list)
         for link in links:
             into[link["buyer"]].append(link)
         chpl = {r["buyer"]: float(r["chpl_usd"] or 0.0) for r in eng.fetch(
@@ -92,7 +94,7 @@ def buyer_impact(
         sinks |= owned_ids(store)
     cmap = store.canonical_map()
     flags = _flags_by_party(store)
-    rows: list[dict[str, Any]] = []
+    rows: list[BuyerImpact] = []
     for buyer, ins in into.items():
         if buyer in sinks or chpl.get(buyer, 0.0) <= 0 or not flags.get(buyer):
             continue
@@ -115,8 +117,8 @@ def buyer_impact(
     if plan is not None:
         for row in rows:
             cap = capacity(store, row["id"], plan)
-            row["capacity"] = {"product": cap.get("product"), "supported_per_month": cap.get("supported_per_month"),
-                               "binding": cap.get("binding"), "period": cap.get("period")}
+            row["capacity"] = {"product": cap["product"], "supported_per_month": cap["supported_per_month"],
+                               "binding": cap["binding"], "period": cap["period"]}
     return rows
 
 

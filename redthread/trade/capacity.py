@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from redthread.errors import InputError, NotFound
+from redthread.model.analysis import Capacity, CapacityClaim
 from redthread.store import Store
 from redthread.trade.engine import TradeEngine
 from redthread.trade.flows import engine_for, lit
@@ -154,7 +155,7 @@ def _number(text: str) -> float:
     return float(re.sub(r"[,\u00a0 ]", "", text))
 
 
-def find_claims(store: Store, names: list[str], terms: list[str]) -> list[dict[str, Any]]:
+def find_claims(store: Store, names: list[str], terms: list[str]) -> list[CapacityClaim]:
     """Capacity or output claims ("200-300 drones per month") in documents that name the buyer.
 
     Each: ``document``, ``title``, ``quote``, ``span``, ``low``/``high`` per
@@ -164,7 +165,7 @@ def find_claims(store: Store, names: list[str], terms: list[str]) -> list[dict[s
     if not wanted:
         return []
     pattern = _claim_regex(terms)
-    claims: list[dict[str, Any]] = []
+    claims: list[CapacityClaim] = []
     for doc in store.documents():
         text = doc.text or ""
         folded = normalise_name(text)
@@ -200,7 +201,7 @@ def capacity(
     date_to: str | None = None,
     store_or_engine: Store | TradeEngine | None = None,
     engine: str = "duckdb",
-) -> dict[str, Any]:
+) -> Capacity:
     """How many products a month the component flows into ``buyer_id`` could support.
 
     Returns ``buyer``, ``buyer_name``, ``product``, ``period`` ([first, last]
@@ -233,7 +234,7 @@ def capacity(
             f"FROM ({inner}) AS m) AS e WHERE k <= 3 ORDER BY component, k"
         )
     months_seen = sorted({r["month"] for r in monthly})
-    result: dict[str, Any] = {
+    result: Capacity = {
         "buyer": buyer,
         "buyer_name": ent["caption"],
         "product": bom.product,
@@ -270,7 +271,8 @@ def capacity(
             "peak_month": peak["month"],
             "peak_supported": (peak["units"] or 0.0) / comp.per_unit,
             "evidence": [
-                {k: e[k] for k in ("source", "row", "date", "value_usd", "goods_description")}
+                {"source": e["source"], "row": e["row"], "date": e["date"], "value_usd": e["value_usd"],
+                 "goods_description": e["goods_description"]}
                 for e in evidence if e["component"] == comp.name
             ],
         })

@@ -19,7 +19,7 @@ from typing import Any
 
 from redthread.errors import RedthreadError
 from redthread.store import Store
-from redthread.trade.engine import TradeEngine
+from redthread.trade.engine import SqlRow, TradeEngine
 from redthread.trade.flows import flows
 
 FORMATS = (".svg", ".png", ".pdf")
@@ -52,7 +52,7 @@ def money_tick(value: float, _pos: object = None) -> str:
     return f"{value:.0f}"
 
 
-def _label(row: dict[str, Any], key: str) -> str:
+def _label(row: SqlRow, key: str) -> str:
     value = row.get(f"{key}_name", row.get(key))
     return "not on CHPL" if value is None and key == "chpl_tier" else str(value)
 
@@ -106,7 +106,7 @@ def flow_chart(
     return out
 
 
-def sankey_links(rows: Iterable[dict[str, Any]]) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+def sankey_links(rows: Iterable[SqlRow]) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
     """(supplier -> intermediary, intermediary -> buyer) values from chain rows."""
     left: dict[tuple[str, str], float] = defaultdict(float)
     right: dict[tuple[str, str], float] = defaultdict(float)
@@ -129,7 +129,7 @@ def _column(values: dict[str, float], x: float, scale: float, gap: float) -> dic
 
 
 def sankey(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[SqlRow],
     path: Path | str,
     *,
     title: str = "Supplier \u2192 intermediary \u2192 buyer (USD)",

@@ -37,6 +37,12 @@ def canon_table(mapping: dict[str, str]) -> pa.Table:
     )
 
 
+#: One row of a trade query, keyed by the query's column names. The columns are the query's
+#: own (a flow's dimensions follow its ``by``), so a row is a plain mapping here; results with
+#: fixed columns are typed where they are produced (:mod:`redthread.model.analysis`).
+SqlRow = dict[str, Any]
+
+
 class TradeEngine(abc.ABC):
     """Runs trade SQL (DuckDB dialect) over ``records``, ``parties`` and ``canon``."""
 
@@ -53,11 +59,11 @@ class TradeEngine(abc.ABC):
             return query
         return str(sqlglot.transpile(query, read="duckdb", write=self.dialect)[0])
 
-    def fetch(self, query: str) -> list[dict[str, Any]]:
+    def fetch(self, query: str) -> list[SqlRow]:
         """Rows of ``query`` (DuckDB dialect) as dicts."""
         sql = self.sql(query)
         try:
-            rows: list[dict[str, Any]] = self._fetch(sql).to_pylist()
+            rows: list[SqlRow] = self._fetch(sql).to_pylist()
             return rows
         except Exception as exc:  # the backend's own error types
             # The first line says what was wrong (a bad date, ...); the SQL (and DuckDB's "LINE 1: ..."

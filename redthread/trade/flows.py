@@ -11,11 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from redthread.errors import RedthreadError
 from redthread.store import Store
-from redthread.trade.engine import TradeEngine, open_engine
+from redthread.trade.engine import SqlRow, TradeEngine, open_engine
 from redthread.trade.parties import party_key
 
 
@@ -158,7 +157,7 @@ def party_names(eng: TradeEngine, ids: Iterable[str | None]) -> dict[str, str]:
     return names
 
 
-def add_names(eng: TradeEngine, rows: list[dict[str, Any]], keys: Iterable[str]) -> list[dict[str, Any]]:
+def add_names(eng: TradeEngine, rows: list[SqlRow], keys: Iterable[str]) -> list[SqlRow]:
     """Add ``<key>_name`` beside each party id column in ``keys``."""
     keys = list(keys)
     names = party_names(eng, (row.get(k) for row in rows for k in keys))
@@ -177,7 +176,7 @@ def flows(
     top: int | None = None,
     *,
     engine: str = "duckdb",
-) -> list[dict[str, Any]]:
+) -> list[SqlRow]:
     """Aggregate trade records by ``by`` (see :data:`DIMENSIONS`), largest value first.
 
     Each row has the dimension values (``supplier``, ``hs4``, ...; party
@@ -216,7 +215,7 @@ def series(
     role: str = "buyer",
     *,
     engine: str = "duckdb",
-) -> list[dict[str, Any]]:
+) -> list[SqlRow]:
     """One party's monthly series (as ``buyer``, ``supplier`` or ``any`` = both): value, records.
 
     Read from the per-party monthly aggregate written at load time, so it

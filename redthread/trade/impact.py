@@ -25,10 +25,11 @@ For each candidate party we report:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
+from redthread.model.analysis import Impact, NamedTradeLink, TradeLink
 from redthread.store import Store
 from redthread.trade.engine import TradeEngine
 from redthread.trade.flows import base_sql, engine_for, party_names
@@ -75,20 +76,20 @@ def _weight_sql(weights: dict[int | None, float]) -> str:
     return f"CASE {whens} ELSE {weights.get(None, 0.0)!r} END"
 
 
-def trade_links(eng: TradeEngine, weights: dict[int | None, float]) -> list[dict[str, Any]]:
+def trade_links(eng: TradeEngine, weights: dict[int | None, float]) -> list[TradeLink]:
     """Supplier -> buyer links: weighted and raw value, records, largest record."""
     base = base_sql(canon=eng.has_canon)
-    return eng.fetch(
+    return cast("list[TradeLink]", eng.fetch(
         f"SELECT supplier, buyer, sum(value_usd * {_weight_sql(weights)}) AS weighted_usd, "
         "sum(value_usd) AS value_usd, count(*) AS records, "
         "max(CASE WHEN k = 1 THEN source || ':' || CAST(\"row\" AS VARCHAR) END) AS largest_record "
         "FROM (SELECT *, row_number() OVER (PARTITION BY supplier, buyer "
         f"ORDER BY value_usd DESC, source, \"row\") AS k FROM ({base}) AS b0) AS b "
         "WHERE supplier <> buyer GROUP BY supplier, buyer"
-    )
+    ))
 
 
-def _flow_network(links: list[dict[str, Any]], sinks: set[str]) -> nx.DiGraph:
+def _flow_network(links: list[TradeLink], sinks: set[str]) -> nx.DiGraph:
     """Node-split network: v_in -> v_out bounded by what v can pass on."""
     graph = nx.DiGraph()
     inflow: dict[str, float] = defaultdict(float)
@@ -125,7 +126,7 @@ def impact(
     store_or_engine: Store | TradeEngine | None = None,
     engine: str = "duckdb",
     owned: bool = True,
-) -> list[dict[str, Any]]:
+) -> list[Impact]:
     """Not-yet-sanctioned parties ranked by the flow a designation would cut.
 
     Rows: ``id``, ``name``, ``cut_usd``, ``cut_share`` (of all flow reaching
@@ -168,15 +169,15 @@ def impact(
                 if v not in reach:  # a cut arc: charge it to the party whose designation removes it
                     party = v[1] if u == _SOURCE else u[1]
                     min_cut[party] += float(attrs.get("capacity", 0.0))
-        rows: list[dict[str, Any]] = []
+        cuts: dict[str, float | None] = {}
         for rank, node in enumerate(candidates):
             cut = None
             if rank < EXACT_LIMIT:
                 reduced = graph.copy()
                 reduced.remove_nodes_from([("in", node), ("out", node)])
                 cut = total - _max_flow(reduced)[0]
-            rows.append({"id": node, "through_usd": through[node], "cut_usd": cut})
-        names = party_names(eng, [r["id"] for r in rows] + sorted(sinks) +
+            cuts[node] = cut
+        names = party_names(eng, list(cuts) + sorted(sinks) +
                             [x for link in links for x in (link["supplier"], link["buyer"])])
     # Parties upstream of each sanctioned sink (its "in" node), to name whom a party reaches.
     # A sanctioned party that only ships to other sanctioned ones has no "in" node.
@@ -185,13 +186,14 @@ def impact(
         for s in sinks if ("in", s) in graph
     }
     reach_sink = set(sinks).union(*upstream.values())
-    for row in rows:
-        node = row["id"]
+    rows: list[Impact] = []
+    for node, cut in cuts.items():
         outs = [link for link in links if link["supplier"] == node and link["buyer"] in reach_sink]
         ins = [link for link in links if link["buyer"] == node]
-        row.update({
+        rows.append({
+            "id": node, "through_usd": through[node], "cut_usd": cut,
             "name": names.get(node, node),
-            "cut_share": (row["cut_usd"] or 0.0) / total,
+            "cut_share": (cut or 0.0) / total,
             "direct_usd": sum(link["weighted_usd"] for link in outs if link["buyer"] in sinks),
             "value_usd": sum(link["value_usd"] for link in outs),
             "in_min_cut": min_cut.get(node, 0.0) > 0,
@@ -207,7 +209,7 @@ def impact(
     return rows[:top] if top else rows
 
 
-def _link(link: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+def _link(link: TradeLink, names: dict[str, str]) -> NamedTradeLink:
     return {
         "supplier": link["supplier"],
         "supplier_name": names.get(link["supplier"], link["supplier"]),

@@ -11,9 +11,10 @@ evidence, so a reader can open the line behind it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from redthread.errors import RedthreadError
+from redthread.model.analysis import CustomsPair
 from redthread.store import Store
 from redthread.trade.flows import base_sql, engine_for, key_ids, party_names
 from redthread.trade.parties import party_key
@@ -22,7 +23,7 @@ _LARGEST = ("max(CASE WHEN k = 1 THEN source || ':' || CAST(\"row\" AS VARCHAR) 
             "max(CASE WHEN k = 1 THEN goods_description END) AS largest_goods")
 
 
-def _pairs(store: Store, extra_group: str, where: str) -> list[dict[str, Any]]:
+def _pairs(store: Store, extra_group: str, where: str) -> list[CustomsPair]:
     with engine_for(store) as eng:
         base = base_sql(canon=eng.has_canon, keyed=True)
         group = f"supplier, buyer{extra_group}"
@@ -43,10 +44,10 @@ def _pairs(store: Store, extra_group: str, where: str) -> list[dict[str, Any]]:
         r["buyer_name"] = names.get(r["buyer"], r["buyer"])
         r["value_usd"] = float(r["value_usd"] or 0.0)
         r["chpl_usd"] = float(r["chpl_usd"] or 0.0)
-    return rows
+    return cast("list[CustomsPair]", rows)  # the query's columns, named and numbers made floats above
 
 
-def customs_links(store: Store) -> list[dict[str, Any]]:
+def customs_links(store: Store) -> list[CustomsPair]:
     """One row per supplier -> buyer pair in the customs records (canonical parties).
 
     Keys: ``supplier``, ``buyer`` (ids) and their ``_name``, ``dataset``, ``records``,
@@ -60,7 +61,7 @@ def customs_links(store: Store) -> list[dict[str, Any]]:
         return []
 
 
-def customs_months(store: Store, entity_id: str) -> list[dict[str, Any]]:
+def customs_months(store: Store, entity_id: str) -> list[CustomsPair]:
     """One party's customs records per month and counterparty (as buyer or supplier), oldest first.
 
     Keys as :func:`customs_links` plus ``month`` (``YYYY-MM``).
@@ -72,5 +73,5 @@ def customs_months(store: Store, entity_id: str) -> list[dict[str, Any]]:
         rows = _pairs(store, ", month", f"{where}")
     except RedthreadError:
         return []
-    rows.sort(key=lambda r: (r["month"], -r["value_usd"]))
+    rows.sort(key=lambda r: (r.get("month", ""), -r["value_usd"]))
     return rows

@@ -15,11 +15,10 @@ the SQL is written once (DuckDB dialect) and runs on every engine.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from redthread.errors import RedthreadError
 from redthread.store import Store
-from redthread.trade.engine import TradeEngine
+from redthread.trade.engine import SqlRow, TradeEngine
 from redthread.trade.flows import add_names, base_sql, engine_for, lit
 
 ROLES = {"buyer": "buyer", "supplier": "supplier"}
@@ -39,7 +38,7 @@ def new_entrants(
     top: int | None = None,
     *,
     engine: str = "duckdb",
-) -> list[dict[str, Any]]:
+) -> list[SqlRow]:
     """Parties whose first record in ``role`` is on or after ``since``.
 
     ``since`` defaults to six months before the latest record. Rows: ``party``,
@@ -75,7 +74,7 @@ def spikes(
     top: int | None = None,
     *,
     engine: str = "duckdb",
-) -> list[dict[str, Any]]:
+) -> list[SqlRow]:
     """Months where a party's value is at least ``factor`` times its earlier monthly mean.
 
     Only parties with ``min_history`` earlier months with records count.
@@ -111,7 +110,7 @@ def reexport_chains(
     top: int | None = 100,
     *,
     engine: str = "duckdb",
-) -> list[dict[str, Any]]:
+) -> list[SqlRow]:
     """Pairs of records A -> B then B -> C of the same HS-4 within ``max_days``.
 
     The second value must be within ``tolerance`` (a fraction) of the first,

@@ -8,22 +8,23 @@ parties count once (their members' records are under the canonical id).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from redthread.errors import RedthreadError
+from redthread.model.analysis import Counterparty, Goods, PartyTrade
 from redthread.store import Store
 from redthread.trade.flows import add_names, base_sql, engine_for, key_ids, series
 from redthread.trade.parties import party_key
 
 
-def party_trade(store: Store, entity_id: str, *, top: int = 5) -> dict[str, Any]:
+def party_trade(store: Store, entity_id: str, *, top: int = 5) -> PartyTrade:
     """Totals, top counterparties and goods per role (``buyer``, ``supplier``), CHPL share, monthly series.
 
     ``{"records": 0}`` when the party has no trade records (or the store none at all).
     """
     cid = store.canonical_id(entity_id)
     keys = ", ".join(sorted({str(party_key(m)) for m in [cid, *store.members(cid)]}))
-    out: dict[str, Any] = {"id": cid, "records": 0, "roles": {}, "monthly": []}
+    out: PartyTrade = {"id": cid, "records": 0, "roles": {}, "monthly": []}
     try:
         with engine_for(store) as eng:
             base = base_sql(canon=eng.has_canon, keyed=True)
@@ -49,7 +50,9 @@ def party_trade(store: Store, entity_id: str, *, top: int = 5) -> dict[str, Any]
                     "chpl_usd": float(total["chpl_usd"] or 0.0),
                     "chpl_share": (float(total["chpl_usd"] or 0.0) / value) if value else 0.0,
                     "first_date": str(total["first_date"] or ""), "last_date": str(total["last_date"] or ""),
-                    "counterparties": add_names(eng, parties, ["party"]), "goods": goods,
+                    # the columns of the two queries above
+                    "counterparties": cast("list[Counterparty]", add_names(eng, parties, ["party"])),
+                    "goods": cast("list[Goods]", goods),
                 }
                 out["records"] += int(total["records"])
             if out["records"]:

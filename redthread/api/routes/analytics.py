@@ -24,6 +24,7 @@ from redthread.api.schemas import (
     GraphOut,
     OwnershipOut,
 )
+from redthread.model.analysis import Blocked, Claim, Conflict, Event, Exposure, Neighbourhood, OwnershipTree
 from redthread.model.records import Flag, Path
 from redthread.store import Store
 
@@ -59,14 +60,14 @@ def _known(store: Store, entity_id: str) -> str:
 
 @router.get("/ownership/{entity_id}", dependencies=VIEWER, response_model=OwnershipOut)
 def get_ownership(entity_id: str, depth: int = Query(6, ge=1, le=20), authority: str = "OFAC",
-                  store: Store = Depends(get_store)) -> dict[str, Any]:
+                  store: Store = Depends(get_store)) -> OwnershipTree:
     """Owners and holdings of an entity as a tree, with percentages, evidence and UBOs."""
     return _call(owners_tree, store, _known(store, entity_id), depth=depth, authority=authority)
 
 
 @router.get("/blocked", dependencies=VIEWER, response_model=list[BlockedOut])
 def get_blocked(authority: str = "OFAC", variant: str = Query("us", pattern="^(us|eu)$"),
-                engine: str | None = None, store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+                engine: str | None = None, store: Store = Depends(get_store)) -> list[Blocked]:
     """Entities blocked by the 50 % rule: id, name, blocked_share, owners, chain with sources."""
     _engine(engine)
     return _call(blocked, store, authority, variant)
@@ -77,7 +78,7 @@ def get_exposure(max_hops: int = Query(3, ge=1, le=6), top: int | None = Query(N
                  authority: str = Query("all", description="Whose sanctions count: OFAC, EU, UK, UN, ... "
                                         "or all (every list loaded: a UK-only designation is not 'nothing found')."),
                  engine: str | None = None,
-                 store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+                 store: Store = Depends(get_store)) -> list[Exposure]:
     """Parties ranked by exposure to sanctioned parties, each with its path and evidence."""
     _engine(engine)
     return _call(exposure, store, max_hops, top, authority=authority)
@@ -105,7 +106,7 @@ def get_redflags(entity: str | None = None, rule: list[str] | None = Query(None)
 
 @router.get("/claims", dependencies=VIEWER, response_model=list[ClaimOut | ConflictOut])
 def get_claims(conflicts: bool = False, single_source: bool = False, entity: str | None = None,
-               store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+               store: Store = Depends(get_store)) -> list[Claim] | list[Conflict]:
     """Facts with their supporting sources, or (``conflicts=true``) contradictions between sources."""
     eid = _known(store, entity) if entity else None
     return _call(claims, store, conflicts_only=conflicts, single_source=single_source, entity_id=eid)
@@ -114,7 +115,7 @@ def get_claims(conflicts: bool = False, single_source: bool = False, entity: str
 @router.get("/timeline", dependencies=VIEWER, response_model=list[EventOut])
 def get_timeline(entity: str | None = None,
                  customs: bool = Query(True, description="Include customs records (kind 'customs')."),
-                 store: Store = Depends(get_store)) -> list[dict[str, Any]]:
+                 store: Store = Depends(get_store)) -> list[Event]:
     """Dated facts and events in order, for one entity or the whole case."""
     eid = _known(store, entity) if entity else None
     return _call(timeline, store, eid, customs=customs)
@@ -122,7 +123,7 @@ def get_timeline(entity: str | None = None,
 
 @router.get("/graph/{entity_id}", dependencies=VIEWER, response_model=GraphOut)
 def get_graph(entity_id: str, depth: int = Query(1, ge=1, le=4), limit: int = Query(300, ge=1, le=5000),
-              store: Store = Depends(get_store)) -> dict[str, Any]:
+              store: Store = Depends(get_store)) -> Neighbourhood:
     """The neighbourhood of an entity for a graph view: nodes (sanctioned/blocked flags) and edges."""
     eid = _known(store, entity_id)
     return neighbourhood(load_graph(store), eid, depth=depth, limit=limit)
