@@ -237,6 +237,8 @@ class _Sentence:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids) or (v.dep_ == "acl" and v.tag_ == "VBN")
         subj = [c for c in kids if c.dep_ == "nsubj"]
         obj = [c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        if passive and not obj:  # "The council is co-chaired by": the parser hangs the subject on "is"
+            obj = [s for c in kids if c.dep_ == "auxpass" for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
         anchor = v.head if v.dep_ in ("relcl", "acl") else None
         if anchor is not None:
             subj = [anchor if c.lower_ in WH else c for c in subj]
@@ -247,6 +249,11 @@ class _Sentence:
             subj = self.verb_args(v.head)["subj"]  # "X arranged the cargoes and acted as ..."
         if passive:
             subj = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        # "chaired by A, head of X, and B": a long first conjunct makes the parser hang B on the verb;
+        # a name conjoined to a verb goes on the verb's last argument (the by-object, else the object)
+        stray = [c for c in kids if c.dep_ == "conj" and c.pos_ in NOUN_POS]
+        if stray and (subj if passive else obj):
+            (subj if passive else obj).extend(stray)
         args["subj"] = subj
         args["obj"] = obj
         if any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _ACQUIRE for c in kids):

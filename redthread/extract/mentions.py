@@ -416,9 +416,54 @@ def _join_split_entities(text: str, ner: list[tuple[int, int, str]]) -> list[tup
         if out and out[-1][2] == label and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
                 and text[out[-1][1] - 1 : out[-1][1]].isalnum():  # "Irina Valko, Saltmarsh Ltd" stays two
             out[-1] = (out[-1][0], end, label)
+        elif out and out[-1][2] == "ORG" and label in ("ORG", "GPE") and _continues_body(text, out[-1][1], start, label):
+            out[-1] = (out[-1][0], end, "ORG")
         else:
             out.append((start, end, label))
-    return out
+    return [(a, _topic_end(text, b) if label == "ORG" else b, label) for a, b, label in out]
+
+
+_TOPIC = re.compile(r"\s+(?:on|for)\s+((?:[A-Z][\w’'-]*)(?:\s+(?:and\s+|&\s+)?[A-Z][\w’'-]*)*)")
+_DATE_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                         "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                         "november", "december"})
+
+
+def _topic_end(text: str, end: int) -> int:
+    """Where a body's name ends when its head noun takes a capitalised topic the model left out.
+
+    "Working Group" + " on Dual-Use Exports", "Council" + " for Trade Security": the topic is part of
+    the name. A date ("the Council on Monday") is not.
+    """
+    head = re.search(r"(\w+)$", text[max(0, end - 40) : end])
+    if not head or head.group(1).lower() not in _body_heads():
+        return end
+    m = _TOPIC.match(text, end)
+    if not m or m.group(1).split()[0].lower() in _DATE_WORDS:
+        return end
+    return m.end()
+
+
+@cache
+def _body_heads() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset(w.lower() for w in lex.public_body_words | lex.organization_words) | {"group", "force"}
+
+
+def _continues_body(text: str, end: int, start: int, label: str) -> bool:
+    """The name after ``end`` is the rest of the body's name the model cut at a preposition.
+
+    "the Office of the President of" + "Ukraine": a name never ends in a preposition; "The Working
+    Group" + "on" + "Export Controls": a body's head noun takes its topic ("Council on Foreign
+    Relations", "Institute for Science") as part of its name.
+    """
+    gap = text[end:start]
+    left = text[max(0, end - 40) : end]
+    if gap == " " and re.search(r"\s(?:of|on|for)$", left):
+        return True
+    head = re.search(r"(\w+)$", left)
+    return bool(label == "ORG" and re.fullmatch(r"\s+(?:on|for|of)\s+(?:the\s+)?", gap)
+                and head and head.group(1).lower() in _body_heads())
 
 
 #: "Foo-DV", "Foo-Invest", "Foo-HIT": compounds that name companies, not people or places.

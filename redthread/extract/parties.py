@@ -454,12 +454,17 @@ def resolve_references(
 
 
 def _named_after(candidates: Iterable[Mention], index: dict[int, Party], noun: str) -> Party | None:
-    """The most recent party whose own name ends in the noun ("the airport" → "Foo Airport")."""
+    """The most recent party whose own name's head is the noun.
+
+    "the airport" → "Foo Airport"; "the group" → "Working Group on Export Controls": a name
+    whose head noun is followed by "on / of / for" and a topic still has that head.
+    """
+    head = re.compile(rf"\s{re.escape(noun)}(?:$|\s+(?:on|of|for)\s)", re.IGNORECASE)
     for m in candidates:
         if m.party < 0:
             continue
         party = index.get(m.party)
-        if party is not None and party.name.lower().endswith(" " + noun):
+        if party is not None and head.search(party.name):
             return party
     return None
 
