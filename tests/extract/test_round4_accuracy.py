@@ -53,3 +53,36 @@ def test_body_names_run_across_their_preposition() -> None:
     assert "Office of the President of Finland" in parties
     assert not any(name.endswith(" of") or name in ("Dual-Use Exports",) for name in parties)
     assert ("Directorship", "Aino Virtanen", "Nordic Working Group on Dual-Use Exports") in edges
+
+
+def test_a_counted_list_opened_by_a_colon_with_semicolons() -> None:
+    text = ("The Treasury Department imposed sanctions on three entities: Orion Freight LLC, Delta Koms JSC and "
+            "Helix Parts Ltd.\n\nToday OFAC sanctioned the following entities and individuals: Tundra Energy JSC, "
+            "a Russian oil trader; Saba Petrochem FZE; and Igor Lenski, a broker.")
+    _, edges = extract(text)
+    ofac = "Office of Foreign Assets Control"
+    for name in ("Orion Freight LLC", "Delta Koms JSC", "Helix Parts Ltd.", "Tundra Energy JSC",
+                 "Saba Petrochem FZE", "Igor Lenski"):
+        assert ("Sanction", name, ofac) in edges, name
+
+
+def test_members_of_a_counted_group_of_firms_named_as_the_group() -> None:
+    text = ("The Commerce Department added five companies to the Entity List on Monday. The companies are Arbat "
+            "Machinery LLC, Novo Tech Supply OOO, Kestrel Avionics Ltd, Zenith Import FZE and Baykal Trade JSC.\n\n"
+            "The State Department designated two entities. The first, Mira Shipping Co., operates tankers. The "
+            "second, Lotus Marine Ltd, manages them.")
+    _, edges = extract(text)
+    for name in ("Arbat Machinery LLC", "Novo Tech Supply OOO", "Kestrel Avionics Ltd", "Zenith Import FZE",
+                 "Baykal Trade JSC"):
+        assert ("Sanction", name, "Bureau of Industry and Security") in edges, name
+    for name in ("Mira Shipping Co.", "Lotus Marine Ltd"):
+        assert ("Sanction", name, "US Department of State") in edges, name
+    assert not any(s == "Sanction" and a == "Mira Shipping Co." and b != "US Department of State"
+                   for s, a, b in edges)
+
+
+def test_firms_named_after_a_counted_group_but_not_as_it_are_not_members() -> None:
+    text = ("The Commerce Department added four entities to the Entity List on Tuesday. Kestrel Avionics Ltd "
+            "had supplied navigation parts to Ural Motors JSC, a department official said.")
+    _, edges = extract(text)
+    assert not any(s == "Sanction" for s, _, _ in edges)
