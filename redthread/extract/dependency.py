@@ -254,6 +254,8 @@ class _Sentence:
         stray = [c for c in kids if c.dep_ == "conj" and c.pos_ in NOUN_POS]
         if stray and (subj if passive else obj):
             (subj if passive else obj).extend(stray)
+        if not obj and not passive:  # "X owns and runs Y": the verbs share the last one's object
+            obj = [d for c in kids if c.dep_ == "conj" and c.pos_ == "VERB" for d in c.children if d.dep_ == "dobj"]
         args["subj"] = subj
         args["obj"] = obj
         if any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _ACQUIRE for c in kids):
@@ -270,6 +272,25 @@ class _Sentence:
         return args
 
     def noun_args(self, n: Any) -> dict[str, list[Any]]:
+        """A noun predicate's arguments; coordinated role nouns share them.
+
+        "X, the owner and president of Y" / "X is the general director and beneficial owner of Y":
+        the parser gives the "of" to one conjunct and the subject to the other.
+        """
+        args = self._own_noun_args(n)
+        if n.dep_ == "conj" and n.head.pos_ in NOUN_POS and n.head.i not in self.by_token:
+            head = self._own_noun_args(n.head)
+            for role in ("subj", "subj!"):
+                args[role] += [t for t in head.get(role, ()) if t not in args[role]]
+            if not args["of"]:
+                args["of"] = head["of"]
+        if not args["of"]:
+            for c in n.children:
+                if c.dep_ == "conj" and c.pos_ in NOUN_POS and c.i not in self.by_token:
+                    args["of"] = self._own_noun_args(c)["of"]
+        return args
+
+    def _own_noun_args(self, n: Any) -> dict[str, list[Any]]:
         args: dict[str, list[Any]] = defaultdict(list)
         subj: list[Any] = []
         if n.dep_ == "appos":
@@ -294,11 +315,13 @@ class _Sentence:
         return args
 
     def negated(self, tok: Any) -> bool:
+        """A negation or a denial over the predicate; a relative clause or appositive states its own fact
+        ("X, who owns Y, declined to comment": the owning is not declined)."""
         t = tok
         for _ in range(6):
             if any(c.dep_ == "neg" for c in t.children) or (t is not tok and t.lemma_ in DENIALS):
                 return True
-            if t.head is t:
+            if t.head is t or t.dep_ in ("relcl", "appos"):
                 return False
             t = t.head
         return False

@@ -86,3 +86,24 @@ def test_firms_named_after_a_counted_group_but_not_as_it_are_not_members() -> No
             "had supplied navigation parts to Ural Motors JSC, a department official said.")
     _, edges = extract(text)
     assert not any(s == "Sanction" for s, _, _ in edges)
+
+
+def test_coordinated_roles_in_apposition_and_as_predicate() -> None:
+    text = ("Karl Weber, the owner and president of Weber Instruments GmbH, pleaded guilty on Friday.\n\n"
+            "Anton Sorin is the general director and beneficial owner of Tver Optics LLC.\n\n"
+            "Prosecutors said Lena Holt, co-owner and chief financial officer of Marlin Exports Inc., wired the money.")
+    _, edges = extract(text)
+    for person, firm in (("Karl Weber", "Weber Instruments GmbH"), ("Anton Sorin", "Tver Optics LLC"),
+                         ("Lena Holt", "Marlin Exports Inc.")):
+        assert ("Ownership", person, firm) in edges, person
+        assert ("Directorship", person, firm) in edges, person
+
+
+def test_a_relative_clause_is_not_negated_by_the_main_verb() -> None:
+    _, edges = extract("Dmitri Rusakov, who owns and runs Neva Trade LLC, declined to comment.")
+    assert ("Ownership", "Dmitri Rusakov", "Neva Trade LLC") in edges
+    assert ("Control", "Dmitri Rusakov", "Neva Trade LLC") in edges
+    # a denial in the main clause still stops what it denies
+    _, denied = extract("Dmitri Rusakov, who owns Neva Trade LLC, denied that the firm supplied Orion Motors JSC.")
+    assert ("Ownership", "Dmitri Rusakov", "Neva Trade LLC") in denied
+    assert not any(s == "EconomicActivity" for s, _, _ in denied)
