@@ -412,8 +412,14 @@ def _join_split_entities(text: str, ner: list[tuple[int, int, str]]) -> list[tup
     English never puts two names side by side without a comma or a word between them.
     """
     out: list[tuple[int, int, str]] = []
+    demonyms = lexicon().data["demonyms"]
     for start, end, label in sorted(ner):
-        if out and out[-1][2] == label and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
+        if out and out[-1][2] == "NORP" and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
+                and " " not in text[out[-1][0] : end].replace(" ", "", 1) \
+                and text[out[-1][0] : out[-1][1]] not in demonyms and not _is_country(text[out[-1][0] : out[-1][1]]):
+            # "Vladyslav" (read as a nationality) + "Vlasiuk": an unfamiliar given name and its surname
+            out[-1] = (out[-1][0], end, "PERSON")
+        elif out and out[-1][2] == label and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
                 and text[out[-1][1] - 1 : out[-1][1]].isalnum():  # "Irina Valko, Saltmarsh Ltd" stays two
             out[-1] = (out[-1][0], end, label)
         elif out and out[-1][2] == "ORG" and label in ("ORG", "GPE") and _continues_body(text, out[-1][1], start, label):
@@ -590,6 +596,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         line = _LINE_TEXT.get()
         if after.match(line, m.end) and not lex.authority(text) or before.search(line[max(0, m.start - 40) : m.start]):
             return False  # "Administrative Law Judge", "Secretary of Commerce for Export Enforcement": an office
+    if m.source in ("ner", "slot") and _plural_body(text.split()[0], lex):
+        return False  # "the Departments of State and Treasury": two bodies, not one party
     if m.source == "ner" and not re.search(r"[A-Za-z]", text):
         return False  # spaCy's English model on other scripts
     if m.source == "ner" and re.search(r"\d", text):
@@ -599,6 +607,14 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
     if not (text[0].isupper() or re.match(CJK, text[0])):
         return False
     return True
+
+
+def _plural_body(word: str, lex: Lexicon) -> bool:
+    """ "Departments", "Ministries", "Agencies": the plural of a public body's head noun."""
+    if not word.endswith("s") or len(word) < 5:
+        return False
+    stem = word[:-3] + "y" if word.endswith("ies") else word[:-1]
+    return stem in lex.public_body_words
 
 
 def _alone_on_line(m: Mention) -> bool:

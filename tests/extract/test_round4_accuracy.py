@@ -107,3 +107,37 @@ def test_a_relative_clause_is_not_negated_by_the_main_verb() -> None:
     _, denied = extract("Dmitri Rusakov, who owns Neva Trade LLC, denied that the firm supplied Orion Motors JSC.")
     assert ("Ownership", "Dmitri Rusakov", "Neva Trade LLC") in denied
     assert not any(s == "EconomicActivity" for s, _, _ in denied)
+
+
+def test_a_body_goes_by_its_last_words_and_plural_bodies_are_not_a_party() -> None:
+    text = ("The Justice Department launched its Critical Minerals Task Force in May. Members of the Task Force "
+            "met in Denver, working with the Departments of State and Energy.")
+    parties, _ = extract(text)
+    assert "Critical Minerals Task Force" in parties
+    assert "Task Force" not in parties  # the same body, an alias
+    assert not any(name.startswith("Departments") for name in parties)
+
+
+def test_a_title_line_is_not_read_into_the_first_sentence() -> None:
+    text = ("FOR IMMEDIATE RELEASE\nCommerce Penalizes Networks Arming Iran's Navy and Restricts Marine Engine "
+            "Exports Supporting Its Shipyards\nWashington, D.C. - Today, the Commerce Department's Bureau of Industry "
+            "and Security added Arbat Machinery LLC to the Entity List.")
+    parties, edges = extract(text)
+    assert not any("Restricts" in name or "Marine" in name for name in parties)
+    assert ("Sanction", "Arbat Machinery LLC", "Bureau of Industry and Security") in edges
+
+
+def test_a_given_name_the_model_reads_as_a_nationality_stays_with_its_surname() -> None:
+    text = ("Vladyslav Vlasiuk, a Ukrainian sanctions researcher, welcomed the move. \"It is overdue,\" "
+            "Vlasiuk said.")
+    parties, _ = extract(text)
+    assert parties.get("Vladyslav Vlasiuk") == "Person"
+    assert "Vlasiuk" not in parties
+
+
+def test_a_firms_two_word_short_form_joins_it_whatever_ner_calls_it() -> None:
+    text = ("The dealer, Bosphorus Tezgah Sanayi, sold lathes to Volga Plant JSC. Bosphorus Tezgah bought the "
+            "machines from Lindner Praezision GmbH. Bosphorus Tezgah is run by Kemal Aydin.")
+    parties, edges = extract(text)
+    assert "Bosphorus Tezgah" not in parties
+    assert ("EconomicActivity", "Lindner Praezision GmbH", "Bosphorus Tezgah Sanayi") in edges
