@@ -237,6 +237,8 @@ class _Sentence:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids) or (v.dep_ == "acl" and v.tag_ == "VBN")
         subj = [c for c in kids if c.dep_ == "nsubj"]
         obj = [c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        if passive and not obj:  # "The council is co-chaired by": the parser hangs the subject on "is"
+            obj = [s for c in kids if c.dep_ == "auxpass" for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
         anchor = v.head if v.dep_ in ("relcl", "acl") else None
         if anchor is not None:
             subj = [anchor if c.lower_ in WH else c for c in subj]
@@ -247,6 +249,13 @@ class _Sentence:
             subj = self.verb_args(v.head)["subj"]  # "X arranged the cargoes and acted as ..."
         if passive:
             subj = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        # "chaired by A, head of X, and B": a long first conjunct makes the parser hang B on the verb;
+        # a name conjoined to a verb goes on the verb's last argument (the by-object, else the object)
+        stray = [c for c in kids if c.dep_ == "conj" and c.pos_ in NOUN_POS]
+        if stray and (subj if passive else obj):
+            (subj if passive else obj).extend(stray)
+        if not obj and not passive:  # "X owns and runs Y": the verbs share the last one's object
+            obj = [d for c in kids if c.dep_ == "conj" and c.pos_ == "VERB" for d in c.children if d.dep_ == "dobj"]
         args["subj"] = subj
         args["obj"] = obj
         if any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _ACQUIRE for c in kids):
@@ -263,6 +272,25 @@ class _Sentence:
         return args
 
     def noun_args(self, n: Any) -> dict[str, list[Any]]:
+        """A noun predicate's arguments; coordinated role nouns share them.
+
+        "X, the owner and president of Y" / "X is the general director and beneficial owner of Y":
+        the parser gives the "of" to one conjunct and the subject to the other.
+        """
+        args = self._own_noun_args(n)
+        if n.dep_ == "conj" and n.head.pos_ in NOUN_POS and n.head.i not in self.by_token:
+            head = self._own_noun_args(n.head)
+            for role in ("subj", "subj!"):
+                args[role] += [t for t in head.get(role, ()) if t not in args[role]]
+            if not args["of"]:
+                args["of"] = head["of"]
+        if not args["of"]:
+            for c in n.children:
+                if c.dep_ == "conj" and c.pos_ in NOUN_POS and c.i not in self.by_token:
+                    args["of"] = self._own_noun_args(c)["of"]
+        return args
+
+    def _own_noun_args(self, n: Any) -> dict[str, list[Any]]:
         args: dict[str, list[Any]] = defaultdict(list)
         subj: list[Any] = []
         if n.dep_ == "appos":
@@ -287,11 +315,13 @@ class _Sentence:
         return args
 
     def negated(self, tok: Any) -> bool:
+        """A negation or a denial over the predicate; a relative clause or appositive states its own fact
+        ("X, who owns Y, declined to comment": the owning is not declined)."""
         t = tok
         for _ in range(6):
             if any(c.dep_ == "neg" for c in t.children) or (t is not tok and t.lemma_ in DENIALS):
                 return True
-            if t.head is t:
+            if t.head is t or t.dep_ in ("relcl", "appos"):
                 return False
             t = t.head
         return False

@@ -412,13 +412,64 @@ def _join_split_entities(text: str, ner: list[tuple[int, int, str]]) -> list[tup
     English never puts two names side by side without a comma or a word between them.
     """
     out: list[tuple[int, int, str]] = []
+    demonyms = lexicon().data["demonyms"]
     for start, end, label in sorted(ner):
-        if out and out[-1][2] == label and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
+        if out and out[-1][2] == "NORP" and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
+                and " " not in text[out[-1][0] : end].replace(" ", "", 1) \
+                and text[out[-1][0] : out[-1][1]] not in demonyms and not _is_country(text[out[-1][0] : out[-1][1]]):
+            # "Vladyslav" (read as a nationality) + "Vlasiuk": an unfamiliar given name and its surname
+            out[-1] = (out[-1][0], end, "PERSON")
+        elif out and out[-1][2] == label and label in ("PERSON", "ORG") and text[out[-1][1] : start] == " " \
                 and text[out[-1][1] - 1 : out[-1][1]].isalnum():  # "Irina Valko, Saltmarsh Ltd" stays two
             out[-1] = (out[-1][0], end, label)
+        elif out and out[-1][2] == "ORG" and label in ("ORG", "GPE") and _continues_body(text, out[-1][1], start, label):
+            out[-1] = (out[-1][0], end, "ORG")
         else:
             out.append((start, end, label))
-    return out
+    return [(a, _topic_end(text, b) if label == "ORG" else b, label) for a, b, label in out]
+
+
+_TOPIC = re.compile(r"\s+(?:on|for)\s+((?:[A-Z][\w’'-]*)(?:\s+(?:and\s+|&\s+)?[A-Z][\w’'-]*)*)")
+_DATE_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                         "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                         "november", "december"})
+
+
+def _topic_end(text: str, end: int) -> int:
+    """Where a body's name ends when its head noun takes a capitalised topic the model left out.
+
+    "Working Group" + " on Dual-Use Exports", "Council" + " for Trade Security": the topic is part of
+    the name. A date ("the Council on Monday") is not.
+    """
+    head = re.search(r"(\w+)$", text[max(0, end - 40) : end])
+    if not head or head.group(1).lower() not in _body_heads():
+        return end
+    m = _TOPIC.match(text, end)
+    if not m or m.group(1).split()[0].lower() in _DATE_WORDS:
+        return end
+    return m.end()
+
+
+@cache
+def _body_heads() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset(w.lower() for w in lex.public_body_words | lex.organization_words) | {"group", "force"}
+
+
+def _continues_body(text: str, end: int, start: int, label: str) -> bool:
+    """The name after ``end`` is the rest of the body's name the model cut at a preposition.
+
+    "the Office of the President of" + "Ukraine": a name never ends in a preposition; "The Working
+    Group" + "on" + "Export Controls": a body's head noun takes its topic ("Council on Foreign
+    Relations", "Institute for Science") as part of its name.
+    """
+    gap = text[end:start]
+    left = text[max(0, end - 40) : end]
+    if gap == " " and re.search(r"\s(?:of|on|for)$", left):
+        return True
+    head = re.search(r"(\w+)$", left)
+    return bool(label == "ORG" and re.fullmatch(r"\s+(?:on|for|of)\s+(?:the\s+)?", gap)
+                and head and head.group(1).lower() in _body_heads())
 
 
 #: "Foo-DV", "Foo-Invest", "Foo-HIT": compounds that name companies, not people or places.
@@ -545,6 +596,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         line = _LINE_TEXT.get()
         if after.match(line, m.end) and not lex.authority(text) or before.search(line[max(0, m.start - 40) : m.start]):
             return False  # "Administrative Law Judge", "Secretary of Commerce for Export Enforcement": an office
+    if m.source in ("ner", "slot") and _plural_body(text.split()[0], lex):
+        return False  # "the Departments of State and Treasury": two bodies, not one party
     if m.source == "ner" and not re.search(r"[A-Za-z]", text):
         return False  # spaCy's English model on other scripts
     if m.source == "ner" and re.search(r"\d", text):
@@ -554,6 +607,14 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
     if not (text[0].isupper() or re.match(CJK, text[0])):
         return False
     return True
+
+
+def _plural_body(word: str, lex: Lexicon) -> bool:
+    """ "Departments", "Ministries", "Agencies": the plural of a public body's head noun."""
+    if not word.endswith("s") or len(word) < 5:
+        return False
+    stem = word[:-3] + "y" if word.endswith("ies") else word[:-1]
+    return stem in lex.public_body_words
 
 
 def _alone_on_line(m: Mention) -> bool:

@@ -132,6 +132,13 @@ def key(text: str) -> str:
     return k
 
 
+@cache
+def _body_heads() -> frozenset[str]:
+    """Key words that head a body's name ("force", "division", "committee"): a body goes by its last words."""
+    lex = lexicon()
+    return frozenset(key(w) for w in lex.public_body_words | lex.organization_words) | {"force", "group"}
+
+
 def acronym(text: str) -> str:
     """Initials of the significant words: "Far Eastern Polytechnic Institute" → "FEPI"."""
     words = [w for w in re.split(r"[\s-]+", text) if w and w.lower() not in _JOIN_WORDS]
@@ -206,8 +213,8 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
         pool = set(by_first.get(tokens[0], ()))
         for word in _country_words() & set(by_first):
             pool |= by_first[word]
-        if len(tokens) == 1:
-            pool |= by_last.get(tokens[0], set())
+        if len(tokens) == 1 or tokens[-1] in _body_heads():
+            pool |= by_last.get(tokens[-1], set())
         if _is_acronym(m.text):
             pool |= by_acronym.get(m.text, set())
         for party in (parties[i] for i in sorted(pool)):
@@ -222,9 +229,10 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
             if person:
                 if len(tokens) == 1 and tokens[0] == ptoks[-1]:
                     candidates.append(party)
-                elif len(tokens) >= 2 and ptoks[: len(tokens)] == tokens and not _is_personish(m):
+                elif len(tokens) >= 2 and ptoks[: len(tokens)] == tokens and m.votes.get("Person", 0.0) <= 0:
                     # "Bosphorus Tezgah" after "Bosphorus Tezgah Sanayi": people are not called by their
-                    # first two names, firms drop their last word; the full name was NER's person
+                    # first two names, firms drop their last word; the full name was NER's person, and
+                    # NER's person label on the short form says no more (only the text's own cues do)
                     candidates.append(party)
                 continue
             if _is_acronym(m.text) and acronym(party.name) == m.text:
@@ -234,6 +242,8 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
             elif ptoks[len(ptoks) - len(tokens):] == tokens and len(tokens) >= 2 and all(
                     t in _country_words() for t in ptoks[: len(ptoks) - len(tokens)]):
                 candidates.append(party)  # "Commerce Department" is "U.S. Commerce Department"
+            elif ptoks[len(ptoks) - len(tokens):] == tokens and len(tokens) >= 2 and tokens[-1] in _body_heads():
+                candidates.append(party)  # "the Strike Force" after "Disruptive Technology Strike Force"
         if len(candidates) > 1 and len(tokens) == 1:
             # a bare surname shared by several people means the one introduced first
             earlier = [c for c in candidates if c.mentions and min(x.start for x in c.mentions) < m.start]
@@ -454,12 +464,17 @@ def resolve_references(
 
 
 def _named_after(candidates: Iterable[Mention], index: dict[int, Party], noun: str) -> Party | None:
-    """The most recent party whose own name ends in the noun ("the airport" → "Foo Airport")."""
+    """The most recent party whose own name's head is the noun.
+
+    "the airport" → "Foo Airport"; "the group" → "Working Group on Export Controls": a name
+    whose head noun is followed by "on / of / for" and a topic still has that head.
+    """
+    head = re.compile(rf"\s{re.escape(noun)}(?:$|\s+(?:on|of|for)\s)", re.IGNORECASE)
     for m in candidates:
         if m.party < 0:
             continue
         party = index.get(m.party)
-        if party is not None and party.name.lower().endswith(" " + noun):
+        if party is not None and head.search(party.name):
             return party
     return None
 

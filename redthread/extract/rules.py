@@ -107,7 +107,7 @@ def _listed_sanctions(text: str, mentions: list[Mention]) -> list[Relation]:
 
 def _group_sanctions(text: str, sents: list[tuple[int, int]], named: list[Mention], parties: list[Party],
                      known: list[Relation]) -> list[Relation]:
-    """Sanctions on a counted group of people whose members are named in the next sentences (sanction_groups.py).
+    """Sanctions on a counted group whose members are named in the next sentences (sanction_groups.py).
 
     Office holders (a person employed by a public body: the official quoted in the release) and
     parties another reading already sanctioned are never members.
@@ -117,9 +117,12 @@ def _group_sanctions(text: str, sents: list[tuple[int, int]], named: list[Mentio
     excluded = {r.source.party for r in known if r.schema == "Sanction"}
     excluded |= {r.source.party for r in known if r.target is not None and r.schema in ("Employment", "Directorship")
                  and kinds.get(r.target.party) == "PublicBody"}
+    organisations = {i for i, k in kinds.items() if k in ("Company", "Organization")}
     out = []
-    for member, authority, span in sanction_groups.members(text, sents, named, persons, excluded,
-                                                             sanctions.issuer(text)):
+    doc_issuer = sanctions.issuer(text)
+    found = [*sanction_groups.members(text, sents, named, persons, excluded, doc_issuer),
+             *sanction_groups.org_members(text, sents, named, organisations, excluded, doc_issuer)]
+    for member, authority, span in found:
         rel = Relation("Sanction", member, None, span, "sanction-group")
         rel.add("authority", authority.name)
         if authority.country:

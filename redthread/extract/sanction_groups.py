@@ -14,10 +14,14 @@ capitalised plural such as a demonym, "North Koreans"). The members are the
 persons named after the phrase, in that sentence and the next
 ``WINDOW`` sentences, up to the count. Office holders (persons with an
 employment by a public body, e.g. the official quoted in the release) and
-persons already sanctioned by another reading are not members. Only groups
-of people are read: a count of "entities" in such a release stands next to
-customers and suppliers that are not designated, and lists of entities come
-as lists (bullets, "the following"), which other readers take.
+persons already sanctioned by another reading are not members.
+
+A count of organisations ("added five companies to the Entity List",
+"designated two entities") is read more strictly (:func:`org_members`): a
+release names customers and suppliers that are not designated next to
+them, so members come only from a following sentence that names the group
+as such ("The companies are A, B and C", "They include A", "The first, A,
+..."), as the list that opens it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from functools import cache
 
 from redthread.extract.lexicon import Authority, lexicon
 from redthread.extract.mentions import Mention
+from redthread.extract.sanctions import phrases, targets_after
 
 #: Sentences after the announcing one in which members may be named.
 WINDOW = 3
@@ -82,5 +87,77 @@ def members(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]
             taken.add(m.party)
             got += 1
             yield m, authority, (start, member_end)
+            if count and got >= count:
+                break
+
+
+@cache
+def _org_group_re() -> re.Pattern[str]:
+    nouns = "|".join(re.escape(n) for n in sorted(lexicon().data.get("organisation_group_nouns", []),
+                                                     key=len, reverse=True))
+    counts = "|".join(re.escape(c) for c in sorted(_COUNTS, key=len, reverse=True))
+    return re.compile(
+        r"(?i:\b(?P<verb>sanction(?:s|ed|ing)?|designat(?:ed|es|ing|ions?)|penalt(?:y|ies)|penali[sz]ed|"
+        r"blacklist(?:ed|ing)?|added|adds|adding|placed|places)\b)"
+        r"(?:\s+[\w’'-]+){0,4}?\s+(?:on\s+|against\s+)?"
+        rf"(?P<count>\d{{1,2}}|(?i:{counts}))\s+(?:[\w’'-]+\s+){{0,3}}?(?i:{nouns})\b"
+    )
+
+
+#: A sentence that names the group just announced: "The companies are", "They include", "The first, ...".
+_NAMES_GROUP = re.compile(
+    r"^\W*(?:(?:The|These|Those|Both|All|Among)\s+(?:(?:\w+\s+){0,2}(?:companies|entities|firms|businesses|"
+    r"suppliers|banks|vessels|organi[sz]ations|them)\b)|(?:They|Those)\s+(?:are|were|include|included|comprise)\b|"
+    r"(?:The\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|other|remaining|final)"
+    r"(?:\s+(?:one|entity|company|firm))?\s*,|One\s+of\s+them\b|Another\b)"
+)
+
+
+def org_members(text: str, sentences: list[tuple[int, int]], mentions: list[Mention], organisations: set[int],
+                excluded: set[int], doc_issuer: Authority | None
+                ) -> Iterator[tuple[Mention, Authority, tuple[int, int]]]:
+    """(member, authority, evidence span) for each organisation a following sentence names as a counted group's member.
+
+    ``organisations`` are the party indexes typed Company or Organization (never the public bodies that act).
+    """
+    lex = lexicon()
+    stops = phrases().stops
+    ordered = sorted((m for m in mentions if not m.reference and m.party >= 0), key=lambda m: m.start)
+    taken: set[int] = set(excluded)
+    for si, (start, end) in enumerate(sentences):
+        sentence = text[start:end]
+        found = _org_group_re().search(sentence)
+        if found is None or lex.negation_re.search(sentence[: found.start()]):
+            continue
+        raw = found.group("count").lower()
+        count = int(raw) if raw.isdigit() else _COUNTS.get(raw, 0)
+        authority = None
+        if found.group("verb").lower().startswith(("add", "place")):
+            listed = phrases().list_noun.search(sentence, found.end())
+            authority = lex.list_authority(listed.group(0)) if listed else None
+            if listed is None:
+                continue  # "added five companies" is a sanction only "to the ... List"
+        for a in lex.authority_re.finditer(sentence, 0, found.start()):
+            authority = authority or lex.authority(a.group(1))
+        authority = authority or doc_issuer
+        if authority is None:
+            continue
+        if any(start + found.end() <= m.start < end and m.party in excluded for m in ordered):
+            continue  # the group is named in the sentence itself ("on three entities: A, B and C")
+        got = 0
+        for s2, e2 in sentences[si + 1 : si + 1 + WINDOW]:
+            if _org_group_re().search(text, s2, e2) or _group_re().search(text, s2, e2):
+                break  # the next announcement: its own members follow it
+            if not _NAMES_GROUP.match(text[s2:e2]):
+                continue
+            here = [m for m in ordered if s2 <= m.start and m.end <= e2]
+            for m in targets_after(text, here, s2, e2, stops):
+                if m.party not in organisations or m.party in taken:
+                    continue
+                taken.add(m.party)
+                got += 1
+                yield m, authority, (start, e2)
+                if count and got >= count:
+                    break
             if count and got >= count:
                 break

@@ -39,7 +39,9 @@ NEXT_GAP = 90
 #: Words a gap may hold (descriptors such as "Hong Kong-based trading company").
 GAP_WORDS = 9
 
-_FOLLOWING = re.compile(r"\b(?:the\s+)?following(?:\s+[\w-]+){0,3}\s*:", re.I)
+#: What opens a list with a colon: "the following entities:", "three entities:", "these firms:".
+_FOLLOWING = re.compile(r"\b(?:(?:the\s+)?following|\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                        r"twelve|several|these)(?:\s+[\w-]+){0,4}\s*:", re.I)
 _JOINER = re.compile(r",|\band\b|&|\bas well as\b|\bor\b|\bplus\b", re.I)
 _PAREN = re.compile(r"\([^()]{0,80}\)|[“”\"«»]")
 _BACKREF = re.compile(r"(?:,\s*)?(?:(?:all|both|each|either|some|one|two|three|four|five|six)\s+of\s+(?:which|whom|them)\s+"
@@ -116,6 +118,7 @@ def targets_after(text: str, mentions: list[Mention], pos: int, end: int, stops:
     out: list[Mention] = []
     parties: set[int] = set()
     cur = pos
+    colon = False  # a list opened by a colon separates its items (with their descriptors) by semicolons
     for m in mentions:
         if m.start < pos or m.end > end:
             continue
@@ -124,7 +127,10 @@ def targets_after(text: str, mentions: list[Mention], pos: int, end: int, stops:
             continue
         gap = text[cur : m.start]
         if not out:  # "designated the following entities: A, B and C": the colon opens the list
-            gap = _FOLLOWING.sub(" ", gap)
+            opened = _FOLLOWING.sub(" ", gap)
+            colon, gap = opened != gap, opened
+        elif colon:
+            gap = gap.replace(";", ",")
         if not _gap_ok(gap, NEXT_GAP if out else FIRST_GAP, stops):
             break
         if out and not _JOINER.search(_PAREN.sub(" ", gap)):

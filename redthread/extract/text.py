@@ -45,6 +45,8 @@ def _wrapped(text: str, pos: int) -> bool:
     after = text[indent : indent + 1]
     if len(line) < 40 or not line or line[-1] in ".!?:;\"”»)]" or not after or after.isspace():
         return False
+    if "," not in line and after.isupper() and is_headline(line):
+        return False  # a title line ("Commerce Targets Networks Supplying ...") ends where the text begins
     return not re.match(r"[-*•\d]", after)
 
 
