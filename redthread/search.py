@@ -29,6 +29,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from rapidfuzz import fuzz, process
 
@@ -172,20 +173,25 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def search(store: Store, query: str, limit: int = 20) -> list[dict[str, object]]:
-    """Entities whose names match ``query`` (any script, case, transliteration, typos), best first.
+class NameHit(TypedDict):
+    """One search hit: the canonical ``id``, its ``score`` and the ``name`` that matched."""
 
-    Each hit: ``id`` (canonical), ``score``, ``name`` (the name that matched).
-    """
+    id: str
+    score: float
+    name: str
+
+
+def search(store: Store, query: str, limit: int = 20) -> list[NameHit]:
+    """Entities whose names match ``query`` (any script, case, transliteration, typos), best first."""
     cmap = store.canonical_map()
-    out: list[dict[str, object]] = []
+    out: list[NameHit] = []
     seen: set[str] = set()
     for eid, score, name in name_index(store).search(query, limit):
         cid = cmap.get(eid, eid)
         if cid in seen:
             continue
         seen.add(cid)
-        out.append({"id": cid, "score": round(score, 3), "name": name})
+        out.append(NameHit(id=cid, score=round(score, 3), name=name))
         if len(out) >= limit:
             break
     return out

@@ -25,15 +25,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any, NotRequired, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
 import orjson
 
 from redthread.errors import RedthreadError
 from redthread.model import now_iso
 from redthread.monitor import audit
-from redthread.monitor.snapshot import Snapshot, details_diff
+from redthread.monitor.snapshot import EntityBrief, NameSource, Snapshot, details_diff
 from redthread.monitor.tables import MonitorDB
+
+if TYPE_CHECKING:
+    from redthread.monitor.rescreen import ListVersion
 from redthread.store.base import TableCursor
 
 KINDS = ("new_match", "match_gone", "score_crossed", "blocked", "unblocked", "details_changed")
@@ -50,6 +53,75 @@ class AlertEntity(TypedDict):
     id: str
     caption: str
     schema: str
+
+
+class BlockInfo(TypedDict):
+    """Why a matched entity is blocked by ownership: the share and the owners behind it."""
+
+    blocked_share: float
+    owners: list[Any]
+    sanctioned_roots: list[Any]
+
+
+class PreviousHit(TypedDict):
+    score: float
+    matched: bool
+    blocked: bool
+
+
+class RowRef(TypedDict):
+    """The watchlist row as screened."""
+
+    id: str
+    name: str
+    schema: str
+    properties: dict[str, list[str]]
+
+
+class AlertEvidence(TypedDict, total=False):
+    """What changed, as the rule that raised the alert tells it (each kind fills its own keys)."""
+
+    reason: str
+    direction: str
+    changes: Any
+    threshold: float
+    previous: PreviousHit
+    features: Any
+    explanations: Any
+    name_sources: list[NameSource]
+    entity: EntityBrief
+    sanctions: Any
+    blocked_by_ownership: BlockInfo
+    counterparty: RowRef
+    list_versions: list[ListVersion]
+
+
+class RaisedAlert(TypedDict):
+    """An alert as a run raises it, before it is stored."""
+
+    row_id: str
+    row_name: str
+    kind: str
+    entity_id: str
+    entity_caption: str
+    entity_schema: str
+    score: float | None
+    evidence: AlertEvidence
+    load_id: int | None
+    list_date: str | None
+    scorer: str
+    pair_fingerprint: str
+
+
+class StoredAlert(RaisedAlert):
+    """An alert as a run stored it: its id, run and status (an earlier decision may be reused)."""
+
+    id: int
+    watchlist: str
+    run_id: int
+    created_at: str
+    status: str
+    reused_from: int | None
 
 
 class Decision(TypedDict):
@@ -76,7 +148,7 @@ class Alert(TypedDict):
     entity_caption: str
     entity_schema: str
     score: float | None
-    evidence: dict[str, Any]  # what changed, as the rule that raised the alert tells it
+    evidence: AlertEvidence
     load_id: int | None
     list_date: str | None
     scorer: str
@@ -109,14 +181,14 @@ def diff(
     affected_rows: set[str],
     by_row: Mapping[str, Any],
     threshold: float,
-    block_info: Mapping[str, dict[str, Any]],
-    version_of: Mapping[str, dict[str, Any]],
+    block_info: Mapping[str, BlockInfo],
+    version_of: Mapping[str, ListVersion],
     scorer: str,
     first_run: bool,
     captions: Mapping[str, tuple[str, str]],
-) -> list[dict[str, Any]]:
+) -> list[RaisedAlert]:
     """The alerts between the previous hits and the current ones (not yet stored)."""
-    out: list[dict[str, Any]] = []
+    out: list[RaisedAlert] = []
     for key in sorted(set(prev_pairs) | set(current)):
         row_id, eid = key
         row = by_row.get(row_id)
@@ -131,7 +203,7 @@ def diff(
         entity_changed = eid in changed
         gone = entity_changed and changed[eid][1] is None
         kind: str | None = None
-        extra: dict[str, Any] = {}
+        extra: AlertEvidence = {}
         if cm and not pm:
             if prev is not None and row_id not in affected_rows:
                 kind, extra = "score_crossed", {"direction": "up"}
@@ -170,11 +242,11 @@ def _sanctioned(details: str) -> bool:
     return bool(details and orjson.loads(details).get("sanctions"))
 
 
-def _alert(kind: str, extra: dict[str, Any], row: Any, eid: str, snap: Snapshot | None, cur: Any,
-           prev: tuple[float, bool, bool] | None, threshold: float, block_info: Mapping[str, dict[str, Any]],
-           version_of: Mapping[str, dict[str, Any]], scorer: str,
-           captions: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
-    evidence: dict[str, Any] = dict(extra)
+def _alert(kind: str, extra: AlertEvidence, row: Any, eid: str, snap: Snapshot | None, cur: Any,
+           prev: tuple[float, bool, bool] | None, threshold: float, block_info: Mapping[str, BlockInfo],
+           version_of: Mapping[str, ListVersion], scorer: str,
+           captions: Mapping[str, tuple[str, str]]) -> RaisedAlert:
+    evidence: AlertEvidence = extra.copy()
     evidence["threshold"] = threshold
     if prev is not None:
         evidence["previous"] = {"score": prev[0], "matched": prev[1], "blocked": prev[2]}
@@ -207,11 +279,11 @@ def _alert(kind: str, extra: dict[str, Any], row: Any, eid: str, snap: Snapshot 
     }
 
 
-def store_alerts(db: MonitorDB, cur: TableCursor, watchlist: str, run_id: int, raised: list[dict[str, Any]], *,
-                 actor: str) -> list[dict[str, Any]]:
+def store_alerts(db: MonitorDB, cur: TableCursor, watchlist: str, run_id: int, raised: list[RaisedAlert], *,
+                 actor: str) -> list[StoredAlert]:
     """Insert a run's alerts (inside its transaction), reusing earlier final decisions."""
     now = now_iso()
-    stored: list[dict[str, Any]] = []
+    stored: list[StoredAlert] = []
     for a in raised:
         status, reused = "open", None
         if a["kind"] in ("new_match", "score_crossed", "details_changed", "blocked", "unblocked"):
@@ -225,8 +297,8 @@ def store_alerts(db: MonitorDB, cur: TableCursor, watchlist: str, run_id: int, r
             (watchlist, a["row_id"], a["row_name"], a["kind"], a["entity_id"], a["entity_caption"],
              a["entity_schema"], a["score"], orjson.dumps(a["evidence"]).decode(), a["load_id"], a["list_date"],
              a["scorer"], run_id, now, status, a["pair_fingerprint"], reused))
-        body = {**a, "id": alert_id, "watchlist": watchlist, "run_id": run_id, "created_at": now,
-                "status": status, "reused_from": reused}
+        body = StoredAlert(**a, id=alert_id, watchlist=watchlist, run_id=run_id, created_at=now, status=status,
+                           reused_from=reused)
         audit.append(db, cur, actor, "alert", watchlist=watchlist, subject=f"alert {alert_id}", detail={
             "kind": a["kind"], "row_id": a["row_id"], "row_name": a["row_name"], "entity_id": a["entity_id"],
             "entity_caption": a["entity_caption"], "score": a["score"], "load_id": a["load_id"],

@@ -19,6 +19,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def run_command(command: str, body: bytes) -> None:
         raise OSError(f"exit {proc.returncode}: {proc.stderr.decode('utf-8', 'replace')[:200]}")
 
 
-def deliver(target: str, kind: str, alert: dict[str, Any], attempts: int = ATTEMPTS) -> bool:
+def deliver(target: str, kind: str, alert: Mapping[str, Any], attempts: int = ATTEMPTS) -> bool:
     """Deliver one alert with retries; on failure append it to the dead-letter file. True when delivered."""
     body = orjson.dumps(alert)
     error = ""
@@ -81,7 +82,7 @@ def deliver(target: str, kind: str, alert: dict[str, Any], attempts: int = ATTEM
     return False
 
 
-def send_all(watchlist: Any, alerts: list[dict[str, Any]]) -> dict[str, int]:
+def send_all(watchlist: Any, alerts: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     """Notify every configured receiver of each alert; counts delivered and dead-lettered."""
     targets = []
     hook = getattr(watchlist, "webhook", None) or settings.monitor_webhook()

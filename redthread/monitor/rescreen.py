@@ -105,7 +105,7 @@ class RunResult:
     screened_rows: int
     pairs_scored: int
     screened_entities: int = 0
-    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[alerts_mod.StoredAlert] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -160,14 +160,22 @@ def _allowed(schema: str) -> frozenset[str]:
     return frozenset({m.name for m in s.matchable_schemata} | {s.name})
 
 
-def list_versions(store: Any, dataset: str | None = None) -> list[dict[str, Any]]:
+class ListVersion(TypedDict):
+    """The latest load of a dataset: the list version a run screened against."""
+
+    dataset: str
+    load_id: int
+    loaded_at: str
+
+
+def list_versions(store: Any, dataset: str | None = None) -> list[ListVersion]:
     """The latest load of each dataset: the list version a run screened against."""
     sql = "SELECT dataset, MAX(id), MAX(loaded_at) FROM loads"
     params: tuple[Any, ...] = ()
     if dataset is not None:
         sql += " WHERE dataset = ?"
         params = (dataset,)
-    return [{"dataset": r[0], "load_id": int(r[1]), "loaded_at": r[2]}
+    return [ListVersion(dataset=r[0], load_id=int(r[1]), loaded_at=r[2])
             for r in store.query(sql + " GROUP BY dataset ORDER BY dataset", params)]
 
 
@@ -217,8 +225,8 @@ class _Run:
         self.entity_snaps: dict[str, Snapshot] = {}
         self.nameless: dict[str, list[str]] = {}
         self.allowed_cache: dict[str, frozenset[str]] = {}
-        self.block_info: dict[str, dict[str, Any]] = {}
-        self.raised: list[dict[str, Any]] = []
+        self.block_info: dict[str, alerts_mod.BlockInfo] = {}
+        self.raised: list[alerts_mod.RaisedAlert] = []
 
     def lap(self, label: str, start: float) -> float:
         now = time.perf_counter()
@@ -490,7 +498,7 @@ def run(
     return result
 
 
-def _blocked(store: Any) -> dict[str, dict[str, Any]]:
+def _blocked(store: Any) -> dict[str, alerts_mod.BlockInfo]:
     """Entities blocked by ownership (the 50 % rule, any authority), with their blocked owners."""
     has = store.query("SELECT 1 FROM statements WHERE schema = 'Ownership' AND removed_at IS NULL LIMIT 1")
     if not has:
@@ -502,8 +510,8 @@ def _blocked(store: Any) -> dict[str, dict[str, Any]]:
     except Exception as exc:  # the rule is evidence for alerts, never a reason to lose a run
         log.warning("50 %% rule failed, blocked status left out: %s", exc)
         return {}
-    return {str(b["id"]): {"blocked_share": b["blocked_share"], "owners": b["owners"][:10],
-                           "sanctioned_roots": b["sanctioned_roots"][:10]} for b in items}
+    return {str(b["id"]): alerts_mod.BlockInfo(blocked_share=b["blocked_share"], owners=b["owners"][:10],
+                                               sanctioned_roots=b["sanctioned_roots"][:10]) for b in items}
 
 
 def run_all(db: MonitorDB, *, actor: str = "", trigger: str = "load", notify: bool = True) -> list[RunResult]:

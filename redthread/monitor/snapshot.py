@@ -22,7 +22,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 from followthemoney import model
@@ -35,6 +35,29 @@ from redthread.store import Store
 SANCTION_PROPS = ("program", "programId", "authority", "startDate", "endDate", "listingDate", "provisions",
                   "status", "reason", "country", "unscId", "authorityId")
 _MATCHABLE = frozenset(s.name for s in model.schemata.values() if s.matchable and not s.is_a("Address"))
+
+
+class NameSource(TypedDict):
+    """Where a matched name was stated."""
+
+    dataset: str
+    source: str
+    location: str
+    first_seen: str | None
+
+
+class EntityBrief(TypedDict):
+    """What an alert shows of the listed entity."""
+
+    id: str
+    schema: str
+    caption: str
+    names: list[str]
+    countries: list[str]
+    birth_dates: list[str]
+    identifiers: dict[str, list[str]]
+    topics: list[str]
+    datasets: list[str]
 
 
 @dataclass
@@ -63,19 +86,19 @@ class Snapshot:
         topics = sorted(self.entity.values_of("topics"))
         return orjson.dumps({"topics": topics, "sanctions": self.sanctions}, option=orjson.OPT_SORT_KEYS).decode()
 
-    def name_sources(self, name: str) -> list[dict[str, Any]]:
+    def name_sources(self, name: str) -> list[NameSource]:
         """Where the matched name was stated: dataset, source, record location, first seen."""
-        return [{"dataset": s.dataset, "source": s.source, "location": s.location, "first_seen": s.first_seen}
+        return [NameSource(dataset=s.dataset, source=s.source, location=s.location, first_seen=s.first_seen)
                 for s in self.statements if s.value == name and s.removed_at is None][:5]
 
-    def brief(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "schema": self.entity.schema, "caption": self.caption,
-            "names": sorted(n.text for n in self.record.names)[:20],
-            "countries": sorted(self.record.countries), "birth_dates": sorted(self.record.birth_dates),
-            "identifiers": {k: sorted(v) for k, v in self.record.identifiers.items()},
-            "topics": self.entity.values_of("topics"), "datasets": self.entity.datasets,
-        }
+    def brief(self) -> EntityBrief:
+        return EntityBrief(
+            id=self.id, schema=self.entity.schema, caption=self.caption,
+            names=sorted(n.text for n in self.record.names)[:20],
+            countries=sorted(self.record.countries), birth_dates=sorted(self.record.birth_dates),
+            identifiers={k: sorted(v) for k, v in self.record.identifiers.items()},
+            topics=self.entity.values_of("topics"), datasets=self.entity.datasets,
+        )
 
 
 def changed_since(store: Any, since: str, dataset: str | None = None) -> tuple[set[str], set[str]]:

@@ -245,13 +245,9 @@ def add(
         exists = cur.fetchone() is not None
         settings = (orjson.dumps(columns).decode(), dataset, threshold, algorithm, int(four_eyes), webhook, command)
         if exists:
-            cur.execute("UPDATE monitor_watchlists SET columns = ?, dataset = ?, threshold = ?, "
-                               "algorithm = ?, four_eyes = ?, webhook = ?, command = ? WHERE name = ?",
-                        (*settings, name))
+            cur.execute(_UPDATE, (*settings, name))
         else:
-            cur.execute("INSERT INTO monitor_watchlists (name, created_at, created_by, columns, dataset, "
-                               "threshold, algorithm, four_eyes, webhook, command) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (name, now, actor, *settings))
+            cur.execute(_INSERT, (name, now, actor, *settings))
         cur.execute("SELECT row_id, fingerprint FROM monitor_rows WHERE watchlist = ?", (name,))
         old = dict(cur.fetchall())
         new_ids = {cp.row_id for cp in rows}
@@ -285,14 +281,21 @@ def add(
     return counts, errors
 
 
+#: A watchlist's settings columns, in the one order its INSERT, UPDATE and SELECT (and ``add``'s values) use.
+_SETTINGS = ("columns", "dataset", "threshold", "algorithm", "four_eyes", "webhook", "command")
+_UPDATE = "UPDATE monitor_watchlists SET " + ", ".join(f"{c} = ?" for c in _SETTINGS) + " WHERE name = ?"
+_INSERT = (f"INSERT INTO monitor_watchlists (name, created_at, created_by, {', '.join(_SETTINGS)}) "
+           f"VALUES ({', '.join('?' * (3 + len(_SETTINGS)))})")
+_SELECT = ("SELECT w.name, w.created_at, w.created_by, " + ", ".join(f"w.{c}" for c in _SETTINGS)
+           + ", (SELECT COUNT(*) FROM monitor_rows r WHERE r.watchlist = w.name) FROM monitor_watchlists w")
+
+
 def _watchlist(row: tuple[Any, ...]) -> Watchlist:
-    return Watchlist(row[0], row[1], row[2], orjson.loads(row[3]), row[4], float(row[5]), row[6], bool(row[7]),
-                     row[8], row[9], int(row[10] or 0))
-
-
-_SELECT = ("SELECT w.name, w.created_at, w.created_by, w.columns, w.dataset, w.threshold, w.algorithm, "
-           "w.four_eyes, w.webhook, w.command, (SELECT COUNT(*) FROM monitor_rows r WHERE r.watchlist = w.name) "
-           "FROM monitor_watchlists w")
+    """A :data:`_SELECT` row, read by column name."""
+    f = dict(zip(("name", "created_at", "created_by", *_SETTINGS, "rows"), row, strict=True))
+    return Watchlist(f["name"], f["created_at"], f["created_by"], orjson.loads(f["columns"]), f["dataset"],
+                     float(f["threshold"]), f["algorithm"], bool(f["four_eyes"]), f["webhook"], f["command"],
+                     int(f["rows"] or 0))
 
 
 def list_all(db: MonitorDB) -> list[Watchlist]:

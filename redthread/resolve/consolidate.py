@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 from followthemoney import model
@@ -92,6 +92,27 @@ def _strong_alias(alias: str) -> bool:
     return len(re.sub(r"[^\w]", "", alias)) >= int(vocab["min_alias_letters"])
 
 
+class PairDict(TypedDict):
+    """A :class:`Pair` as JSON."""
+
+    left_id: str
+    right_id: str
+    left_caption: str
+    right_caption: str
+    key: str
+    reason: str
+    merged: bool
+    evidence: list[EvidenceDict]
+
+
+class ConsolidationDict(TypedDict):
+    """A :class:`Consolidation` as JSON."""
+
+    merged: list[PairDict]
+    proposed: list[PairDict]
+    types: dict[str, str]
+
+
 @dataclass
 class Pair:
     """Two entities found to be one party, merged or proposed, with the evidence."""
@@ -105,12 +126,10 @@ class Pair:
     merged: bool
     evidence: list[EvidenceDict] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "left_id": self.left_id, "right_id": self.right_id, "left_caption": self.left_caption,
-            "right_caption": self.right_caption, "key": self.key, "reason": self.reason,
-            "merged": self.merged, "evidence": self.evidence,
-        }
+    def to_dict(self) -> PairDict:
+        return PairDict(left_id=self.left_id, right_id=self.right_id, left_caption=self.left_caption,
+                        right_caption=self.right_caption, key=self.key, reason=self.reason, merged=self.merged,
+                        evidence=self.evidence)
 
 
 @dataclass
@@ -121,9 +140,9 @@ class Consolidation:
     proposed: list[Pair] = field(default_factory=list)
     types: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"merged": [p.to_dict() for p in self.merged], "proposed": [p.to_dict() for p in self.proposed],
-                "types": self.types}
+    def to_dict(self) -> ConsolidationDict:
+        return ConsolidationDict(merged=[p.to_dict() for p in self.merged],
+                                 proposed=[p.to_dict() for p in self.proposed], types=self.types)
 
 
 def _is_party(schema_name: str) -> bool:

@@ -250,3 +250,19 @@ def test_the_after_load_step_is_wired_through_the_case(case: Case) -> None:
     (run,) = StoreCase(case.store).after_load(results)  # the case's step, called explicitly
     assert ("c4", "new_match", "t-northgate") in _kinds(run)
     assert hook.LAST["runs"] == [run]
+
+
+def test_watchlist_settings_round_trip_by_name(any_case: Case) -> None:
+    """Every setting written by ``add`` (insert, then update) is read back into its own field."""
+    case = any_case
+    watchlist.add(case.db, "book", case.watchlist, actor="alice", dataset="lists", threshold=0.81,
+                  four_eyes=True, webhook="http://127.0.0.1:9/hook", command="true")
+    first = watchlist.get(case.db, "book").to_dict()
+    assert (first["dataset"], first["threshold"], first["four_eyes"], first["webhook"], first["command"]) == \
+        ("lists", 0.81, True, "http://127.0.0.1:9/hook", "true")
+    assert first["created_by"] == "alice" and first["rows"] == 5 and first["columns"][:2] == ["id", "name"]
+    watchlist.add(case.db, "book", case.watchlist, actor="bob", threshold=0.9)
+    second = watchlist.get(case.db, "book").to_dict()
+    assert (second["dataset"], second["threshold"], second["four_eyes"], second["webhook"], second["command"]) == \
+        (None, 0.9, False, None, None)
+    assert second["created_by"] == "alice" and second["created_at"] == first["created_at"]

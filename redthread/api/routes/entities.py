@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from redthread.analyze.profile import profile
 from redthread.api.deps import get_store, require_role
 from redthread.api.routes.yente import yente_entity
-from redthread.api.schemas import ProfileOut, SearchOut, StatementsOut
+from redthread.api.schemas import ProfileOut, SearchHit, SearchOut, StatementsOut
 from redthread.search import search as find
 from redthread.store import Store
 
@@ -35,14 +35,14 @@ def get_entity(entity_id: str, store: Store = Depends(get_store),
 
 @router.get("/search", response_model=SearchOut, dependencies=[require_role("viewer")])
 def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=200),
-           store: Store = Depends(get_store)) -> dict[str, Any]:
+           store: Store = Depends(get_store)) -> SearchOut:
     """Entities whose names match ``q`` in any script, case or transliteration, forgiving typos."""
-    results = []
+    results: list[SearchHit] = []
     for hit in find(store, q, limit=limit):
-        ent = store.entity(str(hit["id"]))
+        ent = store.entity(hit["id"])
         if ent:
-            results.append({"id": hit["id"], "schema": ent.schema, "caption": ent.caption,
-                            "datasets": ent.datasets, "matched": hit["name"], "score": hit["score"]})
+            results.append(SearchHit(id=hit["id"], schema=ent.schema, caption=ent.caption, datasets=ent.datasets,
+                                     matched=hit["name"], score=hit["score"]))
     return {"query": q, "results": results}
 
 

@@ -22,6 +22,7 @@ from redthread.api.deps import authenticate, get_case, require_role
 from redthread.api.schemas import (
     AlertOut,
     AlertsOut,
+    Counterparty,
     RowsRemovedOut,
     RunsOut,
     WatchlistAddedOut,
@@ -66,7 +67,7 @@ class AlertList(TypedDict):
 
 
 @router.get("/watchlists", response_model=WatchlistsOut, dependencies=[require_role("viewer")])
-def list_watchlists(case: Case = Depends(get_case)) -> dict[str, Any]:
+def list_watchlists(case: Case = Depends(get_case)) -> WatchlistsOut:
     return {"watchlists": [w.to_dict() for w in watchlist.list_all(case.monitor)]}
 
 
@@ -81,7 +82,7 @@ def put_watchlist(
     user: str | None = Form(None),
     case: Case = Depends(get_case),
     caller: str = Depends(authenticate),
-) -> dict[str, Any]:
+) -> WatchlistAddedOut:
     """Create or update a watchlist from an upload, then screen its new or changed rows."""
     try:
         path = save_upload(file.file, file.filename)
@@ -102,15 +103,15 @@ def put_watchlist(
 
 @router.get("/watchlists/{name}", response_model=WatchlistDetailOut, dependencies=[require_role("viewer")])
 def get_watchlist(name: str, limit: int = Query(500, ge=1, le=100_000),
-                  case: Case = Depends(get_case)) -> dict[str, Any]:
+                  case: Case = Depends(get_case)) -> WatchlistDetailOut:
     db = case.monitor
     try:
         wl = watchlist.get(db, name)
     except RedthreadError as exc:
         raise _fail(exc) from None
     rows = watchlist.rows(db, name)[:limit]
-    return {**wl.to_dict(), "counterparties": [{"id": r.row_id, "name": r.name, "schema": r.schema,
-                                                 "columns": r.columns} for r in rows]}
+    return {**wl.to_dict(), "counterparties": [Counterparty(id=r.row_id, name=r.name, schema=r.schema,
+                                                            columns=r.columns) for r in rows]}
 
 
 @router.delete("/watchlists/{name}", response_model=RowsRemovedOut, dependencies=[require_role("analyst")])
@@ -124,7 +125,7 @@ def delete_watchlist(name: str, case: Case = Depends(get_case),
 
 @router.post("/rescreen", response_model=RunsOut, dependencies=[require_role("analyst")])
 def post_rescreen(name: str | None = Query(None), full: bool = Query(False), case: Case = Depends(get_case),
-                  caller: str = Depends(authenticate)) -> dict[str, Any]:
+                  caller: str = Depends(authenticate)) -> RunsOut:
     db = case.monitor
     try:
         names = [name] if name else [w.name for w in watchlist.list_all(db)]
