@@ -107,62 +107,71 @@ def _unspecified(props: dict[str, list[str]]) -> tuple[str, dict[str, str]] | No
 
 
 def _party_details(entity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A party's BODS kind (``person`` or ``entity``) and record details: names, dates, identifiers, addresses."""
     props = entity["properties"]
+    person = entity["schema"] == "Person"
     ids: list[dict[str, str]] = [{"id": v, "scheme": "XI-LEI"} for v in props.get("leiCode", [])]
-    if entity["schema"] == "Person":
+    if person:
         country = _alpha3(props)
         ids += [{"id": v, "scheme": f"{country}-{kind}", "schemeName": p}
                 for p, kind in PERSON_ID_SCHEMES.items() for v in props.get(p, [])]
     else:
         ids += [{"id": v, "schemeName": p} for p in ("registrationNumber", "idNumber", "taxNumber")
                 for v in props.get(p, [])]
-    unspecified = _unspecified(props)
-    addresses = [{"type": "registered" if entity["schema"] != "Person" else "residence", "address": a}
+    addresses = [{"type": "registered" if not person else "residence", "address": a}
                  for a in props.get("address", [])]
-    if entity["schema"] == "Person":
-        names = [{"type": "legal", "fullName": n} for n in props.get("name", [])]
-        names += [{"type": "alternative", "fullName": n} for n in props.get("alias", [])]
-        details: dict[str, Any] = {"isComponent": False, "personType": "knownPerson", "names": names}
-        if unspecified is not None and unspecified[0].endswith("Person"):
-            details["personType"], details["unspecifiedPersonDetails"] = unspecified
-        if birth := _first(props, "birthDate"):
-            details["birthDate"] = birth
-        if death := _first(props, "deathDate"):
-            details["deathDate"] = death
-        if nats := props.get("nationality"):
-            details["nationalities"] = [{"name": registry.country.caption(c) or c.upper(), "code": c.upper()}
-                                        for c in nats]
-        if "role.pep" in props.get("topics", []):
-            details["politicalExposure"] = {"status": "isPep", "details": [
-                {"reason": r} for r in props.get("position", [])] or [{"reason": "politically exposed person"}]}
-        kind = "person"
-    else:
-        form = (_first(props, "legalForm") or "").lower()
-        etype: dict[str, Any] = {"type": ENTITY_TYPE.get(entity["schema"], "legalEntity")}
-        if form in ARRANGEMENT_FORMS:
-            # "arrangement" is the type itself (a joint holding), not one of its subtypes.
-            etype = {"type": "arrangement", **({"subtype": form} if form != "arrangement" else {})}
-        details = {"isComponent": False, "entityType": etype, "name": entity["caption"]}
-        if unspecified is not None and unspecified[0].endswith("Entity"):
-            details["entityType"], details["unspecifiedEntityDetails"] = {"type": unspecified[0]}, unspecified[1]
-        elif _first(props, "legalForm") in UNSPECIFIED_TYPES:
-            details["entityType"] = {"type": _first(props, "legalForm")}
-        if alt := [n for n in props.get("name", []) + props.get("alias", []) if n != entity["caption"]]:
-            details["alternateNames"] = alt
-        jurisdiction = _first(props, "jurisdiction") or _first(props, "country")
-        if jurisdiction:
-            details["jurisdiction"] = {"code": jurisdiction.upper(),
-                                       "name": registry.country.caption(jurisdiction) or jurisdiction.upper()}
-        if founded := _first(props, "incorporationDate"):
-            details["foundingDate"] = founded
-        if dissolved := _first(props, "dissolutionDate"):
-            details["dissolutionDate"] = dissolved
-        kind = "entity"
+    details = _person_details(props, _unspecified(props)) if person else _entity_details(entity, _unspecified(props))
     if ids:
         details["identifiers"] = ids
     if addresses:
         details["addresses"] = addresses
-    return kind, details
+    return ("person" if person else "entity"), details
+
+
+def _person_details(props: dict[str, list[str]], unspecified: tuple[str, dict[str, str]] | None) -> dict[str, Any]:
+    """A person statement's details: names, the PEP status, birth and death, nationalities."""
+    names = [{"type": "legal", "fullName": n} for n in props.get("name", [])]
+    names += [{"type": "alternative", "fullName": n} for n in props.get("alias", [])]
+    details: dict[str, Any] = {"isComponent": False, "personType": "knownPerson", "names": names}
+    if unspecified is not None and unspecified[0].endswith("Person"):
+        details["personType"], details["unspecifiedPersonDetails"] = unspecified
+    if birth := _first(props, "birthDate"):
+        details["birthDate"] = birth
+    if death := _first(props, "deathDate"):
+        details["deathDate"] = death
+    if nats := props.get("nationality"):
+        details["nationalities"] = [{"name": registry.country.caption(c) or c.upper(), "code": c.upper()}
+                                    for c in nats]
+    if "role.pep" in props.get("topics", []):
+        details["politicalExposure"] = {"status": "isPep", "details": [
+            {"reason": r} for r in props.get("position", [])] or [{"reason": "politically exposed person"}]}
+    return details
+
+
+def _entity_details(entity: dict[str, Any], unspecified: tuple[str, dict[str, str]] | None) -> dict[str, Any]:
+    """An entity statement's details: its type (an arrangement for a joint holding), names, jurisdiction, dates."""
+    props = entity["properties"]
+    form = (_first(props, "legalForm") or "").lower()
+    etype: dict[str, Any] = {"type": ENTITY_TYPE.get(entity["schema"], "legalEntity")}
+    if form in ARRANGEMENT_FORMS:
+        # "arrangement" is the type itself (a joint holding), not one of its subtypes.
+        etype = {"type": "arrangement", **({"subtype": form} if form != "arrangement" else {})}
+    details: dict[str, Any] = {"isComponent": False, "entityType": etype, "name": entity["caption"]}
+    if unspecified is not None and unspecified[0].endswith("Entity"):
+        details["entityType"], details["unspecifiedEntityDetails"] = {"type": unspecified[0]}, unspecified[1]
+    elif _first(props, "legalForm") in UNSPECIFIED_TYPES:
+        details["entityType"] = {"type": _first(props, "legalForm")}
+    if alt := [n for n in props.get("name", []) + props.get("alias", []) if n != entity["caption"]]:
+        details["alternateNames"] = alt
+    jurisdiction = _first(props, "jurisdiction") or _first(props, "country")
+    if jurisdiction:
+        details["jurisdiction"] = {"code": jurisdiction.upper(),
+                                   "name": registry.country.caption(jurisdiction) or jurisdiction.upper()}
+    if founded := _first(props, "incorporationDate"):
+        details["foundingDate"] = founded
+    if dissolved := _first(props, "dissolutionDate"):
+        details["dissolutionDate"] = dissolved
+    return details
 
 
 def _interests(link: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | None:
