@@ -26,13 +26,14 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import NotRequired, TextIO, TypedDict
 
 from followthemoney.types import registry
 from rigour.territories import get_territory
 
 from redthread import __version__
 from redthread.ingest.bods import UNSPECIFIED_TYPES, chain_of, read_unspecified_note
+from redthread.model.analysis import EntityJSON
 from redthread.store import Store
 
 BODS_VERSION = "0.4"
@@ -54,12 +55,96 @@ PERSON_ID_SCHEMES = {"passportNumber": "PASSPORT", "taxNumber": "TAXID", "idNumb
                      "registrationNumber": "IDCARD"}
 
 
+# -- BODS 0.4 record shapes (what libcovebods validates; the keys are the standard's) ----------
+
+
+class Interest(TypedDict):
+    """One interest of a relationship: its type, direct or indirect, share (exact or a band), dates."""
+
+    type: str
+    directOrIndirect: str
+    beneficialOwnershipOrControl: bool
+    share: NotRequired[dict[str, float]]
+    startDate: NotRequired[str]
+    endDate: NotRequired[str]
+
+
+class PoliticalExposure(TypedDict):
+    status: str  # "isPep"
+    details: list[dict[str, str]]  # each {"reason": ...}
+
+
+class PersonDetails(TypedDict):
+    isComponent: bool
+    personType: str
+    names: list[dict[str, str]]
+    unspecifiedPersonDetails: NotRequired[dict[str, str]]
+    birthDate: NotRequired[str]
+    deathDate: NotRequired[str]
+    nationalities: NotRequired[list[dict[str, str]]]
+    politicalExposure: NotRequired[PoliticalExposure]
+    identifiers: NotRequired[list[dict[str, str]]]
+    addresses: NotRequired[list[dict[str, str]]]
+
+
+class EntityDetails(TypedDict):
+    isComponent: bool
+    entityType: dict[str, str]
+    name: str
+    unspecifiedEntityDetails: NotRequired[dict[str, str]]
+    alternateNames: NotRequired[list[str]]
+    jurisdiction: NotRequired[dict[str, str]]
+    foundingDate: NotRequired[str]
+    dissolutionDate: NotRequired[str]
+    identifiers: NotRequired[list[dict[str, str]]]
+    addresses: NotRequired[list[dict[str, str]]]
+
+
+class RelationshipDetails(TypedDict):
+    isComponent: bool
+    subject: str
+    interestedParty: str
+    interests: list[Interest]
+    componentRecords: NotRequired[list[str]]
+
+
+RecordDetails = PersonDetails | EntityDetails | RelationshipDetails
+
+
+class Source(TypedDict):
+    type: list[str]
+    description: str
+
+
+class Publication(TypedDict):
+    publicationDate: str
+    bodsVersion: str
+    publisher: dict[str, str]
+
+
+class Record(TypedDict):
+    recordId: str
+    recordType: str  # person, entity or relationship
+    recordDetails: RecordDetails
+
+
+class BODSStatement(Record):
+    """One BODS 0.4 statement: the record with its id, subject, date, status, source and publication."""
+
+    statementId: str
+    declarationSubject: str
+    statementDate: str
+    recordStatus: str
+    source: Source
+    publicationDetails: Publication
+
+
 def _first(props: dict[str, list[str]], name: str) -> str | None:
     values = props.get(name) or []
     return values[0] if values else None
 
 
-def _statement_id(record: dict[str, Any]) -> str:
+def _statement_id(record: Record) -> str:
     """A stable id (BODS asks for 32-64 characters) from the record's content."""
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -106,66 +191,76 @@ def _unspecified(props: dict[str, list[str]]) -> tuple[str, dict[str, str]] | No
     return None
 
 
-def _party_details(entity: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _party_details(entity: EntityJSON) -> tuple[str, PersonDetails | EntityDetails]:
+    """A party's BODS kind (``person`` or ``entity``) and record details: names, dates, identifiers, addresses."""
     props = entity["properties"]
+    person = entity["schema"] == "Person"
     ids: list[dict[str, str]] = [{"id": v, "scheme": "XI-LEI"} for v in props.get("leiCode", [])]
-    if entity["schema"] == "Person":
+    if person:
         country = _alpha3(props)
         ids += [{"id": v, "scheme": f"{country}-{kind}", "schemeName": p}
                 for p, kind in PERSON_ID_SCHEMES.items() for v in props.get(p, [])]
     else:
         ids += [{"id": v, "schemeName": p} for p in ("registrationNumber", "idNumber", "taxNumber")
                 for v in props.get(p, [])]
-    unspecified = _unspecified(props)
-    addresses = [{"type": "registered" if entity["schema"] != "Person" else "residence", "address": a}
+    addresses = [{"type": "registered" if not person else "residence", "address": a}
                  for a in props.get("address", [])]
-    if entity["schema"] == "Person":
-        names = [{"type": "legal", "fullName": n} for n in props.get("name", [])]
-        names += [{"type": "alternative", "fullName": n} for n in props.get("alias", [])]
-        details: dict[str, Any] = {"isComponent": False, "personType": "knownPerson", "names": names}
-        if unspecified is not None and unspecified[0].endswith("Person"):
-            details["personType"], details["unspecifiedPersonDetails"] = unspecified
-        if birth := _first(props, "birthDate"):
-            details["birthDate"] = birth
-        if death := _first(props, "deathDate"):
-            details["deathDate"] = death
-        if nats := props.get("nationality"):
-            details["nationalities"] = [{"name": registry.country.caption(c) or c.upper(), "code": c.upper()}
-                                        for c in nats]
-        if "role.pep" in props.get("topics", []):
-            details["politicalExposure"] = {"status": "isPep", "details": [
-                {"reason": r} for r in props.get("position", [])] or [{"reason": "politically exposed person"}]}
-        kind = "person"
-    else:
-        form = (_first(props, "legalForm") or "").lower()
-        etype: dict[str, Any] = {"type": ENTITY_TYPE.get(entity["schema"], "legalEntity")}
-        if form in ARRANGEMENT_FORMS:
-            # "arrangement" is the type itself (a joint holding), not one of its subtypes.
-            etype = {"type": "arrangement", **({"subtype": form} if form != "arrangement" else {})}
-        details = {"isComponent": False, "entityType": etype, "name": entity["caption"]}
-        if unspecified is not None and unspecified[0].endswith("Entity"):
-            details["entityType"], details["unspecifiedEntityDetails"] = {"type": unspecified[0]}, unspecified[1]
-        elif _first(props, "legalForm") in UNSPECIFIED_TYPES:
-            details["entityType"] = {"type": _first(props, "legalForm")}
-        if alt := [n for n in props.get("name", []) + props.get("alias", []) if n != entity["caption"]]:
-            details["alternateNames"] = alt
-        jurisdiction = _first(props, "jurisdiction") or _first(props, "country")
-        if jurisdiction:
-            details["jurisdiction"] = {"code": jurisdiction.upper(),
-                                       "name": registry.country.caption(jurisdiction) or jurisdiction.upper()}
-        if founded := _first(props, "incorporationDate"):
-            details["foundingDate"] = founded
-        if dissolved := _first(props, "dissolutionDate"):
-            details["dissolutionDate"] = dissolved
-        kind = "entity"
+    details: PersonDetails | EntityDetails = (
+        _person_details(props, _unspecified(props)) if person else _entity_details(entity, _unspecified(props)))
     if ids:
         details["identifiers"] = ids
     if addresses:
         details["addresses"] = addresses
-    return kind, details
+    return ("person" if person else "entity"), details
 
 
-def _interests(link: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | None:
+def _person_details(props: dict[str, list[str]], unspecified: tuple[str, dict[str, str]] | None) -> PersonDetails:
+    """A person statement's details: names, the PEP status, birth and death, nationalities."""
+    names = [{"type": "legal", "fullName": n} for n in props.get("name", [])]
+    names += [{"type": "alternative", "fullName": n} for n in props.get("alias", [])]
+    details: PersonDetails = {"isComponent": False, "personType": "knownPerson", "names": names}
+    if unspecified is not None and unspecified[0].endswith("Person"):
+        details["personType"], details["unspecifiedPersonDetails"] = unspecified
+    if birth := _first(props, "birthDate"):
+        details["birthDate"] = birth
+    if death := _first(props, "deathDate"):
+        details["deathDate"] = death
+    if nats := props.get("nationality"):
+        details["nationalities"] = [{"name": registry.country.caption(c) or c.upper(), "code": c.upper()}
+                                    for c in nats]
+    if "role.pep" in props.get("topics", []):
+        details["politicalExposure"] = {"status": "isPep", "details": [
+            {"reason": r} for r in props.get("position", [])] or [{"reason": "politically exposed person"}]}
+    return details
+
+
+def _entity_details(entity: EntityJSON, unspecified: tuple[str, dict[str, str]] | None) -> EntityDetails:
+    """An entity statement's details: its type (an arrangement for a joint holding), names, jurisdiction, dates."""
+    props = entity["properties"]
+    form = (_first(props, "legalForm") or "").lower()
+    etype: dict[str, str] = {"type": ENTITY_TYPE.get(entity["schema"], "legalEntity")}
+    if form in ARRANGEMENT_FORMS:
+        # "arrangement" is the type itself (a joint holding), not one of its subtypes.
+        etype = {"type": "arrangement", **({"subtype": form} if form != "arrangement" else {})}
+    details: EntityDetails = {"isComponent": False, "entityType": etype, "name": entity["caption"]}
+    if unspecified is not None and unspecified[0].endswith("Entity"):
+        details["entityType"], details["unspecifiedEntityDetails"] = {"type": unspecified[0]}, unspecified[1]
+    elif _first(props, "legalForm") in UNSPECIFIED_TYPES:
+        details["entityType"] = {"type": str(_first(props, "legalForm"))}  # one of UNSPECIFIED_TYPES
+    if alt := [n for n in props.get("name", []) + props.get("alias", []) if n != entity["caption"]]:
+        details["alternateNames"] = alt
+    jurisdiction = _first(props, "jurisdiction") or _first(props, "country")
+    if jurisdiction:
+        details["jurisdiction"] = {"code": jurisdiction.upper(),
+                                   "name": registry.country.caption(jurisdiction) or jurisdiction.upper()}
+    if founded := _first(props, "incorporationDate"):
+        details["foundingDate"] = founded
+    if dissolved := _first(props, "dissolutionDate"):
+        details["dissolutionDate"] = dissolved
+    return details
+
+
+def _interests(link: EntityJSON) -> tuple[str, str, list[Interest]] | None:
     """(subject, interested party, interests) of a link, or None when it has no BODS meaning."""
     props = link["properties"]
     schema = link["schema"]
@@ -188,9 +283,8 @@ def _interests(link: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | 
         return None
     if not subject or not party:
         return None
-    interest: dict[str, Any] = {"type": itype, "directOrIndirect": level,
-                                "beneficialOwnershipOrControl": "beneficial ownership or control"
-                                in props.get("summary", [])}
+    interest: Interest = {"type": itype, "directOrIndirect": level,
+                          "beneficialOwnershipOrControl": "beneficial ownership or control" in props.get("summary", [])}
     if schema == "Ownership" and (pct := _first(props, "percentage")) and (share := _share(pct)):
         interest["share"] = share
     if start := _first(props, "startDate"):
@@ -203,10 +297,10 @@ def _interests(link: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]] | 
 def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
     """Write BODS 0.4 statements (a JSON array); returns how many."""
     today = datetime.now(UTC).date().isoformat()
-    publication = {"publicationDate": today, "bodsVersion": BODS_VERSION,
+    publication: Publication = {"publicationDate": today, "bodsVersion": BODS_VERSION,
                    "publisher": {"name": f"redthread {__version__}"}}
-    parties: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
-    links: list[dict[str, Any]] = []
+    parties: dict[str, tuple[str, PersonDetails | EntityDetails, EntityJSON]] = {}
+    links: list[EntityJSON] = []
     for entity in store.entities(dataset=dataset):
         if entity["schema"] in PARTY_SCHEMATA:
             kind, details = _party_details(entity)
@@ -214,7 +308,7 @@ def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
         else:
             links.append(entity)
     # The relationships that have a BODS meaning and both parties exported.
-    relationships: dict[str, tuple[dict[str, Any], str, str, list[dict[str, Any]]]] = {}
+    relationships: dict[str, tuple[EntityJSON, str, str, list[Interest]]] = {}
     for link in links:
         found = _interests(link)
         if found is not None and found[0] in parties and found[1] in parties:
@@ -233,10 +327,10 @@ def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
         if members:
             chains[lid] = list(dict.fromkeys(members))
     components = {m for members in chains.values() for m in members}
-    statements: list[dict[str, Any]] = []
+    statements: list[BODSStatement] = []
 
-    def statement(record_id: str, kind: str, details: dict[str, Any], subject: str, seen: str | None) -> None:
-        record = {"recordId": record_id, "recordType": kind, "recordDetails": details}
+    def statement(record_id: str, kind: str, details: RecordDetails, subject: str, seen: str | None) -> None:
+        record: Record = {"recordId": record_id, "recordType": kind, "recordDetails": details}
         statements.append({
             "statementId": _statement_id(record), "declarationSubject": subject,
             "statementDate": (seen or today)[:10], "recordStatus": "new",
@@ -248,11 +342,11 @@ def export_bods(store: Store, out: TextIO, dataset: str | None = None) -> int:
         details["isComponent"] = eid in components
         statement(eid, kind, details, eid, record_entity.get("first_seen"))
     for lid, (link, subject, party, interests) in relationships.items():
-        details = {"isComponent": lid in components, "subject": subject, "interestedParty": party,
-                   "interests": interests}
+        relation: RelationshipDetails = {"isComponent": lid in components, "subject": subject,
+                                         "interestedParty": party, "interests": interests}
         if lid in chains:
-            details["componentRecords"] = chains[lid]
-        statement(lid, "relationship", details, subject, link.get("first_seen"))
+            relation["componentRecords"] = chains[lid]
+        statement(lid, "relationship", relation, subject, link.get("first_seen"))
     out.write(json.dumps(statements, indent=1, ensure_ascii=False))
     out.write("\n")
     return len(statements)

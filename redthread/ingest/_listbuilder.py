@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from followthemoney import model
+from followthemoney.property import Property
+from followthemoney.schema import Schema
 from followthemoney.types import registry
 
 from redthread.model import Statement, entity_statements
@@ -140,30 +142,39 @@ class Fragment:
                     self.add(prop, iso)
                 return
         if prop_obj is None:
-            if prop != "notes" and schema.get("notes") is not None:
-                self.properties.setdefault("notes", []).append(f"{prop}: {text}")
+            self._note(schema, prop, text)
             return
         cleaned = prop_obj.type.clean(text, proxy=None, fuzzy=False)
         if cleaned is None:
-            if prop_obj.type == registry.country:
-                code = country_code(text)
-                if code is not None:
-                    self.properties.setdefault(prop, []).append(code)
-                    return
-            if prop_obj.type == registry.date:
-                isos = parse_dates(text)
-                if isos:
-                    for iso in isos:
-                        if iso not in self.properties.setdefault(prop, []):
-                            self.properties[prop].append(iso)
-                    return
-            notes = schema.get("notes")
-            if notes is not None:
+            if not self._add_uncleaned(prop_obj, text) and schema.get("notes") is not None:
                 self.properties.setdefault("notes", []).append(f"{prop}: {text}")
             return
         values = self.properties.setdefault(prop, [])
         if cleaned not in values:
             values.append(cleaned)
+
+    def _add_uncleaned(self, prop_obj: Property, text: str) -> bool:
+        """A value FtM's type refused, read our way: a country by name, a date as lists write it.
+        False when this reading fails too (the value then goes to notes)."""
+        prop = prop_obj.name
+        if prop_obj.type == registry.country:
+            code = country_code(text)
+            if code is not None:
+                self.properties.setdefault(prop, []).append(code)
+                return True
+        if prop_obj.type == registry.date:
+            isos = parse_dates(text)
+            if isos:
+                for iso in isos:
+                    if iso not in self.properties.setdefault(prop, []):
+                        self.properties[prop].append(iso)
+                return True
+        return False
+
+    def _note(self, schema: Schema, prop: str, text: str) -> None:
+        """Keep a value the schema has no place for as a ``prop: value`` note (when it has notes)."""
+        if prop != "notes" and schema.get("notes") is not None:
+            self.properties.setdefault("notes", []).append(f"{prop}: {text}")
 
 
 @dataclass

@@ -252,6 +252,37 @@ def _mark_component(frag: Fragment, rec: Record) -> None:
         frag.add("description", COMPONENT_PREFIX + _eid(primary))
 
 
+def _json_statements(path: Path, ctx: IngestContext) -> Any:
+    """The file's statements: one JSON array (or object), else JSON lines, a bad line reported by number."""
+    raw = path.read_bytes()
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        data = []
+        for lineno, line in enumerate(raw.splitlines(), start=1):
+            if line.strip():
+                try:
+                    data.append(orjson.loads(line))
+                except orjson.JSONDecodeError as exc:
+                    ctx.fail(InputError(f"not valid JSON ({exc})", path=str(path), line=lineno))
+    return [data] if isinstance(data, dict) else data
+
+
+def _link_components(records: list[Record], path: Path, ctx: IngestContext) -> dict[str, Record]:
+    """Records by id, each component record told which record(s) it makes up; a component
+    missing from the file is a warning (it may have been published in an earlier file)."""
+    by_id = {rec.id: rec for rec in records}
+    for rec in records:
+        for component in rec.components:
+            if component in by_id:
+                by_id[component].component_of.append(rec.id)
+            else:
+                # It may have been published in an earlier file: the chain keeps its id.
+                ctx.warnings.append(InputError(f"component record {component!r} of {rec.id!r} is not in "
+                                               "this file", path=str(path), field="componentRecords"))
+    return by_id
+
+
 class BODSLoader:
     name = "bods"
     description = "Beneficial Ownership Data Standard 0.2 / 0.3 / 0.4 (JSON array or lines)"
@@ -263,31 +294,10 @@ class BODSLoader:
             b'"recordDetails"' in head or (b'"recordType"' in head and b'"recordId"' in head))
 
     def read(self, path: Path, ctx: IngestContext) -> Iterator[LoadBatch]:
-        raw = path.read_bytes()
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            data = []
-            for lineno, line in enumerate(raw.splitlines(), start=1):
-                if line.strip():
-                    try:
-                        data.append(orjson.loads(line))
-                    except orjson.JSONDecodeError as exc:
-                        ctx.fail(InputError(f"not valid JSON ({exc})", path=str(path), line=lineno))
-        if isinstance(data, dict):
-            data = [data]
         source = ctx.source or source_name(path)
         builder = ListBuilder(ctx.dataset, source, f"redthread.ingest.bods/{__version__}", now_iso())
-        records = read_records(data, path.name, ctx, path)
-        by_id = {rec.id: rec for rec in records}
-        for rec in records:
-            for component in rec.components:
-                if component in by_id:
-                    by_id[component].component_of.append(rec.id)
-                else:
-                    # It may have been published in an earlier file: the chain keeps its id.
-                    ctx.warnings.append(InputError(f"component record {component!r} of {rec.id!r} is not in "
-                                                   "this file", path=str(path), field="componentRecords"))
+        records = read_records(_json_statements(path, ctx), path.name, ctx, path)
+        by_id = _link_components(records, path, ctx)
         schemata: dict[str, str] = {}
         joint = {rec.id for rec in records if rec.kind == "entity" and _is_joint_arrangement(rec.details)}
         for rec in records:

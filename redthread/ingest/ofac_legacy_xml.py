@@ -16,6 +16,7 @@ consolidated non-SDN list, told by the name OFAC publishes it under.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -45,6 +46,34 @@ def _name(el: Element) -> str:
     return f"{last}, {first}" if last and first else (last or first or "")
 
 
+@dataclass
+class _Entries:
+    """What the entries tell about each other, resolved once every entry is read: schemata and
+    name keys by uid, remarks linking one entry to another, aircraft operators named in remarks."""
+
+    schemata: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (uid, target, location)
+    operators: list[tuple[str, str, str]] = field(default_factory=list)  # (uid, operator name, location)
+
+
+def _remarks(frag: Fragment, sanction: Fragment, entry: Element, uid: str, loc: str, found: _Entries) -> None:
+    """An entry's remarks: a link to another entry or an aircraft operator (kept for later), a
+    sanction determination, a value for a property, else a note."""
+    for item in split_remarks(text(entry, "remarks") or ""):
+        determination = sanction_determination(item)
+        target = linked_to(item)
+        operator = aircraft_operator(item)
+        if operator:
+            found.operators.append((uid, operator, loc))
+        elif target is not None:
+            found.links.append((uid, target, loc))
+        elif determination is not None:
+            sanction.add("provisions", determination)
+        elif not apply_remark(frag, item):
+            frag.add("notes", item)
+
+
 class OFACLegacyXMLLoader(XMLListLoader):
     name = "ofac-legacy-xml"
     description = "OFAC legacy sdnList XML (sdn.xml, consolidated non-SDN consolidated.xml)"
@@ -59,78 +88,71 @@ class OFACLegacyXMLLoader(XMLListLoader):
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         vocab = _vocabulary()
-        schemata: dict[str, str] = {}
-        by_name: dict[str, str] = {}
-        links: list[tuple[str, str, str]] = []
-        operators: list[tuple[str, str, str]] = []  # (uid, operator name, location)
+        found = _Entries()
         for n, entry in enumerate(root.findall("sdnEntry"), start=1):
             uid = text(entry, "uid")
-            if not uid:
-                continue
-            loc = f"{fname}#sdnEntry[{n}]"
-            name = _name(entry)
-            kind = (text(entry, "sdnType") or "").lower()
-            schema = SCHEMA.get(kind) or ("Company" if _COMPANY_WORDS.search(name) else "Organization")
-            eid = f"ofac-{uid}"
-            frag = builder.fragment(eid, schema, loc)
-            frag.add("name", name)
-            frag.add("topics", "sanction")
-            schemata[uid] = schema
-            by_name.setdefault(_name_key(name), uid)
-            by_name.setdefault(_name_key(name.split(",")[0]), uid)
-            if schema == "Person":
-                frag.add("firstName", text(entry, "firstName"))
-                frag.add("lastName", text(entry, "lastName"))
-            frag.add("position", text(entry, "title"))
-            for aka in entry.findall("akaList/aka"):
-                prop = ALIAS.get((text(aka, "type") or "").lower(), "alias")
-                if (text(aka, "category") or "").lower() == "weak":
-                    prop = "weakAlias"
-                frag.add(prop, _name(aka))
-            sanction = self.sanction(builder, eid, loc, program=texts(entry, "programList/program"),
-                                     authority_id=uid)
-            sanction.add("country", "us")
-            for ident in entry.findall("idList/id"):
-                self._ident(builder, frag, sanction, ident, loc, vocab)
-            for addr in entry.findall("addressList/address"):
-                parts = [text(addr, t) for t in ("address1", "address2", "address3", "city", "stateOrProvince",
-                                                 "postalCode")]
-                country = text(addr, "country")
-                self.address(builder, frag, loc, [*parts, country], country, city=text(addr, "city"),
-                             region=text(addr, "stateOrProvince"), postalCode=text(addr, "postalCode"))
-            for dob in texts(entry, "dateOfBirthList/dateOfBirthItem/dateOfBirth"):
-                frag.add("birthDate", dob)
-            for pob in texts(entry, "placeOfBirthList/placeOfBirthItem/placeOfBirth"):
-                frag.add("birthPlace", pob)
-            for nat in texts(entry, "nationalityList/nationality/country"):
-                frag.add("nationality" if schema == "Person" else "country", nat)
-            for cit in texts(entry, "citizenshipList/citizenship/country"):
-                frag.add("citizenship" if schema == "Person" else "country", cit)
-            vessel = entry.find("vesselInfo")
-            if vessel is not None:
-                for tag, prop in (("callSign", "callSign"), ("vesselType", "type"), ("vesselFlag", "flag"),
-                                  ("tonnage", "tonnage"), ("grossRegisteredTonnage", "grossRegisteredTonnage")):
-                    frag.add(prop, text(vessel, tag))
-                owner = text(vessel, "vesselOwner")
-                if owner:
-                    vessel_owner(builder, eid, owner, loc)
-            for item in split_remarks(text(entry, "remarks") or ""):
-                determination = sanction_determination(item)
-                target = linked_to(item)
-                operator = aircraft_operator(item)
-                if operator:
-                    operators.append((uid, operator, loc))
-                elif target is not None:
-                    links.append((uid, target, loc))
-                elif determination is not None:
-                    sanction.add("provisions", determination)
-                elif not apply_remark(frag, item):
-                    frag.add("notes", item)
-        for uid, target, loc in links:  # after the loop: a link may point at a later entry
-            link_entry(builder, uid, target, loc, schemata, by_name)
-        for uid, name, loc in operators:
-            operator_entry(builder, uid, name, loc, schemata, by_name)
+            if uid:
+                self._entry(builder, entry, uid, f"{fname}#sdnEntry[{n}]", vocab, found)
+        for uid, target, loc in found.links:  # after the loop: a link may point at a later entry
+            link_entry(builder, uid, target, loc, found.schemata, found.by_name)
+        for uid, name, loc in found.operators:
+            operator_entry(builder, uid, name, loc, found.schemata, found.by_name)
         hint_phones(builder, ctx)
+
+    def _entry(self, builder: ListBuilder, entry: Element, uid: str, loc: str, vocab: dict,  # type: ignore[type-arg]
+               found: _Entries) -> None:
+        """One ``sdnEntry``: the party, its names, its Sanction with identifiers, places, vessel and remarks."""
+        name = _name(entry)
+        kind = (text(entry, "sdnType") or "").lower()
+        schema = SCHEMA.get(kind) or ("Company" if _COMPANY_WORDS.search(name) else "Organization")
+        eid = f"ofac-{uid}"
+        frag = builder.fragment(eid, schema, loc)
+        frag.add("name", name)
+        frag.add("topics", "sanction")
+        found.schemata[uid] = schema
+        found.by_name.setdefault(_name_key(name), uid)
+        found.by_name.setdefault(_name_key(name.split(",")[0]), uid)
+        if schema == "Person":
+            frag.add("firstName", text(entry, "firstName"))
+            frag.add("lastName", text(entry, "lastName"))
+        frag.add("position", text(entry, "title"))
+        for aka in entry.findall("akaList/aka"):
+            prop = ALIAS.get((text(aka, "type") or "").lower(), "alias")
+            if (text(aka, "category") or "").lower() == "weak":
+                prop = "weakAlias"
+            frag.add(prop, _name(aka))
+        sanction = self.sanction(builder, eid, loc, program=texts(entry, "programList/program"),
+                                 authority_id=uid)
+        sanction.add("country", "us")
+        for ident in entry.findall("idList/id"):
+            self._ident(builder, frag, sanction, ident, loc, vocab)
+        self._places(builder, frag, entry, schema, loc)
+        vessel = entry.find("vesselInfo")
+        if vessel is not None:
+            for tag, prop in (("callSign", "callSign"), ("vesselType", "type"), ("vesselFlag", "flag"),
+                              ("tonnage", "tonnage"), ("grossRegisteredTonnage", "grossRegisteredTonnage")):
+                frag.add(prop, text(vessel, tag))
+            owner = text(vessel, "vesselOwner")
+            if owner:
+                vessel_owner(builder, eid, owner, loc)
+        _remarks(frag, sanction, entry, uid, loc, found)
+
+    def _places(self, builder: ListBuilder, frag: Fragment, entry: Element, schema: str, loc: str) -> None:
+        """Addresses, birth date and place, nationality and citizenship (a country for a non-person)."""
+        for addr in entry.findall("addressList/address"):
+            parts = [text(addr, t) for t in ("address1", "address2", "address3", "city", "stateOrProvince",
+                                             "postalCode")]
+            country = text(addr, "country")
+            self.address(builder, frag, loc, [*parts, country], country, city=text(addr, "city"),
+                         region=text(addr, "stateOrProvince"), postalCode=text(addr, "postalCode"))
+        for dob in texts(entry, "dateOfBirthList/dateOfBirthItem/dateOfBirth"):
+            frag.add("birthDate", dob)
+        for pob in texts(entry, "placeOfBirthList/placeOfBirthItem/placeOfBirth"):
+            frag.add("birthPlace", pob)
+        for nat in texts(entry, "nationalityList/nationality/country"):
+            frag.add("nationality" if schema == "Person" else "country", nat)
+        for cit in texts(entry, "citizenshipList/citizenship/country"):
+            frag.add("citizenship" if schema == "Person" else "country", cit)
 
     def _ident(self, builder: ListBuilder, frag: Fragment, sanction: Fragment, ident: Element, loc: str,
                vocab: dict) -> None:  # type: ignore[type-arg]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -370,75 +371,86 @@ class UKListLoader(XMLListLoader):
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
         for n, des in enumerate(root.findall("Designation"), start=1):
-            loc = f"{fname}#Designation[{n}]"
-            uid = text(des, "UniqueID") or slug(loc)
-            schema = UK_SCHEMA.get((text(des, "IndividualEntityShip") or "entity").lower(), "LegalEntity")
-            eid = f"uk-{uid}"
-            frag = builder.fragment(eid, schema, loc)
-            frag.add("topics", "sanction")
-            frag.add("notes", text(des, "OtherInformation"))
-            for name in des.findall("Names/Name"):
-                full = " ".join(t for t in (text(name, f"Name{i}") for i in range(1, 7)) if t)
-                primary = (text(name, "NameType") or "").lower().startswith("primary")
-                frag.add("name" if primary else "alias", full)
-            for nl in texts(des, "NonLatinNames/NonLatinName/NameNonLatinScript"):
-                frag.add("alias", nl)
-            for ind in des.findall("IndividualDetails/Individual"):
-                for dob in texts(ind, "DOBs/DOB"):
-                    frag.add("birthDate", dob)
-                for nat in texts(ind, "Nationalities/Nationality"):
-                    frag.add("nationality", nat)
-                for g in texts(ind, "Genders/Gender"):
-                    frag.add("gender", g.lower())
-                for pos in texts(ind, "Positions/Position"):
-                    frag.add("position", pos)
-                for passport in ind.findall("PassportDetails/Passport"):
-                    number = text(passport, "PassportNumber")
-                    frag.add("passportNumber", number)
-                    self.identification(builder, frag, loc, number, "Passport", None)
-                    frag.add("notes", text(passport, "PassportAdditionalInformation"))
-                for nid in ind.findall("NationalIdentifierDetails/NationalIdentifier"):
-                    frag.add("idNumber", text(nid, "NationalIdentifierNumber"))
-                for loc_el in ind.findall("BirthDetails/Location"):
-                    frag.add("birthPlace", ", ".join(p for p in (text(loc_el, "TownOfBirth"),
-                                                                  text(loc_el, "CountryOfBirth")) if p))
-            for ent_d in des.findall("EntityDetails"):
-                frag.add("legalForm", text(ent_d, "TypeOfEntity"))
-                for reg in texts(ent_d, "BusinessRegistrationNumbers/BusinessRegistrationNumber"):
-                    frag.add("registrationNumber", reg)
-            for ship in des.findall("ShipDetails/Ship"):
-                for imo in texts(ship, "IMONumbers/IMONumber"):
-                    frag.add("imoNumber", imo)
-                for flag in texts(ship, "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"):
-                    frag.add("flag", flag)
-                for flag in texts(ship, "PreviousFlags/PreviousFlag"):
-                    frag.add("pastFlags", flag)
-                for year in texts(ship, "YearsBuilt/YearBuilt"):
-                    frag.add("buildDate", year)
-                for kind in texts(ship, "TypeOfShips/TypeOfShip"):
-                    frag.add("type", kind)
-                for owner in texts(ship, "CurrentOwnerOperators/CurrentOwnerOperator"):
-                    self.owner(builder, frag, loc, owner)
-            for phone in texts(des, "PhoneNumbers/PhoneNumber"):
-                frag.add("phone", phone)
-            for email in texts(des, "EmailAddresses/EmailAddress"):
-                frag.add("email", email)
-            for site in texts(des, "WebsiteAddresses/WebsiteAddress"):
-                frag.add("website", site)
-            for addr in des.findall("Addresses/Address"):
-                lines = [text(addr, f"AddressLine{i}") for i in range(1, 7)]
-                country, postcode = text(addr, "AddressCountry"), text(addr, "AddressPostalCode")
-                self.address(builder, frag, loc, [*lines, postcode, country], country, postalCode=postcode)
-            sanction = self.sanction(builder, eid, loc, program=[text(des, "RegimeName") or ""],
-                                     start=text(des, "DateDesignated"), reason=text(des, "UKStatementofReasons"),
-                                     authority_id=uid)
-            sanction.add("unscId", text(des, "UNReferenceNumber"))
-            sanction.add("modifiedAt", text(des, "LastUpdated"))
-            sanction.add("recordId", text(des, "OFSIGroupID"))
-            source_list = text(des, "DesignationSource")
-            sanction.add("description", f"Designation source: {source_list}" if source_list else None)
-            for imposed in (text(des, "SanctionsImposed") or "").split("|"):
-                sanction.add("provisions", imposed)
+            self._designation(builder, des, f"{fname}#Designation[{n}]")
+
+    def _designation(self, builder: ListBuilder, des: Element, loc: str) -> None:
+        """One ``Designation``: the party (names, person, entity or ship details, contacts, addresses) and its Sanction."""
+        uid = text(des, "UniqueID") or slug(loc)
+        schema = UK_SCHEMA.get((text(des, "IndividualEntityShip") or "entity").lower(), "LegalEntity")
+        eid = f"uk-{uid}"
+        frag = builder.fragment(eid, schema, loc)
+        frag.add("topics", "sanction")
+        frag.add("notes", text(des, "OtherInformation"))
+        for name in des.findall("Names/Name"):
+            full = " ".join(t for t in (text(name, f"Name{i}") for i in range(1, 7)) if t)
+            primary = (text(name, "NameType") or "").lower().startswith("primary")
+            frag.add("name" if primary else "alias", full)
+        for nl in texts(des, "NonLatinNames/NonLatinName/NameNonLatinScript"):
+            frag.add("alias", nl)
+        for ind in des.findall("IndividualDetails/Individual"):
+            self._individual(builder, frag, ind, loc)
+        for ent_d in des.findall("EntityDetails"):
+            frag.add("legalForm", text(ent_d, "TypeOfEntity"))
+            for reg in texts(ent_d, "BusinessRegistrationNumbers/BusinessRegistrationNumber"):
+                frag.add("registrationNumber", reg)
+        for ship in des.findall("ShipDetails/Ship"):
+            self._ship(builder, frag, ship, loc)
+        for phone in texts(des, "PhoneNumbers/PhoneNumber"):
+            frag.add("phone", phone)
+        for email in texts(des, "EmailAddresses/EmailAddress"):
+            frag.add("email", email)
+        for site in texts(des, "WebsiteAddresses/WebsiteAddress"):
+            frag.add("website", site)
+        for addr in des.findall("Addresses/Address"):
+            lines = [text(addr, f"AddressLine{i}") for i in range(1, 7)]
+            country, postcode = text(addr, "AddressCountry"), text(addr, "AddressPostalCode")
+            self.address(builder, frag, loc, [*lines, postcode, country], country, postalCode=postcode)
+        sanction = self.sanction(builder, eid, loc, program=[text(des, "RegimeName") or ""],
+                                 start=text(des, "DateDesignated"), reason=text(des, "UKStatementofReasons"),
+                                 authority_id=uid)
+        sanction.add("unscId", text(des, "UNReferenceNumber"))
+        sanction.add("modifiedAt", text(des, "LastUpdated"))
+        sanction.add("recordId", text(des, "OFSIGroupID"))
+        source_list = text(des, "DesignationSource")
+        sanction.add("description", f"Designation source: {source_list}" if source_list else None)
+        for imposed in (text(des, "SanctionsImposed") or "").split("|"):
+            sanction.add("provisions", imposed)
+
+    def _individual(self, builder: ListBuilder, frag: Fragment, ind: Element, loc: str) -> None:
+        """A person's details: birth, nationality, gender, positions, passports and national ids."""
+        for dob in texts(ind, "DOBs/DOB"):
+            frag.add("birthDate", dob)
+        for nat in texts(ind, "Nationalities/Nationality"):
+            frag.add("nationality", nat)
+        for g in texts(ind, "Genders/Gender"):
+            frag.add("gender", g.lower())
+        for pos in texts(ind, "Positions/Position"):
+            frag.add("position", pos)
+        for passport in ind.findall("PassportDetails/Passport"):
+            number = text(passport, "PassportNumber")
+            frag.add("passportNumber", number)
+            self.identification(builder, frag, loc, number, "Passport", None)
+            frag.add("notes", text(passport, "PassportAdditionalInformation"))
+        for nid in ind.findall("NationalIdentifierDetails/NationalIdentifier"):
+            frag.add("idNumber", text(nid, "NationalIdentifierNumber"))
+        for loc_el in ind.findall("BirthDetails/Location"):
+            frag.add("birthPlace", ", ".join(p for p in (text(loc_el, "TownOfBirth"),
+                                                          text(loc_el, "CountryOfBirth")) if p))
+
+    def _ship(self, builder: ListBuilder, frag: Fragment, ship: Element, loc: str) -> None:
+        """A ship's IMO number, flags, build year, type and owners or operators."""
+        for imo in texts(ship, "IMONumbers/IMONumber"):
+            frag.add("imoNumber", imo)
+        for flag in texts(ship, "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"):
+            frag.add("flag", flag)
+        for flag in texts(ship, "PreviousFlags/PreviousFlag"):
+            frag.add("pastFlags", flag)
+        for year in texts(ship, "YearsBuilt/YearBuilt"):
+            frag.add("buildDate", year)
+        for kind in texts(ship, "TypeOfShips/TypeOfShip"):
+            frag.add("type", kind)
+        for owner in texts(ship, "CurrentOwnerOperators/CurrentOwnerOperator"):
+            self.owner(builder, frag, loc, owner)
 
 
 # -- OFAC advanced ---------------------------------------------------------------
@@ -446,6 +458,56 @@ class UKListLoader(XMLListLoader):
 
 def _refs(root: Element, path: str) -> dict[str, str]:
     return {el.get("ID") or "": (el.text or "").strip() for el in root.findall(path)}
+
+
+@dataclass
+class _AdvancedRefs:
+    """The advanced XML's reference value sets (id -> value), read once: alias, feature, document,
+    name-part, relation and sanction types, detail references, party subtypes, countries, lists
+    and the file's locations."""
+
+    alias_types: dict[str, str]
+    feature_types: dict[str, str]
+    doc_types: dict[str, str]
+    part_types: dict[str, str]
+    relation_types: dict[str, str]
+    details: dict[str, str]
+    subtypes: dict[str, tuple[str, str]]  # subtype id -> (party type, subtype)
+    countries: dict[str, str]
+    locations: dict[str, tuple[str, str | None]]  # location id -> (text, country)
+    lists: dict[str, str]
+    measures: dict[str, str]
+
+    @classmethod
+    def read(cls, root: Element,
+             location: Callable[[Element, dict[str, str]], tuple[str, str | None]]) -> _AdvancedRefs:
+        ref = "ReferenceValueSets/"
+        party_types = _refs(root, ref + "PartyTypeValues/PartyType")
+        countries = {el.get("ID") or "": el.get("ISO2") or (el.text or "").strip()
+                     for el in root.findall(ref + "CountryValues/Country")}
+        return cls(
+            alias_types=_refs(root, ref + "AliasTypeValues/AliasType"),
+            feature_types=_refs(root, ref + "FeatureTypeValues/FeatureType"),
+            doc_types=_refs(root, ref + "IDRegDocTypeValues/IDRegDocType"),
+            part_types=_refs(root, ref + "NamePartTypeValues/NamePartType"),
+            relation_types=_refs(root, ref + "RelationTypeValues/RelationType"),
+            details=_refs(root, ref + "DetailReferenceValues/DetailReference"),
+            subtypes={el.get("ID") or "": (party_types.get(el.get("PartyTypeID") or "", ""), (el.text or "").strip())
+                      for el in root.findall(ref + "PartySubTypeValues/PartySubType")},
+            countries=countries,
+            locations={loc.get("ID") or "": location(loc, countries) for loc in root.findall("Locations/Location")},
+            lists=_refs(root, ref + "ListValues/List"),
+            measures=_refs(root, ref + "SanctionsTypeValues/SanctionsType"),
+        )
+
+
+@dataclass
+class _Parties:
+    """What the parties tell the documents, relationships and entries read after them."""
+
+    schemata: dict[str, str] = field(default_factory=dict)  # profile id -> schema
+    identities: dict[str, Fragment] = field(default_factory=dict)  # identity id -> its party
+    determinations: dict[str, list[str]] = field(default_factory=dict)  # profile id -> sanction features
 
 
 class OFACXMLLoader(XMLListLoader):
@@ -470,104 +532,105 @@ class OFACXMLLoader(XMLListLoader):
         return "ofac-sdn-advanced" if main.upper().startswith("SDN") else "ofac-cons-advanced"
 
     def build(self, root: Element, fname: str, builder: ListBuilder, ctx: IngestContext) -> None:
-        ref = "ReferenceValueSets/"
-        alias_types = _refs(root, ref + "AliasTypeValues/AliasType")
-        feature_types = _refs(root, ref + "FeatureTypeValues/FeatureType")
-        doc_types = _refs(root, ref + "IDRegDocTypeValues/IDRegDocType")
-        part_types = _refs(root, ref + "NamePartTypeValues/NamePartType")
-        relation_types = _refs(root, ref + "RelationTypeValues/RelationType")
-        details = _refs(root, ref + "DetailReferenceValues/DetailReference")
-        party_types = _refs(root, ref + "PartyTypeValues/PartyType")
-        subtypes = {el.get("ID") or "": (party_types.get(el.get("PartyTypeID") or "", ""), (el.text or "").strip())
-                    for el in root.findall(ref + "PartySubTypeValues/PartySubType")}
-        countries = {el.get("ID") or "": el.get("ISO2") or (el.text or "").strip()
-                     for el in root.findall(ref + "CountryValues/Country")}
-        locations = {loc.get("ID") or "": self._location(loc, countries) for loc in root.findall("Locations/Location")}
-        schemata: dict[str, str] = {}
-        identities: dict[str, Fragment] = {}
-        determinations: dict[str, list[str]] = {}
+        refs = _AdvancedRefs.read(root, self._location)
+        parties = _Parties()
         for n, party in enumerate(root.findall("DistinctParties/DistinctParty"), start=1):
-            loc = f"{fname}#DistinctParty[{n}]"
-            profile = party.find("Profile")
-            if profile is None:
-                continue
-            pid = profile.get("ID") or party.get("FixedRef") or str(n)
-            ptype, sub = subtypes.get(profile.get("PartySubTypeID") or "", ("", ""))
-            schema = {"Individual": "Person", "Vessel": "Vessel", "Aircraft": "Airplane"}.get(
-                sub if sub in ("Vessel", "Aircraft") else ptype, "Organization")
-            schemata[pid] = schema
-            frag = builder.fragment(f"ofac-{pid}", schema, loc)
-            frag.add("topics", "sanction")
-            for identity in profile.findall("Identity"):
-                identities[identity.get("ID") or ""] = frag
-                groups = {g.get("ID") or "": part_types.get(g.get("NamePartTypeID") or "", "")
-                          for g in identity.findall("NamePartGroups/MasterNamePartGroup/NamePartGroup")}
-                for alias in identity.findall("Alias"):
-                    atype = alias_types.get(alias.get("AliasTypeID") or "", "")
-                    for doc_name in alias.findall("DocumentedName"):
-                        name = self._name(doc_name, groups, schema)
-                        primary = alias.get("Primary") == "true" and doc_name.get("DocNameStatusID") == "1"
-                        prop = "name" if primary else ("previousName" if atype == "F.K.A." else "alias")
-                        if alias.get("LowQuality") == "true":
-                            prop = "weakAlias"
-                        frag.add(prop, name)
-            for feature in profile.findall("Feature"):
-                ftype = feature_types.get(feature.get("FeatureTypeID") or "", "")
-                if ftype in _vocabulary()["sanction_features"]:
-                    for version in feature.findall("FeatureVersion"):
-                        detail = _detail(version, details)
-                        determinations.setdefault(pid, []).append(f"{ftype.rstrip(' -')}: {detail}" if detail else ftype)
-                    continue
-                self._feature(frag, feature, ftype, locations, builder, loc, details)
+            self._party(builder, party, n, f"{fname}#DistinctParty[{n}]", refs, parties)
         for doc in root.findall("IDRegDocuments/IDRegDocument"):
-            holder = identities.get(doc.get("IdentityID") or "")
-            number = text(doc, "IDRegistrationNo")
-            if holder is None or not number:
-                continue
-            dtype = doc_types.get(doc.get("IDRegDocTypeID") or "", "")
-            prop = ("passportNumber" if "Passport" in dtype else "taxNumber" if "Tax" in dtype
-                    else "registrationNumber" if ("Registration" in dtype or "USCC" in dtype) else "idNumber")
-            holder.add(prop, number)
-            self.identification(builder, holder, holder.location, number, dtype,
-                                countries.get(doc.get("IssuedBy-CountryID") or ""))
+            self._document(builder, doc, refs, parties)
         relations = _vocabulary()["relations"]
         for rel in root.findall("ProfileRelationships/ProfileRelationship"):
             src, dst = rel.get("From-ProfileID") or "", rel.get("To-ProfileID") or ""
-            if src not in schemata or dst not in schemata:
+            if src not in parties.schemata or dst not in parties.schemata:
                 continue
-            rtype = relation_types.get(rel.get("RelationTypeID") or "", "related to")
+            rtype = refs.relation_types.get(rel.get("RelationTypeID") or "", "related to")
             loc = f"{fname}#ProfileRelationship[{rel.get('ID')}]"
             how = relations.get(rtype) or {"schema": "UnknownLink", "from": "subject", "to": "object"}
             link = builder.fragment(f"ofac-rel-{rel.get('ID')}", how["schema"], loc)
             link.add(how["from"], f"ofac-{src}")
             link.add(how["to"], f"ofac-{dst}")
             link.add("role", rtype)
-        lists = _refs(root, ref + "ListValues/List")
-        measures = _refs(root, ref + "SanctionsTypeValues/SanctionsType")
         for n, entry in enumerate(root.findall("SanctionsEntries/SanctionsEntry"), start=1):
-            pid = entry.get("ProfileID") or ""
-            if pid not in schemata:
+            if (entry.get("ProfileID") or "") in parties.schemata:
+                self._entry(builder, entry, f"{fname}#SanctionsEntry[{n}]", refs, parties)
+
+    def _party(self, builder: ListBuilder, party: Element, n: int, loc: str, refs: _AdvancedRefs,
+               parties: _Parties) -> None:
+        """One ``DistinctParty``: its schema from the party (sub)type, names per identity, features;
+        features that are sanction determinations are kept for the party's Sanction."""
+        profile = party.find("Profile")
+        if profile is None:
+            return
+        pid = profile.get("ID") or party.get("FixedRef") or str(n)
+        ptype, sub = refs.subtypes.get(profile.get("PartySubTypeID") or "", ("", ""))
+        schema = {"Individual": "Person", "Vessel": "Vessel", "Aircraft": "Airplane"}.get(
+            sub if sub in ("Vessel", "Aircraft") else ptype, "Organization")
+        parties.schemata[pid] = schema
+        frag = builder.fragment(f"ofac-{pid}", schema, loc)
+        frag.add("topics", "sanction")
+        for identity in profile.findall("Identity"):
+            parties.identities[identity.get("ID") or ""] = frag
+            self._identity(frag, identity, refs, schema)
+        for feature in profile.findall("Feature"):
+            ftype = refs.feature_types.get(feature.get("FeatureTypeID") or "", "")
+            if ftype in _vocabulary()["sanction_features"]:
+                for version in feature.findall("FeatureVersion"):
+                    detail = _detail(version, refs.details)
+                    parties.determinations.setdefault(pid, []).append(
+                        f"{ftype.rstrip(' -')}: {detail}" if detail else ftype)
                 continue
-            loc = f"{fname}#SanctionsEntry[{n}]"
-            # A measure of type "Program" names the programme in its comment; a file without
-            # the SanctionsType reference set is read the same way (its commented measures).
-            programs = [text(m, "Comment") or "" for m in entry.findall("SanctionsMeasure")
-                        if measures.get(m.get("SanctionsTypeID") or "", "Program") == "Program"
-                        and text(m, "Comment")]
-            provisions = [measures.get(m.get("SanctionsTypeID") or "", "") for m in entry.findall("SanctionsMeasure")
-                          if measures.get(m.get("SanctionsTypeID") or "") not in (None, "", "Program")]
-            date = entry.find("EntryEvent/Date")
-            start = None
-            if date is not None and text(date, "Year"):
-                start = "-".join(f"{int(v):02d}" if i else v for i, v in enumerate(
-                    t for t in (text(date, "Year"), text(date, "Month"), text(date, "Day")) if t))
-            sanction = self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
-            # The list the entry is on (SDN, SSI, FSE, CAPTA, ...) and its measures.
-            sanction.add("program", lists.get(entry.get("ListID") or ""))
-            for provision in provisions:
-                sanction.add("provisions", provision)
-            for determination in determinations.get(pid, []):
-                sanction.add("provisions", determination)
+            self._feature(frag, feature, ftype, refs.locations, builder, loc, refs.details)
+
+    def _identity(self, frag: Fragment, identity: Element, refs: _AdvancedRefs, schema: str) -> None:
+        """An identity's names: the primary one, previous names (F.K.A.), aliases, weak aliases."""
+        groups = {g.get("ID") or "": refs.part_types.get(g.get("NamePartTypeID") or "", "")
+                  for g in identity.findall("NamePartGroups/MasterNamePartGroup/NamePartGroup")}
+        for alias in identity.findall("Alias"):
+            atype = refs.alias_types.get(alias.get("AliasTypeID") or "", "")
+            for doc_name in alias.findall("DocumentedName"):
+                name = self._name(doc_name, groups, schema)
+                primary = alias.get("Primary") == "true" and doc_name.get("DocNameStatusID") == "1"
+                prop = "name" if primary else ("previousName" if atype == "F.K.A." else "alias")
+                if alias.get("LowQuality") == "true":
+                    prop = "weakAlias"
+                frag.add(prop, name)
+
+    def _document(self, builder: ListBuilder, doc: Element, refs: _AdvancedRefs, parties: _Parties) -> None:
+        """An identity or registration document: a number on its holder and an Identification."""
+        holder = parties.identities.get(doc.get("IdentityID") or "")
+        number = text(doc, "IDRegistrationNo")
+        if holder is None or not number:
+            return
+        dtype = refs.doc_types.get(doc.get("IDRegDocTypeID") or "", "")
+        prop = ("passportNumber" if "Passport" in dtype else "taxNumber" if "Tax" in dtype
+                else "registrationNumber" if ("Registration" in dtype or "USCC" in dtype) else "idNumber")
+        holder.add(prop, number)
+        self.identification(builder, holder, holder.location, number, dtype,
+                            refs.countries.get(doc.get("IssuedBy-CountryID") or ""))
+
+    def _entry(self, builder: ListBuilder, entry: Element, loc: str, refs: _AdvancedRefs, parties: _Parties) -> None:
+        """A ``SanctionsEntry``: the party's Sanction with its programmes, list, measures, date and determinations."""
+        pid = entry.get("ProfileID") or ""
+        measures = refs.measures
+        # A measure of type "Program" names the programme in its comment; a file without
+        # the SanctionsType reference set is read the same way (its commented measures).
+        programs = [text(m, "Comment") or "" for m in entry.findall("SanctionsMeasure")
+                    if measures.get(m.get("SanctionsTypeID") or "", "Program") == "Program"
+                    and text(m, "Comment")]
+        provisions = [measures.get(m.get("SanctionsTypeID") or "", "") for m in entry.findall("SanctionsMeasure")
+                      if measures.get(m.get("SanctionsTypeID") or "") not in (None, "", "Program")]
+        date = entry.find("EntryEvent/Date")
+        start = None
+        if date is not None and text(date, "Year"):
+            start = "-".join(f"{int(v):02d}" if i else v for i, v in enumerate(
+                t for t in (text(date, "Year"), text(date, "Month"), text(date, "Day")) if t))
+        sanction = self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
+        # The list the entry is on (SDN, SSI, FSE, CAPTA, ...) and its measures.
+        sanction.add("program", refs.lists.get(entry.get("ListID") or ""))
+        for provision in provisions:
+            sanction.add("provisions", provision)
+        for determination in parties.determinations.get(pid, []):
+            sanction.add("provisions", determination)
 
     @staticmethod
     def _location(loc: Element, countries: dict[str, str]) -> tuple[str, str | None]:

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TypedDict
 
 import duckdb
 
@@ -265,6 +265,18 @@ def part_file(target: Path) -> Path:
     return target.with_name(target.name + ".part")
 
 
+class Journal(TypedDict):
+    """A staged load's journal entry (JSON beside the staged files): which load, the files to move
+    into place, and the load log's last id when it was staged (a newer matching entry means it committed)."""
+
+    dataset: str
+    source: str
+    content_hash: str
+    after_load: int
+    moves: dict[str, str]  # staged file -> its place
+    keep_sources: list[str] | None
+
+
 @dataclass
 class Staged:
     """Staged trade files of one load, published only once the store has committed it."""
@@ -290,7 +302,7 @@ class Staged:
         folder = self.folder / JOURNAL
         folder.mkdir(parents=True, exist_ok=True)
         self.journal = folder / f"{source_key(self.dataset + '/' + self.source)}.json"
-        body = {"dataset": self.dataset, "source": self.source, "content_hash": content_hash,
+        body: Journal = {"dataset": self.dataset, "source": self.source, "content_hash": content_hash,
                 "after_load": after_load, "moves": self.moves, "keep_sources": self.keep_sources}
         tmp = self.journal.with_name(self.journal.name + ".tmp")
         out = tmp.open("w", encoding="utf-8")
@@ -342,9 +354,9 @@ def _lock(fh: IO[str], *, wait: bool) -> bool:
     return True
 
 
-def pending(folder: Path) -> list[tuple[Staged, dict[str, Any]]]:
+def pending(folder: Path) -> list[tuple[Staged, Journal]]:
     """Loads a crash left unfinished: their staged files and journal entries."""
-    out = []
+    out: list[tuple[Staged, Journal]] = []
     for path in sorted((folder / JOURNAL).glob("*.json")):
         try:
             held = path.open("r", encoding="utf-8")
@@ -354,7 +366,7 @@ def pending(folder: Path) -> list[tuple[Staged, dict[str, Any]]]:
             held.close()
             continue
         try:
-            body = json.loads(held.read())
+            body: Journal = json.loads(held.read())
             staged = Staged(folder, body["dataset"], body["source"], dict(body["moves"]),
                             body.get("keep_sources"), journal=path, _held=held)
         except (ValueError, KeyError, TypeError):  # a journal torn before its rename never counted
