@@ -141,3 +141,26 @@ def test_a_firms_two_word_short_form_joins_it_whatever_ner_calls_it() -> None:
     parties, edges = extract(text)
     assert "Bosphorus Tezgah" not in parties
     assert ("EconomicActivity", "Lindner Praezision GmbH", "Bosphorus Tezgah Sanayi") in edges
+
+
+def test_supply_stated_by_nouns() -> None:
+    text = (
+        "Ural Motors JSC relied on its main supplier, Kappa Trade LLC, for bearings.\n\n"
+        "Records show shipments of microchips from Vesta Components Ltd to Orion Plant JSC in 2023.\n\n"
+        "The customers of Delta Parts GmbH included Volga Arms JSC and Irtysh Machinery LLC.\n\n"
+        "Lotus Marine Ltd is the largest customer of Sigma Engines Co.\n\n"
+        "Helix Trade FZE acted as a reseller for Zenit Electronics Ltd.\n\n"
+        "The deliveries by Arctic Supply LLC to Samara Avia JSC continued until 2024.\n\n"
+        "Tigris Tools Ltd is a distributor of machine tools in Basra."
+    )
+    _, edges = extract(text)
+    supply = {(a, b) for s, a, b in edges if s == "EconomicActivity"}
+    assert supply == {
+        ("Kappa Trade LLC", "Ural Motors JSC"),
+        ("Vesta Components Ltd", "Orion Plant JSC"),
+        ("Delta Parts GmbH", "Volga Arms JSC"),
+        ("Delta Parts GmbH", "Irtysh Machinery LLC"),
+        ("Sigma Engines Co.", "Lotus Marine Ltd"),
+        ("Zenit Electronics Ltd.", "Helix Trade FZE"),
+        ("Arctic Supply LLC", "Samara Avia JSC"),
+    }
