@@ -164,3 +164,17 @@ def test_supply_stated_by_nouns() -> None:
         ("Zenit Electronics Ltd.", "Helix Trade FZE"),
         ("Arctic Supply LLC", "Samara Avia JSC"),
     }
+
+
+def test_streets_direction_adjectives_and_family_names_first() -> None:
+    text = ("Pavel Gromov runs Kama Tools LLC from an office on Ulitsa Lenina in Kazan.\n\n"
+            "OFAC sanctioned the Southern Valley Militia and the Southern Valley Mining Cooperative, which sells "
+            "its gold to Atlas Bullion DMCC.\n\n"
+            "Kama Tools LLC is owned by Lee Ka-wing, a Macau businessman. Lee is also a director of Pearl Gate Ltd.")
+    parties, edges = extract(text)
+    assert not any("Lenina" in name for name in parties)
+    assert parties.get("Southern Valley Militia") == "Organization"
+    assert "Southern Valley Mining Cooperative" in parties
+    assert not any(name.startswith("Valley") for name in parties)
+    assert "Lee" not in parties
+    assert ("Directorship", "Lee Ka-wing", "Pearl Gate Ltd.") in edges
