@@ -176,6 +176,8 @@ class _Sentence:
             if m is not None:
                 if all(x is not m for x in out):
                     out.append(m)
+            elif t.dep_ == "appos" and t.head.i in self.by_token and t.head.i not in seen:
+                stack.append(t.head)  # "X, a company in Georgia that supplied ...": the description is X
             else:
                 out += [r for r in self._reference(t) if all(x is not r for x in out)]
             stack += [c for c in t.children if c.dep_ == "appos" or (c.dep_ == "conj" and conjuncts)]

@@ -178,3 +178,10 @@ def test_streets_direction_adjectives_and_family_names_first() -> None:
     assert not any(name.startswith("Valley") for name in parties)
     assert "Lee" not in parties
     assert ("Directorship", "Lee Ka-wing", "Pearl Gate Ltd.") in edges
+
+
+def test_a_relative_clause_on_an_appositive_describes_the_named_party() -> None:
+    text = ("OFAC designated Caspian Tools LLC, a company in Georgia that supplied machine tools to Russian "
+            "defense firms including Tula Arms Plant JSC.")
+    _, edges = extract(text)
+    assert ("EconomicActivity", "Caspian Tools LLC", "Tula Arms Plant JSC") in edges
