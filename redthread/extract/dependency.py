@@ -176,6 +176,8 @@ class _Sentence:
             if m is not None:
                 if all(x is not m for x in out):
                     out.append(m)
+            elif t.dep_ == "appos" and t.head.i in self.by_token and t.head.i not in seen:
+                stack.append(t.head)  # "X, a company in Georgia that supplied ...": the description is X
             else:
                 out += [r for r in self._reference(t) if all(x is not r for x in out)]
             stack += [c for c in t.children if c.dep_ == "appos" or (c.dep_ == "conj" and conjuncts)]
@@ -305,10 +307,15 @@ class _Sentence:
             subj.append(head)  # "its CEO Jane Roe"
         if n.dep_ == "pobj" and head.lower_ == "as" and head.head.pos_ in ("VERB", "AUX"):
             subj += self.verb_args(head.head)["subj"]  # "served as director of Y"
+        if n.dep_ == "nsubj" and head.lemma_ in ("include", "comprise"):
+            subj += [c for c in head.children if c.dep_ == "dobj"]  # "the customers of X included A and B"
         args["subj"] = subj
         args["of"] = [p for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
                       if p.dep_ == "pobj"] + [c for c in n.children if c.dep_ == "poss"]
-        for c in n.children:
+        # "shipments of chips from X to Y": the parser may hang "from X" / "to Y" on the goods
+        goods = [p for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                 if p.dep_ == "pobj" and p.i not in self.by_token]
+        for c in [*n.children, *(g for o in goods for g in o.children)]:
             if c.dep_ == "prep":
                 for path, tok in _prep_paths(c):
                     args["prep:" + path].append(tok)

@@ -596,6 +596,10 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         line = _LINE_TEXT.get()
         if after.match(line, m.end) and not lex.authority(text) or before.search(line[max(0, m.start - 40) : m.start]):
             return False  # "Administrative Law Judge", "Secretary of Commerce for Export Enforcement": an office
+    words = text.split()
+    if m.source in ("ner", "slot") and (words[0] in lex.data.get("street_words_first", ())
+                                        or words[-1] in lex.data.get("street_words_last", ())):
+        return False  # "Ulitsa Kirova", "Harbour Road": a street, part of an address
     if m.source in ("ner", "slot") and _plural_body(text.split()[0], lex):
         return False  # "the Departments of State and Treasury": two bodies, not one party
     if m.source == "ner" and not re.search(r"[A-Za-z]", text):

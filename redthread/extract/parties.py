@@ -150,6 +150,9 @@ def _is_personish(m: Mention) -> bool:
     return person > max((v for k, v in m.votes.items() if k != "Person"), default=0.0)
 
 
+#: A romanised East Asian name, family name first ("Wong Ka-ming", "Kim Song-hun"): its first word is the surname.
+_FAMILY_FIRST = re.compile(r"[A-Z][a-z]{0,4}\s+[A-Z][a-z]{1,6}-[a-z]{2,5}")
+
 _TEXT: ContextVar[str] = ContextVar("_TEXT", default="")
 
 
@@ -229,6 +232,8 @@ def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
             if person:
                 if len(tokens) == 1 and tokens[0] == ptoks[-1]:
                     candidates.append(party)
+                elif len(tokens) == 1 and len(ptoks) >= 2 and tokens[0] == ptoks[0] and _FAMILY_FIRST.fullmatch(party.name):
+                    candidates.append(party)  # "Wong" after "Wong Ka-ming": the family name comes first
                 elif len(tokens) >= 2 and ptoks[: len(tokens)] == tokens and m.votes.get("Person", 0.0) <= 0:
                     # "Bosphorus Tezgah" after "Bosphorus Tezgah Sanayi": people are not called by their
                     # first two names, firms drop their last word; the full name was NER's person, and

@@ -141,3 +141,47 @@ def test_a_firms_two_word_short_form_joins_it_whatever_ner_calls_it() -> None:
     parties, edges = extract(text)
     assert "Bosphorus Tezgah" not in parties
     assert ("EconomicActivity", "Lindner Praezision GmbH", "Bosphorus Tezgah Sanayi") in edges
+
+
+def test_supply_stated_by_nouns() -> None:
+    text = (
+        "Ural Motors JSC relied on its main supplier, Kappa Trade LLC, for bearings.\n\n"
+        "Records show shipments of microchips from Vesta Components Ltd to Orion Plant JSC in 2023.\n\n"
+        "The customers of Delta Parts GmbH included Volga Arms JSC and Irtysh Machinery LLC.\n\n"
+        "Lotus Marine Ltd is the largest customer of Sigma Engines Co.\n\n"
+        "Helix Trade FZE acted as a reseller for Zenit Electronics Ltd.\n\n"
+        "The deliveries by Arctic Supply LLC to Samara Avia JSC continued until 2024.\n\n"
+        "Tigris Tools Ltd is a distributor of machine tools in Basra."
+    )
+    _, edges = extract(text)
+    supply = {(a, b) for s, a, b in edges if s == "EconomicActivity"}
+    assert supply == {
+        ("Kappa Trade LLC", "Ural Motors JSC"),
+        ("Vesta Components Ltd", "Orion Plant JSC"),
+        ("Delta Parts GmbH", "Volga Arms JSC"),
+        ("Delta Parts GmbH", "Irtysh Machinery LLC"),
+        ("Sigma Engines Co.", "Lotus Marine Ltd"),
+        ("Zenit Electronics Ltd.", "Helix Trade FZE"),
+        ("Arctic Supply LLC", "Samara Avia JSC"),
+    }
+
+
+def test_streets_direction_adjectives_and_family_names_first() -> None:
+    text = ("Pavel Gromov runs Kama Tools LLC from an office on Ulitsa Lenina in Kazan.\n\n"
+            "OFAC sanctioned the Southern Valley Militia and the Southern Valley Mining Cooperative, which sells "
+            "its gold to Atlas Bullion DMCC.\n\n"
+            "Kama Tools LLC is owned by Lee Ka-wing, a Macau businessman. Lee is also a director of Pearl Gate Ltd.")
+    parties, edges = extract(text)
+    assert not any("Lenina" in name for name in parties)
+    assert parties.get("Southern Valley Militia") == "Organization"
+    assert "Southern Valley Mining Cooperative" in parties
+    assert not any(name.startswith("Valley") for name in parties)
+    assert "Lee" not in parties
+    assert ("Directorship", "Lee Ka-wing", "Pearl Gate Ltd.") in edges
+
+
+def test_a_relative_clause_on_an_appositive_describes_the_named_party() -> None:
+    text = ("OFAC designated Caspian Tools LLC, a company in Georgia that supplied machine tools to Russian "
+            "defense firms including Tula Arms Plant JSC.")
+    _, edges = extract(text)
+    assert ("EconomicActivity", "Caspian Tools LLC", "Tula Arms Plant JSC") in edges
