@@ -29,7 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from redthread.extract import budget, nlp
+import redthread.extract.budget as budget
+import redthread.extract.nlp as nlp
 from redthread.extract.lexicon import Authority, lexicon, load_yaml
 from redthread.extract.mentions import Mention
 from redthread.extract.parties import Party

@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from redthread.extract import nlp, sanction_groups, sanctions
+import redthread.extract.nlp as nlp
+import redthread.extract.sanction_groups as sanction_groups
+import redthread.extract.sanctions as sanctions
 from redthread.extract.addresses import address_key, find_addresses
 from redthread.extract.budget import ExtractionTimeout, budget, check
 from redthread.extract.dependency import read_relations
