@@ -17,10 +17,7 @@ import redthread
 
 PACKAGE = Path(redthread.__file__).parent
 #: Circles still there (each through a run-time import; registries and lazy back-ends).
-KNOWN = {
-    frozenset({"redthread.extract", "redthread.extract.dependency", "redthread.extract.llm", "redthread.extract.nlp",
-               "redthread.extract.relations", "redthread.extract.rules", "redthread.extract.tables"}),
-}
+KNOWN: set[frozenset[str]] = set()
 
 
 def _name(path: Path) -> str:

@@ -20,9 +20,14 @@ def register(app: typer.Typer) -> None:
         backend: str = typer.Option("rules", "--backend", "-b", help="rules (offline) or llm (REDTHREAD_LLM_URL)."),
         dataset: str = typer.Option("extract", "--dataset", "-d", help="Dataset name put on the statements."),
         statements: bool = typer.Option(False, "--statements", help="Write statements with provenance instead of entities."),
+        keep_partial: bool = typer.Option(
+            False, "--keep-partial", help="A document past its time budget (REDTHREAD_EXTRACT_SECONDS) keeps what was "
+                                          "found so far, its Document marked processingStatus 'partial', and the run "
+                                          "goes on; without it the run stops there and writes nothing."),
     ) -> None:
         """Extract parties and relations from documents as FtM entities (JSON lines)."""
         from redthread.extract import extract_path
+        from redthread.extract.budget import ExtractionTimeout
 
         part = None if output is None else output.with_name(output.name + ".part")
         out = sys.stdout if part is None else part.open("w", encoding="utf-8")
@@ -32,7 +37,14 @@ def register(app: typer.Typer) -> None:
             with progress_bar("extract") as update:
                 for i, path in enumerate(paths):
                     update(path, i, len(paths))
-                    result = extract_path(path, dataset=dataset, backend=backend)
+                    try:
+                        result = extract_path(path, dataset=dataset, backend=backend)
+                    except ExtractionTimeout as exc:
+                        if not keep_partial or exc.partial is None:
+                            raise
+                        err_console.print(f"[yellow]warning:[/] {esc(str(exc))}; kept what was found before it",
+                                          highlight=False, soft_wrap=True)
+                        result = exc.partial
                     rows = [s.to_dict() for s in result.statements] if statements else result.entities
                     for row in rows:
                         out.write(orjson.dumps(row).decode() + "\n")

@@ -25,9 +25,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from redthread import settings
 from redthread.errors import InputError
+
+if TYPE_CHECKING:
+    from redthread.extract.result import ExtractionResult
 
 DEFAULT_SECONDS = 30.0
 #: The budget grows with the text in steps of this many characters.
@@ -35,7 +39,13 @@ STEP = 100_000
 
 
 class ExtractionTimeout(InputError):
-    """A document took longer than its extraction budget."""
+    """A document took longer than its extraction budget.
+
+    ``partial`` holds what the finished stages found (set by the backend that stopped; None if it
+    kept nothing), its Document entity marked ``processingStatus: partial``.
+    """
+
+    partial: ExtractionResult | None = None
 
 
 @dataclass

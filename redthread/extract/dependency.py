@@ -21,15 +21,17 @@ parties the rules already relate gets nothing more from here.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from redthread.extract import budget, nlp
+import redthread.extract.budget as budget
+import redthread.extract.nlp as nlp
 from redthread.extract.lexicon import Authority, lexicon, load_yaml
 from redthread.extract.mentions import Mention
 from redthread.extract.parties import Party
@@ -141,11 +143,10 @@ class _Sentence:
         self.schema_of = schema_of
         self.previous = previous  # mentions of the sentences before, nearest sentence last
         self.by_token: dict[int, Mention] = {}
-        for m in mentions:
-            for tok in doc:
-                a = start + tok.idx
-                if m.start <= a < m.end:
-                    self.by_token.setdefault(tok.i, m)
+        offsets = [start + tok.idx for tok in doc]  # ascending: each mention's tokens found by bisection
+        for m in mentions:  # (every token against every mention was quadratic in a sentence-long list)
+            for i in range(bisect.bisect_left(offsets, m.start), bisect.bisect_left(offsets, m.end)):
+                self.by_token.setdefault(i, m)
         self.mentions = mentions
 
     def is_person(self, m: Mention) -> bool:
@@ -530,8 +531,9 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
     return out
 
 
+@lru_cache(maxsize=256)
 def _authority(sentence: str, issuer: Authority | None) -> Authority | None:
-    """The authority a sentence names (the first), else the document's issuer."""
+    """The authority a sentence names (the first), else the document's issuer (remembered: asked once per target)."""
     lex = lexicon()
     for m in lex.authority_re.finditer(sentence):
         found = lex.authority(m.group(1))

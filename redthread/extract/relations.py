@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 
-from redthread.extract import budget
+import redthread.extract.budget as budget
 from redthread.extract.lexicon import Authority, lexicon
 from redthread.extract.mentions import Mention
 from redthread.extract.normalize import (
@@ -906,7 +906,7 @@ def _other_party(ctx: SentenceContext, m: Mention, start: int, end: int, coordin
 @rule("sanction-phrase")
 def sanction_phrase(ctx: SentenceContext) -> Iterator[Relation]:
     """Sanctions worded as releases and news word them (see :mod:`redthread.extract.sanctions`)."""
-    from redthread.extract import sanctions
+    import redthread.extract.sanctions as sanctions
 
     seen: set[tuple[int, str]] = set()
     for target, authority, pos in sanctions.find(ctx.text, ctx.start, ctx.end, ctx.mentions, ctx.issuer):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from redthread.extract import nlp, sanction_groups, sanctions
+import redthread.extract.nlp as nlp
+import redthread.extract.sanction_groups as sanction_groups
+import redthread.extract.sanctions as sanctions
 from redthread.extract.addresses import address_key, find_addresses
-from redthread.extract.budget import budget, check
+from redthread.extract.budget import ExtractionTimeout, budget, check
 from redthread.extract.dependency import read_relations
 from redthread.extract.facts import add_facts
 from redthread.extract.mentions import Mention, find_mentions
@@ -23,6 +25,7 @@ from redthread.extract.result import Builder, Evidence, ExtractionResult, make_i
 from redthread.extract.tables import find_table_flows
 from redthread.extract.text import is_boilerplate, is_headline, sentences
 from redthread.extract.titles import body_of, find_offices, office_spans
+from redthread.model.statement import BASE
 from redthread.store import Document
 
 VERSION = "1"
@@ -41,21 +44,37 @@ class RulesBackend:
 
     def extract(self, text: str, *, doc_id: str, dataset: str, title: str = "", mime: str = "text/plain",
                 path: str = "") -> ExtractionResult:
+        """The document's parties and relations; past the time budget, :class:`ExtractionTimeout` with the partial result.
+
+        A document that runs out of time (budget.py) keeps what the finished stages found: the timeout
+        carries it as ``partial``, its Document entity marked ``processingStatus: partial`` with the
+        message as ``processingError``, so a caller can keep it knowingly instead of losing it all.
+        """
+        found = _Found()
+        try:
+            return self._extract(text, doc_id=doc_id, dataset=dataset, title=title, mime=mime, path=path, found=found)
+        except ExtractionTimeout as exc:
+            exc.partial = found.result(text, doc_id, dataset, title, mime, path, str(exc))
+            raise
+
+    def _extract(self, text: str, *, doc_id: str, dataset: str, title: str, mime: str, path: str,
+                 found: _Found) -> ExtractionResult:
         with budget(path or doc_id, len(text)):
-            sents = sentences(text)
+            sents = found.sents = sentences(text)
             skip = [(a, b) for a, b in sents if is_boilerplate(text[a:b])
                     or (is_headline(text[a:b]) and not sanctions.is_list_item(text[a:b]))]
             mentions = find_mentions(text, lambda spans: nlp.entities_in(text, spans), skip, sents)
             check("finding names")
             parties = cluster(mentions, text)
             mentions += propagate(text, parties, mentions, skip)
-            parties = drop_products(text, parties)
+            parties = found.parties = drop_products(text, parties)
             check("grouping names into parties")
             named = [m for m in mentions if m.party >= 0]
             refs = resolve_references(text, sents, named, parties)
             every = named + refs
             offices, parties = _offices(text, sents, named, parties)
-            relations = find_relations(text, sents, every) + offices + list(find_table_flows(text, every))
+            found.parties = parties
+            relations = found.relations = find_relations(text, sents, every) + offices + list(find_table_flows(text, every))
             relations += _listed_sanctions(text, every)
             relations += read_relations(text, sents, every, parties, relations)
             relations += _group_sanctions(text, sents, named, parties, relations)
@@ -64,6 +83,31 @@ class RulesBackend:
             addresses = find_addresses(text, sents, every)
             check("finding addresses")
             return _build(text, doc_id, dataset, title, mime, path, sents, parties, relations, addresses)
+
+
+class _Found:
+    """What the finished stages of one document found, for the partial result of a timeout."""
+
+    def __init__(self) -> None:
+        self.sents: list[tuple[int, int]] = []
+        self.parties: list[Party] = []
+        self.relations: list[Relation] = []
+
+    def result(self, text: str, doc_id: str, dataset: str, title: str, mime: str, path: str,
+               message: str) -> ExtractionResult:
+        """The parties and relations found so far, the Document marked partial with the reason."""
+        partial = _build(text, doc_id, dataset, title, mime, path, self.sents, self.parties,
+                         fit_ranges(list(self.relations), self.parties), [])
+        document = next(e for e in partial.entities if e["schema"] == "Document")
+        head = text[: min(len(text), 200)]
+        b = Builder(doc_id, dataset, ORIGIN, text)
+        ev = Evidence(0, len(head), head, 1.0)
+        b.entity(document["id"], "Document", ev)
+        b.add(document["id"], "processingStatus", "partial", ev)
+        b.add(document["id"], "processingError", message, ev)
+        document["properties"].update(b.entities()[0]["properties"])
+        partial.statements.extend(s for s in b.statements() if s.prop != BASE)
+        return partial
 
 
 #: Edges whose second end FtM ranges over organisations or assets: never a person.

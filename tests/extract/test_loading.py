@@ -67,3 +67,24 @@ def test_the_ascii_shortcut_of_country_keys_gives_the_full_normalisation() -> No
         assert countries._norm(name) == full(name)
     assert not countries._other_script("Bosnia and Herzegovina")
     assert countries._other_script("中国")
+
+
+def test_tokens_map_to_mentions_as_every_token_against_every_mention_did() -> None:
+    from redthread.extract.dependency import _Sentence
+    from redthread.extract.mentions import Mention
+
+    text = "Orders went from Kavro Optics GmbH and Lenta Ost LLC to Norvel Trading LLC, Petra Lindqvist said."
+    names = ["Kavro Optics GmbH", "Lenta Ost LLC", "Norvel Trading LLC", "Optics GmbH", "Petra Lindqvist"]
+    mentions = [Mention(text.index(n), text.index(n) + len(n), n, "legal", party=i) for i, n in enumerate(names)]
+    offset = 7  # the sentence as the parse sees it: a slice of a longer text
+    mentions = [Mention(m.start + offset, m.end + offset, m.text, m.source, party=m.party) for m in mentions]
+    doc = next(nlp.run([text], nlp.PARSE))
+    brute: dict[int, Mention] = {}
+    for m in mentions:
+        for tok in doc:
+            if m.start <= offset + tok.idx < m.end:
+                brute.setdefault(tok.i, m)
+    sent = _Sentence(doc, offset, mentions, {}, [])
+    assert list(sent.by_token.items()) == list(brute.items())
+    assert sent.by_token[next(t.i for t in doc if t.text == "Optics")].text == "Kavro Optics GmbH"
+
