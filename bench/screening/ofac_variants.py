@@ -162,7 +162,7 @@ def variants(r: random.Random, ents: list[dict[str, Any]], per_class: int) -> li
 def _fold(words: list[str]) -> tuple[str, ...]:
     """Tokens as spelling-folded keys (romanisation variants, ph/f, doubled letters meet; particles left out:
     AL-IBRAHIM is IBRAHIM)."""
-    return tuple(skeleton(t) for t in tokens(" ".join(words)) if t not in PERSON_PARTICLES)
+    return tuple(skeleton(t) for t in tokens(_APOSTROPHES.sub("", " ".join(words))) if t not in PERSON_PARTICLES)
 
 
 def _person_names(ent: dict[str, Any]) -> list[tuple[list[str], list[str]]]:
@@ -174,8 +174,12 @@ def _person_names(ent: dict[str, Any]) -> list[tuple[list[str], list[str]]]:
     return pairs + ([words] if words else [])
 
 
+#: Apostrophes write the Arabic ayn and hamza, or not: AL-SHARI'A is AL-SHARIA.
+_APOSTROPHES = re.compile("['’ʼʿʾ`]")
+
+
 def _org_core(name: str) -> frozenset[str]:
-    form = analyze(name, ORG)
+    form = analyze(_APOSTROPHES.sub("", name), ORG)
     return frozenset(skeleton(t) for t in form.core) if form else frozenset()
 
 
@@ -186,7 +190,7 @@ def holds_whole(ent: dict[str, Any], name: str, parts: tuple[list[str], list[str
     (the listed name with a middle name added: "Muhammad X EHSAN" holds
     "EHSAN, Muhammad"). An organisation: every distinctive word of a listed
     name ("SEPAHAN CEMENT X" holds "SEPAHAN CEMENT"). Words are compared
-    spelling-folded (FARM meets PHARM). A screener that flags such a name
+    spelling-folded (FARM meets PHARM, apostrophes dropped). A screener that flags such a name
     against that entity is right, whatever the name was made from.
     """
     if parts is not None:
