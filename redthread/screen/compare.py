@@ -378,4 +378,29 @@ def compare_names(query: NameForm, cand: NameForm) -> NameMatch:
         # particles are involved (a slip across "Al-Tamimi" moves the boundary).
         return tok
     comp = compact(query, cand)
-    return comp if comp.score > tok.score else tok
+    if comp.score <= tok.score or _different_words_left(query, cand, tok):
+        return tok
+    return comp
+
+
+#: Words left over on both sides of two organisation names less alike than
+#: this (written together) are different words, not one word split or joined.
+LEFTOVER_SIMILARITY = 0.5
+
+
+def _different_words_left(query: NameForm, cand: NameForm, tok: NameMatch) -> bool:
+    """Whether the token alignment met words and left a different word on each side.
+
+    The compact form is for one name split or joined differently
+    ("SiemensAG", "Good Will"); two organisation names sharing a long run of
+    words and each keeping a short one of its own ("KOREA MARINE FEODOSIA
+    OPTICAL PLANT" / "SUE RC FEODOSIA OPTICAL PLANT") are alike written
+    together only because the shared words outweigh the differing ones.
+    """
+    if query.kind == PERSON or query.cjk or cand.cjk or not tok.pairs:
+        return False
+    met_q = {p[0] for p in tok.pairs}
+    met_c = {p[1] for p in tok.pairs}
+    q_left = "".join(t for t in query.core if t not in met_q)
+    c_left = "".join(t for t in cand.core if t not in met_c)
+    return bool(q_left and c_left) and Levenshtein.normalized_similarity(q_left, c_left) < LEFTOVER_SIMILARITY

@@ -217,8 +217,7 @@ def analyze(text: str, kind: str = ORG) -> NameForm | None:
         # No stop words here: "Y. I. Petrov" has initials that look like them.
         return _person(text, tokens(text), cjk=False)
     joined = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
-    toks = [t for t in tokens(joined) if t not in STOPWORDS] or tokens(joined)
-    return _org(text, toks)
+    return _org(text, tokens(joined))
 
 
 def _person(text: str, toks: list[str], cjk: bool) -> NameForm | None:
@@ -289,7 +288,10 @@ def misspelt_generic(tok: str) -> str | None:
 
 
 def _org(text: str, toks: list[str]) -> NameForm | None:
+    # Legal forms first, stop words after: "S. de R.L. de C.V." is one form
+    # only while its "de" is still there.
     toks, legal = _strip_legal(toks)
+    toks = [t for t in toks if t not in STOPWORDS] or toks
     core: list[str] = []
     generic: list[str] = []
     i = 0

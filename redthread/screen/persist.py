@@ -8,8 +8,9 @@ per scope (the whole store or one dataset), named by a digest of:
 
 - the store's content (every load with its content hash and time, every
   judgement), so a new load or judgement builds a fresh index;
-- the screening code itself (the source of ``redthread/screen``), so a
-  changed analysis or key never meets an index built by another version.
+- the screening code itself (the source of ``redthread/screen`` and its
+  vocabulary file), so a changed analysis or key never meets an index built
+  by another version.
 
 Files are written beside and renamed (readers never see half a file); older
 files of the same scope are removed. The folder is the user's own data, like
@@ -47,11 +48,17 @@ def folder(store_url: str) -> Path | None:
     return layout(store_url).screen
 
 
+def code_files() -> list[Path]:
+    """What the analysis depends on: every module of this package and its vocabulary (``*.yaml``)."""
+    here = Path(__file__).parent
+    return sorted([*here.glob("*.py"), *here.glob("*.yaml")])
+
+
 @cache
 def code_digest() -> str:
-    """A digest of the screening code (every module of this package)."""
+    """A digest of the screening code and vocabulary (:func:`code_files`)."""
     h = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in code_files():
         h.update(path.name.encode("utf-8"))
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

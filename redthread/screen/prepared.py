@@ -62,14 +62,29 @@ def org_classes(rec: Record) -> frozenset[str]:
 
 def symbolic_score(query: Record, cand: Record) -> tuple[float, str | None]:
     """logic-v2's name score of two records, with its explanation (see the module docstring)."""
+    score, detail, _ = symbolic_opinion(query, cand)
+    return score, detail
+
+
+#: logic-v2's score, its explanation and the alignments behind it (what met what, and how).
+Opinion = tuple[float, str | None, tuple[Alignment, ...]]
+
+
+def symbolic_opinion(query: Record, cand: Record) -> Opinion:
+    """:func:`symbolic_score` with the alignments of the best name pair (empty when not analysed).
+
+    The alignments say which parts met by a shared symbol (knowledge: a
+    given-name group, a nickname, a number) and which only by spelling
+    (``symbol`` None), so a caller can weigh the two kinds apart.
+    """
     matcher = symbolic._matcher()
     qprops, cprops = query.name_props, cand.name_props
     if matcher is None or not qprops or not cprops:
-        return 0.0, None
+        return 0.0, None, ()
     try:
         schema = model.common_schema(query.schema, cand.schema)
     except Exception:  # schemata that cannot be the same kind of thing
-        return 0.0, None
+        return 0.0, None, ()
     fn, config = matcher
     try:
         type_tag = schema_type_tag(schema)
@@ -77,17 +92,17 @@ def symbolic_score(query: Record, cand: Record) -> tuple[float, str | None]:
                 "nm_name_property") is not None:
             # Vessels and the like: a plain distance, no analysis to keep.
             res = fn(symbolic._proxy(schema.name, qprops), symbolic._proxy(schema.name, cprops), config)
-            return float(res.score), res.detail
+            return float(res.score), res.detail, ()
         q_all, q_cons = _names(query, schema.name, True)
         c_all, c_cons = _names(cand, schema.name, False)
         return _match(q_all, q_cons, c_all, c_cons, config)
     except Exception as err:  # a name rigour cannot analyse costs this opinion, not the query
         log.debug("symbolic name matching failed: %s", err)
-        return 0.0, None
+        return 0.0, None, ()
 
 
 def _match(q_all: set[Name], q_cons: set[Name], c_all: set[Name], c_cons: set[Name],
-           config: Any) -> tuple[float, str | None]:
+           config: Any) -> Opinion:
     """nomenklatura's ``name_match`` for persons and organisations, on prepared names."""
     from nomenklatura.matching.logic_v2.names.analysis import names_product
     from nomenklatura.matching.logic_v2.names.match import match_name_symbolic
@@ -104,7 +119,8 @@ def _match(q_all: set[Name], q_cons: set[Name], c_all: set[Name], c_cons: set[Na
         for q_name in q_comp[comparable]:
             for c_name in c_comp[comparable]:
                 if part_tags_compatible(q_name, c_name):
-                    return 1.0, explain_alignment(Alignment(qps=q_name.parts, rps=c_name.parts, score=1.0))
+                    literal = Alignment(qps=q_name.parts, rps=c_name.parts, score=1.0)
+                    return 1.0, explain_alignment(literal), (literal,)
     compare_config = CompareConfig(budget_tolerance=config.get_float("nm_fuzzy_cutoff_factor"))
     extra_query = config.get_float("nm_extra_query_name")
     extra_result = config.get_float("nm_extra_result_name")
@@ -120,4 +136,4 @@ def _match(q_all: set[Name], q_cons: set[Name], c_all: set[Name], c_cons: set[Na
                 break
     if best_matches and best_detail is None:
         best_detail = " ".join(explain_alignment(m) for m in best_matches)
-    return best_score, best_detail or "No name match found."
+    return best_score, best_detail or "No name match found.", tuple(best_matches)

@@ -17,8 +17,15 @@ from rapidfuzz.distance import OSA
 
 from redthread.errors import RedthreadError
 from redthread.screen.compare import NameMatch, compare_names, token_similarity
+from redthread.screen.family import (
+    aligned_family_mismatch,
+    best_name_by_family,
+    family_mismatch_everywhere,
+    person_word_meets,
+    spelling_pairs_hold,
+)
 from redthread.screen.names import PERSON, NameForm, skeleton
-from redthread.screen.prepared import symbolic_score
+from redthread.screen.prepared import symbolic_opinion
 from redthread.screen.record import EXCLUSIVE_IDS, Record
 from redthread.screen.symbolic import org_classes
 
@@ -116,6 +123,10 @@ class RedthreadV1:
 
     def score(self, query: Record, cand: Record) -> Score:
         match, qname, cname = best_name(query, cand)
+        return self.evidence(query, cand, match, qname, cname)
+
+    def evidence(self, query: Record, cand: Record, match: NameMatch, qname: str, cname: str) -> Score:
+        """The score of a name comparison weighed with the other evidence (identifiers, dates, countries)."""
         score = match.score
         features = {"name": round(match.score, 4)}
         expl: dict[str, dict[str, Any]] = {
@@ -179,11 +190,9 @@ SYMBOLIC_CONFIDENT = 0.8
 #: and a trade word alone.
 SYMBOLIC_FLOOR = 0.7
 #: How alike two core words must be to count as shared: for organisation
-#: words by :func:`token_similarity` (one slip), for person names also by
-#: plain edit similarity with the same first letter (transliterations
-#: differ in more than one letter: Sergejs / Sergey).
+#: words by :func:`token_similarity` (one slip); person words by
+#: :func:`~redthread.screen.family.person_word_meets`.
 CORE_WORD_SIMILARITY = 0.8
-PERSON_WORD_SIMILARITY = 0.7
 #: Words left over on both sides of two person names this alike (plain edit
 #: similarity) are taken for one word misspelt, not for two different names.
 LEFTOVER_SIMILARITY = 0.6
@@ -202,13 +211,6 @@ def _org_covered(short: list[str], long: list[str]) -> bool:
                for t in short)
 
 
-def _person_word_meets(t: str, c: str) -> bool:
-    """Same word, or a spelling variant that keeps the first letter (Hassan is not Ghassan)."""
-    if token_similarity(t, skeleton(t), c, skeleton(c), True) >= CORE_WORD_SIMILARITY:
-        return True
-    return t[0] == c[0] and OSA.normalized_similarity(t, c) >= PERSON_WORD_SIMILARITY
-
-
 def _person_shared(qwords: list[str], cwords: list[str]) -> tuple[int, bool]:
     """How many query name words meet a different candidate name word, and
     whether both names keep a word the other lacks (a different family name
@@ -216,7 +218,7 @@ def _person_shared(qwords: list[str], cwords: list[str]) -> tuple[int, bool]:
     free = list(cwords)
     left: list[str] = []
     for t in qwords:
-        hit = next((c for c in free if _person_word_meets(t, c)), None)
+        hit = next((c for c in free if person_word_meets(t, c)), None)
         if hit is not None:
             free.remove(hit)
         else:
@@ -330,6 +332,9 @@ class RedthreadV2(RedthreadV1):
     BIRTH_DATE_MISMATCH = 0.6
     LEGAL_FORM_MISMATCH = 0.68
     NAME_PARTS_SWAPPED = 0.6
+    #: Two persons' names whose family names disagree (:mod:`redthread.screen.family`):
+    #: shared given names alone never make a match.
+    FAMILY_NAME_MISMATCH = 0.6
     #: The index asks for :meth:`first_opinion` of every candidate, then
     #: :meth:`refine` for its best few.
 
@@ -338,10 +343,19 @@ class RedthreadV2(RedthreadV1):
         return self.refine(query, cand, first) if second_opinion else first
 
     def first_opinion(self, query: Record, cand: Record) -> Score:
-        """Our own name comparison, weighed with the evidence (no symbolic opinion)."""
-        base = super().score(query, cand)
+        """Our own name comparison, weighed with the evidence (no symbolic opinion).
+
+        Name pairs are chosen with the family-name check applied (a pair
+        whose family names disagree counts as that much weaker), so an alias
+        that keeps the family name wins over one that does not.
+        """
+        match, qname, cname, mismatch = best_name_by_family(query, cand, self.FAMILY_NAME_MISMATCH)
+        base = self.evidence(query, cand, match, qname, cname)
         features = dict(base.features)
         expl = dict(base.explanations)
+        if mismatch:
+            features["family_name_mismatch"] = 1.0
+            expl["family_name_mismatch"] = {"query": qname, "candidate": cname}
         features.pop("legal_form_mismatch", None)
         expl.pop("legal_form_mismatch", None)
         if query.schema != "Person" and cand.schema != "Person":
@@ -371,6 +385,8 @@ class RedthreadV2(RedthreadV1):
             score *= self.LEGAL_FORM_MISMATCH
         if features.get("name_parts_swapped"):
             score *= self.NAME_PARTS_SWAPPED
+        if features.get("family_name_mismatch"):
+            score *= self.FAMILY_NAME_MISMATCH
         return round(min(score, 1.0), 4)
 
     def refine(self, query: Record, cand: Record, first: Score, threshold: float | None = None) -> Score:
@@ -384,15 +400,27 @@ class RedthreadV2(RedthreadV1):
         name = first.features["name"]
         if name >= SETTLED:
             return first
-        if threshold is not None and (first.score >= threshold or self.weigh(1.0, first.features) < threshold):
+        # The symbolic matcher may meet another name pair than ours: the
+        # family-name check holds for it only where it holds for every pair.
+        features = {k: v for k, v in first.features.items() if k != "family_name_mismatch"}
+        if "family_name_mismatch" in first.features and family_mismatch_everywhere(query, cand):
+            features["family_name_mismatch"] = 1.0
+        if threshold is not None and (first.score >= threshold or self.weigh(1.0, features) < threshold):
             return first
-        sym, detail = symbolic_score(query, cand)  # names analysed once per record (prepared.py)
+        sym, detail, aligned = symbolic_opinion(query, cand)  # names analysed once per record (prepared.py)
         if not (sym > name and (sym >= SYMBOLIC_CONFIDENT
                                 or (sym >= SYMBOLIC_FLOOR and shares_core_word(query, cand)))):
             return first
-        features = {**first.features, "name_symbolic": round(sym, 4)}
-        expl = {**first.explanations, "name_symbolic": {"detail": detail}}
-        return Score(self.weigh(sym, features), features, expl)
+        if query.schema == "Person" and not spelling_pairs_hold(aligned):
+            return first
+        features.pop("family_name_mismatch", None)
+        if cand.schema == "Person" and aligned_family_mismatch(aligned, query, cand):
+            features["family_name_mismatch"] = 1.0
+        features["name_symbolic"] = round(sym, 4)
+        expl = {k: v for k, v in first.explanations.items() if k in features}
+        expl["name_symbolic"] = {"detail": detail}
+        second = Score(self.weigh(sym, features), features, expl)
+        return second if second.score > first.score else first
 
 
 register(RedthreadV1())

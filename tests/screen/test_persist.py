@@ -77,3 +77,9 @@ def test_a_new_file_replaces_only_its_own_scope(tmp_path: Path) -> None:
     index_for(st)  # the whole-store index is rebuilt; the dataset's older file stays until it is asked for
     assert len(list(folder.glob("all-*.pkl"))) == 1 and len(list(folder.glob("ds-*.pkl"))) == 1
     st.close()
+
+
+def test_the_vocabulary_is_part_of_the_code_digest() -> None:
+    # A new legal form or trade word changes how names are analysed: an index
+    # built with the old vocabulary must not be loaded.
+    assert persist.code_files() and any(p.name == "vocabulary.yaml" for p in persist.code_files())
