@@ -177,10 +177,11 @@ class _Sentence:
             if m is not None:
                 if all(x is not m for x in out):
                     out.append(m)
-            elif t.dep_ == "appos" and t.head.i in self.by_token and t.head.i not in seen:
-                stack.append(t.head)  # "X, a company in Georgia that supplied ...": the description is X
             else:
-                out += [r for r in self._reference(t) if all(x is not r for x in out)]
+                refs = self._reference(t)  # "A, B and C, three companies with which ...": the set first
+                out += [r for r in refs if all(x is not r for x in out)]
+                if not refs and t.dep_ == "appos" and t.head.i in self.by_token and t.head.i not in seen:
+                    stack.append(t.head)  # "X, a company in Georgia that supplied ...": the description is X
             stack += [c for c in t.children if c.dep_ == "appos" or (c.dep_ == "conj" and conjuncts)]
             # "companies, including A, B and C": the members stand for the noun
             stack += [p for c in t.children if c.dep_ == "prep" and c.lower_ in ("including", "like")

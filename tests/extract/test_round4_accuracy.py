@@ -185,3 +185,12 @@ def test_a_relative_clause_on_an_appositive_describes_the_named_party() -> None:
             "defense firms including Tula Arms Plant JSC.")
     _, edges = extract(text)
     assert ("EconomicActivity", "Caspian Tools LLC", "Tula Arms Plant JSC") in edges
+
+
+def test_a_counted_set_in_apposition_stays_the_set() -> None:
+    text = ("On May 2, BIS issued a TDO against Ivan Petrov, Amur Trade Limited (\"Amur\"), Kolyma Parts Limited "
+            "(\"Kolyma\"), and Baikal Tech Limited (\"Baikal\")\u2014three companies with which Petrov was "
+            "affiliated\u2014and several other parties.")
+    _, edges = extract(text)
+    for firm in ("Amur Trade Limited", "Kolyma Parts Limited", "Baikal Tech Limited"):
+        assert ("UnknownLink", "Ivan Petrov", firm) in edges, firm
