@@ -35,7 +35,14 @@ from redthread.ingest.ofac_csv import (
     sanction_determination,
     split_remarks,
 )
-from redthread.ingest.sanctions_xml import XMLListLoader, _vocabulary, text, texts, vessel_owner
+from redthread.ingest.sanctions_xml import (
+    OFACVocabulary,
+    XMLListLoader,
+    _vocabulary,
+    text,
+    texts,
+    vessel_owner,
+)
 
 SCHEMA = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 ALIAS = {"a.k.a.": "alias", "n.k.a.": "alias", "f.k.a.": "previousName"}
@@ -99,7 +106,7 @@ class OFACLegacyXMLLoader(XMLListLoader):
             operator_entry(builder, uid, name, loc, found.schemata, found.by_name)
         hint_phones(builder, ctx)
 
-    def _entry(self, builder: ListBuilder, entry: Element, uid: str, loc: str, vocab: dict,  # type: ignore[type-arg]
+    def _entry(self, builder: ListBuilder, entry: Element, uid: str, loc: str, vocab: OFACVocabulary,
                found: _Entries) -> None:
         """One ``sdnEntry``: the party, its names, its Sanction with identifiers, places, vessel and remarks."""
         name = _name(entry)
@@ -155,7 +162,7 @@ class OFACLegacyXMLLoader(XMLListLoader):
             frag.add("citizenship" if schema == "Person" else "country", cit)
 
     def _ident(self, builder: ListBuilder, frag: Fragment, sanction: Fragment, ident: Element, loc: str,
-               vocab: dict) -> None:  # type: ignore[type-arg]
+               vocab: OFACVocabulary) -> None:
         kind = (text(ident, "idType") or "").strip()
         number = text(ident, "idNumber")
         if not number:

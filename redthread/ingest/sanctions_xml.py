@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
@@ -545,7 +545,7 @@ class OFACXMLLoader(XMLListLoader):
                 continue
             rtype = refs.relation_types.get(rel.get("RelationTypeID") or "", "related to")
             loc = f"{fname}#ProfileRelationship[{rel.get('ID')}]"
-            how = relations.get(rtype) or {"schema": "UnknownLink", "from": "subject", "to": "object"}
+            how: Relation = relations.get(rtype) or {"schema": "UnknownLink", "from": "subject", "to": "object"}
             link = builder.fragment(f"ofac-rel-{rel.get('ID')}", how["schema"], loc)
             link.add(how["from"], f"ofac-{src}")
             link.add(how["to"], f"ofac-{dst}")
@@ -678,14 +678,26 @@ def _detail(version: Element, details: dict[str, str]) -> str | None:
     return text(el) or details.get(el.get("DetailReferenceID") or "") or None
 
 
+#: How an OFAC relation type becomes a link: its schema and the properties of its two ends.
+Relation = TypedDict("Relation", {"schema": str, "from": str, "to": str})
+
+
+class OFACVocabulary(TypedDict):
+    """The OFAC vocabulary (data/ofac.yaml)."""
+
+    features: dict[str, str]  # feature type -> the FtM property it fills
+    sanction_features: frozenset[str]  # feature types that are sanction determinations
+    relations: dict[str, Relation]  # relation type -> link
+
+
 @functools.cache
-def _vocabulary() -> dict[str, Any]:
+def _vocabulary() -> OFACVocabulary:
     """The OFAC vocabulary (data/ofac.yaml): features, sanction determinations, relations."""
     path = Path(__file__).parent / "data" / "ofac.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    data = yaml.safe_load(path.read_text("utf-8"))
     data["sanction_features"] = frozenset(data.get("sanction_features") or [])
     _check_feature_properties(data.get("features") or {}, path)
-    return data
+    return cast(OFACVocabulary, data)
 
 
 #: The schemata an OFAC party becomes (see ``OFACXMLLoader.build``).
