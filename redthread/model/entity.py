@@ -142,7 +142,7 @@ class Entity(dict[str, Any]):
         """Validated and sent as its JSON form, so records naming it (``Profile.entity``) stay
         usable as response models: a plain ``dict`` in, an ``Entity`` out, the same JSON back."""
         return core_schema.no_info_after_validator_function(
-            lambda data: data if isinstance(data, Entity) else cls(data), handler(dict[str, Any]),
+            lambda data: data if isinstance(data, Entity) else cls(data), handler(dict),
             serialization=core_schema.plain_serializer_function_ser_schema(dict))
 
     def to_dict(self) -> dict[str, Any]:
