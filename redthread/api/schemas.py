@@ -476,10 +476,10 @@ class BlockedOut(TypedDict):
     authority: str
     round: int
     owners: list[BlockedOwner]
-    controllers: list[Party | dict[str, Any]]
+    controllers: list[NamedRef]  # as :class:`redthread.model.analysis.Blocked` names them
     sanctioned_roots: list[SanctionedRoot]
     chain: list[Link]
-    via_indirect: list[Any]
+    via_indirect: list[Link]
 
 
 @with_config(OPEN)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal, cast
 
 import orjson
@@ -20,7 +20,7 @@ from redthread.analyze.timeline import timeline as timeline_fn
 from redthread.commands._common import console, esc, print_table, progress_bar, resolve_entity, store
 from redthread.errors import RedthreadError
 from redthread.model.analysis import Claim, Conflict, OwnershipChild, OwnershipNode, OwnershipTree
-from redthread.model.records import Link
+from redthread.model.records import EvidenceFields, Link
 from redthread.store import Store
 
 FORMATS = ("table", "json")
@@ -41,10 +41,12 @@ def _graph(st: Store) -> Graph:
         return load_graph(st, progress=update)
 
 
-def _where(ev: Mapping[str, Any]) -> str:
+def _where(ev: EvidenceFields) -> str:
+    """Any evidence shape: a statement's or a customs record's (they share these fields)."""
     where = ev.get("location") or ev.get("source") or ""
-    if ev.get("span"):
-        where += f" [{ev['span'][0]}:{ev['span'][1]}]"
+    span = ev.get("span")
+    if span:
+        where += f" [{span[0]}:{span[1]}]"
     line = f"{ev.get('dataset', '')} · {where}"
     if ev.get("hedge"):
         line += f" · hedged: {ev['hedge']}"
@@ -53,12 +55,12 @@ def _where(ev: Mapping[str, Any]) -> str:
     return esc(line)  # all of it comes from data
 
 
-def _link_text(link: Mapping[str, Any]) -> str:
+def _link_text(link: Link) -> str:
     pct = f" {link['percentage']:g}%" if link.get("percentage") is not None else ""
     return esc(f"{link['source_name']} —{link['label']}{pct}→ {link['target_name']}")
 
 
-def _evidence_lines(evidence: Sequence[Mapping[str, Any]], limit: int = 2) -> str:
+def _evidence_lines(evidence: Sequence[EvidenceFields], limit: int = 2) -> str:
     lines = [_where(e) for e in evidence[:limit]]
     if len(evidence) > limit:
         lines.append(f"(+{len(evidence) - limit} more)")

@@ -27,8 +27,9 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(orjson.dumps(prof).decode())
             return
-        ent = prof["entity"] or {}
-        console.print(f"[bold]{esc(ent.get('caption', eid))}[/]  [dim]{esc(ent.get('schema', ''))} · {esc(eid)}[/]")
+        ent = prof["entity"]  # None when every value was removed
+        caption, schema = (ent.caption, ent.schema) if ent is not None else (eid, "")
+        console.print(f"[bold]{esc(caption)}[/]  [dim]{esc(schema)} · {esc(eid)}[/]")
         if len(prof["members"]) > 1:
             console.print(f"[dim]merged from: {esc(', '.join(prof['members']))}[/]")
         table = Table("property", "value", "sources", show_lines=True)

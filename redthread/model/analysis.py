@@ -23,12 +23,13 @@ from typing import Any, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
+from redthread.model.entity import Entity
 from redthread.model.records import OPEN, EvidenceDict, Link, Party
 
 #: An assembled entity as the store hands it out: FtM's JSON form (``id``, ``schema``,
 #: ``caption``, ``properties``, ``datasets``, ...). The analyses read entities under this one
 #: name, so they move to the store's typed entity in one place.
-EntityJSON = dict[str, Any]
+EntityJSON = Entity
 
 
 # -- parties and designations ---------------------------------------------------------

@@ -16,6 +16,8 @@ from followthemoney import Dataset, StatementEntity, model
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 from followthemoney.schema import Schema
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
 
 from redthread.errors import InputError
 from redthread.model.statement import (
@@ -134,6 +136,14 @@ class Entity(dict[str, Any]):
                 if (prop, value) not in added:
                     proxy.unsafe_add(self.ftm_schema.properties[prop], value, cleaned=True)
         return proxy
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """Validated and sent as its JSON form, so records naming it (``Profile.entity``) stay
+        usable as response models: a plain ``dict`` in, an ``Entity`` out, the same JSON back."""
+        return core_schema.no_info_after_validator_function(
+            lambda data: data if isinstance(data, Entity) else cls(data), handler(dict),
+            serialization=core_schema.plain_serializer_function_ser_schema(dict))
 
     def to_dict(self) -> dict[str, Any]:
         """A plain ``dict`` copy (the JSON form)."""

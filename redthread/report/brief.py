@@ -9,9 +9,9 @@ finds nothing, is left out rather than filled with anything invented.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
+from redthread.model.records import EvidenceFields
 from redthread.report.subject import NotInstalled, Subject, capability
 
 Sentence = Callable[[Subject], str | None]
@@ -28,7 +28,7 @@ def _names(items: list[str], limit: int = 3) -> str:
     return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _sources(evidence: list[dict[str, Any]] | None) -> str:
+def _sources(evidence: Sequence[EvidenceFields] | None) -> str:
     """"(source: X)" / "(3 sources: X, Y, ...)" from evidence items."""
     names = list(dict.fromkeys(str(e.get("source") or e.get("dataset") or "") for e in evidence or []))
     names = [n for n in names if n]

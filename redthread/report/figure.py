@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TypeVar
 from xml.sax.saxutils import escape
 
 import networkx as nx
@@ -178,8 +178,13 @@ def packed_layout(net: Network) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def bar_svg(rows: Sequence[dict[str, Any]], label: Callable[[dict[str, Any]], str],
-            value: Callable[[dict[str, Any]], float], width: int = 760, unit: str = "") -> str:
+#: A row a chart draws: any record (a flow's ``SqlRow``, an analysis's TypedDict); ``label`` and
+#: ``value`` read it, so the chart needs no shape of its own.
+Row = TypeVar("Row")
+
+
+def bar_svg(rows: Sequence[Row], label: Callable[[Row], str],
+            value: Callable[[Row], float], width: int = 760, unit: str = "") -> str:
     """Horizontal bars, largest first as given."""
     data = [(label(r), float(value(r) or 0.0)) for r in rows]
     data = [d for d in data if d[1] > 0]

@@ -9,12 +9,17 @@ with made-up content. Add a section with a builder here and one line in
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from redthread.report.brief import brief as brief_sentences
 from redthread.report.figure import bar_svg, network_svg
 from redthread.report.network import neighbourhood
 from redthread.report.subject import Builder, NotInstalled, Section, Subject, capability
+
+if TYPE_CHECKING:
+    from redthread.model.records import EvidenceFields
+    from redthread.trade.engine import SqlRow
 
 
 def build_sections(subject: Subject) -> list[Section]:
@@ -50,8 +55,9 @@ def cell(value: Any, limit: int = 300) -> str:
     return str(value)[:limit]
 
 
-def table(sec: Section, rows: list[dict[str, Any]], preferred: list[str], limit: int = 60) -> None:
-    """Fill a section's table from dict rows, choosing columns that exist."""
+def table(sec: Section, rows: Sequence[Mapping[str, object]], preferred: list[str], limit: int = 60) -> None:
+    """Fill a section's table from rows of any record shape (an analysis's TypedDict, a trade
+    query's ``SqlRow``), choosing columns that exist."""
     if not rows:
         sec.note = sec.note or "Nothing found."
         return
@@ -64,7 +70,7 @@ def table(sec: Section, rows: list[dict[str, Any]], preferred: list[str], limit:
         sec.note = f"First {limit} of {len(rows)}."
 
 
-def _mentions(row: dict[str, Any], ids: set[str]) -> bool:
+def _mentions(row: Mapping[str, object], ids: set[str]) -> bool:
     text = json.dumps(row, ensure_ascii=False, default=str)
     return any(f'"{i}"' in text for i in ids)
 
@@ -165,22 +171,28 @@ def flows(subject: Subject, sec: Section) -> None:
         members = set(subject.store.members(subject.entity_id))
         rows = [r for r in rows if r.get("supplier") in members or r.get("buyer") in members]
     rows = rows[:20]
-    def label(r: dict[str, Any]) -> str:
+    def label(r: SqlRow) -> str:
         return f"{r.get('supplier_name') or r.get('supplier')} → {r.get('buyer_name') or r.get('buyer')}"
 
     sec.svg = bar_svg(rows, label, lambda r: r.get("value_usd") or 0.0, unit=" USD")
     table(sec, rows, ["supplier_name", "buyer_name", "value_usd", "records", "first_date", "last_date"])
 
 
-def evidence_text(evidence: list[dict[str, Any]] | None, limit: int = 4) -> str:
-    """Statement provenance in words: ``dataset source:line`` or ``chars a–b``, quotes kept."""
+def evidence_text(evidence: Sequence[EvidenceFields] | None, limit: int = 4) -> str:
+    """Statement provenance in words: ``dataset source:line`` or ``chars a–b``, quotes kept.
+
+    Any evidence shape: a statement's (``EvidenceDict``, ``ClaimSource``) or a customs record's
+    (``RecordEvidence``), which share these fields."""
     parts = []
     for ev in (evidence or [])[:limit]:
         where = ev.get("location") or ev.get("source") or ""
-        if ev.get("span"):
-            where = f"{ev.get('source')} chars {ev['span'][0]}–{ev['span'][1]}"
+        span = ev.get("span")
+        if span:
+            where = f"{ev.get('source')} chars {span[0]}–{span[1]}"
         quote = f' “{ev["quote"]}”' if ev.get("quote") else ""
-        removed = f" (removed {ev['removed_at']})" if ev.get("removed_at") else ""
+        fields: Mapping[str, object] = ev  # ``removed_at`` only on a statement's evidence (EvidenceDict)
+        removed_at = fields.get("removed_at")
+        removed = f" (removed {removed_at})" if removed_at else ""
         parts.append(f"{ev.get('dataset', '')} {where}{removed}{quote}".strip())
     more = len(evidence or []) - limit
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")

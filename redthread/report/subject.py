@@ -11,11 +11,14 @@ import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from redthread.model.entity import Entity
 from redthread.report.network import Network, cached_network, neighbourhood
 from redthread.store import Store
+
+if TYPE_CHECKING:
+    from redthread.model.analysis import OwnershipTree
 
 
 @dataclass
@@ -45,6 +48,19 @@ class Subject:
         return set(neighbourhood(self.network, self.entity_id, depth=1).nodes) | {self.entity_id}
 
 
+class Quote(TypedDict):
+    """A quoted sentence behind a fact, as the evidence section lists it."""
+
+    entity: str  # the entity's caption (its id when it has none)
+    prop: str
+    value: str
+    quote: str
+    dataset: str
+    source: str  # the document's title, else its source id
+    where: str | None  # ``chars a–b``, else the record's location
+    hedge: str
+
+
 @dataclass
 class Section:
     key: str
@@ -54,8 +70,8 @@ class Section:
     svg: str = ""
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
-    tree: dict[str, Any] | None = None
-    quotes: list[dict[str, Any]] = field(default_factory=list)
+    tree: OwnershipTree | None = None
+    quotes: list[Quote] = field(default_factory=list)
     #: Plain sentences (the first page's brief).
     sentences: list[str] = field(default_factory=list)
 

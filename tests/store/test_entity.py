@@ -66,3 +66,24 @@ def test_merged_entity_keeps_members_datasets_and_referents(store: Store, tmp_pa
     # Streaming gives the same typed entity.
     streamed = [e for e in store.entities() if e.id == ent.id]
     assert streamed == [ent] and isinstance(streamed[0], Entity)
+
+
+def test_profile_names_the_store_entity_and_validates_as_a_response(store: Store, fixtures: Path) -> None:
+    """The analyses' ``EntityJSON`` is the store's :class:`Entity`, and a record naming it stays a
+    pydantic-checkable response: a profile validates, keeps an ``Entity``, and sends the same JSON."""
+    from pydantic import TypeAdapter
+
+    from redthread.analyze.profile import profile
+    from redthread.model.analysis import EntityJSON, Profile
+
+    assert EntityJSON is Entity
+    ingest(store, [fixtures / "starter.ftm.jsonl"], "starter")
+    prof = profile(store, "rt-aerohit")
+    assert prof is not None and isinstance(prof["entity"], Entity)
+    adapter = TypeAdapter(Profile)
+    checked = adapter.validate_python(prof)
+    assert isinstance(checked["entity"], Entity) and checked["entity"].caption == "Aero-HIT"
+    assert json.loads(adapter.dump_json(checked)) == json.loads(json.dumps(prof))
+    # A plain dict from JSON (a cached response, a client) comes back as the typed entity.
+    again = adapter.validate_json(adapter.dump_json(checked))
+    assert isinstance(again["entity"], Entity) and again["entity"] == prof["entity"]

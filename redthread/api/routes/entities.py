@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
 
@@ -11,6 +9,7 @@ from redthread.analyze.profile import profile
 from redthread.api.deps import get_store, require_role
 from redthread.api.routes.yente import yente_entity
 from redthread.api.schemas import ProfileOut, SearchHit, SearchOut, StatementsOut
+from redthread.model.analysis import Profile
 from redthread.search import search as find
 from redthread.store import Store
 
@@ -20,7 +19,7 @@ router = APIRouter(tags=["entities"])
 @router.get("/entities/{entity_id}", response_model=ProfileOut, dependencies=[require_role("viewer")])
 def get_entity(entity_id: str, store: Store = Depends(get_store),
                nested: bool | None = Query(None, description="yente's EntityResponse instead of the profile "
-                                                            "(true: neighbours inline)")) -> Any:
+                                                            "(true: neighbours inline)")) -> Profile | JSONResponse:
     """An entity's profile: every value with its sources; links in and out (yente's shape with ``nested``)."""
     if nested is not None:
         body = yente_entity(store, entity_id, nested)
@@ -48,7 +47,7 @@ def search(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=20
 
 @router.get("/entities/{entity_id}/statements", response_model=StatementsOut, dependencies=[require_role("viewer")])
 def entity_statements(entity_id: str, include_removed: bool = Query(True),
-                      store: Store = Depends(get_store)) -> dict[str, Any]:
+                      store: Store = Depends(get_store)) -> StatementsOut:
     """Every statement about an entity (and entities merged into it), with provenance."""
     cid = store.canonical_id(entity_id)
     stmts = store.entity_statements(cid, include_removed=include_removed)
