@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from single import CLI, OFAC, list_names  # noqa: E402
+from served import CLI, OFAC, list_names  # noqa: E402
 
 #: Report rows: label -> (file suffix, function name) whose cumulative time is the part's cost.
 PARTS = {
