@@ -13,12 +13,23 @@ includes rigour's analysis).
 ``--store``: an existing store with the list loaded (kept between runs, so
 the bench does not spend minutes loading it again); without it the list is
 loaded into a temporary store first.
+
+``--app``: what the HTTP application adds around screening. The same
+queries go through the real ASGI app (``create_app``: middleware, key check,
+FastAPI's request parsing and dependencies, the thread-pool hop, the JSON
+response) in process, without sockets, and the CPU per request is printed
+beside ``GET /healthz`` and beside :func:`redthread.screen.match` called
+directly. With ``--top`` the app's requests are also profiled, with the
+thread-pool hop run inline so that cProfile sees the route (the hop itself
+is then not in the profile). Creates a viewer key in the store.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
+import json
 import os
 import pstats
 import statistics
@@ -27,12 +38,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from single import CLI, OFAC, list_names  # noqa: E402
+from served import CLI, OFAC, list_names  # noqa: E402
 
 #: Report rows: label -> (file suffix, function name) whose cumulative time is the part's cost.
 PARTS = {
@@ -53,12 +65,117 @@ PARTS = {
 }
 
 
+async def _request(app: Any, key: str, method: str, path: str, body: Any = None) -> bytes:
+    """One request through an ASGI app, as uvicorn would hand it over; the response body."""
+    data = json.dumps(body).encode() if body is not None else b""
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"),
+               (b"content-length", str(len(data)).encode()), (b"authorization", f"ApiKey {key}".encode())]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": headers, "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": False}
+        await asyncio.sleep(3600)  # no disconnect while the app answers
+        return {"type": "http.disconnect"}
+
+    status, out = 0, b""
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status, out
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            out += message.get("body", b"")
+
+    await app(scope, receive, send)
+    if status != 200:
+        raise RuntimeError(f"{method} {path}: {status} {out[:200]!r}")
+    return out
+
+
+def _cpu_ms(fn: Any, items: list[Any]) -> list[float]:
+    out = []
+    for item in items:
+        t = time.process_time()
+        fn(item)
+        out.append((time.process_time() - t) * 1000)
+    out.sort()
+    return out
+
+
+def app_costs(url: str, queries: list[dict[str, Any]], top: int) -> None:
+    """CPU per request through the ASGI app, beside /healthz and beside match() called directly.
+
+    All requests of a row run in one task, as a server's requests share one
+    running loop (anyio keeps its worker threads per root task: a task per
+    request would start a thread per request).
+    """
+    from redthread.api.app import create_app
+    from redthread.api.deps import pooled_case
+    from redthread.screen import match
+
+    app = create_app(url)
+    _, key = pooled_case(url).keys.create("viewer", name="bench profile_one --app")
+
+    def post(q: dict[str, Any]) -> Any:
+        return _request(app, key, "POST", "/match/default", {"queries": {"q": q}})
+
+    def health(_: Any) -> Any:
+        return _request(app, key, "GET", "/healthz")
+
+    async def cpu_ms(send: Any, items: list[Any], prof: cProfile.Profile | None = None) -> list[float]:
+        out = []
+        for item in items:
+            t = time.process_time()
+            if prof is not None:
+                prof.enable()
+            await send(item)
+            if prof is not None:
+                prof.disable()
+            out.append((time.process_time() - t) * 1000)
+        out.sort()
+        return out
+
+    async def run() -> list[tuple[str, list[float]]]:
+        t = time.perf_counter()
+        await post(queries[0])
+        print(f"first /match through the app (index and status ready): {time.perf_counter() - t:.1f} s")
+        await cpu_ms(post, queries)  # warm: every candidate met once
+        rows = [("GET /healthz through the app", await cpu_ms(health, queries)),
+                ("POST /match/default through the app", await cpu_ms(post, queries))]
+        if top:
+            import anyio.to_thread
+
+            async def inline(func: Any, *args: Any, **_: Any) -> Any:
+                return func(*args)
+
+            anyio.to_thread.run_sync = inline  # type: ignore[assignment]  # so that cProfile sees the route
+            prof = cProfile.Profile()
+            await cpu_ms(post, queries, prof)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(top)
+        return rows
+
+    rows = asyncio.run(run())
+    store = pooled_case(url).store
+    rows.append(("match() called directly", _cpu_ms(lambda q: match(store, {"q": q}), queries)))
+    for label, cpu in rows:
+        print(f"  {label:<40} CPU p50 {statistics.median(cpu):6.2f} ms, mean {statistics.fmean(cpu):6.2f} ms")
+    added = statistics.median(rows[1][1]) - statistics.median(rows[2][1])
+    print(f"  what the app adds to screening (p50 difference): {added:.2f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", help="an existing store URL with the OFAC 2021 list loaded")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--top", type=int, default=0, help="also print the top N functions by own time")
+    ap.add_argument("--app", action="store_true", help="measure what the HTTP application adds (see above)")
     a = ap.parse_args()
     queries = list_names(a.queries, a.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,6 +184,10 @@ def main() -> None:
             url = f"sqlite:///{Path(tmp) / 'ofac.db'}"
             env = dict(os.environ, REDTHREAD_STORE=url, REDTHREAD_HOME=tmp)
             subprocess.run([CLI, "ingest", str(OFAC), "-d", "ofac"], env=env, check=True, capture_output=True)
+        if a.app:
+            app_costs(url, queries, a.top)
+            print(f"machine load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            return
         from redthread.screen import match
         from redthread.store import open_store
 

@@ -17,6 +17,13 @@ sets ``revoked_at``, so any create or revoke, from this server or another
 process, changes that state and the next request verifies afresh: a
 revoked key is refused at once. Only a hit skips the key's row read and its
 HMAC; an unknown key is verified (and refused) every time.
+
+That state read is a file read on SQLite but a network round trip on
+PostgreSQL, where it would block the event loop (every other request) for
+the round trip: there the check is marked ``off_loop`` and its callers
+(:func:`redthread.api.deps.authenticate`, the gate) run it on the thread
+pool instead. It is still read on every request, so a key revoked from
+any process is refused on the next one.
 """
 
 from __future__ import annotations
@@ -51,18 +58,26 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "ApiKey"})
 
 
+def table_state(ring: KeyRing) -> tuple[int, int]:
+    """The keys table's state: (keys created, keys revoked); both only ever grow."""
+    created, revoked = ring.store.query(_STATE_SQL)[0]
+    return int(created), int(revoked)
+
+
+def off_loop(store_url: str) -> bool:
+    """Whether the key check must leave the event loop: its reads cross the network (not SQLite)."""
+    return not store_url.startswith("sqlite:")
+
+
 def make_authenticator(store_url: str) -> Callable[[Request], str]:
     """An ``authenticate(request) -> role`` over the keys kept in ``store_url``.
 
-    Meant to be called on the event loop: its reads are one small aggregate
-    row, plus the key's own row and HMAC when the key or the table changed.
+    Meant to be called on the event loop for SQLite: its reads are one small
+    aggregate row, plus the key's own row and HMAC when the key or the table
+    changed. For other stores it carries ``off_loop = True`` (see the module).
     """
     #: key hash -> (keys table state, when verified (monotonic s), the key's record)
     verified: dict[bytes, tuple[tuple[int, int], float, ApiKey]] = {}
-
-    def table_state(ring: KeyRing) -> tuple[int, int]:
-        created, revoked = ring.store.query(_STATE_SQL)[0]
-        return int(created), int(revoked)
 
     def check_key(ring: KeyRing, key: str, state: tuple[int, int]) -> ApiKey | None:
         digest = hashlib.sha256(key.encode("utf-8")).digest()
@@ -115,4 +130,5 @@ def make_authenticator(store_url: str) -> Callable[[Request], str]:
         request.state.user = user
         return role
 
+    authenticate.off_loop = off_loop(store_url)  # type: ignore[attr-defined]
     return authenticate

@@ -77,6 +77,11 @@ async def authenticate(request: Request, _header: str | None = Security(API_KEY_
     """
     auth: Callable[[Request], str] | None = getattr(request.app.state, "authenticate", None)
     if auth is not None:
+        if getattr(auth, "off_loop", False) and getattr(request.state, "role", None) is None:
+            # A store across the network: its round trip must not hold up the event loop.
+            from starlette.concurrency import run_in_threadpool
+
+            return await run_in_threadpool(auth, request)
         return auth(request)
     host = request.client.host if request.client else ""
     if host not in LOOPBACK:

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from redthread import settings
@@ -102,7 +103,10 @@ class Gate:
             return
         if self.authenticate is not None:
             try:
-                self.authenticate(request)
+                if getattr(self.authenticate, "off_loop", False):  # a network store: not on the event loop
+                    await run_in_threadpool(self.authenticate, request)
+                else:
+                    self.authenticate(request)
             except HTTPException as exc:
                 await _answer(send, exc.status_code, str(exc.detail), dict(exc.headers or {}))
                 return
