@@ -40,6 +40,8 @@ from redthread.screen.vocabulary import (
 
 PERSON = "person"
 ORG = "org"
+#: The longest acronym looked for (letters, words).
+MAX_ACRONYM = 8
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 #: Dotted initials in an organisation's name ("A.B.C.", "L.X.C"): one word
@@ -172,6 +174,26 @@ class NameForm:
             return None
         whole = _spelled_whole(self.text)
         return None if whole == "".join(self.core) else (skeleton(whole), whole)
+
+    @cached_property
+    def initials(self) -> str:
+        """The first letters of an organisation name's words, in order: the acronym it may go by.
+
+        "People's Liberation Army" -> ``pla``; legal forms, stop words, numbers
+        and lone letters (the "s" of "People's") left out. Empty for persons,
+        Chinese names and names of one word or more than eight.
+        """
+        if self.kind == PERSON or self.cjk:
+            return ""
+        toks, _ = _strip_legal(tokens(_DOTTED.sub(lambda m: m.group(0).replace(".", ""), self.text)))
+        words = [t for t in toks if t not in STOPWORDS and len(t) > 1 and not t.isdigit()]
+        return "".join(w[0] for w in words) if 2 <= len(words) <= MAX_ACRONYM else ""
+
+    def short_words(self) -> tuple[str, ...]:
+        """Words of a short organisation name that may be an acronym (two to eight letters)."""
+        if self.kind == PERSON or self.cjk or len(self.core) > 2:
+            return ()
+        return tuple(t for t in self.core if 2 <= len(t) <= MAX_ACRONYM and t.isalpha())
 
     def encode(self) -> str:
         """A compact string form (what the screening index stores per name)."""
