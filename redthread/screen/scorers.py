@@ -411,7 +411,7 @@ class RedthreadV2(RedthreadV1):
         if not (sym > name and (sym >= SYMBOLIC_CONFIDENT
                                 or (sym >= SYMBOLIC_FLOOR and shares_core_word(query, cand)))):
             return first
-        if query.schema == "Person" and not spelling_pairs_hold(aligned):
+        if not spelling_pairs_hold(aligned, person=any(n.kind == PERSON for n in query.names)):
             return first
         features.pop("family_name_mismatch", None)
         if cand.schema == "Person" and aligned_family_mismatch(aligned, query, cand):

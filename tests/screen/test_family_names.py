@@ -103,3 +103,31 @@ def test_legal_forms_with_stop_words_and_spelled_out_forms_are_stripped(text: st
     assert form is not None
     assert (form.core, form.legal) == (core, legal)
     assert score("Company", text, " ".join(core).upper()) >= 0.9
+
+
+RUIZ = {"name": ["RUIZ PARRA, Jorge Ivan"], "alias": ["JORGE IVAN", "RUIZ PARRA, Jorge"]}
+
+
+def test_an_alias_of_given_names_only_has_no_family_name_to_meet() -> None:
+    # "JORGE IVAN" is made of the words the list itself gives as given names.
+    assert score("Person", "Jorge Ivan KOWALSKI", RUIZ) < THRESHOLD
+    assert score("Person", "Jorge Ivan", RUIZ) >= THRESHOLD
+    assert score("Person", "Jorge Ivan Ruiz", RUIZ) >= THRESHOLD
+
+
+def test_symbolic_spelling_pairs_obey_our_organisation_word_rule() -> None:
+    listed = {"name": ["PESETA TRANSFER AND EXCHANGE"], "alias": ["PESETA EXCHANGE COMPANY"]}
+    # Two slips in an eight-letter word make another word ...
+    assert score("Company", "LA PESETITA EXCHANGE COMPANY", listed) < THRESHOLD
+    # ... one slip is a typo.
+    assert score("Company", "LA PESETTA EXCHANGE COMPANY", listed) >= THRESHOLD
+
+
+def test_peruvian_closed_joint_stock_form_is_a_legal_form() -> None:
+    form = analyze("ANDINA TOURS S.A.C.", ORG)
+    assert form is not None and (form.core, form.legal) == (("andina", "tours"), "jsc")
+
+
+def test_a_spelling_pair_the_symbolic_matcher_scores_zero_does_not_refuse_its_opinion() -> None:
+    # A misspelt legal form is left unpaired (scored 0) by the symbolic matcher, not claimed as a match.
+    assert score("Company", "HUBEI STONE GROUP CO., LIMITEED", "HUBEI STONE GROUP CO., LIMITED") >= THRESHOLD
