@@ -309,10 +309,30 @@ def misspelt_generic(tok: str) -> str | None:
     return found
 
 
+_LONG_LEGAL = sorted(k for k in LEGAL_FORMS if " " not in k and len(k) >= 7)
+
+
+@lru_cache(maxsize=100_000)
+def misspelt_legal(tok: str) -> str | None:
+    """The legal-form class a long final word misspells by one slip ("Limiteed", "Corporatoin"), else None."""
+    if len(tok) < 7 or tok.isdigit():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    hit = process.extractOne(tok, _LONG_LEGAL, scorer=OSA.distance, score_cutoff=1)
+    return LEGAL_FORMS[hit[0]] if hit is not None else None
+
+
 def _org(text: str, toks: list[str]) -> NameForm | None:
+    # A misspelt legal form at the end is a legal form ("Co., Limiteed").
+    slip = misspelt_legal(toks[-1]) if len(toks) > 1 else None
+    if slip is not None:
+        toks = toks[:-1]
     # Legal forms first, stop words after: "S. de R.L. de C.V." is one form
     # only while its "de" is still there.
     toks, legal = _strip_legal(toks)
+    legal = legal if slip is None or (legal and legal != "company") else slip
     toks = [t for t in toks if t not in STOPWORDS] or toks
     core: list[str] = []
     generic: list[str] = []

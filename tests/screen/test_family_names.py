@@ -128,6 +128,15 @@ def test_peruvian_closed_joint_stock_form_is_a_legal_form() -> None:
     assert form is not None and (form.core, form.legal) == (("andina", "tours"), "jsc")
 
 
-def test_a_spelling_pair_the_symbolic_matcher_scores_zero_does_not_refuse_its_opinion() -> None:
-    # A misspelt legal form is left unpaired (scored 0) by the symbolic matcher, not claimed as a match.
+def test_a_misspelt_legal_form_at_the_end_is_a_legal_form() -> None:
+    form = analyze("HUBEI STONE GROUP CO., LIMITEED", ORG)
+    assert form is not None and (form.core, form.legal) == (("hubei", "stone"), "limited")
     assert score("Company", "HUBEI STONE GROUP CO., LIMITEED", "HUBEI STONE GROUP CO., LIMITED") >= THRESHOLD
+
+
+def test_a_query_adding_a_word_of_its_own_is_no_middling_symbolic_match() -> None:
+    # Round 3 made our own comparison refuse it; the symbolic opinion's
+    # middling band must not take it back ...
+    assert score("Company", "NORVELL SYSTEMS LIMITED", "NORVELL LTD") < THRESHOLD
+    # ... while a country added says where, not who.
+    assert score("Company", "Kestrel Bank (Schweiz) AG", "Kestrel Bank AG") >= THRESHOLD
