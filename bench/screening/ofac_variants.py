@@ -47,7 +47,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 import run  # noqa: E402
 
 from redthread.screen import ScreeningIndex, match_index  # noqa: E402
-from redthread.screen.names import ORG, analyze, skeleton, tokens  # noqa: E402
+from redthread.screen.names import ORG, analyze, consonants, skeleton, tokens  # noqa: E402
 from redthread.screen.scorers import DEFAULT  # noqa: E402
 from redthread.screen.vocabulary import GENERIC_WORDS, LEGAL_FORMS, PERSON_PARTICLES  # noqa: E402
 
@@ -160,16 +160,16 @@ def variants(r: random.Random, ents: list[dict[str, Any]], per_class: int) -> li
 
 
 def _fold(words: list[str]) -> tuple[str, ...]:
-    """Tokens as spelling-folded keys (romanisation variants, ph/f, doubled letters meet; particles left out:
-    AL-IBRAHIM is IBRAHIM)."""
-    return tuple(skeleton(t) for t in tokens(_APOSTROPHES.sub("", " ".join(words))) if t not in PERSON_PARTICLES)
+    """Person-name words as spelling-folded keys: romanisation variants meet (ph/f, kh/h, doubled letters, and
+    the vowels, where Arabic romanisations differ most: Daghistani / Dagestani); particles left out (AL-IBRAHIM
+    is IBRAHIM)."""
+    return tuple(consonants(skeleton(t)) or t for t in tokens(_APOSTROPHES.sub("", " ".join(words)))
+                 if t not in PERSON_PARTICLES)
 
 
 def _person_names(ent: dict[str, Any]) -> list[tuple[list[str], list[str]]]:
     """A listed person's (given names, family name) pairs: "FAMILY, Given" names and aliases, and the name parts."""
-    p = ent["properties"]
-    pairs = [(n.split(",", 1)[1].split(), n.split(",", 1)[0].split())
-             for n in p.get("name", []) + p.get("alias", []) if "," in n]
+    pairs = [(n.split(",", 1)[1].split(), n.split(",", 1)[0].split()) for n in _all_names(ent) if "," in n]
     words = person_words(ent)
     return pairs + ([words] if words else [])
 
@@ -197,8 +197,12 @@ def holds_whole(ent: dict[str, Any], name: str, parts: tuple[list[str], list[str
         given, family = set(_fold(parts[0])), _fold(parts[1])
         return any(_fold(f) == family and set(_fold(g)) <= given for g, f in _person_names(ent))
     core = _org_core(name)
-    return any(c and c <= core for n in ent["properties"].get("name", []) + ent["properties"].get("alias", [])
-               for c in [_org_core(n)])
+    return any(c and c <= core for n in _all_names(ent) for c in [_org_core(n)])
+
+
+def _all_names(ent: dict[str, Any]) -> list[str]:
+    """Every name a listed entity goes by: its name, aliases, weak aliases and previous names."""
+    return [n for prop in ("name", "alias", "weakAlias", "previousName") for n in ent["properties"].get(prop, [])]
 
 
 _NOT_DISTINCTIVE = {k: v for k, v in {**GENERIC_WORDS, **LEGAL_FORMS}.items() if k.isascii()}
@@ -233,8 +237,7 @@ def negatives(r: random.Random, ents: list[dict[str, Any]], count: int) -> list[
     entity has."""
     persons = [w for e in ents if e["schema"] == "Person" for w in [person_words(e)] if w]
     orgs = [e["properties"]["name"][0].split() for e in ents if e["schema"] in ("Company", "Organization")]
-    token_sets = [frozenset(tokens(n)) for e in ents for n in e["properties"].get("name", [])
-                  + e["properties"].get("alias", [])]
+    token_sets = [frozenset(tokens(n)) for e in ents for n in _all_names(e)]
     by_token: dict[str, list[frozenset[str]]] = {}
     for ts in token_sets:
         for t in ts:

@@ -16,8 +16,10 @@ Every pair is put in one class by what it is made of (never by its names):
 - ``org_words``: the other organisations (acronyms, joined or misspelt words).
 
 For each class and algorithm it prints the pairs got right out of the
-class's pairs, with the false positives and misses; then the same by the
-peer's own note where the pair has one ("Character Deletion", ...).
+class's pairs, with the false positives and misses; then, per class, how
+many of the pairs labelled a match redthread's index returns at all (its
+retrieval) and flags; then the same by the peer's own note where the pair
+has one ("Character Deletion", ...).
 redthread is scored through its index the way ``peer_pairs.py`` does
 (retrieval counts); nomenklatura scores each pair directly.
 """
@@ -94,13 +96,28 @@ def table(title: str, groups: dict[str, list[dict[str, Any]]], verdicts: dict[st
         print(f"{cls:<28}{len(pairs):>4}" + "".join(f"{c:>24}" for c in cells))
 
 
+def retrieval(groups: dict[str, list[dict[str, Any]]], returned: dict[str, bool], flagged: dict[str, bool]) -> None:
+    """Per class, of the pairs labelled a match: how many redthread's index returns at all, how many it flags.
+
+    A pair the scorer would take but the index never retrieves is a
+    retrieval miss, not a scoring one (acronyms, other scripts).
+    """
+    print(f"\n{'retrieval (true pairs)':<28}{'n':>4}{'returned':>10}{'flagged':>9}")
+    for cls in sorted(groups):
+        true = [p for p in groups[cls] if p["match"]]
+        if true:
+            print(f"{cls:<28}{len(true):>4}{sum(returned[p['pair']] for p in true):>10}"
+                  f"{sum(flagged[p['pair']] for p in true):>9}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", default=str(peer_pairs.DEFAULT_PAIRS))
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     pairs = [json.loads(line) for line in open(a.pairs, encoding="utf-8") if line.strip()]
-    verdicts = {DEFAULT: peer_pairs.redthread_verdicts(pairs, DEFAULT)}
+    returned: dict[str, bool] = {}
+    verdicts = {DEFAULT: peer_pairs.redthread_verdicts(pairs, DEFAULT, returned)}
     for name in ("logic-v1", "logic-v2"):
         verdicts[name] = peer_pairs.nomenklatura_verdicts(pairs, name)
     by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -110,6 +127,7 @@ def main() -> None:
         if p.get("note"):
             by_note[p["note"]].append(p)
     table("class", by_class, verdicts)
+    retrieval(by_class, returned, verdicts[DEFAULT])
     table("peer's note", by_note, verdicts)
     total = {a: peer_pairs.measures(pairs, v) for a, v in verdicts.items()}
     print("\nall " + "  ".join(f"{a}: acc {m['accuracy']:.3f} prec {m['precision']:.3f} rec {m['recall']:.3f}"

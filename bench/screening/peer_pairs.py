@@ -42,7 +42,10 @@ def measures(pairs: list[dict[str, Any]], verdict: dict[str, bool]) -> dict[str,
             "recall": tp / (tp + fn) if tp + fn else 0.0}
 
 
-def redthread_verdicts(pairs: list[dict[str, Any]], algorithm: str) -> dict[str, bool]:
+def redthread_verdicts(pairs: list[dict[str, Any]], algorithm: str,
+                       returned: dict[str, bool] | None = None) -> dict[str, bool]:
+    """Whether each pair's candidate comes back flagged ``match``; ``returned`` (when given) gets whether it
+    comes back at all (the index retrieved it and the scorer gave it more than 0)."""
     ids: dict[tuple[str, str], str] = {}
     entities = []
     for p in pairs:
@@ -60,9 +63,13 @@ def redthread_verdicts(pairs: list[dict[str, Any]], algorithm: str) -> dict[str,
             out = match_index(index, body, threshold=THRESHOLD, limit=500, algorithm=algorithm)
         except Exception:  # a query redthread refuses counts as no match
             verdict[p["pair"]] = False
+            if returned is not None:
+                returned[p["pair"]] = False
             continue
         res = out["responses"][p["pair"]]["results"]
         verdict[p["pair"]] = any(r["id"] == p["cid"] and r["match"] for r in res)
+        if returned is not None:
+            returned[p["pair"]] = any(r["id"] == p["cid"] for r in res)
     return verdict
 
 

@@ -121,11 +121,12 @@ def _ends_meet(core: tuple[str, ...], family: tuple[str, ...], cand_core: tuple[
 
 
 def family_mismatch(query: NameForm, cand: NameForm, query_last: tuple[str, ...] = (),
-                    cand_last: tuple[str, ...] = ()) -> bool:
+                    cand_last: tuple[str, ...] = (), cand_given: frozenset[str] = frozenset()) -> bool:
     """True when one side's known family name is not where the other keeps its family name.
 
-    ``query_last`` / ``cand_last``: the records' ``lastName`` values. Both
-    names must be persons' (else False).
+    ``query_last`` / ``cand_last``: the records' ``lastName`` values;
+    ``cand_given``: the words the candidate's own names use as given names
+    (:func:`given_words`). Both names must be persons' (else False).
     """
     if query.kind != PERSON or cand.kind != PERSON or query.cjk or cand.cjk:
         return False
@@ -138,7 +139,25 @@ def family_mismatch(query: NameForm, cand: NameForm, query_last: tuple[str, ...]
         return not _ends_meet(query.core, c_family, cand.core)
     if q_family:
         return not _ends_meet(cand.core, q_family, query.core)
+    if cand_given and all(w in cand_given for w in cand.core):
+        # An alias of given names only ("CARLOS MARIO" beside "OCHOA VASCO,
+        # Carlos Mario"): a query with a word of its own at either end has a
+        # family name this alias does not have.
+        words = [w for w in query.core if len(w) > 1]
+        return any(not _meets_any(end, cand.core) for end in {words[0], words[-1]}) if words else False
     return False
+
+
+def given_words(rec: Record) -> frozenset[str]:
+    """The words a record's own names use as given names: after the comma of its "FAMILY, Given" names, and
+    its ``firstName``, ``middleName`` and ``secondName`` parts (memoised on the record)."""
+    found: frozenset[str] | None = rec.memo.get("given_words")
+    if found is None:
+        words = {w for n in rec.names if n.kind == PERSON and "," in n.text for w in tokens(n.text.split(",", 1)[1])}
+        words.update(w for p, v in rec.parts if p in ("firstName", "middleName", "secondName") for w in tokens(v))
+        found = frozenset(words)
+        rec.memo["given_words"] = found
+    return found
 
 
 def _last_names(rec: Record) -> tuple[str, ...]:
@@ -158,7 +177,7 @@ def best_name_by_family(query: Record, cand: Record, factor: float) -> tuple[Nam
             res = compare_names(qn, cn)
             if res.score <= best_eff:
                 continue
-            mismatch = family_mismatch(qn, cn, q_last, c_last)
+            mismatch = family_mismatch(qn, cn, q_last, c_last, given_words(cand))
             eff = res.score * factor if mismatch else res.score
             if eff > best_eff:
                 best, best_eff, pair, flag = res, eff, (qn.text, cn.text), mismatch
@@ -169,12 +188,12 @@ def best_name_by_family(query: Record, cand: Record, factor: float) -> tuple[Nam
 
 def family_mismatch_everywhere(query: Record, cand: Record) -> bool:
     """Whether every name pair of two records has disagreeing family names (for an opinion that may pick any)."""
-    q_last, c_last = _last_names(query), _last_names(cand)
-    return all(family_mismatch(qn, cn, q_last, c_last) for qn in query.names for cn in cand.names)
+    q_last, c_last, given = _last_names(query), _last_names(cand), given_words(cand)
+    return all(family_mismatch(qn, cn, q_last, c_last, given) for qn in query.names for cn in cand.names)
 
 
-def spelling_pairs_hold(aligned: Iterable[Alignment]) -> bool:
-    """Whether every pair of person-name parts the symbolic matcher met by spelling alone is one word to us.
+def spelling_pairs_hold(aligned: Iterable[Alignment], person: bool = True) -> bool:
+    """Whether every pair of name parts the symbolic matcher met by spelling alone is one word to us.
 
     The symbolic matcher brings knowledge (given-name groups across scripts,
     nicknames: Ted is Theodore); where it pairs parts by edit distance only
@@ -183,16 +202,20 @@ def spelling_pairs_hold(aligned: Iterable[Alignment]) -> bool:
     only if nothing else is left over on either side (HAJI SSAD KHAN is HAJI
     ASAD KHAN, but "Iyad HIMSI" is not "Muhammad Riyad HIMSI"). Two slips in a
     name ("Vellabati" / "Velayati", "Frederick" / "Friedrich") are another
-    name. An opinion resting on a pair that does not hold is no better than ours.
+    name. Organisation words hold by our organisation word rule (one slip in
+    a word of five letters or more: "Monedita" is not "Moneta", "Taliban" not
+    "Ali"). An opinion resting on a pair that does not hold is no better than ours.
     """
     aligned = tuple(aligned)
     extras = any(not a.qps or not a.rps for a in aligned)
     for a in aligned:
-        if a.symbol is None and a.qps and a.rps and a.qstr != a.rstr:
+        # A spelling pair scored 0 claims nothing (it counts as unmatched).
+        if a.symbol is None and a.qps and a.rps and a.qstr != a.rstr and a.score > 0:
             q, r = a.qstr.replace(" ", ""), a.rstr.replace(" ", "")
-            if token_similarity(q, skeleton(q), r, skeleton(r), True) >= WORD_SIMILARITY:
+            sim = token_similarity(q, skeleton(q), r, skeleton(r), person)
+            if sim >= WORD_SIMILARITY or (sim > 0 and not person):
                 continue
-            if OSA.distance(q, r) > 1 or (q[:1] != r[:1] and extras):
+            if not person or OSA.distance(q, r) > 1 or (q[:1] != r[:1] and extras):
                 return False
     return True
 
@@ -219,4 +242,4 @@ def aligned_family_mismatch(aligned: Iterable[Alignment], query: Record, cand: R
     cn = _closest({p.comparable for a in aligned for p in a.rps}, cand.names)
     if qn is None or cn is None:
         return family_mismatch_everywhere(query, cand)
-    return family_mismatch(qn, cn, _last_names(query), _last_names(cand))
+    return family_mismatch(qn, cn, _last_names(query), _last_names(cand), given_words(cand))

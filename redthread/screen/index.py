@@ -8,7 +8,10 @@ indexed under blocking keys:
   length>`` of longer tokens (a typo leaves one of them intact),
 - ``c<compact>`` for the core written together, and for Chinese names each
   pair of adjacent syllables joined (``xia men`` -> ``xiamen``), so that
-  pinyin meets a Latin rendering.
+  pinyin meets a Latin rendering;
+- ``A<initials>`` of an organisation name of two to eight words and
+  ``a<word>`` for the short words of a one- or two-word organisation name,
+  looked up crosswise, so an acronym meets the name it stands for.
 
 Postings are held as one sorted NumPy array (CSR layout), keys as one dict,
 so a million entities fit in well under the 4 GB budget. A query looks up its
@@ -143,12 +146,21 @@ def name_keys(form: NameForm) -> set[str]:
     keys.update("g" + g for g in form.generic)
     if form.legal:
         keys.add("f" + form.legal)
+    # Acronyms: a name's initials ("A", what a query "PLA" looks up) and a
+    # short name's words ("a", what a query "People's Liberation Army" looks
+    # up). Two kinds, so two long names with the same initials never meet.
+    if form.initials:
+        keys.add("A" + form.initials)
+    keys.update("a" + t for t in form.short_words())
     return keys
 
 
 def query_keys(form: NameForm) -> set[str]:
-    """Query keys: the name's own keys, and each token as a compact (joined spellings)."""
-    keys = name_keys(form)
+    """Query keys: the name's own keys (acronym keys crosswise), and each token as a compact (joined spellings)."""
+    keys = {k for k in name_keys(form) if k[0] not in "Aa"}
+    if form.initials:
+        keys.add("a" + form.initials)
+    keys.update("A" + t for t in form.short_words())
     keys.update("c" + skeleton(t) for t in form.core if len(t) >= 4)
     # A dropped or doubled letter changes the length by one.
     keys.update(_ends_key(t, len(t) + d) for t in form.core if len(t) >= 5 for d in (-1, 1))

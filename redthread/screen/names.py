@@ -40,6 +40,8 @@ from redthread.screen.vocabulary import (
 
 PERSON = "person"
 ORG = "org"
+#: The longest acronym looked for (letters, words).
+MAX_ACRONYM = 8
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 #: Dotted initials in an organisation's name ("A.B.C.", "L.X.C"): one word
@@ -173,6 +175,26 @@ class NameForm:
         whole = _spelled_whole(self.text)
         return None if whole == "".join(self.core) else (skeleton(whole), whole)
 
+    @cached_property
+    def initials(self) -> str:
+        """The first letters of an organisation name's words, in order: the acronym it may go by.
+
+        "People's Liberation Army" -> ``pla``; legal forms, stop words, numbers
+        and lone letters (the "s" of "People's") left out. Empty for persons,
+        Chinese names and names of one word or more than eight.
+        """
+        if self.kind == PERSON or self.cjk:
+            return ""
+        toks, _ = _strip_legal(tokens(_DOTTED.sub(lambda m: m.group(0).replace(".", ""), self.text)))
+        words = [t for t in toks if t not in STOPWORDS and len(t) > 1 and not t.isdigit()]
+        return "".join(w[0] for w in words) if 2 <= len(words) <= MAX_ACRONYM else ""
+
+    def short_words(self) -> tuple[str, ...]:
+        """Words of a short organisation name that may be an acronym (two to eight letters)."""
+        if self.kind == PERSON or self.cjk or len(self.core) > 2:
+            return ()
+        return tuple(t for t in self.core if 2 <= len(t) <= MAX_ACRONYM and t.isalpha())
+
     def encode(self) -> str:
         """A compact string form (what the screening index stores per name)."""
         return "\t".join((" ".join(self.core), " ".join(self.generic), self.legal or "",
@@ -287,10 +309,30 @@ def misspelt_generic(tok: str) -> str | None:
     return found
 
 
+_LONG_LEGAL = sorted(k for k in LEGAL_FORMS if " " not in k and len(k) >= 7)
+
+
+@lru_cache(maxsize=100_000)
+def misspelt_legal(tok: str) -> str | None:
+    """The legal-form class a long final word misspells by one slip ("Limiteed", "Corporatoin"), else None."""
+    if len(tok) < 7 or tok.isdigit():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    hit = process.extractOne(tok, _LONG_LEGAL, scorer=OSA.distance, score_cutoff=1)
+    return LEGAL_FORMS[hit[0]] if hit is not None else None
+
+
 def _org(text: str, toks: list[str]) -> NameForm | None:
+    # A misspelt legal form at the end is a legal form ("Co., Limiteed").
+    slip = misspelt_legal(toks[-1]) if len(toks) > 1 else None
+    if slip is not None:
+        toks = toks[:-1]
     # Legal forms first, stop words after: "S. de R.L. de C.V." is one form
     # only while its "de" is still there.
     toks, legal = _strip_legal(toks)
+    legal = legal if slip is None or (legal and legal != "company") else slip
     toks = [t for t in toks if t not in STOPWORDS] or toks
     core: list[str] = []
     generic: list[str] = []

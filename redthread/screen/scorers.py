@@ -11,6 +11,7 @@ be reproduced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from rapidfuzz.distance import OSA
@@ -246,9 +247,11 @@ def shares_core_word(query: Record, cand: Record) -> bool:
     """Whether the two names agree on enough distinctive words for a middling symbolic score to count.
 
     Core words are what is left of a name without legal forms, generic trade
-    words and particles. Organisations: every core word of the name with
-    fewer of them is (nearly) a word of the other — two firms that share a
-    place and a trade word but not their own word do not pass. Persons: at
+    words and particles. Organisations: every core word of the query is
+    (nearly) a word of the candidate — two firms that share a place and a
+    trade word but not their own word do not pass, nor a query that adds a
+    word of its own, unless it adds a country's name to the whole candidate
+    name (round 3's rule for our own comparison). Persons: at
     least two words meet (a shared family name alone does not pass), or the
     query is a single word that meets one, and not both names keep a word
     the other lacks (Isa Tarif Mahmoud is not Isa Tarif Ali). Chinese
@@ -268,12 +271,25 @@ def shares_core_word(query: Record, cand: Record) -> bool:
                 shared, both_keep = _person_shared(qwords, cwords)
                 if shared >= min(2, len(qwords)) and not both_keep:
                     return True
-            elif len(qwords) <= len(cwords):
-                if _org_covered(qwords, cwords):
-                    return True
-            elif _org_covered(cwords, qwords):
+            elif _org_covered(qwords, cwords):
+                # The query's every word: a query adding a word of its own
+                # ("X Systems Ltd" for "X Ltd") names another firm ...
                 return True
+            else:
+                # ... but a country added to the whole listed name
+                # ("Deutsche Bank (Schweiz) AG") says where, not who.
+                rest = [w for w in qwords if not _is_territory(w)]
+                if rest and len(rest) < len(qwords) and _org_covered(rest, cwords) and _org_covered(cwords, rest):
+                    return True
     return False
+
+
+@lru_cache(maxsize=100_000)
+def _is_territory(word: str) -> bool:
+    """Whether a word names a country or territory (rigour's territory database, in many languages)."""
+    from rigour.territories import lookup_territory
+
+    return lookup_territory(word) is not None
 
 
 #: Our legal-form classes (:data:`~redthread.screen.vocabulary.LEGAL_FORMS`)
@@ -411,7 +427,7 @@ class RedthreadV2(RedthreadV1):
         if not (sym > name and (sym >= SYMBOLIC_CONFIDENT
                                 or (sym >= SYMBOLIC_FLOOR and shares_core_word(query, cand)))):
             return first
-        if query.schema == "Person" and not spelling_pairs_hold(aligned):
+        if not spelling_pairs_hold(aligned, person=any(n.kind == PERSON for n in query.names)):
             return first
         features.pop("family_name_mismatch", None)
         if cand.schema == "Person" and aligned_family_mismatch(aligned, query, cand):

@@ -20,6 +20,9 @@ from redthread.screen.vocabulary import CYRILLIC, LATIN_EXTRA
 _TABLE = str.maketrans({**CYRILLIC, **LATIN_EXTRA})
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: Hiragana and katakana (the katakana middle dot ・ separates the words of a foreign name).
+_KANA = re.compile(r"[\u3041-\u30ff]")
+_KANA_DOT = re.compile(r"[?\u30fb]")
 
 
 def has_cjk(text: str) -> bool:
@@ -78,8 +81,17 @@ def pinyin(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def to_ascii(text: str) -> str:
-    """Lower-case ASCII form of a non-Chinese string (letters, digits, spaces)."""
+    """Lower-case ASCII form of a non-Chinese string (letters, digits, spaces).
+
+    Accents are dropped by decomposition, except in Japanese kana, whose
+    voicing marks decompose too but make another sound (バ is ba, ハ is ha):
+    kana go to normality whole.
+    """
     text = unicodedata.normalize("NFKC", text).lower().translate(_TABLE)
+    if _KANA.search(text):
+        import normality
+
+        return _KANA_DOT.sub(" ", normality.ascii_text(text) or "")
     if _NON_ASCII.search(text):
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         if _NON_ASCII.search(text):
