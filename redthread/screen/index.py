@@ -606,11 +606,18 @@ def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | N
             return cached[1]
         path = persist.path_for(store, dataset, sig)
         idx = persist.load(path, ScreeningIndex) if path is not None else None
+        built = idx is None
         if idx is None:
             idx = ScreeningIndex.build(store.entities(dataset=dataset), progress=progress)
             if path is not None:
                 persist.save(path, idx)
         _CACHE[key] = (sig, idx)
+    if built:
+        # The hits' listing status is worked out (and kept on disk) with the
+        # index, at load time, not by the first query of a fresh server.
+        from redthread.screen.state import store_state
+
+        store_state(store).status(store)
     # rigour's name data (about half a second, once a process) is loaded with
     # the index rather than by the first query that needs a second opinion.
     from redthread.screen.symbolic import warm_up

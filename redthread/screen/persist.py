@@ -98,6 +98,35 @@ def path_for(store: Store, dataset: str | None, digest: str | None = None) -> Pa
     return where / f"{_scope(dataset)}-{digest or content_digest(store)}-{code_digest()}.pkl"
 
 
+#: What the listing status depends on beyond the screening code: the graph and the 50 % rules.
+STATUS_CODE = ("analyze/graph.py", "analyze/ownership.py")
+
+
+@cache
+def status_code_digest() -> str:
+    """:func:`code_digest` and the analytics the listing status is worked out with (:data:`STATUS_CODE`)."""
+    h = hashlib.sha1(code_digest().encode("utf-8"))
+    root = Path(__file__).parents[1]
+    for name in STATUS_CODE:
+        h.update(name.encode("utf-8"))
+        h.update((root / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def status_path_for(store: Store, digest: str) -> Path | None:
+    """The file the listing status (:mod:`redthread.screen.status`) of ``store``'s content ``digest`` has.
+
+    Kept beside the index because it costs seconds to work out (the whole
+    graph is loaded) and would otherwise fall on a server's first query.
+    """
+    if not enabled():
+        return None
+    where = folder(store.url)
+    if where is None:
+        return None
+    return where / f"status-{digest}-{status_code_digest()}.pkl"
+
+
 def load(path: Path, expected: type[T]) -> T | None:
     """The ``expected`` object in ``path``, or None when there is none (or it cannot be read: it is then rebuilt).
 

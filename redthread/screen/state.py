@@ -96,9 +96,21 @@ class StoreState:
         return [cid, *self._merged.get(cid, ())]
 
     def status(self, store: Store) -> ListingStatus:
-        """Sanctions and 50 %-rule blocks (computed on first use)."""
+        """Sanctions and 50 %-rule blocks (read from disk, or computed on first use and kept there).
+
+        Working them out loads the whole graph (seconds on a sanctions list):
+        a restarted server reads the file the index build or an earlier
+        process wrote for the same content instead (:func:`persist.status_path_for`).
+        """
         if self._status is None:
-            computed = listing_status(store)
+            from redthread.screen import persist
+
+            path = persist.status_path_for(store, self.digest)
+            computed = persist.load(path, ListingStatus) if path is not None else None
+            if computed is None:
+                computed = listing_status(store)
+                if path is not None:
+                    persist.save(path, computed)
             with self._lock:
                 if self._status is None:
                     self._status = computed
