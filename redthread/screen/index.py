@@ -613,17 +613,25 @@ def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | N
                 persist.save(path, idx)
         _CACHE[key] = (sig, idx)
     if built:
-        # The hits' listing status is worked out (and kept on disk) with the
-        # index, at load time, not by the first query of a fresh server.
-        from redthread.screen.state import store_state
-
-        store_state(store).status(store)
+        _keep_status(store, sig)
     # rigour's name data (about half a second, once a process) is loaded with
     # the index rather than by the first query that needs a second opinion.
     from redthread.screen.symbolic import warm_up
 
     warm_up()
     return idx
+
+
+def _keep_status(store: Store, digest: str) -> None:
+    """Work out the hits' listing status with the index and keep it on disk (read by
+    :meth:`redthread.screen.state.StoreState.status`), so the first query of a fresh
+    server does not load the whole graph."""
+    path = persist.status_path_for(store, digest)
+    if path is None or path.exists():
+        return
+    from redthread.screen.status import listing_status
+
+    persist.save(path, listing_status(store))
 
 
 def clear_cache() -> None:

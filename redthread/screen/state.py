@@ -18,6 +18,7 @@ from typing import Any
 
 from redthread.model.entity import assemble
 from redthread.model.statement import Statement
+from redthread.screen.persist import load, save, status_path_for
 from redthread.screen.status import ListingStatus, listing_status
 from redthread.store import Store
 
@@ -100,17 +101,15 @@ class StoreState:
 
         Working them out loads the whole graph (seconds on a sanctions list):
         a restarted server reads the file the index build or an earlier
-        process wrote for the same content instead (:func:`persist.status_path_for`).
+        process wrote for the same content instead (:func:`~redthread.screen.persist.status_path_for`).
         """
         if self._status is None:
-            from redthread.screen import persist
-
-            path = persist.status_path_for(store, self.digest)
-            computed = persist.load(path, ListingStatus) if path is not None else None
+            path = status_path_for(store, self.digest)
+            computed = load(path, ListingStatus) if path is not None else None
             if computed is None:
                 computed = listing_status(store)
                 if path is not None:
-                    persist.save(path, computed)
+                    save(path, computed)
             with self._lock:
                 if self._status is None:
                     self._status = computed
