@@ -11,9 +11,9 @@ them, so typing them must not change a byte of any response. Like
 the API can declare them as response models without dropping a field a
 producer adds before its record here names it.
 
-Where a record equals one in ``redthread.api.schemas`` (``ExposureOut``,
-``BlockedOut``, ``OwnershipOut``, ``StatusOut``, ``ClaimOut``, ``EventOut``
-...), the API can declare this one instead of restating it.
+The API declares these records as its response shapes (``redthread.api.schemas``
+names them by alias: ``ExposureOut`` is :class:`Exposure`, ...), so ``/openapi.json``
+documents what the producers send.
 """
 
 from __future__ import annotations
