@@ -7,7 +7,9 @@ something new) and the OpenAPI document says what a field holds. They are
 and allow extra keys: a route may add a field before its shape here names it,
 and no answer loses one. Store dataclasses (datasets, loads, judgements, keys)
 are declared here by their JSON fields, not imported, so the API contract is
-read in one place.
+read in one place. What a library module already declares (the analyses' records in
+:mod:`redthread.model.analysis`, watchlists, runs, candidate pairs, networks) is named
+here by alias, not restated, so the contract cannot drift from what the producer sends.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from redthread.model.records import OPEN, EditDict, EvidenceDict, EvidenceFields, Link, Party
+from redthread.model import analysis
+from redthread.model.records import OPEN, EditDict
 from redthread.monitor.rescreen import RunDict
 from redthread.monitor.watchlist import WatchlistDict
 from redthread.report.network import NetworkDict, NetworkEdge, NetworkNode
@@ -118,40 +121,18 @@ class FtMEntity(TypedDict):
     datasets: NotRequired[list[str]]
 
 
-@with_config(OPEN)
-class SourceOut(EvidenceDict):
-    """A value's evidence in a profile, with who stated it and its history."""
-
-    origin: str
-    last_seen: str | None
-
-
-@with_config(OPEN)
-class ValueOut(TypedDict):
-    value: str
-    removed: bool
-    sources: list[SourceOut]
-
-
-@with_config(OPEN)
-class PropertyOut(TypedDict):
-    prop: str
-    label: str
-    type: str
-    values: list[ValueOut]
-
-
-@with_config(OPEN)
-class ProfileLink(TypedDict):
-    direction: str  # "out" or "in"
-    prop: str
-    id: str
-    schema: str | None
-    caption: str
+#: A profile's parts: the profile's own records (:mod:`redthread.model.analysis`).
+SourceOut = analysis.ValueSource
+ValueOut = analysis.PropertyValue
+PropertyOut = analysis.PropertyValues
+ProfileLink = analysis.ProfileLink
 
 
 @with_config(OPEN)
 class ProfileOut(TypedDict):
+    """:class:`redthread.model.analysis.Profile` with ``entity`` spelt out as :class:`FtMEntity`: the store's
+    ``Entity`` is a ``dict`` subclass that OpenAPI can only call an object, and clients read its fields."""
+
     entity: FtMEntity | None
     removed: bool
     members: list[str]
@@ -381,298 +362,49 @@ class AlertsOut(TypedDict):
     total: int
 
 
-# --- analytics: ownership, the 50 % rule, exposure, claims, timeline, graph -------------------------
-
-@with_config(OPEN)
-class OwnershipNode(TypedDict):
-    """One party of an ownership tree; ``owners`` (up) or ``holdings`` (down) one level further."""
-
-    id: str
-    name: str
-    schema: str
-    sanctioned: bool
-    blocked: bool
-    cycle: NotRequired[bool]  # met again on the same branch: not expanded
-    owners: NotRequired[list[OwnershipChild]]
-    holdings: NotRequired[list[OwnershipChild]]
-
-
-@with_config(OPEN)
-class OwnershipChild(TypedDict):
-    link: Link
-    node: OwnershipNode
-
-
-@with_config(OPEN)
-class IndirectInterest(OwnershipChild):
-    """An indirect interest stated about the entity, with the direct links that make it up (if stored)."""
-
-    chain: list[Link]
-
-
-@with_config(OPEN)
-class UltimateOwner(TypedDict):
-    id: str
-    name: str
-    schema: str
-    effective_share: float
-    ultimate: bool
-    chains: list[Any]  # each chain as the analysis walked it
-
-
-@with_config(OPEN)
-class OwnershipOut(TypedDict):
-    """The entity at the root of its tree: owners up, holdings down, indirect interests, ultimate owners."""
-
-    id: str
-    name: str
-    schema: str
-    sanctioned: bool
-    blocked: bool
-    indirect_owners: list[IndirectInterest]
-    indirect_holdings: list[IndirectInterest]
-    owners: list[OwnershipChild]
-    holdings: list[OwnershipChild]
-    ultimate_owners: list[UltimateOwner]
-
-
-@with_config(OPEN)
-class BlockedOwner(TypedDict):
-    id: str
-    name: str
-    share: float
-    sanctioned: bool
-    indirect: bool
-
-
-@with_config(OPEN)
-class SanctionOut(TypedDict):
-    """A designation as the graph holds it."""
-
-    id: str | None
-    authority: list[str]
-    program: list[str]
-    start_date: str | None
-    source: str | None
-    dataset: str | None
-
-
-@with_config(OPEN)
-class SanctionedRoot(TypedDict):
-    id: str
-    name: str
-    sanctions: list[SanctionOut]
-
-
-@with_config(OPEN)
-class BlockedOut(TypedDict):
-    """A party blocked by the 50 % rule, with whose shares add up and the chain of links with sources."""
-
-    id: str
-    name: str
-    schema: str
-    blocked_share: float
-    variant: str
-    authority: str
-    round: int
-    owners: list[BlockedOwner]
-    controllers: list[NamedRef]  # as :class:`redthread.model.analysis.Blocked` names them
-    sanctioned_roots: list[SanctionedRoot]
-    chain: list[Link]
-    via_indirect: list[Link]
-
-
-@with_config(OPEN)
-class NamedRef(TypedDict):
-    id: str
-    name: str
-
-
-@with_config(OPEN)
-class ExposureOut(TypedDict):
-    """A party's distance to sanctioned parties; the top ranks carry the nearest one and the path."""
-
-    id: str
-    name: str
-    schema: str
-    hops: int
-    strength: float
-    blocked: bool
-    nearest: NotRequired[NamedRef | None]
-    path: NotRequired[list[Link]]
-
-
-@with_config(OPEN)
-class ClaimSource(EvidenceDict):
-    publisher: str
-
-
-@with_config(OPEN)
-class ClaimOut(TypedDict):
-    """A fact with every source that states it and how many independent publishers."""
-
-    entity: Party
-    prop: str
-    value: str
-    sources: list[ClaimSource]
-    source_count: int
-    publishers: list[str]
-    independent: int
-    single_source: bool
-    entities: NotRequired[list[Party]]
-
-
-@with_config(OPEN)
-class ConflictValue(TypedDict):
-    value: str
-    entity: list[str]
-    sources: list[ClaimSource]
-    publishers: list[str]
-
-
-@with_config(OPEN)
-class ConflictOut(TypedDict):
-    """Sources that disagree about one fact (``kind: conflict``)."""
-
-    kind: str
-    key: list[str]
-    entities: list[Party]
-    prop: str
-    reason: str
-    values: list[ConflictValue]
-
-
-@with_config(OPEN)
-class EventEvidence(EvidenceFields):
-    """Where a dated event comes from: a statement, a document, or a customs record (no statement,
-    so no ``first_seen``): the evidence record's fields, ``first_seen`` optional."""
-
-    first_seen: NotRequired[str | None]
-
-
-@with_config(OPEN)
-class EventOut(TypedDict):
-    """A dated fact or event (``kind``: fact, customs, published, removed, ...) with its evidence."""
-
-    date: str
-    event: str
-    kind: str
-    entity: Party | None
-    prop: str | None
-    value: str | float | None
-    parties: list[NamedRef]
-    evidence: list[EventEvidence]
-    sources: NotRequired[list[str]]
-    entities: NotRequired[list[Party]]
-    disputed: NotRequired[list[str]]
-
-
-@with_config(OPEN)
-class GraphNode(TypedDict):
-    id: str
-    caption: str
-    schema: str
-    sanctioned: bool
-    blocked: bool
-
-
-@with_config(OPEN)
-class GraphOut(TypedDict):
-    """An entity's neighbourhood for the graph view; ``truncated`` when the node limit cut it."""
-
-    nodes: list[GraphNode]
-    edges: list[Link]
-    truncated: bool
-
-
-# --- the entity page: status and trade -------------------------------------------------------------
-
-@with_config(OPEN)
-class DesignationSource(TypedDict):
-    id: str | None
-    dataset: str | None
-    source: str | None
-
-
-@with_config(OPEN)
-class Designation(TypedDict):
-    program: str
-    authorities: list[str]
-    start_date: str | None
-    sources: list[DesignationSource]
-
-
-@with_config(OPEN)
-class BlockedWhy(TypedDict):
-    share: float | None
-    owners: list[BlockedOwner]
-    roots: list[SanctionedRoot]
-
-
-@with_config(OPEN)
-class ExposureWhy(TypedDict):
-    hops: int
-    strength: float
-    sanctioned_parties: int
-
-
-@with_config(OPEN)
-class StatusOut(TypedDict):
-    """``status``: sanctioned, blocked (by ownership), exposed (within three links) or clear; with the why."""
-
-    id: str
-    authority: str
-    status: str
-    sanctions: list[SanctionOut]
-    blocked: BlockedWhy | None
-    exposure: ExposureWhy | None
-    designations: NotRequired[list[Designation]]
-
-
-@with_config(OPEN)
-class CounterpartyValue(TypedDict):
-    party: str | None
-    value_usd: float | None
-    records: int
-    party_name: NotRequired[str | None]
-
-
-@with_config(OPEN)
-class GoodsOut(TypedDict):
-    hs6: str | None
-    chpl_tier: str | None
-    goods: str | None
-    value_usd: float | None
-    records: int
-
-
-@with_config(OPEN)
-class TradeRole(TypedDict):
-    records: int
-    value_usd: float
-    chpl_usd: float
-    chpl_share: float
-    first_date: str
-    last_date: str
-    counterparties: list[CounterpartyValue]
-    goods: list[GoodsOut]
-
-
-@with_config(OPEN)
-class MonthOut(TypedDict):
-    month: str
-    value_usd: float | None
-    records: int
-
-
-@with_config(OPEN)
-class PartyTradeOut(TypedDict):
-    """A party's trade as buyer and supplier (``roles``), and its monthly series; ``records: 0`` when none."""
-
-    id: str
-    records: int
-    roles: dict[str, TradeRole]
-    monthly: list[MonthOut]
+# --- analytics, the entity page's status and trade, capacity and impact ----------------------------
+# The analyses' own records (:mod:`redthread.model.analysis`), declared as they are, not restated:
+# a restated copy drifts from what the producer sends (the API's had lost ``joint_holders`` of a
+# blocked owner and typed an ultimate owner's chains as ``Any``).
+
+OwnershipNode = analysis.OwnershipNode
+OwnershipChild = analysis.OwnershipChild
+IndirectInterest = analysis.IndirectInterest
+UltimateOwner = analysis.EffectiveOwner
+OwnershipOut = analysis.OwnershipTree
+BlockedOwner = analysis.BlockedOwner
+SanctionOut = analysis.SanctionRef
+SanctionedRoot = analysis.SanctionedRoot
+BlockedOut = analysis.Blocked
+NamedRef = analysis.NamedRef
+ExposureOut = analysis.Exposure
+ClaimSource = analysis.ClaimSource
+ClaimOut = analysis.Claim
+ConflictValue = analysis.ConflictValue
+ConflictOut = analysis.Conflict
+EventEvidence = analysis.RecordEvidence
+EventOut = analysis.Event
+GraphNode = analysis.GraphNode
+GraphOut = analysis.Neighbourhood
+DesignationSource = analysis.DesignationSource
+Designation = analysis.Designation
+BlockedWhy = analysis.BlockedWhy
+ExposureWhy = analysis.ExposureWhy
+StatusOut = analysis.EntityStatus
+CounterpartyValue = analysis.Counterparty
+GoodsOut = analysis.Goods
+TradeRole = analysis.TradeRole
+PartyTradeOut = analysis.PartyTrade
+RecordRef = analysis.ComponentRecord
+ComponentOut = analysis.ComponentSupport
+CapacityClaim = analysis.CapacityClaim
+CapacityOut = analysis.Capacity
+TradeLinkOut = analysis.NamedTradeLink
+ImpactOut = analysis.Impact
+BuyerSupplier = analysis.BuyerSupplier
+BuyerFlag = analysis.BuyerFlag
+BuyerCapacity = analysis.BuyerCapacity
+BuyerImpactOut = analysis.BuyerImpact
 
 
 # --- trade ----------------------------------------------------------------------------------------
@@ -727,141 +459,13 @@ class ChainOut(TypedDict):
     out_date: Day
 
 
+#: The party's monthly series straight from SQL (``/trade/series``): a month of records whose values are
+#: all missing sums to ``null``, unlike the entity page's :class:`~redthread.model.analysis.TradeMonth`.
 @with_config(OPEN)
-class RecordRef(TypedDict):
-    """A customs record a capacity estimate rests on."""
-
-    source: str
-    row: int
-    date: Day | None
-    value_usd: float | None
-    goods_description: str | None
-
-
-@with_config(OPEN)
-class ComponentOut(TypedDict):
-    name: str
-    per_unit: float
-    unit_price_usd: float | None
-    hs: list[str]
-    records: int
-    value_usd: float
-    units: float
-    units_per_month: float
-    supported_per_month: float
-    recent_supported_per_month: float
-    peak_month: str | None
-    peak_supported: float
-    evidence: list[RecordRef]
-
-
-@with_config(OPEN)
-class CapacityClaim(TypedDict):
-    """A production figure a document states for the buyer, beside the estimate."""
-
-    document: str
-    title: str | None
-    quote: str
-    context: str
-    span: list[int]
-    low: float
-    high: float
-    near: bool
-    ratio: float | None
-
-
-@with_config(OPEN)
-class CapacityOut(TypedDict):
-    """Units per month the component flows support, the binding component, and stated claims."""
-
-    buyer: str
-    buyer_name: str
-    product: str
-    period: list[str] | None
-    months: int
-    components: list[ComponentOut]
-    binding: str | None
-    supported_per_month: float | None
-    peak_supported: float | None
-    recent_supported_per_month: float | None
-    missing: list[str]
-    claims: list[CapacityClaim]
-
-
-@with_config(OPEN)
-class TradeLinkOut(TypedDict):
-    supplier: str
-    supplier_name: str
-    buyer: str
-    buyer_name: str
-    weighted_usd: float
+class MonthOut(TypedDict):
+    month: str
     value_usd: float | None
     records: int
-    largest_record: str | None
-
-
-@with_config(OPEN)
-class ImpactOut(TypedDict):
-    """A not-yet-sanctioned party and the flow into sanctioned buyers its designation would cut."""
-
-    id: str
-    name: str
-    through_usd: float
-    cut_usd: float | None
-    cut_share: float
-    direct_usd: float
-    value_usd: float
-    in_min_cut: bool
-    min_cut_usd: float
-    sanctioned_buyers: list[str]
-    owned_buyers: list[str]
-    evidence: dict[str, list[TradeLinkOut]]  # "in" and "out": the largest links each way
-
-
-@with_config(OPEN)
-class BuyerSupplier(TypedDict):
-    id: str
-    name: str
-    value_usd: float | None
-    records: int
-    largest_record: str | None
-
-
-@with_config(OPEN)
-class BuyerFlag(TypedDict):
-    rule: str
-    title: str
-    severity: str | None
-    detail: str | None
-    why: str | None
-    sanctioned_parties: list[str]
-    source: str | None
-    quote: str | None
-    evidence: list[EvidenceDict]
-
-
-@with_config(OPEN)
-class BuyerCapacity(TypedDict):
-    product: str | None
-    supported_per_month: float | None
-    binding: str | None
-    period: list[str] | None
-
-
-@with_config(OPEN)
-class BuyerImpactOut(TypedDict):
-    """A flagged buyer of CHPL goods ranked by CHPL-weighted value received, with its flags' evidence."""
-
-    id: str
-    name: str
-    weighted_usd: float
-    value_usd: float | None
-    chpl_usd: float
-    records: int
-    suppliers: list[BuyerSupplier]
-    flags: list[BuyerFlag]
-    sanctioned_ties: list[str]
-    capacity: BuyerCapacity | None
 
 
 # --- manual edits --------------------------------------------------------------------------------

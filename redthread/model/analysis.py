@@ -11,9 +11,9 @@ them, so typing them must not change a byte of any response. Like
 the API can declare them as response models without dropping a field a
 producer adds before its record here names it.
 
-Where a record equals one in ``redthread.api.schemas`` (``ExposureOut``,
-``BlockedOut``, ``OwnershipOut``, ``StatusOut``, ``ClaimOut``, ``EventOut``
-...), the API can declare this one instead of restating it.
+The API declares these records as its response shapes (``redthread.api.schemas``
+names them by alias: ``ExposureOut`` is :class:`Exposure`, ...), so ``/openapi.json``
+documents what the producers send.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pydantic import with_config
 from typing_extensions import TypedDict
 
 from redthread.model.entity import Entity
-from redthread.model.records import OPEN, EvidenceDict, Link, Party
+from redthread.model.records import OPEN, EvidenceDict, EvidenceFields, Link, Party
 
 #: An assembled entity as the store hands it out: FtM's JSON form (``id``, ``schema``,
 #: ``caption``, ``properties``, ``datasets``, ...). The analyses read entities under this one
@@ -326,18 +326,9 @@ class Conflict(TypedDict):
 # -- timeline ---------------------------------------------------------------------------------
 
 
-@with_config(OPEN)
-class RecordEvidence(TypedDict):
-    """A customs record as an event's evidence (no statement behind it, so no ``first_seen``)."""
-
-    dataset: str
-    source: str
-    location: str
-    span: list[int] | None
-    quote: str | None
-    confidence: float
-    hedge: str | None
-    statement_id: str | None
+#: A customs record as an event's evidence: the fields every evidence has, and no ``first_seen``
+#: (no statement stands behind a customs record).
+RecordEvidence = EvidenceFields
 
 
 @with_config(OPEN)

@@ -135,28 +135,10 @@ class Decision(TypedDict):
     created_at: str
 
 
-class Alert(TypedDict):
-    """A stored alert: the ``monitor_alerts`` row, its evidence read back, the pair named, and (one
-    alert read by id) the decisions taken on it."""
+class Alert(StoredAlert):
+    """A stored alert: the ``monitor_alerts`` row (what a run stored), its evidence read back, the pair
+    named, and (one alert read by id) the decisions taken on it."""
 
-    id: int
-    watchlist: str
-    row_id: str
-    row_name: str
-    kind: str
-    entity_id: str
-    entity_caption: str
-    entity_schema: str
-    score: float | None
-    evidence: AlertEvidence
-    load_id: int | None
-    list_date: str | None
-    scorer: str
-    run_id: int
-    created_at: str
-    status: str
-    pair_fingerprint: str
-    reused_from: int | None
     counterparty: Counterparty
     entity: AlertEntity
     decisions: NotRequired[list[Decision]]
