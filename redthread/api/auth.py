@@ -37,6 +37,7 @@ from fastapi import HTTPException, Request
 from redthread import settings
 from redthread.api.deps import LOOPBACK, LOOPBACK_HOSTS, pooled_case
 from redthread.keys import TOUCH_EVERY, ApiKey, KeyRing
+from redthread.store.layout import layout
 
 SCHEME = "apikey"
 #: Verified keys remembered at most (the cache starts afresh past it).
@@ -66,7 +67,7 @@ def table_state(ring: KeyRing) -> tuple[int, int]:
 
 def off_loop(store_url: str) -> bool:
     """Whether the key check must leave the event loop: its reads cross the network (not SQLite)."""
-    return not store_url.startswith("sqlite:")
+    return not layout(store_url).embedded
 
 
 def make_authenticator(store_url: str) -> Callable[[Request], str]:

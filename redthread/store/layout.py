@@ -45,9 +45,14 @@ class Layout:
         return Path(raw)
 
     @property
+    def embedded(self) -> bool:
+        """True for an embedded (SQLite) store, read in this process; False for a server across the network."""
+        return self.url.startswith("sqlite:")
+
+    @property
     def in_memory(self) -> bool:
         """True for SQLite stores with no file: ``sqlite:///:memory:``, other ``sqlite:`` URLs, ``mode=memory``."""
-        return self.url.startswith("sqlite:") and (self.database is None or "mode=memory" in self.url)
+        return self.embedded and (self.database is None or "mode=memory" in self.url)
 
     def _digest(self) -> str:
         return hashlib.sha1(self.url.encode("utf-8")).hexdigest()[:16]
