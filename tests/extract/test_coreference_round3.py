@@ -11,22 +11,12 @@ from __future__ import annotations
 import pytest
 
 from redthread.extract import extract_text
-from redthread.extract.relations import ENDS as EDGE_ENDS
+from tests.extract.triples import edge_triples
 
 
 def edges(text: str) -> set[tuple[str, str, str]]:
     """(schema, first end's name, second end's name or the authority) of every edge."""
-    r = extract_text(text, doc_id="s", dataset="t")
-    names = {e["id"]: (e["properties"].get("name") or ["?"])[0] for e in r.entities}
-    out = set()
-    for e in r.entities:
-        if e["schema"] not in EDGE_ENDS:
-            continue
-        first, second = EDGE_ENDS[e["schema"]]
-        p = e["properties"]
-        other = names[p[second][0]] if second else ",".join(p.get("authority", []))
-        out.add((e["schema"], names[p[first][0]], other))
-    return out
+    return edge_triples(extract_text(text, doc_id="s", dataset="t"))
 
 
 GROUP = (

@@ -6,24 +6,15 @@ Each test failed on the code before its fix. Names are invented.
 from __future__ import annotations
 
 from redthread.extract import extract_text
-from redthread.extract.relations import ENDS as EDGE_ENDS
+from tests.extract.triples import edge_triples
 
 
 def extract(text: str) -> tuple[dict[str, str], set[tuple[str, str, str]]]:
     """(party name → schema, {(edge schema, first end, second end or the authority)})."""
     r = extract_text(text, doc_id="s", dataset="t")
-    names = {e["id"]: (e["properties"].get("name") or ["?"])[0] for e in r.entities}
     parties = {(e["properties"].get("name") or ["?"])[0]: e["schema"] for e in r.entities
                if e["schema"] in ("Person", "Company", "Organization", "PublicBody", "LegalEntity")}
-    out = set()
-    for e in r.entities:
-        if e["schema"] not in EDGE_ENDS:
-            continue
-        first, second = EDGE_ENDS[e["schema"]]
-        p = e["properties"]
-        other = names[p[second][0]] if second else ",".join(p.get("authority", []))
-        out.add((e["schema"], names[p[first][0]], other))
-    return parties, out
+    return parties, edge_triples(r)
 
 
 CO_CHAIR = (
