@@ -93,6 +93,23 @@ def texts(el: Element, path: str) -> list[str]:
     return [t for t in (text(n) for n in el.findall(path)) if t]
 
 
+def _add_texts(frag: Fragment, el: Element, fields: tuple[tuple[str, str], ...]) -> None:
+    """Each (property, path): every non-empty text at ``path`` under ``el`` added to ``frag`` as is."""
+    for prop, path in fields:
+        for value in texts(el, path):
+            frag.add(prop, value)
+
+
+#: A UK designation's ship details copied as they stand (property, path).
+_UK_SHIP_TEXTS = (
+    ("imoNumber", "IMONumbers/IMONumber"),
+    ("flag", "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"),
+    ("pastFlags", "PreviousFlags/PreviousFlag"),
+    ("buildDate", "YearsBuilt/YearBuilt"),
+    ("type", "TypeOfShips/TypeOfShip"),
+)
+
+
 _ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
 
 
@@ -418,14 +435,10 @@ class UKListLoader(XMLListLoader):
 
     def _individual(self, builder: ListBuilder, frag: Fragment, ind: Element, loc: str) -> None:
         """A person's details: birth, nationality, gender, positions, passports and national ids."""
-        for dob in texts(ind, "DOBs/DOB"):
-            frag.add("birthDate", dob)
-        for nat in texts(ind, "Nationalities/Nationality"):
-            frag.add("nationality", nat)
+        _add_texts(frag, ind, (("birthDate", "DOBs/DOB"), ("nationality", "Nationalities/Nationality")))
         for g in texts(ind, "Genders/Gender"):
             frag.add("gender", g.lower())
-        for pos in texts(ind, "Positions/Position"):
-            frag.add("position", pos)
+        _add_texts(frag, ind, (("position", "Positions/Position"),))
         for passport in ind.findall("PassportDetails/Passport"):
             number = text(passport, "PassportNumber")
             frag.add("passportNumber", number)
@@ -439,16 +452,7 @@ class UKListLoader(XMLListLoader):
 
     def _ship(self, builder: ListBuilder, frag: Fragment, ship: Element, loc: str) -> None:
         """A ship's IMO number, flags, build year, type and owners or operators."""
-        for imo in texts(ship, "IMONumbers/IMONumber"):
-            frag.add("imoNumber", imo)
-        for flag in texts(ship, "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip"):
-            frag.add("flag", flag)
-        for flag in texts(ship, "PreviousFlags/PreviousFlag"):
-            frag.add("pastFlags", flag)
-        for year in texts(ship, "YearsBuilt/YearBuilt"):
-            frag.add("buildDate", year)
-        for kind in texts(ship, "TypeOfShips/TypeOfShip"):
-            frag.add("type", kind)
+        _add_texts(frag, ship, _UK_SHIP_TEXTS)
         for owner in texts(ship, "CurrentOwnerOperators/CurrentOwnerOperator"):
             self.owner(builder, frag, loc, owner)
 
