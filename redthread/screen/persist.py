@@ -85,14 +85,17 @@ def _scope(dataset: str | None) -> str:
     return "all" if dataset is None else "ds-" + hashlib.sha1(dataset.encode("utf-8")).hexdigest()[:12]
 
 
+def _kept_in(store: Store) -> Path | None:
+    """The folder ``store``'s screening files are kept in, or None when none are kept (turned off, or in memory)."""
+    return folder(store.url) if enabled() else None
+
+
 def path_for(store: Store, dataset: str | None, digest: str | None = None) -> Path | None:
     """The file the index of ``store`` (or of one dataset) has now, or None when not kept on disk.
 
     ``digest``: the store's :func:`content_digest`, when the caller has it already.
     """
-    if not enabled():
-        return None
-    where = folder(store.url)
+    where = _kept_in(store)
     if where is None:
         return None
     return where / f"{_scope(dataset)}-{digest or content_digest(store)}-{code_digest()}.pkl"
@@ -119,9 +122,7 @@ def status_path_for(store: Store, digest: str) -> Path | None:
     Kept beside the index because it costs seconds to work out (the whole
     graph is loaded) and would otherwise fall on a server's first query.
     """
-    if not enabled():
-        return None
-    where = folder(store.url)
+    where = _kept_in(store)
     if where is None:
         return None
     return where / f"status-{digest}-{status_code_digest()}.pkl"
