@@ -10,6 +10,7 @@
 ``REDTHREAD_ENGINE_THREADS``  DuckDB threads (default: chosen per task, see ``trade.table``)
 ``REDTHREAD_SPARK_MASTER`` / ``REDTHREAD_SPARK_MEMORY``  Spark master (``local[2]``) and driver memory (``1g``)
 ``REDTHREAD_SCREEN_CACHE``  keep screening indexes on disk (default on; ``0``/``off`` disables)
+``REDTHREAD_SERVE_WARMUP``  ``redthread serve`` warms screening in the background at start (default on)
 ``REDTHREAD_EXTRACT_BACKEND``  extraction backend for ingested documents (default ``rules``)
 ``REDTHREAD_LLM_URL`` / ``_MODEL`` / ``_KEY`` / ``_TIMEOUT``  the optional OpenAI-compatible LLM backend
 ``REDTHREAD_CHPL``  a CSV of HS-6 codes and CHPL tiers replacing the packaged list
@@ -108,6 +109,11 @@ def spark_memory() -> str:
 def screen_cache() -> bool:
     """Whether screening indexes are kept on disk beside the store."""
     return _flag("REDTHREAD_SCREEN_CACHE", True)
+
+
+def serve_warmup() -> bool:
+    """Whether ``redthread serve`` warms the screening path at start (``/readyz`` says ``warming`` until done)."""
+    return _flag("REDTHREAD_SERVE_WARMUP", True)
 
 
 def extract_backend() -> str:

@@ -77,8 +77,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(store_url: str | None = None) -> FastAPI:
-    """The API over the store at ``store_url`` (default: the configured store)."""
+def create_app(store_url: str | None = None, *, warm: bool = False) -> FastAPI:
+    """The API over the store at ``store_url`` (default: the configured store).
+
+    ``warm``: start warming the screening path now, in the background
+    (:mod:`redthread.screen.warm`; ``/readyz`` says ``warming`` until done).
+    ``redthread serve`` asks for it; tests and embedders that never screen need not.
+    """
     swagger = WEB / "node_modules" / "swagger-ui-dist"
     app = FastAPI(
         title="redthread",
@@ -105,6 +110,10 @@ def create_app(store_url: str | None = None) -> FastAPI:
 
     app.state.store_url = store_url or settings.store_url()
     app.state.authenticate = make_authenticator(app.state.store_url)
+    if warm:
+        from redthread.screen import warm as warming
+
+        app.state.warmup = warming.start(app.state.store_url)
     origins = settings.cors_origins()
     if origins:
         app.add_middleware(

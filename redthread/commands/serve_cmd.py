@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
         from redthread.api.app import create_app
         from redthread.case import open_case
 
-        application = create_app(store_url)
+        # Screening warms in the background while the server starts (/readyz: warming, then ok).
+        application = create_app(store_url, warm=settings.serve_warmup())
         with open_case(application.state.store_url) as c:
             locked = c.keys.any_created()
         if locked:

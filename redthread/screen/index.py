@@ -280,6 +280,10 @@ class ScreeningIndex:
         return int(sum(a.nbytes for a in (self.postings, self.key_offsets, self.name_entity, self.entity_names,
                                           self.name_nkeys) if a is not None))
 
+    def schema_of(self, eidx: int) -> str:
+        """The schema of one indexed entity."""
+        return self.schemata[int(self._schema_codes[eidx])]
+
     # -- querying ----------------------------------------------------------
     def record(self, eidx: int) -> Record:
         """The comparable record of one indexed entity, made once per index.

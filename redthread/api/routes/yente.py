@@ -6,7 +6,8 @@
 - ``GET /catalog``: every dataset of the store as a yente ``DatasetModel``,
   plus the ``default`` and ``sanctions`` collections (everything);
 - ``GET /healthz``, ``GET /readyz``: ``{"status": "ok"}``; ready once the
-  store answers.
+  store answers and, under ``redthread serve``, the screening path is warm
+  (until then ``/readyz`` answers 503 ``{"status": "warming"}``).
 
 The entity route (``/entities/{id}``) keeps redthread's profile shape for our
 UI (see :mod:`redthread.api.routes.entities`); with yente's ``nested``
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 from followthemoney import model
 
 from redthread.api.deps import get_store, require_role
@@ -29,6 +31,7 @@ from redthread.screen.filters import MatchFilters
 from redthread.screen.index import index_for
 from redthread.screen.matching import ALL_DATASETS, POOL_LIMIT, query_record
 from redthread.screen.state import store_state
+from redthread.screen.warm import Warmup
 from redthread.store import Store
 
 router = APIRouter(tags=["yente"])
@@ -46,9 +49,18 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", dependencies=[require_role("viewer")])
-def readyz(store: Store = Depends(get_store)) -> dict[str, str]:
-    """Readiness: the store answers (its loads can be read)."""
+@router.get("/readyz", dependencies=[require_role("viewer")], response_model=None)
+def readyz(request: Request, store: Store = Depends(get_store)) -> dict[str, str] | JSONResponse:
+    """Readiness: the store answers (its loads can be read) and screening is warm.
+
+    While ``redthread serve`` warms the screening path (:mod:`redthread.screen.warm`)
+    the answer is 503 with ``{"status": "warming"}`` (yente's ``StatusResponse``
+    shape; yente too answers 503 until its index is ready). A warm-up that
+    failed does not keep the server out: it is ready, and the first query pays.
+    """
+    warmup: Warmup | None = getattr(request.app.state, "warmup", None)
+    if warmup is not None and not warmup.ready:
+        return JSONResponse({"status": "warming"}, status_code=503, headers={"Retry-After": "1"})
     try:
         store_state(store)
     except Exception as err:  # any store failure means not ready; say why
