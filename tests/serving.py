@@ -24,11 +24,15 @@ def free_port() -> int:
 def serving(store_url: str, home: Path, *, env: dict[str, str] | None = None, ready: str = "/stats",
             tries: int = 300) -> Iterator[str]:
     """Start the server on ``store_url``, wait until ``ready`` answers 200 (``tries`` × 0.1 s), yield its
-    base URL (no trailing slash); stop it after (killed if it has not stopped within 30 s)."""
+    base URL (no trailing slash); stop it after (killed if it has not stopped within 30 s).
+
+    The screening warm-up is off unless ``env`` turns it on: it would cost every test server
+    rigour's tagger build and nomenklatura's import, for tests that mostly never screen."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "redthread.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "REDTHREAD_STORE": store_url, "REDTHREAD_HOME": str(home), **(env or {})},
+        env={**os.environ, "REDTHREAD_STORE": store_url, "REDTHREAD_HOME": str(home),
+             "REDTHREAD_SERVE_WARMUP": "0", **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
