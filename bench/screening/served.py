@@ -9,7 +9,7 @@ server CPU per request). One place for:
 - :func:`load_ofac` / :func:`kept_store`: the list loaded into a store (a
   fresh one, or one kept under ``$TMPDIR`` between runs);
 - :func:`served`: ``redthread serve`` on loopback with a viewer key, ready
-  (``/healthz`` answers), stopped afterwards;
+  (``/readyz`` answers 200: the screening warm-up is done), stopped afterwards;
 - :func:`latencies`, :func:`concurrent`, :func:`server_cpu_ms`: one client
   back to back, N clients bounded in count and time, the server's own CPU.
 """
@@ -106,8 +106,9 @@ class Served:
 
 
 @contextmanager
-def served(env: dict[str, str], wait_s: float = 60) -> Iterator[Served]:
-    """``redthread serve`` on loopback with a new viewer key, once ``/healthz`` answers; stopped afterwards."""
+def served(env: dict[str, str], wait_s: float = 900) -> Iterator[Served]:
+    """``redthread serve`` on loopback with a new viewer key, once ``/readyz`` says ready (the screening
+    warm-up done: after a code change that includes building the index); stopped afterwards."""
     made = subprocess.run([CLI, "keys", "create", "--role", "viewer"], env={**env, "COLUMNS": "500"}, check=True,
                           capture_output=True, text=True).stdout
     key = next(w for w in reversed(made.split()) if w.startswith("rt_"))
@@ -120,7 +121,7 @@ def served(env: dict[str, str], wait_s: float = 60) -> Iterator[Served]:
             deadline = time.monotonic() + wait_s
             while time.monotonic() < deadline:
                 try:
-                    if c.get("/healthz").status_code == 200:
+                    if c.get("/readyz").status_code == 200:
                         break
                 except httpx.TransportError:
                     pass

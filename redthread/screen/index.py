@@ -626,6 +626,16 @@ def index_for(store: Store, dataset: str | None = None, progress: ProgressFn | N
     return idx
 
 
+def is_loaded(store_url: str, dataset: str | None, digest: str) -> bool:
+    """Whether :func:`index_for` would answer from memory: no build, no load from disk.
+
+    Lets a caller on the event loop tell a query that costs milliseconds
+    from one that would first load or build an index (seconds).
+    """
+    cached = _CACHE.get((store_url, dataset))
+    return cached is not None and cached[0] == digest
+
+
 def _keep_status(store: Store, digest: str) -> None:
     """Work out the hits' listing status with the index and keep it on disk (read by
     :meth:`redthread.screen.state.StoreState.status`), so the first query of a fresh

@@ -96,6 +96,11 @@ class StoreState:
     def _members(self, cmap: dict[str, str], cid: str) -> list[str]:
         return [cid, *self._merged.get(cid, ())]
 
+    @property
+    def status_loaded(self) -> bool:
+        """Whether :meth:`status` answers from memory (no file read, no graph load)."""
+        return self._status is not None
+
     def status(self, store: Store) -> ListingStatus:
         """Sanctions and 50 %-rule blocks (read from disk, or computed on first use and kept there).
 
