@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from followthemoney import model
 
@@ -28,6 +28,14 @@ def _when(value: str, field: str) -> datetime:
     except ValueError:
         raise InputError(f"{value!r} is not an ISO date or date-time", field=field) from None
     return when.replace(tzinfo=None)
+
+
+class IndexFilters(TypedDict):
+    """The filters :meth:`~redthread.screen.index.ScreeningIndex.search` applies to candidates (its keywords)."""
+
+    datasets: set[str] | None
+    exclude_datasets: set[str] | None
+    exclude_schemata: set[str] | None
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class MatchFilters:
         """Whether some filter needs the stored entity (topics, change date)."""
         return bool(self.topics) or self.changed_since is not None
 
-    def index_kwargs(self) -> dict[str, Any]:
+    def index_kwargs(self) -> IndexFilters:
         """The filters the screening index applies to candidates."""
         return {"datasets": set(self.include_datasets) or None,
                 "exclude_datasets": set(self.exclude_datasets) or None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Protocol, TypedDict
 
 from rapidfuzz.distance import OSA
 
@@ -30,6 +30,30 @@ from redthread.screen.prepared import symbolic_opinion
 from redthread.screen.record import EXCLUSIVE_IDS, Record
 from redthread.screen.symbolic import org_classes
 
+#: What one side of a feature showed: a name, date or legal class, the sorted list of them, or name parts
+#: as (property, value) pairs.
+Shown = str | list[str] | tuple[tuple[str, str], ...]
+
+
+class Explanation(TypedDict, total=False):
+    """Why one feature fired: which query value met (or missed) which candidate value.
+
+    Each feature fills the keys it has: ``name`` its ``method`` and the
+    aligned ``tokens`` (query word, candidate word, similarity);
+    ``identifier_match`` the ``props`` holding the shared value;
+    ``identifier_mismatch`` the ``prop`` whose values differ;
+    ``name_symbolic`` logic-v2's ``detail``. It is sent as it stands in
+    ``/match``'s ``explanations`` and read back by the CSV writer.
+    """
+
+    query: Shown
+    candidate: Shown
+    method: str
+    tokens: list[list[str | float]]
+    props: list[str]
+    prop: str
+    detail: str | None
+
 
 @dataclass
 class Score:
@@ -37,7 +61,7 @@ class Score:
 
     score: float
     features: dict[str, float] = field(default_factory=dict)
-    explanations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    explanations: dict[str, Explanation] = field(default_factory=dict)
 
 
 class Scorer(Protocol):
@@ -97,8 +121,8 @@ class NameV1:
 
     def score(self, query: Record, cand: Record) -> Score:
         match, qname, cname = best_name(query, cand)
-        expl = {"name": {"query": qname, "candidate": cname, "method": match.method,
-                         "tokens": [list(p) for p in match.pairs]}}
+        expl: dict[str, Explanation] = {"name": {"query": qname, "candidate": cname, "method": match.method,
+                                                 "tokens": [list(p) for p in match.pairs]}}
         return Score(round(match.score, 4), {"name": round(match.score, 4)}, expl)
 
 
@@ -130,7 +154,7 @@ class RedthreadV1:
         """The score of a name comparison weighed with the other evidence (identifiers, dates, countries)."""
         score = match.score
         features = {"name": round(match.score, 4)}
-        expl: dict[str, dict[str, Any]] = {
+        expl: dict[str, Explanation] = {
             "name": {"query": qname, "candidate": cname, "method": match.method,
                      "tokens": [list(p) for p in match.pairs]}}
         shared = query.id_values & cand.id_values

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from redthread.errors import InputError
 from redthread.export.safe_csv import SafeWriter
@@ -26,7 +26,18 @@ COLUMN_PROPS = {
 }
 
 
-def query_example(name: str, schema: str = "LegalEntity", **props: str | list[str] | None) -> dict[str, Any]:
+class QueryExample(TypedDict):
+    """One yente query example (``EntityExample``) as :func:`redthread.screen.match` takes it.
+
+    A property's values are a list, or one value as yente also accepts.
+    """
+
+    schema: str
+    properties: Mapping[str, list[str] | str]
+    id: NotRequired[str | None]
+
+
+def query_example(name: str, schema: str = "LegalEntity", **props: str | list[str] | None) -> QueryExample:
     """A yente query example from a name and FtM properties (None/empty dropped)."""
     properties: dict[str, list[str]] = {"name": [name]} if name else {}
     for prop, value in props.items():
@@ -62,7 +73,7 @@ def screen(
     return results
 
 
-def read_counterparties(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
+def read_counterparties(path: Path) -> Iterator[tuple[int, str, QueryExample]]:
     """(line, row id, yente query) for each row of a counterparties CSV.
 
     Needs a ``name`` column; optional ``id``, ``schema`` and any column in

@@ -14,9 +14,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
 
-from redthread.model.entity import assemble
+from redthread.model.entity import Entity, assemble
 from redthread.model.statement import Statement
 from redthread.screen.persist import load, save, status_path_for
 from redthread.screen.status import ListingStatus, listing_status
@@ -32,13 +31,13 @@ class StoreState:
 
     digest: str
     datasets: frozenset[str]
-    _entities: OrderedDict[str, dict[str, Any] | None] = field(default_factory=OrderedDict)
+    _entities: OrderedDict[str, Entity | None] = field(default_factory=OrderedDict)
     _status: ListingStatus | None = None
     _cmap: dict[str, str] | None = None
     _merged: dict[str, list[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def entity(self, store: Store, entity_id: str) -> dict[str, Any] | None:
+    def entity(self, store: Store, entity_id: str) -> Entity | None:
         """The assembled entity (from the cache while the content stays the same)."""
         with self._lock:
             if entity_id in self._entities:
@@ -51,14 +50,14 @@ class StoreState:
                 self._entities.popitem(last=False)
         return ent
 
-    def entities(self, store: Store, entity_ids: list[str]) -> dict[str, dict[str, Any] | None]:
+    def entities(self, store: Store, entity_ids: list[str]) -> dict[str, Entity | None]:
         """Several assembled entities: those not in the cache read in one batch of statements.
 
         A query's hits are assembled together (one read instead of one per
         hit), each exactly as :meth:`Store.entity` assembles it: the
         statements of every id resolved to the same canonical entity.
         """
-        out: dict[str, dict[str, Any] | None] = {}
+        out: dict[str, Entity | None] = {}
         missing: list[str] = []
         with self._lock:
             for eid in dict.fromkeys(entity_ids):

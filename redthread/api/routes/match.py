@@ -17,7 +17,7 @@ import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 from starlette.concurrency import run_in_threadpool
 
 from redthread.api.auth import off_loop
@@ -29,6 +29,7 @@ from redthread.screen.filters import MatchFilters
 from redthread.screen.index import is_loaded
 from redthread.screen.matching import ALL_DATASETS
 from redthread.screen.scorers import DEFAULT, scorers
+from redthread.screen.screening import QueryExample
 from redthread.screen.state import store_state
 from redthread.screen.warm import Warmup
 
@@ -61,7 +62,7 @@ class EntityMatchQuery(BaseModel):
     queries: dict[str, EntityExample]
     #: Scorer options (yente passes them to its algorithm). redthread's
     #: scorers have none: any option is refused (400) rather than ignored.
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: dict[str, JsonValue] = Field(default_factory=dict)
 
 
 def _algorithm(name: str) -> str:
@@ -110,7 +111,7 @@ class MatchParams(BaseModel):
 LOOP_LIMIT = 25
 
 
-def _checked(body: EntityMatchQuery) -> dict[str, dict[str, Any]]:
+def _checked(body: EntityMatchQuery) -> dict[str, QueryExample]:
     """The request's queries as :func:`redthread.screen.match` takes them; 400/413/422 for what we refuse."""
     if body.config:
         raise HTTPException(status_code=400, detail=f"unknown config option(s) {', '.join(sorted(body.config))}: "
@@ -123,7 +124,8 @@ def _checked(body: EntityMatchQuery) -> dict[str, dict[str, Any]]:
             if isinstance(values, list) and len(values) > MAX_VALUES:
                 raise HTTPException(status_code=422, detail=f"query {qname!r}: {len(values)} values for "
                                     f"{prop!r}; at most {MAX_VALUES} per property")
-    return {name: {"id": q.id, "schema": q.schema_, "properties": q.properties} for name, q in body.queries.items()}
+    return {name: QueryExample(id=q.id, schema=q.schema_, properties=q.properties)
+            for name, q in body.queries.items()}
 
 
 def _filters(params: MatchParams) -> MatchFilters:
@@ -134,7 +136,7 @@ def _filters(params: MatchParams) -> MatchFilters:
         raise HTTPException(status_code=400, detail=err.location_message()) from None
 
 
-def _answer(store_url: str | None, dataset: str, queries: dict[str, dict[str, Any]], params: MatchParams,
+def _answer(store_url: str | None, dataset: str, queries: dict[str, QueryExample], params: MatchParams,
             filters: MatchFilters) -> Response:
     """The match body, on whichever thread runs it (the store is that thread's own: :func:`pooled_store`)."""
     store = pooled_store(store_url)
@@ -143,7 +145,7 @@ def _answer(store_url: str | None, dataset: str, queries: dict[str, dict[str, An
                            exclude_entity_ids=set(params.exclude_entity_ids) or None, filters=filters))
 
 
-def _on_loop(request: Request, dataset: str, queries: dict[str, dict[str, Any]], params: MatchParams,
+def _on_loop(request: Request, dataset: str, queries: dict[str, QueryExample], params: MatchParams,
              filters: MatchFilters) -> bool:
     """Whether this request is answered on the event loop rather than on the thread pool.
 

@@ -27,6 +27,7 @@ from followthemoney import model
 
 from redthread.api.deps import get_store, require_role
 from redthread.errors import InputError
+from redthread.model.entity import Entity
 from redthread.screen.filters import MatchFilters
 from redthread.screen.index import index_for
 from redthread.screen.matching import ALL_DATASETS, POOL_LIMIT, query_record
@@ -227,7 +228,7 @@ def search(
                          **filters.index_kwargs())
     results = []
     for cand in found:
-        ent = state.entity(store, cand.id) or {}
+        ent = state.entity(store, cand.id) or Entity()
         listing = state.status(store).of(cand.id)
         props = dict(ent.get("properties", {}))
         topics_all = list(dict.fromkeys([str(t) for t in props.get("topics", [])] + listing["topics"]))
