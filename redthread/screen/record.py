@@ -112,6 +112,23 @@ def _country(value: str) -> str | None:
     return code
 
 
+def _name_parts(properties: Mapping[str, Iterable[Any]]) -> list[tuple[str, str]]:
+    """A person's name parts (``firstName``, ``lastName``, ...) as (property, value) pairs, blanks left out."""
+    parts: list[tuple[str, str]] = []
+    for prop_name in NAME_PARTS:
+        raw = properties.get(prop_name) or []
+        for v in [raw] if isinstance(raw, str) else raw:
+            if v is not None and str(v).strip():
+                parts.append((prop_name, str(v).strip()))
+    return parts
+
+
+def _joined_parts(parts: list[tuple[str, str]]) -> str:
+    """A name made of the parts, given names first (for a query that gives parts and no name)."""
+    return " ".join(v for p in ("firstName", "secondName", "middleName", "fatherName", "lastName")
+                    for k, v in parts if k == p)
+
+
 def make_record(schema_name: str | None, properties: Mapping[str, Iterable[Any]]) -> Record:
     """A record from a schema name and FtM properties (unknown properties ignored)."""
     schema = schema_of(schema_name)
@@ -149,16 +166,11 @@ def make_record(schema_name: str | None, properties: Mapping[str, Iterable[Any]]
             if norm:
                 ids.setdefault(prop_name, set()).update(norm)
     if kind == PERSON:
-        for prop_name in NAME_PARTS:
-            raw = properties.get(prop_name) or []
-            for v in [raw] if isinstance(raw, str) else raw:
-                if v is not None and str(v).strip():
-                    parts.append((prop_name, str(v).strip()))
+        parts = _name_parts(properties)
         if not names:
-            first = " ".join(v for p in ("firstName", "secondName", "middleName", "fatherName", "lastName")
-                             for k, v in parts if k == p)
-            if first.strip():
-                add_name(first)
+            joined = _joined_parts(parts)
+            if joined.strip():
+                add_name(joined)
     return Record(schema.name, names, frozenset(countries), frozenset(dates),
                   {k: frozenset(v) for k, v in ids.items()}, tuple(parts))
 
