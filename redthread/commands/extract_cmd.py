@@ -97,9 +97,9 @@ def register(app: typer.Typer) -> None:
                           title=f"{name}: {len(block['documents'])} document(s)")
             rows = [("parties", block["parties"]), ("relations (all)", block["relations"])]
             rows += [(f"  {k}", v) for k, v in block["relation_classes"].items()]
-            for label, c in rows:
-                table.add_row(label, f"{c['precision']:.2f}", f"{c['recall']:.2f}", f"{c['f1']:.2f}",
-                              str(c["tp"]), str(c["fp"]), str(c["fn"]))
+            for label, fig in rows:
+                table.add_row(label, f"{fig['precision']:.2f}", f"{fig['recall']:.2f}", f"{fig['f1']:.2f}",
+                              str(fig["tp"]), str(fig["fp"]), str(fig["fn"]))
             if gold_set is None:  # the published format has no key properties to score
                 table.add_row("key properties (recall)", "", f"{block['key_properties_recall']:.2f}", "", "", "", "")
             console.print(table)

@@ -31,12 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from typing_extensions import TypedDict
 
 from redthread.errors import InputError
 from redthread.extract import extract_text
 from redthread.extract.parties import key
 from redthread.extract.readers import read_document
 from redthread.extract.relations import ENDS
+from redthread.model.records import FtMEntity
 
 PARTY_SCHEMATA = ("Person", "Company", "Organization", "PublicBody", "LegalEntity")
 SYMMETRIC = frozenset({"Family", "Associate"})
@@ -67,6 +69,27 @@ class GoldDoc:
     relations: list[GoldRelation]
 
 
+class CountsDict(TypedDict):
+    """A :class:`Counts` in JSON (``redthread eval --json``)."""
+
+    tp: int
+    fp: int
+    fn: int
+    precision: float
+    recall: float
+    f1: float
+
+
+class SplitSummary(TypedDict):
+    """The figures of one split (or of all documents) in ``redthread eval``."""
+
+    documents: list[str]
+    parties: CountsDict
+    relations: CountsDict
+    relation_classes: dict[str, CountsDict]
+    key_properties_recall: float
+
+
 @dataclass
 class Counts:
     tp: int = 0
@@ -91,7 +114,7 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> CountsDict:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 3),
                 "recall": round(self.recall, 3), "f1": round(self.f1, 3)}
 
@@ -145,7 +168,7 @@ def gold_files(folder: Path) -> list[GoldDoc]:
     return [load_gold(f) for f in files]
 
 
-def _entity_names(entity: dict[str, Any]) -> set[str]:
+def _entity_names(entity: FtMEntity) -> set[str]:
     props = entity["properties"]
     return {key(n) for n in props.get("name", []) + props.get("alias", [])}
 
@@ -261,9 +284,9 @@ def _num(text: str) -> float | None:
         return None
 
 
-def summarise(scores: list[DocScore]) -> dict[str, Any]:
+def summarise(scores: list[DocScore]) -> dict[str, SplitSummary]:
     """Micro-averaged figures per split and over all documents."""
-    out: dict[str, Any] = {}
+    out: dict[str, SplitSummary] = {}
     for split in sorted({s.split for s in scores}) + ["all"]:
         group = [s for s in scores if split in ("all", s.split)]
         parties, relations, props = Counts(), Counts(), Counts()
@@ -284,7 +307,7 @@ def summarise(scores: list[DocScore]) -> dict[str, Any]:
     return out
 
 
-def evaluate(gold_dir: Path, backend: str = "rules", split: str | None = None) -> tuple[dict[str, Any], list[DocScore]]:
+def evaluate(gold_dir: Path, backend: str = "rules", split: str | None = None) -> tuple[dict[str, SplitSummary], list[DocScore]]:
     """Score ``backend`` on every gold file in ``gold_dir`` (optionally one split)."""
     docs = [g for g in gold_files(gold_dir) if split in (None, "all", g.split)]
     if not docs:
