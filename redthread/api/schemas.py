@@ -295,7 +295,7 @@ class Counterparty(TypedDict):
     id: str
     name: str
     schema: str
-    columns: dict[str, Any]
+    columns: dict[str, str | None]
 
 
 @with_config(OPEN)
