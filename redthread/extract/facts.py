@@ -309,7 +309,7 @@ def _kind(doc: _Doc, sent: str, before: int, goods: bool) -> tuple[str, int, int
     return best
 
 
-def _events(doc: _Doc, i: int, a: int, e: int) -> None:
+def _events(doc: _Doc, i: int, a: int, e: int) -> None:  # noqa: C901 — one sentence read once in order: a production rate, each counted quantity (with its price), then an event without a count; each step skips what an earlier one took
     sent = doc.text[a:e]
     involved = [eid for _, _, eid in doc.parties_in(a, e)]
     date = doc.date_in(a, e)
