@@ -34,12 +34,16 @@ from pathlib import Path
 from typing import Any
 
 from followthemoney import model
+from typing_extensions import TypedDict
 
 from redthread.errors import InputError, RedthreadError
 from redthread.ingest import ingest, sniff_loader
 from redthread.ingest.base import ProgressFn
+from redthread.model.analysis import BuyerCapacity, BuyerImpact, Capacity, Conflict, Exposure, Impact
+from redthread.model.records import Flag, Party
 from redthread.model.statement import now_iso
-from redthread.store import Judgement, LoadResult, Store, open_store
+from redthread.store import Judgement, LoadResult, Store, StoreStats, open_store
+from redthread.trade.engine import SqlRow
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 #: Candidate pairs scoring at least this are accepted as the same party.
@@ -107,6 +111,109 @@ class StepReport:
     seconds: float = 0.0
 
 
+class StepDict(TypedDict):
+    """A :class:`StepReport` in ``summary.json``."""
+
+    name: str
+    status: str
+    detail: str
+    seconds: float
+
+
+class NetworkCounts(TypedDict):
+    """Parties (after resolution), links by type, removed statements (:func:`network_counts`)."""
+
+    parties: int
+    links: int
+    links_by_type: dict[str, int]
+    removed_statements: int
+    removed_entities: list[str]
+
+
+class BlockedShare(TypedDict):
+    id: str | None
+    name: str | None
+    blocked_share: float | None
+
+
+class Resolution(TypedDict):
+    candidates: int
+    auto_accepted: int
+    threshold: float
+
+
+class Consolidation(TypedDict):
+    merged: int
+    proposed: int
+
+
+class RedflagCounts(TypedDict):
+    total: int
+    by_rule: dict[str, int]
+
+
+class FlagHead(TypedDict):
+    """The head of a red flag (rule, title, who, why), without its evidence."""
+
+    rule: str
+    title: str
+    entity: Party
+    why: str
+
+
+class ClaimCounts(TypedDict):
+    conflicts: int
+    single_source: int
+    conflicts_top: list[Conflict]
+
+
+class FlowsTop(TypedDict):
+    top: list[SqlRow]
+    chpl_by_buyer: list[SqlRow]
+
+
+class BuyerHead(TypedDict):
+    id: str
+    name: str
+    chpl_usd: float
+    capacity: BuyerCapacity | None
+    sanctioned_ties: list[str]
+
+
+class DemoSummary(TypedDict, total=False):
+    """``summary.json``: the store, network counts, each step's status and the headlines of the steps that ran.
+
+    A step that did not run leaves its keys out, so readers ask ``"blocked" in s``.
+    """
+
+    store: str
+    seconds: float
+    datasets: list[str]
+    documents: int
+    parties: int
+    links: int
+    links_by_type: dict[str, int]
+    removed_statements: int
+    removed_entities: list[str]
+    steps: list[StepDict]
+    outputs: list[str]
+    loaded_files: dict[str, int]
+    skipped_files: list[str]
+    resolution: Resolution
+    consolidation: Consolidation
+    blocked: list[BlockedShare]
+    exposure_top: list[Exposure]
+    redflags: RedflagCounts
+    redflags_top: list[FlagHead]
+    claims: ClaimCounts
+    timeline_events: int
+    flows: FlowsTop
+    capacity: list[Capacity]
+    impact_top: list[Impact]
+    impact_buyers_top: list[BuyerHead]
+    reexport_chains: int
+
+
 @dataclass
 class DemoContext:
     """What steps share: the store, the output folder and the summary being built."""
@@ -115,7 +222,7 @@ class DemoContext:
     out_dir: Path
     examples: Path
     progress: ProgressFn | None = None
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: DemoSummary = field(default_factory=lambda: DemoSummary())
     outputs: list[str] = field(default_factory=list)
     loads: list[LoadResult] = field(default_factory=list)
 
@@ -259,10 +366,12 @@ def evaluate_redflags(ctx: DemoContext) -> str:
     ctx.write_json("redflags.json", rows)
     by_rule = Counter(str(r.get("rule") or r.get("id") or r.get("rule_id")) for r in rows)
     ctx.summary["redflags"] = {"total": len(rows), "by_rule": dict(by_rule.most_common())}
-    ctx.summary["redflags_top"] = [
-        {k: r.get(k) for k in ("rule", "id", "title", "entity", "why") if k in r} for r in rows[:10]
-    ]
+    ctx.summary["redflags_top"] = [_flag_head(r) for r in rows[:10]]
     return f"{len(rows)} red flag(s) from {len(by_rule)} rule(s)"
+
+
+def _flag_head(flag: Flag) -> FlagHead:
+    return {"rule": flag["rule"], "title": flag["title"], "entity": flag["entity"], "why": flag["why"]}
 
 
 @step("claims", "compare sources: conflicts and single-source facts", ("redthread.analyze.claims:claims",))
@@ -325,8 +434,7 @@ def designation_impact(ctx: DemoContext) -> str:
     ctx.summary["impact_top"] = rows[:5]
     buyers = list(_module("redthread.trade.buyers").buyer_impact(ctx.store, top=10, bom=ctx.bom()))
     ctx.write_json("impact_buyers.json", buyers)
-    ctx.summary["impact_buyers_top"] = [{k: b[k] for k in ("id", "name", "chpl_usd", "capacity", "sanctioned_ties")}
-                                        for b in buyers[:5]]
+    ctx.summary["impact_buyers_top"] = [_buyer_head(b) for b in buyers[:5]]
     said = f"{len(rows)} designation candidate(s)"
     if buyers:
         top = buyers[0]
@@ -334,6 +442,11 @@ def designation_impact(ctx: DemoContext) -> str:
         said += (f"; {len(buyers)} flagged CHPL buyer(s), first {top['name']} (${top['chpl_usd'] / 1e6:.1f} M CHPL"
                  + (f", ≈ {cap:,.0f} units a month" if cap else "") + ")")
     return said
+
+
+def _buyer_head(b: BuyerImpact) -> BuyerHead:
+    return {"id": b["id"], "name": b["name"], "chpl_usd": b["chpl_usd"], "capacity": b["capacity"],
+            "sanctioned_ties": b["sanctioned_ties"]}
 
 
 @step("charts", "draw the flow charts", ("redthread.trade.charts:flow_chart", "redthread.trade.charts:sankey",
@@ -396,9 +509,9 @@ class DemoResult:
     out_dir: Path
     store_url: str
     loads: list[LoadResult] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: StoreStats | None = None
     steps: list[StepReport] = field(default_factory=list)
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: DemoSummary = field(default_factory=lambda: DemoSummary())
 
 
 def _missing(requires: tuple[str, ...]) -> list[str]:
@@ -417,7 +530,7 @@ def _missing(requires: tuple[str, ...]) -> list[str]:
     return missing
 
 
-def network_counts(store: Store) -> dict[str, Any]:
+def network_counts(store: Store) -> NetworkCounts:
     """Parties (after resolution), links by type, removed statements."""
     cmap = store.canonical_map()
     parties: set[str] = set()
@@ -491,15 +604,15 @@ def run_demo(
     ctx = DemoContext(store=store, out_dir=out_dir, examples=examples, progress=progress)
     steps = _run_steps(ctx, iter(STEPS))
     result = DemoResult(out_dir=out_dir, store_url=url, loads=ctx.loads, steps=steps)
-    result.stats = dict(store.stats())
-    summary: dict[str, Any] = {
+    result.stats = store.stats()
+    summary: DemoSummary = {
         "store": url,
         "seconds": round(time.perf_counter() - started, 2),
         "datasets": [d.name for d in store.datasets()],
         "documents": result.stats.get("documents", 0),
         **network_counts(store),
         **ctx.summary,
-        "steps": [asdict(s) for s in steps],
+        "steps": [{"name": s.name, "status": s.status, "detail": s.detail, "seconds": s.seconds} for s in steps],
         "outputs": sorted(set(ctx.outputs) | {"summary.json", "demo.db"}),
     }
     result.summary = summary

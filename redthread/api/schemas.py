@@ -20,7 +20,7 @@ from typing import Any, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from redthread.model import analysis
+from redthread.model import analysis, records
 from redthread.model.records import OPEN, EditDict
 from redthread.monitor.rescreen import RunDict
 from redthread.monitor.watchlist import WatchlistDict
@@ -110,15 +110,8 @@ class DocumentOut(TypedDict):
     entities: dict[str, SpanEntity]
 
 
-@with_config(OPEN)
-class FtMEntity(TypedDict):
-    """An entity as FtM writes it (plus ``caption`` and ``datasets`` when assembled from the store)."""
-
-    id: str
-    schema: str
-    properties: dict[str, list[str]]
-    caption: NotRequired[str]
-    datasets: NotRequired[list[str]]
+#: An entity as FtM writes it: the records' own shape (:mod:`redthread.model.records`).
+FtMEntity = records.FtMEntity
 
 
 #: A profile's parts: the profile's own records (:mod:`redthread.model.analysis`).
@@ -302,7 +295,7 @@ class Counterparty(TypedDict):
     id: str
     name: str
     schema: str
-    columns: dict[str, Any]
+    columns: dict[str, str | None]
 
 
 @with_config(OPEN)

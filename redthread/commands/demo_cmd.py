@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from redthread.commands._common import console, progress_bar
-from redthread.demo import DemoResult, run_demo, viewer_key
+from redthread.demo import DemoResult, DemoSummary, run_demo, viewer_key
 
 _STATUS = {"ran": "[green]ran[/]", "skipped": "[yellow]skipped[/]", "failed": "[red]failed[/]"}
 
@@ -18,7 +18,7 @@ def _money(value: Any) -> str:
     return f"${float(value or 0) / 1e6:,.1f}M"
 
 
-def _findings(s: dict[str, Any]) -> list[str]:
+def _findings(s: DemoSummary) -> list[str]:
     """One line per headline finding of the steps that ran."""
     lines = []
     if s.get("blocked"):
@@ -46,7 +46,7 @@ def _findings(s: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _hints(s: dict[str, Any]) -> list[str]:
+def _hints(s: DemoSummary) -> list[str]:
     """Commands worth trying next, about parties the demo found."""
     hints = ["stats", "loads --dataset registry"]
     named = [b["name"] for b in s.get("blocked", [])[:1]]
@@ -56,7 +56,7 @@ def _hints(s: dict[str, Any]) -> list[str]:
 
 
 def _print_summary(result: DemoResult) -> None:
-    s: dict[str, Any] = result.summary
+    s = result.summary
     table = Table("what", "count", title="redthread demo: the case")
     table.add_row("datasets", ", ".join(s["datasets"]))
     table.add_row("documents", str(s["documents"]))

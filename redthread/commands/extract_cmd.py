@@ -4,12 +4,45 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import typer
 from rich.table import Table
 
 from redthread.commands._common import console, err_console, esc, progress_bar
+
+if TYPE_CHECKING:  # the scorer (and extraction under it) is imported when ``eval`` runs
+    from redthread.extract.evaluate import DocScore, SplitSummary
+
+
+def _print_eval(summary: dict[str, SplitSummary], scores: list[DocScore], *, published: bool, verbose: bool) -> None:
+    """``redthread eval``'s tables: per document (a published-format set), per split, then the misses."""
+    from redthread.extract.evaluate import Counts
+
+    if published:
+        for sc in scores:
+            rel = Counts()
+            for c in sc.relations.values():
+                rel.add(c)
+            console.print(f"{sc.name}: parties P={sc.parties.precision:.2f} R={sc.parties.recall:.2f} "
+                          f"F1={sc.parties.f1:.2f} | relations P={rel.precision:.2f} R={rel.recall:.2f} "
+                          f"F1={rel.f1:.2f}", highlight=False, soft_wrap=True)
+    for name, block in summary.items():
+        table = Table("what", "P", "R", "F1", "tp", "fp", "fn",
+                      title=f"{name}: {len(block['documents'])} document(s)")
+        rows = [("parties", block["parties"]), ("relations (all)", block["relations"])]
+        rows += [(f"  {k}", v) for k, v in block["relation_classes"].items()]
+        for label, fig in rows:
+            table.add_row(label, f"{fig['precision']:.2f}", f"{fig['recall']:.2f}", f"{fig['f1']:.2f}",
+                          str(fig["tp"]), str(fig["fp"]), str(fig["fn"]))
+        if not published:  # the published format has no key properties to score
+            table.add_row("key properties (recall)", "", f"{block['key_properties_recall']:.2f}", "", "", "", "")
+        console.print(table)
+    if verbose:
+        for s in scores:
+            for miss in s.misses:
+                console.print(f"[dim]{esc(s.name)}[/] {esc(miss)}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -71,7 +104,7 @@ def register(app: typer.Typer) -> None:
                                 "e.g. ../shared/corpus/real; scored instead of --gold."),
     ) -> None:
         """Score extraction against gold annotations: precision/recall/F1 for parties and relations."""
-        from redthread.extract.evaluate import Counts, evaluate, summarise
+        from redthread.extract.evaluate import evaluate, summarise
 
         if gold_set is not None:
             from redthread.extract.gold_set import evaluate_set
@@ -84,26 +117,4 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
             return
-        if gold_set is not None:
-            for sc in scores:
-                rel = Counts()
-                for c in sc.relations.values():
-                    rel.add(c)
-                console.print(f"{sc.name}: parties P={sc.parties.precision:.2f} R={sc.parties.recall:.2f} "
-                              f"F1={sc.parties.f1:.2f} | relations P={rel.precision:.2f} R={rel.recall:.2f} "
-                              f"F1={rel.f1:.2f}", highlight=False, soft_wrap=True)
-        for name, block in summary.items():
-            table = Table("what", "P", "R", "F1", "tp", "fp", "fn",
-                          title=f"{name}: {len(block['documents'])} document(s)")
-            rows = [("parties", block["parties"]), ("relations (all)", block["relations"])]
-            rows += [(f"  {k}", v) for k, v in block["relation_classes"].items()]
-            for label, c in rows:
-                table.add_row(label, f"{c['precision']:.2f}", f"{c['recall']:.2f}", f"{c['f1']:.2f}",
-                              str(c["tp"]), str(c["fp"]), str(c["fn"]))
-            if gold_set is None:  # the published format has no key properties to score
-                table.add_row("key properties (recall)", "", f"{block['key_properties_recall']:.2f}", "", "", "", "")
-            console.print(table)
-        if verbose:
-            for s in scores:
-                for miss in s.misses:
-                    console.print(f"[dim]{esc(s.name)}[/] {esc(miss)}", highlight=False, soft_wrap=True)
+        _print_eval(summary, scores, published=gold_set is not None, verbose=verbose)

@@ -135,7 +135,7 @@ def refresh_cmd(
 ) -> None:
     """Re-read the configured list files, load what changed, re-screen every watchlist (for cron)."""
     result = hook.refresh(case().store, config, actor=user)
-    hook.LAST.clear()
+    hook.forget_last()
     for load in result.loads:
         note = "unchanged" if load["unchanged"] else f"+{load['added']} -{load['removed']} ={load['kept']}"
         console.print(f"{load['dataset']} {load['source']}: {note}", highlight=False)

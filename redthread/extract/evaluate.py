@@ -31,12 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from typing_extensions import TypedDict
 
 from redthread.errors import InputError
 from redthread.extract import extract_text
 from redthread.extract.parties import key
 from redthread.extract.readers import read_document
 from redthread.extract.relations import ENDS
+from redthread.model.records import FtMEntity
 
 PARTY_SCHEMATA = ("Person", "Company", "Organization", "PublicBody", "LegalEntity")
 SYMMETRIC = frozenset({"Family", "Associate"})
@@ -67,6 +69,27 @@ class GoldDoc:
     relations: list[GoldRelation]
 
 
+class CountsDict(TypedDict):
+    """A :class:`Counts` in JSON (``redthread eval --json``)."""
+
+    tp: int
+    fp: int
+    fn: int
+    precision: float
+    recall: float
+    f1: float
+
+
+class SplitSummary(TypedDict):
+    """The figures of one split (or of all documents) in ``redthread eval``."""
+
+    documents: list[str]
+    parties: CountsDict
+    relations: CountsDict
+    relation_classes: dict[str, CountsDict]
+    key_properties_recall: float
+
+
 @dataclass
 class Counts:
     tp: int = 0
@@ -91,7 +114,7 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> CountsDict:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 3),
                 "recall": round(self.recall, 3), "f1": round(self.f1, 3)}
 
@@ -145,9 +168,13 @@ def gold_files(folder: Path) -> list[GoldDoc]:
     return [load_gold(f) for f in files]
 
 
-def _entity_names(entity: dict[str, Any]) -> set[str]:
+def _entity_names(entity: FtMEntity) -> set[str]:
     props = entity["properties"]
     return {key(n) for n in props.get("name", []) + props.get("alias", [])}
+
+
+#: A predicted relation with its ends as gold party indexes (-1: no gold party; None: no second end).
+PredRel = tuple[FtMEntity, int, int | None]
 
 
 def score_document(gold: GoldDoc, backend: str = "rules") -> DocScore:
@@ -157,7 +184,42 @@ def score_document(gold: GoldDoc, backend: str = "rules") -> DocScore:
                           title=src.title, mime=src.mime, path=str(gold.document))
     ds = DocScore(gold.path.stem, gold.split)
     predicted = [e for e in result.entities if e["schema"] in PARTY_SCHEMATA]
-    # party matching: by name, then schema decides whether the match counts as correct
+    mapping = _score_parties(ds, gold, predicted)
+    gold_rels = _gold_relations(gold)
+    pred_rels: list[PredRel] = []
+    for e in result.entities:
+        if e["schema"] not in ENDS:
+            continue
+        first, second = ENDS[e["schema"]]
+        props = e["properties"]
+        s = mapping.get((props.get(first) or [""])[0], -1)
+        t = mapping.get((props.get(second) or [""])[0], -1) if second else None
+        pred_rels.append((e, s, t))
+    matched: set[int] = set()
+    for gr, s, t in gold_rels:
+        hit = _find_relation(gr, s, t, pred_rels, matched)
+        counts = ds.relations[gr.schema]
+        if hit is None:
+            counts.fn += 1
+            ds.misses.append(f"relation FN: {gr.schema} {gr.source} -> {gr.target or ''} {gr.props or ''}")
+            continue
+        matched.add(hit)
+        counts.tp += 1
+        _score_props(ds, gr, pred_rels[hit][0]["properties"])
+    labels = {x["id"]: (x["properties"].get("name") or ["?"])[0] for x in predicted}
+    for pi, (e, _, _) in enumerate(pred_rels):
+        if pi not in matched:
+            ds.relations[e["schema"]].fp += 1
+            first, second = ENDS[e["schema"]]
+            p = e["properties"]
+            ds.misses.append(f"relation FP: {e['schema']} {labels.get((p.get(first) or [''])[0])} -> "
+                             f"{labels.get((p.get(second) or [''])[0], '') if second else p.get('authority')}")
+    return ds
+
+
+def _score_parties(ds: DocScore, gold: GoldDoc, predicted: list[FtMEntity]) -> dict[str, int]:
+    """Party matching: by name, then the schema decides whether the match counts as correct.
+    Returns predicted entity id -> gold party index."""
     mapping: dict[str, int] = {}
     used: set[int] = set()
     for e in predicted:
@@ -179,6 +241,11 @@ def score_document(gold: GoldDoc, backend: str = "rules") -> DocScore:
     for gi, gp in enumerate(gold.parties):
         if gi not in used:
             ds.misses.append(f"party FN: {gp.schemata[0]} {gp.label}")
+    return mapping
+
+
+def _gold_relations(gold: GoldDoc) -> list[tuple[GoldRelation, int, int | None]]:
+    """Each gold relation with its ends as gold party indexes; an end naming no gold party is an error."""
 
     def gold_index(name: str) -> int | None:
         k = key(name)
@@ -187,71 +254,52 @@ def score_document(gold: GoldDoc, backend: str = "rules") -> DocScore:
                 return gi
         return None
 
-    gold_rels = []
+    out = []
     for gr in gold.relations:
         s = gold_index(gr.source)
         t = gold_index(gr.target) if gr.target else None
         if s is None or (gr.target and t is None):
             raise InputError(f"relation {gr.schema} names a party that is not in 'parties': "
                              f"{gr.source} / {gr.target}", path=str(gold.path))
-        gold_rels.append((gr, s, t))
-    pred_rels = []
-    for e in result.entities:
-        if e["schema"] not in ENDS:
+        out.append((gr, s, t))
+    return out
+
+
+def _find_relation(gr: GoldRelation, s: int, t: int | None, pred_rels: list[PredRel],
+                   matched: set[int]) -> int | None:
+    """The first unmatched predicted relation of the gold one's schema and ends (and authority)."""
+    for pi, (e, ps, pt) in enumerate(pred_rels):
+        if pi in matched or e["schema"] != gr.schema:
             continue
-        first, second = ENDS[e["schema"]]
-        props = e["properties"]
-        s = mapping.get((props.get(first) or [""])[0], -1)
-        t = mapping.get((props.get(second) or [""])[0], -1) if second else None
-        pred_rels.append((e, s, t))
-    matched: set[int] = set()
-    for gr, s, t in gold_rels:
-        hit = None
-        for pi, (e, ps, pt) in enumerate(pred_rels):
-            if pi in matched or e["schema"] != gr.schema:
-                continue
-            same = (ps, pt) == (s, t) or (gr.schema in SYMMETRIC and (ps, pt) == (t, s))
-            if not same:
-                continue
-            if gr.schema == "Sanction" and "authority" in gr.props:
-                if key(gr.props["authority"]) not in {key(a) for a in e["properties"].get("authority", [])}:
-                    continue
-            hit = pi
-            break
-        counts = ds.relations[gr.schema]
-        if hit is None:
-            counts.fn += 1
-            ds.misses.append(f"relation FN: {gr.schema} {gr.source} -> {gr.target or ''} {gr.props or ''}")
+        same = (ps, pt) == (s, t) or (gr.schema in SYMMETRIC and (ps, pt) == (t, s))
+        if not same:
             continue
-        matched.add(hit)
-        counts.tp += 1
-        props = pred_rels[hit][0]["properties"]
-        for name, value in gr.props.items():
-            if name not in KEY_PROPS:
+        if gr.schema == "Sanction" and "authority" in gr.props:
+            if key(gr.props["authority"]) not in {key(a) for a in e["properties"].get("authority", [])}:
                 continue
-            got = [str(v) for v in props.get(name, [])]
-            if name == "currency" and not got:
-                got = [d.split(":")[-1].strip() for d in props.get("description", []) if d.startswith("currency:")]
-            if name == "authority":
-                ok = key(value) in {key(g) for g in got}
-            elif name in ("percentage", "amount", "customsAmount"):
-                ok = any(_num(g) == _num(value) for g in got)
-            else:
-                ok = value in got
-            if ok:
-                ds.props.tp += 1
-            else:
-                ds.props.fn += 1
-                ds.misses.append(f"prop miss: {gr.schema} {gr.source} {name}={value} got {got}")
-    for pi, (e, _, _) in enumerate(pred_rels):
-        if pi not in matched:
-            ds.relations[e["schema"]].fp += 1
-            first, second = ENDS[e["schema"]]
-            labels = {x["id"]: (x["properties"].get("name") or ["?"])[0] for x in predicted}
-            p = e["properties"]
-            ds.misses.append(f"relation FP: {e['schema']} {labels.get((p.get(first) or [''])[0])} -> "
-                             f"{labels.get((p.get(second) or [''])[0], '') if second else p.get('authority')}")
-    return ds
+        return pi
+    return None
+
+
+def _score_props(ds: DocScore, gr: GoldRelation, props: dict[str, list[str]]) -> None:
+    """The key properties of a matched relation: found (tp) or missed (fn)."""
+    for name, value in gr.props.items():
+        if name not in KEY_PROPS:
+            continue
+        got = [str(v) for v in props.get(name, [])]
+        if name == "currency" and not got:
+            got = [d.split(":")[-1].strip() for d in props.get("description", []) if d.startswith("currency:")]
+        if name == "authority":
+            ok = key(value) in {key(g) for g in got}
+        elif name in ("percentage", "amount", "customsAmount"):
+            ok = any(_num(g) == _num(value) for g in got)
+        else:
+            ok = value in got
+        if ok:
+            ds.props.tp += 1
+        else:
+            ds.props.fn += 1
+            ds.misses.append(f"prop miss: {gr.schema} {gr.source} {name}={value} got {got}")
 
 
 def _num(text: str) -> float | None:
@@ -261,9 +309,9 @@ def _num(text: str) -> float | None:
         return None
 
 
-def summarise(scores: list[DocScore]) -> dict[str, Any]:
+def summarise(scores: list[DocScore]) -> dict[str, SplitSummary]:
     """Micro-averaged figures per split and over all documents."""
-    out: dict[str, Any] = {}
+    out: dict[str, SplitSummary] = {}
     for split in sorted({s.split for s in scores}) + ["all"]:
         group = [s for s in scores if split in ("all", s.split)]
         parties, relations, props = Counts(), Counts(), Counts()
@@ -284,7 +332,7 @@ def summarise(scores: list[DocScore]) -> dict[str, Any]:
     return out
 
 
-def evaluate(gold_dir: Path, backend: str = "rules", split: str | None = None) -> tuple[dict[str, Any], list[DocScore]]:
+def evaluate(gold_dir: Path, backend: str = "rules", split: str | None = None) -> tuple[dict[str, SplitSummary], list[DocScore]]:
     """Score ``backend`` on every gold file in ``gold_dir`` (optionally one split)."""
     docs = [g for g in gold_files(gold_dir) if split in (None, "all", g.split)]
     if not docs:

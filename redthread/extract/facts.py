@@ -40,14 +40,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
+from typing_extensions import TypedDict
 
 from redthread.extract.lexicon import lexicon
 from redthread.extract.normalize import DATE_RE, MONEY_RE, MONTHS, money_from_match, period_from_match
 from redthread.extract.result import Builder, Evidence, make_id
+from redthread.model.jsondata import load_yaml
 
 DATA = Path(__file__).with_name("facts.yaml")
 Span = tuple[int, int, str]
@@ -62,11 +62,31 @@ _YEARLIKE = re.compile(r"(?:19|20)\d{2}")
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ean|can|ch|ic)$", re.IGNORECASE)
 
 
+class FactsVocabulary(TypedDict):
+    """``facts.yaml``: word lists and patterns (checked on load, naming the key)."""
+
+    goods_nouns: list[str]
+    product_qualifiers: list[str]
+    events: dict[str, list[str]]
+    goods_events: list[str]
+    unit_price_after: list[str]
+    unit_price_before: list[str]
+    price_words: list[str]
+    rate_periods: list[str]
+    rate_words: list[str]
+    business_nouns: list[str]
+    business_connectors: list[str]
+    business_verbs: list[str]
+    sectors: list[str]
+    removal_patterns: list[str]
+    relatives: list[str]
+    hedges: list[str]
+    same_address: list[str]
+
+
 @cache
-def vocabulary() -> dict[str, Any]:
-    with DATA.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
-    return data
+def vocabulary() -> FactsVocabulary:
+    return load_yaml(FactsVocabulary, DATA)
 
 
 def _words(words: Iterable[str]) -> str:
@@ -289,7 +309,7 @@ def _kind(doc: _Doc, sent: str, before: int, goods: bool) -> tuple[str, int, int
     return best
 
 
-def _events(doc: _Doc, i: int, a: int, e: int) -> None:
+def _events(doc: _Doc, i: int, a: int, e: int) -> None:  # noqa: C901 — one sentence read once in order: a production rate, each counted quantity (with its price), then an event without a count; each step skips what an earlier one took
     sent = doc.text[a:e]
     involved = [eid for _, _, eid in doc.parties_in(a, e)]
     date = doc.date_in(a, e)

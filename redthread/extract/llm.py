@@ -15,7 +15,6 @@ documents are sent in paragraph-aligned chunks and merged by name.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import orjson
 
@@ -25,6 +24,7 @@ from redthread.extract.normalize import format_percentage, parse_money, parse_pe
 from redthread.extract.parties import key
 from redthread.extract.relations import ENDS
 from redthread.extract.result import Builder, Evidence, ExtractionResult, make_id
+from redthread.model.jsondata import JSON, JSONObject, items
 from redthread.store import Document
 
 VERSION = "1"
@@ -35,7 +35,7 @@ _PARTY_SCHEMATA = ["Person", "Company", "Organization", "PublicBody"]
 _RELATION_SCHEMATA = [s for s in ENDS]
 
 #: The JSON schema the model's answer must follow.
-SCHEMA: dict[str, Any] = {
+SCHEMA: JSONObject = {
     "type": "object",
     "additionalProperties": False,
     "required": ["parties", "relations"],
@@ -48,7 +48,7 @@ SCHEMA: dict[str, Any] = {
                 "required": ["ref", "schema", "name", "aliases"],
                 "properties": {
                     "ref": {"type": "string"},
-                    "schema": {"type": "string", "enum": _PARTY_SCHEMATA},
+                    "schema": {"type": "string", "enum": [*_PARTY_SCHEMATA]},
                     "name": {"type": "string"},
                     "aliases": {"type": "array", "items": {"type": "string"}},
                     "country": {"type": "string"},
@@ -63,7 +63,7 @@ SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "required": ["schema", "source", "quote"],
                 "properties": {
-                    "schema": {"type": "string", "enum": _RELATION_SCHEMATA},
+                    "schema": {"type": "string", "enum": [*_RELATION_SCHEMATA]},
                     "source": {"type": "string"},
                     "target": {"type": "string"},
                     "quote": {"type": "string"},
@@ -129,7 +129,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def complete(text: str) -> dict[str, Any]:
+def complete(text: str) -> JSONObject:
     """One chat-completions call; the parsed JSON answer."""
     import httpx
 
@@ -154,7 +154,8 @@ def complete(text: str) -> dict[str, Any]:
         raise RedthreadError(f"LLM endpoint {url} gave no JSON extraction ({exc})") from None
     if not isinstance(data, dict):
         raise RedthreadError(f"LLM endpoint {url} gave {type(data).__name__}, expected an object")
-    return data
+    answer: JSONObject = data
+    return answer
 
 
 def _find(text: str, needle: str, offset: int = 0) -> tuple[int, int] | None:
@@ -191,14 +192,15 @@ class LLMBackend:
         for offset, chunk in _chunks(text):
             data = complete(chunk)
             refs: dict[str, str] = {}
-            for party in data.get("parties") or []:
+            for party in items(data.get("parties")):
                 if not isinstance(party, dict) or not party.get("name"):
                     continue
                 schema = str(party["schema"]) if party.get("schema") in _PARTY_SCHEMATA else "Company"
                 name = str(party["name"]).strip()
                 pkey = key(name)
                 eid = party_ids.get(pkey) or make_id(doc_id, "party", name)
-                for alias in party.get("aliases") or []:
+                aliases = items(party.get("aliases"))
+                for alias in aliases:
                     party_ids.setdefault(key(str(alias)), eid)
                 party_ids[pkey] = eid
                 refs[str(party.get("ref") or name)] = eid
@@ -208,7 +210,7 @@ class LLMBackend:
                               0.8 if span else 0.4)
                 b.entity(eid, schema, ev)
                 b.add(eid, "name" if not b.values[eid].get("name") else "alias", name, ev)
-                for alias in party.get("aliases") or []:
+                for alias in aliases:
                     aspan = _find(text, str(alias), offset)
                     if aspan:
                         a_s = _sentence_around(text, *aspan)
@@ -219,13 +221,13 @@ class LLMBackend:
                     aid = b.entity(make_id(doc_id, "Address", key(str(party["address"]))), "Address", ev)
                     b.add(aid, "full", str(party["address"]), ev)
                     b.add(eid, "addressEntity", aid, ev)
-            for rel in data.get("relations") or []:
+            for rel in items(data.get("relations")):
                 self._relation(b, text, offset, doc_id, doc_entity, refs, rel)
         document = Document(id=doc_id, dataset=dataset, title=title or doc_id, path=path, mime=mime, text=text)
         return ExtractionResult(entities=b.entities(), statements=b.statements(), document=document, backend="llm")
 
     def _relation(self, b: Builder, text: str, offset: int, doc_id: str, doc_entity: str,
-                  refs: dict[str, str], rel: Any) -> None:
+                  refs: dict[str, str], rel: JSON) -> None:
         if not isinstance(rel, dict) or rel.get("schema") not in ENDS:
             return
         schema = str(rel["schema"])
@@ -251,7 +253,7 @@ class LLMBackend:
         b.add(rid, "proof", doc_entity, ev)
 
     @staticmethod
-    def _props(schema: str, rel: dict[str, Any]) -> dict[str, str]:
+    def _props(schema: str, rel: JSONObject) -> dict[str, str]:
         props: dict[str, str] = {}
         for name in ("role", "relationship", "ownershipType", "goodsDescription", "authority", "program",
                      "startDate", "endDate"):

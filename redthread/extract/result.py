@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from followthemoney import model
 
+from redthread.model.records import FtMEntity
 from redthread.model.statement import BASE, Statement, now_iso
 from redthread.store import Document
 
@@ -23,12 +23,12 @@ from redthread.store import Document
 class ExtractionResult:
     """FtM entities, their provenance statements and the source document."""
 
-    entities: list[dict[str, Any]]
+    entities: list[FtMEntity]
     statements: list[Statement]
     document: Document
     backend: str = "rules"
 
-    def by_schema(self, schema: str) -> list[dict[str, Any]]:
+    def by_schema(self, schema: str) -> list[FtMEntity]:
         return [e for e in self.entities if e["schema"] == schema]
 
 
@@ -102,8 +102,8 @@ class Builder:
     def has(self, entity_id: str) -> bool:
         return entity_id in self.schemata
 
-    def entities(self) -> list[dict[str, Any]]:
-        out = []
+    def entities(self) -> list[FtMEntity]:
+        out: list[FtMEntity] = []
         for eid, schema in self.schemata.items():
             props = {p: [v.value for v in vals] for p, vals in self.values[eid].items() if vals}
             out.append({"id": eid, "schema": schema, "properties": props})

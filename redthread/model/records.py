@@ -116,6 +116,20 @@ class Flag(TypedDict):
 
 
 @with_config(OPEN)
+class FtMEntity(TypedDict):
+    """An entity as FtM writes it (plus ``caption`` and ``datasets`` when assembled from the store).
+
+    An extraction's entities (:class:`redthread.extract.result.ExtractionResult`) have the first three.
+    """
+
+    id: str
+    schema: str
+    properties: dict[str, list[str]]
+    caption: NotRequired[str]
+    datasets: NotRequired[list[str]]
+
+
+@with_config(OPEN)
 class StatementDict(TypedDict):
     """A statement's JSON form (:meth:`redthread.model.Statement.to_dict`; FtM's fields and our provenance)."""
 

@@ -19,14 +19,30 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
+from typing_extensions import TypedDict
 
 from redthread.errors import RedthreadError
 from redthread.model import now_iso
+from redthread.model.jsondata import JSONObject
 from redthread.monitor.tables import MonitorDB
 from redthread.store.base import TableCursor
 
 GENESIS = "0" * 64
 COLUMNS = ("id", "at", "actor", "action", "watchlist", "subject", "detail", "prev_hash", "hash")
+
+
+class AuditDict(TypedDict):
+    """One audit entry as exported (``redthread audit export``), in :data:`COLUMNS` order."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    watchlist: str
+    subject: str
+    detail: JSONObject
+    prev_hash: str
+    hash: str
 
 
 @dataclass
@@ -37,12 +53,13 @@ class AuditEntry:
     action: str
     watchlist: str
     subject: str
-    detail: dict[str, Any]
+    detail: JSONObject
     prev_hash: str
     hash: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {c: getattr(self, c) for c in COLUMNS}
+    def to_dict(self) -> AuditDict:
+        return {"id": self.id, "at": self.at, "actor": self.actor, "action": self.action, "watchlist": self.watchlist,
+                "subject": self.subject, "detail": self.detail, "prev_hash": self.prev_hash, "hash": self.hash}
 
 
 def _digest(prev: str, at: str, actor: str, action: str, watchlist: str, subject: str, detail: str) -> str:
@@ -51,7 +68,7 @@ def _digest(prev: str, at: str, actor: str, action: str, watchlist: str, subject
 
 
 def append(db: MonitorDB, cur: TableCursor, actor: str, action: str, *, watchlist: str = "", subject: str = "",
-           detail: dict[str, Any] | None = None) -> str:
+           detail: JSONObject | None = None) -> str:
     """Append one entry within the caller's transaction; returns its hash."""
     cur.execute("SELECT hash FROM monitor_audit ORDER BY id DESC LIMIT 1")
     row = cur.fetchone()
@@ -101,9 +118,8 @@ def export(db: MonitorDB, out: IO[str], fmt: str = "jsonl", watchlist: str | Non
         writer.writerow(COLUMNS)
     for entry in entries(db, watchlist):
         if writer is not None:
-            row = entry.to_dict()
-            row["detail"] = orjson.dumps(entry.detail, option=orjson.OPT_SORT_KEYS).decode()
-            writer.writerow([row[c] for c in COLUMNS])
+            detail = orjson.dumps(entry.detail, option=orjson.OPT_SORT_KEYS).decode()
+            writer.writerow([detail if c == "detail" else getattr(entry, c) for c in COLUMNS])
         else:
             out.write(orjson.dumps(entry.to_dict()).decode() + "\n")
         n += 1

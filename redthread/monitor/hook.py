@@ -20,19 +20,47 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
+from typing_extensions import TypedDict
 
 from redthread import settings
 from redthread.errors import ConfigError
 from redthread.ingest import base as ingest_base
 from redthread.store import LoadResult, Store
 
+if TYPE_CHECKING:  # rescreen (and the screening index under it) is imported when a re-screen runs
+    from redthread.monitor.rescreen import RunResult
+
 log = logging.getLogger(__name__)
 
 #: The runs of the last after-load step or refresh (the CLI prints them).
-LAST: dict[str, Any] = {}
+class LastRescreen(TypedDict, total=False):
+    """What the last after-load step or refresh left: its runs, or why it failed."""
+
+    runs: list[RunResult]
+    error: str
+
+
+class LoadCounts(TypedDict):
+    """One load of a refresh, as its report lists it."""
+
+    dataset: str
+    source: str
+    added: int
+    kept: int
+    removed: int
+    unchanged: bool
+
+
+LAST: LastRescreen = {}
+
+
+def forget_last() -> None:
+    """Empty :data:`LAST` before a new after-load step or refresh."""
+    LAST.pop("runs", None)
+    LAST.pop("error", None)
 
 
 def enabled() -> bool:
@@ -49,12 +77,12 @@ def has_watchlists(store: Store) -> bool:
         return False
 
 
-def rescreen_all(store: Store, trigger: str, actor: str = "") -> list[Any]:
+def rescreen_all(store: Store, trigger: str, actor: str = "") -> list[RunResult]:
     """Re-screen every watchlist; errors are logged and returned, not raised."""
     from redthread.monitor.rescreen import run_all
     from redthread.monitor.tables import MonitorDB
 
-    LAST.clear()
+    forget_last()
     try:
         runs = run_all(MonitorDB(store), actor=actor or default_actor(), trigger=trigger)
     except Exception as exc:  # the load is committed; say so rather than fail it
@@ -65,9 +93,9 @@ def rescreen_all(store: Store, trigger: str, actor: str = "") -> list[Any]:
     return runs
 
 
-def after_load(store: Store, results: list[LoadResult]) -> list[Any]:
+def after_load(store: Store, results: list[LoadResult]) -> list[RunResult]:
     """Re-screen every watchlist when ``results`` changed the store; the runs (none when nothing to do)."""
-    LAST.clear()
+    forget_last()
     if not enabled():
         return []
     if not any(not r.unchanged and (r.added or r.removed) for r in results):
@@ -91,9 +119,9 @@ class ListSource:
 
 @dataclass
 class RefreshResult:
-    loads: list[dict[str, Any]] = field(default_factory=list)
+    loads: list[LoadCounts] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    runs: list[Any] = field(default_factory=list)
+    runs: list[RunResult] = field(default_factory=list)
 
 
 def default_config() -> Path:

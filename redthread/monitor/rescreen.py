@@ -449,7 +449,9 @@ class _Run:
                 cur.executemany(put, pair_rows[i:i + 1000])
             cur.execute("UPDATE monitor_rows SET screened = 1 WHERE watchlist = ? AND screened = 0", (name,))
             audit.append(self.db, cur, actor, "screen", watchlist=name, subject=f"run {run_id}", detail={
-                "mode": mode, "trigger": trigger, "since": self.since, "versions": self.versions,
+                "mode": mode, "trigger": trigger, "since": self.since,
+                "versions": [{"dataset": v["dataset"], "load_id": v["load_id"], "loaded_at": v["loaded_at"]}
+                             for v in self.versions],
                 "scorer": self.wl.algorithm, "redthread": __version__, "threshold": self.wl.threshold,
                 "rows": len(self.rows), "changed_entities": len(self.changed),
                 "screened_rows": result.screened_rows, "pairs_scored": self.scored, "hits": len(current),

@@ -30,7 +30,7 @@ from typing_extensions import TypedDict
 
 from redthread.errors import InputError, RedthreadError
 from redthread.model import now_iso
-from redthread.model.records import OPEN
+from redthread.model.records import OPEN, FtMEntity
 from redthread.monitor import audit
 from redthread.monitor.tables import MonitorDB
 from redthread.screen.matching import DEFAULT_THRESHOLD
@@ -48,7 +48,7 @@ class Counterparty:
     name: str
     schema: str
     properties: dict[str, list[str]]
-    columns: dict[str, Any] = field(default_factory=dict)
+    columns: dict[str, str | None] = field(default_factory=dict)  # the file's own columns, as read
     line: int | None = None
     stored_fingerprint: str | None = None
 
@@ -60,7 +60,7 @@ class Counterparty:
                             option=orjson.OPT_SORT_KEYS)
         return hashlib.sha1(body).hexdigest()
 
-    def entity(self) -> dict[str, Any]:
+    def entity(self) -> FtMEntity:
         """The row as an FtM entity dict (what the screening index takes)."""
         return {"id": self.row_id, "schema": self.schema, "properties": self.properties, "caption": self.name}
 

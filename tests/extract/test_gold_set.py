@@ -51,6 +51,11 @@ def test_bad_gold_names_file_and_field(tmp_path: Path) -> None:
         load(bad)
     with pytest.raises(InputError, match="no gold files"):
         evaluate_set(tmp_path / "nothing")
+    # names given as one string, not a list: scored letter by letter before, now refused naming the field
+    bad.write_text(json.dumps({"text": "x.txt", "entities": [{"key": "a", "class": "org", "names": "Alpha"}],
+                               "relations": []}))
+    with pytest.raises(InputError, match=r"x\.json: entities\.0\.names"):
+        load(bad)
 
 
 def _shared_scorer(shared: Path) -> ModuleType:

@@ -6,8 +6,6 @@ To extract *and store*, upload the document to ``POST /ingest``: the
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -29,10 +27,10 @@ class ExtractRequest(BaseModel):
 
 
 @router.post("/extract", response_model=ExtractOut, dependencies=[require_role("viewer")])
-def extract(req: ExtractRequest) -> dict[str, Any]:
+def extract(req: ExtractRequest) -> ExtractOut:
     """Extract parties and relations from ``text`` with the chosen backend."""
     result = extract_text(req.text, doc_id=req.doc_id, dataset=req.dataset, backend=req.backend)
-    out: dict[str, Any] = {
+    out: ExtractOut = {
         "document": {"id": result.document.id, "title": result.document.title},
         "backend": result.backend,
         "entities": result.entities,

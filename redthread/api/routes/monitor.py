@@ -11,7 +11,7 @@ re-screens through its case (:meth:`redthread.case.Case.load`).
 from __future__ import annotations
 
 import io
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
@@ -116,7 +116,7 @@ def get_watchlist(name: str, limit: int = Query(500, ge=1, le=100_000),
 
 @router.delete("/watchlists/{name}", response_model=RowsRemovedOut, dependencies=[require_role("analyst")])
 def delete_watchlist(name: str, case: Case = Depends(get_case),
-                     caller: str = Depends(authenticate)) -> dict[str, Any]:
+                     caller: str = Depends(authenticate)) -> dict[str, int]:
     try:
         return watchlist.remove(case.monitor, name, actor=_actor(caller, None))
     except RedthreadError as exc:

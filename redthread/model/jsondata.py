@@ -1,0 +1,74 @@
+"""Raw JSON and YAML as read from a file or a wire, before it becomes a record.
+
+A source file (BODS, PSC, GLEIF, an FtM line, a model's answer) is JSON we
+do not control, so its values are typed as :data:`JSON` — the recursive type
+of what ``json.loads`` / ``yaml.safe_load`` return — not ``Any``: mypy then
+makes every reader narrow a value before using it, with the helpers below,
+so a wrong type in one field costs that field (an empty string or list), not
+a crash in the middle of a file.
+
+Vocabularies (our YAML data with a known shape) are checked once on load by
+:func:`checked` against a ``TypedDict``, naming the file and the key that is
+wrong, and are read as that record afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeAlias, TypeVar
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from redthread.errors import InputError
+
+#: Any value JSON (or YAML's JSON subset) can hold.
+JSON: TypeAlias = str | int | float | bool | None | list["JSON"] | dict[str, "JSON"]
+#: A JSON object: the usual shape of one record of a source file.
+JSONObject: TypeAlias = dict[str, JSON]
+
+T = TypeVar("T")
+
+
+def obj(value: JSON) -> JSONObject:
+    """``value`` if it is an object, else an empty one (a missing or mistyped part reads as empty)."""
+    return value if isinstance(value, dict) else {}
+
+
+def objects(value: JSON) -> list[JSONObject]:
+    """The objects of a list (other items, or a value that is no list, are left out)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def items(value: JSON) -> list[JSON]:
+    """``value`` if it is a list, else no items."""
+    return value if isinstance(value, list) else []
+
+
+def text(value: JSON) -> str:
+    """A scalar as text (``""`` for null, a list or an object)."""
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    return str(value)
+
+
+def texts(value: JSON) -> list[str]:
+    """The non-empty scalars of a list (or of one scalar) as text."""
+    values = value if isinstance(value, list) else [value]
+    return [t for t in (text(v) for v in values) if t]
+
+
+def checked(kind: type[T], data: object, path: Path | str) -> T:
+    """``data`` validated as ``kind`` (a ``TypedDict``); the error names the file and the key."""
+    try:
+        return TypeAdapter(kind).validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or None
+        raise InputError(first["msg"], path=str(path), field=where) from None
+
+
+def load_yaml(kind: type[T], path: Path) -> T:
+    """A YAML vocabulary file read and checked as ``kind``."""
+    with path.open(encoding="utf-8") as fh:
+        return checked(kind, yaml.safe_load(fh), path)
