@@ -432,7 +432,7 @@ def _sanction_targets(sent: _Sentence) -> Iterator[tuple[Any, Mention]]:
     """(predicate, target) for "sanctioned X", "X was designated", "a TDO against X", "sanctions on X"."""
     fr = frames()
     for tok in sent.doc:
-        if tok.i in sent.by_token or sent.negated(tok):
+        if tok.i in sent.by_token:
             continue
         targets: list[Any] = []
         if tok.pos_ == "VERB" and tok.lemma_.lower() in fr.sanction_verbs:
@@ -443,6 +443,8 @@ def _sanction_targets(sent: _Sentence) -> Iterator[tuple[Any, Mention]]:
             if tok.head.pos_ == "VERB" and tok.dep_ == "dobj":  # "issued a TDO against X": the PP may hang on the verb
                 targets += [p for c in tok.head.children if c.dep_ == "prep" and c.lower_ in fr.sanction_preps
                             for p in c.children if p.dep_ == "pobj"]
+        if not targets or sent.negated(tok):  # the predicate first: climbing to a negation is dearer than the words
+            continue
         for t in targets:
             for m in sent.parties(t):
                 yield tok, m
