@@ -12,7 +12,13 @@ of it, and loading the model with no component, then with each component
 the extractor runs (the tokenizer built from spaCy's defaults, as
 ``redthread.extract.nlp`` does).
 
-    .venv/bin/python bench/extract/startup.py [--runs 3] [--floor]
+``--batch`` measures the alternative to a fresh process per document: one
+process (``redthread extract a.txt b.txt ...``, or ``redthread serve`` with
+``POST /extract``) that pays the start-up once and extracts the shared real
+documents one after the other; it prints the CPU s of the whole start-up plus
+the first document and the mean of each further document.
+
+    .venv/bin/python bench/extract/startup.py [--runs 3] [--floor] [--batch]
 """
 
 from __future__ import annotations
@@ -55,6 +61,38 @@ print(f"{t1 - t0:.3f} {t2 - t1:.3f} {t3 - t2:.3f}")
 """
 
 
+BATCH = r"""
+import sys, time
+from pathlib import Path
+T = time.process_time
+t0 = T()
+from redthread.extract import extract_path
+times = []
+for path in sorted(Path(sys.argv[1]).glob("*.txt")):
+    t = T()
+    extract_path(path, dataset="bench")
+    times.append((T() - t, path.stat().st_size))
+print(f"{times[0][0] + (T() - t0 - sum(t for t, _ in times)):.3f}", " ".join(f"{t:.4f}:{n}" for t, n in times))
+"""
+
+
+def batch(runs: int, env: dict[str, str]) -> None:
+    """Start-up paid once: the shared real documents extracted one after the other in one process."""
+    folder = ROOT.parent / "shared" / "corpus" / "real" / "texts"
+    rows = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", BATCH, str(folder)], capture_output=True, text=True, cwd=ROOT,
+                             env={**env, "REDTHREAD_EXTRACT_SECONDS": "0"}, check=True).stdout.split()
+        docs = [(float(t), int(n)) for t, n in (x.split(":") for x in out[1:])]
+        rows.append((float(out[0]), docs))
+    first, docs = min(rows, key=lambda r: r[0] + sum(t for t, _ in r[1]))
+    rest = docs[1:]
+    mean = sum(t for t, _ in rest) / len(rest)
+    kb = sum(n for _, n in rest) / 1024 / sum(t for t, _ in rest)
+    print(f"batch, one process, {len(docs)} real documents (CPU s, best of {runs}): start-up + first document "
+          f"{first:.2f}, each further document {mean:.3f} on average ({kb:.1f} KB/s per core)")
+
+
 def floor(runs: int, env: dict[str, str]) -> None:
     """What spaCy and followthemoney cost a fresh process before any code of ours runs."""
     def best(*keep: str) -> list[float]:
@@ -77,6 +115,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--floor", action="store_true", help="also measure the libraries' own start-up")
+    ap.add_argument("--batch", action="store_true", help="also measure many documents in one warm process")
     args = ap.parse_args()
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     rows = []
@@ -99,6 +138,8 @@ def main() -> None:
         print(f"  {us:>9}  {name}")
     if args.floor:
         floor(args.runs, env)
+    if args.batch:
+        batch(args.runs, env)
 
 
 if __name__ == "__main__":

@@ -349,6 +349,27 @@ def _prep_paths(prep: Any) -> Iterator[tuple[str, Any]]:
                         yield f"{prep.lower_} {pobj.lemma_.lower()} {p2.lower_}", pobj2
 
 
+def _may_be_keyed(n: Any, phrases: frozenset[str]) -> bool:
+    """Whether any of :func:`_noun_keys` can be among ``phrases``, from the lemma's last word alone.
+
+    Every key but the word as written ends in the lemma, so a phrase whose last word is not the
+    lemma's cannot be one: the dear walk over the noun's modifiers is skipped for most nouns.
+    """
+    words = str(n.lemma_).lower().split()
+    return not words or words[-1] in _last_words(phrases) or n.lower_ in phrases
+
+
+@lru_cache(maxsize=8)
+def _last_words(phrases: frozenset[str]) -> frozenset[str]:
+    return frozenset(p.split()[-1] for p in phrases if p.split())
+
+
+@cache
+def _noun_phrases() -> frozenset[str]:
+    """Every lemma phrase of the noun frames."""
+    return frozenset(w for f in frames().nouns for w in f.lemmas or ())
+
+
 def _noun_keys(n: Any) -> list[str]:
     """The lemma and the phrases ending in it ("general director", "sole shareholder")."""
     mods = [c for c in n.children if c.dep_ in ("compound", "amod") and c.i < n.i]
@@ -380,7 +401,7 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
             found = fr.for_verb(_verb_lemma(tok))
             args = sent.verb_args(tok) if found else {}
         elif tok.pos_ in NOUN_POS:
-            found = fr.for_noun(_noun_keys(tok))
+            found = fr.for_noun(_noun_keys(tok)) if _may_be_keyed(tok, _noun_phrases()) else []
             args = sent.noun_args(tok) if found else {}
         else:
             continue
@@ -432,17 +453,20 @@ def _sanction_targets(sent: _Sentence) -> Iterator[tuple[Any, Mention]]:
     """(predicate, target) for "sanctioned X", "X was designated", "a TDO against X", "sanctions on X"."""
     fr = frames()
     for tok in sent.doc:
-        if tok.i in sent.by_token or sent.negated(tok):
+        if tok.i in sent.by_token:
             continue
         targets: list[Any] = []
         if tok.pos_ == "VERB" and tok.lemma_.lower() in fr.sanction_verbs:
             targets = sent.verb_args(tok)["obj"]
-        elif tok.pos_ in NOUN_POS and fr.sanction_nouns & set(_noun_keys(tok)):
+        elif tok.pos_ in NOUN_POS and _may_be_keyed(tok, fr.sanction_nouns) \
+                and fr.sanction_nouns & set(_noun_keys(tok)):
             targets = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in fr.sanction_preps
                        for p in c.children if p.dep_ == "pobj"]
             if tok.head.pos_ == "VERB" and tok.dep_ == "dobj":  # "issued a TDO against X": the PP may hang on the verb
                 targets += [p for c in tok.head.children if c.dep_ == "prep" and c.lower_ in fr.sanction_preps
                             for p in c.children if p.dep_ == "pobj"]
+        if not targets or sent.negated(tok):  # the predicate first: climbing to a negation is dearer than the words
+            continue
         for t in targets:
             for m in sent.parties(t):
                 yield tok, m

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from followthemoney import model
-
-from redthread.model.records import FtMEntity
+import redthread.extract.ftm_types as ftm_types
 from redthread.model.statement import BASE, Statement, now_iso
 from redthread.store import Document
+
+if TYPE_CHECKING:  # typing only: extraction does not import pydantic's record module at run time
+    from redthread.model.records import FtMEntity
 
 
 @dataclass
@@ -80,17 +82,16 @@ class Builder:
         return entity_id
 
     def add(self, entity_id: str, prop_name: str, value: str | None, evidence: Evidence) -> bool:
-        """Add a value (cleaned by FtM's type); returns False when FtM rejects it."""
+        """Add a value (cleaned as FtM's type cleans it, ftm_types.py); returns False when FtM would reject it."""
         if value is None or not str(value).strip():
             return False
-        schema = model.get(self.schemata[entity_id])
-        prop = schema.get(prop_name) if schema else None
-        if prop is None:
+        type_name = ftm_types.property_type(self.schemata[entity_id], prop_name)
+        if type_name is None:
             return False
-        cleaned = prop.type.clean(str(value), proxy=None, fuzzy=False)
+        cleaned = ftm_types.clean(type_name, str(value))
         if cleaned is None:
             return False
-        slot = self.values[entity_id].setdefault(prop.name, [])
+        slot = self.values[entity_id].setdefault(prop_name, [])
         for v in slot:
             if v.value == cleaned:
                 if not any(e.start == evidence.start and e.end == evidence.end for e in v.evidence):

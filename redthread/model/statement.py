@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from followthemoney.statement import Statement as FtMStatement
+if TYPE_CHECKING:  # extraction writes statements without followthemoney or pydantic: FtM's is made in to_ftm
+    from followthemoney.statement import Statement as FtMStatement
 
-from redthread.model.records import StatementDict
+    from redthread.model.records import StatementDict
 
 #: The pseudo-property that says "this entity exists, with this schema".
 BASE = "id"
@@ -136,6 +138,8 @@ class Statement:
 
     def to_ftm(self, canonical_id: str | None = None) -> FtMStatement:
         """The plain FtM statement (provenance beyond FtM's fields dropped)."""
+        from followthemoney.statement import Statement as FtMStatement
+
         return FtMStatement(
             entity_id=self.entity_id,
             canonical_id=canonical_id or self.entity_id,

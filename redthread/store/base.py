@@ -12,10 +12,13 @@ import abc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from redthread.errors import StoreError
-from redthread.model import Entity, Statement, assemble
+from redthread.model.statement import Statement
+
+if TYPE_CHECKING:  # assembling entities needs followthemoney, which a store's users that write only do not
+    from redthread.model.entity import Entity
 
 
 @dataclass
@@ -410,6 +413,8 @@ class Store(abc.ABC):
     def entity(self, entity_id: str, include_removed: bool = False) -> Entity | None:
         """One assembled entity (resolution applied), or None: an :class:`~redthread.model.entity.Entity`,
         so readers get typed accessors and, through ``proxy()``, FtM's ``StatementEntity``."""
+        from redthread.model.entity import assemble
+
         cid = self.canonical_id(entity_id)
         stmts = list(self.statements(self.members(cid), include_removed=include_removed))
         return assemble(stmts, entity_id=cid)
@@ -419,6 +424,8 @@ class Store(abc.ABC):
 
     def entities(self, dataset: str | None = None, schemata: Iterable[str] | None = None) -> Iterator[Entity]:
         """Stream assembled entities, grouped by canonical id."""
+        from redthread.model.entity import assemble
+
         cmap = self.canonical_map()
         wanted = set(schemata) if schemata else None
         groups: dict[str, list[Statement]] = {}
