@@ -361,12 +361,12 @@ def ownership(ctx: SentenceContext) -> Iterator[Relation]:
 # -- control ----------------------------------------------------------------------
 
 _CONTROLLED_BY = re.compile(
-    rf"{_GAP}\b(?:is|was|are|were|has been|being|remains|,)?\s*(?:\w+\s+)?(?:controlled|run|managed|operated)\s+by\s+(?:the\s+)?",
+    rf"{_GAP}\b(?:is|was|are|were|has been|being|remains|,)?\s*(?:\w+\s+)?(?P<verb>controlled|run|managed|operated)\s+by\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 _CONTROLS = re.compile(
     r"\s*,?\s*(?:which|who|that)?\s*(?:also\s+|effectively\s+|now\s+|still\s+)?"
-    r"(?:controls|controlled|manages|managed|operates|operated|runs|ran)\s+(?:the\s+)?",
+    r"(?P<verb>controls|controlled|manages|managed|operates|operated|runs|ran)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 
@@ -376,13 +376,16 @@ def control(ctx: SentenceContext) -> Iterator[Relation]:
     used: set[int] = set()
     for a, b in ctx.pairs():
         between = ctx.between(a, b)
-        if _CONTROLLED_BY.fullmatch(between) and id(b) not in used and _subject_ok(ctx, a, b):
+        by = _CONTROLLED_BY.fullmatch(between)
+        if by and id(b) not in used and _subject_ok(ctx, a, b):
             used.add(id(b))
             if not _negated(between):
-                yield _finish(Relation("Control", b, a, (ctx.start, ctx.end), "controlled-by"), ctx)
-        elif _CONTROLS.fullmatch(between) and _no_party_between(ctx, a, b) and _subject_ok(ctx, a, b):
+                yield _finish(Relation("Control", b, a, (ctx.start, ctx.end), "controlled-by:" + by["verb"].lower()), ctx)
+            continue
+        verb = _CONTROLS.fullmatch(between)
+        if verb and _no_party_between(ctx, a, b) and _subject_ok(ctx, a, b):
             if not _negated(between):
-                yield _finish(Relation("Control", a, b, (ctx.start, ctx.end), "controls"), ctx)
+                yield _finish(Relation("Control", a, b, (ctx.start, ctx.end), "controls:" + verb["verb"].lower()), ctx)
 
 
 # -- directorship / employment ---------------------------------------------------------

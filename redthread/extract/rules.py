@@ -121,11 +121,19 @@ def fit_ranges(relations: list[Relation], parties: list[Party]) -> list[Relation
     typed its parties; "Y previously worked with X" reads like employment
     until X turns out to be a person. An employment between two persons is
     kept as their association; an ownership, control or directorship over a
-    person is dropped (FtM has no such edge).
+    person is dropped (FtM has no such edge). A person who runs, manages or
+    operates a firm is its director, one edge, not also its controller.
     """
     schema_of = {p.index: p.schema for p in parties}
+    directed = {(r.source.party, r.target.party) for r in relations if r.schema == "Directorship" and r.target}
     out: list[Relation] = []
     for rel in relations:
+        if _runs(rel) and schema_of.get(rel.source.party) == "Person" and rel.target is not None:
+            if (rel.source.party, rel.target.party) in directed:
+                continue  # "run by X": one edge, the person's directorship
+            directed.add((rel.source.party, rel.target.party))
+            rel = Relation("Directorship", rel.source, rel.target, rel.sentence, rel.rule + "+person",
+                           {"role": ["manager"]}, rel.confidence, rel.hedge)
         if rel.target is not None and rel.schema in _ORGANISATION_ENDS and schema_of.get(rel.target.party) == "Person":
             if rel.schema != "Employment" or schema_of.get(rel.source.party) != "Person":
                 continue
@@ -133,6 +141,16 @@ def fit_ranges(relations: list[Relation], parties: list[Party]) -> list[Relation
                            {"relationship": ["colleague"]}, rel.confidence, rel.hedge)
         out.append(rel)
     return out
+
+
+#: Verbs of running a firm: a person who runs, manages or operates it is its director (a manager);
+#: a firm that does so controls it. "controlled by" stays Control for both.
+_RUN_VERBS = frozenset({"run", "ran", "runs", "managed", "manages", "manage", "operated", "operates", "operate"})
+
+
+def _runs(rel: Relation) -> bool:
+    """A Control read from a verb of running ("run by X", "X manages Y"), not of controlling."""
+    return rel.schema == "Control" and rel.rule.rsplit(":", 1)[-1] in _RUN_VERBS
 
 
 def _listed_sanctions(text: str, mentions: list[Mention]) -> list[Relation]:
