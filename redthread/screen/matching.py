@@ -30,6 +30,7 @@ from redthread.screen.index import Candidate, ScreeningIndex, index_for
 from redthread.screen.record import Record, make_record
 from redthread.screen.scorers import DEFAULT, get_scorer, scorers
 from redthread.screen.state import StoreState, store_state
+from redthread.screen.status import Listing
 from redthread.store import Store
 
 DEFAULT_THRESHOLD = 0.7
@@ -106,7 +107,7 @@ def result_body(cand: Candidate, threshold: float, store: Store | None,
         entity = {"id": cand.id, "schema": cand.schema, "caption": cand.caption, "properties": {},
                   "datasets": list(cand.datasets), "referents": []}
     props = dict(entity.get("properties", {}))
-    listing: dict[str, Any] = {"topics": [], "sanctions": [], "blocked": []}
+    listing = Listing(topics=[], sanctions=[], blocked=[])
     if store is not None and state is not None:
         listing = state.status(store).of(str(entity["id"]))
     own_topics = [str(t) for t in props.get("topics", [])]

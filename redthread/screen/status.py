@@ -19,7 +19,7 @@ and cached with the store's other per-content state (:mod:`redthread.screen.stat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from redthread.store import Store
 
@@ -27,14 +27,49 @@ from redthread.store import Store
 RULES: tuple[tuple[str, str], ...] = (("OFAC", "us"), ("EU", "eu"))
 
 
+class Listed(TypedDict):
+    """One sanction on an entity: by whom, under which program, since when, from where."""
+
+    authority: str
+    program: str
+    listing_date: str | None
+    dataset: str | None
+    source: str | None
+
+
+class BlockingOwner(TypedDict):
+    """A blocked owner behind a 50 %-rule block, with its share."""
+
+    id: str
+    name: str
+    share: float
+
+
+class Blocked(TypedDict):
+    """One 50 %-rule block: which authority's rule, the blocked share and the blocked owners."""
+
+    authority: str
+    variant: str
+    blocked_share: float
+    owners: list[BlockingOwner]
+
+
+class Listing(TypedDict):
+    """What a hit carries: its topics, and the sanctions and blocks behind them (empty when none)."""
+
+    topics: list[str]
+    sanctions: list[Listed]
+    blocked: list[Blocked]
+
+
 @dataclass
 class ListingStatus:
     """Sanctions and 50 %-rule blocks by entity id."""
 
-    sanctions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    blocked: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sanctions: dict[str, list[Listed]] = field(default_factory=dict)
+    blocked: dict[str, list[Blocked]] = field(default_factory=dict)
 
-    def of(self, entity_id: str) -> dict[str, Any]:
+    def of(self, entity_id: str) -> Listing:
         """``topics``, ``sanctions`` and ``blocked`` (one item per rule that blocks it) of one entity."""
         sanctions = self.sanctions.get(entity_id, [])
         blocked = self.blocked.get(entity_id, [])
