@@ -24,7 +24,7 @@ from redthread.model import analysis, records
 from redthread.model.records import OPEN, EditDict
 from redthread.monitor.rescreen import RunDict
 from redthread.monitor.watchlist import WatchlistDict
-from redthread.report.network import NetworkDict, NetworkEdge, NetworkNode
+from redthread.report.network import Edge, NetworkDict, Node
 from redthread.resolve.review import PairView
 from redthread.resolve.xref import CandidateDict, XrefPage
 
@@ -255,8 +255,8 @@ class NetworkPathOut(TypedDict):
     source: str
     target: str
     found: bool
-    nodes: list[NetworkNode]
-    edges: list[NetworkEdge]
+    nodes: list[Node]
+    edges: list[Edge]
 
 
 @with_config(OPEN)

@@ -36,16 +36,17 @@ import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, NotRequired
+from typing import NotRequired
 
 from pydantic import with_config
 from typing_extensions import TypedDict
 
 from redthread import settings
+from redthread.model.jsondata import JSONObject, items
 from redthread.model.records import OPEN
 from redthread.screen.index import ScreeningIndex, index_for
 from redthread.screen.scorers import DEFAULT
@@ -79,7 +80,7 @@ class CandidateDict(TypedDict):
     left_datasets: list[str]
     right_datasets: list[str]
     features: dict[str, float]
-    explanations: Any
+    explanations: dict[str, JSONObject]
     reason: str
     within: bool
 
@@ -111,7 +112,8 @@ class Candidate:
     left_datasets: tuple[str, ...]
     right_datasets: tuple[str, ...]
     features: dict[str, float] = field(default_factory=dict)
-    explanations: dict[str, Any] = field(default_factory=dict)
+    #: The scorer's explanation per feature (JSON for the review page: tokens aligned, names compared).
+    explanations: dict[str, JSONObject] = field(default_factory=dict)
     #: Why a pair below the threshold is proposed: ``cross-script`` or ``abbreviation`` ("" otherwise).
     reason: str = ""
 
@@ -166,13 +168,14 @@ def _abbreviates(short: str, long: str) -> bool:
     return False
 
 
-def _aligned(explanations: dict[str, Any]) -> int:
-    """Tokens the scorer aligned as the same word (from its ``name`` explanation)."""
-    toks = (explanations.get("name") or {}).get("tokens") or []
-    return sum(1 for t in toks if len(t) >= 3 and float(t[2]) >= ALIGNED)
+def _aligned(explanations: Mapping[str, JSONObject]) -> int:
+    """Tokens the scorer aligned as the same word (from its ``name`` explanation: ``[query, candidate, score]``)."""
+    toks = items((explanations.get("name") or {}).get("tokens"))
+    return sum(1 for t in toks if isinstance(t, list) and len(t) >= 3 and isinstance(t[2], (int, float, str))
+               and float(t[2]) >= ALIGNED)
 
 
-def reason_for(left: str, right: str, explanations: dict[str, Any]) -> str:
+def reason_for(left: str, right: str, explanations: Mapping[str, JSONObject]) -> str:
     """Why a low-scoring pair of names deserves review: ``cross-script``, ``abbreviation`` or ""."""
     if _aligned(explanations) < MIN_ALIGNED:
         return ""
