@@ -26,7 +26,7 @@ from redthread.monitor.rescreen import RunDict
 from redthread.monitor.watchlist import WatchlistDict
 from redthread.report.network import Edge, NetworkDict, Node
 from redthread.resolve.review import PairView
-from redthread.resolve.xref import CandidateDict, XrefPage
+from redthread.resolve.xref import Candidate, XrefPage
 
 #: A day as the trade engines give it: a ``date`` (DuckDB) or ISO text; JSON carries ``YYYY-MM-DD`` either way.
 Day = date | str
@@ -183,7 +183,7 @@ class ExtractOut(TypedDict):
 
 
 #: The candidate pairs and a pair side by side: the resolver's own shapes (:mod:`redthread.resolve`).
-CandidateOut = CandidateDict
+CandidateOut = Candidate
 XrefOut = XrefPage
 PairOut = PairView
 

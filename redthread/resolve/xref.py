@@ -68,29 +68,11 @@ ALIGNED = 0.9
 
 
 @with_config(OPEN)
-class CandidateDict(TypedDict):
-    """A proposed same-party pair with its per-feature scores, as JSON (``/xref`` declares this shape)."""
-
-    left_id: str
-    right_id: str
-    score: float
-    left_caption: str
-    right_caption: str
-    schema: str
-    left_datasets: list[str]
-    right_datasets: list[str]
-    features: dict[str, float]
-    explanations: dict[str, JSONObject]
-    reason: str
-    within: bool
-
-
-@with_config(OPEN)
 class XrefPage(TypedDict):
     """A page of candidates (``status`` ``ready``), or progress while they are computed."""
 
     status: str  # "ready", "computing" or "failed"
-    candidates: list[CandidateDict]
+    candidates: list[Candidate]
     total: int | None
     offset: NotRequired[int]
     limit: NotRequired[int]
@@ -101,7 +83,11 @@ class XrefPage(TypedDict):
 
 @dataclass
 class Candidate:
-    """A proposed same-party pair, with the evidence for it."""
+    """A proposed same-party pair, with the evidence for it.
+
+    One record: ``/xref`` declares it as it is and its JSON form is these fields in order (datasets as
+    arrays; ``within`` worked out on creation), sent by pydantic or orjson, not restated as a dict.
+    """
 
     left_id: str
     right_id: str
@@ -116,15 +102,11 @@ class Candidate:
     explanations: dict[str, JSONObject] = field(default_factory=dict)
     #: Why a pair below the threshold is proposed: ``cross-script`` or ``abbreviation`` ("" otherwise).
     reason: str = ""
+    #: Whether both sides are in the same datasets (a pair within one source).
+    within: bool = field(init=False)
 
-    def to_dict(self) -> CandidateDict:
-        return {
-            "left_id": self.left_id, "right_id": self.right_id, "score": self.score,
-            "left_caption": self.left_caption, "right_caption": self.right_caption, "schema": self.schema,
-            "left_datasets": list(self.left_datasets), "right_datasets": list(self.right_datasets),
-            "features": self.features, "explanations": self.explanations, "reason": self.reason,
-            "within": set(self.left_datasets) == set(self.right_datasets),
-        }
+    def __post_init__(self) -> None:
+        self.within = set(self.left_datasets) == set(self.right_datasets)
 
 
 @dataclass
