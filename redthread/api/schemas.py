@@ -24,9 +24,9 @@ from redthread.model import analysis, records
 from redthread.model.records import OPEN, EditDict
 from redthread.monitor.rescreen import RunDict
 from redthread.monitor.watchlist import WatchlistDict
-from redthread.report.network import NetworkDict, NetworkEdge, NetworkNode
+from redthread.report.network import Edge, NetworkDict, Node
 from redthread.resolve.review import PairView
-from redthread.resolve.xref import CandidateDict, XrefPage
+from redthread.resolve.xref import Candidate, XrefPage
 
 #: A day as the trade engines give it: a ``date`` (DuckDB) or ISO text; JSON carries ``YYYY-MM-DD`` either way.
 Day = date | str
@@ -183,7 +183,7 @@ class ExtractOut(TypedDict):
 
 
 #: The candidate pairs and a pair side by side: the resolver's own shapes (:mod:`redthread.resolve`).
-CandidateOut = CandidateDict
+CandidateOut = Candidate
 XrefOut = XrefPage
 PairOut = PairView
 
@@ -255,8 +255,8 @@ class NetworkPathOut(TypedDict):
     source: str
     target: str
     found: bool
-    nodes: list[NetworkNode]
-    edges: list[NetworkEdge]
+    nodes: list[Node]
+    edges: list[Edge]
 
 
 @with_config(OPEN)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import orjson
 import typer
 from rich.table import Table
 
@@ -20,7 +19,7 @@ def register(app: typer.Typer) -> None:
         """Merge same-named parties and addresses of the case; propose the doubtful ones."""
         result = consolidate_case(store(), dataset, apply=not dry_run)
         if json_out:
-            print(orjson.dumps(result.to_dict()).decode())
+            print(result.to_json().decode())
             return
         table = Table("", "left", "right", "why")
         for pair in result.merged + result.proposed:

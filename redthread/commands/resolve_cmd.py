@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
                                progress=update)
         if json_out:
             for c in cands:
-                print(orjson.dumps(c.to_dict()).decode())
+                print(orjson.dumps(c).decode())
             return
         print_table(("score", "left", "right", "why"), [
             (f"{c.score:.3f}" + (f"\n[dim]{esc(c.reason)}[/]" if c.reason else ""),

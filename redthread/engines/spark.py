@@ -7,7 +7,7 @@ partitions, no UI); set ``REDTHREAD_SPARK_MASTER`` to use a cluster.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -15,6 +15,9 @@ from redthread import settings
 from redthread.engines.base import SQLEngine
 from redthread.engines.registry import register
 from redthread.errors import ConfigError
+
+if TYPE_CHECKING:  # pyspark is an optional extra, imported when the engine starts
+    from pyspark.sql import DataFrame
 
 _SESSION: Any = None
 
@@ -56,7 +59,7 @@ class SparkEngine(SQLEngine):
         # A session of its own (sharing the one JVM and context): temporary views are per session,
         # so engines working at once never see, replace or drop each other's tables.
         self.spark = session().newSession()
-        self.frames: dict[str, Any] = {}
+        self.frames: dict[str, DataFrame] = {}
 
     def load(self, name: str, table: pa.Table) -> None:
         if table.num_rows == 0:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import TextIO
 
 import orjson
 
+from redthread.model.records import FtMEntity
 from redthread.store import Store
 from redthread.trade import table
 
@@ -28,7 +29,7 @@ def _fmt(value: float | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def activities(store: Store, dataset: str | None = None, batch: int = 50_000) -> Iterator[dict[str, Any]]:
+def activities(store: Store, dataset: str | None = None, batch: int = 50_000) -> Iterator[FtMEntity]:
     """EconomicActivity entities (FtM JSON) for the store's trade records."""
     cmap = store.canonical_map()
     with table.connect(store.url) as con:

@@ -9,7 +9,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
+
+from typing_extensions import TypedDict
 
 from redthread import settings
 from redthread.errors import InputError, InputErrors, RedthreadError
@@ -17,6 +19,13 @@ from redthread.store import LoadBatch, LoadResult, Store
 
 ProgressFn = Callable[[str, int, int | None], None]
 log = logging.getLogger(__name__)
+
+class IngestOptions(TypedDict, total=False):
+    """Options only some loaders read."""
+
+    #: The column mapping YAML of a customs file (``redthread ingest --mapping``).
+    mapping: str
+
 
 @dataclass
 class IngestContext:
@@ -32,8 +41,8 @@ class IngestContext:
     #: Values dropped because they did not parse; their records loaded.
     warnings: list[InputError] = field(default_factory=list)
     progress: ProgressFn | None = None
-    #: Loader-specific options (e.g. ``{"mapping": path}`` for customs records).
-    options: dict[str, Any] = field(default_factory=dict)
+    #: Loader-specific options (``{"mapping": path}`` for customs records).
+    options: IngestOptions = field(default_factory=lambda: IngestOptions())
     #: URL of the store being loaded (loaders that keep side tables use it).
     store_url: str | None = None
 
@@ -265,7 +274,7 @@ def ingest(
     source: str | None = None,
     replace_dataset: bool = False,
     progress: ProgressFn | None = None,
-    options: dict[str, Any] | None = None,
+    options: IngestOptions | None = None,
     strict: bool = False,
     warnings: list[InputError] | None = None,
 ) -> tuple[list[LoadResult], list[InputError]]:
@@ -292,7 +301,7 @@ def ingest(
             replace_dataset=replace_dataset,
             strict=strict,
             progress=progress,
-            options=dict(options or {}),
+            options=IngestOptions(**(options or {})),
             store_url=getattr(store, "url", None),
         )
         digest = file_hash(path)

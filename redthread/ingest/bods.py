@@ -48,6 +48,7 @@ from redthread.errors import InputError
 from redthread.ingest._listbuilder import Fragment, ListBuilder, country_code, slug
 from redthread.ingest.base import IngestContext, register, source_name
 from redthread.model import now_iso
+from redthread.model.jsondata import JSONObject, items, obj, objects, opt_text
 from redthread.store import LoadBatch
 
 #: Interest types that are stakes (the 50 % rule reads their share).
@@ -118,7 +119,7 @@ def chain_of(descriptions: list[str]) -> list[str]:
 class Record:
     """One BODS record's latest state, whatever the version."""
 
-    def __init__(self, kind: str, rid: str, date: str, status: str, details: dict[str, Any], where: str) -> None:
+    def __init__(self, kind: str, rid: str, date: str, status: str, details: JSONObject, where: str) -> None:
         self.kind, self.id, self.date, self.status, self.details, self.where = kind, rid, date, status, details, where
         #: The indirect relationships (record ids) this record is a component of.
         self.component_of: list[str] = []
@@ -154,7 +155,7 @@ def _party_name(rec: Record | None) -> str:
     return str(rec.details.get("name") or "")
 
 
-def _is_joint_arrangement(details: dict[str, Any]) -> bool:
+def _is_joint_arrangement(details: JSONObject) -> bool:
     """An ``arrangement`` entity that is not a trust or nomination: the vehicle of a joint holding."""
     etype = details.get("entityType")
     kind, subtype = (etype.get("type"), etype.get("subtype")) if isinstance(etype, dict) else (etype, None)
@@ -207,7 +208,7 @@ def read_records(statements: list[Any], fname: str, ctx: IngestContext, path: Pa
     return [rec for _, rec in latest.values()]
 
 
-def _identifier_prop(ident: dict[str, Any]) -> str:
+def _identifier_prop(ident: JSONObject) -> str:
     """The FtM property of a BODS identifier: by its scheme (``GB-COH``, ``XI-LEI``, a person's
     ``IRL-PASSPORT``), else by a ``schemeName`` that is an FtM identifier property (our export
     writes those), else ``idNumber``."""
@@ -322,24 +323,23 @@ class BODSLoader:
                         replace_dataset=ctx.replace_dataset)
 
     @staticmethod
-    def _common(frag: Fragment, d: dict[str, Any], nationality_prop: str) -> None:
-        for ident in d.get("identifiers") or []:
-            if isinstance(ident, dict) and ident.get("id"):
+    def _common(frag: Fragment, d: JSONObject, nationality_prop: str) -> None:
+        for ident in objects(d.get("identifiers")):
+            if ident.get("id"):
                 frag.add(_identifier_prop(ident), ident["id"])
-        for addr in d.get("addresses") or []:
-            if isinstance(addr, dict) and addr.get("address"):
+        for addr in objects(d.get("addresses")):
+            if addr.get("address"):
                 frag.add("address", ", ".join(str(p) for p in (addr.get("address"), addr.get("postCode"),
                                                                addr.get("country")) if p))
                 frag.add("country", addr.get("country") if isinstance(addr.get("country"), str)
-                         else (addr.get("country") or {}).get("code"))
-        for nat in d.get("nationalities") or []:
-            if isinstance(nat, dict):
-                frag.add(nationality_prop, nat.get("code") or country_code(nat.get("name")))
+                         else obj(addr.get("country")).get("code"))
+        for nat in objects(d.get("nationalities")):
+            frag.add(nationality_prop, nat.get("code") or country_code(opt_text(nat.get("name"))))
 
     def _person(self, builder: ListBuilder, rec: Record) -> None:
         d = rec.details
         frag = builder.fragment(_eid(rec.id), "Person", rec.where)
-        names = [n for n in d.get("names") or [] if isinstance(n, dict)]
+        names = objects(d.get("names"))
         main = next((n for n in names if n.get("type") in ("legal", "individual")), names[0] if names else None)
         for n in names:
             frag.add("name" if n is main else "alias", n.get("fullName") or " ".join(
@@ -350,8 +350,7 @@ class BODSLoader:
         frag.add("birthDate", d.get("birthDate"))
         frag.add("deathDate", d.get("deathDate"))
         self._common(frag, d, "nationality")
-        for pep in d.get("politicalExposure", {}).get("details", []) if isinstance(d.get("politicalExposure"),
-                                                                                   dict) else []:
+        for pep in items(obj(d.get("politicalExposure")).get("details")):
             frag.add("topics", "role.pep")
             if isinstance(pep, dict):
                 frag.add("position", pep.get("reason"))
@@ -359,7 +358,8 @@ class BODSLoader:
         if isinstance(unspecified, dict) or d.get("personType") in UNSPECIFIED_TYPES:
             unspecified = unspecified if isinstance(unspecified, dict) else {}
             frag.add("notes", unspecified_note(str(d.get("personType") or "unknownPerson"),
-                                               unspecified.get("reason"), unspecified.get("description")))
+                                               opt_text(unspecified.get("reason")),
+                                               opt_text(unspecified.get("description"))))
             if not names:
                 frag.add("name", unspecified.get("description") or d.get("personType"))
 
@@ -370,7 +370,7 @@ class BODSLoader:
         schema = ENTITY_SCHEMA.get(str(kind), "LegalEntity")
         frag = builder.fragment(_eid(rec.id), schema, rec.where)
         frag.add("name", d.get("name"))
-        for alt in d.get("alternateNames") or []:
+        for alt in items(d.get("alternateNames")):
             frag.add("alias", alt)
         frag.add("legalForm", subtype or (kind if schema == "LegalEntity" else None))
         if isinstance(etype, dict):
@@ -378,7 +378,7 @@ class BODSLoader:
         jur = d.get("jurisdiction") or d.get("incorporatedInJurisdiction")
         if isinstance(jur, dict):
             code = str(jur.get("code") or "")
-            frag.add("jurisdiction", code[:2] if code else country_code(jur.get("name")))
+            frag.add("jurisdiction", code[:2] if code else country_code(opt_text(jur.get("name"))))
         frag.add("incorporationDate", d.get("foundingDate"))
         frag.add("dissolutionDate", d.get("dissolutionDate"))
         frag.add("website", d.get("uri"))
@@ -386,7 +386,8 @@ class BODSLoader:
         if isinstance(unspecified, dict) or kind in UNSPECIFIED_TYPES:
             unspecified = unspecified if isinstance(unspecified, dict) else {}
             frag.add("notes", unspecified_note(str(kind if kind in UNSPECIFIED_TYPES else "unknownEntity"),
-                                               unspecified.get("reason"), unspecified.get("description")))
+                                               opt_text(unspecified.get("reason")),
+                                               opt_text(unspecified.get("description"))))
             if not d.get("name"):
                 frag.add("name", unspecified.get("description") or kind)
         self._common(frag, d, "country")
@@ -408,7 +409,7 @@ class BODSLoader:
             builder.fragment(_eid(subject), schemata[subject], rec.where).add(
                 "notes", f"interested party not identified: {note}")
             return
-        for n, interest in enumerate(d.get("interests") or []):
+        for n, interest in enumerate(items(d.get("interests"))):
             if not isinstance(interest, dict):
                 continue
             # A joint holding: the holder's interest is in the arrangement (as published, or made

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -18,11 +17,12 @@ from redthread import __version__
 from redthread.errors import InputError
 from redthread.ingest.base import IngestContext, register, source_name
 from redthread.model import entity_statements, now_iso
+from redthread.model.jsondata import JSONObject
 from redthread.model.statement import Statement
 from redthread.store import LoadBatch
 
 
-def json_lines(path: Path, ctx: IngestContext, what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def json_lines(path: Path, ctx: IngestContext, what: str) -> Iterator[tuple[int, JSONObject]]:
     """(line number, object) of each JSON-object line of ``path``: blank lines skipped, a line that is
     not JSON or not an object reported (``path:line``) through ``ctx.fail``. ``what`` names the
     object the line should hold, for that message."""
@@ -42,7 +42,7 @@ def json_lines(path: Path, ctx: IngestContext, what: str) -> Iterator[tuple[int,
             yield lineno, data
 
 
-def line_statements(entity: dict[str, Any], path: Path, lineno: int, ctx: IngestContext, *, source: str,
+def line_statements(entity: JSONObject, path: Path, lineno: int, ctx: IngestContext, *, source: str,
                     origin: str, seen: str) -> list[Statement] | None:
     """The statements of the entity on one line (location ``file:line``). A value that does not parse is
     dropped with a warning naming file, line, record, property and value (refusing the file when strict);

@@ -25,10 +25,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Literal
 from xml.etree.ElementTree import Element
 
-import yaml
+from typing_extensions import TypedDict
 
 from redthread import __version__
 from redthread.errors import InputError
@@ -37,6 +37,7 @@ from redthread.ingest.base import IngestContext, register
 from redthread.ingest.bods import unspecified_note
 from redthread.ingest.sanctions_xml import parse_xml, text
 from redthread.model import now_iso
+from redthread.model.jsondata import load_yaml
 from redthread.store import LoadBatch
 
 KINDS = {b"gleif.org/data/schema/leidata": "LEIData", b"gleif.org/data/schema/rr/": "RelationshipData",
@@ -45,11 +46,25 @@ KINDS = {b"gleif.org/data/schema/leidata": "LEIData", b"gleif.org/data/schema/rr
 LEVEL = {"IS_ULTIMATELY_CONSOLIDATED_BY": "indirect"}
 
 
+class UnknownParty(TypedDict):
+    """The unknown interested party a reporting exception stands for."""
+
+    party: Literal["person", "entity"]
+    reason: str
+    description: str
+
+
+class GleifVocabulary(TypedDict):
+    """``data/gleif.yaml``: exception reason -> unknown party; exception category -> direct / indirect."""
+
+    unknown_parties: dict[str, UnknownParty]
+    levels: dict[str, str]
+
+
 @functools.cache
-def _vocabulary() -> dict[str, Any]:
-    """The reporting-exception vocabulary (data/gleif.yaml)."""
-    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "data" / "gleif.yaml").read_text("utf-8"))
-    return data
+def _vocabulary() -> GleifVocabulary:
+    """The reporting-exception vocabulary (data/gleif.yaml), checked on load."""
+    return load_yaml(GleifVocabulary, Path(__file__).parent / "data" / "gleif.yaml")
 
 
 def _date(value: str | None) -> str | None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -31,6 +30,7 @@ from redthread.errors import InputError
 from redthread.ingest._listbuilder import Fragment, ListBuilder, slug
 from redthread.ingest.base import IngestContext, register, source_name
 from redthread.model import now_iso
+from redthread.model.jsondata import JSON, JSONObject, as_list, as_object
 from redthread.store import LoadBatch
 
 _BAND = re.compile(r"(\d+)-to-(\d+)-percent")
@@ -71,7 +71,14 @@ def nature_level(kind: str, nature: str) -> str:
     return "unknown"
 
 
-def _address(addr: Any) -> str | None:
+def _month(value: JSON) -> int:
+    """A birth month as given (a number, or digits in text); ``TypeError`` makes the record bad."""
+    if isinstance(value, (int, float, str)):
+        return int(value)
+    raise TypeError(f"a month is a number, not {type(value).__name__}")
+
+
+def _address(addr: JSON) -> str | None:
     if not isinstance(addr, dict):
         return None
     keys = ("care_of", "po_box", "premises", "address_line_1", "address_line_2", "locality", "region",
@@ -122,7 +129,7 @@ class PSCLoader:
         yield LoadBatch(dataset=ctx.dataset, source=source, statements=builder.statements(),
                         replace_dataset=ctx.replace_dataset)
 
-    def _line(self, builder: ListBuilder, number: str, data: dict[str, Any], kind: str, loc: str) -> None:
+    def _line(self, builder: ListBuilder, number: str, data: JSONObject, kind: str, loc: str) -> None:
         company = builder.fragment(f"gb-coh-{number}", "Company", loc)
         company.add("registrationNumber", number)
         company.add("jurisdiction", "gb")
@@ -130,11 +137,13 @@ class PSCLoader:
             company.add("notes", f"PSC statement: {data.get('statement')}"
                                  + (f" (ceased {data['ceased_on']})" if data.get("ceased_on") else ""))
             return
-        link = str((data.get("links") or {}).get("self") or "")
+        link = str(as_object(data.get("links")).get("self") or "")
         # Companies House PSC ids use "_" and may start with "-", which FtM ids may not: hash the self link.
         pid = f"gb-psc-{slug(link or str(data.get('etag')))}"
         party = self._party(builder, pid, data, kind, loc)
-        for nature in data.get("natures_of_control") or []:
+        for nature in as_list(data.get("natures_of_control")):
+            if not isinstance(nature, str):
+                raise TypeError(f"a nature of control is text, not {type(nature).__name__}")
             share = nature_share(str(nature))
             is_stake = nature.startswith(("ownership-of-shares", "voting-rights")) and share is not None
             rel = builder.fragment(f"{pid}-{nature}", "Ownership" if is_stake else "UnknownLink", loc)
@@ -148,23 +157,23 @@ class PSCLoader:
             rel.add("endDate", data.get("ceased_on"))
 
     @staticmethod
-    def _party(builder: ListBuilder, pid: str, data: dict[str, Any], kind: str, loc: str) -> Fragment:
+    def _party(builder: ListBuilder, pid: str, data: JSONObject, kind: str, loc: str) -> Fragment:
         individual = kind.startswith(("individual", "super-secure"))
         schema = "Person" if individual else ("Company" if kind.startswith("corporate") else "LegalEntity")
         party = builder.fragment(pid, schema, loc)
         party.add("name", data.get("name") or (data.get("description") if individual else None))
         if individual:
-            names = data.get("name_elements") or {}
+            names = as_object(data.get("name_elements"))
             party.add("firstName", names.get("forename"))
             party.add("middleName", names.get("middle_name"))
             party.add("lastName", names.get("surname"))
             party.add("title", names.get("title"))
-            dob = data.get("date_of_birth") or {}
+            dob = as_object(data.get("date_of_birth"))
             if dob.get("year"):
-                party.add("birthDate", f"{dob['year']}-{int(dob['month']):02d}" if dob.get("month") else dob["year"])
+                party.add("birthDate", f"{dob['year']}-{_month(dob['month']):02d}" if dob.get("month") else dob["year"])
             party.add("nationality", data.get("nationality"))
             party.add("country", data.get("country_of_residence"))
-        ident = data.get("identification") or {}
+        ident = as_object(data.get("identification"))
         party.add("registrationNumber", ident.get("registration_number"))
         party.add("legalForm", ident.get("legal_form"))
         party.add("jurisdiction", ident.get("country_registered") or ident.get("place_registered"))

@@ -1,6 +1,6 @@
 """Typed results of the analyses: exposure, the 50 % rule, ownership trees, status, claims, timeline, trade.
 
-The analyses used to return ``dict[str, Any]``: every reader (API, CLI,
+The analyses used to return untyped dicts: every reader (API, CLI,
 dossier, brief, web UI) then guessed the keys, and a renamed key broke a
 reader mypy could not see. These records name each key once, beside the
 producer's docstring. They are ``TypedDict``s, not classes, because the JSON
@@ -18,7 +18,8 @@ documents what the producers send.
 
 from __future__ import annotations
 
-from typing import Any, NotRequired
+import datetime as dt
+from typing import NotRequired
 
 from pydantic import with_config
 from typing_extensions import TypedDict
@@ -533,7 +534,7 @@ class ComponentRecord(TypedDict):
 
     source: str
     row: int
-    date: Any  # the engine's date value (a ``datetime.date`` from DuckDB)
+    date: dt.date | str  # the engine's date value: a ``datetime.date`` from DuckDB (ISO text in JSON)
     value_usd: float | None
     goods_description: str | None
 

@@ -19,11 +19,12 @@ from typing import TypeAlias, TypeVar
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypeAliasType
 
 from redthread.errors import InputError
 
-#: Any value JSON (or YAML's JSON subset) can hold.
-JSON: TypeAlias = str | int | float | bool | None | list["JSON"] | dict[str, "JSON"]
+#: Any value JSON (or YAML's JSON subset) can hold (a ``TypeAliasType``, so pydantic can declare it too).
+JSON = TypeAliasType("JSON", 'str | int | float | bool | None | list["JSON"] | dict[str, "JSON"]')
 #: A JSON object: the usual shape of one record of a source file.
 JSONObject: TypeAlias = dict[str, JSON]
 
@@ -33,6 +34,27 @@ T = TypeVar("T")
 def obj(value: JSON) -> JSONObject:
     """``value`` if it is an object, else an empty one (a missing or mistyped part reads as empty)."""
     return value if isinstance(value, dict) else {}
+
+
+def as_object(value: JSON) -> JSONObject:
+    """``value`` as an object, empty when missing or empty; ``TypeError`` for any other type.
+
+    For a loader that refuses a record whose part has the wrong shape (rather than read past it).
+    """
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return value
+    raise TypeError(f"expected an object, not {type(value).__name__}")
+
+
+def as_list(value: JSON) -> list[JSON]:
+    """``value`` as a list, empty when missing or empty; ``TypeError`` for any other type."""
+    if not value:
+        return []
+    if isinstance(value, list):
+        return value
+    raise TypeError(f"expected a list, not {type(value).__name__}")
 
 
 def objects(value: JSON) -> list[JSONObject]:
@@ -50,6 +72,11 @@ def text(value: JSON) -> str:
     if value is None or isinstance(value, (list, dict)):
         return ""
     return str(value)
+
+
+def opt_text(value: JSON) -> str | None:
+    """A scalar as text, or None (for null, an empty string, a list or an object)."""
+    return text(value) or None
 
 
 def texts(value: JSON) -> list[str]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from typing_extensions import TypedDict
 
 from redthread import __version__
 from redthread.errors import ConfigError, NotFound
@@ -87,7 +87,15 @@ def write_dossier(store: Store, entity_id: str | None, output: Path) -> Dossier:
     return dossier
 
 
-def section_summary(dossier: Dossier) -> list[dict[str, Any]]:
+class SectionSummary(TypedDict):
+    """One section of a written dossier as the ``report`` command lists it."""
+
+    section: str
+    note: str
+    content: bool
+
+
+def section_summary(dossier: Dossier) -> list[SectionSummary]:
     """Which sections have content and which carry a note (for command output)."""
     return [{"section": s.title, "note": s.note,
              "content": bool(s.facts or s.svg or s.rows or s.tree or s.quotes)} for s in dossier.sections]

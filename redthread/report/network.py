@@ -54,40 +54,11 @@ class NodeBlocked(TypedDict):
     chain: Any
 
 
-@with_config(OPEN)
-class NetworkNode(TypedDict):
-    """A node as JSON (:meth:`Node.to_dict`); the API declares this shape itself."""
-
-    id: str
-    schema: str
-    caption: str
-    datasets: list[str]
-    countries: list[str]
-    sanctioned: list[NodeDesignation]
-    blocked: NodeBlocked | None
-
-
-@with_config(OPEN)
-class NetworkEdge(TypedDict):
-    """An edge as JSON (:meth:`Edge.to_dict`)."""
-
-    id: str
-    source: str
-    target: str
-    schema: str
-    label: str
-    datasets: list[str]
-    properties: dict[str, list[str]]
-
-
-@with_config(OPEN)
-class NetworkDict(TypedDict):
-    nodes: list[NetworkNode]
-    edges: list[NetworkEdge]
-
-
 @dataclass
 class Node:
+    """A party of the network. One record: the API declares it as it is, and its JSON form is its
+    fields in order (FastAPI/pydantic and orjson serialise dataclasses), not a restated dict."""
+
     id: str
     schema: str
     caption: str
@@ -96,13 +67,11 @@ class Node:
     sanctioned: list[NodeDesignation] = field(default_factory=list)
     blocked: NodeBlocked | None = None
 
-    def to_dict(self) -> NetworkNode:
-        return NetworkNode(id=self.id, schema=self.schema, caption=self.caption, datasets=self.datasets,
-                           countries=self.countries, sanctioned=self.sanctioned, blocked=self.blocked)
-
 
 @dataclass
 class Edge:
+    """A link of the network between two nodes (JSON: its fields in order, like :class:`Node`)."""
+
     id: str
     source: str
     target: str
@@ -111,9 +80,13 @@ class Edge:
     datasets: list[str]
     properties: dict[str, list[str]] = field(default_factory=dict)
 
-    def to_dict(self) -> NetworkEdge:
-        return NetworkEdge(id=self.id, source=self.source, target=self.target, schema=self.schema,
-                           label=self.label, datasets=self.datasets, properties=self.properties)
+
+@with_config(OPEN)
+class NetworkDict(TypedDict):
+    """A network as the API sends it: its nodes as a list (the :class:`Network` keys them by id)."""
+
+    nodes: list[Node]
+    edges: list[Edge]
 
 
 @dataclass
@@ -135,7 +108,7 @@ class Network:
         )
 
     def to_dict(self) -> NetworkDict:
-        return {"nodes": [n.to_dict() for n in self.nodes.values()], "edges": [e.to_dict() for e in self.edges]}
+        return {"nodes": list(self.nodes.values()), "edges": list(self.edges)}
 
 
 #: Edge type of aggregated customs records (not an FtM schema: a summary of many records).

@@ -30,13 +30,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
 
-import yaml
+import orjson
 from followthemoney import model
+from typing_extensions import TypedDict
 
 from redthread.model import Statement, now_iso
 from redthread.model.evidence import Evidence
+from redthread.model.jsondata import load_yaml
 from redthread.model.records import EvidenceDict
 from redthread.model.statement import BASE
 from redthread.screen.names import skeleton, tokens
@@ -49,12 +50,19 @@ USER = "consolidate"
 _LEGAL_MAX = max(len(k.split()) for k in LEGAL_FORMS)
 
 
+class ConsolidateVocabulary(TypedDict):
+    """``resolve/data/consolidate.yaml`` (checked on load, naming the key)."""
+
+    spellings: dict[str, str]
+    descriptive_starts: list[str]
+    min_alias_letters: int
+    cross_dataset_min_tokens: int
+
+
 @cache
-def vocabulary() -> dict[str, Any]:
+def vocabulary() -> ConsolidateVocabulary:
     """Spelling variants and alias rules (``resolve/data/consolidate.yaml``)."""
-    with DATA.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
-    return data
+    return load_yaml(ConsolidateVocabulary, DATA)
 
 
 def name_key(name: str) -> str:
@@ -92,27 +100,6 @@ def _strong_alias(alias: str) -> bool:
     return len(re.sub(r"[^\w]", "", alias)) >= int(vocab["min_alias_letters"])
 
 
-class PairDict(TypedDict):
-    """A :class:`Pair` as JSON."""
-
-    left_id: str
-    right_id: str
-    left_caption: str
-    right_caption: str
-    key: str
-    reason: str
-    merged: bool
-    evidence: list[EvidenceDict]
-
-
-class ConsolidationDict(TypedDict):
-    """A :class:`Consolidation` as JSON."""
-
-    merged: list[PairDict]
-    proposed: list[PairDict]
-    types: dict[str, str]
-
-
 @dataclass
 class Pair:
     """Two entities found to be one party, merged or proposed, with the evidence."""
@@ -126,23 +113,22 @@ class Pair:
     merged: bool
     evidence: list[EvidenceDict] = field(default_factory=list)
 
-    def to_dict(self) -> PairDict:
-        return PairDict(left_id=self.left_id, right_id=self.right_id, left_caption=self.left_caption,
-                        right_caption=self.right_caption, key=self.key, reason=self.reason, merged=self.merged,
-                        evidence=self.evidence)
-
 
 @dataclass
 class Consolidation:
-    """What :func:`consolidate` did: pairs merged, pairs proposed, types decided."""
+    """What :func:`consolidate` did: pairs merged, pairs proposed, types decided.
+
+    One record: its JSON form is these fields as they are (``{"merged": [Pair...], "proposed": [...],
+    "types": {...}}``, each :class:`Pair` its fields in order), written by orjson's dataclass support,
+    not restated in a second shape.
+    """
 
     merged: list[Pair] = field(default_factory=list)
     proposed: list[Pair] = field(default_factory=list)
     types: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> ConsolidationDict:
-        return ConsolidationDict(merged=[p.to_dict() for p in self.merged],
-                                 proposed=[p.to_dict() for p in self.proposed], types=self.types)
+    def to_json(self) -> bytes:
+        return orjson.dumps(self)
 
 
 def _is_party(schema_name: str) -> bool:

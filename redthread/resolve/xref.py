@@ -36,16 +36,17 @@ import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, NotRequired
+from typing import NotRequired
 
 from pydantic import with_config
 from typing_extensions import TypedDict
 
 from redthread import settings
+from redthread.model.jsondata import JSONObject, items
 from redthread.model.records import OPEN
 from redthread.screen.index import ScreeningIndex, index_for
 from redthread.screen.scorers import DEFAULT
@@ -67,29 +68,11 @@ ALIGNED = 0.9
 
 
 @with_config(OPEN)
-class CandidateDict(TypedDict):
-    """A proposed same-party pair with its per-feature scores, as JSON (``/xref`` declares this shape)."""
-
-    left_id: str
-    right_id: str
-    score: float
-    left_caption: str
-    right_caption: str
-    schema: str
-    left_datasets: list[str]
-    right_datasets: list[str]
-    features: dict[str, float]
-    explanations: Any
-    reason: str
-    within: bool
-
-
-@with_config(OPEN)
 class XrefPage(TypedDict):
     """A page of candidates (``status`` ``ready``), or progress while they are computed."""
 
     status: str  # "ready", "computing" or "failed"
-    candidates: list[CandidateDict]
+    candidates: list[Candidate]
     total: int | None
     offset: NotRequired[int]
     limit: NotRequired[int]
@@ -100,7 +83,11 @@ class XrefPage(TypedDict):
 
 @dataclass
 class Candidate:
-    """A proposed same-party pair, with the evidence for it."""
+    """A proposed same-party pair, with the evidence for it.
+
+    One record: ``/xref`` declares it as it is and its JSON form is these fields in order (datasets as
+    arrays; ``within`` worked out on creation), sent by pydantic or orjson, not restated as a dict.
+    """
 
     left_id: str
     right_id: str
@@ -111,18 +98,15 @@ class Candidate:
     left_datasets: tuple[str, ...]
     right_datasets: tuple[str, ...]
     features: dict[str, float] = field(default_factory=dict)
-    explanations: dict[str, Any] = field(default_factory=dict)
+    #: The scorer's explanation per feature (JSON for the review page: tokens aligned, names compared).
+    explanations: dict[str, JSONObject] = field(default_factory=dict)
     #: Why a pair below the threshold is proposed: ``cross-script`` or ``abbreviation`` ("" otherwise).
     reason: str = ""
+    #: Whether both sides are in the same datasets (a pair within one source).
+    within: bool = field(init=False)
 
-    def to_dict(self) -> CandidateDict:
-        return {
-            "left_id": self.left_id, "right_id": self.right_id, "score": self.score,
-            "left_caption": self.left_caption, "right_caption": self.right_caption, "schema": self.schema,
-            "left_datasets": list(self.left_datasets), "right_datasets": list(self.right_datasets),
-            "features": self.features, "explanations": self.explanations, "reason": self.reason,
-            "within": set(self.left_datasets) == set(self.right_datasets),
-        }
+    def __post_init__(self) -> None:
+        self.within = set(self.left_datasets) == set(self.right_datasets)
 
 
 @dataclass
@@ -166,13 +150,14 @@ def _abbreviates(short: str, long: str) -> bool:
     return False
 
 
-def _aligned(explanations: dict[str, Any]) -> int:
-    """Tokens the scorer aligned as the same word (from its ``name`` explanation)."""
-    toks = (explanations.get("name") or {}).get("tokens") or []
-    return sum(1 for t in toks if len(t) >= 3 and float(t[2]) >= ALIGNED)
+def _aligned(explanations: Mapping[str, JSONObject]) -> int:
+    """Tokens the scorer aligned as the same word (from its ``name`` explanation: ``[query, candidate, score]``)."""
+    toks = items((explanations.get("name") or {}).get("tokens"))
+    return sum(1 for t in toks if isinstance(t, list) and len(t) >= 3 and isinstance(t[2], (int, float, str))
+               and float(t[2]) >= ALIGNED)
 
 
-def reason_for(left: str, right: str, explanations: dict[str, Any]) -> str:
+def reason_for(left: str, right: str, explanations: Mapping[str, JSONObject]) -> str:
     """Why a low-scoring pair of names deserves review: ``cross-script``, ``abbreviation`` or ""."""
     if _aligned(explanations) < MIN_ALIGNED:
         return ""

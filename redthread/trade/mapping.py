@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from redthread.errors import InputError
+from redthread.model.jsondata import JSONObject
 
 #: Every field a mapping may name, with what it means.
 FIELDS: dict[str, str] = {
@@ -62,7 +63,8 @@ class Mapping:
     currency: str | None = None
     party_schema: str = "Company"
     path: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: Keys of the mapping file this module does not read (kept as written).
+    extra: JSONObject = field(default_factory=dict)
 
     def column(self, name: str) -> str | None:
         return self.columns.get(name)

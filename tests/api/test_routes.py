@@ -75,6 +75,21 @@ def test_network_neighbourhood_and_path(client: TestClient) -> None:
     assert client.get("/network/nope").status_code == 404
 
 
+def test_network_json_is_the_records_fields(client: TestClient) -> None:
+    """Node and Edge are the one record: the answer is their fields in order, nothing restated or lost."""
+    import dataclasses
+
+    from redthread.report.network import Edge, Node
+
+    body = client.get("/network/rt-komax").json()
+    assert list(body) == ["nodes", "edges", "center"]
+    assert all(list(n) == [f.name for f in dataclasses.fields(Node)] for n in body["nodes"])
+    assert all(list(e) == [f.name for f in dataclasses.fields(Edge)] for e in body["edges"])
+    path = client.get("/network/path", params={"source": "rt-basyuk", "target": "rt-aeromar"}).json()
+    assert all(list(e) == [f.name for f in dataclasses.fields(Edge)] for e in path["edges"])
+    assert {n["id"] for n in path["nodes"]} == {"rt-basyuk", "rt-komax", "rt-aerohit", "rt-aeromar"}
+
+
 def test_upload_ingest_is_confined_and_limited(client: TestClient, fixtures: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     data = (fixtures / "starter.ftm.jsonl").read_bytes()

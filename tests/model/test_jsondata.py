@@ -46,3 +46,15 @@ def test_the_facts_vocabulary_loads_as_its_record() -> None:
 
     v = vocabulary()
     assert "order" in v["events"] and all(isinstance(w, str) for w in v["goods_nouns"])
+
+
+def test_strict_narrowing_refuses_a_part_of_the_wrong_shape() -> None:
+    from redthread.model.jsondata import as_list, as_object, opt_text
+
+    assert as_object(None) == {} and as_object({"a": 1}) == {"a": 1} and as_object([]) == {}
+    assert as_list(None) == [] and as_list([1]) == [1]
+    with pytest.raises(TypeError):
+        as_object(["a"])
+    with pytest.raises(TypeError):
+        as_list({"a": 1})
+    assert opt_text("") is None and opt_text(None) is None and opt_text(3) == "3"

@@ -104,3 +104,11 @@ def test_api_computes_in_the_background_and_serves_pages(tmp_path: Path, fixture
     assert within[("art1-iskakov", "art2-iskakov")]["within"] is True
     across = client.get("/xref", params={"limit": 100, "within": False}).json()["candidates"]
     assert all(not c["within"] for c in across)
+    # one record: the answer is the Candidate's fields in order, datasets as arrays
+    import dataclasses
+
+    from redthread.resolve.xref import Candidate
+
+    fields = [f.name for f in dataclasses.fields(Candidate)]
+    assert fields[-1] == "within" and all(list(c) == fields for c in across)
+    assert all(isinstance(c["left_datasets"], list) for c in across)

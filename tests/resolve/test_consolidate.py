@@ -127,3 +127,29 @@ def test_consolidate_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     done = runner.invoke(app, ["consolidate"])
     assert done.exit_code == 0 and "Kite Works" in done.output
     assert open_store(url).canonical_id("a-1") == open_store(url).canonical_id("b-1")
+
+
+def test_json_form_is_the_record_fields_in_order(store: Store) -> None:
+    """One record, one serialiser: ``--json`` writes each pair's fields as the dataclass declares them."""
+    import dataclasses
+
+    import orjson
+
+    from redthread.resolve.consolidate import Pair
+
+    put(store, "notes", "a.txt", ent("a-1", "Company", name=["Orion Parts LLC"]))
+    put(store, "notes", "b.txt", ent("b-1", "Company", name=["Orion Parts"]))
+    result = consolidate(store, apply=False)
+    data = orjson.loads(result.to_json())
+    assert list(data) == ["merged", "proposed", "types"]
+    (pair,) = data["merged"]
+    assert list(pair) == [f.name for f in dataclasses.fields(Pair)]
+    assert {pair["left_id"], pair["right_id"]} == {"a-1", "b-1"} and pair["merged"] is True
+    assert pair["evidence"] and all(ev["source"] for ev in pair["evidence"])
+
+
+def test_vocabulary_is_checked_on_load() -> None:
+    from redthread.resolve.consolidate import vocabulary
+
+    v = vocabulary()
+    assert isinstance(v["min_alias_letters"], int) and v["spellings"]["defence"] == "defense"

@@ -82,3 +82,29 @@ def test_psc_roles_carry_the_level_of_each_nature(store: Store, shared: Path) ->
     indirect = [graph.link_labels[j] for j in range(len(graph.link_ids)) if graph.kind[j] == KIND["IndirectOwnership"]]
     assert len(indirect) == 1
     assert indirect[0].startswith("ownership-of-shares-more-than-25-percent-as-firm-registered-overseas-entity (indirect)")
+
+
+def test_psc_record_of_the_wrong_shape_costs_that_record(store: Store, tmp_path: Path) -> None:
+    """Narrowed JSON: a part of the wrong type (name elements as a list, a nature as a number) makes its
+    record bad, named by line; the good record of the same file loads."""
+    import orjson
+
+    from redthread.errors import InputError
+
+    good = {"company_number": "01234567", "data": {
+        "kind": "individual-person-with-significant-control", "name": "Ann Example",
+        "name_elements": {"forename": "Ann", "surname": "Example"}, "date_of_birth": {"year": 1970, "month": 3},
+        "natures_of_control": ["ownership-of-shares-75-to-100-percent"], "links": {"self": "/company/x/psc/1"}}}
+    listy = {"company_number": "07654321", "data": {**good["data"], "name_elements": ["Ann", "Example"],
+                                                    "links": {"self": "/company/y/psc/2"}}}
+    numeric = {"company_number": "07654322", "data": {**good["data"], "natures_of_control": [75],
+                                                      "links": {"self": "/company/z/psc/3"}}}
+    path = tmp_path / "psc.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in (good, listy, numeric)) + b"\n")
+    results, errors = ingest(store, [path], "psc", "uk-psc", skip_errors=True)
+    assert [e.line for e in errors] == [2, 3] and all(isinstance(e, InputError) for e in errors)
+    assert "malformed PSC record" in errors[0].reason
+    owned = [e for e in store.entities() if e["schema"] == "Ownership"]
+    assert [o["properties"]["asset"] for o in owned] == [["gb-coh-01234567"]]
+    owner = store.entity(owned[0]["properties"]["owner"][0])
+    assert owner is not None and owner["properties"]["birthDate"] == ["1970-03"]

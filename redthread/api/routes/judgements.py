@@ -51,7 +51,7 @@ def get_xref(
         page["total"] = None
         return page
     cands = select(store, cset, dataset, threshold=threshold, within=within, entity_id=entity_id)
-    return {"status": "ready", "candidates": [c.to_dict() for c in cands[offset:offset + limit]],
+    return {"status": "ready", "candidates": cands[offset:offset + limit],
             "total": len(cands), "offset": offset, "limit": limit}
 
 

@@ -26,7 +26,7 @@ def network_path(source: str = Query(..., min_length=1), target: str = Query(...
         return {"source": a, "target": b, "found": False, "nodes": [], "edges": []}
     ids = {a, b} | {e.source for e in path} | {e.target for e in path}
     return {"source": a, "target": b, "found": True,
-            "nodes": [net.nodes[i].to_dict() for i in ids], "edges": [e.to_dict() for e in path]}
+            "nodes": [net.nodes[i] for i in ids], "edges": path}
 
 
 @router.get("/network/{entity_id}", response_model=NetworkOut, dependencies=[require_role("viewer")])

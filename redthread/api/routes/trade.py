@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response
@@ -24,6 +24,7 @@ from redthread.api.schemas import (
     MonthOut,
     SpikeOut,
 )
+from redthread.model.jsondata import JSONObject
 from redthread.store import Store
 
 if TYPE_CHECKING:  # the routes import the trade modules (duckdb, pyarrow) when first called
@@ -104,7 +105,7 @@ def get_series(party_id: str, role: str = "buyer", store: Store = Depends(get_st
 @router.post("/capacity", dependencies=[require_role("viewer")], response_model=CapacityOut)
 def post_capacity(
     buyer: str = Body(..., description="Buyer entity id."),
-    bom: dict[str, Any] | str = Body(..., description="Bill of materials: YAML text or the same as JSON."),
+    bom: JSONObject | str = Body(..., description="Bill of materials: YAML text or the same as JSON."),
     date_from: str | None = Body(None),
     date_to: str | None = Body(None),
     store: Store = Depends(get_store),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
 
 from redthread.api.deps import get_case, require_role
-from redthread.api.schemas import IngestOut
+from redthread.api.schemas import IngestOut, LoadOut
 from redthread.api.uploads import safe_name, save_upload
 from redthread.case import Case
 from redthread.errors import RedthreadError
@@ -24,7 +22,7 @@ def upload_ingest(
     skip_errors: bool = Form(False),
     mapping: UploadFile | None = File(None, description="column mapping YAML for customs records (CSV, Parquet)"),
     case: Case = Depends(get_case),
-) -> dict[str, Any]:
+) -> IngestOut:
     """Store the upload under the data folder, then load it through the case like ``redthread ingest``
     (watchlists are re-screened after it).
 
@@ -50,6 +48,9 @@ def upload_ingest(
         raise HTTPException(status_code=exc.status_code, detail=detail) from exc
     return {
         "file": path.name,
-        "results": [r.__dict__ for r in results],
+        "results": [LoadOut(dataset=r.dataset, source=r.source, added=r.added, kept=r.kept, removed=r.removed,
+                            unchanged=r.unchanged, entities_added=r.entities_added,
+                            entities_removed=r.entities_removed, entities_changed=r.entities_changed)
+                    for r in results],
         "skipped": [e.location_message().replace(str(path.parent) + "/", "") for e in errors],
     }
