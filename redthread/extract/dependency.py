@@ -34,8 +34,9 @@ import redthread.extract.budget as budget
 import redthread.extract.nlp as nlp
 from redthread.extract.lexicon import Authority, lexicon, load_yaml
 from redthread.extract.mentions import Mention
+from redthread.extract.normalize import parse_money
 from redthread.extract.parties import Party
-from redthread.extract.relations import HEDGED_CONFIDENCE, Relation, _add_dates, _hedge
+from redthread.extract.relations import HEDGED_CONFIDENCE, Relation, _add_dates, _hedge, _money_in
 from redthread.extract.sanctions import issuer
 
 FRAMES_PATH = Path(__file__).with_name("frames.yaml")
@@ -63,6 +64,7 @@ class Frame:
     target: tuple[str, ...]
     parties_only: bool = False
     noun: bool = False
+    money_only: bool = False  # a verb frame that holds only when its object is money ("paid USD 4,000 to Y")
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def frames() -> Frames:
         return Frame(
             entry["schema"], None if lemmas == ["*"] else frozenset(w.lower() for w in lemmas),
             tuple(_expand(entry["source"], lists)), tuple(_expand(entry["target"], lists)),
-            bool(entry.get("parties_only")), noun,
+            bool(entry.get("parties_only")), noun, bool(entry.get("money_only")),
         )
 
     verbs = tuple(build(e, False) for e in data["verbs"])
@@ -115,6 +117,9 @@ def frames() -> Frames:
     employment = frozenset(r.lower() for r in lex.employment_roles) - director
     nouns.append(Frame("Directorship", director, ("subj",), ("of",), noun=True))
     nouns.append(Frame("Employment", employment, ("subj",), ("of", "prep:at", "prep:for"), noun=True))
+    # "Y is X's wife", "Y, the son of X": the relative is the noun's subject ("partner" is a business tie)
+    kin = frozenset(k.lower() for k in lex.kinship) - {"partner"} - {w.lower() for w in lex.associate_words}
+    nouns.append(Frame("Family", kin, ("of",), ("subj",), noun=True))
     sanctions = data.get("sanctions", {})
     s_verbs = frozenset(w.lower() for w in sanctions.get("verbs", ()))
     s_nouns = frozenset(w.lower() for w in sanctions.get("nouns", ()))
@@ -126,6 +131,7 @@ def frames() -> Frames:
             if role.startswith("prep:"):
                 words.update(w for w in role[5:].split() if len(w) > 3)
     words.update("re" + w for w in _IRREGULAR)  # "resold": the prefixed past form holds no lemma of the frames
+    words.update(_PAST[w] for w in list(words) if w in _PAST)  # "sold", "paid": no stem of "sell", "pay"
     stems = sorted({w[:-1] if w.endswith(("e", "y")) and len(w) > 4 else w for w in words}, key=len, reverse=True)
     trigger = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
     return Frames(verbs, tuple(nouns), trigger, s_verbs, s_nouns,
@@ -186,6 +192,10 @@ class _Sentence:
             # "companies, including A, B and C": the members stand for the noun
             stack += [p for c in t.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
                       for p in c.children if p.dep_ == "pobj"]
+            # "the shares of X are owned by Y", "a stake in X": a holding stands for the firm it is in
+            if t.lemma_.lower() in _STAKE_NOUNS and t.i not in self.by_token:
+                stack += [p for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                          for p in c.children if p.dep_ == "pobj"]
             # "a network of shell companies, including A and B": the set's members are in its "of" noun
             if t.lemma_.lower() in _SET_NOUNS and t.i not in self.by_token:
                 stack += [p for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -249,10 +259,14 @@ class _Sentence:
             obj = [anchor if c.lower_ in WH else c for c in obj]
             if v.dep_ == "acl" and not subj and not obj:
                 (obj if passive else subj).append(anchor)  # "X, owned by Y" / "X, acting for Y"
-        if not subj and not passive and v.dep_ in ("conj", "xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX"):
+        if not subj and not passive and v.dep_ in ("conj", "xcomp", "advcl", "acomp") and v.head.pos_ in ("VERB", "AUX"):
             subj = self.verb_args(v.head)["subj"]  # "X arranged the cargoes and acted as ..."
         if passive:
             subj = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+            if not subj:  # "X was supplied with bearings by Y": the parser hangs the by-phrase on the goods
+                subj = [p for c in kids if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
+                        if g.dep_ == "pobj" for b in g.children if b.dep_ in ("prep", "agent") and b.lower_ == "by"
+                        for p in b.children if p.dep_ == "pobj"]
         # "chaired by A, head of X, and B": a long first conjunct makes the parser hang B on the verb;
         # a name conjoined to a verb goes on the verb's last argument (the by-object, else the object)
         stray = [c for c in kids if c.dep_ == "conj" and c.pos_ in NOUN_POS]
@@ -303,6 +317,8 @@ class _Sentence:
         head = n.head
         if n.dep_ == "attr" and head.lemma_ in COPULAS:
             subj += [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if head.dep_ == "relcl":  # "X, who is its only director": "who" is X
+                subj = [head.head if c.lower_ in WH else c for c in subj]
         if n.dep_ == "nsubj" and head.lemma_ in COPULAS:
             subj += [c for c in head.children if c.dep_ == "attr"]
         if n.dep_ == "compound" and head.pos_ in NOUN_POS:
@@ -311,16 +327,24 @@ class _Sentence:
             subj += self.verb_args(head.head)["subj"]  # "served as director of Y"
         if n.dep_ == "nsubj" and head.lemma_ in ("include", "comprise"):
             subj += [c for c in head.children if c.dep_ == "dobj"]  # "the customers of X included A and B"
+        of = [p for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        if not subj:  # "the owner of Y, X, declined": the parser hangs the holder X on Y as its appositive
+            subj += [a for p in of if p.i in self.by_token for a in p.children
+                     if a.dep_ == "appos" and a.i in self.by_token and self.by_token[a.i].party != self.by_token[p.i].party]
         args["subj"] = subj
-        args["of"] = [p for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
-                      if p.dep_ == "pobj"] + [c for c in n.children if c.dep_ == "poss"]
+        args["of"] = of + [_whose(c) for c in n.children if c.dep_ == "poss"]
         # "shipments of chips from X to Y": the parser may hang "from X" / "to Y" on the goods
         goods = [p for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
                  if p.dep_ == "pobj" and p.i not in self.by_token]
-        for c in [*n.children, *(g for o in goods for g in o.children)]:
-            if c.dep_ == "prep":
+        # a light verb carries the flow's ends: "payments were made by X to Y", "X issued invoices to Y"
+        light = [head] if n.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and head.lemma_ in _LIGHT else []
+        for c in [*n.children, *(g for o in goods for g in o.children), *(c for v in light for c in v.children)]:
+            if c.dep_ in ("prep", "agent", "dative"):
                 for path, tok in _prep_paths(c):
                     args["prep:" + path].append(tok)
+        for v in light:  # the doer of the light verb: the sender, or the receiver of "received payments"
+            if n.dep_ == "dobj":
+                args["prep:to" if v.lemma_ == "receive" else "prep:by"] += [c for c in v.children if c.dep_ == "nsubj"]
         return args
 
     def negated(self, tok: Any) -> bool:
@@ -332,6 +356,8 @@ class _Sentence:
                 return True
             if t.head is t or t.dep_ in ("relcl", "appos"):
                 return False
+            if t is tok and tok.pos_ in NOUN_POS and tok.dep_ in ("nsubj", "nsubjpass"):
+                return False  # "The owner of Y, X, declined to comment": the verb says nothing of the owning
             t = t.head
         return False
 
@@ -397,8 +423,8 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
     for tok in sent.doc:
         if tok.i in sent.by_token:
             continue  # a word of a name ("Industries", "Director" in a title) is no predicate
-        if tok.pos_ in ("VERB", "AUX"):
-            found = fr.for_verb(_verb_lemma(tok))
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.dep_ == "acomp" and tok.lower_ in _ADJ_VERBS):
+            found = fr.for_verb(_ADJ_VERBS.get(tok.lower_, "") if tok.pos_ == "ADJ" else _verb_lemma(tok))
             args = sent.verb_args(tok) if found else {}
         elif tok.pos_ in NOUN_POS:
             found = fr.for_noun(_noun_keys(tok)) if _may_be_keyed(tok, _noun_phrases()) else []
@@ -407,8 +433,11 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
             continue
         if not found or sent.negated(tok):
             continue
-        if any(o.lemma_.lower() in _money() for o in args.get("obj", ())):
-            found = [f for f in found if f.schema != "EconomicActivity"]  # "received payments from": money, not goods
+        money = any(o.i not in sent.by_token and _is_money(o) for o in args.get("obj", ()))
+        if money or any(o.lemma_.lower() in _STAKE_NOUNS for o in args.get("obj", ())):
+            # "received payments from": money, not goods; "sold its stake in X to Y": a holding, not goods
+            found = [f for f in found if f.schema != "EconomicActivity"]
+        found = [f for f in found if money or not f.money_only]
         for frame in found:
             if frame.schema == "Associate" and not args.get("subj") and args.get("obj"):
                 args = {**args, "subj": args["obj"]}  # "X was affiliated with Y": a tie has no doer and no object
@@ -420,12 +449,34 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
                         yield frame, tok, s, t
 
 
+#: Participles the model tags as adjectives after "is" ("is married to Y", "is affiliated with Y").
+_ADJ_VERBS = {"married": "marry", "affiliated": "affiliate", "linked": "link", "tied": "tie", "connected": "connect"}
+#: Holdings that stand for the firm they are in ("the shares of X", "a 40 percent stake in X").
+_STAKE_NOUNS = frozenset({"share", "stake", "interest", "equity", "shareholding", "holding", "capital"})
+#: Verbs that only carry a noun predicate's ends ("made payments to", "issued invoices to", "arranged shipments").
+_LIGHT = frozenset({"make", "issue", "send", "arrange", "execute", "process", "receive", "carry", "effect",
+                    "conduct", "organise", "organize", "route", "initiate", "order"})
+
+
+def _whose(tok: Any) -> Any:
+    """"X, whose main customer is Y": "whose" is X (the noun the relative clause hangs on)."""
+    if tok.lower_ != "whose":
+        return tok
+    t = tok
+    while t.dep_ != "relcl" and t.head.i != t.i:  # spaCy makes a new Token per access: compare indices
+        t = t.head
+    return t.head if t.dep_ == "relcl" else tok
+
+
 #: Nouns for a set whose members are named in its "of" phrase or list ("a network of front companies").
 _SET_NOUNS = frozenset({"network", "group", "ring", "web", "series", "set", "number", "chain", "string"})
 #: Verbs of getting goods: "to obtain / procure / acquire ..." after a verb of using makes its object the means.
 _ACQUIRE = frozenset({"obtain", "procure", "acquire", "buy", "purchase", "source", "import", "get", "secure"})
 
 
+#: Irregular past forms of the frames' verbs: the cheap trigger looks for stems, and "sold" holds none of "sell".
+_PAST = {"sell": "sold", "send": "sent", "buy": "bought", "pay": "paid", "lend": "lent", "hold": "held",
+         "lead": "led", "run": "ran", "sit": "sat", "get": "got", "deal": "dealt", "wed": "wed"}
 #: Irregular past forms the small model leaves unlemmatised once prefixed ("resold", "re-sent").
 _IRREGULAR = {"sold": "sell", "sent": "send", "bought": "buy", "sourced": "source", "shipped": "ship",
               "supplied": "supply", "exported": "export"}
@@ -447,6 +498,14 @@ def _verb_lemma(tok: Any) -> str:
 
 def _money() -> frozenset[str]:
     return frames().money
+
+
+def _is_money(tok: Any) -> bool:
+    """A money object: a money noun ("the funds") or an amount with a currency ("USD 400,000", "$2 million")."""
+    if tok.lemma_.lower() in _money():
+        return True
+    return tok.right_edge.i - tok.left_edge.i < 8 and \
+        parse_money(tok.doc[tok.left_edge.i: tok.right_edge.i + 1].text) is not None
 
 
 def _sanction_targets(sent: _Sentence) -> Iterator[tuple[Any, Mention]]:
@@ -482,6 +541,8 @@ def _fits(frame: Frame, sent: _Sentence, s: Mention, t: Mention) -> bool:
     if frame.parties_only and sent.is_person(t):
         return False
     if frame.schema in ("Directorship", "Employment") and not sent.is_person(s):
+        return False
+    if frame.schema == "Family" and not (sent.is_person(s) and sent.is_person(t)):
         return False
     return True
 
@@ -533,6 +594,12 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
                 rel.add("role", _role_text(pred))
             if schema == "UnknownLink":
                 rel.add("role", pred.lemma_.lower())
+            if schema == "Family":
+                rel.add("relationship", pred.lower_ if frame.noun else "spouse")
+            amounts = _money_in(text[start:end]) if schema == "Payment" else []
+            if len(amounts) == 1:  # the sentence's one amount is the payment's
+                rel.add("amount", amounts[0][0])
+                rel.add("currency", amounts[0][1])
             rel.hedge = _hedge(text[start:end])
             if rel.hedge:
                 rel.confidence = HEDGED_CONFIDENCE

@@ -21,6 +21,7 @@ from typing import Any
 
 from redthread.extract.countries import country_code
 from redthread.extract.lexicon import Lexicon, lexicon
+from redthread.extract.normalize import CURRENCY_WORDS
 from redthread.extract.party_types import context_type_votes
 from redthread.extract.spans import SpanIndex
 
@@ -585,6 +586,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False  # "Temporary Denial Order", "Entity List", "TDO": instruments, not parties
     if _is_country(text) or text in lex.data["demonyms"] or lex.authority(text) and len(text) <= 3:
         return False
+    if m.source in ("ner", "slot") and text.isupper() and text.lower() in CURRENCY_WORDS:
+        return False  # "paid USD 400,000 to": a currency code, not a party
     if m.source in ("ner", "slot") and len(text.split()) == 1 and (
         text in lex.public_body_words or text in lex.organization_words or text in lex.company_words
     ):

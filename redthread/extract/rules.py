@@ -122,7 +122,8 @@ def fit_ranges(relations: list[Relation], parties: list[Party]) -> list[Relation
     until X turns out to be a person. An employment between two persons is
     kept as their association; an ownership, control or directorship over a
     person is dropped (FtM has no such edge). A person who runs, manages or
-    operates a firm is its director, one edge, not also its controller.
+    operates a firm is its director, one edge, not also its controller; kin
+    are persons ("the parent of Y Ltd" is no family).
     """
     schema_of = {p.index: p.schema for p in parties}
     directed = {(r.source.party, r.target.party) for r in relations if r.schema == "Directorship" and r.target}
@@ -134,6 +135,10 @@ def fit_ranges(relations: list[Relation], parties: list[Party]) -> list[Relation
             directed.add((rel.source.party, rel.target.party))
             rel = Relation("Directorship", rel.source, rel.target, rel.sentence, rel.rule + "+person",
                            {"role": ["manager"]}, rel.confidence, rel.hedge)
+        if rel.schema == "Family" and rel.target is not None and not (
+            schema_of.get(rel.source.party) == schema_of.get(rel.target.party) == "Person"
+        ):
+            continue  # "X is the parent of Y Ltd": kin are persons
         if rel.target is not None and rel.schema in _ORGANISATION_ENDS and schema_of.get(rel.target.party) == "Person":
             if rel.schema != "Employment" or schema_of.get(rel.source.party) != "Person":
                 continue

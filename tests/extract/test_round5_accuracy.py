@@ -30,3 +30,80 @@ def test_a_firm_that_runs_a_firm_controls_it_and_controlled_by_stays_control() -
     assert edges == {("Control", "Danube Holding AG", "Orlin Trade LLC")}
     _, edges = extract("Orlin Trade LLC is controlled by Petar Ivanov.")
     assert ("Control", "Petar Ivanov", "Orlin Trade LLC") in edges
+
+
+def test_passive_supply_with_the_agent_on_the_goods() -> None:
+    _, edges = extract("Sava Metalworks LLC was supplied with castings by Ilmenau Guss GmbH.")
+    assert ("EconomicActivity", "Ilmenau Guss GmbH", "Sava Metalworks LLC") in edges
+
+
+def test_the_shares_of_a_firm_stand_for_the_firm() -> None:
+    _, edges = extract("The shares of Sava Metalworks LLC are owned by Ilmenau Guss GmbH.")
+    assert ("Ownership", "Ilmenau Guss GmbH", "Sava Metalworks LLC") in edges
+    # a stake sold is a change of owner, not a supply of goods
+    _, edges = extract("Ilmenau Guss GmbH sold its stake in Sava Metalworks LLC to Drina Capital AG")
+    assert ("Ownership", "Drina Capital AG", "Sava Metalworks LLC") in edges
+    assert not any(s == "EconomicActivity" for s, _, _ in edges)
+
+
+def test_whose_and_who_in_a_relative_clause_are_the_noun_it_hangs_on() -> None:
+    _, edges = extract("Ilmenau Guss GmbH, whose largest customer is Sava Metalworks LLC, exported castings.")
+    assert ("EconomicActivity", "Ilmenau Guss GmbH", "Sava Metalworks LLC") in edges
+    _, edges = extract("Sava Metalworks LLC was registered in 2020 by Goran Petrovic, who is its only director.")
+    assert ("Directorship", "Goran Petrovic", "Sava Metalworks LLC") in edges
+
+
+def test_the_owner_of_a_firm_named_after_it_in_apposition() -> None:
+    _, edges = extract("The owner of Sava Metalworks LLC, Goran Petrovic, declined to comment.")
+    assert ("Ownership", "Goran Petrovic", "Sava Metalworks LLC") in edges
+
+
+def test_payments_by_verbs_and_nouns_and_no_currency_party() -> None:
+    parties, edges = extract("Drina Capital AG paid USD 250,000 to Sava Metalworks LLC for the castings.")
+    assert ("Payment", "Drina Capital AG", "Sava Metalworks LLC") in edges
+    assert "USD" not in parties
+    _, edges = extract("Drina Capital AG transferred the funds to Sava Metalworks LLC in June.")
+    assert ("Payment", "Drina Capital AG", "Sava Metalworks LLC") in edges
+    _, edges = extract("The payments were made by Drina Capital AG to Sava Metalworks LLC.")
+    assert ("Payment", "Drina Capital AG", "Sava Metalworks LLC") in edges
+    # goods sent are still a supply
+    _, edges = extract("Drina Capital AG sent castings to Sava Metalworks LLC.")
+    assert ("EconomicActivity", "Drina Capital AG", "Sava Metalworks LLC") in edges
+
+
+def test_invoices_bill_a_sale() -> None:
+    _, edges = extract("The invoices were issued by Ilmenau Guss GmbH to Sava Metalworks LLC.")
+    assert ("EconomicActivity", "Ilmenau Guss GmbH", "Sava Metalworks LLC") in edges
+    _, edges = extract("Ilmenau Guss GmbH invoiced Sava Metalworks LLC for EUR 80,000.")
+    assert ("EconomicActivity", "Ilmenau Guss GmbH", "Sava Metalworks LLC") in edges
+
+
+def test_kinship_as_a_predicate_noun_and_marriage() -> None:
+    _, edges = extract("Jelena Petrovic is Goran Petrovic's wife.")
+    assert ("Family", "Goran Petrovic", "Jelena Petrovic") in edges
+    _, edges = extract("Jelena Petrovic, the director of Sava Metalworks LLC, is married to Zoran Ilic.")
+    assert {("Family", "Jelena Petrovic", "Zoran Ilic"), ("Family", "Zoran Ilic", "Jelena Petrovic")} & edges
+    # a parent company is no parent
+    _, edges = extract("Drina Capital AG is the parent of Sava Metalworks LLC.")
+    assert not any(s == "Family" for s, _, _ in edges)
+
+
+def test_acting_for_a_firm_is_representation() -> None:
+    _, edges = extract("Drina Capital AG acted for Sava Metalworks LLC in the purchase.")
+    assert ("Representation", "Drina Capital AG", "Sava Metalworks LLC") in edges
+
+
+def test_a_possessive_whose_outside_a_relative_clause_ends() -> None:
+    # "whose" in a question has no relative clause to climb to: the search stops at the root (it looped)
+    parties, edges = extract("Whose main customer was Sava Metalworks LLC, the court asked. Drina Capital AG, "
+                             "whose main customer was Sava Metalworks LLC, declined to comment.")
+    assert parties["Sava Metalworks LLC"] == "Company"
+    assert ("EconomicActivity", "Drina Capital AG", "Sava Metalworks LLC") in edges
+
+
+def test_a_payment_read_from_the_parse_keeps_its_amount() -> None:
+    r = extract_text("Drina Capital AG transferred EUR 640,000 to Sava Metalworks LLC in June.", doc_id="s", dataset="t")
+    payments = [e["properties"] for e in r.entities if e["schema"] == "Payment"]
+    assert len(payments) == 1
+    assert payments[0].get("amount") == ["640000"] or float(payments[0]["amount"][0]) == 640000
+    assert payments[0].get("currency") == ["EUR"]
