@@ -1,6 +1,6 @@
 """The first ``/match`` of a fresh ``redthread serve`` once ``/readyz`` says ready (OFAC 2021 loaded).
 
-    .venv/bin/python bench/screening/first_query.py [--store URL] [--queries 5]
+    .venv/bin/python bench/screening/first_query.py [--store URL] [--queries 5] [--dataset ofac]
 
 A server that has just started has its screening index on disk but not yet
 in memory, rigour's person-name tagger not yet built and nomenklatura's
@@ -40,6 +40,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=5)
     ap.add_argument("--wait", type=float, default=300, help="seconds to wait for /readyz")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--dataset", default="default",
+                    help="the collection the requests name (/match/{dataset}; the kept store's list is `ofac`)")
     a = ap.parse_args()
     queries = list_names(a.queries, a.seed)
     _, env = kept_store(a.store)
@@ -76,9 +78,9 @@ def main() -> None:
             took = []
             for q in queries:
                 t = time.perf_counter()
-                match_one(c, q)
+                match_one(c, q, a.dataset)
                 took.append((time.perf_counter() - t) * 1000)
-            print("first /match requests after ready (ms): " + ", ".join(f"{ms:.1f}" for ms in took))
+            print(f"first /match/{a.dataset} requests after ready (ms): " + ", ".join(f"{ms:.1f}" for ms in took))
     finally:
         proc.terminate()
         try:

@@ -135,9 +135,9 @@ def served(env: dict[str, str], wait_s: float = 900) -> Iterator[Served]:
             proc.kill()
 
 
-def match_one(client: httpx.Client, query: dict[str, Any]) -> httpx.Response:
-    """One one-query ``POST /match/default`` (raises on an error status)."""
-    res = client.post("/match/default", json={"queries": {"q": query}})
+def match_one(client: httpx.Client, query: dict[str, Any], dataset: str = "default") -> httpx.Response:
+    """One one-query ``POST /match/{dataset}`` (raises on an error status)."""
+    res = client.post(f"/match/{dataset}", json={"queries": {"q": query}})
     res.raise_for_status()
     return res
 

@@ -208,6 +208,6 @@ def match(
     if (scope is not None and scope not in state.datasets
             and scope not in {d.name for d in store.datasets()}):
         raise UnknownInput(f"no dataset {scope!r} in the store; see `redthread datasets`", field="dataset")
-    index = index_for(store, scope, digest=state.digest)
+    index = index_for(store, state.index_scope(store, scope), digest=state.digest)
     return match_index(index, queries, store=store, threshold=threshold, limit=limit, algorithm=algorithm,
                        cutoff=cutoff, exclude_entity_ids=exclude_entity_ids, state=state, filters=filters)

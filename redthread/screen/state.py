@@ -35,6 +35,8 @@ class StoreState:
     _status: ListingStatus | None = None
     _cmap: dict[str, str] | None = None
     _merged: dict[str, list[str]] = field(default_factory=dict)
+    #: The one dataset all the store's statements are in ("" when there are several or none; None: not read yet).
+    _sole: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def entity(self, store: Store, entity_id: str) -> Entity | None:
@@ -94,6 +96,29 @@ class StoreState:
 
     def _members(self, cmap: dict[str, str], cid: str) -> list[str]:
         return [cid, *self._merged.get(cid, ())]
+
+    def index_scope(self, store: Store, scope: str | None) -> str | None:
+        """The index that answers for ``scope``: None (the whole store's) when ``scope`` covers the store.
+
+        yente clients name a dataset in ``/match/{dataset}``; when every
+        statement of the store is in that dataset, its index would hold
+        exactly the entities of the whole-store index (the same statements,
+        assembled the same way), so the whole-store index, the one
+        ``redthread serve`` warms, answers: the same results, no second index
+        in memory, no cold build on the first such request. Read once per
+        content (one grouped count of the statements).
+        """
+        if scope is None:
+            return None
+        if self._sole is None:
+            names = {d.name for d in store.datasets()}
+            self._sole = next(iter(names)) if len(names) == 1 else ""
+        return None if scope == self._sole else scope
+
+    @property
+    def scopes_known(self) -> bool:
+        """Whether :meth:`index_scope` answers from memory (no count of the statements)."""
+        return self._sole is not None
 
     @property
     def status_loaded(self) -> bool:

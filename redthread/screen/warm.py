@@ -14,7 +14,9 @@ it: :func:`~redthread.screen.matching.match` on the whole store with a few
 queries, some made up (a person in Latin and in Cyrillic script, a firm)
 and some taken from the index itself (its first person and its first other
 entity, whatever the store holds), so that candidates are found and scored
-with every opinion the scorer asks for. Everything it loads is kept per
+with every opinion the scorer asks for. The catalog's named datasets are
+warmed too (:func:`collections`), so ``/match/{dataset}`` is as fast as
+``/match/default``. Everything it loads is kept per
 process (the index and store state per store URL and content), so the
 request threads find it ready.
 """
@@ -31,6 +33,8 @@ from redthread.screen.filters import NO_FILTERS
 
 if TYPE_CHECKING:
     from redthread.screen.index import ScreeningIndex
+    from redthread.screen.state import StoreState
+    from redthread.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,24 @@ def queries_for(index: ScreeningIndex) -> dict[str, dict[str, object]]:
     return out
 
 
+#: Most single-dataset indexes a warm-up loads (each is a second index in memory beside the whole store's).
+WARM_DATASETS = 8
+
+
+def collections(store: Store, state: StoreState) -> list[str]:
+    """The datasets ``/catalog`` lists whose ``/match/{dataset}`` needs an index of its own, at most :data:`WARM_DATASETS`.
+
+    yente clients name a collection: ``default`` and ``sanctions`` are the
+    whole store, and a dataset that holds every statement of the store is
+    answered by the whole-store index too (:meth:`StoreState.index_scope`,
+    read here so a request does not count the statements); any other
+    dataset of the catalog gets its index loaded (or built and kept on disk)
+    now (the first :data:`WARM_DATASETS` by name), so the first request naming it is fast too.
+    """
+    named = [name for name in sorted(state.datasets) if state.index_scope(store, name) is not None]
+    return named[:WARM_DATASETS]
+
+
 def warm(store_url: str) -> None:
     """Load and exercise everything a ``/match`` of the whole store needs (see the module docstring)."""
     from redthread.screen.index import index_for
@@ -98,6 +120,8 @@ def warm(store_url: str) -> None:
         index = index_for(store, None, digest=state.digest)
         state.status(store)
         match(store, queries_for(index), limit=5, filters=NO_FILTERS)
+        for name in collections(store, state):
+            index_for(store, name, digest=state.digest)
     finally:
         store.close()
 

@@ -157,7 +157,9 @@ def _on_loop(request: Request, dataset: str, queries: dict[str, QueryExample], p
     most :data:`LOOP_LIMIT` results, no filter that makes the matcher score
     a whole pool, an embedded (SQLite) store whose reads do not cross the
     network, and the index and listing status of the current content in
-    memory (a new load would otherwise build an index on the loop). Anything
+    memory (a new load would otherwise build an index on the loop); a named
+    dataset also needs the store's datasets read (:meth:`StoreState.index_scope`:
+    a dataset that covers the store is answered by the whole-store index). Anything
     else (a batch, a network store, a cold index) goes to the thread pool
     as before, so the loop keeps answering ``/healthz`` and ``/readyz``.
     """
@@ -168,7 +170,9 @@ def _on_loop(request: Request, dataset: str, queries: dict[str, QueryExample], p
         return False
     store = pooled_store(store_url)
     state = store_state(store)
-    scope = None if dataset in ALL_DATASETS else dataset
+    if dataset not in ALL_DATASETS and not state.scopes_known:
+        return False
+    scope = state.index_scope(store, None if dataset in ALL_DATASETS else dataset)
     return state.status_loaded and is_loaded(store.url, scope, state.digest)
 
 
