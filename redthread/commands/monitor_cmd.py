@@ -137,8 +137,8 @@ def refresh_cmd(
     result = hook.refresh(case().store, config, actor=user)
     hook.forget_last()
     for load in result.loads:
-        note = "unchanged" if load["unchanged"] else f"+{load['added']} -{load['removed']} ={load['kept']}"
-        console.print(f"{load['dataset']} {load['source']}: {note}", highlight=False)
+        note = "unchanged" if load.unchanged else f"+{load.added} -{load.removed} ={load.kept}"
+        console.print(f"{load.dataset} {load.source}: {note}", highlight=False)
     for err in result.errors:
         err_console.print(f"[yellow]not loaded[/] {err}", highlight=False)
     for run in result.runs:

@@ -10,7 +10,8 @@ unknown country) are moved to ``notes`` instead of failing the whole list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +192,25 @@ class ListBuilder:
         frag = Fragment(entity_id, schema, location)
         self.fragments.append(frag)
         return frag
+
+    @contextmanager
+    def record(self) -> Iterator[None]:
+        """One source record: its fragments are kept only when the whole record is read.
+
+        A record that fails part-way (a field of the wrong shape three fields
+        in) must not leave the entity or links built before the failure: the
+        store would hold half a record that no line of the file states. The
+        fragments made inside the block are dropped when it raises, and the
+        error goes on to the loader, which reports the record (file and line)
+        and skips it whole. Fragments are only ever appended, never edited by
+        a later record, so cutting the list back is the whole undo.
+        """
+        mark = len(self.fragments)
+        try:
+            yield
+        except BaseException:
+            del self.fragments[mark:]
+            raise
 
     def statements(self) -> list[Statement]:
         out: list[Statement] = []

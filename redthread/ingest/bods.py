@@ -238,10 +238,12 @@ def _share(share: Any) -> str | None:
 
 
 @contextmanager
-def _record(ctx: IngestContext, path: Path, rec: Record) -> Iterator[None]:
-    """A field of the wrong shape (a number where a list belongs) makes this record bad, not the loader."""
+def _record(ctx: IngestContext, path: Path, rec: Record, builder: ListBuilder) -> Iterator[None]:
+    """A field of the wrong shape (a number where a list belongs) makes this record bad, not the loader:
+    it is reported and skipped whole, none of its fragments kept (:meth:`ListBuilder.record`)."""
     try:
-        yield
+        with builder.record():
+            yield
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         ctx.fail(InputError(f"malformed BODS {rec.kind} {rec.id!r} at {rec.where} ({type(exc).__name__}: {exc})",
                             path=str(path)))
@@ -302,20 +304,27 @@ class BODSLoader:
         schemata: dict[str, str] = {}
         joint = {rec.id for rec in records if rec.kind == "entity" and _is_joint_arrangement(rec.details)}
         for rec in records:
-            with _record(ctx, path, rec):
+            if rec.kind == "relationship":
+                continue
+            with _record(ctx, path, rec, builder):
                 if rec.kind == "person":
                     self._person(builder, rec)
-                    schemata[rec.id] = "Person"
-                elif rec.kind == "entity":
-                    schemata[rec.id] = self._entity(builder, rec)
-                if rec.kind != "relationship":
-                    _mark_component(builder.fragment(_eid(rec.id), schemata[rec.id], rec.where), rec)
+                    schema = "Person"
+                else:
+                    schema = self._entity(builder, rec)
+                _mark_component(builder.fragment(_eid(rec.id), schema, rec.where), rec)
+                # Known to relationships only once the whole record is read.
+                schemata[rec.id] = schema
         stated_joint = _joint_groups(builder, records, schemata, joint, by_id)
         holders: dict[str, list[tuple[str, str]]] = {}
         for rec in records:
             if rec.kind == "relationship":
-                with _record(ctx, path, rec):
-                    self._relationship(builder, rec, schemata, joint, stated_joint, holders)
+                mine: dict[str, list[tuple[str, str]]] = {}
+                with _record(ctx, path, rec, builder):
+                    self._relationship(builder, rec, schemata, joint, stated_joint, mine)
+                    # The record's joint holders join the others only once the whole record is read.
+                    for arrangement, held in mine.items():
+                        holders.setdefault(arrangement, []).extend(held)
         _link_co_holders(builder, holders)
         if not builder.fragments:
             raise InputError("no BODS statements found", path=str(path))

@@ -119,7 +119,8 @@ class PSCLoader:
                     ctx.fail(InputError("no company_number", path=str(path), line=lineno, field="company_number"))
                     continue
                 try:
-                    self._line(builder, number, data, kind, f"{path.name}:{lineno}")
+                    with builder.record():
+                        self._line(builder, number, data, kind, f"{path.name}:{lineno}")
                 except (TypeError, ValueError, AttributeError, KeyError) as exc:
                     # A field of the wrong shape (a list where an object belongs): this record is bad.
                     ctx.fail(InputError(f"malformed PSC record ({type(exc).__name__}: {exc})",

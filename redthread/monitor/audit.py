@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from typing_extensions import TypedDict
 
 from redthread.errors import RedthreadError
 from redthread.model import now_iso
@@ -31,22 +30,10 @@ GENESIS = "0" * 64
 COLUMNS = ("id", "at", "actor", "action", "watchlist", "subject", "detail", "prev_hash", "hash")
 
 
-class AuditDict(TypedDict):
-    """One audit entry as exported (``redthread audit export``), in :data:`COLUMNS` order."""
-
-    id: int
-    at: str
-    actor: str
-    action: str
-    watchlist: str
-    subject: str
-    detail: JSONObject
-    prev_hash: str
-    hash: str
-
-
 @dataclass
 class AuditEntry:
+    """One entry of the trail; exported as JSON by orjson as it is (its fields are :data:`COLUMNS`, in order)."""
+
     id: int
     at: str
     actor: str
@@ -56,10 +43,6 @@ class AuditEntry:
     detail: JSONObject
     prev_hash: str
     hash: str
-
-    def to_dict(self) -> AuditDict:
-        return {"id": self.id, "at": self.at, "actor": self.actor, "action": self.action, "watchlist": self.watchlist,
-                "subject": self.subject, "detail": self.detail, "prev_hash": self.prev_hash, "hash": self.hash}
 
 
 def _digest(prev: str, at: str, actor: str, action: str, watchlist: str, subject: str, detail: str) -> str:
@@ -121,7 +104,7 @@ def export(db: MonitorDB, out: IO[str], fmt: str = "jsonl", watchlist: str | Non
             detail = orjson.dumps(entry.detail, option=orjson.OPT_SORT_KEYS).decode()
             writer.writerow([detail if c == "detail" else getattr(entry, c) for c in COLUMNS])
         else:
-            out.write(orjson.dumps(entry.to_dict()).decode() + "\n")
+            out.write(orjson.dumps(entry).decode() + "\n")
         n += 1
     return n
 

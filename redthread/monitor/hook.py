@@ -43,17 +43,6 @@ class LastRescreen(TypedDict, total=False):
     error: str
 
 
-class LoadCounts(TypedDict):
-    """One load of a refresh, as its report lists it."""
-
-    dataset: str
-    source: str
-    added: int
-    kept: int
-    removed: int
-    unchanged: bool
-
-
 LAST: LastRescreen = {}
 
 
@@ -119,7 +108,7 @@ class ListSource:
 
 @dataclass
 class RefreshResult:
-    loads: list[LoadCounts] = field(default_factory=list)
+    loads: list[LoadResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     runs: list[RunResult] = field(default_factory=list)
 
@@ -162,8 +151,7 @@ def refresh(store: Store, config: Path | None = None, actor: str = "") -> Refres
         except Exception as exc:
             result.errors.append(f"{src.path}: {exc}")
             continue
-        result.loads.extend({"dataset": r.dataset, "source": r.source, "added": r.added, "kept": r.kept,
-                             "removed": r.removed, "unchanged": r.unchanged} for r in loads)
+        result.loads.extend(loads)
     if has_watchlists(store):
         result.runs = rescreen_all(store, trigger="refresh", actor=actor)
     return result

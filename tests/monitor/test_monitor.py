@@ -158,6 +158,17 @@ def test_audit_trail_is_append_only_and_complete(any_case: Case, tmp_path: Path)
     n = audit.export_file(case.db, out)
     lines = out.read_text().splitlines()
     assert n == len(actions) and lines[0].startswith("id,at,actor,action") and len(lines) == n + 1
+    # JSON lines: each entry is the AuditEntry record as it is, its fields the trail's columns in order
+    import dataclasses
+    import io
+
+    import orjson
+
+    buf = io.StringIO()
+    assert audit.export(case.db, buf, "jsonl") == n
+    rows = [orjson.loads(line) for line in buf.getvalue().splitlines()]
+    assert [f.name for f in dataclasses.fields(audit.AuditEntry)] == list(audit.COLUMNS)
+    assert all(list(r) == list(audit.COLUMNS) and isinstance(r["detail"], dict) for r in rows)
 
 
 def test_watchlist_bad_rows_cost_only_themselves(case: Case, tmp_path: Path) -> None:

@@ -285,3 +285,35 @@ def test_lazy_graph_ownership_evidence_equals_the_eager_graph(store: Store, shar
         assert sorted(map(key, link["evidence"])) == sorted(map(key, second[lid]["evidence"])), lid
         assert {k: v for k, v in link.items() if k != "evidence"} == {
             k: v for k, v in second[lid].items() if k != "evidence"}
+
+
+def test_bods_record_that_fails_part_way_leaves_nothing_behind(store: Store, tmp_path: Path) -> None:
+    """A statement is written whole or not at all: a person type or entity type of the wrong shape is
+    read after the name was built, and that name may not stay (the old loader kept it, an entity of
+    half a statement). The error names the file and the statement; the good statements load."""
+    def person(sid: str, name: str, ptype: object) -> dict:
+        return {"statementID": sid, "statementType": "personStatement", "personType": ptype,
+                "names": [{"type": "individual", "fullName": name}]}
+
+    statements = [
+        person("p-good", "Cleo Whole", "knownPerson"),
+        person("p-bad", "Dan Half", ["knownPerson"]),
+        {"statementID": "e-bad", "statementType": "entityStatement", "entityType": [["registeredEntity"]],
+         "name": "Half Holdings Ltd"},
+        {"statementID": "e-good", "statementType": "entityStatement", "entityType": "registeredEntity",
+         "name": "Whole Trading Ltd"},
+        {"statementID": "r-1", "statementType": "ownershipOrControlStatement",
+         "subject": {"describedByEntityStatement": "e-good"},
+         "interestedParty": {"describedByPersonStatement": "p-good"},
+         "interests": [{"type": "shareholding", "share": {"exact": 60}}]},
+    ]
+    path = tmp_path / "parts.json"
+    path.write_text(json.dumps(statements))
+    _, errors = ingest(store, [path], "parts", "bods", skip_errors=True)
+    assert sorted(e.reason.split(" at ")[0] for e in errors) == [
+        "malformed BODS entity 'e-bad'", "malformed BODS person 'p-bad'"]
+    assert all(e.path == str(path) for e in errors)
+    names = {v for e in store.entities(dataset="parts") for v in e["properties"].get("name", [])}
+    assert names == {"Cleo Whole", "Whole Trading Ltd"}
+    assert store.entity("bods-p-bad") is None and store.entity("bods-e-bad") is None
+    assert [o["properties"]["percentage"] for o in store.entities(dataset="parts", schemata=["Ownership"])] == [["60"]]

@@ -108,3 +108,26 @@ def test_psc_record_of_the_wrong_shape_costs_that_record(store: Store, tmp_path:
     assert [o["properties"]["asset"] for o in owned] == [["gb-coh-01234567"]]
     owner = store.entity(owned[0]["properties"]["owner"][0])
     assert owner is not None and owner["properties"]["birthDate"] == ["1970-03"]
+
+
+def test_psc_record_that_fails_part_way_leaves_nothing_behind(store: Store, tmp_path: Path) -> None:
+    """A record is written whole or not at all: a birth month of the wrong shape is only read after the
+    company and the person's name were built, and none of them may stay (the old loader kept the company
+    and a nameless-birthday person of the bad line)."""
+    import orjson
+
+    person = {"kind": "individual-person-with-significant-control", "name": "Bo Sample",
+              "name_elements": {"forename": "Bo", "surname": "Sample"}, "date_of_birth": {"year": 1981, "month": 7},
+              "natures_of_control": ["voting-rights-25-to-50-percent"], "links": {"self": "/company/a/psc/1"}}
+    bad_month = {**person, "date_of_birth": {"year": 1981, "month": [7]}, "links": {"self": "/company/b/psc/2"}}
+    bad_nature = {**person, "natures_of_control": ["voting-rights-25-to-50-percent", {"nature": "x"}],
+                  "links": {"self": "/company/c/psc/3"}}
+    path = tmp_path / "psc-parts.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps({"company_number": number, "data": data}) for number, data in (
+        ("00000011", person), ("00000022", bad_month), ("00000033", bad_nature))) + b"\n")
+    _, errors = ingest(store, [path], "psc", "uk-psc", skip_errors=True)
+    assert [(e.path, e.line) for e in errors] == [(str(path), 2), (str(path), 3)]
+    lines = {s.location for s in store.statements()}
+    assert lines == {"psc-parts.jsonl:1"}
+    assert store.entity("gb-coh-00000022") is None and store.entity("gb-coh-00000033") is None
+    assert store.entity("gb-coh-00000011") is not None
