@@ -10,13 +10,24 @@ dropped, casefolded, punctuation squashed) instead of transliterating it:
 "Côte d’Ivoire", "Россия" and "中国" are found as written, and a
 transliterated spelling that rigour would also accept ("Rossiya") is not,
 which English prose does not need.
+
+The Latin-script table, the one nearly every document asks, is generated
+from rigour's data ahead of time (``country_names.json``, written by
+``python -m redthread.extract.countries``; tests/extract/test_countries.py
+checks it against the installed rigour): reading it costs a fresh process a
+hundredth of a second where building it cost a fifth. Names in other scripts
+are still indexed from rigour when first asked.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import cache, lru_cache
+from pathlib import Path
+
+TABLE_PATH = Path(__file__).with_name("country_names.json")
 
 _SKIP = re.compile(r"[.()\[\],;:_\-/ʻ'’]+")
 
@@ -31,7 +42,15 @@ def _norm(name: str) -> str:
 
 @cache
 def _index(latin: bool = True) -> dict[str, str]:
-    """Names → codes; Latin-script names and the others in two tables, each built when first asked."""
+    """Names → codes; Latin-script names from the generated table, the others built when first asked."""
+    if latin:
+        data: dict[str, str] = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+        return data
+    return build_index(latin=False)
+
+
+def build_index(latin: bool = True) -> dict[str, str]:
+    """Names → codes from rigour's territory data, for the Latin-script names or the others."""
     from rigour._core import territories_jsonl
     from rigour.data import iter_jsonl_text
 
@@ -68,3 +87,14 @@ def country_code(text: str) -> str | None:
     if not text:
         return None
     return _index(not _other_script(text)).get(_norm(text))
+
+
+def write_table() -> None:
+    """Write the Latin-script table from the installed rigour (run after upgrading rigour)."""
+    table = build_index(latin=True)
+    TABLE_PATH.write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                          encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_table()
