@@ -417,6 +417,9 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
             # "received payments from": money, not goods; "sold its stake in X to Y": a holding, not goods
             found = [f for f in found if f.schema != "EconomicActivity"]
         found = [f for f in found if money or not f.money_only]
+        if any(o.i in sent.by_token and not sent.is_person(sent.by_token[o.i]) for o in args.get("obj", ())):
+            # "she sold the company to Y": a firm sold changes owner; it is no goods ("supplied Y" keeps its object)
+            found = [f for f in found if f.schema != "EconomicActivity" or "obj" in f.target]
         for frame in found:
             if frame.schema == "Associate" and not args.get("subj") and args.get("obj"):
                 args = {**args, "subj": args["obj"]}  # "X was affiliated with Y": a tie has no doer and no object

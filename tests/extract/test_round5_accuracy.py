@@ -131,3 +131,11 @@ def test_a_name_with_diacritics_before_a_legal_form_is_whole() -> None:
     parties, edges = extract("Šiauliai Trade UAB shipped relays to Volga Pump Works.")
     assert parties.get("Šiauliai Trade UAB") == "Company"
     assert ("EconomicActivity", "Šiauliai Trade UAB", "Volga Pump Works") in edges
+
+
+def test_a_firm_sold_is_a_change_of_owner_not_a_supply() -> None:
+    _, edges = extract("Marta Kask founded Baltic Optics OU in 2012. She later sold the company to Neva Instruments LLC.")
+    assert ("Ownership", "Neva Instruments LLC", "Baltic Optics OU") in edges
+    assert not any(s == "EconomicActivity" for s, _, _ in edges)
+    _, edges = extract("Neva Instruments LLC supplied Baltic Optics OU with lenses.")
+    assert ("EconomicActivity", "Neva Instruments LLC", "Baltic Optics OU") in edges
