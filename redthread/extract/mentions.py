@@ -271,7 +271,7 @@ def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> No
 NerFn = Callable[[list[tuple[int, int]]], list[tuple[int, int, str]]]
 
 
-def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list[tuple[int, int]],
+def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list[tuple[int, int]],  # noqa: C901, PLR0915 — one pass over the name patterns, a few lines per kind of candidate
                   sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Party mentions in ``text``; ``skip`` spans are ignored.
 
@@ -284,7 +284,7 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
     p = patterns()
     found: list[Mention] = []
 
-    def add(start: int, end: int, source: str, schema: str | None = None, weight: float = 0.0) -> Mention | None:
+    def add(start: int, end: int, source: str, schema: str | None = None, weight: float = 0.0) -> Mention | None:  # noqa: C901 — the closure that weighs one candidate against the kinds found before it
         raw = text[start:end]
         if source == "ner" and lex.authority(raw) is not None and not any(
             w in lex.public_body_words for w in raw.split()
@@ -579,7 +579,7 @@ def _select(found: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
     return chosen
 
 
-def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
+def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:  # noqa: C901 — one list of independent reasons a candidate is no party, read top to bottom
     text = m.text
     if text in _stop_caps() or text.lower() in ("the", "it"):
         return False
