@@ -438,6 +438,9 @@ def _candidates(sent: _Sentence) -> Iterator[tuple[Frame, Any, Mention, Mention]
             # "received payments from": money, not goods; "sold its stake in X to Y": a holding, not goods
             found = [f for f in found if f.schema != "EconomicActivity"]
         found = [f for f in found if money or not f.money_only]
+        if any(o.i in sent.by_token and not sent.is_person(sent.by_token[o.i]) for o in args.get("obj", ())):
+            # "she sold the company to Y": a firm sold changes owner; it is no goods ("supplied Y" keeps its object)
+            found = [f for f in found if f.schema != "EconomicActivity" or "obj" in f.target]
         for frame in found:
             if frame.schema == "Associate" and not args.get("subj") and args.get("obj"):
                 args = {**args, "subj": args["obj"]}  # "X was affiliated with Y": a tie has no doer and no object
@@ -547,11 +550,13 @@ def _fits(frame: Frame, sent: _Sentence, s: Mention, t: Mention) -> bool:
     return True
 
 
-def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[Mention], parties: list[Party],
-                   known: list[Relation]) -> list[Relation]:
-    """Relations the parse shows between parties that the rules left unrelated."""
-    schema_of = {p.index: p.schema for p in parties}
-    related = {frozenset((r.source.party, r.target.party)) for r in known if r.target is not None}
+def _jobs(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]
+          ) -> list[tuple[int, int, list[Mention], list[Mention]]]:
+    """The sentences worth parsing, with their mentions and those of the sentence before.
+
+    A sentence needs two parties, or one (or one before it) and a reference ("It was sanctioned in
+    2023"), and a word of the frames: the parser's cost stays with the sentences that can relate parties.
+    """
     ordered = sorted((m for m in mentions if m.party >= 0), key=lambda m: m.start)
     fr = frames()
     jobs: list[tuple[int, int, list[Mention], list[Mention]]] = []
@@ -566,11 +571,50 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
         sentence = text[start:end]
         distinct = {m.party for m in inside}
         refers = re.search(r"\b(?:its|it|these|those|both)\b", sentence, re.IGNORECASE)
-        # "It was sanctioned in 2023": a reference alone is enough when a sentence before named a party
         if (len(distinct) >= 2 or ((distinct or previous) and refers)) and fr.trigger.search(sentence):
             jobs.append((start, end, inside, previous))
         if inside:
             previous = inside
+    return jobs
+
+
+def _edge(frame: Frame, pred: Any, s: Mention, t: Mention, schema: str, sentence: str,
+          span: tuple[int, int]) -> Relation:
+    """One edge read from the parse, with the properties its predicate and sentence give."""
+    rel = Relation(schema, s, t, span, f"parse:{pred.lemma_.lower()}", confidence=CONFIDENCE)
+    if frame.noun and schema in ("Directorship", "Employment"):
+        rel.add("role", _role_text(pred))
+    if schema == "UnknownLink":
+        rel.add("role", pred.lemma_.lower())
+    if schema == "Family":
+        rel.add("relationship", pred.lower_ if frame.noun else "spouse")
+    amounts = _money_in(sentence) if schema == "Payment" else []
+    if len(amounts) == 1:  # the sentence's one amount is the payment's
+        rel.add("amount", amounts[0][0])
+        rel.add("currency", amounts[0][1])
+    rel.hedge = _hedge(sentence)
+    if rel.hedge:
+        rel.confidence = HEDGED_CONFIDENCE
+    _add_dates(rel, sentence)
+    return rel
+
+
+def _sanction(pred: Any, target: Mention, authority: Authority, sentence: str, span: tuple[int, int]) -> Relation:
+    rel = Relation("Sanction", target, None, span, f"parse-sanction:{pred.lemma_.lower()}", confidence=CONFIDENCE)
+    rel.add("authority", authority.name)
+    if authority.country:
+        rel.add("country", authority.country)
+    rel.hedge = _hedge(sentence)
+    _add_dates(rel, sentence)
+    return rel
+
+
+def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[Mention], parties: list[Party],
+                   known: list[Relation]) -> list[Relation]:
+    """Relations the parse shows between parties that the rules left unrelated."""
+    schema_of = {p.index: p.schema for p in parties}
+    related = {frozenset((r.source.party, r.target.party)) for r in known if r.target is not None}
+    jobs = _jobs(text, sentences, mentions)
     if not jobs:
         return []
     out: list[Relation] = []
@@ -589,22 +633,7 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
             if k in seen or frozenset((s.party, t.party)) in related or not _fits(frame, sent, s, t):
                 continue
             seen.add(k)
-            rel = Relation(schema, s, t, (start, end), f"parse:{pred.lemma_.lower()}", confidence=CONFIDENCE)
-            if frame.noun and schema in ("Directorship", "Employment"):
-                rel.add("role", _role_text(pred))
-            if schema == "UnknownLink":
-                rel.add("role", pred.lemma_.lower())
-            if schema == "Family":
-                rel.add("relationship", pred.lower_ if frame.noun else "spouse")
-            amounts = _money_in(text[start:end]) if schema == "Payment" else []
-            if len(amounts) == 1:  # the sentence's one amount is the payment's
-                rel.add("amount", amounts[0][0])
-                rel.add("currency", amounts[0][1])
-            rel.hedge = _hedge(text[start:end])
-            if rel.hedge:
-                rel.confidence = HEDGED_CONFIDENCE
-            _add_dates(rel, text[start:end])
-            out.append(rel)
+            out.append(_edge(frame, pred, s, t, schema, text[start:end], (start, end)))
         for pred, target in _sanction_targets(sent):
             if target.party in sanctioned or schema_of.get(target.party) == "PublicBody":
                 continue
@@ -612,14 +641,7 @@ def read_relations(text: str, sentences: list[tuple[int, int]], mentions: list[M
             if authority is None:
                 continue
             sanctioned.add(target.party)
-            rel = Relation("Sanction", target, None, (start, end), f"parse-sanction:{pred.lemma_.lower()}",
-                           confidence=CONFIDENCE)
-            rel.add("authority", authority.name)
-            if authority.country:
-                rel.add("country", authority.country)
-            rel.hedge = _hedge(text[start:end])
-            _add_dates(rel, text[start:end])
-            out.append(rel)
+            out.append(_sanction(pred, target, authority, text[start:end], (start, end)))
     return out
 
 

@@ -25,7 +25,10 @@ from redthread.extract.normalize import CURRENCY_WORDS
 from redthread.extract.party_types import context_type_votes
 from redthread.extract.spans import SpanIndex
 
-CAP = r"(?:[A-Z][A-Za-z0-9'’&\-]*[A-Za-z0-9]|[A-Z])"
+#: Latin letters with diacritics count ("Kuršiai Export UAB", "Şahin Makina A.Ş."): Latin-1 and Latin Extended-A.
+_UP = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u017f"
+CAP = rf"(?:[{_UP}][{_LETTER}0-9'’&\-]*[{_LETTER}0-9]|[{_UP}])"
 CYR = r"[А-ЯЁ][а-яёА-ЯЁ\-]+"
 JOIN = r"(?:of|and|&|de|du|for|the|von|van|al|bin|on)"
 NAME_SEQ = rf"{CAP}(?:[ \t]+(?:{JOIN}[ \t]+)?{CAP})*"
@@ -268,7 +271,7 @@ def _context_votes(text: str, mention: Mention, p: Patterns, lex: Lexicon) -> No
 NerFn = Callable[[list[tuple[int, int]]], list[tuple[int, int, str]]]
 
 
-def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list[tuple[int, int]],
+def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list[tuple[int, int]],  # noqa: C901, PLR0915 — one pass over the name patterns, a few lines per kind of candidate
                   sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Party mentions in ``text``; ``skip`` spans are ignored.
 
@@ -281,7 +284,7 @@ def find_mentions(text: str, ner: NerFn | list[tuple[int, int, str]], skip: list
     p = patterns()
     found: list[Mention] = []
 
-    def add(start: int, end: int, source: str, schema: str | None = None, weight: float = 0.0) -> Mention | None:
+    def add(start: int, end: int, source: str, schema: str | None = None, weight: float = 0.0) -> Mention | None:  # noqa: C901 — the closure that weighs one candidate against the kinds found before it
         raw = text[start:end]
         if source == "ner" and lex.authority(raw) is not None and not any(
             w in lex.public_body_words for w in raw.split()
@@ -576,7 +579,7 @@ def _select(found: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
     return chosen
 
 
-def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
+def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:  # noqa: C901 — one list of independent reasons a candidate is no party, read top to bottom
     text = m.text
     if text in _stop_caps() or text.lower() in ("the", "it"):
         return False
@@ -588,6 +591,8 @@ def _plausible(m: Mention, lex: Lexicon, p: Patterns) -> bool:
         return False
     if m.source in ("ner", "slot") and text.isupper() and text.lower() in CURRENCY_WORDS:
         return False  # "paid USD 400,000 to": a currency code, not a party
+    if m.source in ("ner", "slot") and _in_dateline(m):
+        return False  # "ANKARA (Anadolu Wire) -": the agency that filed the story
     if m.source in ("ner", "slot") and len(text.split()) == 1 and (
         text in lex.public_body_words or text in lex.organization_words or text in lex.company_words
     ):
@@ -632,6 +637,25 @@ def _alone_on_line(m: Mention) -> bool:
 
 
 _LINE_TEXT: ContextVar[str] = ContextVar("_LINE_TEXT", default="")
+
+#: A wire story's dateline: "ALMATY, May 3 (Steppe Wire) -", "Riga (Baltic Newswire) —", "REUTERS -".
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[\w .,]{1,30}?)?"  # a place in capitals, a date
+    r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s*[\w .,]{1,30}?)"  # or a place and a date
+    r"\s*\((?P<paren>[^()\n]{2,40})\)\s*[-–—]"
+    r"|(?P<caps>[A-Z][A-Z&.'’ ]{1,30})\s+[-–—]\s"
+)
+
+
+def _in_dateline(m: Mention) -> bool:
+    """The news agency of a dateline at the start of a line is the story's source, not a party in it."""
+    text = _LINE_TEXT.get()
+    start = text.rfind("\n", 0, m.start) + 1
+    d = _DATELINE.match(text, start)
+    if d is None:
+        return False
+    group = "paren" if d.group("paren") is not None else "caps"
+    return (d.start(group), d.end(group)) == (m.start, m.end) or d.group(group).strip() == m.text
 
 
 def _add_aliases(text: str, mentions: list[Mention], p: Patterns) -> None:

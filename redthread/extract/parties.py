@@ -156,7 +156,7 @@ _FAMILY_FIRST = re.compile(r"[A-Z][a-z]{0,4}\s+[A-Z][a-z]{1,6}-[a-z]{2,5}")
 _TEXT: ContextVar[str] = ContextVar("_TEXT", default="")
 
 
-def cluster(mentions: list[Mention], text: str = "") -> list[Party]:
+def cluster(mentions: list[Mention], text: str = "") -> list[Party]:  # noqa: C901, PLR0915 — clustering keys (same key, prefix, acronym, surname, alias) tried in a fixed order on one shared index
     """Group mentions into parties (full names first, then short forms and aliases)."""
     _TEXT.set(text)
     generic = {w.lower() for w in lexicon().company_words | lexicon().organization_words | lexicon().public_body_words}
@@ -385,7 +385,7 @@ def _reference_re() -> re.Pattern[str]:
     )
 
 
-def resolve_references(
+def resolve_references(  # noqa: C901 — one short branch per kind of reference (pronoun, description, collective)
     text: str, sentences: list[tuple[int, int]], mentions: list[Mention], parties: list[Party]
 ) -> list[Mention]:
     """Mentions for "the Shenzhen firm"/"he" style references, linked to the party meant.

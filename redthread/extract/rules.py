@@ -225,7 +225,7 @@ def _offices(text: str, sents: list[tuple[int, int]], named: list[Mention],
     return out, parties
 
 
-def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: str,
+def _build(text: str, doc_id: str, dataset: str, title: str, mime: str, path: str,  # noqa: C901 — the pipeline's stages in order, each one call and its budget check
            sents: list[tuple[int, int]], parties: list[Party], relations: list[Relation],
            addresses: list, origin: str = ORIGIN) -> ExtractionResult:  # type: ignore[type-arg]
     b = Builder(doc_id, dataset, origin, text)

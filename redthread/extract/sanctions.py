@@ -168,7 +168,7 @@ def targets_before(text: str, mentions: list[Mention], pos: int, start: int, sto
     return out
 
 
-def find(text: str, start: int, end: int, mentions: list[Mention],
+def find(text: str, start: int, end: int, mentions: list[Mention],  # noqa: C901 — one branch per way officials word a sanction
          doc_issuer: Authority | None) -> Iterator[tuple[Mention, Authority, int]]:
     """(target, authority, phrase start) for each sanction the sentence ``text[start:end]`` states."""
     p = phrases()

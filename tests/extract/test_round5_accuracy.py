@@ -107,3 +107,35 @@ def test_a_payment_read_from_the_parse_keeps_its_amount() -> None:
     assert len(payments) == 1
     assert payments[0].get("amount") == ["640000"] or float(payments[0]["amount"][0]) == 640000
     assert payments[0].get("currency") == ["EUR"]
+
+
+def test_european_legal_forms_make_companies() -> None:
+    parties, edges = extract("Sava Metalworks DOO was supplied with castings by Ferri Meccanica Srl.")
+    assert parties.get("Sava Metalworks DOO") == "Company"
+    assert parties.get("Ferri Meccanica Srl") == "Company"
+    assert ("EconomicActivity", "Ferri Meccanica Srl", "Sava Metalworks DOO") in edges
+
+
+def test_the_agency_of_a_dateline_is_no_party() -> None:
+    for text in ("ANKARA (Bosphorus Wire) - Turkish customs seized a shipment sent by Anka Lojistik A.S.",
+                 "Tallinn, 3 May (Baltic Newswire) - Prosecutors charged Baltic Optics OU on Monday."):
+        parties, _ = extract(text)
+        assert not {"Bosphorus Wire", "Baltic Newswire"} & set(parties), text
+        assert len(parties) == 1, parties
+    # a parenthesised short name after a firm is still its alias, not a dateline
+    parties, _ = extract("Kappa Industrial Ltd (Kappa) - a pump maker - shipped pumps to Volga Pump Works.")
+    assert "Kappa Industrial Ltd" in parties
+
+
+def test_a_name_with_diacritics_before_a_legal_form_is_whole() -> None:
+    parties, edges = extract("Šiauliai Trade UAB shipped relays to Volga Pump Works.")
+    assert parties.get("Šiauliai Trade UAB") == "Company"
+    assert ("EconomicActivity", "Šiauliai Trade UAB", "Volga Pump Works") in edges
+
+
+def test_a_firm_sold_is_a_change_of_owner_not_a_supply() -> None:
+    _, edges = extract("Marta Kask founded Baltic Optics OU in 2012. She later sold the company to Neva Instruments LLC.")
+    assert ("Ownership", "Neva Instruments LLC", "Baltic Optics OU") in edges
+    assert not any(s == "EconomicActivity" for s, _, _ in edges)
+    _, edges = extract("Neva Instruments LLC supplied Baltic Optics OU with lenses.")
+    assert ("EconomicActivity", "Neva Instruments LLC", "Baltic Optics OU") in edges
