@@ -34,9 +34,6 @@ def name(schema: str, a: str, b: str, algorithm: str = DEFAULT) -> float:
     ("Company", "Gesellschaft mit beschränkter Haftung Tannenholz", "Tannenholz GmbH"),
     # a word joined to its legal form
     ("Company", "TannenholzGmbH", "Tannenholz GmbH"),
-    # numbers written out
-    ("Organization", "Regiment Twenty-Three", "Regiment 23"),
-    ("Company", "2nd Harbour Trust Bank", "Second Harbour Trust Bank"),
     # given-name variants (nicknames): rigour's given-name groups
     ("Person", "Bill Harrowgate", "William Harrowgate"),
     # cross-script: Cyrillic against Latvian transliterations
@@ -47,6 +44,17 @@ def name(schema: str, a: str, b: str, algorithm: str = DEFAULT) -> float:
 ])
 def test_positive_classes(schema: str, query: str, cand: str) -> None:
     assert name(schema, query, cand, "redthread-v1") < THRESHOLD  # the old scorer missed each class
+    assert name(schema, query, cand) >= THRESHOLD
+
+
+@pytest.mark.parametrize(("schema", "query", "cand"), [
+    ("Organization", "Regiment Twenty-Three", "Regiment 23"),
+    ("Company", "2nd Harbour Trust Bank", "Second Harbour Trust Bank"),
+])
+def test_numbers_written_out(schema: str, query: str, cand: str) -> None:
+    # redthread-v1 missed these; since round 5 our own name analysis reads number words
+    # (tests/screen/test_round5_classes.py), so every scorer takes them.
+    assert name(schema, query, cand, "redthread-v1") >= THRESHOLD
     assert name(schema, query, cand) >= THRESHOLD
 
 
