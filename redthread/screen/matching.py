@@ -22,7 +22,7 @@ which yente clients ignore.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from redthread.errors import BadQuery, InputError, UnknownInput
 from redthread.screen.filters import NO_FILTERS, MatchFilters
@@ -40,6 +40,81 @@ POOL_LIMIT = 500
 ALL_DATASETS = {"default", "all", "sanctions", ""}
 #: Properties that carry a name to screen.
 NAME_PROPS = ("name", "alias", "previousName", "firstName", "lastName", "weakAlias")
+
+
+class FeatureDoc(TypedDict):
+    """One feature of a matcher as yente documents it (``FeatureDoc``)."""
+
+    description: str
+    coefficient: float
+    url: str
+
+
+class MatcherInfo(TypedDict):
+    """yente's ``matcher`` block: an algorithm, its features, its options (redthread's take none)."""
+
+    name: str
+    description: str
+    features: dict[str, FeatureDoc]
+    config: dict[str, str]
+
+
+class AlgorithmList(TypedDict):
+    """yente's ``GET /algorithms`` body."""
+
+    algorithms: list[MatcherInfo]
+    default: str
+    best: str
+
+
+#: One sanctions or 50 %-rule item of a hit, as :meth:`ListingStatus.of` writes it (authority, program,
+#: listing date, dataset, source / rule, blocked share, owners); untyped where it is made (screen/status.py).
+ListingItem = Mapping[str, Any]
+
+
+class ScoredResult(TypedDict):
+    """One yente ``ScoredEntityResponse``, with redthread's explanations and listing status."""
+
+    id: str
+    caption: str
+    schema: str
+    properties: dict[str, list[str]]
+    datasets: list[str]
+    referents: list[str]
+    target: bool
+    first_seen: str | None
+    last_seen: str | None
+    last_change: str | None
+    score: float
+    match: bool
+    features: dict[str, float]
+    #: feature -> which query value met which candidate value (:class:`~redthread.screen.scorers.Score`).
+    explanations: Mapping[str, Mapping[str, Any]]
+    sanctions: list[ListingItem]
+    blocked: list[ListingItem]
+
+
+class Total(TypedDict):
+    value: int
+    relation: str
+
+
+class QueryResponse(TypedDict):
+    """The answer to one query of a ``/match`` request (yente's ``EntityMatches``)."""
+
+    status: int
+    results: list[ScoredResult]
+    total: Total
+    #: The query as it was sent, with its ``id`` (None when it had none).
+    query: dict[str, object]
+
+
+class MatchBody(TypedDict):
+    """yente's ``EntityMatchResponse``: the answers by query name, the matcher, the limit."""
+
+    responses: dict[str, QueryResponse]
+    matcher: MatcherInfo
+    limit: int
 
 
 def query_record(name: str, query: Mapping[str, Any]) -> Record:
@@ -68,7 +143,7 @@ def query_record(name: str, query: Mapping[str, Any]) -> Record:
     return record
 
 
-def matcher_info(algorithm: str) -> dict[str, Any]:
+def matcher_info(algorithm: str) -> MatcherInfo:
     """yente's ``matcher`` block (algorithm docs)."""
     scorer = get_scorer(algorithm)
     return {
@@ -80,7 +155,7 @@ def matcher_info(algorithm: str) -> dict[str, Any]:
     }
 
 
-def algorithms() -> dict[str, Any]:
+def algorithms() -> AlgorithmList:
     """yente's ``GET /algorithms`` body."""
     return {
         "algorithms": [matcher_info(name) for name in sorted(scorers())],
@@ -90,7 +165,7 @@ def algorithms() -> dict[str, Any]:
 
 
 def result_body(cand: Candidate, threshold: float, store: Store | None,
-                state: StoreState | None = None) -> dict[str, Any]:
+                state: StoreState | None = None) -> ScoredResult:
     """One yente ``ScoredEntityResponse`` (with redthread's explanations and listing status).
 
     ``properties.topics`` gains ``sanction`` (listed) and ``sanction.linked``
@@ -98,7 +173,8 @@ def result_body(cand: Candidate, threshold: float, store: Store | None,
     ``blocked`` say by whom, under which program, since when and with which
     blocked share. ``target`` is true for both.
     """
-    entity: dict[str, Any] | None = None
+    # The stored entity as the store assembles it (its JSON form); the index's caption without a store.
+    entity: Mapping[str, Any] | None = None
     if store is not None:
         state = state or store_state(store)
         entity = state.entity(store, cand.id)
@@ -106,11 +182,14 @@ def result_body(cand: Candidate, threshold: float, store: Store | None,
         entity = {"id": cand.id, "schema": cand.schema, "caption": cand.caption, "properties": {},
                   "datasets": list(cand.datasets), "referents": []}
     props = dict(entity.get("properties", {}))
-    listing: dict[str, Any] = {"topics": [], "sanctions": [], "blocked": []}
+    topics_of: list[str] = []
+    sanctions: list[ListingItem] = []
+    blocked: list[ListingItem] = []
     if store is not None and state is not None:
         listing = state.status(store).of(str(entity["id"]))
+        topics_of, sanctions, blocked = listing["topics"], listing["sanctions"], listing["blocked"]
     own_topics = [str(t) for t in props.get("topics", [])]
-    topics = list(dict.fromkeys(own_topics + listing["topics"]))
+    topics = list(dict.fromkeys(own_topics + topics_of))
     if topics:
         props["topics"] = topics
     return {
@@ -128,8 +207,8 @@ def result_body(cand: Candidate, threshold: float, store: Store | None,
         "match": cand.score.score >= threshold,
         "features": cand.score.features,
         "explanations": cand.score.explanations,
-        "sanctions": listing["sanctions"],
-        "blocked": listing["blocked"],
+        "sanctions": sanctions,
+        "blocked": blocked,
     }
 
 
@@ -146,7 +225,7 @@ def match_index(
     exclude_entity_ids: set[str] | None = None,
     state: StoreState | None = None,
     filters: MatchFilters = NO_FILTERS,
-) -> dict[str, Any]:
+) -> MatchBody:
     """Run yente-shaped queries against a prepared index (see :func:`match`)."""
     if "queries" in queries and isinstance(queries["queries"], Mapping):
         queries = queries["queries"]
@@ -156,7 +235,7 @@ def match_index(
     if limit < 1:
         raise InputError("limit must be at least 1", field="limit")
     records = {name: query_record(name, q) for name, q in queries.items()}
-    responses: dict[str, Any] = {}
+    responses: dict[str, QueryResponse] = {}
     for name, record in records.items():
         kwargs = filters.index_kwargs()
         if datasets:
@@ -192,7 +271,7 @@ def match(
     cutoff: float = 0.0,
     exclude_entity_ids: set[str] | None = None,
     filters: MatchFilters = NO_FILTERS,
-) -> dict[str, Any]:
+) -> MatchBody:
     """Match yente query examples against a store; returns yente's /match body.
 
     ``queries`` is the request's ``queries`` object (or the whole request

@@ -10,7 +10,7 @@ from typing import Any
 from redthread.errors import InputError
 from redthread.export.safe_csv import SafeWriter
 from redthread.screen.index import index_for
-from redthread.screen.matching import DEFAULT_THRESHOLD, match_index
+from redthread.screen.matching import DEFAULT_THRESHOLD, ScoredResult, match_index
 from redthread.screen.scorers import DEFAULT
 from redthread.screen.state import store_state
 from redthread.store import Store
@@ -47,7 +47,7 @@ def screen(
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = 10,
     algorithm: str = DEFAULT,
-) -> list[dict[str, Any]]:
+) -> list[ScoredResult]:
     """Screen one name; the yente results list (best first, explained).
 
     ``identifiers`` are matched against every identifier property (an INN,
@@ -58,7 +58,7 @@ def screen(
     index = index_for(store, dataset)
     body = match_index(index, {"q": query}, store=store, threshold=threshold, limit=limit, algorithm=algorithm,
                        cutoff=0.3)
-    results: list[dict[str, Any]] = body["responses"]["q"]["results"]
+    results: list[ScoredResult] = body["responses"]["q"]["results"]
     return results
 
 
@@ -94,7 +94,7 @@ RESULT_COLUMNS = ["row", "query_name", "rank", "match", "score", "entity_id", "c
                   "blocked_share", "blocked_authority", "blocked_owners", "features"]
 
 
-def status_columns(result: dict[str, Any]) -> list[str]:
+def status_columns(result: ScoredResult) -> list[str]:
     """The listing-status cells of one hit (see :data:`RESULT_COLUMNS`)."""
     sanctions = result.get("sanctions") or []
     blocked = result.get("blocked") or []

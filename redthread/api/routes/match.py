@@ -121,12 +121,12 @@ def match(
         filters = MatchFilters.parse(include_dataset, exclude_dataset, exclude_schema, topics, changed_since)
     except InputError as err:
         raise HTTPException(status_code=400, detail=err.location_message()) from None
-    return _json(run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
+    return _json(dict(run_match(store, queries, dataset=dataset, threshold=threshold, limit=limit,
                            algorithm=_algorithm(algorithm), cutoff=cutoff,
-                           exclude_entity_ids=set(exclude_entity_ids) or None, filters=filters))
+                           exclude_entity_ids=set(exclude_entity_ids) or None, filters=filters)))
 
 
 @router.get("/algorithms", dependencies=[require_role("viewer")])
 def algorithms() -> dict[str, Any]:
     """The scoring algorithms, their features and the default (yente shape)."""
-    return list_algorithms()
+    return dict(list_algorithms())
