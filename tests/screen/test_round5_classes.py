@@ -116,3 +116,21 @@ def test_an_initial_vowel_written_another_way_is_the_same_name(query: str, cand:
 ])
 def test_other_first_vowels_are_other_names(query: str, cand: str) -> None:
     assert score("Person", query, cand) < THRESHOLD
+
+
+# --- German legal forms written out (found by bench/screening/peer_style.py) -----------------------------
+
+
+@pytest.mark.parametrize(("query", "cand"), [
+    ("Brennerwald Handel Gesellschaft mit beschränkter Haftung", "BRENNERWALD HANDEL GMBH"),
+    ("Brennerwald Handel Gesellschaft mit beschraenkter Haftung", "Brennerwald Handel GmbH"),
+    ("Ostmark Kontor Aktiengesellschaft", "OSTMARK KONTOR AG"),
+])
+def test_a_german_legal_form_written_out_is_its_short_form(query: str, cand: str) -> None:
+    assert score("Company", query, cand) >= THRESHOLD
+    form = analyze(query, ORG)
+    assert form is not None and form.legal is not None and "gesellschaft" not in form.core
+
+
+def test_a_german_legal_form_written_out_keeps_its_class() -> None:
+    assert score("Company", "Ostmark Kontor Gesellschaft mit beschränkter Haftung", "OSTMARK KONTOR AG") < THRESHOLD
