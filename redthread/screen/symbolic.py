@@ -22,20 +22,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from followthemoney import model
 
 from redthread.screen.names import tokens
 from redthread.screen.vocabulary import PERSON_TITLES
 
+if TYPE_CHECKING:  # nomenklatura's matching package is imported on first use (it loads scikit-learn)
+    from nomenklatura.matching.types import FtResult, ScoringConfig
+
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
-_STATE: dict[str, Any] = {}
+#: nomenklatura's ``name_match`` and its config once loaded (None: unavailable), under the key "fn".
+Matcher: TypeAlias = "tuple[Callable[[Any, Any, ScoringConfig], FtResult], ScoringConfig]"
+_STATE: dict[str, Matcher | None] = {}
 
 
-def _matcher() -> tuple[Any, Any] | None:
+def _matcher() -> Matcher | None:
     """nomenklatura's logic-v2 ``name_match`` and its default config (loaded once)."""
     if "fn" not in _STATE:
         with _LOCK:
@@ -50,8 +56,7 @@ def _matcher() -> tuple[Any, Any] | None:
                 except ImportError as err:  # nomenklatura is a dependency; be explicit if it is gone
                     log.warning("symbolic name matching unavailable: %s", err)
                     _STATE["fn"] = None
-    result: tuple[Any, Any] | None = _STATE["fn"]
-    return result
+    return _STATE["fn"]
 
 
 def warm_up() -> None:
