@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import orjson
 import typer
@@ -13,12 +12,12 @@ from redthread.commands._common import console, err_console, esc, progress_bar, 
 from redthread.errors import RedthreadError
 from redthread.screen import index_for
 from redthread.screen import screen as screen_name
-from redthread.screen.matching import DEFAULT_THRESHOLD
+from redthread.screen.matching import DEFAULT_THRESHOLD, ScoredResult
 from redthread.screen.scorers import DEFAULT
 from redthread.screen.screening import screen_file
 
 
-def _explain(result: dict[str, object]) -> str:
+def _explain(result: ScoredResult) -> str:
     expl = result.get("explanations") or {}
     assert isinstance(expl, dict)
     parts = []
@@ -31,7 +30,7 @@ def _explain(result: dict[str, object]) -> str:
     return esc("\n".join(parts))
 
 
-def _listed(result: dict[str, Any]) -> str:
+def _listed(result: ScoredResult) -> str:
     """Sanctioned (authority, program, since) or blocked by a 50 % rule (share), for the table."""
     lines = [f"sanction: {s['authority']} {s['program']} {s['listing_date'] or ''}".strip()
              for s in result.get("sanctions") or []]

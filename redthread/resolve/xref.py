@@ -46,10 +46,9 @@ from pydantic import with_config
 from typing_extensions import TypedDict
 
 from redthread import settings
-from redthread.model.jsondata import JSONObject, items
 from redthread.model.records import OPEN
 from redthread.screen.index import ScreeningIndex, index_for
-from redthread.screen.scorers import DEFAULT
+from redthread.screen.scorers import DEFAULT, Explanation
 from redthread.store import Store, open_store
 from redthread.store.layout import layout
 
@@ -99,7 +98,7 @@ class Candidate:
     right_datasets: tuple[str, ...]
     features: dict[str, float] = field(default_factory=dict)
     #: The scorer's explanation per feature (JSON for the review page: tokens aligned, names compared).
-    explanations: dict[str, JSONObject] = field(default_factory=dict)
+    explanations: dict[str, Explanation] = field(default_factory=dict)
     #: Why a pair below the threshold is proposed: ``cross-script`` or ``abbreviation`` ("" otherwise).
     reason: str = ""
     #: Whether both sides are in the same datasets (a pair within one source).
@@ -150,14 +149,13 @@ def _abbreviates(short: str, long: str) -> bool:
     return False
 
 
-def _aligned(explanations: Mapping[str, JSONObject]) -> int:
+def _aligned(explanations: Mapping[str, Explanation]) -> int:
     """Tokens the scorer aligned as the same word (from its ``name`` explanation: ``[query, candidate, score]``)."""
-    toks = items((explanations.get("name") or {}).get("tokens"))
-    return sum(1 for t in toks if isinstance(t, list) and len(t) >= 3 and isinstance(t[2], (int, float, str))
-               and float(t[2]) >= ALIGNED)
+    toks = (explanations.get("name") or {}).get("tokens") or []
+    return sum(1 for t in toks if len(t) >= 3 and float(t[2]) >= ALIGNED)
 
 
-def reason_for(left: str, right: str, explanations: Mapping[str, JSONObject]) -> str:
+def reason_for(left: str, right: str, explanations: Mapping[str, Explanation]) -> str:
     """Why a low-scoring pair of names deserves review: ``cross-script``, ``abbreviation`` or ""."""
     if _aligned(explanations) < MIN_ALIGNED:
         return ""

@@ -42,6 +42,11 @@ PLACE_DROPPED_SCORE = 0.85
 #: many unrelated firms share three letters.
 SHORT_ORG_WORD = 3
 SHORT_CORE_FACTOR = 0.8
+#: First vowels that romanisations of one Arabic or Persian name write either
+#: way (Usama / Osama, Uthman / Othman, Ismail / Esmail, Ibrahim / Ebrahim).
+#: Such a pair still needs the same consonants (:data:`VOWEL_VARIANT_SCORE`);
+#: other first vowels are other names (Omid is not Amid, Omar not Amir).
+INITIAL_VOWELS = frozenset({frozenset("ou"), frozenset("ei")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +89,7 @@ def token_similarity(qa: str, qs: str, ca: str, cs: str, person: bool) -> float:
     if abs(len(qa) - len(ca)) > longest * 0.3:
         return 0.0
     if person:
-        if qa[0] != ca[0] and qs[0] != cs[0]:
+        if qa[0] != ca[0] and qs[0] != cs[0] and frozenset((qa[0], ca[0])) not in INITIAL_VOWELS:
             return 0.0  # Hassan is not Ghassan: typos rarely hit the first letter
         sim = OSA.normalized_similarity(qa, ca)
         sim = sim if sim >= 0.8 else 0.0

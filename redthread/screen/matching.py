@@ -22,7 +22,7 @@ which yente clients ignore.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from redthread.errors import BadQuery, InputError, UnknownInput
 from redthread.screen.filters import NO_FILTERS, MatchFilters
@@ -30,7 +30,7 @@ from redthread.screen.index import Candidate, ScreeningIndex, index_for
 from redthread.screen.record import Record, make_record
 from redthread.screen.scorers import DEFAULT, get_scorer, scorers
 from redthread.screen.state import StoreState, store_state
-from redthread.screen.status import Listing
+from redthread.screen.status import Blocked, Listed, Listing
 from redthread.store import Store
 
 DEFAULT_THRESHOLD = 0.7
@@ -41,6 +41,77 @@ POOL_LIMIT = 500
 ALL_DATASETS = {"default", "all", "sanctions", ""}
 #: Properties that carry a name to screen.
 NAME_PROPS = ("name", "alias", "previousName", "firstName", "lastName", "weakAlias")
+
+
+class FeatureDoc(TypedDict):
+    """One feature of a matcher as yente documents it (``FeatureDoc``)."""
+
+    description: str
+    coefficient: float
+    url: str
+
+
+class MatcherInfo(TypedDict):
+    """yente's ``matcher`` block: an algorithm, its features, its options (redthread's take none)."""
+
+    name: str
+    description: str
+    features: dict[str, FeatureDoc]
+    config: dict[str, str]
+
+
+class AlgorithmList(TypedDict):
+    """yente's ``GET /algorithms`` body."""
+
+    algorithms: list[MatcherInfo]
+    default: str
+    best: str
+
+
+class ScoredResult(TypedDict):
+    """One yente ``ScoredEntityResponse``, with redthread's explanations and listing status."""
+
+    id: str
+    caption: str
+    schema: str
+    properties: dict[str, list[str]]
+    datasets: list[str]
+    referents: list[str]
+    target: bool
+    first_seen: str | None
+    last_seen: str | None
+    last_change: str | None
+    score: float
+    match: bool
+    features: dict[str, float]
+    #: feature -> which query value met which candidate value (:class:`~redthread.screen.scorers.Score`).
+    explanations: Mapping[str, Mapping[str, Any]]
+    #: Sanctions of the hit (authority, program, listing date, dataset) and 50 %-rule blocks (:mod:`~redthread.screen.status`).
+    sanctions: list[Listed]
+    blocked: list[Blocked]
+
+
+class Total(TypedDict):
+    value: int
+    relation: str
+
+
+class QueryResponse(TypedDict):
+    """The answer to one query of a ``/match`` request (yente's ``EntityMatches``)."""
+
+    status: int
+    results: list[ScoredResult]
+    total: Total
+    #: The query as it was sent, with its ``id`` (None when it had none).
+    query: dict[str, object]
+
+
+class MatchBody(TypedDict):
+    """yente's ``EntityMatchResponse``: the answers by query name, the matcher, the limit."""
+
+    responses: dict[str, QueryResponse]
+    matcher: MatcherInfo
+    limit: int
 
 
 def query_record(name: str, query: Mapping[str, Any]) -> Record:
@@ -69,7 +140,7 @@ def query_record(name: str, query: Mapping[str, Any]) -> Record:
     return record
 
 
-def matcher_info(algorithm: str) -> dict[str, Any]:
+def matcher_info(algorithm: str) -> MatcherInfo:
     """yente's ``matcher`` block (algorithm docs)."""
     scorer = get_scorer(algorithm)
     return {
@@ -81,7 +152,7 @@ def matcher_info(algorithm: str) -> dict[str, Any]:
     }
 
 
-def algorithms() -> dict[str, Any]:
+def algorithms() -> AlgorithmList:
     """yente's ``GET /algorithms`` body."""
     return {
         "algorithms": [matcher_info(name) for name in sorted(scorers())],
@@ -91,7 +162,7 @@ def algorithms() -> dict[str, Any]:
 
 
 def result_body(cand: Candidate, threshold: float, store: Store | None,
-                state: StoreState | None = None) -> dict[str, Any]:
+                state: StoreState | None = None) -> ScoredResult:
     """One yente ``ScoredEntityResponse`` (with redthread's explanations and listing status).
 
     ``properties.topics`` gains ``sanction`` (listed) and ``sanction.linked``
@@ -99,7 +170,8 @@ def result_body(cand: Candidate, threshold: float, store: Store | None,
     ``blocked`` say by whom, under which program, since when and with which
     blocked share. ``target`` is true for both.
     """
-    entity: dict[str, Any] | None = None
+    # The stored entity as the store assembles it (its JSON form); the index's caption without a store.
+    entity: Mapping[str, Any] | None = None
     if store is not None:
         state = state or store_state(store)
         entity = state.entity(store, cand.id)
@@ -147,7 +219,7 @@ def match_index(
     exclude_entity_ids: set[str] | None = None,
     state: StoreState | None = None,
     filters: MatchFilters = NO_FILTERS,
-) -> dict[str, Any]:
+) -> MatchBody:
     """Run yente-shaped queries against a prepared index (see :func:`match`)."""
     if "queries" in queries and isinstance(queries["queries"], Mapping):
         queries = queries["queries"]
@@ -157,7 +229,7 @@ def match_index(
     if limit < 1:
         raise InputError("limit must be at least 1", field="limit")
     records = {name: query_record(name, q) for name, q in queries.items()}
-    responses: dict[str, Any] = {}
+    responses: dict[str, QueryResponse] = {}
     for name, record in records.items():
         kwargs = filters.index_kwargs()
         if datasets:
@@ -193,7 +265,7 @@ def match(
     cutoff: float = 0.0,
     exclude_entity_ids: set[str] | None = None,
     filters: MatchFilters = NO_FILTERS,
-) -> dict[str, Any]:
+) -> MatchBody:
     """Match yente query examples against a store; returns yente's /match body.
 
     ``queries`` is the request's ``queries`` object (or the whole request

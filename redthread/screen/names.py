@@ -32,6 +32,7 @@ from redthread.screen.vocabulary import (
     CHINESE_LEGAL_FORMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    NUMBER_WORDS,
     ORG_PREFIXES,
     PERSON_PARTICLES,
     PERSON_TITLES,
@@ -239,7 +240,8 @@ def analyze(text: str, kind: str = ORG) -> NameForm | None:
         # No stop words here: "Y. I. Petrov" has initials that look like them.
         return _person(text, tokens(text), cjk=False)
     joined = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
-    return _org(text, tokens(joined))
+    # A per cent sign is a word ("3%ers" are the Three Percenters).
+    return _org(text, tokens(joined.replace("%", " percent")))
 
 
 def _person(text: str, toks: list[str], cjk: bool) -> NameForm | None:
@@ -324,7 +326,41 @@ def misspelt_legal(tok: str) -> str | None:
     return LEGAL_FORMS[hit[0]] if hit is not None else None
 
 
+#: Tens written as a word (twenty .. ninety), which a following unit joins.
+_TENS = frozenset(w for w, v in NUMBER_WORDS.items() if v.isdigit() and 20 <= int(v) <= 90)
+_UNIT = re.compile(r"([1-9])(st|nd|rd|th)?")
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}" + {1: "st", 2: "nd", 3: "rd"}.get(n % 10 if n % 100 not in (11, 12, 13) else 0, "th")
+
+
+def numbers(toks: list[str]) -> list[str]:
+    """Number words written as digits, the way the other spelling of the name writes them.
+
+    "Brigade Forty-Four", "Brigade Forty 4" and "Brigade 44" are one name; so
+    are "Seventh Fleet" and "7th Fleet". A tens word takes the unit after it
+    (a word or one digit: "forty 4" is 44, "twenty first" is 21st). The
+    words are English (``number_words`` in the vocabulary); a number that
+    differs stays a different number ("Fund 2" / "Fund 3").
+    """
+    out: list[str] = []
+    after_tens = False
+    for tok in toks:
+        num = NUMBER_WORDS.get(tok, tok)
+        unit = _UNIT.fullmatch(num) if after_tens else None
+        if unit is not None:
+            total = int(out[-1]) + int(unit.group(1))
+            out[-1] = _ordinal(total) if unit.group(2) else str(total)
+            after_tens = False
+            continue
+        after_tens = tok in _TENS
+        out.append(num)
+    return out
+
+
 def _org(text: str, toks: list[str]) -> NameForm | None:
+    toks = numbers(toks)
     # A misspelt legal form at the end is a legal form ("Co., Limiteed").
     slip = misspelt_legal(toks[-1]) if len(toks) > 1 else None
     if slip is not None:

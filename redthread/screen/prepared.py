@@ -44,7 +44,7 @@ def _names(rec: Record, schema: str, is_query: bool) -> Names:
     key = ("symbolic", schema, is_query)
     found: Names | None = rec.memo.get(key)
     if found is None:
-        proxy = symbolic._proxy(schema, rec.name_props)
+        proxy = symbolic._proxy(schema, rec.name_props, query=is_query)
         names = entity_names(proxy, None, infer_initials=is_query, consolidate=False)
         found = (names, Name.consolidate_names(names))  # never mutated: shared by every comparison
         rec.memo[key] = found
@@ -91,7 +91,7 @@ def symbolic_opinion(query: Record, cand: Record) -> Opinion:
         if type_tag == NameTypeTag.UNK or type_tag == NameTypeTag.OBJ or config.get_optional_string(
                 "nm_name_property") is not None:
             # Vessels and the like: a plain distance, no analysis to keep.
-            res = fn(symbolic._proxy(schema.name, qprops), symbolic._proxy(schema.name, cprops), config)
+            res = fn(symbolic._proxy(schema.name, qprops, query=True), symbolic._proxy(schema.name, cprops), config)
             return float(res.score), res.detail, ()
         q_all, q_cons = _names(query, schema.name, True)
         c_all, c_cons = _names(cand, schema.name, False)

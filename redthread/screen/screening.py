@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import NotRequired, TypedDict
 
 from redthread.errors import InputError
 from redthread.export.safe_csv import SafeWriter
 from redthread.screen.index import index_for
-from redthread.screen.matching import DEFAULT_THRESHOLD, match_index
+from redthread.screen.matching import DEFAULT_THRESHOLD, ScoredResult, match_index
 from redthread.screen.scorers import DEFAULT
 from redthread.screen.state import store_state
 from redthread.store import Store
@@ -58,7 +58,7 @@ def screen(
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = 10,
     algorithm: str = DEFAULT,
-) -> list[dict[str, Any]]:
+) -> list[ScoredResult]:
     """Screen one name; the yente results list (best first, explained).
 
     ``identifiers`` are matched against every identifier property (an INN,
@@ -69,7 +69,7 @@ def screen(
     index = index_for(store, dataset)
     body = match_index(index, {"q": query}, store=store, threshold=threshold, limit=limit, algorithm=algorithm,
                        cutoff=0.3)
-    results: list[dict[str, Any]] = body["responses"]["q"]["results"]
+    results: list[ScoredResult] = body["responses"]["q"]["results"]
     return results
 
 
@@ -105,18 +105,19 @@ RESULT_COLUMNS = ["row", "query_name", "rank", "match", "score", "entity_id", "c
                   "blocked_share", "blocked_authority", "blocked_owners", "features"]
 
 
-def status_columns(result: dict[str, Any]) -> list[str]:
+def status_columns(result: ScoredResult) -> list[str]:
     """The listing-status cells of one hit (see :data:`RESULT_COLUMNS`)."""
     sanctions = result.get("sanctions") or []
     blocked = result.get("blocked") or []
 
-    def joined(key: str) -> str:
-        return "; ".join(dict.fromkeys(str(s[key]) for s in sanctions if s.get(key)))
+    def joined(values: Iterable[object]) -> str:
+        return "; ".join(dict.fromkeys(str(v) for v in values if v))
 
     share = max((b["blocked_share"] for b in blocked), default=None)
     owners = dict.fromkeys(o["name"] for b in blocked for o in b["owners"])
-    return [";".join(result["properties"].get("topics", [])), str(bool(sanctions)).lower(), joined("authority"),
-            joined("program"), min((str(s["listing_date"]) for s in sanctions if s.get("listing_date")), default=""),
+    first_listed = min((str(s["listing_date"]) for s in sanctions if s.get("listing_date")), default="")
+    return [";".join(result["properties"].get("topics", [])), str(bool(sanctions)).lower(),
+            joined(s.get("authority") for s in sanctions), joined(s.get("program") for s in sanctions), first_listed,
             "" if share is None else f"{share:g}", ";".join(dict.fromkeys(b["authority"] for b in blocked)),
             "; ".join(owners)]
 

@@ -22,17 +22,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from followthemoney import model
 
+from redthread.screen.names import tokens
+from redthread.screen.vocabulary import PERSON_TITLES
+
+if TYPE_CHECKING:  # nomenklatura's matching package is imported on first use (it loads scikit-learn)
+    from nomenklatura.matching.types import FtResult, ScoringConfig
+
 log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
-_STATE: dict[str, Any] = {}
+#: nomenklatura's ``name_match`` and its config once loaded (None: unavailable), under the key "fn".
+Matcher: TypeAlias = "tuple[Callable[[Any, Any, ScoringConfig], FtResult], ScoringConfig]"
+_STATE: dict[str, Matcher | None] = {}
 
 
-def _matcher() -> tuple[Any, Any] | None:
+def _matcher() -> Matcher | None:
     """nomenklatura's logic-v2 ``name_match`` and its default config (loaded once)."""
     if "fn" not in _STATE:
         with _LOCK:
@@ -47,8 +56,7 @@ def _matcher() -> tuple[Any, Any] | None:
                 except ImportError as err:  # nomenklatura is a dependency; be explicit if it is gone
                     log.warning("symbolic name matching unavailable: %s", err)
                     _STATE["fn"] = None
-    result: tuple[Any, Any] | None = _STATE["fn"]
-    return result
+    return _STATE["fn"]
 
 
 def warm_up() -> None:
@@ -56,12 +64,32 @@ def warm_up() -> None:
     symbolic_score("Person", (("name", "John Smith"),), "Person", (("name", "Jon Smith"),))
 
 
+def _untitled(value: str) -> str:
+    """A query's person name without the titles of office and honorifics it opens with ("President X", "Dr. X").
+
+    rigour drops the titles it knows itself; ours (``person_titles`` in the
+    vocabulary) are dropped from the start of a query's names before it sees
+    them, so "Senator X" is compared as "X" by both opinions. A title inside
+    a name stays ("... Haji Saif Khan": lists write it among the given names,
+    where the other name has it too), as do a listed name's titles ("MOHAMMAD,
+    Haji Baz": a query may give it as an initial). A name of titles only is kept.
+    """
+    words = value.split()
+    start = 0
+    while start < len(words) - 1 and (toks := tokens(words[start])) and all(t in PERSON_TITLES for t in toks):
+        start += 1
+    return " ".join(words[start:]) if start else value
+
+
 @lru_cache(maxsize=100_000)
-def _proxy(schema: str, props: tuple[tuple[str, str], ...]) -> Any:
-    digest = hashlib.sha1(repr((schema, props)).encode("utf-8")).hexdigest()
+def _proxy(schema: str, props: tuple[tuple[str, str], ...], query: bool = False) -> Any:
+    """An entity proxy of the names (a query's person names without our titles: :func:`_untitled`)."""
+    digest = hashlib.sha1(repr((schema, props, query)).encode("utf-8")).hexdigest()
     data: dict[str, list[str]] = {}
+    found = model.get(schema)
+    person = query and found is not None and found.is_a("Person")
     for prop, value in props:
-        data.setdefault(prop, []).append(value)
+        data.setdefault(prop, []).append(_untitled(value) if person else value)
     return model.get_proxy({"id": "n" + digest, "schema": schema, "properties": data}, cleaned=False)
 
 
@@ -77,7 +105,7 @@ def symbolic_score(qschema: str, qprops: tuple[tuple[str, str], ...],
     except Exception:  # schemata that cannot be the same kind of thing
         return 0.0, None
     try:
-        res = fn(_proxy(schema.name, qprops), _proxy(schema.name, cprops), config)
+        res = fn(_proxy(schema.name, qprops, query=True), _proxy(schema.name, cprops), config)
     except Exception as err:  # a name rigour cannot analyse costs this opinion, not the query
         log.debug("symbolic name matching failed: %s", err)
         return 0.0, None

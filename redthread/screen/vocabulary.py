@@ -23,7 +23,7 @@ from redthread.errors import InputError
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yaml")
 
 #: Sections of class -> list of spellings (inverted into spelling -> class).
-_GROUPED = ("legal_forms", "chinese_legal_forms", "generic_words")
+_GROUPED = ("legal_forms", "chinese_legal_forms", "generic_words", "number_words")
 #: Sections that are plain lists of words.
 _LISTS = ("org_prefixes", "stopwords", "person_particles", "person_titles")
 #: Sections of letter -> Latin letters.
@@ -37,6 +37,7 @@ class Vocabulary:
     legal_forms: dict[str, str]
     chinese_legal_forms: dict[str, str]
     generic_words: dict[str, str]
+    number_words: dict[str, str]
     org_prefixes: frozenset[str]
     stopwords: frozenset[str]
     person_particles: frozenset[str]
@@ -129,6 +130,8 @@ LEGAL_FORMS: dict[str, str] = _VOCABULARY.legal_forms
 CHINESE_LEGAL_FORMS: dict[str, str] = _VOCABULARY.chinese_legal_forms
 #: Generic business words -> a canonical token (several languages, and Chinese).
 GENERIC_WORDS: dict[str, str] = _VOCABULARY.generic_words
+#: Number words (English cardinals and ordinals) -> the digits they write ("sixty" -> 60, "seventh" -> 7th).
+NUMBER_WORDS: dict[str, str] = _VOCABULARY.number_words
 #: Chinese generic words, longest first, for stripping from the end of a name.
 CHINESE_GENERIC = sorted((k for k in GENERIC_WORDS if not k.isascii()), key=len, reverse=True)
 #: Chinese legal forms, longest first.

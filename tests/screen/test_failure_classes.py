@@ -29,14 +29,8 @@ def name(schema: str, a: str, b: str, algorithm: str = DEFAULT) -> float:
 
 
 @pytest.mark.parametrize(("schema", "query", "cand"), [
-    # long legal forms against their short forms (rigour's organisation types)
-    ("Company", "Nordwerk Aktiengesellschaft", "Nordwerk AG"),
-    ("Company", "Gesellschaft mit beschränkter Haftung Tannenholz", "Tannenholz GmbH"),
     # a word joined to its legal form
     ("Company", "TannenholzGmbH", "Tannenholz GmbH"),
-    # numbers written out
-    ("Organization", "Regiment Twenty-Three", "Regiment 23"),
-    ("Company", "2nd Harbour Trust Bank", "Second Harbour Trust Bank"),
     # given-name variants (nicknames): rigour's given-name groups
     ("Person", "Bill Harrowgate", "William Harrowgate"),
     # cross-script: Cyrillic against Latvian transliterations
@@ -47,6 +41,21 @@ def name(schema: str, a: str, b: str, algorithm: str = DEFAULT) -> float:
 ])
 def test_positive_classes(schema: str, query: str, cand: str) -> None:
     assert name(schema, query, cand, "redthread-v1") < THRESHOLD  # the old scorer missed each class
+    assert name(schema, query, cand) >= THRESHOLD
+
+
+@pytest.mark.parametrize(("schema", "query", "cand"), [
+    # numbers written out
+    ("Organization", "Regiment Twenty-Three", "Regiment 23"),
+    ("Company", "2nd Harbour Trust Bank", "Second Harbour Trust Bank"),
+    # long legal forms against their short forms
+    ("Company", "Nordwerk Aktiengesellschaft", "Nordwerk AG"),
+    ("Company", "Gesellschaft mit beschränkter Haftung Tannenholz", "Tannenholz GmbH"),
+])
+def test_numbers_and_legal_forms_written_out(schema: str, query: str, cand: str) -> None:
+    # redthread-v1 missed these; since round 5 our own name analysis reads number words and
+    # the German legal forms written out (tests/screen/test_round5_classes.py), so every scorer takes them.
+    assert name(schema, query, cand, "redthread-v1") >= THRESHOLD
     assert name(schema, query, cand) >= THRESHOLD
 
 

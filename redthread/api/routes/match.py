@@ -140,9 +140,9 @@ def _answer(store_url: str | None, dataset: str, queries: dict[str, QueryExample
             filters: MatchFilters) -> Response:
     """The match body, on whichever thread runs it (the store is that thread's own: :func:`pooled_store`)."""
     store = pooled_store(store_url)
-    return _json(run_match(store, queries, dataset=dataset, threshold=params.threshold, limit=params.limit,
-                           algorithm=_algorithm(params.algorithm), cutoff=params.cutoff,
-                           exclude_entity_ids=set(params.exclude_entity_ids) or None, filters=filters))
+    return _json(dict(run_match(store, queries, dataset=dataset, threshold=params.threshold, limit=params.limit,
+                                algorithm=_algorithm(params.algorithm), cutoff=params.cutoff,
+                                exclude_entity_ids=set(params.exclude_entity_ids) or None, filters=filters)))
 
 
 def _on_loop(request: Request, dataset: str, queries: dict[str, QueryExample], params: MatchParams,
@@ -203,4 +203,4 @@ async def match(
 @router.get("/algorithms", dependencies=[require_role("viewer")])
 def algorithms() -> dict[str, Any]:
     """The scoring algorithms, their features and the default (yente shape)."""
-    return list_algorithms()
+    return dict(list_algorithms())
