@@ -22,7 +22,9 @@ which yente clients ignore.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import Any
+
+from typing_extensions import TypedDict
 
 from redthread.errors import BadQuery, InputError, UnknownInput
 from redthread.screen.filters import NO_FILTERS, MatchFilters

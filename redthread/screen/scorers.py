@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol, TypedDict
+from typing import Protocol
 
 from rapidfuzz.distance import OSA
+from typing_extensions import TypedDict
 
 from redthread.errors import RedthreadError
 from redthread.screen.compare import NameMatch, compare_names, token_similarity

@@ -19,7 +19,8 @@ and cached with the store's other per-content state (:mod:`redthread.screen.stat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypedDict
+
+from typing_extensions import TypedDict
 
 from redthread.store import Store
 
