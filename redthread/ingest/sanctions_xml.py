@@ -556,7 +556,8 @@ class OFACXMLLoader(XMLListLoader):
             link.add("role", rtype)
         for n, entry in enumerate(root.findall("SanctionsEntries/SanctionsEntry"), start=1):
             if (entry.get("ProfileID") or "") in parties.schemata:
-                self._entry(builder, entry, f"{fname}#SanctionsEntry[{n}]", refs, parties)
+                loc = f"{fname}#SanctionsEntry[{n}]"
+                self._entry(builder, entry, loc, refs, parties, _entry_start(entry.find("EntryEvent/Date"), loc, ctx))
 
     def _party(self, builder: ListBuilder, party: Element, n: int, loc: str, refs: _AdvancedRefs,
                parties: _Parties) -> None:
@@ -612,7 +613,8 @@ class OFACXMLLoader(XMLListLoader):
         self.identification(builder, holder, holder.location, number, dtype,
                             refs.countries.get(doc.get("IssuedBy-CountryID") or ""))
 
-    def _entry(self, builder: ListBuilder, entry: Element, loc: str, refs: _AdvancedRefs, parties: _Parties) -> None:
+    def _entry(self, builder: ListBuilder, entry: Element, loc: str, refs: _AdvancedRefs, parties: _Parties,
+               start: str | None) -> None:
         """A ``SanctionsEntry``: the party's Sanction with its programmes, list, measures, date and determinations."""
         pid = entry.get("ProfileID") or ""
         measures = refs.measures
@@ -623,11 +625,6 @@ class OFACXMLLoader(XMLListLoader):
                     and text(m, "Comment")]
         provisions = [measures.get(m.get("SanctionsTypeID") or "", "") for m in entry.findall("SanctionsMeasure")
                       if measures.get(m.get("SanctionsTypeID") or "") not in (None, "", "Program")]
-        date = entry.find("EntryEvent/Date")
-        start = None
-        if date is not None and text(date, "Year"):
-            start = "-".join(f"{int(v):02d}" if i else v for i, v in enumerate(
-                t for t in (text(date, "Year"), text(date, "Month"), text(date, "Day")) if t))
         sanction = self.sanction(builder, f"ofac-{pid}", loc, program=programs, start=start, authority_id=pid)
         # The list the entry is on (SDN, SSI, FSE, CAPTA, ...) and its measures.
         sanction.add("program", refs.lists.get(entry.get("ListID") or ""))
@@ -721,6 +718,29 @@ def _check_feature_properties(features: dict[str, str], path: Path) -> None:
                 raise InputError(f"feature {ftype!r} maps to {name}.{prop}, an entity reference; a feature's "
                                  "text is a value, not an entity id: give the feature a handler in FEATURES",
                                  path=str(path), field=f"features.{ftype}")
+
+
+def _entry_start(date: Element | None, loc: str, ctx: IngestContext) -> str | None:
+    """The listing date of a ``SanctionsEntry`` (``Year``, ``Month``, ``Day``) at the precision it has.
+
+    A part that is not a number (``<Month>June</Month>``) is one bad value: it is dropped with a warning
+    naming the file, the entry and the part, and the date keeps the parts before it (``2024``); it used
+    to stop the whole list with a ``ValueError``.
+    """
+    if date is None:
+        return None
+    parts: list[str] = []
+    for tag in ("Year", "Month", "Day"):
+        value = text(date, tag)
+        if not value:
+            break
+        if not value.isdigit():
+            fname, _, where = loc.partition("#")
+            ctx.drop_value(InputError(f"{where}: the entry date's {tag} {value!r} is not a number",
+                                      path=fname, field=f"EntryEvent/Date/{tag}"))
+            break
+        parts.append(value if tag == "Year" else f"{int(value):02d}")
+    return "-".join(parts) or None
 
 
 def _ymd(el: Element | None) -> tuple[int, int, int] | None:

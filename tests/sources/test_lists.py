@@ -461,3 +461,24 @@ def test_ofac_vocabulary_refuses_a_feature_mapped_to_an_entity_reference(tmp_pat
         with pytest.raises(InputError, match=f"{schema}.{prop}, an entity reference") as err:
             _check_feature_properties({"Vessel Owner": prop}, tmp_path / "ofac.yaml")
         assert err.value.field == "features.Vessel Owner" and err.value.path == str(tmp_path / "ofac.yaml")
+
+
+def test_ofac_advanced_entry_date_part_that_is_no_number_costs_that_part(store: Store, fixtures: Path,
+                                                                          tmp_path: Path) -> None:
+    """``<Month>June</Month>`` in one entry's listing date is one bad value: dropped with a warning naming
+    the file, entry and part, that Sanction keeping the year; every other record loads (it used to stop
+    the whole list with a bare ValueError)."""
+    from redthread.errors import InputError
+
+    xml = (fixtures / "lists" / "ofac-advanced.xml").read_text()
+    entry_date = 'LegalBasisID="1"><Date><Year>2024</Year><Month>6</Month>'
+    assert xml.count(entry_date) == 2
+    path = tmp_path / "advanced.xml"
+    path.write_text(xml.replace(entry_date, entry_date.replace(">6<", ">June<"), 1))
+    warnings: list[InputError] = []
+    ingest(store, [path], "ofac", "ofac-xml", warnings=warnings)
+    assert [(w.path, w.field) for w in warnings] == [("advanced.xml", "EntryEvent/Date/Month")]
+    assert "SanctionsEntry[1]" in warnings[0].reason and "'June'" in warnings[0].reason
+    starts = sorted(s["properties"]["startDate"][0] for s in store.entities(dataset="ofac", schemata=["Sanction"]))
+    assert starts == ["2024", "2024-06-12"]
+    assert {e["schema"] for e in store.entities(dataset="ofac")} >= {"Sanction", "Organization"}
