@@ -42,10 +42,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redthread.extract.lexicon import lexicon
+from redthread.extract.lexicon import lexicon, load_yaml
 from redthread.extract.normalize import DATE_RE, MONEY_RE, MONTHS, money_from_match, period_from_match
 from redthread.extract.result import Builder, Evidence, make_id
 
@@ -64,8 +63,8 @@ _DEMONYM = re.compile(r"(?:ian|ese|ish|ean|can|ch|ic)$", re.IGNORECASE)
 
 @cache
 def vocabulary() -> dict[str, Any]:
-    with DATA.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    """facts.yaml, read with libyaml's C loader (the pure-Python one cost a fresh process ~0.05 s CPU)."""
+    data: dict[str, Any] = load_yaml(DATA)
     return data
 
 
