@@ -86,6 +86,7 @@ class FactsVocabulary(TypedDict):
 
 @cache
 def vocabulary() -> FactsVocabulary:
+    """facts.yaml, read with libyaml's C loader and checked as :class:`FactsVocabulary`."""
     return load_yaml(FactsVocabulary, DATA)
 
 
@@ -93,48 +94,76 @@ def _words(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
+def _src(pattern: str, flags: int = 0) -> tuple[str, int]:
+    return pattern, flags
+
+
+class _Patterns:
+    """The vocabulary's patterns by name, each compiled when a document first needs it.
+
+    Compiling all of them cost a fresh process's first document about a tenth of a second of CPU;
+    several (prices, units, lines of business, relatives, shared addresses) are asked only when a
+    sentence has money, a party or a trigger word, so a document without those never pays for them.
+    """
+
+    def __init__(self, sources: dict[str, tuple[str, int]]) -> None:
+        self._sources = sources
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def __getitem__(self, name: str) -> re.Pattern[str]:
+        pattern = self._compiled.get(name)
+        if pattern is None:
+            pattern = self._compiled[name] = re.compile(*self._sources[name])
+        return pattern
+
+
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _patterns() -> _Patterns:
+    return _Patterns(_sources())
+
+
+def _sources() -> dict[str, tuple[str, int]]:
+    """Each pattern's source and flags, built from the vocabulary (cheap: string joins only)."""
     v = vocabulary()
     goods = _words(v["goods_nouns"])
     return {
-        "goods": re.compile(rf"\b(?:{goods})\b"),
-        "quantity": re.compile(
+        "goods": _src(rf"\b(?:{goods})\b"),
+        "quantity": _src(
             rf"(?<![\w$€£¥₽.,])(?P<q>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\s*(?:-|–|to)\s*(?P<q2>\d{{1,3}}(?:,\d{{3}})+|\d+))?"
             rf"\s+(?P<what>(?:(?!(?:{_STOP})\b)[\w-]+\s+){{0,4}}?(?:{goods}))\b"),
-        "appositive": re.compile(
+        "appositive": _src(
             rf"\bthe\s+(?P<name>[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){{0,3}}),\s+an?\s+[^.;]{{0,80}}?\b(?:{goods})\b"),
-        "rate": re.compile(
+        "rate": _src(
             rf"(?P<q>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\s*(?:-|–|to)\s*(?P<q2>\d{{1,3}}(?:,\d{{3}})+|\d+))?\s+"
             rf"(?P<what>(?:[\w-]+\s+){{0,3}}?(?:{goods}))\s+(?:a|per|each)\s+(?P<per>{_words(v['rate_periods'])})\b",
             re.IGNORECASE),
-        "goods_kind": re.compile(
+        "goods_kind": _src(
             rf"\b(?:{_words(w for k in v['goods_events'] for w in v['events'][k])})\b", re.IGNORECASE),
-        "rate_word": re.compile(rf"\b(?:{_words(v['rate_words'])})", re.IGNORECASE),
-        "unit_after": re.compile(rf"^\)?\s*,?\s*(?:VAT included,?\s*)?(?:{_words(v['unit_price_after'])})\b",
+        "rate_word": _src(rf"\b(?:{_words(v['rate_words'])})", re.IGNORECASE),
+        "unit_after": _src(rf"^\)?\s*,?\s*(?:VAT included,?\s*)?(?:{_words(v['unit_price_after'])})\b",
                                  re.IGNORECASE),
-        "unit_before": re.compile("|".join(v["unit_price_before"]), re.IGNORECASE),
-        "price_word": re.compile(rf"\b(?:{_words(v['price_words'])})\b", re.IGNORECASE),
-        "business": re.compile(
+        "unit_before": _src("|".join(v["unit_price_before"]), re.IGNORECASE),
+        "price_word": _src(rf"\b(?:{_words(v['price_words'])})\b", re.IGNORECASE),
+        "business": _src(
             rf"^\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_words(v['business_nouns'])})\s+(?:that|which)\s+"
             rf"(?:[^.;]{{0,60}}?\s)?(?:{_words(v['business_verbs'])})\s+(?P<biz>[^.;]+)", re.IGNORECASE),
-        "business_from": re.compile(
+        "business_from": _src(
             rf"^\s*(?:,|\(|–|—)\s*(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:{_words(v['business_nouns'])})\s+"
             rf"(?:{_words(v['business_connectors'])})\s+(?P<biz>[^.;)]+)", re.IGNORECASE),
-        "business_appos": re.compile(r"^\s*(?:,|\(|–|—)\s*(?:a|an)\s+(?P<biz>[^,.;()]{3,80})", re.IGNORECASE),
-        "unnamed": re.compile(
+        "business_appos": _src(r"^\s*(?:,|\(|–|—)\s*(?:a|an)\s+(?P<biz>[^,.;()]{3,80})", re.IGNORECASE),
+        "unnamed": _src(
             rf"\b(?:via|through|by|from|to|with)\s+(?P<desc>(?:a|an)\s+(?P<pre>(?:[\w-]+\s+){{0,3}}?)"
             rf"(?:{_words(v['business_nouns'])})\b(?:\s+(?:that|which)\s+(?:[^.;]{{0,60}}?\s)?"
             rf"(?:{_words(v['business_verbs'])})\s+(?P<biz>[^.;]+)|\s+(?:{_words(v['business_connectors'])})\s+"
             rf"(?P<biz2>[^.;)]+))?)", re.IGNORECASE),
-        "sector": re.compile(rf"\b(?:{_words(v['sectors'])})", re.IGNORECASE),
-        "removal": re.compile("|".join(f"(?:{p})" for p in v["removal_patterns"]), re.IGNORECASE),
-        "family": re.compile(
+        "sector": _src(rf"\b(?:{_words(v['sectors'])})", re.IGNORECASE),
+        "removal": _src("|".join(f"(?:{p})" for p in v["removal_patterns"]), re.IGNORECASE),
+        "family": _src(
             rf"^\s*(?:,|\(|–|—)\s*(?:who\s+(?:is|was|may\s+be|might\s+be)\s+)?(?:(?P<hedge>{_words(v['hedges'])})\s+)?"
             rf"(?:also\s+)?(?P<whose>his|her|their)\s+"
             rf"(?P<rel>{_words(v['relatives'])})\b", re.IGNORECASE),
-        "same_address": re.compile("|".join(v["same_address"]), re.IGNORECASE),
-        "that_year": re.compile(
+        "same_address": _src("|".join(v["same_address"]), re.IGNORECASE),
+        "that_year": _src(
             r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|December|"
             r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?:\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?)?,?\s+"
             r"(?:of\s+)?(?:that|the same)\s+year"),
