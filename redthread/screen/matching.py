@@ -267,6 +267,7 @@ def match(
     cutoff: float = 0.0,
     exclude_entity_ids: set[str] | None = None,
     filters: MatchFilters = NO_FILTERS,
+    state: StoreState | None = None,
 ) -> MatchBody:
     """Match yente query examples against a store; returns yente's /match body.
 
@@ -275,10 +276,13 @@ def match(
     or None: everything). Results scoring at or below ``cutoff`` are left out (as yente);
     ``match`` is true at or above ``threshold``. ``filters`` are yente's
     dataset, schema, topic and change-date filters. Bad queries raise
-    ``InputError`` naming the query and field.
+    ``InputError`` naming the query and field. ``state``: the store's
+    :func:`store_state`, when the caller has just read it (one read of the
+    content digest a request, not two).
     """
     scope = None if dataset is None or dataset in ALL_DATASETS else dataset
-    state = store_state(store)  # per store content: no recount of datasets per request
+    if state is None:
+        state = store_state(store)  # per store content: no recount of datasets per request
     if (scope is not None and scope not in state.datasets
             and scope not in {d.name for d in store.datasets()}):
         raise UnknownInput(f"no dataset {scope!r} in the store; see `redthread datasets`", field="dataset")

@@ -98,3 +98,34 @@ def test_answers_on_the_loop_are_the_library_s(warm_app: tuple[str, FastAPI]) ->
                 assert res.json() == json.loads(json.dumps(want))
     finally:
         st.close()
+
+
+def test_a_request_on_the_loop_reads_the_content_digest_once(
+        warm_app: tuple[str, FastAPI], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest (a read of the store's loads and judgements) was read by ``_on_loop`` and again by
+    ``match()``; the state read on the loop is handed on. Answers are the library's, in yente's shape."""
+    from redthread.screen import persist
+    from tests.screen.test_yente_wire import EntityMatchResponse
+
+    url, app = warm_app
+    client = TestClient(app, base_url="http://127.0.0.1")
+    assert client.post("/match/default", json={"queries": ONE}).status_code == 200  # the key table, once
+    reads: list[str] = []
+    real = persist.content_digest
+
+    def counted(store: Any) -> str:
+        reads.append(store.url)
+        return real(store)
+
+    monkeypatch.setattr(persist, "content_digest", counted)
+    st = open_store(url)
+    try:
+        for query in QUERIES:
+            reads.clear()
+            res = client.post("/match/default", json={"queries": {"q": query}})
+            assert res.status_code == 200, res.text
+            assert reads == [url]
+            EntityMatchResponse.model_validate(res.json())
+            assert res.json() == json.loads(json.dumps(match(st, {"q": query})))
+    finally:
+        st.close()

@@ -30,7 +30,7 @@ from redthread.screen.index import is_loaded
 from redthread.screen.matching import ALL_DATASETS
 from redthread.screen.scorers import DEFAULT, scorers
 from redthread.screen.screening import QueryExample
-from redthread.screen.state import store_state
+from redthread.screen.state import StoreState, store_state
 from redthread.screen.warm import Warmup
 
 router = APIRouter(tags=["matching"])
@@ -137,17 +137,23 @@ def _filters(params: MatchParams) -> MatchFilters:
 
 
 def _answer(store_url: str | None, dataset: str, queries: dict[str, QueryExample], params: MatchParams,
-            filters: MatchFilters) -> Response:
-    """The match body, on whichever thread runs it (the store is that thread's own: :func:`pooled_store`)."""
+            filters: MatchFilters, state: StoreState | None = None) -> Response:
+    """The match body, on whichever thread runs it (the store is that thread's own: :func:`pooled_store`).
+
+    ``state``: the store's state as :func:`_on_loop` just read it on this
+    same thread (its content digest is a read of the store's loads and
+    judgements, and was read twice a request).
+    """
     store = pooled_store(store_url)
     return _json(dict(run_match(store, queries, dataset=dataset, threshold=params.threshold, limit=params.limit,
                                 algorithm=_algorithm(params.algorithm), cutoff=params.cutoff,
-                                exclude_entity_ids=set(params.exclude_entity_ids) or None, filters=filters)))
+                                exclude_entity_ids=set(params.exclude_entity_ids) or None, filters=filters,
+                                state=state)))
 
 
 def _on_loop(request: Request, dataset: str, queries: dict[str, QueryExample], params: MatchParams,
-             filters: MatchFilters) -> bool:
-    """Whether this request is answered on the event loop rather than on the thread pool.
+             filters: MatchFilters) -> StoreState | None:
+    """The store's state if this request is answered on the event loop, None for the thread pool.
 
     The hop to FastAPI's thread pool and back cost about 0.7 ms of CPU, a
     fifth of a warm one-query match, and bought nothing for it: scoring is
@@ -167,13 +173,13 @@ def _on_loop(request: Request, dataset: str, queries: dict[str, QueryExample], p
     store_url: str | None = getattr(request.app.state, "store_url", None)
     if (warmup is None or warmup.state != "ready" or store_url is None or len(queries) != 1
             or params.limit > LOOP_LIMIT or filters.on_results or off_loop(store_url)):
-        return False
+        return None
     store = pooled_store(store_url)
     state = store_state(store)
     if dataset not in ALL_DATASETS and not state.scopes_known:
-        return False
+        return None
     scope = state.index_scope(store, None if dataset in ALL_DATASETS else dataset)
-    return state.status_loaded and is_loaded(store.url, scope, state.digest)
+    return state if state.status_loaded and is_loaded(store.url, scope, state.digest) else None
 
 
 @router.post("/match/{dataset}", dependencies=[require_role("viewer")], response_model=None)
@@ -195,8 +201,9 @@ async def match(
     queries = _checked(body)
     filters = _filters(params)
     store_url: str | None = getattr(request.app.state, "store_url", None)
-    if _on_loop(request, dataset, queries, params, filters):
-        return _answer(store_url, dataset, queries, params, filters)
+    state = _on_loop(request, dataset, queries, params, filters)
+    if state is not None:
+        return _answer(store_url, dataset, queries, params, filters, state)
     return await run_in_threadpool(_answer, store_url, dataset, queries, params, filters)
 
 
