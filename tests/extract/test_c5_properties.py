@@ -1,0 +1,30 @@
+"""Round 5 (continued) of #22: a relation read from the parse keeps the amount, share and date of its own clause.
+
+Each test failed on the code before its fix. Names and facts are invented.
+"""
+
+from __future__ import annotations
+
+from redthread.extract import extract_text
+
+
+def _edges(text: str, schema: str) -> list[dict[str, list[str]]]:
+    r = extract_text(text, doc_id="s", dataset="t")
+    return [e["properties"] for e in r.entities if e["schema"] == schema]
+
+
+def test_a_payment_noun_keeps_its_amount_when_the_sentence_holds_another() -> None:
+    (props,) = _edges("Payments of USD 250,000 were made by Aldren Trading Ltd to Borvik Metals LLC in May 2022, "
+                      "and EUR 40,000 went to a notary.", "Payment")
+    assert props.get("amount") == ["250000"]
+    assert props.get("currency") == ["USD"]
+
+
+def test_a_payment_takes_the_date_of_its_own_clause_not_the_sentence_first() -> None:
+    (props,) = _edges("After a broker was hired in 2018, payments of USD 250,000 were made by Aldren Trading Ltd "
+                      "to Borvik Metals LLC in May 2022 and EUR 40,000 went to a notary.", "Payment")
+    assert props.get("startDate") == ["2022-05"]
+    (props,) = _edges("Borvik Metals LLC, which was founded in 2015, was paid USD 80,000 by Aldren Trading Ltd "
+                      "in March 2021 and EUR 3,000 by a notary.", "Payment")
+    assert props.get("startDate") == ["2021-03"]
+    assert props.get("amount") == ["80000"]
