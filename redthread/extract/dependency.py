@@ -220,11 +220,26 @@ class _Sentence:
 
     def _it(self, tok: Any) -> list[Mention]:
         """"its"/"it": the first organisation named before it in this sentence, else in the nearest sentence before."""
-        here = [m for m in self.mentions if m.start < self.start + tok.idx and not self.is_person(m)]
-        if here:
-            return [here[0]]
-        orgs = [m for m in self.previous if not self.is_person(m)]
+        subject = self._clause_subject(tok) if tok.lower_ == "it" else set()
+        here = [m for m in self.mentions if m.start < self.start + tok.idx and not self.is_person(m)
+                and m.party not in subject]
+        if here:  # "its" the first organisation (the sentence's topic); an object "it" the nearest one
+            return [here[0] if tok.lower_ == "its" else here[-1]]
+        orgs = [m for m in self.previous if not self.is_person(m) and m.party not in subject]
         return orgs[:1]  # the subject of the sentence before comes first in it, as a rule
+
+    def _clause_subject(self, tok: Any) -> set[int]:
+        """The parties of the subject of the clause an object "it" is in: "X owns it" never means X owns X."""
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return set()
+        head = tok.head
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        out: set[int] = set()
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "agent"):
+                out.update(m.party for m in self.parties(child))
+        return out
 
     def _group(self, tok: Any, person: bool) -> list[Mention]:
         """The parties of one kind listed just before a collective noun (two or more; "three companies": the last three).

@@ -28,3 +28,24 @@ def test_a_payment_takes_the_date_of_its_own_clause_not_the_sentence_first() -> 
                       "in March 2021 and EUR 3,000 by a notary.", "Payment")
     assert props.get("startDate") == ["2021-03"]
     assert props.get("amount") == ["80000"]
+
+
+def _pairs(text: str, schema: str, first: str, second: str) -> set[tuple[str, str]]:
+    r = extract_text(text, doc_id="s", dataset="t")
+    names = {e["id"]: (e["properties"].get("name") or ["?"])[0] for e in r.entities}
+    return {(names[e["properties"][first][0]], names[e["properties"][second][0]])
+            for e in r.entities if e["schema"] == schema}
+
+
+def test_an_object_pronoun_is_never_its_own_clause_subject() -> None:
+    text = "Borvik Metals LLC was registered in Riga in 2012. Aldren Trading Ltd owns it through a nominee."
+    assert _pairs(text, "Ownership", "owner", "asset") == {("Aldren Trading Ltd", "Borvik Metals LLC")}
+    text = "Borvik Metals LLC makes valves. Aldren Trading Ltd supplies it with steel."
+    assert ("Aldren Trading Ltd", "Borvik Metals LLC") in _pairs(text, "EconomicActivity", "sender", "receiver")
+
+
+def test_a_definite_description_object_is_not_the_subject_before_its_verb() -> None:
+    text = "Borvik Metals LLC makes valves in Riga. In 2020 Aldren Trading Ltd bought the company."
+    assert _pairs(text, "Ownership", "owner", "asset") == {("Aldren Trading Ltd", "Borvik Metals LLC")}
+    text = "Borvik Metals LLC makes valves in Riga. Aldren Trading Ltd supplies the company with steel."
+    assert ("Aldren Trading Ltd", "Borvik Metals LLC") in _pairs(text, "EconomicActivity", "sender", "receiver")
