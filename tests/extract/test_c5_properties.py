@@ -49,3 +49,14 @@ def test_a_definite_description_object_is_not_the_subject_before_its_verb() -> N
     assert _pairs(text, "Ownership", "owner", "asset") == {("Aldren Trading Ltd", "Borvik Metals LLC")}
     text = "Borvik Metals LLC makes valves in Riga. Aldren Trading Ltd supplies the company with steel."
     assert ("Aldren Trading Ltd", "Borvik Metals LLC") in _pairs(text, "EconomicActivity", "sender", "receiver")
+
+
+def test_a_payments_total_in_the_next_sentence_is_the_payments_amount() -> None:
+    (props,) = _edges("Kestrel Freight LLC, a forwarder in Tbilisi, has received payments from Orvane Instruments JSC. "
+                      "The payments amounted to USD 640,000 in 2023.", "Payment")
+    assert props.get("amount") == ["640000"]
+    assert props.get("currency") == ["USD"]
+    # a next sentence about something else leaves the payment without an amount
+    (props,) = _edges("Kestrel Freight LLC has received payments from Orvane Instruments JSC. "
+                      "Its warehouse cost USD 90,000.", "Payment")
+    assert "amount" not in props
