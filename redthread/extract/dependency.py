@@ -34,7 +34,7 @@ import redthread.extract.budget as budget
 import redthread.extract.nlp as nlp
 from redthread.extract.lexicon import Authority, lexicon, load_yaml
 from redthread.extract.mentions import Mention
-from redthread.extract.normalize import parse_money
+from redthread.extract.normalize import PERCENT_RE, format_percentage, parse_money, parse_percentage
 from redthread.extract.parties import Party
 from redthread.extract.relations import HEDGED_CONFIDENCE, Relation, _add_dates, _hedge, _money_in
 from redthread.extract.sanctions import issuer
@@ -220,11 +220,26 @@ class _Sentence:
 
     def _it(self, tok: Any) -> list[Mention]:
         """"its"/"it": the first organisation named before it in this sentence, else in the nearest sentence before."""
-        here = [m for m in self.mentions if m.start < self.start + tok.idx and not self.is_person(m)]
-        if here:
-            return [here[0]]
-        orgs = [m for m in self.previous if not self.is_person(m)]
+        subject = self._clause_subject(tok) if tok.lower_ == "it" else set()
+        here = [m for m in self.mentions if m.start < self.start + tok.idx and not self.is_person(m)
+                and m.party not in subject]
+        if here:  # "its" the first organisation (the sentence's topic); an object "it" the nearest one
+            return [here[0] if tok.lower_ == "its" else here[-1]]
+        orgs = [m for m in self.previous if not self.is_person(m) and m.party not in subject]
         return orgs[:1]  # the subject of the sentence before comes first in it, as a rule
+
+    def _clause_subject(self, tok: Any) -> set[int]:
+        """The parties of the subject of the clause an object "it" is in: "X owns it" never means X owns X."""
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return set()
+        head = tok.head
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        out: set[int] = set()
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "agent"):
+                out.update(m.party for m in self.parties(child))
+        return out
 
     def _group(self, tok: Any, person: bool) -> list[Mention]:
         """The parties of one kind listed just before a collective noun (two or more; "three companies": the last three).
@@ -588,15 +603,52 @@ def _edge(frame: Frame, pred: Any, s: Mention, t: Mention, schema: str, sentence
         rel.add("role", pred.lemma_.lower())
     if schema == "Family":
         rel.add("relationship", pred.lower_ if frame.noun else "spouse")
-    amounts = _money_in(sentence) if schema == "Payment" else []
-    if len(amounts) == 1:  # the sentence's one amount is the payment's
-        rel.add("amount", amounts[0][0])
-        rel.add("currency", amounts[0][1])
+    phrase = _phrase(pred)
+    if schema == "Payment":
+        amounts = _money_in(phrase) or _money_in(sentence)[:2]
+        if len(amounts) == 1 or _money_in(phrase):  # the phrase's first, else the sentence's only one
+            rel.add("amount", amounts[0][0])
+            rel.add("currency", amounts[0][1])
+    if schema == "Ownership":
+        shares = list(PERCENT_RE.finditer(phrase)) or list(PERCENT_RE.finditer(sentence))[:2]
+        pct = parse_percentage(shares[0].group(0)) if len(shares) == 1 or PERCENT_RE.search(phrase) else None
+        if pct is not None:
+            rel.add("percentage", format_percentage(pct))
     rel.hedge = _hedge(sentence)
     if rel.hedge:
         rel.confidence = HEDGED_CONFIDENCE
-    _add_dates(rel, sentence)
+    _add_dates(rel, phrase)
+    if "startDate" not in rel.props:
+        _add_dates(rel, sentence)
     return rel
+
+
+def _phrase(pred: Any) -> str:
+    """The predicate's own clause: its subtree without conjuncts and relative clauses (a payment noun stands in its verb's).
+
+    A sentence may carry two payments, stakes or dates ("X paid A USD 5,000 in 2020 and B paid C EUR 9,000
+    in 2021", "Y, founded in 2015, was paid ... in 2021"): each relation takes the amount, share and date
+    written in its own clause, not the sentence's first.
+    """
+    root = pred
+    if pred.pos_ in ("NOUN", "PROPN") and pred.dep_ in ("nsubj", "nsubjpass", "dobj") and pred.head.pos_ in ("VERB", "AUX"):
+        root = pred.head  # "payments of X were made by A to B in 2021": the light verb holds the date
+    skip: set[int] = set()
+    for tok in root.subtree:
+        if tok.i in skip:
+            continue
+        if (tok.head.i == root.i and tok.dep_ in ("conj", "cc")) or tok.dep_ in ("relcl", "advcl", "parataxis"):
+            skip.update(t.i for t in tok.subtree)
+    out: list[str] = []
+    last = -2
+    for tok in root.subtree:
+        if tok.i in skip:
+            continue
+        if out and tok.i != last + 1:
+            out.append(" ")
+        out.append(tok.text_with_ws)
+        last = tok.i
+    return "".join(out)
 
 
 def _sanction(pred: Any, target: Mention, authority: Authority, sentence: str, span: tuple[int, int]) -> Relation:

@@ -435,7 +435,8 @@ def resolve_references(  # noqa: C901 — one short branch per kind of reference
         window = 0 if mod else sentence_start(rm.start(), 2)
         best = _named_after(before(rm.start(), sentence_start(rm.start(), 6)), index, noun)
         for kinds in passes if best is None else []:
-            best = _nearest(before(rm.start(), window), index, kinds, mod, described, demonyms, lex.ref_nouns_re)
+            best = _nearest(_not_its_subject(text, before(rm.start(), window), rm.start()), index, kinds, mod,
+                            described, demonyms, lex.ref_nouns_re)
             if best is not None:
                 break
         if best is None and mod.replace("-based", "") in demonyms:
@@ -466,6 +467,27 @@ def resolve_references(  # noqa: C901 — one short branch per kind of reference
                 out.append(ref)
                 break
     return out
+
+
+_SAME_CLAUSE = re.compile(r"\s+(?:(?:has|had|have|was|were|is|later|then|also|recently|quietly)\s+)*[a-z]+(?:ed|s|t|ught|old|ew|ok)?"
+                          r"(?:\s+(?:to|in|into|from|with|for|on))?\s+$")
+_REPORTING = frozenset({"said", "says", "told", "stated", "claimed", "denied", "added", "noted", "confirmed", "argued",
+                        "believes", "believed", "thinks", "explained", "insisted", "replied", "announced", "that"})
+
+
+def _not_its_subject(text: str, candidates: Iterable[Mention], pos: int) -> Iterator[Mention]:
+    """Candidates for a definite description, without the subject of its own clause.
+
+    "Aldren Ltd bought the company" never means Aldren bought itself: the name just before the verb whose
+    object the description is is its subject, and the description points further back. After a reporting
+    verb ("X said the company ...") the description is the speaker, as a rule, and is kept.
+    """
+    for m in candidates:
+        between = text[m.end:pos]
+        words = between.split()
+        if _SAME_CLAUSE.fullmatch(between) and not _REPORTING.intersection(w.lower() for w in words):
+            continue
+        yield m
 
 
 def _named_after(candidates: Iterable[Mention], index: dict[int, Party], noun: str) -> Party | None:

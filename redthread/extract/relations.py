@@ -623,6 +623,33 @@ _PAID = re.compile(r"\s+(?:has\s+|had\s+)?(?:paid|transferred|wired)\s+(?:the\s+
 _RECEIVED_FROM = re.compile(r"\s+(?:has\s+|had\s+)?(?:received|got|was paid)\s+(?P<what>[^;]{0,80}?)\s*from\s+(?:the\s+)?", re.I)
 
 
+_PAYMENTS_BACK = re.compile(r"\W*(?:the|these|those|such|this|that|all|both)\s+(?:[\w-]+\s+){0,2}?"
+                            r"(?:payments?|transfers?|wires?|remittances?|transactions?|sums?)\b", re.I)
+
+
+def payment_totals(text: str, sentences: list[tuple[int, int]], relations: list[Relation]) -> None:
+    """A payment's amount stated in the next sentence ("X received payments from Y. The payments totalled EUR 2m").
+
+    Analysts read the sum onto the payment just described; a sentence that opens on "the payments" with
+    one amount and no payment of its own is that payment's total (and its date when the first had none).
+    """
+    starts = [a for a, _ in sentences]
+    own = {r.sentence for r in relations if r.schema == "Payment"}
+    for rel in relations:
+        if rel.schema != "Payment" or "amount" in rel.props:
+            continue
+        i = bisect.bisect_right(starts, rel.sentence[0])
+        if i >= len(sentences) or sentences[i] in own:
+            continue
+        after = text[slice(*sentences[i])]
+        money = _money_in(after)
+        if _PAYMENTS_BACK.match(after) and len(money) == 1:
+            rel.add("amount", money[0][0])
+            rel.add("currency", money[0][1])
+            if "startDate" not in rel.props:
+                _add_dates(rel, after)
+
+
 @rule("payment")
 def payment(ctx: SentenceContext) -> Iterator[Relation]:
     for a, b in ctx.pairs():

@@ -20,7 +20,7 @@ from redthread.extract.dependency import read_relations
 from redthread.extract.facts import add_facts
 from redthread.extract.mentions import Mention, find_mentions
 from redthread.extract.parties import Party, cluster, drop_products, propagate, resolve_references
-from redthread.extract.relations import ENDS, Relation, find_relations
+from redthread.extract.relations import ENDS, Relation, find_relations, payment_totals
 from redthread.extract.result import Builder, Evidence, ExtractionResult, make_id
 from redthread.extract.tables import find_table_flows
 from redthread.extract.text import is_boilerplate, is_headline, sentences
@@ -78,6 +78,7 @@ class RulesBackend:
             relations += _listed_sanctions(text, every)
             relations += read_relations(text, sents, every, parties, relations)
             relations += _group_sanctions(text, sents, named, parties, relations)
+            payment_totals(text, sents, relations)
             check("reading the parse")
             relations = fit_ranges(relations, parties)
             addresses = find_addresses(text, sents, every)
