@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from served import CLI, free_port, kept_store, list_names, match_one  # noqa: E402
+from served import kept_store, list_names, match_one, started  # noqa: E402
 
 
 def main() -> None:
@@ -45,48 +44,34 @@ def main() -> None:
     a = ap.parse_args()
     queries = list_names(a.queries, a.seed)
     _, env = kept_store(a.store)
-    made = subprocess.run([CLI, "keys", "create", "--role", "viewer"], env={**env, "COLUMNS": "500"}, check=True,
-                          capture_output=True, text=True).stdout
-    key = next(w for w in reversed(made.split()) if w.startswith("rt_"))
-    port = free_port()
-    start = time.perf_counter()
-    proc = subprocess.Popen([CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"ApiKey {key}"},
-                          timeout=600) as c:
-            answering = ready = None
-            states: list[str] = []
-            while time.perf_counter() - start < a.wait:
-                try:
-                    res = c.get("/readyz")
-                except httpx.TransportError:
-                    time.sleep(0.2)
-                    continue
-                answering = answering or time.perf_counter() - start
-                status = str(res.json().get("status", res.status_code))
-                if not states or states[-1] != status:
-                    states.append(status)
-                if res.status_code == 200:
-                    ready = time.perf_counter() - start
-                    break
+    with started(env) as srv, srv.client() as c:
+        start = time.perf_counter()
+        answering = ready = None
+        states: list[str] = []
+        while time.perf_counter() - start < a.wait:
+            try:
+                res = c.get("/readyz")
+            except httpx.TransportError:
                 time.sleep(0.2)
-            if ready is None:
-                sys.exit(f"/readyz not ready after {a.wait:g} s (states {states})")
-            print(f"server answers after {answering:.1f} s; /readyz 200 after {ready:.1f} s "
-                  f"(states seen: {' -> '.join(states)})")
-            took = []
-            for q in queries:
-                t = time.perf_counter()
-                match_one(c, q, a.dataset)
-                took.append((time.perf_counter() - t) * 1000)
-            print(f"first /match/{a.dataset} requests after ready (ms): " + ", ".join(f"{ms:.1f}" for ms in took))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+                continue
+            answering = answering or time.perf_counter() - start
+            status = str(res.json().get("status", res.status_code))
+            if not states or states[-1] != status:
+                states.append(status)
+            if res.status_code == 200:
+                ready = time.perf_counter() - start
+                break
+            time.sleep(0.2)
+        if ready is None:
+            sys.exit(f"/readyz not ready after {a.wait:g} s (states {states})")
+        print(f"server answers after {answering:.1f} s; /readyz 200 after {ready:.1f} s "
+              f"(states seen: {' -> '.join(states)})")
+        took = []
+        for q in queries:
+            t = time.perf_counter()
+            match_one(c, q, a.dataset)
+            took.append((time.perf_counter() - t) * 1000)
+        print(f"first /match/{a.dataset} requests after ready (ms): " + ", ".join(f"{ms:.1f}" for ms in took))
     print(f"machine load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -33,13 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-from served import CLI, free_port, latencies, match_one, server_cpu_ms, store_env  # noqa: E402
+from served import CLI, latencies, match_one, ready, started, store_env  # noqa: E402
 
 #: #21's target: a one-query /match in 20 ms median at 1 M entities.
 TARGET_P50_MS = 20.0
@@ -84,45 +82,24 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=3600, help="seconds each of the load and the warm-up may take")
     a = ap.parse_args()
     env, _ = build_store(a.size, a.budget)
-    made = subprocess.run([CLI, "keys", "create", "--role", "viewer"], env={**env, "COLUMNS": "500"}, check=True,
-                          capture_output=True, text=True).stdout
-    key = next(w for w in reversed(made.split()) if w.startswith("rt_"))
-    port = free_port()
-    start = time.perf_counter()
-    proc = subprocess.Popen([CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"ApiKey {key}"},
-                          timeout=600) as c:
-            while True:
-                if time.perf_counter() - start > a.budget:
-                    sys.exit(f"not ready after {a.budget:g} s")
-                try:
-                    if c.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.5)
-            print(f"server ready (index built or loaded, warm) after {time.perf_counter() - start:.1f} s")
-            qs = queries(a.size, a.queries)
-            t = time.perf_counter()
-            match_one(c, qs[0])
-            print(f"first /match after ready: {(time.perf_counter() - t) * 1000:.1f} ms")
-            for q in qs:  # each candidate met once, as a server that has been running a while
-                match_one(c, q)
-            before = server_cpu_ms(proc.pid)
-            lat = latencies(c, lambda cl, i: match_one(cl, qs[i]), len(qs))
-            cpu = (server_cpu_ms(proc.pid) - before) / len(qs)
-            p50 = statistics.median(lat)
-            print(f"{a.size:,} entities, POST /match one client, {len(qs)} requests: p50 {p50:.2f} ms "
-                  f"(x{p50 / TARGET_P50_MS:.2f} the {TARGET_P50_MS:g} ms target), p95 {lat[int(0.95 * (len(lat) - 1))]:.2f} ms; "
-                  f"server CPU {cpu:.2f} ms/request")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with started(env) as srv, srv.client() as c:
+        start = time.perf_counter()
+        if not ready(c, a.budget):
+            sys.exit(f"not ready after {a.budget:g} s")
+        print(f"server ready (index built or loaded, warm) after {time.perf_counter() - start:.1f} s")
+        qs = queries(a.size, a.queries)
+        t = time.perf_counter()
+        match_one(c, qs[0])
+        print(f"first /match after ready: {(time.perf_counter() - t) * 1000:.1f} ms")
+        for q in qs:  # each candidate met once, as a server that has been running a while
+            match_one(c, q)
+        before = srv.cpu_ms()
+        lat = latencies(c, lambda cl, i: match_one(cl, qs[i]), len(qs))
+        cpu = (srv.cpu_ms() - before) / len(qs)
+        p50 = statistics.median(lat)
+        print(f"{a.size:,} entities, POST /match one client, {len(qs)} requests: p50 {p50:.2f} ms "
+              f"(x{p50 / TARGET_P50_MS:.2f} the {TARGET_P50_MS:g} ms target), p95 {lat[int(0.95 * (len(lat) - 1))]:.2f} ms; "
+              f"server CPU {cpu:.2f} ms/request")
     print(f"machine load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -106,33 +106,46 @@ class Served:
 
 
 @contextmanager
-def served(env: dict[str, str], wait_s: float = 900) -> Iterator[Served]:
-    """``redthread serve`` on loopback with a new viewer key, once ``/readyz`` says ready (the screening
-    warm-up done: after a code change that includes building the index); stopped afterwards."""
+def started(env: dict[str, str]) -> Iterator[Served]:
+    """``redthread serve`` on loopback with a new viewer key, as soon as the process runs (not yet
+    answering: :func:`served` waits for readiness; first_query.py watches it); stopped afterwards."""
     made = subprocess.run([CLI, "keys", "create", "--role", "viewer"], env={**env, "COLUMNS": "500"}, check=True,
                           capture_output=True, text=True).stdout
     key = next(w for w in reversed(made.split()) if w.startswith("rt_"))
     port = free_port()
     proc = subprocess.Popen([CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    srv = Served(proc, f"http://127.0.0.1:{port}", {"Authorization": f"ApiKey {key}"})
     try:
-        with srv.client() as c:
-            deadline = time.monotonic() + wait_s
-            while time.monotonic() < deadline:
-                try:
-                    if c.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.2)
-        yield srv
+        yield Served(proc, f"http://127.0.0.1:{port}", {"Authorization": f"ApiKey {key}"})
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def served(env: dict[str, str], wait_s: float = 900) -> Iterator[Served]:
+    """``redthread serve`` (:func:`started`), once ``/readyz`` says ready (the screening warm-up
+    done: after a code change that includes building the index), or after ``wait_s``."""
+    with started(env) as srv:
+        with srv.client() as c:
+            ready(c, wait_s)
+        yield srv
+
+
+def ready(client: httpx.Client, wait_s: float) -> bool:
+    """Whether ``/readyz`` said ready within ``wait_s`` seconds (asked every 0.2 s)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            if client.get("/readyz").status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    return False
 
 
 def match_one(client: httpx.Client, query: dict[str, Any], dataset: str = "default") -> httpx.Response:
